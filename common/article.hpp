@@ -1,0 +1,26 @@
+// The normalized article: what every feed format is turned into, and what watchlists match.
+#pragma once
+
+#include "common/time.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace newsalert {
+
+struct Article {
+  std::string feed_url;    // the feed it was read from
+  std::string feed_title;
+  std::string id;          // stable identity within the feed: guid / atom:id, else link
+  std::string title;       // plain text
+  std::string link;        // absolute URL, or empty
+  std::optional<TimePoint> published;
+  std::optional<TimePoint> updated;
+  std::vector<std::string> authors;
+  std::vector<std::string> categories;
+  std::string summary;     // plain text
+  std::string content;     // plain text
+};
+
+}  // namespace newsalert

@@ -1,0 +1,22 @@
+// Small string helpers and hashing used across the libraries.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace newsalert {
+
+std::string_view trim(std::string_view s);
+std::string to_lower_ascii(std::string_view s);
+
+// Lower-case hex SHA-256 of the input.
+std::string sha256_hex(std::string_view data);
+
+// Base64 of HMAC-SHA256(key, data).
+std::string hmac_sha256_base64(std::string_view key, std::string_view data);
+
+std::string base64_encode(std::string_view data);
+// Returns false on malformed input.
+bool base64_decode(std::string_view in, std::string& out);
+
+}  // namespace newsalert

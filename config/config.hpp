@@ -1,0 +1,103 @@
+// The daemon's configuration as typed values, and the loader that validates a YAML file into it.
+#pragma once
+
+#include "common/time.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace newsalert::config {
+
+struct PollConfig {
+  Millis interval{std::chrono::minutes(5)};
+  int concurrency = 64;       // transfers in flight
+  int per_host = 4;           // transfers in flight per host
+  Millis timeout{std::chrono::seconds(30)};
+  std::uint64_t max_bytes = 16ull << 20;
+  Millis max_age{0};          // entries published longer ago than this are recorded, not alerted (0: off)
+};
+
+struct FeedConfig {
+  std::string url;
+  std::string title;                 // optional display name
+  std::optional<Millis> interval;    // overrides poll.interval
+  int line = 0;                      // where it was declared
+};
+
+// An actor or region: a canonical name and the other names it goes by.
+struct Term {
+  std::string name;
+  std::vector<std::string> aliases;
+};
+
+enum class Require { any, actor, region, actor_and_region };
+
+struct WatchlistConfig {
+  std::string name;
+  std::vector<Term> actors;
+  std::vector<Term> regions;   // names resolve through the built-in gazetteer as well
+  Require require = Require::actor_and_region;
+  std::vector<std::string> exclude;
+  std::vector<std::string> notify;   // webhook names; empty means every webhook
+  int line = 0;
+};
+
+struct RetryConfig {
+  // Delay before each attempt; its length is the number of attempts.
+  std::vector<Millis> schedule{Millis(0), std::chrono::seconds(5), std::chrono::minutes(5),
+                               std::chrono::minutes(30), std::chrono::hours(2), std::chrono::hours(5),
+                               std::chrono::hours(10), std::chrono::hours(10)};
+};
+
+enum class WebhookFormat { json, stdout_lines };
+
+struct WebhookConfig {
+  std::string name;
+  std::string url;               // empty for the stdout notifier
+  WebhookFormat format = WebhookFormat::json;
+  std::optional<std::string> secret;   // Standard Webhooks signing key (raw bytes)
+  std::map<std::string, std::string> headers;
+  Millis timeout{std::chrono::seconds(15)};
+  RetryConfig retry;
+  int line = 0;
+};
+
+struct Config {
+  std::filesystem::path source;
+  std::filesystem::path state_dir;
+  std::string user_agent;        // empty: the built-in "newsalertd/<version> (+url)"
+  PollConfig poll;
+  std::vector<FeedConfig> feeds;
+  std::vector<WatchlistConfig> watchlists;
+  std::vector<WebhookConfig> webhooks;   // never empty after loading: the stdout notifier is the default
+  Millis shutdown_grace{std::chrono::seconds(10)};
+};
+
+struct Diagnostic {
+  std::string file;
+  int line = 0;     // 1-based; 0 when the error is not about one line
+  std::string message;
+  std::string str() const;   // "file:line: message"
+};
+
+// Thrown when a config cannot be used; carries every problem found, not just the first.
+class ConfigError : public std::runtime_error {
+ public:
+  explicit ConfigError(std::vector<Diagnostic> diagnostics);
+  const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+
+ private:
+  std::vector<Diagnostic> diagnostics_;
+};
+
+// Reads and validates a config file. Throws ConfigError.
+// check_state_dir: also verify the state directory exists (or can be created) and is writable.
+Config load_config(const std::filesystem::path& file, bool check_state_dir = true);
+Config parse_config(const std::string& yaml_text, const std::string& file_name, bool check_state_dir = true);
+
+}  // namespace newsalert::config

@@ -1,0 +1,27 @@
+// Turns the bytes of a feed document (RSS 0.9x/1.0/2.0, Atom) into normalized articles.
+#pragma once
+
+#include "common/article.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace newsalert::feeds {
+
+enum class FeedFormat { unknown, rss, rdf, atom };
+
+struct ParsedFeed {
+  FeedFormat format = FeedFormat::unknown;
+  std::string title;
+  std::string link;             // the site's home page, absolute
+  std::vector<Article> articles;
+  std::string error;            // non-empty when the document could not be read as a feed
+  bool ok() const { return error.empty(); }
+};
+
+// base_url is the URL the document was fetched from (or a file path); relative links resolve against it
+// (and against xml:base where present). Each article's feed_url is set to base_url.
+ParsedFeed parse_feed(std::string_view document, const std::string& base_url);
+
+}  // namespace newsalert::feeds

@@ -1,0 +1,114 @@
+// The daemon's durable state in one SQLite file: seen articles, feed validators, the alert outbox.
+#pragma once
+
+#include "common/time.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace newsalert::store {
+
+class Database;   // store/database.hpp: the thin RAII wrapper over sqlite3
+
+// What the fetcher needs to poll a feed politely and what status reports show.
+struct FeedState {
+  std::string etag;
+  std::string last_modified;
+  std::optional<TimePoint> last_poll;      // last attempt
+  std::optional<TimePoint> last_success;   // last 200 or 304
+  int error_streak = 0;
+  std::string last_error;                  // empty after a success
+};
+
+// An article the poll found new; keyed by (feed_url, article_id).
+struct SeenArticle {
+  std::string feed_url;
+  std::string article_id;
+  std::string link;
+  std::string title;
+  std::optional<TimePoint> published;
+};
+
+// An alert to deliver: one (alert, webhook) pair. alert_id is stable per watchlist+article,
+// so the same alert reached twice (the same story in two feeds) is stored once per webhook.
+struct OutboxEntry {
+  std::string alert_id;
+  std::string webhook;
+  std::string watchlist;
+  std::string payload;   // the JSON body, exactly as it will be sent
+};
+
+struct PendingDelivery {
+  std::int64_t id = 0;
+  std::string alert_id;
+  std::string webhook;
+  std::string watchlist;
+  std::string payload;
+  int attempts = 0;        // attempts made so far
+  TimePoint next_attempt;
+  TimePoint created;
+  std::string last_error;
+};
+
+struct DeadLetter {
+  std::int64_t id = 0;
+  std::string alert_id;
+  std::string webhook;
+  std::string watchlist;
+  std::string payload;
+  int attempts = 0;
+  TimePoint created;
+  TimePoint failed;
+  std::string last_error;
+};
+
+class StateStore {
+ public:
+  // Opens (creating if needed) <state_dir>/newsalert.db in WAL mode and migrates the schema.
+  // Throws std::runtime_error with the path and SQLite's message when it cannot.
+  explicit StateStore(const std::filesystem::path& db_file);
+  ~StateStore();
+  StateStore(const StateStore&) = delete;
+  StateStore& operator=(const StateStore&) = delete;
+
+  static std::filesystem::path default_file(const std::filesystem::path& state_dir);
+
+  FeedState feed_state(const std::string& feed_url);
+  void save_feed_state(const std::string& feed_url, const FeedState& state);
+
+  // Of the given article ids of one feed, those not recorded yet, in input order.
+  std::vector<std::string> unseen(const std::string& feed_url, const std::vector<std::string>& article_ids);
+
+  // One transaction: the feed's new state, its newly seen articles, and the alerts they raised.
+  // Outbox entries whose (alert_id, webhook) is already known (pending, delivered or dead) are skipped.
+  // Returns how many outbox entries were actually added.
+  std::size_t commit_poll(const std::string& feed_url, const FeedState& state,
+                          const std::vector<SeenArticle>& articles, const std::vector<OutboxEntry>& alerts,
+                          TimePoint now);
+
+  // Pending deliveries for a webhook that are due at `now`, oldest first.
+  std::vector<PendingDelivery> due(const std::string& webhook, TimePoint now, std::size_t limit);
+  // The earliest next_attempt of the webhook's pending deliveries, if any.
+  std::optional<TimePoint> next_due(const std::string& webhook);
+
+  // After a 2xx: the entry leaves the outbox; its (alert_id, webhook) is remembered as delivered.
+  void mark_delivered(std::int64_t id, TimePoint now);
+  // After a failed attempt that will be retried.
+  void mark_retry(std::int64_t id, TimePoint next_attempt, const std::string& error);
+  // After the last attempt failed, or a permanent failure: moved to the dead-letter table.
+  void mark_dead(std::int64_t id, const std::string& error, TimePoint now);
+
+  std::size_t pending_count();
+  std::size_t delivered_count();
+  std::vector<DeadLetter> dead_letters();
+  std::size_t seen_count();
+
+ private:
+  std::unique_ptr<Database> db_;
+};
+
+}  // namespace newsalert::store
