@@ -17,6 +17,7 @@ struct ParsedFeed {
   std::string link;             // the site's home page, absolute
   std::vector<Article> articles;
   std::string error;            // non-empty when the document could not be read as a feed
+  std::string warning;          // set when the XML was damaged (e.g. truncated) but entries were recovered
   bool ok() const { return error.empty(); }
 };
 

@@ -90,22 +90,33 @@ class StateStore {
                           const std::vector<SeenArticle>& articles, const std::vector<OutboxEntry>& alerts,
                           TimePoint now);
 
-  // Pending deliveries for a webhook that are due at `now`, oldest first.
+  // Pending deliveries for a webhook that are due at `now`, longest due first
+  // (by next_attempt, then by insertion order).
   std::vector<PendingDelivery> due(const std::string& webhook, TimePoint now, std::size_t limit);
   // The earliest next_attempt of the webhook's pending deliveries, if any.
   std::optional<TimePoint> next_due(const std::string& webhook);
 
+  // The mark_* calls are no-ops for an id no longer in the outbox.
   // After a 2xx: the entry leaves the outbox; its (alert_id, webhook) is remembered as delivered.
   void mark_delivered(std::int64_t id, TimePoint now);
-  // After a failed attempt that will be retried.
+  // After a failed attempt that will be retried: attempts + 1.
   void mark_retry(std::int64_t id, TimePoint next_attempt, const std::string& error);
-  // After the last attempt failed, or a permanent failure: moved to the dead-letter table.
+  // After the last attempt failed, or a permanent failure: moved to the dead-letter table, with
+  // attempts + 1 (the failed attempt counted) and its (alert_id, webhook) remembered as dead.
   void mark_dead(std::int64_t id, const std::string& error, TimePoint now);
+
+  // At start-up: every pending delivery becomes due now, so a restart (often the fix for a broken
+  // receiver or URL) tries the backlog at once instead of waiting out long retry delays.
+  // Returns how many were rescheduled.
+  std::size_t make_pending_due(TimePoint now);
 
   std::size_t pending_count();
   std::size_t delivered_count();
   std::vector<DeadLetter> dead_letters();
   std::size_t seen_count();
+
+  // SQLite's integrity check: "ok", or the problems found, one per line.
+  std::string integrity_check();
 
  private:
   std::unique_ptr<Database> db_;

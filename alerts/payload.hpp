@@ -1,0 +1,31 @@
+// The alert: its stable id and the JSON body sent to webhooks (the payload contract in README).
+#pragma once
+
+#include "common/article.hpp"
+#include "match/matcher.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace newsalert::alerts {
+
+// The identity of a story for deduplication: its link with the scheme and host lower-cased, the
+// fragment and tracking parameters (utm_*, fbclid, gclid) dropped; the feed URL and entry id when
+// there is no link. The same story syndicated under one URL in many feeds has one key.
+std::string article_key(const Article& article);
+
+// Stable per watchlist and story: "na_" + 32 hex digits. Sent as `id` and as the webhook-id header.
+std::string alert_id(const std::string& watchlist, const Article& article);
+
+// The match as printed by `newsalertd match`: watchlist, article, actors, regions, score, snippets.
+nlohmann::json match_json(const match::Match& match, const Article& article);
+
+// The webhook body: match_json plus `id`, article.feed and `detected_at`.
+nlohmann::json alert_payload(const match::Match& match, const Article& article, const std::string& id,
+                             TimePoint detected_at);
+
+// One entry as printed by `newsalertd parse`.
+nlohmann::json article_json(const Article& article);
+
+}  // namespace newsalert::alerts

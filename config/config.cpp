@@ -1,0 +1,47 @@
+// Diagnostics, the error that carries them, and reading a config file from disk.
+#include "config/config.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace newsalert::config {
+
+std::string Diagnostic::str() const {
+  if (line > 0) return file + ":" + std::to_string(line) + ": " + message;
+  return file + ": " + message;
+}
+
+namespace {
+
+std::string join(const std::vector<Diagnostic>& diagnostics) {
+  std::string out;
+  for (const auto& d : diagnostics) {
+    if (!out.empty()) out += '\n';
+    out += d.str();
+  }
+  return out;
+}
+
+}  // namespace
+
+ConfigError::ConfigError(std::vector<Diagnostic> diagnostics)
+    : std::runtime_error(join(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+Config load_config(const std::filesystem::path& file, bool check_state_dir) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec))
+    throw ConfigError({Diagnostic{file.string(), 0, "cannot read: is a directory"}});
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    throw ConfigError({Diagnostic{file.string(), 0, std::string("cannot read: ") + std::strerror(err)}});
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw ConfigError({Diagnostic{file.string(), 0, "cannot read: I/O error"}});
+  return parse_config(text.str(), file.string(), check_state_dir);
+}
+
+}  // namespace newsalert::config

@@ -1,0 +1,800 @@
+// Turns YAML text into a Config, collecting every problem as a file:line diagnostic.
+#include "config/config_loader.hpp"
+
+#include "common/text.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <unistd.h>
+
+namespace newsalert::config {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::size_t kMaxShownValue = 80;
+
+int line_of(const YAML::Node& node) {
+  const YAML::Mark mark = node.Mark();
+  return mark.is_null() ? 0 : mark.line + 1;
+}
+
+std::string quote(std::string_view value) {
+  std::string shown(value.substr(0, kMaxShownValue));
+  if (value.size() > kMaxShownValue) shown += "...";
+  return "'" + shown + "'";
+}
+
+// What a node is, for "expected X, got Y" messages.
+std::string describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return "a map";
+    case YAML::NodeType::Scalar: return quote(node.Scalar());
+    default: return "nothing";
+  }
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::optional<std::string_view> suggest(std::string_view key, const std::vector<std::string_view>& known) {
+  std::optional<std::string_view> best;
+  std::size_t best_distance = 3;
+  for (const auto candidate : known) {
+    const std::size_t d = edit_distance(key, candidate);
+    // A two-letter key is "close" to every other short key; only suggest what is plausibly a typo.
+    if (d < best_distance && d < std::max(key.size(), candidate.size())) {
+      best = candidate;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+bool is_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+  });
+}
+
+// Header field names are HTTP tokens.
+bool is_header_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
+  });
+}
+
+// Empty string when the URL is usable, else why it is not.
+std::string url_problem(std::string_view url) {
+  const std::string lower = to_lower_ascii(url.substr(0, 8));
+  std::size_t rest = 0;
+  if (lower.starts_with("http://")) rest = 7;
+  else if (lower.starts_with("https://")) rest = 8;
+  else return "expected http:// or https://";
+  if (std::any_of(url.begin(), url.end(), [](char c) { return static_cast<unsigned char>(c) <= ' '; }))
+    return "contains whitespace";
+  std::string_view authority = url.substr(rest);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  std::string_view host = authority;
+  if (host.starts_with('[')) {
+    const auto close = host.find(']');
+    if (close == std::string_view::npos) return "unterminated IPv6 address";
+    host = host.substr(1, close - 1);
+  } else if (const auto colon = host.find(':'); colon != std::string_view::npos) {
+    host = host.substr(0, colon);
+  }
+  if (host.empty()) return "missing host";
+  return {};
+}
+
+// Webhook URLs often carry tokens (Slack, Discord): show only scheme and host in messages.
+std::string redact_url(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return url.size() > 8 ? std::string(url.substr(0, 8)) + "..." : std::string(url);
+  std::string_view authority = url.substr(scheme_end + 3);
+  const auto end = authority.find_first_of("/?#");
+  const bool more = end != std::string_view::npos && end + 1 < authority.size();
+  authority = authority.substr(0, end);
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  return std::string(url.substr(0, scheme_end + 3)) + std::string(authority) + (more ? "/..." : "");
+}
+
+std::string index_field(std::string_view list, std::size_t i) {
+  return std::string(list) + "[" + std::to_string(i) + "]";
+}
+
+}  // namespace
+
+ConfigLoader::ConfigLoader(std::string file_name, bool check_state_dir)
+    : file_(std::move(file_name)), check_state_dir_(check_state_dir) {
+  std::error_code ec;
+  const fs::path absolute = fs::absolute(fs::path(file_), ec);
+  base_dir_ = (ec ? fs::path(file_) : absolute).parent_path();
+}
+
+void ConfigLoader::error(int line, std::string message) {
+  diagnostics_.push_back(Diagnostic{file_, line, std::move(message)});
+}
+
+void ConfigLoader::error(const YAML::Node& at, std::string message) { error(line(at), std::move(message)); }
+
+// yaml-cpp marks an empty value ("key:") with the position of the next token, often lines later;
+// the key's line is where the user has to look.
+int ConfigLoader::line(const YAML::Node& node) const {
+  if (node.IsNull())
+    for (const auto& [value, key_line] : null_value_lines_)
+      if (value.is(node)) return key_line;
+  return line_of(node);
+}
+
+std::vector<std::pair<YAML::Node, YAML::Node>> ConfigLoader::entries(const YAML::Node& map, std::string_view section,
+                                                                     const std::vector<std::string_view>& known) {
+  std::vector<std::pair<YAML::Node, YAML::Node>> out;
+  std::map<std::string, int> seen;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    const YAML::Node key = it->first;
+    const YAML::Node value = it->second;
+    if (!key.IsScalar()) {
+      error(key, "expected a key name in " + std::string(section) + ", got " + describe(key));
+      continue;
+    }
+    const std::string& name = key.Scalar();
+    if (const auto [first, inserted] = seen.emplace(name, line_of(key)); !inserted) {
+      error(key, "duplicate key '" + name + "' in " + std::string(section) + " (first on line " +
+                     std::to_string(first->second) + ")");
+      continue;
+    }
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string message = "unknown key " + quote(name) + " in " + std::string(section);
+      if (const auto s = suggest(name, known)) message += "; did you mean '" + std::string(*s) + "'?";
+      error(key, std::move(message));
+      continue;
+    }
+    if (value.IsNull()) null_value_lines_.emplace_back(value, line_of(key));
+    out.emplace_back(key, value);
+  }
+  return out;
+}
+
+bool ConfigLoader::expect_map(const YAML::Node& node, const std::string& field) {
+  if (node.IsMap()) return true;
+  error(node, field + ": expected a map, got " + describe(node));
+  return false;
+}
+
+bool ConfigLoader::expect_list(const YAML::Node& node, const std::string& field) {
+  if (node.IsSequence()) return true;
+  error(node, field + ": expected a list, got " + describe(node));
+  return false;
+}
+
+std::optional<std::string> ConfigLoader::get_string(const YAML::Node& node, const std::string& field) {
+  if (node.IsScalar()) return node.Scalar();
+  error(node, field + ": expected a string, got " + describe(node));
+  return std::nullopt;
+}
+
+std::optional<Millis> ConfigLoader::get_duration(const YAML::Node& node, const std::string& field, Millis min) {
+  std::optional<Millis> value;
+  if (node.IsScalar()) value = node.Scalar() == "0" ? Millis(0) : parse_duration(node.Scalar());
+  if (!value) {
+    error(node, field + ": expected a duration like 30s, 5m or 2h, got " + describe(node));
+    return std::nullopt;
+  }
+  if (*value < min) {
+    error(node, field + ": must be at least " + format_duration(min) + ", got " + format_duration(*value));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<long long> ConfigLoader::get_int(const YAML::Node& node, const std::string& field, long long min,
+                                               long long max) {
+  long long value = 0;
+  bool ok = false;
+  if (node.IsScalar()) {
+    const std::string& text = node.Scalar();
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    ok = ec == std::errc{} && ptr == text.data() + text.size() && !text.empty();
+  }
+  if (!ok) {
+    error(node, field + ": expected an integer, got " + describe(node));
+    return std::nullopt;
+  }
+  if (value < min || value > max) {
+    error(node, field + ": must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
+                    std::to_string(value));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<std::uint64_t> ConfigLoader::get_byte_size(const YAML::Node& node, const std::string& field) {
+  std::optional<std::uint64_t> value;
+  if (node.IsScalar()) value = parse_byte_size(node.Scalar());
+  if (!value) {
+    error(node, field + ": expected a size like 16MiB or 512KiB, got " + describe(node));
+    return std::nullopt;
+  }
+  if (*value == 0) {
+    error(node, field + ": must be greater than 0");
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<std::vector<std::string>> ConfigLoader::get_string_list(const YAML::Node& node,
+                                                                      const std::string& field) {
+  if (!expect_list(node, field)) return std::nullopt;
+  std::vector<std::string> out;
+  bool ok = true;
+  std::size_t i = 0;
+  for (auto it = node.begin(); it != node.end(); ++it, ++i) {
+    auto value = get_string(*it, index_field(field, i));
+    if (value && value->empty()) {
+      error(*it, index_field(field, i) + ": must not be empty");
+      value.reset();
+    }
+    if (value) out.push_back(std::move(*value));
+    else ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+std::optional<std::string> ConfigLoader::get_url(const YAML::Node& node, const std::string& field, bool redact) {
+  auto url = get_string(node, field);
+  if (!url) return std::nullopt;
+  if (redact) {
+    url = expand_env(*url, node, field);
+    if (!url) return std::nullopt;
+  }
+  if (const std::string problem = url_problem(*url); !problem.empty()) {
+    error(node, field + ": invalid URL " + quote(redact ? redact_url(*url) : *url) + ": " + problem);
+    return std::nullopt;
+  }
+  return url;
+}
+
+// "${NAME}" anywhere in the text is replaced by the environment variable; the value itself is never
+// put in a message, since these are usually secrets.
+std::optional<std::string> ConfigLoader::expand_env(const std::string& text, const YAML::Node& at,
+                                                    const std::string& field) {
+  std::string out;
+  bool ok = true;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const auto start = text.find("${", pos);
+    if (start == std::string::npos) {
+      out.append(text, pos);
+      break;
+    }
+    out.append(text, pos, start - pos);
+    const auto close = text.find('}', start + 2);
+    if (close == std::string::npos) {
+      error(at, field + ": unterminated ${ (write ${NAME} to use an environment variable)");
+      return std::nullopt;
+    }
+    const std::string name = text.substr(start + 2, close - start - 2);
+    const bool valid = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                       std::all_of(name.begin(), name.end(), [](char c) {
+                         return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                       });
+    if (!valid) {
+      error(at, field + ": invalid environment variable name " + quote(name));
+      ok = false;
+    } else if (const char* value = std::getenv(name.c_str()); value == nullptr) {
+      error(at, field + ": environment variable " + name + " is not set");
+      ok = false;
+    } else {
+      out += value;
+    }
+    pos = close + 1;
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+fs::path ConfigLoader::resolve(const std::string& path) const {
+  fs::path p(path);
+  if (p.is_relative()) p = base_dir_ / p;
+  return p.lexically_normal();
+}
+
+Config ConfigLoader::load(const std::string& yaml_text) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError({Diagnostic{file_, e.mark.is_null() ? 0 : e.mark.line + 1, e.msg}});
+  }
+
+  Config config;
+  config.source = file_;
+  if (root.IsNull()) {
+    error(0, "the config is empty; at least 'state_dir' is required");
+    throw ConfigError(std::move(diagnostics_));
+  }
+  if (!root.IsMap()) {
+    error(root, "expected a map of settings at the top level, got " + describe(root));
+    throw ConfigError(std::move(diagnostics_));
+  }
+
+  int state_dir_line = 0;
+  bool has_state_dir = false;
+  for (const auto& [key, value] :
+       entries(root, "the top level",
+               {"state_dir", "user_agent", "poll", "feeds", "watchlists", "webhooks", "shutdown_grace"})) {
+    const std::string& name = key.Scalar();
+    if (name == "state_dir") {
+      has_state_dir = true;
+      state_dir_line = line(value);
+      if (const auto dir = get_string(value, "state_dir")) {
+        if (dir->empty()) error(value, "state_dir: must not be empty");
+        else config.state_dir = resolve(*dir);
+      }
+    } else if (name == "user_agent") {
+      if (const auto ua = get_string(value, "user_agent")) {
+        if (ua->find_first_of("\r\n") != std::string::npos) error(value, "user_agent: must be a single line");
+        else config.user_agent = *ua;
+      }
+    } else if (name == "poll") {
+      load_poll(value, config.poll);
+    } else if (name == "feeds") {
+      load_feeds(value, config.feeds);
+    } else if (name == "watchlists") {
+      load_watchlists(value, config.watchlists);
+    } else if (name == "webhooks") {
+      load_webhooks(value, config.webhooks);
+    } else if (name == "shutdown_grace") {
+      if (const auto d = get_duration(value, "shutdown_grace", 0ms)) config.shutdown_grace = *d;
+    }
+  }
+  if (!has_state_dir) error(root, "missing required key 'state_dir'");
+
+  if (config.webhooks.empty()) {
+    WebhookConfig stdout_hook;
+    stdout_hook.name = "stdout";
+    stdout_hook.format = WebhookFormat::stdout_lines;
+    config.webhooks.push_back(std::move(stdout_hook));
+  }
+  for (const auto& ref : notify_refs_) {
+    const bool known = std::any_of(config.webhooks.begin(), config.webhooks.end(),
+                                   [&](const WebhookConfig& w) { return w.name == ref.webhook; });
+    if (!known) error(ref.line, ref.watchlist + " notifies unknown webhook " + quote(ref.webhook));
+  }
+
+  if (check_state_dir_ && !config.state_dir.empty()) check_state_dir(config.state_dir, state_dir_line);
+
+  if (!diagnostics_.empty()) {
+    std::stable_sort(diagnostics_.begin(), diagnostics_.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+    throw ConfigError(std::move(diagnostics_));
+  }
+  return config;
+}
+
+void ConfigLoader::load_poll(const YAML::Node& node, PollConfig& poll) {
+  if (!expect_map(node, "poll")) return;
+  for (const auto& [key, value] :
+       entries(node, "poll", {"interval", "concurrency", "per_host", "timeout", "max_bytes", "max_age"})) {
+    const std::string& name = key.Scalar();
+    const std::string field = "poll." + name;
+    if (name == "interval") {
+      if (const auto d = get_duration(value, field, 1s)) poll.interval = *d;
+    } else if (name == "concurrency") {
+      if (const auto n = get_int(value, field, 1, 10000)) poll.concurrency = static_cast<int>(*n);
+    } else if (name == "per_host") {
+      if (const auto n = get_int(value, field, 1, 1000)) poll.per_host = static_cast<int>(*n);
+    } else if (name == "timeout") {
+      if (const auto d = get_duration(value, field, 1ms)) poll.timeout = *d;
+    } else if (name == "max_bytes") {
+      if (const auto n = get_byte_size(value, field)) poll.max_bytes = *n;
+    } else if (name == "max_age") {
+      if (const auto d = get_duration(value, field, 0ms)) poll.max_age = *d;
+    }
+  }
+}
+
+void ConfigLoader::load_feeds(const YAML::Node& node, std::vector<FeedConfig>& feeds) {
+  if (node.IsNull()) return;
+  if (!expect_list(node, "feeds")) return;
+  std::map<std::string, int> first_line;
+  std::size_t i = 0;
+  for (auto it = node.begin(); it != node.end(); ++it, ++i) {
+    const YAML::Node item = *it;
+    const std::string field = index_field("feeds", i);
+    FeedConfig feed;
+    feed.line = line_of(item);
+    std::optional<std::string> url;
+    YAML::Node url_node = item;
+    bool ok = true;
+    if (item.IsScalar()) {
+      url = get_url(item, field, false);
+      ok = url.has_value();
+    } else if (item.IsMap()) {
+      for (const auto& [key, value] : entries(item, field, {"url", "title", "interval"})) {
+        const std::string& name = key.Scalar();
+        if (name == "url") {
+          url_node = value;
+          url = get_url(value, field + ".url", false);
+          ok = ok && url.has_value();
+        } else if (name == "title") {
+          if (const auto t = get_string(value, field + ".title")) feed.title = *t;
+        } else if (name == "interval") {
+          if (const auto d = get_duration(value, field + ".interval", 1s)) feed.interval = *d;
+        }
+      }
+      if (!url && ok) {
+        error(item, field + ": missing required key 'url'");
+        ok = false;
+      }
+    } else {
+      error(item, field + ": expected a URL or a map with 'url', got " + describe(item));
+      ok = false;
+    }
+    if (!ok || !url) continue;
+    feed.url = *url;
+    const int url_line = line(url_node);
+    if (const auto [earlier, inserted] = first_line.emplace(feed.url, url_line); !inserted) {
+      error(url_line, field + ": duplicate feed URL " + quote(feed.url) + " (already listed on line " +
+                          std::to_string(earlier->second) + ")");
+      continue;
+    }
+    feeds.push_back(std::move(feed));
+  }
+}
+
+std::vector<Term> ConfigLoader::load_terms(const YAML::Node& node, const std::string& field) {
+  std::vector<Term> terms;
+  if (node.IsNull()) return terms;
+  if (!expect_list(node, field)) return terms;
+  std::size_t i = 0;
+  for (auto it = node.begin(); it != node.end(); ++it, ++i) {
+    const YAML::Node item = *it;
+    const std::string item_field = index_field(field, i);
+    Term term;
+    if (item.IsScalar()) {
+      term.name = item.Scalar();
+    } else if (item.IsMap()) {
+      bool has_name = false;
+      for (const auto& [key, value] : entries(item, item_field, {"name", "aliases"})) {
+        if (key.Scalar() == "name") {
+          has_name = true;
+          if (const auto n = get_string(value, item_field + ".name")) term.name = *n;
+        } else if (const auto aliases = get_string_list(value, item_field + ".aliases")) {
+          term.aliases = *aliases;
+        }
+      }
+      if (!has_name) {
+        error(item, item_field + ": missing required key 'name'");
+        continue;
+      }
+    } else {
+      error(item, item_field + ": expected a name or a map with 'name' and 'aliases', got " + describe(item));
+      continue;
+    }
+    if (trim(term.name).empty()) {
+      error(item, item_field + ": name must not be empty");
+      continue;
+    }
+    terms.push_back(std::move(term));
+  }
+  return terms;
+}
+
+void ConfigLoader::load_watchlists(const YAML::Node& node, std::vector<WatchlistConfig>& watchlists) {
+  if (node.IsNull()) return;
+  if (!expect_list(node, "watchlists")) return;
+  std::map<std::string, int> first_line;
+  std::size_t i = 0;
+  for (auto it = node.begin(); it != node.end(); ++it, ++i) {
+    const YAML::Node item = *it;
+    const std::string field = index_field("watchlists", i);
+    if (!expect_map(item, field)) continue;
+    WatchlistConfig watchlist;
+    watchlist.line = line_of(item);
+    bool has_name = false;
+    std::optional<Require> require;
+    YAML::Node require_node;
+    std::vector<std::pair<std::string, int>> notify;
+    for (const auto& [key, value] :
+         entries(item, field, {"name", "actors", "regions", "require", "exclude", "notify"})) {
+      const std::string& name = key.Scalar();
+      if (name == "name") {
+        has_name = true;
+        const auto n = get_string(value, field + ".name");
+        if (!n) continue;
+        if (!is_name(*n)) {
+          error(value, field + ".name: " + quote(*n) + " may only contain letters, digits, '_', '.' and '-'");
+          continue;
+        }
+        watchlist.name = *n;
+        if (const auto [earlier, inserted] = first_line.emplace(*n, line(value)); !inserted)
+          error(value, "duplicate watchlist name " + quote(*n) + " (already used on line " +
+                           std::to_string(earlier->second) + ")");
+      } else if (name == "actors") {
+        watchlist.actors = load_terms(value, field + ".actors");
+      } else if (name == "regions") {
+        watchlist.regions = load_terms(value, field + ".regions");
+      } else if (name == "require") {
+        require_node = value;
+        const auto r = get_string(value, field + ".require");
+        if (!r) continue;
+        const std::string text = to_lower_ascii(trim(*r));
+        if (text == "any") require = Require::any;
+        else if (text == "actor") require = Require::actor;
+        else if (text == "region") require = Require::region;
+        else if (text == "actor and region" || text == "actor_and_region") require = Require::actor_and_region;
+        else
+          error(value, field + ".require: expected one of any, actor, region, 'actor and region', got " +
+                           quote(*r));
+      } else if (name == "exclude") {
+        if (const auto list = get_string_list(value, field + ".exclude")) watchlist.exclude = *list;
+      } else if (name == "notify") {
+        if (!expect_list(value, field + ".notify")) continue;
+        std::size_t j = 0;
+        for (auto n = value.begin(); n != value.end(); ++n, ++j)
+          if (const auto hook = get_string(*n, index_field(field + ".notify", j)))
+            notify.emplace_back(*hook, line(*n));
+      }
+    }
+    const std::string label = watchlist.name.empty() ? field : "watchlist '" + watchlist.name + "'";
+    if (!has_name) error(item, field + ": missing required key 'name'");
+    if (watchlist.actors.empty() && watchlist.regions.empty()) {
+      error(item, label + " has no actors and no regions, so it can never match");
+    } else if (require) {
+      const int at = line(require_node);
+      const bool need_actor = *require == Require::actor || *require == Require::actor_and_region;
+      const bool need_region = *require == Require::region || *require == Require::actor_and_region;
+      const std::string shown = *require == Require::actor_and_region ? "actor and region"
+                                : *require == Require::actor         ? "actor"
+                                                                      : "region";
+      if (need_actor && watchlist.actors.empty())
+        error(at, label + ": require: " + shown + " but the watchlist has no actors");
+      if (need_region && watchlist.regions.empty())
+        error(at, label + ": require: " + shown + " but the watchlist has no regions");
+      watchlist.require = *require;
+    } else {
+      // Without an explicit require, ask for what the watchlist lists: both kinds when it has both.
+      watchlist.require = watchlist.actors.empty()    ? Require::region
+                          : watchlist.regions.empty() ? Require::actor
+                                                      : Require::actor_and_region;
+    }
+    for (auto& [hook, line] : notify) {
+      notify_refs_.push_back(NotifyRef{label, hook, line});
+      watchlist.notify.push_back(std::move(hook));
+    }
+    watchlists.push_back(std::move(watchlist));
+  }
+}
+
+void ConfigLoader::load_webhooks(const YAML::Node& node, std::vector<WebhookConfig>& webhooks) {
+  if (node.IsNull()) return;
+  if (!expect_list(node, "webhooks")) return;
+  std::map<std::string, int> first_line;
+  std::size_t i = 0;
+  for (auto it = node.begin(); it != node.end(); ++it, ++i) {
+    auto webhook = load_webhook(*it, index_field("webhooks", i));
+    if (!webhook) continue;
+    if (!webhook->name.empty()) {
+      if (const auto [earlier, inserted] = first_line.emplace(webhook->name, webhook->line); !inserted) {
+        error(webhook->line, "duplicate webhook name " + quote(webhook->name) + " (already used on line " +
+                                 std::to_string(earlier->second) + ")");
+        continue;
+      }
+    }
+    webhooks.push_back(std::move(*webhook));
+  }
+}
+
+std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, const std::string& field) {
+  if (!expect_map(item, field)) return std::nullopt;
+  WebhookConfig webhook;
+  webhook.line = line_of(item);
+  bool has_name = false;
+  bool ok = true;
+  // A default YAML::Node is a defined null, so presence is tracked separately.
+  std::optional<YAML::Node> url_node;
+  std::optional<YAML::Node> secret_node;
+  std::optional<YAML::Node> secret_file_node;
+  for (const auto& [key, value] : entries(item, field, {"name", "url", "format", "secret", "secret_file", "headers",
+                                                        "timeout", "retry"})) {
+    const std::string& name = key.Scalar();
+    const std::string key_field = field + "." + name;
+    if (name == "name") {
+      has_name = true;
+      const auto n = get_string(value, key_field);
+      if (n && !is_name(*n)) {
+        error(value, key_field + ": " + quote(*n) + " may only contain letters, digits, '_', '.' and '-'");
+        ok = false;
+      } else if (n) {
+        webhook.name = *n;
+      } else {
+        ok = false;
+      }
+    } else if (name == "url") {
+      url_node = value;
+    } else if (name == "format") {
+      const auto f = get_string(value, key_field);
+      if (f && *f == "json") webhook.format = WebhookFormat::json;
+      else if (f && *f == "stdout") webhook.format = WebhookFormat::stdout_lines;
+      else if (f) error(value, key_field + ": expected json or stdout, got " + quote(*f));
+    } else if (name == "secret") {
+      secret_node = value;
+    } else if (name == "secret_file") {
+      secret_file_node = value;
+    } else if (name == "headers") {
+      if (!expect_map(value, key_field)) continue;
+      for (auto h = value.begin(); h != value.end(); ++h) {
+        const YAML::Node hkey = h->first;
+        if (!hkey.IsScalar() || !is_header_name(hkey.Scalar())) {
+          error(hkey, key_field + ": expected an HTTP header name, got " + describe(hkey));
+          continue;
+        }
+        const std::string header_field = key_field + "." + hkey.Scalar();
+        if (webhook.headers.contains(hkey.Scalar())) {
+          error(hkey, header_field + ": duplicate header");
+          continue;
+        }
+        const auto raw = get_string(h->second, header_field);
+        if (!raw) continue;
+        const auto expanded = expand_env(*raw, h->second, header_field);
+        if (!expanded) continue;
+        if (expanded->find_first_of("\r\n") != std::string::npos) {
+          error(h->second, header_field + ": value must be a single line");
+          continue;
+        }
+        webhook.headers[hkey.Scalar()] = *expanded;
+      }
+    } else if (name == "timeout") {
+      if (const auto d = get_duration(value, key_field, 1ms)) webhook.timeout = *d;
+    } else if (name == "retry") {
+      if (!expect_map(value, key_field)) continue;
+      for (const auto& [rkey, rvalue] : entries(value, key_field, {"schedule"})) {
+        static_cast<void>(rkey);
+        const std::string schedule_field = key_field + ".schedule";
+        if (!expect_list(rvalue, schedule_field)) continue;
+        if (rvalue.size() == 0) {
+          error(rvalue, schedule_field + ": must list at least one delay");
+          continue;
+        }
+        std::vector<Millis> schedule;
+        std::size_t j = 0;
+        bool schedule_ok = true;
+        for (auto d = rvalue.begin(); d != rvalue.end(); ++d, ++j) {
+          if (const auto delay = get_duration(*d, index_field(schedule_field, j), 0ms)) schedule.push_back(*delay);
+          else schedule_ok = false;
+        }
+        if (schedule_ok) webhook.retry.schedule = std::move(schedule);
+      }
+    }
+  }
+  if (!has_name) {
+    // Errors inside the map are already on their lines; the missing name belongs to the item.
+    error(item, field + ": missing required key 'name'");
+    ok = false;
+  }
+  const std::string label = webhook.name.empty() ? field : "webhook '" + webhook.name + "'";
+
+  if (url_node) {
+    if (webhook.format == WebhookFormat::stdout_lines) {
+      error(*url_node, field + ".url: not used with format: stdout");
+    } else if (auto url = get_url(*url_node, field + ".url", true)) {
+      webhook.url = std::move(*url);
+    } else {
+      ok = false;
+    }
+  } else if (webhook.format != WebhookFormat::stdout_lines) {
+    error(item, label + ": missing required key 'url' (or set format: stdout)");
+    ok = false;
+  }
+
+  if (secret_node && secret_file_node) {
+    error(*secret_file_node, field + ": secret and secret_file are mutually exclusive");
+    ok = false;
+  } else if (secret_node) {
+    const auto raw = get_string(*secret_node, field + ".secret");
+    auto expanded = raw ? expand_env(*raw, *secret_node, field + ".secret") : std::nullopt;
+    if (expanded) webhook.secret = decode_secret(std::move(*expanded), *secret_node, field + ".secret");
+    if (!webhook.secret) ok = false;
+  } else if (secret_file_node) {
+    const std::string secret_field = field + ".secret_file";
+    if (const auto path_text = get_string(*secret_file_node, secret_field)) {
+      const fs::path path = resolve(*path_text);
+      std::error_code ec;
+      std::ifstream in;
+      if (fs::is_directory(path, ec)) {
+        error(*secret_file_node, secret_field + " '" + path.string() + "': is a directory");
+      } else if (in.open(path, std::ios::binary), !in) {
+        const int err = errno;
+        error(*secret_file_node, secret_field + " '" + path.string() + "': " + std::strerror(err));
+      } else {
+        std::ostringstream text;
+        text << in.rdbuf();
+        std::string value = text.str();
+        if (value.ends_with('\n')) value.pop_back();
+        if (value.ends_with('\r')) value.pop_back();
+        webhook.secret = decode_secret(std::move(value), *secret_file_node, secret_field);
+      }
+    }
+    if (!webhook.secret) ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return webhook;
+}
+
+// A "whsec_" prefix marks a base64 key (the Standard Webhooks convention); anything else is used as-is.
+std::optional<std::string> ConfigLoader::decode_secret(std::string value, const YAML::Node& at,
+                                                       const std::string& field) {
+  constexpr std::string_view prefix = "whsec_";
+  if (value.starts_with(prefix)) {
+    std::string decoded;
+    if (!base64_decode(std::string_view(value).substr(prefix.size()), decoded)) {
+      error(at, field + ": the value after 'whsec_' is not valid base64");
+      return std::nullopt;
+    }
+    value = std::move(decoded);
+  }
+  if (value.empty()) {
+    error(at, field + ": the secret is empty");
+    return std::nullopt;
+  }
+  return value;
+}
+
+void ConfigLoader::check_state_dir(const fs::path& dir, int line) {
+  const std::string label = "state_dir '" + dir.string() + "': ";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    error(line, label + ec.message());
+    return;
+  }
+  if (!fs::is_directory(dir, ec)) {
+    error(line, label + "not a directory");
+    return;
+  }
+  // access(W_OK) is not enough: read-only mounts and ACLs only show up when a file is actually created.
+  const fs::path probe = dir / (".newsalert-write-test-" + std::to_string(::getpid()));
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    const int err = errno;
+    error(line, label + "not writable: " + std::strerror(err));
+    return;
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
+}
+
+Config parse_config(const std::string& yaml_text, const std::string& file_name, bool check_state_dir) {
+  return ConfigLoader(file_name, check_state_dir).load(yaml_text);
+}
+
+}  // namespace newsalert::config

@@ -1,0 +1,71 @@
+// Turns YAML text into a Config, collecting every problem as a file:line diagnostic.
+// Private to config/: only config_loader.cpp includes it, so yaml-cpp stays out of other libraries.
+#pragma once
+
+#include "config/config.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+namespace newsalert::config {
+
+class ConfigLoader {
+ public:
+  ConfigLoader(std::string file_name, bool check_state_dir);
+
+  // Throws ConfigError with every diagnostic found.
+  Config load(const std::string& yaml_text);
+
+ private:
+  struct NotifyRef {
+    std::string watchlist;   // "watchlist 'name'", or its position when it has no usable name
+    std::string webhook;
+    int line = 0;
+  };
+
+  void error(int line, std::string message);
+  void error(const YAML::Node& at, std::string message);
+  int line(const YAML::Node& node) const;
+
+  // Map walking: reports keys that are not scalars, duplicates and unknown keys (with a suggestion).
+  // Returns the known keys in file order as (key node, value node) pairs.
+  std::vector<std::pair<YAML::Node, YAML::Node>> entries(const YAML::Node& map, std::string_view section,
+                                                         const std::vector<std::string_view>& known);
+  bool expect_map(const YAML::Node& node, const std::string& field);
+  bool expect_list(const YAML::Node& node, const std::string& field);
+
+  std::optional<std::string> get_string(const YAML::Node& node, const std::string& field);
+  std::optional<Millis> get_duration(const YAML::Node& node, const std::string& field, Millis min);
+  std::optional<long long> get_int(const YAML::Node& node, const std::string& field, long long min,
+                                   long long max);
+  std::optional<std::uint64_t> get_byte_size(const YAML::Node& node, const std::string& field);
+  std::optional<std::vector<std::string>> get_string_list(const YAML::Node& node, const std::string& field);
+  std::optional<std::string> get_url(const YAML::Node& node, const std::string& field, bool redact);
+  std::optional<std::string> expand_env(const std::string& text, const YAML::Node& at, const std::string& field);
+  std::filesystem::path resolve(const std::string& path) const;
+
+  void load_poll(const YAML::Node& node, PollConfig& poll);
+  void load_feeds(const YAML::Node& node, std::vector<FeedConfig>& feeds);
+  void load_watchlists(const YAML::Node& node, std::vector<WatchlistConfig>& watchlists);
+  std::vector<Term> load_terms(const YAML::Node& node, const std::string& field);
+  void load_webhooks(const YAML::Node& node, std::vector<WebhookConfig>& webhooks);
+  std::optional<WebhookConfig> load_webhook(const YAML::Node& node, const std::string& field);
+  std::optional<std::string> decode_secret(std::string value, const YAML::Node& at, const std::string& field);
+  void check_state_dir(const std::filesystem::path& dir, int line);
+
+  std::string file_;
+  std::filesystem::path base_dir_;
+  bool check_state_dir_;
+  std::vector<Diagnostic> diagnostics_;
+  std::vector<NotifyRef> notify_refs_;
+  std::vector<std::pair<YAML::Node, int>> null_value_lines_;   // empty values and the line of their key
+};
+
+}  // namespace newsalert::config

@@ -1,0 +1,21 @@
+// sd_notify through libsystemd.
+#include "daemon/systemd_notify.hpp"
+
+#include <systemd/sd-daemon.h>
+
+#include <string>
+
+namespace newsalert::daemon {
+
+void sd_notify_state(std::string_view state) {
+  const std::string text(state);
+  sd_notify(0, text.c_str());
+}
+
+std::optional<Millis> watchdog_ping_interval() {
+  std::uint64_t usec = 0;
+  if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return std::nullopt;
+  return Millis(static_cast<Millis::rep>(usec / 2000));
+}
+
+}  // namespace newsalert::daemon

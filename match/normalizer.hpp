@@ -1,0 +1,50 @@
+// Folds text to a comparable form (NFKC, case, diacritics, Arabic/Persian letter variants) and splits
+// it into word tokens that remember where they sit in the original text.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace newsalert::match {
+
+struct Token {
+  std::string text;        // folded form: "khamenei" for "Khāmeneī’s", "us" for "U.S."
+  std::size_t begin = 0;   // byte offsets of the word in the original text (possessive "'s" excluded)
+  std::size_t end = 0;
+  bool upper = false;      // the original had cased letters and all of them were upper case ("US", "U.S.")
+};
+
+// Stateless and thread-safe: the ICU normalizers it uses are process-wide singletons owned by ICU.
+//
+// Word rules, chosen so that names are found the way a reader would find them:
+//  - a word is a run of letters and digits in any script, with combining marks, tatweel and
+//    zero-width (non-)joiners kept inside it; Han/Hiragana/Katakana characters are one token each,
+//    since those scripts do not separate words with spaces;
+//  - every dash and hyphen separates words ("Hamas-run" -> hamas run, "pro-Iranian" -> pro iranian);
+//  - apostrophes (' ’ ‘ ʼ ′ ʾ ʿ) end a possessive ("Iran's" -> iran, "Hamas'" -> hamas) and are
+//    dropped inside a word ("Sana'a" -> sanaa, so it meets the spelling "Sanaa");
+//  - dotted initialisms collapse ("U.S." -> us, "U.K." -> uk).
+// Folding: NFKD, drop nonspacing marks (accents, harakat), NFKC + case folding (which also drops
+// default-ignorable characters), then Arabic/Persian letter unification (ی->ي, ى->ي, ک->ك) and
+// tatweel removal.
+class Normalizer {
+ public:
+  static std::vector<Token> tokenize(std::string_view text);
+
+  // The folded tokens joined by single spaces: the key under which names are compared.
+  static std::string key(std::string_view text);
+
+  // The whole text folded, punctuation kept: typographic apostrophes/quotes become ', dashes -.
+  static std::string fold(std::string_view text);
+
+  // Folds one word (no tokenization).
+  static std::string fold_word(std::string_view word);
+
+  // True for short all-caps names ("US", "U.S.", "IRG", "G7": 1 to 3 letters, none lower case),
+  // which are matched case-sensitively so that they never fire on ordinary words ("us").
+  static bool is_short_acronym(std::string_view name);
+};
+
+}  // namespace newsalert::match

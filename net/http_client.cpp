@@ -1,0 +1,364 @@
+// libcurl multi-socket transfers on Asio: curl says which sockets it wants watched and when its
+// timer should fire; Asio waits; finished transfers are collected after each socket action.
+#include "net/http_client.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
+#include <cctype>
+#include <mutex>
+#include <unordered_map>
+
+namespace asio = boost::asio;
+
+namespace newsalert::net {
+
+namespace {
+
+class CurlCategory final : public boost::system::error_category {
+ public:
+  const char* name() const noexcept override { return "curl"; }
+  std::string message(int ev) const override { return curl_easy_strerror(static_cast<CURLcode>(ev)); }
+};
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::string trim_copy(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return std::string(s);
+}
+
+}  // namespace
+
+const boost::system::error_category& curl_category() {
+  static const CurlCategory category;
+  return category;
+}
+
+std::string HttpResponse::header(const std::string& lower_case_name) const {
+  auto it = headers.find(lower_case_name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+std::string HttpResponse::describe() const {
+  if (too_large) return "response larger than the size limit";
+  if (error) {
+    std::string out = error.message();
+    if (!error_message.empty() && error_message != out) out += ": " + error_message;
+    return out;
+  }
+  return "HTTP " + std::to_string(status);
+}
+
+std::string HttpClient::default_user_agent() {
+  return "newsalertd/0.1 (+https://github.com/newsalert/newsalert) " + std::string(curl_version());
+}
+
+struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
+  // One watched file descriptor. The descriptor object does not own the fd: curl opens and closes it,
+  // and tells us (CURL_POLL_REMOVE) before it does.
+  struct Watch {
+    explicit Watch(asio::io_context& io, curl_socket_t fd) : descriptor(io, fd) {}
+    asio::posix::stream_descriptor descriptor;
+    int wanted = 0;   // CURL_POLL_IN / OUT / INOUT
+    bool read_pending = false;
+    bool write_pending = false;
+    bool removed = false;
+  };
+
+  struct Transfer {
+    CURL* easy = nullptr;
+    curl_slist* header_list = nullptr;
+    HttpRequest request;
+    HttpResponse response;
+    asio::any_completion_handler<void(HttpResponse)> handler;
+    char error_buffer[CURL_ERROR_SIZE] = {};
+  };
+
+  Impl(asio::io_context& io_context, HttpClientOptions opts)
+      : io(io_context), timer(io_context), options(std::move(opts)) {
+    global_init();
+    multi = curl_multi_init();
+    if (multi == nullptr) throw std::runtime_error("curl_multi_init failed");
+    curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
+    curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
+    curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
+    curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, options.max_connections);
+    curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, options.max_per_host);
+    if (options.user_agent.empty()) options.user_agent = default_user_agent();
+  }
+
+  ~Impl() {
+    for (auto& [easy, transfer] : transfers) {
+      curl_multi_remove_handle(multi, easy);
+      curl_easy_cleanup(easy);
+      curl_slist_free_all(transfer->header_list);
+    }
+    transfers.clear();
+    for (auto& [fd, watch] : watches) {
+      watch->removed = true;
+      watch->descriptor.release();
+    }
+    curl_multi_cleanup(multi);
+  }
+
+  static int on_socket(CURL*, curl_socket_t fd, int what, void* userp, void*) noexcept {
+    auto* self = static_cast<Impl*>(userp);
+    try {
+      if (what == CURL_POLL_REMOVE) {
+        auto it = self->watches.find(fd);
+        if (it != self->watches.end()) {
+          it->second->removed = true;
+          boost::system::error_code ignored;
+          it->second->descriptor.cancel(ignored);
+          it->second->descriptor.release();
+          self->watches.erase(it);
+        }
+        return 0;
+      }
+      auto& watch = self->watches[fd];
+      if (!watch) watch = std::make_shared<Watch>(self->io, fd);
+      watch->wanted = what;
+      self->arm(fd, watch);
+    } catch (const std::exception& e) {
+      spdlog::error("http: cannot watch socket {}: {}", fd, e.what());
+      return -1;
+    }
+    return 0;
+  }
+
+  static int on_timer(CURLM*, long timeout_ms, void* userp) noexcept {
+    auto* self = static_cast<Impl*>(userp);
+    if (timeout_ms < 0) {
+      self->timer.cancel();
+      return 0;
+    }
+    self->timer.expires_after(std::chrono::milliseconds(std::max(timeout_ms, 1L)));
+    std::weak_ptr<Impl> weak = self->weak_from_this();
+    self->timer.async_wait([weak](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (auto impl = weak.lock()) impl->action(CURL_SOCKET_TIMEOUT, 0);
+    });
+    return 0;
+  }
+
+  void arm(curl_socket_t fd, const std::shared_ptr<Watch>& watch) {
+    std::weak_ptr<Impl> weak = weak_from_this();
+    if ((watch->wanted & CURL_POLL_IN) && !watch->read_pending) {
+      watch->read_pending = true;
+      watch->descriptor.async_wait(asio::posix::descriptor_base::wait_read,
+                                   [weak, watch, fd](const boost::system::error_code& ec) {
+                                     watch->read_pending = false;
+                                     if (ec || watch->removed) return;
+                                     if (auto impl = weak.lock()) impl->on_ready(fd, watch, CURL_CSELECT_IN);
+                                   });
+    }
+    if ((watch->wanted & CURL_POLL_OUT) && !watch->write_pending) {
+      watch->write_pending = true;
+      watch->descriptor.async_wait(asio::posix::descriptor_base::wait_write,
+                                   [weak, watch, fd](const boost::system::error_code& ec) {
+                                     watch->write_pending = false;
+                                     if (ec || watch->removed) return;
+                                     if (auto impl = weak.lock()) impl->on_ready(fd, watch, CURL_CSELECT_OUT);
+                                   });
+    }
+  }
+
+  void on_ready(curl_socket_t fd, const std::shared_ptr<Watch>& watch, int flags) {
+    action(fd, flags);
+    // curl may have changed what it wants, or dropped the socket, during the action.
+    if (!watch->removed) arm(fd, watch);
+  }
+
+  void action(curl_socket_t fd, int flags) {
+    int running = 0;
+    const CURLMcode rc = curl_multi_socket_action(multi, fd, flags, &running);
+    if (rc != CURLM_OK) spdlog::error("http: curl_multi_socket_action: {}", curl_multi_strerror(rc));
+    drain();
+  }
+
+  // Collects finished transfers. Runs after a socket action returns, never inside a curl callback.
+  void drain() {
+    int queued = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi, &queued)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      finish(msg->easy_handle, msg->data.result);
+    }
+  }
+
+  void finish(CURL* easy, CURLcode result) {
+    auto it = transfers.find(easy);
+    if (it == transfers.end()) return;
+    std::unique_ptr<Transfer> transfer = std::move(it->second);
+    transfers.erase(it);
+
+    HttpResponse& response = transfer->response;
+    long status = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    response.status = status;
+    char* effective = nullptr;
+    if (curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective != nullptr)
+      response.effective_url = effective;
+    curl_easy_getinfo(easy, CURLINFO_REDIRECT_COUNT, &response.redirects);
+    curl_off_t total_us = 0;
+    curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total_us);
+    response.elapsed = Millis(total_us / 1000);
+    if (result != CURLE_OK) {
+      response.error = boost::system::error_code(static_cast<int>(result), curl_category());
+      response.error_message = transfer->error_buffer;
+      if (result == CURLE_FILESIZE_EXCEEDED) response.too_large = true;
+    }
+
+    curl_multi_remove_handle(multi, easy);
+    curl_easy_cleanup(easy);
+    curl_slist_free_all(transfer->header_list);
+    complete(std::move(transfer->handler), std::move(response));
+  }
+
+  // Handlers run later, from the io_context's queue, so a handler that starts a new transfer or
+  // destroys its caller never re-enters curl. Every caller runs on this one io_context.
+  void complete(asio::any_completion_handler<void(HttpResponse)> handler, HttpResponse response) {
+    asio::post(io, [h = std::move(handler), r = std::move(response)]() mutable { std::move(h)(std::move(r)); });
+  }
+
+  static size_t on_body(char* data, size_t size, size_t count, void* userp) noexcept {
+    auto* transfer = static_cast<Transfer*>(userp);
+    const size_t n = size * count;
+    if (transfer->response.body.size() + n > transfer->request.max_bytes) {
+      transfer->response.too_large = true;
+      return 0;   // aborts the transfer with CURLE_WRITE_ERROR
+    }
+    try {
+      transfer->response.body.append(data, n);
+    } catch (...) {
+      return 0;
+    }
+    return n;
+  }
+
+  static size_t on_header(char* data, size_t size, size_t count, void* userp) noexcept {
+    auto* transfer = static_cast<Transfer*>(userp);
+    const size_t n = size * count;
+    try {
+      std::string_view line(data, n);
+      if (line.starts_with("HTTP/")) {
+        transfer->response.headers.clear();   // a new response (after a redirect or 100-continue)
+        return n;
+      }
+      const auto colon = line.find(':');
+      if (colon == std::string_view::npos) return n;
+      std::string name(line.substr(0, colon));
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      transfer->response.headers[name] = trim_copy(line.substr(colon + 1));
+    } catch (...) {
+      return 0;
+    }
+    return n;
+  }
+
+  void start(HttpRequest request, asio::any_completion_handler<void(HttpResponse)> handler) {
+    auto transfer = std::make_unique<Transfer>();
+    transfer->request = std::move(request);
+    // swap, not move-assign: Boost 1.81's move assignment re-wraps the handler in itself.
+    transfer->handler.swap(handler);
+    CURL* easy = curl_easy_init();
+    if (easy == nullptr) {
+      HttpResponse failed;
+      failed.error = boost::system::error_code(CURLE_FAILED_INIT, curl_category());
+      complete(std::move(transfer->handler), std::move(failed));
+      return;
+    }
+    transfer->easy = easy;
+    const HttpRequest& req = transfer->request;
+    curl_easy_setopt(easy, CURLOPT_URL, req.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, req.follow_redirects ? 1L : 0L);
+    curl_easy_setopt(easy, CURLOPT_MAXREDIRS, req.max_redirects);
+    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");   // every encoding this libcurl decodes
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, options.user_agent.c_str());
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(req.timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(std::min<Millis::rep>(req.timeout.count(), 15'000)));
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(req.max_bytes));
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error_buffer);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Impl::on_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Impl::on_header);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
+    for (const auto& [name, value] : req.headers) {
+      const std::string line = name + ": " + value;
+      transfer->header_list = curl_slist_append(transfer->header_list, line.c_str());
+    }
+    if (req.method == "POST") {
+      curl_easy_setopt(easy, CURLOPT_POST, 1L);
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req.body.data());
+      // No "Expect: 100-continue" round trip for small JSON bodies.
+      transfer->header_list = curl_slist_append(transfer->header_list, "Expect:");
+    }
+    if (transfer->header_list != nullptr) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->header_list);
+
+    transfers.emplace(easy, std::move(transfer));
+    const CURLMcode rc = curl_multi_add_handle(multi, easy);
+    if (rc != CURLM_OK) {
+      auto it = transfers.find(easy);
+      std::unique_ptr<Transfer> failed = std::move(it->second);
+      transfers.erase(it);
+      curl_easy_cleanup(easy);
+      curl_slist_free_all(failed->header_list);
+      failed->response.error = boost::system::error_code(CURLE_FAILED_INIT, curl_category());
+      failed->response.error_message = curl_multi_strerror(rc);
+      complete(std::move(failed->handler), std::move(failed->response));
+    }
+  }
+
+  void cancel_all() {
+    std::vector<std::unique_ptr<Transfer>> cancelled;
+    for (auto& [easy, transfer] : transfers) {
+      curl_multi_remove_handle(multi, easy);
+      curl_easy_cleanup(easy);
+      curl_slist_free_all(transfer->header_list);
+      cancelled.push_back(std::move(transfer));
+    }
+    transfers.clear();
+    for (auto& transfer : cancelled) {
+      transfer->response.error = asio::error::operation_aborted;
+      complete(std::move(transfer->handler), std::move(transfer->response));
+    }
+  }
+
+  asio::io_context& io;
+  asio::steady_timer timer;
+  HttpClientOptions options;
+  CURLM* multi = nullptr;
+  std::unordered_map<curl_socket_t, std::shared_ptr<Watch>> watches;
+  std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers;
+};
+
+HttpClient::HttpClient(asio::io_context& io, HttpClientOptions options)
+    : impl_(std::make_shared<Impl>(io, std::move(options))) {}
+
+HttpClient::~HttpClient() = default;
+
+void HttpClient::start(HttpRequest request, asio::any_completion_handler<void(HttpResponse)> handler) {
+  impl_->start(std::move(request), std::move(handler));
+}
+
+std::size_t HttpClient::in_flight() const { return impl_->transfers.size(); }
+
+void HttpClient::cancel_all() { impl_->cancel_all(); }
+
+}  // namespace newsalert::net

@@ -1,0 +1,519 @@
+#include "config/config.hpp"
+
+#include "common/text.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace newsalert;
+using namespace newsalert::config;
+using namespace std::chrono_literals;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A fresh directory per test: holds the config file and its state_dir.
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "newsalert-config-test-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::permissions(dir_ / "ro", fs::perms::owner_all, ec);
+    fs::remove_all(dir_, ec);
+  }
+
+  fs::path write(const std::string& name, const std::string& text) {
+    const fs::path path = dir_ / name;
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+
+  // Loads `body` after a state_dir line pointing into the temp dir (so line 2 is the first line of body).
+  Config load(const std::string& body, bool check_state_dir = true) {
+    return load_config(write("newsalert.yaml", "state_dir: state\n" + body), check_state_dir);
+  }
+
+  // The diagnostics of a config that must fail, as "file:line: message" without the directory.
+  std::vector<std::string> errors(const std::string& text, bool check_state_dir = true) {
+    const fs::path path = write("bad.yaml", text);
+    try {
+      load_config(path, check_state_dir);
+    } catch (const ConfigError& e) {
+      std::vector<std::string> out;
+      for (const auto& d : e.diagnostics()) {
+        EXPECT_EQ(d.file, path.string());
+        out.push_back("bad.yaml:" + std::to_string(d.line) + ": " + d.message);
+      }
+      return out;
+    }
+    ADD_FAILURE() << "config loaded without errors:\n" << text;
+    return {};
+  }
+
+  fs::path dir_;
+};
+
+// Sets an environment variable for one test and removes it afterwards.
+struct ScopedEnv {
+  ScopedEnv(const char* name, const char* value) : name_(name) { ::setenv(name, value, 1); }
+  ~ScopedEnv() { ::unsetenv(name_); }
+  const char* name_;
+};
+
+const char* const kFullConfig = R"yaml(state_dir: /tmp/placeholder
+user_agent: "newsalert-test/1.0 (+https://example.org)"
+shutdown_grace: 3s
+poll:
+  interval: 2m
+  concurrency: 8
+  per_host: 2
+  timeout: 10s
+  max_bytes: 512KiB
+  max_age: 1d
+feeds:
+  - https://example.org/a.xml
+  - url: http://example.net:8080/b.rss
+    title: Example B
+    interval: 30s
+watchlists:
+  - name: iran-israel
+    actors:
+      - name: Ali Khamenei
+        aliases: [Khamenei, Ayatollah Khamenei]
+      - Hamas
+    regions: [Iran, {name: Gaza Strip, aliases: [Gaza]}]
+    require: actor_and_region
+    exclude: [football, cricket]
+    notify: [ops]
+  - name: quake.watch
+    regions: [Japan]
+    require: any
+webhooks:
+  - name: ops
+    url: https://hooks.example.org/news
+    format: json
+    secret: plain-secret
+    headers:
+      X-Team: news
+    timeout: 5s
+    retry:
+      schedule: [0s, 1s, 1m]
+  - name: console
+    format: stdout
+)yaml";
+
+}  // namespace
+
+TEST_F(ConfigTest, LoadsEveryKeyOfAFullConfig) {
+  const Config c = load_config(write("full.yaml", kFullConfig), false);
+  EXPECT_EQ(c.source, dir_ / "full.yaml");
+  EXPECT_EQ(c.state_dir, fs::path("/tmp/placeholder"));
+  EXPECT_EQ(c.user_agent, "newsalert-test/1.0 (+https://example.org)");
+  EXPECT_EQ(c.shutdown_grace, 3s);
+
+  EXPECT_EQ(c.poll.interval, 2min);
+  EXPECT_EQ(c.poll.concurrency, 8);
+  EXPECT_EQ(c.poll.per_host, 2);
+  EXPECT_EQ(c.poll.timeout, 10s);
+  EXPECT_EQ(c.poll.max_bytes, 512u * 1024);
+  EXPECT_EQ(c.poll.max_age, 24h);
+
+  ASSERT_EQ(c.feeds.size(), 2u);
+  EXPECT_EQ(c.feeds[0].url, "https://example.org/a.xml");
+  EXPECT_EQ(c.feeds[0].title, "");
+  EXPECT_FALSE(c.feeds[0].interval);
+  EXPECT_EQ(c.feeds[0].line, 12);
+  EXPECT_EQ(c.feeds[1].url, "http://example.net:8080/b.rss");
+  EXPECT_EQ(c.feeds[1].title, "Example B");
+  EXPECT_EQ(c.feeds[1].interval, 30s);
+  EXPECT_EQ(c.feeds[1].line, 13);
+
+  ASSERT_EQ(c.watchlists.size(), 2u);
+  const WatchlistConfig& w = c.watchlists[0];
+  EXPECT_EQ(w.name, "iran-israel");
+  EXPECT_EQ(w.line, 17);
+  ASSERT_EQ(w.actors.size(), 2u);
+  EXPECT_EQ(w.actors[0].name, "Ali Khamenei");
+  EXPECT_THAT(w.actors[0].aliases, ElementsAre("Khamenei", "Ayatollah Khamenei"));
+  EXPECT_EQ(w.actors[1].name, "Hamas");
+  EXPECT_TRUE(w.actors[1].aliases.empty());
+  ASSERT_EQ(w.regions.size(), 2u);
+  EXPECT_EQ(w.regions[0].name, "Iran");
+  EXPECT_EQ(w.regions[1].name, "Gaza Strip");
+  EXPECT_THAT(w.regions[1].aliases, ElementsAre("Gaza"));
+  EXPECT_EQ(w.require, Require::actor_and_region);
+  EXPECT_THAT(w.exclude, ElementsAre("football", "cricket"));
+  EXPECT_THAT(w.notify, ElementsAre("ops"));
+  EXPECT_EQ(c.watchlists[1].name, "quake.watch");
+  EXPECT_EQ(c.watchlists[1].require, Require::any);
+  EXPECT_TRUE(c.watchlists[1].notify.empty());
+
+  ASSERT_EQ(c.webhooks.size(), 2u);
+  const WebhookConfig& h = c.webhooks[0];
+  EXPECT_EQ(h.name, "ops");
+  EXPECT_EQ(h.url, "https://hooks.example.org/news");
+  EXPECT_EQ(h.format, WebhookFormat::json);
+  EXPECT_EQ(h.secret, "plain-secret");
+  EXPECT_EQ(h.headers, (std::map<std::string, std::string>{{"X-Team", "news"}}));
+  EXPECT_EQ(h.timeout, 5s);
+  EXPECT_THAT(h.retry.schedule, ElementsAre(0s, 1s, 1min));
+  EXPECT_EQ(h.line, 30);
+  EXPECT_EQ(c.webhooks[1].name, "console");
+  EXPECT_EQ(c.webhooks[1].format, WebhookFormat::stdout_lines);
+  EXPECT_EQ(c.webhooks[1].url, "");
+}
+
+TEST_F(ConfigTest, AppliesDefaultsToAMinimalConfig) {
+  const Config c = load("");
+  EXPECT_EQ(c.user_agent, "");
+  EXPECT_EQ(c.shutdown_grace, 10s);
+  EXPECT_EQ(c.poll.interval, 5min);
+  EXPECT_EQ(c.poll.concurrency, 64);
+  EXPECT_EQ(c.poll.per_host, 4);
+  EXPECT_EQ(c.poll.timeout, 30s);
+  EXPECT_EQ(c.poll.max_bytes, 16u << 20);
+  EXPECT_EQ(c.poll.max_age, 0ms);
+  EXPECT_TRUE(c.feeds.empty());
+  EXPECT_TRUE(c.watchlists.empty());
+}
+
+TEST_F(ConfigTest, AddsTheStdoutNotifierWhenNoWebhookIsConfigured) {
+  const Config c = load("webhooks: []\n");
+  ASSERT_EQ(c.webhooks.size(), 1u);
+  EXPECT_EQ(c.webhooks[0].name, "stdout");
+  EXPECT_EQ(c.webhooks[0].format, WebhookFormat::stdout_lines);
+  EXPECT_EQ(c.webhooks[0].url, "");
+  EXPECT_FALSE(c.webhooks[0].secret);
+}
+
+TEST_F(ConfigTest, WatchlistsMayNotifyTheDefaultStdoutNotifier) {
+  const Config c = load("watchlists:\n  - name: w\n    actors: [Hamas]\n    notify: [stdout]\n");
+  EXPECT_THAT(c.watchlists[0].notify, ElementsAre("stdout"));
+}
+
+TEST_F(ConfigTest, ResolvesRelativeStateDirAgainstTheConfigFileDirectory) {
+  fs::create_directories(dir_ / "etc");
+  const Config c = load_config(write("etc/newsalert.yaml", "state_dir: ../var/state\n"));
+  EXPECT_EQ(c.state_dir, dir_ / "var" / "state");
+  EXPECT_TRUE(fs::is_directory(dir_ / "var" / "state"));
+}
+
+TEST_F(ConfigTest, KeepsAbsoluteStateDirAsWritten) {
+  const fs::path state = dir_ / "abs-state";
+  const Config c = load_config(write("c.yaml", "state_dir: " + state.string() + "\n"));
+  EXPECT_EQ(c.state_dir, state);
+}
+
+TEST_F(ConfigTest, CreatesAMissingStateDirAndLeavesNoProbeFileBehind) {
+  const Config c = load_config(write("c.yaml", "state_dir: a/b/c\n"));
+  ASSERT_TRUE(fs::is_directory(dir_ / "a/b/c"));
+  EXPECT_TRUE(fs::is_empty(dir_ / "a/b/c"));
+}
+
+TEST_F(ConfigTest, DoesNotTouchTheStateDirWhenNotAskedTo) {
+  load_config(write("c.yaml", "state_dir: never-created\n"), false);
+  EXPECT_FALSE(fs::exists(dir_ / "never-created"));
+}
+
+TEST_F(ConfigTest, SuggestsTheClosestKeyForAnUnknownKey) {
+  EXPECT_THAT(errors("state_dir: s\npoll:\n  intervall: 5m\n"),
+              ElementsAre("bad.yaml:3: unknown key 'intervall' in poll; did you mean 'interval'?"));
+  EXPECT_THAT(errors("state_dir: s\nfeed:\n  - https://example.org/\n"),
+              ElementsAre("bad.yaml:2: unknown key 'feed' in the top level; did you mean 'feeds'?"));
+}
+
+TEST_F(ConfigTest, ReportsAnUnknownKeyWithoutSuggestionWhenNothingIsClose) {
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: a\n    format: stdout\n    colour: red\n"),
+              ElementsAre("bad.yaml:5: unknown key 'colour' in webhooks[0]"));
+}
+
+TEST_F(ConfigTest, ReportsADuplicateKey) {
+  EXPECT_THAT(errors("state_dir: s\npoll:\n  interval: 5m\n  interval: 6m\n"),
+              ElementsAre("bad.yaml:4: duplicate key 'interval' in poll (first on line 3)"));
+}
+
+TEST_F(ConfigTest, ReportsAWrongTypeWithWhatItGot) {
+  EXPECT_THAT(errors("state_dir: s\npoll:\n  concurrency: [1, 2]\n"),
+              ElementsAre("bad.yaml:3: poll.concurrency: expected an integer, got a list"));
+  EXPECT_THAT(errors("state_dir: s\npoll:\n  per_host: four\n"),
+              ElementsAre("bad.yaml:3: poll.per_host: expected an integer, got 'four'"));
+  EXPECT_THAT(errors("state_dir: s\npoll: 5m\n"), ElementsAre("bad.yaml:2: poll: expected a map, got '5m'"));
+  EXPECT_THAT(errors("state_dir: s\nfeeds:\n  url: https://example.org/\n"),
+              ElementsAre("bad.yaml:3: feeds: expected a list, got a map"));
+  EXPECT_THAT(errors("state_dir: [a]\n", false), ElementsAre("bad.yaml:1: state_dir: expected a string, got a list"));
+}
+
+TEST_F(ConfigTest, ReportsAnEmptyValueAtItsLine) {
+  EXPECT_THAT(errors("state_dir:\npoll:\n  timeout:\nwebhooks:\n  - name: ops\n    url:\n"),
+              ElementsAre("bad.yaml:1: state_dir: expected a string, got nothing",
+                          "bad.yaml:3: poll.timeout: expected a duration like 30s, 5m or 2h, got nothing",
+                          "bad.yaml:6: webhooks[0].url: expected a string, got nothing"));
+}
+
+TEST_F(ConfigTest, RejectsAMalformedDuration) {
+  EXPECT_THAT(errors("state_dir: s\npoll:\n  interval: abc\n"),
+              ElementsAre("bad.yaml:3: poll.interval: expected a duration like 30s, 5m or 2h, got 'abc'"));
+  EXPECT_THAT(errors("state_dir: s\npoll:\n  timeout: 30\n"),
+              ElementsAre("bad.yaml:3: poll.timeout: expected a duration like 30s, 5m or 2h, got '30'"));
+}
+
+TEST_F(ConfigTest, AcceptsZeroToTurnMaxAgeOff) {
+  EXPECT_EQ(load("poll:\n  max_age: 0\n").poll.max_age, 0ms);
+  EXPECT_EQ(load("poll:\n  max_age: 36h\n").poll.max_age, 36h);
+}
+
+TEST_F(ConfigTest, RejectsValuesOutOfRange) {
+  EXPECT_THAT(errors("state_dir: s\npoll:\n  interval: 500ms\n"),
+              ElementsAre("bad.yaml:3: poll.interval: must be at least 1s, got 500ms"));
+  EXPECT_THAT(errors("state_dir: s\npoll:\n  concurrency: 0\n"),
+              ElementsAre("bad.yaml:3: poll.concurrency: must be between 1 and 10000, got 0"));
+  EXPECT_THAT(errors("state_dir: s\npoll:\n  per_host: 1001\n"),
+              ElementsAre("bad.yaml:3: poll.per_host: must be between 1 and 1000, got 1001"));
+  EXPECT_THAT(errors("state_dir: s\npoll:\n  max_bytes: 16 parsecs\n"),
+              ElementsAre("bad.yaml:3: poll.max_bytes: expected a size like 16MiB or 512KiB, got '16 parsecs'"));
+}
+
+TEST_F(ConfigTest, RejectsAFeedUrlThatIsNotHttp) {
+  EXPECT_THAT(errors("state_dir: s\nfeeds:\n  - ftp://example.org/rss\n  - url: example.org/rss\n"),
+              ElementsAre("bad.yaml:3: feeds[0]: invalid URL 'ftp://example.org/rss': expected http:// or https://",
+                          "bad.yaml:4: feeds[1].url: invalid URL 'example.org/rss': expected http:// or https://"));
+  EXPECT_THAT(errors("state_dir: s\nfeeds:\n  - https:///rss\n"),
+              ElementsAre("bad.yaml:3: feeds[0]: invalid URL 'https:///rss': missing host"));
+}
+
+TEST_F(ConfigTest, ReportsADuplicateFeedWithTheEarlierLine) {
+  EXPECT_THAT(errors("state_dir: s\nfeeds:\n  - https://example.org/rss\n  - https://example.org/other\n"
+                     "  - url: https://example.org/rss\n"),
+              ElementsAre("bad.yaml:5: feeds[2]: duplicate feed URL 'https://example.org/rss' "
+                          "(already listed on line 3)"));
+}
+
+TEST_F(ConfigTest, ReportsANotifiedWebhookThatDoesNotExistAtTheLineOfItsName) {
+  EXPECT_THAT(errors("state_dir: s\n"
+                     "watchlists:\n"
+                     "  - name: w\n"
+                     "    actors: [Hamas]\n"
+                     "    notify:\n"
+                     "      - ops\n"
+                     "      - opz\n"
+                     "webhooks:\n"
+                     "  - name: ops\n"
+                     "    url: https://hooks.example.org/\n"),
+              ElementsAre("bad.yaml:7: watchlist 'w' notifies unknown webhook 'opz'"));
+}
+
+TEST_F(ConfigTest, ReportsMissingRequiredKeys) {
+  EXPECT_THAT(errors("poll:\n  interval: 5m\n"), ElementsAre("bad.yaml:1: missing required key 'state_dir'"));
+  EXPECT_THAT(errors("state_dir: s\nfeeds:\n  - title: no url\n"),
+              ElementsAre("bad.yaml:3: feeds[0]: missing required key 'url'"));
+  EXPECT_THAT(errors("state_dir: s\nwatchlists:\n  - actors: [Hamas]\n"),
+              ElementsAre("bad.yaml:3: watchlists[0]: missing required key 'name'"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: ops\n"),
+              ElementsAre("bad.yaml:3: webhook 'ops': missing required key 'url' (or set format: stdout)"));
+  EXPECT_THAT(errors(""), ElementsAre("bad.yaml:0: the config is empty; at least 'state_dir' is required"));
+}
+
+TEST_F(ConfigTest, RejectsAWatchlistWithoutActorsOrRegions) {
+  EXPECT_THAT(errors("state_dir: s\nwatchlists:\n  - name: empty\n    exclude: [football]\n"),
+              ElementsAre("bad.yaml:3: watchlist 'empty' has no actors and no regions, so it can never match"));
+}
+
+TEST_F(ConfigTest, RejectsARequirementTheWatchlistCannotMeet) {
+  EXPECT_THAT(errors("state_dir: s\nwatchlists:\n  - name: w\n    regions: [Iran]\n    require: actor\n"),
+              ElementsAre("bad.yaml:5: watchlist 'w': require: actor but the watchlist has no actors"));
+  EXPECT_THAT(errors("state_dir: s\nwatchlists:\n  - name: w\n    actors: [IRGC]\n    require: actor and region\n"),
+              ElementsAre("bad.yaml:5: watchlist 'w': require: actor and region but the watchlist has no regions"));
+  EXPECT_THAT(errors("state_dir: s\nwatchlists:\n  - name: w\n    actors: [IRGC]\n    require: both\n"),
+              ElementsAre("bad.yaml:5: watchlists[0].require: expected one of any, actor, region, "
+                          "'actor and region', got 'both'"));
+}
+
+TEST_F(ConfigTest, DefaultsRequireToTheKindsOfTermsListed) {
+  const Config c = load("watchlists:\n"
+                        "  - {name: a, actors: [Hamas]}\n"
+                        "  - {name: r, regions: [Iran]}\n"
+                        "  - {name: ar, actors: [Hamas], regions: [Iran]}\n");
+  EXPECT_EQ(c.watchlists[0].require, Require::actor);
+  EXPECT_EQ(c.watchlists[1].require, Require::region);
+  EXPECT_EQ(c.watchlists[2].require, Require::actor_and_region);
+}
+
+TEST_F(ConfigTest, RejectsInvalidAndDuplicateWatchlistNames) {
+  EXPECT_THAT(errors("state_dir: s\nwatchlists:\n  - {name: a b, actors: [x]}\n  - {name: w, actors: [x]}\n"
+                     "  - {name: w, actors: [y]}\n"),
+              ElementsAre("bad.yaml:3: watchlists[0].name: 'a b' may only contain letters, digits, '_', '.' and '-'",
+                          "bad.yaml:5: duplicate watchlist name 'w' (already used on line 4)"));
+}
+
+TEST_F(ConfigTest, ReportsAStateDirUnderARegularFile) {
+  write("plain-file", "not a directory");
+  const std::string state = (dir_ / "plain-file" / "state").string();
+  EXPECT_THAT(errors("poll:\n  interval: 5m\nstate_dir: plain-file/state\n"),
+              ElementsAre("bad.yaml:3: state_dir '" + state + "': Not a directory"));
+}
+
+TEST_F(ConfigTest, ReportsAStateDirThatIsNotWritable) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root can write to any directory";
+  fs::create_directories(dir_ / "ro");
+  fs::permissions(dir_ / "ro", fs::perms::owner_read | fs::perms::owner_exec);
+  EXPECT_THAT(errors("state_dir: ro\n"),
+              ElementsAre("bad.yaml:1: state_dir '" + (dir_ / "ro").string() + "': not writable: Permission denied"));
+}
+
+TEST_F(ConfigTest, ReportsAYamlSyntaxErrorWithItsLine) {
+  EXPECT_THAT(errors("state_dir: s\nfeeds:\n  - https://example.org/a\n  - [unclosed\n"),
+              ElementsAre("bad.yaml:5: end of sequence flow not found"));
+  EXPECT_THAT(errors("state_dir: s\npoll:\n  interval: 5m\n   concurrency: 2\n"),
+              ElementsAre("bad.yaml:4: illegal map value"));
+}
+
+TEST_F(ConfigTest, ReportsEveryErrorInOneGoSortedByLine) {
+  const std::string text =
+      "state_dir: s\n"
+      "poll:\n"
+      "  interval: abc\n"
+      "  concurrenc: 4\n"
+      "feeds:\n"
+      "  - gopher://example.org/\n"
+      "watchlists:\n"
+      "  - name: w\n"
+      "    notify: [nobody]\n"
+      "webhooks:\n"
+      "  - name: ops\n"
+      "    url: https://hooks.example.org/\n"
+      "    timeout: soon\n";
+  const fs::path path = write("multi.yaml", text);
+  try {
+    load_config(path, false);
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 6u);
+    const std::string f = path.string();
+    EXPECT_EQ(std::string(e.what()),
+              f + ":3: poll.interval: expected a duration like 30s, 5m or 2h, got 'abc'\n" +
+              f + ":4: unknown key 'concurrenc' in poll; did you mean 'concurrency'?\n" +
+              f + ":6: feeds[0]: invalid URL 'gopher://example.org/': expected http:// or https://\n" +
+              f + ":8: watchlist 'w' has no actors and no regions, so it can never match\n" +
+              f + ":9: watchlist 'w' notifies unknown webhook 'nobody'\n" +
+              f + ":13: webhooks[0].timeout: expected a duration like 30s, 5m or 2h, got 'soon'");
+  }
+}
+
+TEST_F(ConfigTest, ExpandsEnvironmentVariablesInSecretsHeadersAndWebhookUrls) {
+  ScopedEnv secret("NEWSALERT_TEST_SECRET", "s3cret");
+  ScopedEnv token("NEWSALERT_TEST_TOKEN", "tok");
+  const Config c = load("webhooks:\n"
+                        "  - name: ops\n"
+                        "    url: https://hooks.example.org/${NEWSALERT_TEST_TOKEN}\n"
+                        "    secret: ${NEWSALERT_TEST_SECRET}\n"
+                        "    headers:\n"
+                        "      Authorization: Bearer ${NEWSALERT_TEST_TOKEN}-${NEWSALERT_TEST_SECRET}\n");
+  EXPECT_EQ(c.webhooks[0].secret, "s3cret");
+  EXPECT_EQ(c.webhooks[0].url, "https://hooks.example.org/tok");
+  EXPECT_EQ(c.webhooks[0].headers.at("Authorization"), "Bearer tok-s3cret");
+}
+
+TEST_F(ConfigTest, ReportsAMissingEnvironmentVariable) {
+  ::unsetenv("NEWSALERT_X");
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: ops\n    url: https://hooks.example.org/\n"
+                     "    secret: ${NEWSALERT_X}\n"),
+              ElementsAre("bad.yaml:5: webhooks[0].secret: environment variable NEWSALERT_X is not set"));
+}
+
+TEST_F(ConfigTest, DecodesAWhsecSecretFromBase64) {
+  const Config c = load("webhooks:\n  - name: ops\n    url: https://hooks.example.org/\n"
+                        "    secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n");
+  ASSERT_TRUE(c.webhooks[0].secret);
+  EXPECT_EQ(c.webhooks[0].secret->size(), 24u);
+  EXPECT_EQ(base64_encode(*c.webhooks[0].secret), "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+}
+
+TEST_F(ConfigTest, RejectsAWhsecSecretThatIsNotBase64WithoutShowingIt) {
+  const auto errs = errors("state_dir: s\nwebhooks:\n  - name: ops\n    url: https://hooks.example.org/\n"
+                           "    secret: whsec_TOPSECRET!!\n");
+  EXPECT_THAT(errs, ElementsAre("bad.yaml:5: webhooks[0].secret: the value after 'whsec_' is not valid base64"));
+}
+
+TEST_F(ConfigTest, NeverShowsSecretsOrWebhookUrlTokensInErrors) {
+  ScopedEnv secret("NEWSALERT_TEST_SECRET", "hunter2\nX");
+  const auto errs = errors("state_dir: s\nwebhooks:\n  - name: ops\n"
+                           "    url: htps://hooks.slack.com/services/T000/B000/TOPSECRET\n"
+                           "    headers:\n      Authorization: ${NEWSALERT_TEST_SECRET}\n");
+  EXPECT_THAT(errs, ElementsAre("bad.yaml:4: webhooks[0].url: invalid URL 'htps://hooks.slack.com/...': "
+                                "expected http:// or https://",
+                                "bad.yaml:6: webhooks[0].headers.Authorization: value must be a single line"));
+  for (const auto& e : errs) {
+    EXPECT_THAT(e, Not(HasSubstr("TOPSECRET")));
+    EXPECT_THAT(e, Not(HasSubstr("hunter2")));
+  }
+}
+
+TEST_F(ConfigTest, ReadsASecretFileWithoutItsTrailingNewline) {
+  write("ops.secret", "from-file\n");
+  const Config c = load("webhooks:\n  - name: ops\n    url: https://hooks.example.org/\n"
+                        "    secret_file: ops.secret\n");
+  EXPECT_EQ(c.webhooks[0].secret, "from-file");
+}
+
+TEST_F(ConfigTest, ReportsAMissingSecretFileAndSecretWithSecretFile) {
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: ops\n    url: https://hooks.example.org/\n"
+                     "    secret_file: nope.secret\n"),
+              ElementsAre("bad.yaml:5: webhooks[0].secret_file '" + (dir_ / "nope.secret").string() +
+                          "': No such file or directory"));
+  write("ops.secret", "x\n");
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: ops\n    url: https://hooks.example.org/\n"
+                     "    secret: y\n    secret_file: ops.secret\n"),
+              ElementsAre("bad.yaml:6: webhooks[0]: secret and secret_file are mutually exclusive"));
+}
+
+TEST_F(ConfigTest, ValidatesWebhookFormatAndRetrySchedule) {
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: ops\n    url: https://hooks.example.org/\n"
+                     "    format: slack\n    retry:\n      schedule: []\n"),
+              ElementsAre("bad.yaml:5: webhooks[0].format: expected json or stdout, got 'slack'",
+                          "bad.yaml:7: webhooks[0].retry.schedule: must list at least one delay"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - {name: a, format: stdout}\n  - {name: a, format: stdout}\n"),
+              ElementsAre("bad.yaml:4: duplicate webhook name 'a' (already used on line 3)"));
+}
+
+TEST_F(ConfigTest, ReportsAnUnreadableConfigFile) {
+  try {
+    load_config(dir_ / "missing.yaml");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), (dir_ / "missing.yaml").string() + ": cannot read: No such file or directory");
+  }
+}
+
+TEST(ExampleConfig, LoadsWithoutErrors) {
+  const fs::path path = fs::path(NEWSALERT_TEST_DATA_DIR) / "../../config/newsalert.example.yaml";
+  Config c;
+  try {
+    c = load_config(path, false);
+  } catch (const ConfigError& e) {
+    FAIL() << e.what();
+  }
+  EXPECT_EQ(c.state_dir.filename(), ".state");
+  EXPECT_EQ(c.poll.interval, 5min);
+  EXPECT_EQ(c.feeds.size(), 6u);
+  ASSERT_EQ(c.watchlists.size(), 1u);
+  EXPECT_EQ(c.watchlists[0].name, "iran-israel");
+  EXPECT_EQ(c.watchlists[0].require, Require::actor_and_region);
+  EXPECT_EQ(c.watchlists[0].actors.size(), 8u);
+  EXPECT_EQ(c.watchlists[0].regions.size(), 4u);
+  ASSERT_EQ(c.webhooks.size(), 1u);
+  EXPECT_EQ(c.webhooks[0].format, WebhookFormat::stdout_lines);
+}

@@ -1,0 +1,60 @@
+// Runs the real newsalertd binary as a child process for end-to-end tests.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace newsalert::testing {
+
+// A scratch directory removed at destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::string read_file(const std::filesystem::path& file);
+void write_file(const std::filesystem::path& file, const std::string& text);
+
+// The newsalertd built beside the tests.
+std::filesystem::path daemon_binary();
+
+class DaemonProcess {
+ public:
+  // Starts `newsalertd ARGS...` with stdout and stderr going to files in `dir`.
+  DaemonProcess(std::vector<std::string> args, const std::filesystem::path& dir,
+                std::vector<std::string> extra_env = {});
+  ~DaemonProcess();   // SIGKILL if still running
+
+  // Sends SIGTERM and waits up to `timeout`; returns the exit status (or -1 on timeout / signal).
+  int stop(std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  void kill9();
+  bool running();
+  std::string out() const;   // what it printed on stdout so far
+  std::string err() const;   // what it logged on stderr so far
+  // Waits until stderr contains `text`.
+  bool wait_for_log(const std::string& text, std::chrono::milliseconds timeout) const;
+
+ private:
+  int pid_ = -1;
+  int status_ = -1;
+  std::filesystem::path out_, err_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs newsalertd to completion (for check, parse, match), feeding `input` on stdin.
+CommandResult run_command(std::vector<std::string> args, const std::string& input = {});
+
+}  // namespace newsalert::testing

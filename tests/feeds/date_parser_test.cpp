@@ -1,0 +1,96 @@
+// Date parsing across the RFC 822 and ISO 8601 dialects feeds use.
+#include "feeds/date_parser.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+
+using newsalert::feeds::parse_date;
+using newsalert::TimePoint;
+
+namespace {
+
+// Seconds since the epoch, or -1 when the text did not parse, so failures print readably.
+std::int64_t unix_seconds(std::string_view text) {
+  const auto t = parse_date(text);
+  if (!t) return -1;
+  return std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count();
+}
+
+constexpr std::int64_t aug6_1430_utc = 1722954600;  // 2024-08-06T14:30:00Z
+
+}  // namespace
+
+TEST(DateParser, ReadsRfc1123WithNumericZone) {
+  EXPECT_EQ(unix_seconds("Tue, 06 Aug 2024 14:30:00 +0000"), aug6_1430_utc);
+  EXPECT_EQ(unix_seconds("Tue, 06 Aug 2024 16:30:00 +0200"), aug6_1430_utc);
+  EXPECT_EQ(unix_seconds("Tue, 06 Aug 2024 10:00:00 -0430"), aug6_1430_utc);
+}
+
+TEST(DateParser, ReadsRfc822WithoutDayNameOrSeconds) {
+  EXPECT_EQ(unix_seconds("6 Aug 2024 14:30 GMT"), aug6_1430_utc);
+  EXPECT_EQ(unix_seconds("06 August 2024 14:30:00 Z"), aug6_1430_utc);
+}
+
+TEST(DateParser, ReadsNamedUsZones) {
+  EXPECT_EQ(unix_seconds("Tue, 06 Aug 2024 10:30:00 EDT"), aug6_1430_utc);
+  EXPECT_EQ(unix_seconds("Tue, 06 Aug 2024 09:30:00 EST"), aug6_1430_utc);
+  EXPECT_EQ(unix_seconds("Tue, 06 Aug 2024 07:30:00 PDT"), aug6_1430_utc);
+  EXPECT_EQ(unix_seconds("Tue, 06 Aug 2024 06:30:00 pst"), aug6_1430_utc);
+  EXPECT_EQ(unix_seconds("Tue, 06 Aug 2024 08:30:00 MDT"), aug6_1430_utc);
+  EXPECT_EQ(unix_seconds("Tue, 06 Aug 2024 08:30:00 CST"), aug6_1430_utc);
+  EXPECT_EQ(unix_seconds("Tue, 06 Aug 2024 14:30:00 UT"), aug6_1430_utc);
+  EXPECT_EQ(unix_seconds("Tue, 06 Aug 2024 14:30:00 UTC"), aug6_1430_utc);
+}
+
+TEST(DateParser, ReadsMilitaryZoneLettersAsUtc) {
+  EXPECT_EQ(unix_seconds("Tue, 06 Aug 2024 14:30:00 A"), aug6_1430_utc);
+  EXPECT_EQ(unix_seconds("Tue, 06 Aug 2024 14:30:00 Y"), aug6_1430_utc);
+}
+
+TEST(DateParser, PivotsTwoDigitYearsAtFifty) {
+  EXPECT_EQ(unix_seconds("Tue, 06 Aug 24 14:30:00 GMT"), aug6_1430_utc);
+  EXPECT_EQ(unix_seconds("Thu, 01 Jan 70 00:00:00 GMT"), 0);
+}
+
+TEST(DateParser, ToleratesTrailingZoneComment) {
+  EXPECT_EQ(unix_seconds("Tue, 06 Aug 2024 07:30:00 -0700 (PDT)"), aug6_1430_utc);
+}
+
+TEST(DateParser, ReadsRfc3339WithZones) {
+  EXPECT_EQ(unix_seconds("2024-08-06T14:30:00Z"), aug6_1430_utc);
+  EXPECT_EQ(unix_seconds("2024-08-06T17:30:00+03:00"), aug6_1430_utc);
+  EXPECT_EQ(unix_seconds("2024-08-06T09:30:00-0500"), aug6_1430_utc);
+  EXPECT_EQ(unix_seconds("2024-08-06t14:30:00z"), aug6_1430_utc);
+}
+
+TEST(DateParser, AssumesUtcWhenIsoDateHasNoZone) {
+  EXPECT_EQ(unix_seconds("2024-08-06T14:30:00"), aug6_1430_utc);
+  EXPECT_EQ(unix_seconds("2024-08-06 14:30"), aug6_1430_utc);
+}
+
+TEST(DateParser, KeepsFractionalSeconds) {
+  const auto t = parse_date("2024-08-06T14:30:00.250Z");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(t->time_since_epoch()).count(),
+            aug6_1430_utc * 1000 + 250);
+}
+
+TEST(DateParser, ReadsDateOnlyAsMidnightUtc) {
+  EXPECT_EQ(unix_seconds("2024-08-06"), 1722902400);
+  EXPECT_EQ(unix_seconds("  2024-08-06\n"), 1722902400);
+}
+
+TEST(DateParser, HandlesLeapDaysAndOldDates) {
+  EXPECT_EQ(unix_seconds("2024-02-29T00:00:00Z"), 1709164800);
+  const auto t = parse_date("1969-12-31T23:59:58Z");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count(), -2);
+}
+
+TEST(DateParser, RefusesUnreadableText) {
+  for (const char* text : {"", "   ", "yesterday", "Tue, 32 Aug 2024 14:30:00 GMT", "2023-02-29",
+                           "2024-13-01T00:00:00Z", "2024-08-06T25:00:00Z", "06 Foo 2024 14:30 GMT",
+                           "2024-08-06T14:30:00Z trailing", "Tue, 06 Aug 2024 14:30:00 +99999"})
+    EXPECT_FALSE(parse_date(text).has_value()) << text;
+}

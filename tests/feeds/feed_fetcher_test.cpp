@@ -1,0 +1,80 @@
+// fetch_feed against a real loopback server: validators, 304, errors as values.
+#include "feeds/feed_fetcher.hpp"
+#include "tests/support/http_server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <gtest/gtest.h>
+
+using namespace newsalert;
+using namespace newsalert::feeds;
+using newsalert::testing::HttpServer;
+
+namespace {
+
+const char* const kFeed = R"(<rss version="2.0"><channel><title>T</title>
+<item><title>One</title><link>/one</link><guid>1</guid></item></channel></rss>)";
+
+FetchOutcome fetch(const std::string& url, const store::FeedState& state = {}) {
+  boost::asio::io_context io;
+  net::HttpClient http(io, {});
+  config::FeedConfig feed;
+  feed.url = url;
+  FetchOutcome outcome;
+  boost::asio::co_spawn(io, fetch_feed(http, feed, config::PollConfig{}, state),
+                        [&](std::exception_ptr e, FetchOutcome o) {
+                          if (e) std::rethrow_exception(e);
+                          outcome = std::move(o);
+                        });
+  io.run();
+  return outcome;
+}
+
+}  // namespace
+
+TEST(FeedFetcher, ParsesAFreshFeedAndKeepsItsValidators) {
+  HttpServer server;
+  server.serve_feed("/rss", kFeed);
+  const auto outcome = fetch(server.url("/rss"));
+  ASSERT_EQ(outcome.result, FetchResult::updated) << outcome.error;
+  ASSERT_EQ(outcome.feed.articles.size(), 1u);
+  EXPECT_EQ(outcome.feed.articles[0].link, server.url("/one"));
+  EXPECT_EQ(outcome.feed.articles[0].feed_url, server.url("/rss"));
+  EXPECT_FALSE(outcome.etag.empty());
+  EXPECT_FALSE(outcome.last_modified.empty());
+}
+
+TEST(FeedFetcher, SendsValidatorsBackAndGetsNotModified) {
+  HttpServer server;
+  server.serve_feed("/rss", kFeed);
+  const auto first = fetch(server.url("/rss"));
+  store::FeedState state;
+  state.etag = first.etag;
+  state.last_modified = first.last_modified;
+  const auto second = fetch(server.url("/rss"), state);
+  EXPECT_EQ(second.result, FetchResult::not_modified);
+  EXPECT_EQ(second.etag, first.etag);
+  EXPECT_EQ(server.requests("/rss")[1].header("if-none-match"), first.etag);
+  EXPECT_EQ(server.requests("/rss")[1].header("if-modified-since"), first.last_modified);
+}
+
+TEST(FeedFetcher, HttpErrorsAndBrokenDocumentsAreFailuresWithAReason) {
+  HttpServer server;
+  server.route("/down", [](const auto&) { return newsalert::testing::Response{503, {}, "busy"}; });
+  server.serve_feed("/html", "<html><body>hello</body></html>", "text/html");
+  const auto down = fetch(server.url("/down"));
+  EXPECT_EQ(down.result, FetchResult::failed);
+  EXPECT_EQ(down.error, "HTTP 503");
+  const auto html = fetch(server.url("/html"));
+  EXPECT_EQ(html.result, FetchResult::failed);
+  EXPECT_FALSE(html.error.empty());
+}
+
+TEST(FeedFetcher, EntriesKeepTheConfiguredFeedUrlAfterARedirect) {
+  HttpServer server;
+  server.serve_feed("/new", kFeed);
+  server.redirect("/old", "/new", 302);
+  const auto outcome = fetch(server.url("/old"));
+  ASSERT_EQ(outcome.result, FetchResult::updated);
+  EXPECT_EQ(outcome.feed.articles[0].feed_url, server.url("/old"));
+  EXPECT_EQ(outcome.feed.articles[0].link, server.url("/one"));
+}

@@ -1,0 +1,391 @@
+#include "match/matcher.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+using namespace newsalert;
+using newsalert::config::Require;
+using newsalert::config::Term;
+using newsalert::config::WatchlistConfig;
+using newsalert::match::Match;
+using newsalert::match::Matcher;
+using newsalert::match::TermHit;
+
+namespace {
+
+using Strings = std::vector<std::string>;
+
+WatchlistConfig watchlist(std::string name, std::vector<Term> actors, std::vector<Term> regions,
+                          Require require = Require::actor_and_region, Strings exclude = {}) {
+  WatchlistConfig w;
+  w.name = std::move(name);
+  w.actors = std::move(actors);
+  w.regions = std::move(regions);
+  w.require = require;
+  w.exclude = std::move(exclude);
+  return w;
+}
+
+Article article(std::string title, std::string summary = {}, std::string content = {}) {
+  Article a;
+  a.id = "test";
+  a.title = std::move(title);
+  a.summary = std::move(summary);
+  a.content = std::move(content);
+  return a;
+}
+
+std::vector<Match> run(const WatchlistConfig& w, const Article& a) { return Matcher({w}).match(a); }
+
+const TermHit* find(const std::vector<TermHit>& hits, std::string_view name) {
+  auto it = std::find_if(hits.begin(), hits.end(), [&](const TermHit& h) { return h.name == name; });
+  return it == hits.end() ? nullptr : &*it;
+}
+
+Strings names(const std::vector<TermHit>& hits) {
+  Strings out;
+  for (const TermHit& h : hits) out.push_back(h.name);
+  return out;
+}
+
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const std::size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    for (std::size_t k = 1; k < len; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    i += len;
+  }
+  return true;
+}
+
+// A region-only watchlist: fires whenever one of the regions is found.
+WatchlistConfig regions_only(std::vector<Term> regions) {
+  return watchlist("regions", {}, std::move(regions), Require::region);
+}
+
+WatchlistConfig actors_only(std::vector<Term> actors) {
+  return watchlist("actors", std::move(actors), {}, Require::actor);
+}
+
+const Term kKhamenei{"Ali Khamenei", {"Khamenei", "Ayatollah Khamenei", "Iran's supreme leader"}};
+const Term kIrgc{"IRGC", {"Islamic Revolutionary Guard Corps", "Revolutionary Guards", "IRG"}};
+const Term kHamas{"Hamas", {}};
+
+WatchlistConfig iran_israel() {
+  return watchlist("iran-israel", {kKhamenei, kIrgc, kHamas}, {{"Iran", {}}, {"Israel", {}}},
+                   Require::actor_and_region, {"football"});
+}
+
+const char* const kWireTitle = "Khamenei orders direct strike on Israel after Haniyeh killing in Tehran";
+const char* const kWireSummary =
+    "Iran's supreme leader Ayatollah Ali Khamenei ordered a direct strike on Israel after Hamas leader "
+    "Ismail Haniyeh was killed in Tehran, according to officials briefed on the meeting.";
+const char* const kWireContent =
+    "Iran’s supreme leader Ayatollah Ali Khamenei ordered Iran to strike Israel directly in retaliation "
+    "for the killing in Tehran of Hamas leader Ismail Haniyeh, three Iranian officials said on Wednesday.\n\n"
+    "Khamenei gave the order at an emergency meeting of Iran's Supreme National Security Council, the "
+    "officials said. Commanders of the Revolutionary\nGuards (IRG, also known as the IRGC) and the Quds "
+    "Force’s Ismail Qaani attended.\n\n"
+    "Iran's allies in Lebanon, Yemen and Iraq, including Hezbollah, the Houthis and Iraqi militias, are "
+    "expected to join. Hezbollah leader Hassan Nasrallah said the war in Gaza had entered a new phase. "
+    "The Hamas-run health ministry in Gaza said dozens were killed overnight.";
+
+}  // namespace
+
+TEST(Matcher, DoesNotMatchIraqForIran) {
+  const auto w = regions_only({{"Iran", {}}});
+  EXPECT_TRUE(run(w, article("Militias in Iraq attack base near Baghdad", "Iraqi officials said.")).empty());
+  const auto m = run(w, article("Iran says", "Iraq and Iran"));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].regions[0].surface_forms, Strings{"Iran"});
+}
+
+TEST(Matcher, MatchesPossessiveWithStraightApostrophe) {
+  const auto m = run(actors_only({{"Khamenei", {}}}), article("Khamenei's order stands"));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].actors[0].surface_forms, Strings{"Khamenei"});
+}
+
+TEST(Matcher, MatchesPossessiveWithCurlyApostrophe) {
+  const auto m = run(actors_only({{"Khamenei", {}}}), article("Khamenei’s order stands"));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].actors[0].surface_forms, Strings{"Khamenei"});
+}
+
+TEST(Matcher, MatchesFirstPartOfHyphenatedCompound) {
+  const auto m = run(actors_only({kHamas}), article("Hamas-run ministry reports"));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].actors[0].surface_forms, Strings{"Hamas"});
+}
+
+TEST(Matcher, ResolvesDemonymInCompoundThroughGazetteer) {
+  const auto m = run(regions_only({{"Iran", {}}}), article("pro-Iranian militias fire rockets"));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].regions[0].name, "Iran");
+  EXPECT_EQ(m[0].regions[0].surface_forms, Strings{"Iranian"});
+}
+
+TEST(Matcher, ResolvesDemonymThroughGazetteer) {
+  const auto m = run(regions_only({{"Iran", {}}}), article("Iranian officials said"));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].regions[0].surface_forms, Strings{"Iranian"});
+}
+
+TEST(Matcher, ResolvesCapitalThroughGazetteer) {
+  const auto m = run(regions_only({{"Iran", {}}}), article("Explosions heard in Tehran"));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].regions[0].surface_forms, Strings{"Tehran"});
+}
+
+TEST(Matcher, ResolvesRegionNamedByGazetteerAlias) {
+  // "Gaza" is an alias of the Gaza Strip entry, whose other names then count too.
+  const auto m = run(regions_only({{"Gaza", {}}}), article("Strikes on Rafah"));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].regions[0].name, "Gaza");
+  EXPECT_EQ(m[0].regions[0].surface_forms, Strings{"Rafah"});
+}
+
+TEST(Matcher, TreatsUnknownRegionAsLiteralTerm) {
+  const auto w = regions_only({{"Nagorno-Karabakh", {"Artsakh"}}});
+  EXPECT_EQ(run(w, article("Fighting in Nagorno Karabakh")).size(), 1u);
+  EXPECT_EQ(run(w, article("Artsakh officials")).size(), 1u);
+  EXPECT_TRUE(run(w, article("Fighting in Karabakh")).empty());
+}
+
+TEST(Matcher, ShortAcronymDoesNotMatchInsideLongerWord) {
+  const auto w = actors_only({{"Guards", {"IRG"}}});
+  EXPECT_TRUE(run(w, article("The IRGC said")).empty());
+  const auto m = run(w, article("The IRG said"));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].actors[0].surface_forms, Strings{"IRG"});
+}
+
+TEST(Matcher, AllCapsShortAliasIsCaseSensitive) {
+  const auto w = actors_only({{"Guards", {"IRG"}}});
+  EXPECT_TRUE(run(w, article("the irg said")).empty());
+  EXPECT_TRUE(run(w, article("the Irg said")).empty());
+}
+
+TEST(Matcher, PronounUsIsNotTheUnitedStates) {
+  const auto w = regions_only({{"United States", {}}});
+  EXPECT_TRUE(run(w, article("Tell us what you think", "Let us know. Us too.")).empty());
+  auto m = run(w, article("US strikes targets"));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].regions[0].surface_forms, Strings{"US"});
+  m = run(w, article("U.S. officials said"));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].regions[0].surface_forms, Strings{"U.S."});
+}
+
+TEST(Matcher, LongerNamesStayCaseInsensitive) {
+  const auto w = actors_only({kIrgc});
+  EXPECT_EQ(run(w, article("the irgc said")).size(), 1u);
+  EXPECT_EQ(run(w, article("the Irgc said")).size(), 1u);
+}
+
+TEST(Matcher, IgnoresDiacriticsAndCase) {
+  const auto m = run(actors_only({{"Khamenei", {}}}), article("Khāmeneī speaks", "KHAMENEI SPEAKS"));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].actors[0].surface_forms, (Strings{"Khāmeneī", "KHAMENEI"}));
+}
+
+TEST(Matcher, MatchesPhraseAcrossLineBreaksAndExtraSpaces) {
+  const auto m = run(actors_only({kIrgc}), article("", "", "Commanders of the Revolutionary\n   Guards  met."));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].actors[0].surface_forms, Strings{"Revolutionary Guards"});
+}
+
+TEST(Matcher, DoesNotMatchPartialPhrase) {
+  EXPECT_TRUE(run(actors_only({kIrgc}), article("Revolutionary songs", "the Guards parade")).empty());
+}
+
+TEST(Matcher, MatchesAliasWithPossessiveAsPhrase) {
+  const auto m = run(actors_only({kKhamenei}), article("Iran’s supreme leader spoke"));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].actors[0].surface_forms, Strings{"Iran’s supreme leader"});
+}
+
+TEST(Matcher, ExcludeTermVetoesWatchlist) {
+  const auto w = iran_israel();
+  EXPECT_EQ(run(w, article("Khamenei warns Israel")).size(), 1u);
+  EXPECT_TRUE(run(w, article("Khamenei warns Israel", "", "Iran's football team ...")).empty());
+  EXPECT_TRUE(run(w, article("Khamenei warns Israel", "", "FOOTBALL")).empty());
+}
+
+TEST(Matcher, ExcludeMatchesWholeWordsOnly) {
+  EXPECT_EQ(run(iran_israel(), article("Khamenei warns Israel", "footballer")).size(), 1u);
+}
+
+TEST(Matcher, RequireActorAndRegionNeedsBoth) {
+  const auto w = iran_israel();
+  EXPECT_TRUE(run(w, article("Khamenei speaks")).empty());
+  EXPECT_TRUE(run(w, article("Tehran traffic")).empty());
+  EXPECT_EQ(run(w, article("Khamenei speaks in Tehran")).size(), 1u);
+}
+
+TEST(Matcher, RequireActorIgnoresRegions) {
+  auto w = iran_israel();
+  w.require = Require::actor;
+  EXPECT_EQ(run(w, article("Khamenei speaks")).size(), 1u);
+  EXPECT_TRUE(run(w, article("Tehran traffic")).empty());
+}
+
+TEST(Matcher, RequireRegionIgnoresActors) {
+  auto w = iran_israel();
+  w.require = Require::region;
+  EXPECT_TRUE(run(w, article("Khamenei speaks")).empty());
+  const auto m = run(w, article("Tehran traffic"));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_TRUE(m[0].actors.empty());
+}
+
+TEST(Matcher, RequireAnyTakesEither) {
+  auto w = iran_israel();
+  w.require = Require::any;
+  EXPECT_EQ(run(w, article("Khamenei speaks")).size(), 1u);
+  EXPECT_EQ(run(w, article("Tehran traffic")).size(), 1u);
+  EXPECT_TRUE(run(w, article("Weather in Oslo")).empty());
+}
+
+TEST(Matcher, FullWireStoryProducesOneMatch) {
+  const auto matches = run(iran_israel(), article(kWireTitle, kWireSummary, kWireContent));
+  ASSERT_EQ(matches.size(), 1u);
+  const Match& m = matches[0];
+  EXPECT_EQ(m.watchlist, "iran-israel");
+  EXPECT_EQ(names(m.actors), (Strings{"Ali Khamenei", "IRGC", "Hamas"}));
+  EXPECT_EQ(names(m.regions), (Strings{"Iran", "Israel"}));
+
+  const TermHit* khamenei = find(m.actors, "Ali Khamenei");
+  ASSERT_NE(khamenei, nullptr);
+  EXPECT_EQ(khamenei->surface_forms,
+            (Strings{"Khamenei", "Iran's supreme leader", "Ali Khamenei", "Iran’s supreme leader"}));
+  const TermHit* irgc = find(m.actors, "IRGC");
+  ASSERT_NE(irgc, nullptr);
+  EXPECT_EQ(irgc->surface_forms, (Strings{"Revolutionary Guards", "IRG", "IRGC"}));
+  const TermHit* iran = find(m.regions, "Iran");
+  ASSERT_NE(iran, nullptr);
+  EXPECT_EQ(iran->surface_forms, (Strings{"Tehran", "Iran", "Iranian"}));
+  for (const std::string& s : iran->surface_forms) EXPECT_EQ(s.find("Iraq"), std::string::npos) << s;
+
+  EXPECT_GT(m.score, 10.0);
+  EXPECT_FALSE(m.snippets.empty());
+  EXPECT_LE(m.snippets.size(), 3u);
+}
+
+TEST(Matcher, FootballStoryProducesNoMatch) {
+  const auto w = iran_israel();
+  const Article a = article("Manchester United beat Liverpool 2-1 at Old Trafford",
+                            "A late goal from the captain settled the derby.",
+                            "The home side dominated possession; the visitors' keeper made nine saves.");
+  EXPECT_TRUE(run(w, a).empty());
+}
+
+TEST(Matcher, ArabicAliasMatchesTatweelAndHarakatVariants) {
+  const auto w = actors_only({{"Ali Khamenei", {"خامنئي"}}});
+  const auto m = run(w, article("قال خامنـــئي", "أعلن خَامِنَئِي اليوم"));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].actors[0].surface_forms, (Strings{"خامنـــئي", "خَامِنَئِي"}));
+}
+
+TEST(Matcher, PersianSpellingMatchesArabicLetters) {
+  const auto w = actors_only({{"Ali Khamenei", {"خامنه‌ای"}}});  // Persian yeh and ZWNJ
+  EXPECT_EQ(run(w, article("آیت‌الله خامنه اي")).size(), 0u);   // two words are not one
+  EXPECT_EQ(run(w, article("آیت‌الله خامنهاي")).size(), 1u);
+}
+
+TEST(Matcher, SnippetsContainHitTextAndAreCutCleanly) {
+  std::string content;
+  for (int i = 0; i < 12; ++i) content += "Über die Lage berichten Beobachter ausführlich. ";
+  content += "Then Khamenei spoke. ";
+  for (int i = 0; i < 12; ++i) content += "Später äußerten sich weitere Stimmen dazu. ";
+  const auto m = run(actors_only({{"Khamenei", {}}}), article("", "", content));
+  ASSERT_EQ(m.size(), 1u);
+  ASSERT_EQ(m[0].snippets.size(), 1u);
+  const std::string& s = m[0].snippets[0];
+  EXPECT_NE(s.find("Khamenei"), std::string::npos);
+  EXPECT_EQ(s.rfind("…", 0), 0u);                       // cut at the start
+  EXPECT_EQ(s.substr(s.size() - 3), "…");               // and at the end
+  EXPECT_NE(content.find(s.substr(3, s.size() - 6)), std::string::npos);
+  EXPECT_LE(s.size(), 160u + 6u);
+  EXPECT_TRUE(valid_utf8(s));
+  EXPECT_NE(s[3], ' ');
+  EXPECT_NE(s[s.size() - 4], ' ');
+}
+
+TEST(Matcher, SnippetsAreAtMostThreeAndDistinct) {
+  std::string content;
+  for (int i = 0; i < 10; ++i) content += "Paragraph " + std::to_string(i) + " mentions Hamas once more, among many other words here. ";
+  const auto m = run(actors_only({kHamas}), article("Hamas", content, content + " extra"));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].snippets.size(), 3u);
+  for (const std::string& s : m[0].snippets) EXPECT_NE(s.find("Hamas"), std::string::npos) << s;
+  EXPECT_NE(m[0].snippets[0], m[0].snippets[1]);
+}
+
+TEST(Matcher, ShortTextSnippetIsWholeText) {
+  const auto m = run(actors_only({kHamas}), article("Hamas\nleader   killed"));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].snippets, Strings{"Hamas leader killed"});
+}
+
+TEST(Matcher, ScoresTitleHitsDouble) {
+  const auto w = actors_only({kHamas});
+  EXPECT_DOUBLE_EQ(run(w, article("Hamas says", "", "no"))[0].score, 2.0);
+  EXPECT_DOUBLE_EQ(run(w, article("Statement", "Hamas said", "Hamas and Hamas"))[0].score, 3.0);
+  EXPECT_DOUBLE_EQ(run(w, article("Hamas says", "Hamas said"))[0].score, 3.0);
+}
+
+TEST(Matcher, SearchesCategories) {
+  Article a = article("Daily briefing");
+  a.categories = {"World", "Middle East", "Iran"};
+  const auto m = run(regions_only({{"Iran", {}}}), a);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].regions[0].surface_forms, Strings{"Iran"});
+}
+
+TEST(Matcher, PrefersLongestMatchWithinWatchlist) {
+  const auto w = regions_only({{"Sudan", {}}, {"South Sudan", {}}});
+  const auto m = run(w, article("Refugees cross into South Sudan"));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(names(m[0].regions), Strings{"South Sudan"});
+}
+
+TEST(Matcher, OneWatchlistsLongPhraseDoesNotHideAnothersShortOne) {
+  const std::vector<WatchlistConfig> ws{actors_only({{"Hamas leader", {}}}), watchlist("b", {kHamas}, {}, Require::actor)};
+  const auto m = Matcher(ws).match(article("Hamas leader killed"));
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].watchlist, "actors");
+  EXPECT_EQ(m[1].watchlist, "b");
+  EXPECT_EQ(m[1].actors[0].surface_forms, Strings{"Hamas"});
+}
+
+TEST(Matcher, SameWordsCountForEveryRegionNamingThem) {
+  const auto w = regions_only({{"Gaza Strip", {}}, {"Palestine", {}}});
+  const auto m = run(w, article("Aid reaches Gaza"));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(names(m[0].regions), (Strings{"Gaza Strip", "Palestine"}));
+}
+
+TEST(Matcher, ReturnsMatchesInConfigOrder) {
+  const std::vector<WatchlistConfig> ws{watchlist("first", {kHamas}, {}, Require::actor),
+                                        watchlist("second", {}, {{"Israel", {}}}, Require::region),
+                                        watchlist("third", {{"Hezbollah", {}}}, {}, Require::actor)};
+  const auto m = Matcher(ws).match(article("Hamas and Israel"));
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].watchlist, "first");
+  EXPECT_EQ(m[1].watchlist, "second");
+}
+
+TEST(Matcher, EmptyArticleAndEmptyWatchlistsMatchNothing) {
+  EXPECT_TRUE(Matcher({}).match(article(kWireTitle, kWireSummary)).empty());
+  EXPECT_TRUE(Matcher({iran_israel()}).match(Article{}).empty());
+}
+
+TEST(Matcher, IsMovable) {
+  Matcher a({iran_israel()});
+  Matcher b(std::move(a));
+  EXPECT_EQ(b.match(article("Khamenei warns Israel")).size(), 1u);
+}

@@ -1,0 +1,129 @@
+#include "match/normalizer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+using newsalert::match::Normalizer;
+using newsalert::match::Token;
+
+namespace {
+
+std::vector<std::string> words(std::string_view text) {
+  std::vector<std::string> out;
+  for (const Token& t : Normalizer::tokenize(text)) out.push_back(t.text);
+  return out;
+}
+
+using Words = std::vector<std::string>;
+
+}  // namespace
+
+TEST(Normalizer, SplitsOnSpacesAndPunctuation) {
+  EXPECT_EQ(words("Iran, Israel; (Gaza)!"), (Words{"iran", "israel", "gaza"}));
+}
+
+TEST(Normalizer, DropsPossessiveWithStraightApostrophe) {
+  EXPECT_EQ(words("Khamenei's order"), (Words{"khamenei", "order"}));
+}
+
+TEST(Normalizer, DropsPossessiveWithCurlyApostrophe) {
+  EXPECT_EQ(words("Khamenei’s order"), (Words{"khamenei", "order"}));
+  EXPECT_EQ(words("Khamenei\u02BCs order"), (Words{"khamenei", "order"}));
+  EXPECT_EQ(words("IRAN'S LEADER"), (Words{"iran", "leader"}));
+}
+
+TEST(Normalizer, DropsTrailingApostropheOfPluralPossessive) {
+  EXPECT_EQ(words("Hamas' leader"), (Words{"hamas", "leader"}));
+  EXPECT_EQ(words("Hamas’ leader"), (Words{"hamas", "leader"}));
+}
+
+TEST(Normalizer, JoinsWordAcrossInnerApostrophe) {
+  EXPECT_EQ(words("Sana'a"), (Words{"sanaa"}));
+  EXPECT_EQ(words("Sana’a"), (Words{"sanaa"}));
+}
+
+TEST(Normalizer, SplitsHyphenatedCompoundsOnEveryDash) {
+  EXPECT_EQ(words("Hamas-run"), (Words{"hamas", "run"}));
+  EXPECT_EQ(words("pro-Iranian"), (Words{"pro", "iranian"}));
+  EXPECT_EQ(words("Iran–Israel—war‐time−x"), (Words{"iran", "israel", "war", "time", "x"}));
+}
+
+TEST(Normalizer, RecordsByteOffsetsIntoTheOriginal) {
+  const std::string text = "Le président Khāmeneī’s plan";
+  const auto toks = Normalizer::tokenize(text);
+  ASSERT_EQ(toks.size(), 4u);
+  EXPECT_EQ(toks[1].text, "president");
+  EXPECT_EQ(text.substr(toks[1].begin, toks[1].end - toks[1].begin), "président");
+  EXPECT_EQ(toks[2].text, "khamenei");
+  EXPECT_EQ(text.substr(toks[2].begin, toks[2].end - toks[2].begin), "Khāmeneī");
+}
+
+TEST(Normalizer, RemovesDiacriticsAndFoldsCase) {
+  EXPECT_EQ(Normalizer::key("Khāmeneī"), "khamenei");
+  EXPECT_EQ(Normalizer::key("KHAMENEI"), "khamenei");
+  EXPECT_EQ(Normalizer::key("Türkiye"), "turkiye");
+  EXPECT_EQ(Normalizer::key("Straße"), "strasse");
+  // Decomposed input (e + combining acute) folds the same as precomposed.
+  EXPECT_EQ(Normalizer::key("Pre\u0301sident"), Normalizer::key("Président"));
+}
+
+TEST(Normalizer, AppliesCompatibilityFolding) {
+  EXPECT_EQ(Normalizer::key("ＩＲＧＣ"), "irgc");  // full-width
+}
+
+TEST(Normalizer, CollapsesDottedInitialisms) {
+  const auto toks = Normalizer::tokenize("the U.S. and U.K.");
+  ASSERT_EQ(toks.size(), 4u);
+  EXPECT_EQ(toks[1].text, "us");
+  EXPECT_TRUE(toks[1].upper);
+  EXPECT_EQ(toks[1].end - toks[1].begin, 4u);  // "U.S."
+  EXPECT_EQ(toks[3].text, "uk");
+  EXPECT_EQ(words("Plan a. Then"), (Words{"plan", "a", "then"}));
+}
+
+TEST(Normalizer, MarksAllCapsTokens) {
+  const auto toks = Normalizer::tokenize("US us Us IRGC");
+  ASSERT_EQ(toks.size(), 4u);
+  EXPECT_TRUE(toks[0].upper);
+  EXPECT_FALSE(toks[1].upper);
+  EXPECT_FALSE(toks[2].upper);
+  EXPECT_TRUE(toks[3].upper);
+}
+
+TEST(Normalizer, RecognisesShortAcronyms) {
+  EXPECT_TRUE(Normalizer::is_short_acronym("US"));
+  EXPECT_TRUE(Normalizer::is_short_acronym("U.S."));
+  EXPECT_TRUE(Normalizer::is_short_acronym("IRG"));
+  EXPECT_TRUE(Normalizer::is_short_acronym("G7"));
+  EXPECT_FALSE(Normalizer::is_short_acronym("IRGC"));
+  EXPECT_FALSE(Normalizer::is_short_acronym("Us"));
+  EXPECT_FALSE(Normalizer::is_short_acronym("غزة"));
+}
+
+TEST(Normalizer, RemovesTatweelAndHarakat) {
+  const std::string plain = Normalizer::key("خامنئي");
+  EXPECT_EQ(Normalizer::key("خامنـــئي"), plain);   // tatweel
+  EXPECT_EQ(Normalizer::key("خَامِنَئِي"), plain);  // harakat
+}
+
+TEST(Normalizer, UnifiesArabicAndPersianLetterVariants) {
+  EXPECT_EQ(Normalizer::key("ایران"), Normalizer::key("إيران"));  // Persian yeh, Arabic yeh + hamza
+  EXPECT_EQ(Normalizer::key("کرمان"), Normalizer::key("كرمان"));  // keheh vs kaf
+  // The zero-width non-joiner of Persian spelling is ignored.
+  EXPECT_EQ(Normalizer::key("خامنه\u200Cای"), Normalizer::key("خامنهاي"));
+}
+
+TEST(Normalizer, SplitsHanIntoSingleCharacters) {
+  EXPECT_EQ(words("在北京举行"), (Words{"在", "北", "京", "举", "行"}));
+}
+
+TEST(Normalizer, FoldKeepsPunctuationButUnifiesIt) {
+  EXPECT_EQ(Normalizer::fold("Iran’s “Guards” – pro‐Iranian"), "iran's \"guards\" - pro-iranian");
+}
+
+TEST(Normalizer, SurvivesInvalidUtf8) {
+  EXPECT_EQ(words("Iran\xff\xfeIraq"), (Words{"iran", "iraq"}));
+  EXPECT_EQ(words("abc\xe2\x80"), (Words{"abc"}));
+}

@@ -1,0 +1,415 @@
+// The state store on real SQLite files: schema, restart, dedup, the outbox life cycle, crashes.
+#include "store/state_store.hpp"
+
+#include "store/database.hpp"
+#include "temp_dir.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+using namespace newsalert;
+using namespace newsalert::store;
+using namespace std::chrono_literals;
+using newsalert::store::test::TempDir;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+namespace {
+
+const TimePoint kT0 = TimePoint(1722513600s);
+const std::string kFeed = "https://example.org/rss.xml";
+
+SeenArticle article(const std::string& id, const std::string& feed = kFeed) {
+  return SeenArticle{feed, id, "https://example.org/" + id, "Title " + id, kT0 - 1h};
+}
+
+OutboxEntry alert(const std::string& id, const std::string& webhook = "ops") {
+  return OutboxEntry{id, webhook, "iran-israel", R"({"id":")" + id + R"("})"};
+}
+
+FeedState ok_state(const std::string& etag) {
+  FeedState s;
+  s.etag = etag;
+  s.last_modified = "Thu, 01 Aug 2024 12:00:00 GMT";
+  s.last_poll = kT0;
+  s.last_success = kT0;
+  return s;
+}
+
+std::vector<std::string> alert_ids(const std::vector<PendingDelivery>& ds) {
+  std::vector<std::string> out;
+  for (const auto& d : ds) out.push_back(d.alert_id);
+  return out;
+}
+
+}  // namespace
+
+TEST(StateStore, DefaultFileLivesInTheStateDir) {
+  EXPECT_EQ(StateStore::default_file("/var/lib/newsalert"), "/var/lib/newsalert/newsalert.db");
+}
+
+TEST(StateStore, CreatesTheSchemaInWalModeWithFullSync) {
+  TempDir dir;
+  const auto file = StateStore::default_file(dir.path());
+  { StateStore store(file); }
+  Database db(file);
+  EXPECT_EQ(db.query_int64("PRAGMA user_version"), 1);
+  EXPECT_EQ(db.query_text("PRAGMA journal_mode"), "wal");   // persistent in the file
+  for (const char* table : {"feeds", "articles", "outbox", "deliveries", "dead_letters"})
+    EXPECT_EQ(db.query_int64(std::string("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = '") +
+                             table + "'"),
+              1)
+        << table;
+  EXPECT_EQ(db.query_int64("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'outbox_webhook_due'"), 1);
+}
+
+TEST(StateStore, RefusesADatabaseFromANewerRelease) {
+  TempDir dir;
+  const auto file = dir.file("state.db");
+  { StateStore store(file); }
+  { Database(file).exec("PRAGMA user_version = 99"); }
+  try {
+    StateStore store(file);
+    FAIL() << "expected an exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr(file.string()));
+    EXPECT_THAT(e.what(), HasSubstr("schema version 99"));
+  }
+}
+
+TEST(StateStore, UnwritableLocationNamesTheFile) {
+  TempDir dir;
+  const auto file = dir.file("no/such/dir/state.db");
+  try {
+    StateStore store(file);
+    FAIL() << "expected an exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr(file.string()));
+  }
+}
+
+TEST(StateStore, UnknownFeedHasEmptyState) {
+  TempDir dir;
+  StateStore store(dir.file("state.db"));
+  const FeedState s = store.feed_state("https://nowhere.example/feed");
+  EXPECT_EQ(s.etag, "");
+  EXPECT_EQ(s.last_modified, "");
+  EXPECT_EQ(s.last_poll, std::nullopt);
+  EXPECT_EQ(s.last_success, std::nullopt);
+  EXPECT_EQ(s.error_streak, 0);
+  EXPECT_EQ(s.last_error, "");
+}
+
+TEST(StateStore, FeedStateRoundTripsAndOverwrites) {
+  TempDir dir;
+  StateStore store(dir.file("state.db"));
+  FeedState failing;
+  failing.etag = "\"abc\"";
+  failing.last_poll = kT0 + 1500ms;
+  failing.error_streak = 3;
+  failing.last_error = "connection refused";
+  store.save_feed_state(kFeed, failing);
+  FeedState got = store.feed_state(kFeed);
+  EXPECT_EQ(got.etag, "\"abc\"");
+  EXPECT_EQ(got.last_poll, kT0 + 1500ms);
+  EXPECT_EQ(got.last_success, std::nullopt);
+  EXPECT_EQ(got.error_streak, 3);
+  EXPECT_EQ(got.last_error, "connection refused");
+
+  store.save_feed_state(kFeed, ok_state("\"def\""));
+  got = store.feed_state(kFeed);
+  EXPECT_EQ(got.etag, "\"def\"");
+  EXPECT_EQ(got.last_modified, "Thu, 01 Aug 2024 12:00:00 GMT");
+  EXPECT_EQ(got.last_success, kT0);
+  EXPECT_EQ(got.error_streak, 0);
+  EXPECT_EQ(got.last_error, "");
+}
+
+TEST(StateStore, StatePersistsAcrossRestart) {
+  TempDir dir;
+  const auto file = dir.file("state.db");
+  {
+    StateStore store(file);
+    EXPECT_EQ(store.commit_poll(kFeed, ok_state("e1"), {article("a"), article("b")},
+                                {alert("w:a"), alert("w:b")}, kT0),
+              2u);
+    const auto due = store.due("ops", kT0, 10);
+    ASSERT_EQ(due.size(), 2u);
+    store.mark_delivered(due[0].id, kT0);
+  }
+  StateStore store(file);
+  EXPECT_EQ(store.feed_state(kFeed).etag, "e1");
+  EXPECT_EQ(store.seen_count(), 2u);
+  EXPECT_THAT(store.unseen(kFeed, {"a", "b", "c"}), ElementsAre("c"));
+  EXPECT_EQ(store.pending_count(), 1u);
+  EXPECT_EQ(store.delivered_count(), 1u);
+  EXPECT_THAT(alert_ids(store.due("ops", kT0, 10)), ElementsAre("w:b"));
+  // Neither the delivered nor the pending alert comes back after the restart.
+  EXPECT_EQ(store.commit_poll(kFeed, ok_state("e2"), {}, {alert("w:a"), alert("w:b")}, kT0 + 1min), 0u);
+}
+
+TEST(StateStore, UnseenKeepsInputOrderAndIsPerFeed) {
+  TempDir dir;
+  StateStore store(dir.file("state.db"));
+  store.commit_poll(kFeed, ok_state("e"), {article("2"), article("4")}, {}, kT0);
+  EXPECT_THAT(store.unseen(kFeed, {"5", "4", "3", "2", "1"}), ElementsAre("5", "3", "1"));
+  EXPECT_THAT(store.unseen("https://other.example/feed", {"2", "4"}), ElementsAre("2", "4"));
+  EXPECT_THAT(store.unseen(kFeed, {}), IsEmpty());
+}
+
+TEST(StateStore, UnseenHandlesABatchOfAHundredIds) {
+  TempDir dir;
+  StateStore store(dir.file("state.db"));
+  std::vector<SeenArticle> seen;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 100; ++i) {
+    ids.push_back("id-" + std::to_string(i));
+    if (i % 3 == 0) seen.push_back(article(ids.back()));
+  }
+  store.commit_poll(kFeed, ok_state("e"), seen, {}, kT0);
+  const auto fresh = store.unseen(kFeed, ids);
+  EXPECT_EQ(fresh.size(), 66u);
+  for (const auto& id : fresh) EXPECT_NE(std::stoi(id.substr(3)) % 3, 0) << id;
+}
+
+TEST(StateStore, CommitPollRecordsArticlesOnceAndCountsAddedAlerts) {
+  TempDir dir;
+  StateStore store(dir.file("state.db"));
+  EXPECT_EQ(store.commit_poll(kFeed, ok_state("e"), {article("a"), article("a")},
+                              {alert("w:a", "ops"), alert("w:a", "slack"), alert("w:a", "ops")}, kT0),
+            2u);
+  EXPECT_EQ(store.seen_count(), 1u);
+  EXPECT_EQ(store.pending_count(), 2u);
+}
+
+TEST(StateStore, SameAlertFromTwoFeedsIsStoredOnce) {
+  TempDir dir;
+  StateStore store(dir.file("state.db"));
+  const std::string other = "https://mirror.example/feed.xml";
+  EXPECT_EQ(store.commit_poll(kFeed, ok_state("e"), {article("story")}, {alert("w:story")}, kT0), 1u);
+  EXPECT_EQ(store.commit_poll(other, ok_state("e"), {article("story", other)}, {alert("w:story")}, kT0), 0u);
+  EXPECT_EQ(store.seen_count(), 2u);   // seen in each feed
+  EXPECT_EQ(store.pending_count(), 1u);
+  EXPECT_THAT(store.unseen(other, {"story"}), IsEmpty());
+}
+
+TEST(StateStore, DeliveredAlertIsNeverEnqueuedAgain) {
+  TempDir dir;
+  StateStore store(dir.file("state.db"));
+  store.commit_poll(kFeed, ok_state("e"), {article("a")}, {alert("w:a")}, kT0);
+  const auto due = store.due("ops", kT0, 10);
+  ASSERT_EQ(due.size(), 1u);
+  store.mark_delivered(due[0].id, kT0 + 1s);
+  EXPECT_EQ(store.pending_count(), 0u);
+  EXPECT_EQ(store.delivered_count(), 1u);
+  EXPECT_EQ(store.commit_poll(kFeed, ok_state("e2"), {}, {alert("w:a")}, kT0 + 1h), 0u);
+  EXPECT_EQ(store.pending_count(), 0u);
+  // The same alert for another webhook is a different delivery.
+  EXPECT_EQ(store.commit_poll(kFeed, ok_state("e3"), {}, {alert("w:a", "slack")}, kT0 + 1h), 1u);
+}
+
+TEST(StateStore, CommitPollIsAllOrNothing) {
+  TempDir dir;
+  const auto file = dir.file("state.db");
+  StateStore store(file);
+  store.commit_poll(kFeed, ok_state("old"), {article("a")}, {alert("w:a")}, kT0);
+  // Sabotage the last statement of commit_poll from a second connection.
+  Database(file).exec(
+      "CREATE TRIGGER poison BEFORE INSERT ON outbox WHEN NEW.alert_id = 'poison' "
+      "BEGIN SELECT RAISE(ABORT, 'poisoned alert'); END");
+  EXPECT_THROW(store.commit_poll(kFeed, ok_state("new"), {article("b"), article("c")},
+                                 {alert("w:b"), alert("poison")}, kT0 + 1min),
+               std::runtime_error);
+  EXPECT_EQ(store.feed_state(kFeed).etag, "old");
+  EXPECT_THAT(store.unseen(kFeed, {"a", "b", "c"}), ElementsAre("b", "c"));
+  EXPECT_EQ(store.pending_count(), 1u);
+  // The store stays usable after the failure.
+  EXPECT_EQ(store.commit_poll(kFeed, ok_state("new"), {article("b")}, {alert("w:b")}, kT0 + 2min), 1u);
+}
+
+TEST(StateStore, RetryThenDeadLetter) {
+  TempDir dir;
+  StateStore store(dir.file("state.db"));
+  store.commit_poll(kFeed, ok_state("e"), {article("a")}, {alert("w:a")}, kT0);
+  auto due = store.due("ops", kT0, 10);
+  ASSERT_EQ(due.size(), 1u);
+  const auto id = due[0].id;
+  EXPECT_EQ(due[0].attempts, 0);
+  EXPECT_EQ(due[0].created, kT0);
+  EXPECT_EQ(due[0].next_attempt, kT0);
+  EXPECT_EQ(due[0].payload, R"({"id":"w:a"})");
+  EXPECT_EQ(due[0].watchlist, "iran-israel");
+
+  store.mark_retry(id, kT0 + 5s, "HTTP 503");
+  EXPECT_THAT(store.due("ops", kT0 + 4s, 10), IsEmpty());
+  EXPECT_EQ(store.next_due("ops"), kT0 + 5s);
+  due = store.due("ops", kT0 + 5s, 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].attempts, 1);
+  EXPECT_EQ(due[0].last_error, "HTTP 503");
+
+  store.mark_retry(id, kT0 + 5min, "timeout");
+  EXPECT_EQ(store.due("ops", kT0 + 5min, 10).at(0).attempts, 2);
+  store.mark_dead(id, "HTTP 410", kT0 + 6min);
+
+  EXPECT_EQ(store.pending_count(), 0u);
+  EXPECT_EQ(store.delivered_count(), 0u);
+  EXPECT_EQ(store.next_due("ops"), std::nullopt);
+  const auto dead = store.dead_letters();
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].id, id);
+  EXPECT_EQ(dead[0].alert_id, "w:a");
+  EXPECT_EQ(dead[0].webhook, "ops");
+  EXPECT_EQ(dead[0].watchlist, "iran-israel");
+  EXPECT_EQ(dead[0].payload, R"({"id":"w:a"})");
+  EXPECT_EQ(dead[0].attempts, 3);
+  EXPECT_EQ(dead[0].created, kT0);
+  EXPECT_EQ(dead[0].failed, kT0 + 6min);
+  EXPECT_EQ(dead[0].last_error, "HTTP 410");
+  // A dead alert is final too.
+  EXPECT_EQ(store.commit_poll(kFeed, ok_state("e2"), {}, {alert("w:a")}, kT0 + 1h), 0u);
+}
+
+TEST(StateStore, MarkingAnUnknownIdChangesNothing) {
+  TempDir dir;
+  StateStore store(dir.file("state.db"));
+  store.commit_poll(kFeed, ok_state("e"), {}, {alert("w:a")}, kT0);
+  store.mark_delivered(999, kT0);
+  store.mark_dead(999, "x", kT0);
+  store.mark_retry(999, kT0 + 1h, "x");
+  EXPECT_EQ(store.pending_count(), 1u);
+  EXPECT_EQ(store.delivered_count(), 0u);
+  EXPECT_THAT(store.dead_letters(), IsEmpty());
+  EXPECT_EQ(store.due("ops", kT0, 10).at(0).attempts, 0);
+}
+
+TEST(StateStore, MakePendingDueBringsEveryRetryForwardOnce) {
+  TempDir dir;
+  StateStore store(dir.file("state.db"));
+  store.commit_poll(kFeed, ok_state("e"), {}, {alert("1"), alert("2")}, kT0);
+  for (const auto& item : store.due("ops", kT0, 10)) store.mark_retry(item.id, kT0 + 1h, "HTTP 503");
+  EXPECT_THAT(store.due("ops", kT0 + 1s, 10), IsEmpty());
+  EXPECT_EQ(store.make_pending_due(kT0 + 1s), 2u);
+  const auto due = store.due("ops", kT0 + 1s, 10);
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[0].attempts, 1);   // the attempt count, and so the rest of the schedule, is kept
+  EXPECT_EQ(store.make_pending_due(kT0 + 1s), 0u);
+}
+
+TEST(StateStore, DueIsPerWebhookOrderedAndLimited) {
+  TempDir dir;
+  StateStore store(dir.file("state.db"));
+  store.commit_poll(kFeed, ok_state("e"), {}, {alert("1"), alert("2"), alert("x", "slack")}, kT0);
+  store.commit_poll(kFeed, ok_state("e"), {}, {alert("3")}, kT0 + 1s);
+  store.commit_poll(kFeed, ok_state("e"), {}, {alert("4")}, kT0 + 2s);
+  EXPECT_EQ(store.next_due("ops"), kT0);
+  EXPECT_EQ(store.next_due("slack"), kT0);
+  EXPECT_EQ(store.next_due("nobody"), std::nullopt);
+
+  EXPECT_THAT(alert_ids(store.due("ops", kT0 + 10s, 10)), ElementsAre("1", "2", "3", "4"));
+  EXPECT_THAT(alert_ids(store.due("ops", kT0 + 1s, 10)), ElementsAre("1", "2", "3"));
+  EXPECT_THAT(alert_ids(store.due("ops", kT0 + 10s, 2)), ElementsAre("1", "2"));
+  EXPECT_THAT(alert_ids(store.due("slack", kT0 + 10s, 10)), ElementsAre("x"));
+
+  // A retried entry moves behind those that became due before it.
+  const auto first = store.due("ops", kT0, 1).at(0);
+  store.mark_retry(first.id, kT0 + 1500ms, "HTTP 500");
+  EXPECT_THAT(alert_ids(store.due("ops", kT0 + 10s, 10)), ElementsAre("2", "3", "1", "4"));
+  EXPECT_EQ(store.next_due("ops"), kT0);
+  EXPECT_EQ(store.pending_count(), 5u);
+}
+
+TEST(StateStore, SecondConnectionSeesCommittedData) {
+  TempDir dir;
+  const auto file = dir.file("state.db");
+  StateStore daemon(file);
+  StateStore status(file);   // e.g. an admin command reading while the daemon runs
+  EXPECT_EQ(status.pending_count(), 0u);
+  daemon.commit_poll(kFeed, ok_state("e"), {article("a")}, {alert("w:a")}, kT0);
+  EXPECT_EQ(status.pending_count(), 1u);
+  EXPECT_EQ(status.feed_state(kFeed).etag, "e");
+  EXPECT_THAT(status.unseen(kFeed, {"a", "b"}), ElementsAre("b"));
+
+  // A reader is not blocked by an open write transaction and does not see its rows.
+  Database raw(file);
+  {
+    Transaction tx(raw);
+    raw.exec("DELETE FROM outbox");
+    EXPECT_EQ(status.pending_count(), 1u);
+  }
+  EXPECT_EQ(status.pending_count(), 1u);
+}
+
+// A child process commits polls in a loop and is killed with SIGKILL mid-way. Every commit is
+// either wholly there or wholly absent: each recorded article has its alert, and vice versa.
+TEST(StateStore, SurvivesAKillDuringCommits) {
+  TempDir dir;
+  const auto file = dir.file("state.db");
+  constexpr int kPerPoll = 5;
+  { StateStore store(file); }   // create the schema before the race starts
+
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    try {
+      StateStore store(file);
+      for (int poll = 0;; ++poll) {
+        std::vector<SeenArticle> articles;
+        std::vector<OutboxEntry> alerts;
+        for (int i = 0; i < kPerPoll; ++i) {
+          const auto id = std::to_string(poll) + "-" + std::to_string(i);
+          articles.push_back(article(id));
+          alerts.push_back(alert("w:" + id));
+          alerts.push_back(alert("w:" + id, "slack"));
+        }
+        store.commit_poll(kFeed, ok_state(std::to_string(poll)), articles, alerts, kT0 + Millis(poll));
+      }
+    } catch (...) {
+      ::_exit(1);
+    }
+  }
+
+  // Let it get well into the loop, then kill it wherever it is.
+  {
+    StateStore watcher(file);
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (watcher.seen_count() < 20 * kPerPoll && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(5ms);
+  }
+  std::this_thread::sleep_for(7ms);
+  ASSERT_EQ(::kill(child, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the child stopped on its own, status " << status;
+  ASSERT_EQ(WTERMSIG(status), SIGKILL);
+
+  StateStore store(file);
+  EXPECT_EQ(store.integrity_check(), "ok");
+  const auto seen = store.seen_count();
+  ASSERT_GE(seen, 20u * kPerPoll);
+  EXPECT_EQ(seen % kPerPoll, 0u) << "a poll was half recorded";
+  EXPECT_EQ(store.pending_count(), 2 * seen);
+  // The feed state is that of the last complete poll.
+  const auto polls = static_cast<int>(seen / kPerPoll);
+  EXPECT_EQ(store.feed_state(kFeed).etag, std::to_string(polls - 1));
+
+  Database db(file, Database::OpenMode::ReadOnly);
+  EXPECT_EQ(db.query_int64("SELECT COUNT(*) FROM articles a WHERE NOT EXISTS "
+                           "(SELECT 1 FROM outbox o WHERE o.alert_id = 'w:' || a.article_id)"),
+            0);
+  EXPECT_EQ(db.query_int64("SELECT COUNT(*) FROM outbox o WHERE NOT EXISTS "
+                           "(SELECT 1 FROM articles a WHERE o.alert_id = 'w:' || a.article_id)"),
+            0);
+  // And the store carries on where the killed process stopped.
+  EXPECT_THAT(store.unseen(kFeed, {std::to_string(polls - 1) + "-0", std::to_string(polls) + "-0"}),
+              ElementsAre(std::to_string(polls) + "-0"));
+}
