@@ -2,6 +2,8 @@
 // timer should fire; Asio waits; finished transfers are collected after each socket action.
 #include "net/http_client.hpp"
 
+#include "common/text.hpp"
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -28,12 +30,6 @@ class CurlCategory final : public boost::system::error_category {
 void global_init() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-std::string trim_copy(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
 }
 
 }  // namespace
@@ -258,7 +254,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
       if (colon == std::string_view::npos) return n;
       std::string name(line.substr(0, colon));
       for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      transfer->response.headers[name] = trim_copy(line.substr(colon + 1));
+      transfer->response.headers[name] = std::string(trim(line.substr(colon + 1)));
     } catch (...) {
       return 0;
     }
