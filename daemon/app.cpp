@@ -170,8 +170,13 @@ struct App::Impl {
   int run() {
     signals.async_wait([this](const boost::system::error_code& ec, int signo) {
       if (ec) return;
-      spdlog::info("received {}, shutting down", signo == SIGTERM ? "SIGTERM" : "SIGINT");
+      spdlog::info("received {}, shutting down (a second signal stops at once)", signo == SIGTERM ? "SIGTERM" : "SIGINT");
       asio::co_spawn(io, shut_down(), [](std::exception_ptr e) { log_exception("shutdown", e); });
+      signals.async_wait([this](const boost::system::error_code& again, int) {
+        if (again) return;
+        spdlog::warn("second signal: stopping now; unfinished deliveries stay in the outbox");
+        io.stop();
+      });
     });
 
     const std::size_t count = config.feeds.size();

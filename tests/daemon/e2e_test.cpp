@@ -251,3 +251,45 @@ TEST_F(EndToEnd, DeadFeedIsLoggedAndRetriedWithoutCrashing) {
   EXPECT_TRUE(daemon.running());
   EXPECT_EQ(daemon.stop(), 0);
 }
+
+TEST_F(EndToEnd, ShutdownWithAHangingReceiverIsBoundedAndKeepsTheAlert) {
+  server_.serve_webhook("/hook", {}, {200, {}, "late", 60s});
+  const auto file = config();   // shutdown_grace: 3s
+  {
+    DaemonProcess daemon({"run", "--config", file}, dir_.path());
+    ASSERT_TRUE(server_.wait_for("/hook", 1, 15s)) << daemon.err();
+    const auto asked = std::chrono::steady_clock::now();
+    EXPECT_EQ(daemon.stop(std::chrono::seconds(20)), 0) << daemon.err();
+    EXPECT_LT(std::chrono::steady_clock::now() - asked, 15s);   // grace is 3s; the receiver hangs for 60s
+    EXPECT_NE(daemon.err().find("still busy"), std::string::npos) << daemon.err();
+  }
+  server_.clear_requests();
+  server_.serve_webhook("/hook");
+  DaemonProcess daemon({"run", "--config", file}, dir_.path());
+  ASSERT_TRUE(server_.wait_for("/hook", 3, 15s)) << daemon.err();
+  wait_polls(1);
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(daemon.stop(), 0);
+  EXPECT_EQ(server_.count("/hook"), 3u);
+}
+
+TEST_F(EndToEnd, KilledWithSigkillLosesNothingAndRepeatsNothing) {
+  server_.serve_webhook("/hook", {}, {503, {}, "down"});
+  const auto file = config("[0s, 1h]");
+  {
+    DaemonProcess daemon({"run", "--config", file}, dir_.path());
+    ASSERT_TRUE(server_.wait_for("/hook", 3, 15s)) << daemon.err();
+    daemon.kill9();
+  }
+  server_.clear_requests();
+  server_.serve_webhook("/hook");
+  DaemonProcess daemon({"run", "--config", file}, dir_.path());
+  ASSERT_TRUE(server_.wait_for("/hook", 3, 15s)) << daemon.err();
+  wait_polls(2);
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(daemon.stop(), 0);
+  std::set<std::string> ids;
+  for (const auto& [id, body] : posts()) ids.insert(id);
+  EXPECT_EQ(server_.count("/hook"), 3u);
+  EXPECT_EQ(ids.size(), 3u);
+}
