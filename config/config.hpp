@@ -20,12 +20,17 @@ struct PollConfig {
   Millis timeout{std::chrono::seconds(30)};
   std::uint64_t max_bytes = 16ull << 20;
   Millis max_age{0};          // entries published longer ago than this are recorded, not alerted (0: off)
+  Millis max_interval{std::chrono::hours(1)};   // longest wait between successful polls of a feed
+  bool adaptive = true;       // quiet feeds back off from interval toward max_interval
 };
 
 struct FeedConfig {
   std::string url;
   std::string title;                 // optional display name
   std::optional<Millis> interval;    // overrides poll.interval
+  std::map<std::string, std::string> headers;   // extra request headers (${ENV} expanded)
+  std::optional<std::string> username;          // HTTP basic auth (${ENV} expanded); never logged
+  std::string password;
   int line = 0;                      // where it was declared
 };
 

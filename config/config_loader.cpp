@@ -282,6 +282,46 @@ std::optional<std::string> ConfigLoader::get_url(const YAML::Node& node, const s
   return url;
 }
 
+std::optional<bool> ConfigLoader::get_bool(const YAML::Node& node, const std::string& field) {
+  if (node.IsScalar()) {
+    const std::string text = to_lower_ascii(node.Scalar());
+    if (text == "true" || text == "yes" || text == "on") return true;
+    if (text == "false" || text == "no" || text == "off") return false;
+  }
+  error(node, field + ": expected true or false, got " + describe(node));
+  return std::nullopt;
+}
+
+void ConfigLoader::load_headers(const YAML::Node& node, const std::string& field,
+                                std::map<std::string, std::string>& headers) {
+  if (!expect_map(node, field)) return;
+  for (auto h = node.begin(); h != node.end(); ++h) {
+    const YAML::Node hkey = h->first;
+    if (!hkey.IsScalar() || !is_header_name(hkey.Scalar())) {
+      error(hkey, field + ": expected an HTTP header name, got " + describe(hkey));
+      continue;
+    }
+    const std::string header_field = field + "." + hkey.Scalar();
+    if (headers.contains(hkey.Scalar())) {
+      error(hkey, header_field + ": duplicate header");
+      continue;
+    }
+    const auto expanded = get_expanded(h->second, header_field);
+    if (!expanded) continue;
+    if (expanded->find_first_of("\r\n") != std::string::npos) {
+      error(h->second, header_field + ": value must be a single line");
+      continue;
+    }
+    headers[hkey.Scalar()] = *expanded;
+  }
+}
+
+std::optional<std::string> ConfigLoader::get_expanded(const YAML::Node& node, const std::string& field) {
+  const auto raw = get_string(node, field);
+  if (!raw) return std::nullopt;
+  return expand_env(*raw, node, field);
+}
+
 // "${NAME}" anywhere in the text is replaced by the environment variable; the value itself is never
 // put in a message, since these are usually secrets.
 std::optional<std::string> ConfigLoader::expand_env(const std::string& text, const YAML::Node& at,
@@ -402,8 +442,10 @@ Config ConfigLoader::load(const std::string& yaml_text) {
 
 void ConfigLoader::load_poll(const YAML::Node& node, PollConfig& poll) {
   if (!expect_map(node, "poll")) return;
+  std::optional<YAML::Node> max_interval_node;
   for (const auto& [key, value] :
-       entries(node, "poll", {"interval", "concurrency", "per_host", "timeout", "max_bytes", "max_age"})) {
+       entries(node, "poll", {"interval", "concurrency", "per_host", "timeout", "max_bytes", "max_age",
+                              "max_interval", "adaptive"})) {
     const std::string& name = key.Scalar();
     const std::string field = "poll." + name;
     if (name == "interval") {
@@ -418,8 +460,18 @@ void ConfigLoader::load_poll(const YAML::Node& node, PollConfig& poll) {
       if (const auto n = get_byte_size(value, field)) poll.max_bytes = *n;
     } else if (name == "max_age") {
       if (const auto d = get_duration(value, field, 0ms)) poll.max_age = *d;
+    } else if (name == "max_interval") {
+      if (const auto d = get_duration(value, field, 1s)) {
+        poll.max_interval = *d;
+        max_interval_node = value;
+      }
+    } else if (name == "adaptive") {
+      if (const auto b = get_bool(value, field)) poll.adaptive = *b;
     }
   }
+  if (max_interval_node && poll.max_interval < poll.interval)
+    error(*max_interval_node, "poll.max_interval: must be at least poll.interval (" + format_duration(poll.interval) +
+                                  "), got " + format_duration(poll.max_interval));
 }
 
 void ConfigLoader::load_feeds(const YAML::Node& node, std::vector<FeedConfig>& feeds) {
@@ -439,7 +491,9 @@ void ConfigLoader::load_feeds(const YAML::Node& node, std::vector<FeedConfig>& f
       url = get_url(item, field, false);
       ok = url.has_value();
     } else if (item.IsMap()) {
-      for (const auto& [key, value] : entries(item, field, {"url", "title", "interval"})) {
+      std::optional<YAML::Node> password_node;
+      for (const auto& [key, value] :
+           entries(item, field, {"url", "title", "interval", "headers", "username", "password"})) {
         const std::string& name = key.Scalar();
         if (name == "url") {
           url_node = value;
@@ -449,8 +503,24 @@ void ConfigLoader::load_feeds(const YAML::Node& node, std::vector<FeedConfig>& f
           if (const auto t = get_string(value, field + ".title")) feed.title = *t;
         } else if (name == "interval") {
           if (const auto d = get_duration(value, field + ".interval", 1s)) feed.interval = *d;
+        } else if (name == "headers") {
+          load_headers(value, field + ".headers", feed.headers);
+        } else if (name == "username") {
+          if (auto u = get_expanded(value, field + ".username")) {
+            if (u->find(':') != std::string::npos) error(value, field + ".username: must not contain ':'");
+            else feed.username = std::move(*u);
+          }
+        } else if (name == "password") {
+          password_node = value;
+          if (auto p = get_expanded(value, field + ".password")) feed.password = std::move(*p);
         }
       }
+      if (password_node && !feed.username) error(*password_node, field + ".password: needs a username");
+      const bool has_authorization = std::any_of(feed.headers.begin(), feed.headers.end(), [](const auto& h) {
+        return to_lower_ascii(h.first) == "authorization";
+      });
+      if (feed.username && has_authorization)
+        error(item, field + ": username/password and an Authorization header are mutually exclusive");
       if (!url && ok) {
         error(item, field + ": missing required key 'url'");
         ok = false;
@@ -651,28 +721,7 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
     } else if (name == "secret_file") {
       secret_file_node = value;
     } else if (name == "headers") {
-      if (!expect_map(value, key_field)) continue;
-      for (auto h = value.begin(); h != value.end(); ++h) {
-        const YAML::Node hkey = h->first;
-        if (!hkey.IsScalar() || !is_header_name(hkey.Scalar())) {
-          error(hkey, key_field + ": expected an HTTP header name, got " + describe(hkey));
-          continue;
-        }
-        const std::string header_field = key_field + "." + hkey.Scalar();
-        if (webhook.headers.contains(hkey.Scalar())) {
-          error(hkey, header_field + ": duplicate header");
-          continue;
-        }
-        const auto raw = get_string(h->second, header_field);
-        if (!raw) continue;
-        const auto expanded = expand_env(*raw, h->second, header_field);
-        if (!expanded) continue;
-        if (expanded->find_first_of("\r\n") != std::string::npos) {
-          error(h->second, header_field + ": value must be a single line");
-          continue;
-        }
-        webhook.headers[hkey.Scalar()] = *expanded;
-      }
+      load_headers(value, key_field, webhook.headers);
     } else if (name == "timeout") {
       if (const auto d = get_duration(value, key_field, 1ms)) webhook.timeout = *d;
     } else if (name == "retry") {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,6 +49,11 @@ class ConfigLoader {
   std::optional<std::uint64_t> get_byte_size(const YAML::Node& node, const std::string& field);
   std::optional<std::vector<std::string>> get_string_list(const YAML::Node& node, const std::string& field);
   std::optional<std::string> get_url(const YAML::Node& node, const std::string& field, bool redact);
+  std::optional<bool> get_bool(const YAML::Node& node, const std::string& field);
+  // A map of HTTP header names to single-line values, with ${ENV} expanded.
+  void load_headers(const YAML::Node& node, const std::string& field, std::map<std::string, std::string>& headers);
+  // A string with ${ENV} expanded (for secrets: the value never appears in a message).
+  std::optional<std::string> get_expanded(const YAML::Node& node, const std::string& field);
   std::optional<std::string> expand_env(const std::string& text, const YAML::Node& at, const std::string& field);
   std::filesystem::path resolve(const std::string& path) const;
 

@@ -49,6 +49,10 @@ void log_exception(std::string_view what, std::exception_ptr error) {
 }  // namespace
 
 struct App::Impl {
+  // How many recent publication dates the adaptive schedule reads: enough for a feed publishing
+  // every hour to show its full weekly pace.
+  static constexpr std::size_t kAdaptiveSample = 200;
+
   Impl(config::Config cfg, std::ostream& alert_lines)
       : config(std::move(cfg)),
         signals(io, SIGINT, SIGTERM),
@@ -65,9 +69,26 @@ struct App::Impl {
     }
   }
 
+  feeds::PollPolicy poll_policy(const config::FeedConfig& feed) const {
+    feeds::PollPolicy policy;
+    policy.interval = feed.interval.value_or(config.poll.interval);
+    policy.max_interval = std::max(config.poll.max_interval, policy.interval);
+    policy.adaptive = config.poll.adaptive;
+    return policy;
+  }
+
   asio::awaitable<void> poll_loop(const config::FeedConfig& feed, Millis first_delay) {
-    const Millis interval = feed.interval.value_or(config.poll.interval);
+    const feeds::PollPolicy policy = poll_policy(feed);
     asio::steady_timer& timer = *timers.emplace_back(std::make_unique<asio::steady_timer>(io));
+    // A wait the server asked for (Retry-After, max-age, ttl) outlives a restart; our own backoff
+    // does not, since a restart is often the fix for what failed.
+    if (const auto not_before = store.feed_state(feed.url).not_before) {
+      const auto wait = std::chrono::duration_cast<Millis>(*not_before - Clock::now());
+      if (wait > first_delay) {
+        first_delay = wait;
+        spdlog::debug("feed {}: first poll in {}, as the server asked", feed.url, format_duration(wait));
+      }
+    }
     timer.expires_after(first_delay);
     boost::system::error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -79,26 +100,46 @@ struct App::Impl {
       state.last_poll = now;
       state.etag = outcome.etag;
       state.last_modified = outcome.last_modified;
+      if (!outcome.permanent_url.empty() && outcome.permanent_url != state.current_url) {
+        spdlog::info("feed {}: moved permanently to {}; polling the new URL from now on", feed.url,
+                     outcome.permanent_url);
+        state.current_url = outcome.permanent_url;
+      }
       if (outcome.result == feeds::FetchResult::failed) {
         ++state.error_streak;
         state.last_error = outcome.error;
-        store.save_feed_state(feed.url, state);
       } else {
         state.error_streak = 0;
         state.last_error.clear();
         state.last_success = now;
-        if (outcome.result == feeds::FetchResult::not_modified) {
-          store.save_feed_state(feed.url, state);
-          spdlog::debug("feed {}: not modified ({} ms)", feed.url, outcome.elapsed.count());
-        } else {
+        if (outcome.result == feeds::FetchResult::updated) {
+          state.ttl = outcome.feed.ttl;
           commit(feed, outcome.feed, state, now);
+        } else {
+          spdlog::debug("feed {}: not modified ({} ms)", feed.url, outcome.elapsed.count());
         }
       }
-      const Millis delay = feeds::next_poll_delay(interval, state.error_streak, jitter());
+      const feeds::ServerHints hints{outcome.retry_after, outcome.max_age, state.ttl};
+      const std::vector<TimePoint> published =
+          policy.adaptive && state.error_streak == 0 ? store.published_times(feed.url, kAdaptiveSample)
+                                                     : std::vector<TimePoint>{};
+      const feeds::PollDecision next =
+          feeds::decide_next_poll(policy, state.error_streak, hints, published, now, jitter());
+      const std::optional<TimePoint> not_before =
+          next.server_directed() ? std::optional<TimePoint>(now + next.delay) : std::nullopt;
+      // An updated feed's state went out with its commit; write again only when the floor moved.
+      if (outcome.result != feeds::FetchResult::updated || not_before != state.not_before) {
+        state.not_before = not_before;
+        store.save_feed_state(feed.url, state);
+      }
       if (state.error_streak > 0)
-        spdlog::warn("feed {}: poll failed ({}), failure {} in a row; next try in {}", feed.url, state.last_error,
-                     state.error_streak, format_duration(delay));
-      timer.expires_after(delay);
+        spdlog::warn("feed {}: poll failed: {}: {}; failure {} in a row; next poll in {} ({})", feed.url,
+                     feeds::failure_class_name(outcome.failure), state.last_error, state.error_streak,
+                     format_duration(next.delay), feeds::poll_reason_name(next.reason));
+      else
+        spdlog::debug("feed {}: next poll in {} ({})", feed.url, format_duration(next.delay),
+                      feeds::poll_reason_name(next.reason));
+      timer.expires_after(next.delay);
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
   }

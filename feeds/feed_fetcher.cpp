@@ -1,46 +1,111 @@
-// Conditional GET and parse of one feed.
+// Conditional GET and parse of one feed, following redirects hop by hop.
 #include "feeds/feed_fetcher.hpp"
+
+#include "common/text.hpp"
+#include "feeds/poll_schedule.hpp"
+#include "feeds/url.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
 
 namespace newsalert::feeds {
 
-boost::asio::awaitable<FetchOutcome> fetch_feed(net::HttpClient& http, const config::FeedConfig& feed,
-                                                const config::PollConfig& poll, const store::FeedState& state) {
+namespace {
+
+bool is_followed_redirect(long status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+bool is_permanent_redirect(long status) { return status == 301 || status == 308; }
+
+net::HttpRequest feed_request(const std::string& url, Millis timeout, const config::FeedConfig& feed,
+                              const config::PollConfig& poll, const store::FeedState& state) {
   net::HttpRequest request;
-  request.url = feed.url;
-  request.timeout = poll.timeout;
+  request.url = url;
+  request.timeout = timeout;
   request.max_bytes = poll.max_bytes;
-  request.headers.emplace_back(
-      "Accept", "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8");
+  request.follow_redirects = false;
+  bool has_accept = false;
+  // Credentials belong to the host they were configured for.
+  if (url_origin(url) == url_origin(feed.url)) {
+    for (const auto& [name, value] : feed.headers) {
+      has_accept = has_accept || to_lower_ascii(name) == "accept";
+      request.headers.emplace_back(name, value);
+    }
+    if (feed.username)
+      request.headers.emplace_back("Authorization", "Basic " + base64_encode(*feed.username + ":" + feed.password));
+  }
+  if (!has_accept)
+    request.headers.emplace_back("Accept",
+                                 "application/rss+xml, application/atom+xml, application/rdf+xml, "
+                                 "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8");
   if (!state.etag.empty()) request.headers.emplace_back("If-None-Match", state.etag);
   if (!state.last_modified.empty()) request.headers.emplace_back("If-Modified-Since", state.last_modified);
+  return request;
+}
 
-  const net::HttpResponse response = co_await http.async_fetch(std::move(request), boost::asio::use_awaitable);
+FetchOutcome& fail(FetchOutcome& outcome, FailureClass failure, std::string error) {
+  outcome.result = FetchResult::failed;
+  outcome.failure = failure;
+  outcome.error = std::move(error);
+  outcome.permanent_url.clear();
+  return outcome;
+}
 
+}  // namespace
+
+boost::asio::awaitable<FetchOutcome> fetch_feed(net::HttpClient& http, const config::FeedConfig& feed,
+                                                const config::PollConfig& poll, const store::FeedState& state) {
   FetchOutcome outcome;
-  outcome.status = response.status;
-  outcome.elapsed = response.elapsed;
   outcome.etag = state.etag;
   outcome.last_modified = state.last_modified;
+  outcome.url = state.current_url.empty() ? feed.url : state.current_url;
+
+  std::string url = outcome.url;
+  bool permanent_so_far = true;
+  net::HttpResponse response;
+  for (int hop = 0;; ++hop) {
+    const Millis left = poll.timeout - outcome.elapsed;
+    if (left <= Millis(0))
+      co_return fail(outcome, FailureClass::timeout, "timeout after " + format_duration(poll.timeout) + " of redirects");
+    response = co_await http.async_fetch(feed_request(url, left, feed, poll, state), boost::asio::use_awaitable);
+    outcome.elapsed += response.elapsed;
+    outcome.status = response.status;
+    if (response.error || !is_followed_redirect(response.status)) break;
+    const std::string location(trim(response.header("location")));
+    const std::string status = "HTTP " + std::to_string(response.status);
+    if (location.empty()) co_return fail(outcome, FailureClass::redirect, status + " without a Location header");
+    if (hop == kMaxFeedRedirects)
+      co_return fail(outcome, FailureClass::redirect,
+                     "more than " + std::to_string(kMaxFeedRedirects) + " redirects (last: " + url + ")");
+    std::string next = resolve_url(url, location);
+    const std::string scheme = to_lower_ascii(next.substr(0, 8));
+    if (!scheme.starts_with("http://") && !scheme.starts_with("https://"))
+      co_return fail(outcome, FailureClass::redirect, status + " to a URL that is not http(s): " + location);
+    if (permanent_so_far && is_permanent_redirect(response.status)) outcome.permanent_url = next;
+    else permanent_so_far = false;
+    url = std::move(next);
+  }
+
   if (response.error) {
-    outcome.error = response.describe();
-    co_return outcome;
+    const FailureClass failure = classify_response(response);
+    co_return fail(outcome, failure,
+                   failure == FailureClass::too_large
+                       ? "response larger than " + std::to_string(poll.max_bytes) + " bytes (poll.max_bytes)"
+                       : response.describe());
+  }
+  outcome.max_age = parse_max_age(response.header("cache-control"));
+  if (response.status == 429 || response.status == 503) {
+    const std::string retry_after = response.header("retry-after");
+    if (!retry_after.empty()) outcome.retry_after = parse_retry_after(retry_after, Clock::now());
   }
   if (response.status == 304) {
     outcome.result = FetchResult::not_modified;
     co_return outcome;
   }
-  if (response.status != 200) {
-    outcome.error = "HTTP " + std::to_string(response.status);
-    co_return outcome;
-  }
-  const std::string& base = response.effective_url.empty() ? feed.url : response.effective_url;
-  outcome.feed = parse_feed(response.body, base);
-  if (!outcome.feed.ok()) {
-    outcome.error = outcome.feed.error;
-    co_return outcome;
-  }
+  if (response.status < 200 || response.status > 299)
+    co_return fail(outcome, classify_response(response), "HTTP " + std::to_string(response.status));
+  outcome.feed = parse_feed(response.body, url);
+  if (!outcome.feed.ok()) co_return fail(outcome, FailureClass::not_a_feed, outcome.feed.error);
   // Entries keep the configured URL as their feed, so a redirect does not make them look new.
   for (auto& article : outcome.feed.articles) article.feed_url = feed.url;
   outcome.result = FetchResult::updated;

@@ -2,17 +2,22 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "feeds/failure_class.hpp"
 #include "feeds/feed_parser.hpp"
 #include "net/http_client.hpp"
 #include "store/state_store.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
+#include <optional>
 #include <string>
 
 namespace newsalert::feeds {
 
 enum class FetchResult { updated, not_modified, failed };
+
+// Redirect hops followed per poll before giving up with FailureClass::redirect.
+inline constexpr int kMaxFeedRedirects = 5;
 
 struct FetchOutcome {
   FetchResult result = FetchResult::failed;
@@ -21,10 +26,20 @@ struct FetchOutcome {
   std::string last_modified;
   long status = 0;
   std::string error;            // when failed: "HTTP 503", "timeout: ...", "not a feed: ..."
+  FailureClass failure = FailureClass::none;   // when failed
   Millis elapsed{0};
+  std::string url;              // the URL requested first: the stored current URL, else the configured one
+  // When the poll succeeded and its first redirect hops were 301/308: where the feed lives now
+  // (the target of the last of those permanent hops). Empty otherwise.
+  std::string permanent_url;
+  std::optional<Millis> retry_after;   // Retry-After of a 429 or 503
+  std::optional<Millis> max_age;       // Cache-Control: max-age of the final response
 };
 
 // Sends the stored validators (If-None-Match / If-Modified-Since) so an unchanged feed costs a 304.
+// Polls state.current_url when set. Follows redirects itself (curl's following would hide which
+// hops were permanent), with one poll.timeout for the whole chain. The feed's headers and basic
+// auth go only to the origin of its configured URL, never to another host a redirect points at.
 boost::asio::awaitable<FetchOutcome> fetch_feed(net::HttpClient& http, const config::FeedConfig& feed,
                                                 const config::PollConfig& poll, const store::FeedState& state);
 

@@ -10,6 +10,7 @@
 #include <unicode/ucnv.h>
 
 #include <algorithm>
+#include <charconv>
 #include <climits>
 #include <exception>
 #include <optional>
@@ -157,6 +158,17 @@ std::string rss_author(std::string text) {
     }
   }
   return text;
+}
+
+// RSS 2.0 <ttl>: whole minutes; anything else (empty, negative, text) is ignored.
+std::optional<Millis> channel_ttl(pugi::xml_node ttl) {
+  const std::string text = collapse_whitespace(ttl.text().get());
+  long long minutes = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), minutes);
+  if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size() || minutes <= 0 ||
+      minutes > 366LL * 24 * 60)
+    return std::nullopt;
+  return Millis(minutes * 60'000);
 }
 
 bool looks_like_web_url(std::string_view s) { return s.starts_with("http://") || s.starts_with("https://"); }
@@ -307,6 +319,7 @@ class FeedReader {
       if (is_rss_core(q.ns)) {
         if (q.local == "title" && feed_.title.empty()) feed_.title = html_text_of(child);
         else if (q.local == "link" && feed_.link.empty()) feed_.link = resolve(child, plain_text(child));
+        else if (q.local == "ttl") feed_.ttl = channel_ttl(child);
       } else if (q.ns == Ns::dc && q.local == "title" && feed_.title.empty()) {
         feed_.title = html_text_of(child);
       }

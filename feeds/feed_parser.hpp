@@ -2,7 +2,9 @@
 #pragma once
 
 #include "common/article.hpp"
+#include "common/time.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +17,7 @@ struct ParsedFeed {
   FeedFormat format = FeedFormat::unknown;
   std::string title;
   std::string link;             // the site's home page, absolute
+  std::optional<Millis> ttl;    // RSS <channel><ttl>: minutes the feed may be cached
   std::vector<Article> articles;
   std::string error;            // non-empty when the document could not be read as a feed
   std::string warning;          // set when the XML was damaged (e.g. truncated) but entries were recovered

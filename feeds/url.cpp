@@ -138,4 +138,16 @@ std::string resolve_url(std::string_view base_text, std::string_view ref_text) {
   return out;
 }
 
+std::string url_origin(std::string_view url) {
+  const UrlParts parts = split(trim(url));
+  if (!parts.scheme || !parts.authority || parts.authority->empty()) return {};
+  std::string_view authority = *parts.authority;
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  const std::string scheme = to_lower_ascii(*parts.scheme);
+  std::string host = to_lower_ascii(authority);
+  if ((scheme == "http" && host.ends_with(":80")) || (scheme == "https" && host.ends_with(":443")))
+    host.erase(host.rfind(':'));
+  return scheme + "://" + host;
+}
+
 }  // namespace newsalert::feeds

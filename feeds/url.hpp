@@ -14,4 +14,8 @@ bool is_absolute_url(std::string_view url);
 // empty) there is nothing to resolve against and ref is returned. Surrounding whitespace is ignored.
 std::string resolve_url(std::string_view base, std::string_view ref);
 
+// "scheme://host[:port]" lower-cased, without user info and without the scheme's default port;
+// empty when the URL has no authority. Two URLs with the same origin may share credentials.
+std::string url_origin(std::string_view url);
+
 }  // namespace newsalert::feeds

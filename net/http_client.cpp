@@ -39,9 +39,43 @@ const boost::system::error_category& curl_category() {
   return category;
 }
 
+TransportFailure classify_transport(const boost::system::error_code& error) {
+  if (!error) return TransportFailure::none;
+  if (error == asio::error::operation_aborted) return TransportFailure::aborted;
+  if (error.category() != curl_category()) return TransportFailure::other;
+  switch (static_cast<CURLcode>(error.value())) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY: return TransportFailure::dns;
+    case CURLE_COULDNT_CONNECT: return TransportFailure::connect;
+    case CURLE_OPERATION_TIMEDOUT: return TransportFailure::timeout;
+    case CURLE_FILESIZE_EXCEEDED: return TransportFailure::too_large;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CLIENTCERT:
+    case CURLE_USE_SSL_FAILED: return TransportFailure::tls;
+    default: return TransportFailure::other;
+  }
+}
+
 std::string HttpResponse::header(const std::string& lower_case_name) const {
   auto it = headers.find(lower_case_name);
   return it == headers.end() ? std::string() : it->second;
+}
+
+TransportFailure HttpResponse::failure() const {
+  if (too_large) return TransportFailure::too_large;
+  return classify_transport(error);
 }
 
 std::string HttpResponse::describe() const {
@@ -56,6 +90,24 @@ std::string HttpResponse::describe() const {
 
 std::string HttpClient::default_user_agent() {
   return "newsalertd/0.1 (+https://github.com/newsalert/newsalert) " + std::string(curl_version());
+}
+
+const std::string& HttpClient::accepted_encodings() {
+  // Built from what this libcurl was compiled with: advertising a coding it cannot decode would
+  // hand a compressed body to the parser.
+  static const std::string value = [] {
+    const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+    std::string out;
+    auto add = [&out](const char* coding) { out += out.empty() ? coding : std::string(", ") + coding; };
+    if (info->libz_version != nullptr) {
+      add("gzip");
+      add("deflate");
+    }
+    if (info->features & CURL_VERSION_BROTLI) add("br");
+    if (info->features & CURL_VERSION_ZSTD) add("zstd");
+    return out;
+  }();
+  return value;
 }
 
 struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
@@ -280,7 +332,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, req.follow_redirects ? 1L : 0L);
     curl_easy_setopt(easy, CURLOPT_MAXREDIRS, req.max_redirects);
-    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");   // every encoding this libcurl decodes
+    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, accepted_encodings().c_str());
     curl_easy_setopt(easy, CURLOPT_USERAGENT, options.user_agent.c_str());
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(req.timeout.count()));
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,

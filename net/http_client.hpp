@@ -20,6 +20,11 @@ namespace newsalert::net {
 // Transport failures, as error codes in the "curl" category (values are CURLcode).
 const boost::system::error_category& curl_category();
 
+// What kind of transport failure an error code is, so callers can log and count failures by class
+// without knowing curl's codes.
+enum class TransportFailure { none, dns, connect, timeout, tls, too_large, aborted, other };
+TransportFailure classify_transport(const boost::system::error_code& error);
+
 struct HttpRequest {
   std::string url;
   std::string method = "GET";   // GET or POST
@@ -43,6 +48,8 @@ struct HttpResponse {
   bool too_large = false;                       // aborted at max_bytes
 
   std::string header(const std::string& lower_case_name) const;
+  // The failure class of `error`; too_large also when the body outgrew max_bytes mid-transfer.
+  TransportFailure failure() const;
   bool is_success() const { return !error && status >= 200 && status < 300; }
   // "HTTP 503", "timeout after 30s: ...", "response larger than 16MiB": for logs and status.
   std::string describe() const;
@@ -78,6 +85,9 @@ class HttpClient {
   void cancel_all();
 
   static std::string default_user_agent();
+  // The Accept-Encoding value sent: exactly the codings this libcurl decodes
+  // (Debian 12: "gzip, deflate, br, zstd").
+  static const std::string& accepted_encodings();
 
  private:
   void start(HttpRequest request, boost::asio::any_completion_handler<void(HttpResponse)> handler);

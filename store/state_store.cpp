@@ -13,7 +13,7 @@ namespace {
 
 // Migration N (1-based) takes the schema from user_version N-1 to N. Append only: a shipped
 // migration is never edited, since databases in the field have already run it.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     // 1: the initial schema.
     R"sql(
 CREATE TABLE feeds (
@@ -73,6 +73,13 @@ CREATE TABLE dead_letters (
   last_error TEXT NOT NULL DEFAULT ''
 );
 )sql",
+    // 2: permanent redirects, server-directed poll floors, and the index the adaptive schedule reads.
+    R"sql(
+ALTER TABLE feeds ADD COLUMN current_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE feeds ADD COLUMN ttl_ms INTEGER;
+ALTER TABLE feeds ADD COLUMN not_before_ms INTEGER;
+CREATE INDEX articles_feed_published ON articles (feed_url, published_ms);
+)sql",
 };
 
 std::optional<std::int64_t> to_millis(const std::optional<TimePoint>& t) {
@@ -99,17 +106,22 @@ void migrate(Database& db) {
 }
 
 constexpr const char* kUpsertFeed = R"sql(
-INSERT INTO feeds (url, etag, last_modified, last_poll_ms, last_success_ms, error_streak, last_error)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+INSERT INTO feeds (url, etag, last_modified, last_poll_ms, last_success_ms, error_streak, last_error,
+                   current_url, ttl_ms, not_before_ms)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
 ON CONFLICT (url) DO UPDATE SET
   etag = excluded.etag, last_modified = excluded.last_modified, last_poll_ms = excluded.last_poll_ms,
   last_success_ms = excluded.last_success_ms, error_streak = excluded.error_streak,
-  last_error = excluded.last_error)sql";
+  last_error = excluded.last_error, current_url = excluded.current_url, ttl_ms = excluded.ttl_ms,
+  not_before_ms = excluded.not_before_ms)sql";
 
 void upsert_feed(Database& db, const std::string& feed_url, const FeedState& state) {
   auto stmt = db.cached(kUpsertFeed);
+  const std::optional<std::int64_t> ttl_ms =
+      state.ttl ? std::optional<std::int64_t>(state.ttl->count()) : std::nullopt;
   stmt->bind_all(feed_url, state.etag, state.last_modified, to_millis(state.last_poll),
-                 to_millis(state.last_success), state.error_streak, state.last_error);
+                 to_millis(state.last_success), state.error_streak, state.last_error, state.current_url, ttl_ms,
+                 to_millis(state.not_before));
   stmt->run();
 }
 
@@ -137,8 +149,8 @@ std::filesystem::path StateStore::default_file(const std::filesystem::path& stat
 
 FeedState StateStore::feed_state(const std::string& feed_url) {
   auto stmt = db_->cached(
-      "SELECT etag, last_modified, last_poll_ms, last_success_ms, error_streak, last_error "
-      "FROM feeds WHERE url = ?1");
+      "SELECT etag, last_modified, last_poll_ms, last_success_ms, error_streak, last_error, current_url, ttl_ms, "
+      "not_before_ms FROM feeds WHERE url = ?1");
   stmt->bind(1, feed_url);
   FeedState state;
   if (!stmt->step()) return state;
@@ -148,7 +160,20 @@ FeedState StateStore::feed_state(const std::string& feed_url) {
   state.last_success = from_millis(stmt->column_optional_int64(3));
   state.error_streak = stmt->column_int(4);
   state.last_error = stmt->column_text(5);
+  state.current_url = stmt->column_text(6);
+  if (const auto ttl_ms = stmt->column_optional_int64(7)) state.ttl = Millis(*ttl_ms);
+  state.not_before = from_millis(stmt->column_optional_int64(8));
   return state;
+}
+
+std::vector<TimePoint> StateStore::published_times(const std::string& feed_url, std::size_t limit) {
+  std::vector<TimePoint> out;
+  auto stmt = db_->cached(
+      "SELECT published_ms FROM articles WHERE feed_url = ?1 AND published_ms IS NOT NULL "
+      "ORDER BY published_ms DESC LIMIT ?2");
+  stmt->bind_all(feed_url, static_cast<std::int64_t>(limit));
+  while (stmt->step()) out.push_back(from_unix_millis(stmt->column_int64(0)));
+  return out;
 }
 
 void StateStore::save_feed_state(const std::string& feed_url, const FeedState& state) {

@@ -22,6 +22,10 @@ struct FeedState {
   std::optional<TimePoint> last_success;   // last 200 or 304
   int error_streak = 0;
   std::string last_error;                  // empty after a success
+  std::string current_url;                 // where a 301/308 moved the feed; empty: the configured URL
+  std::optional<Millis> ttl;               // the document's RSS <ttl>, kept across 304s
+  std::optional<TimePoint> not_before;     // the earliest next poll the server asked for
+                                           // (Retry-After, max-age, ttl); honoured after a restart
 };
 
 // An article the poll found new; keyed by (feed_url, article_id).
@@ -79,6 +83,10 @@ class StateStore {
 
   FeedState feed_state(const std::string& feed_url);
   void save_feed_state(const std::string& feed_url, const FeedState& state);
+
+  // Publication dates of the feed's `limit` most recently published recorded articles, newest first
+  // (articles without a date are left out): what the adaptive schedule measures a feed's pace by.
+  std::vector<TimePoint> published_times(const std::string& feed_url, std::size_t limit);
 
   // Of the given article ids of one feed, those not recorded yet, in input order.
   std::vector<std::string> unseen(const std::string& feed_url, const std::vector<std::string>& article_ids);

@@ -187,6 +187,8 @@ TEST_F(ConfigTest, AppliesDefaultsToAMinimalConfig) {
   EXPECT_EQ(c.poll.timeout, 30s);
   EXPECT_EQ(c.poll.max_bytes, 16u << 20);
   EXPECT_EQ(c.poll.max_age, 0ms);
+  EXPECT_EQ(c.poll.max_interval, 1h);
+  EXPECT_TRUE(c.poll.adaptive);
   EXPECT_TRUE(c.feeds.empty());
   EXPECT_TRUE(c.watchlists.empty());
 }
@@ -425,6 +427,51 @@ TEST_F(ConfigTest, ExpandsEnvironmentVariablesInSecretsHeadersAndWebhookUrls) {
   EXPECT_EQ(c.webhooks[0].secret, "s3cret");
   EXPECT_EQ(c.webhooks[0].url, "https://hooks.example.org/tok");
   EXPECT_EQ(c.webhooks[0].headers.at("Authorization"), "Bearer tok-s3cret");
+}
+
+TEST_F(ConfigTest, ReadsTheAdaptiveSchedule) {
+  const Config c = load("poll:\n  interval: 30s\n  max_interval: 2h\n  adaptive: false\n");
+  EXPECT_EQ(c.poll.max_interval, 2h);
+  EXPECT_FALSE(c.poll.adaptive);
+  EXPECT_THAT(errors("state_dir: s\npoll:\n  interval: 10m\n  max_interval: 5m\n  adaptive: maybe\n"),
+              ElementsAre("bad.yaml:4: poll.max_interval: must be at least poll.interval (10m), got 5m",
+                          "bad.yaml:5: poll.adaptive: expected true or false, got 'maybe'"));
+}
+
+TEST_F(ConfigTest, ReadsFeedHeadersAndBasicAuthWithEnvironmentVariables) {
+  ScopedEnv user("NEWSALERT_TEST_USER", "reader");
+  ScopedEnv password("NEWSALERT_TEST_PASSWORD", "pa:ss");
+  const Config c = load("feeds:\n"
+                        "  - url: https://paywall.example/rss\n"
+                        "    username: ${NEWSALERT_TEST_USER}\n"
+                        "    password: ${NEWSALERT_TEST_PASSWORD}\n"
+                        "    headers:\n"
+                        "      X-Api-Key: key-${NEWSALERT_TEST_USER}\n");
+  ASSERT_EQ(c.feeds.size(), 1u);
+  EXPECT_EQ(c.feeds[0].username, "reader");
+  EXPECT_EQ(c.feeds[0].password, "pa:ss");
+  EXPECT_EQ(c.feeds[0].headers.at("X-Api-Key"), "key-reader");
+}
+
+TEST_F(ConfigTest, ReportsFeedCredentialProblemsWithoutShowingThem) {
+  ScopedEnv password("NEWSALERT_TEST_PASSWORD", "hunter2");
+  ::unsetenv("NEWSALERT_X");
+  const auto errs = errors("state_dir: s\nfeeds:\n"
+                           "  - url: https://a.example/rss\n"
+                           "    password: ${NEWSALERT_TEST_PASSWORD}\n"
+                           "  - url: https://b.example/rss\n"
+                           "    username: u:v\n"
+                           "  - url: https://c.example/rss\n"
+                           "    username: u\n"
+                           "    headers:\n      Authorization: Bearer ${NEWSALERT_TEST_PASSWORD}\n"
+                           "  - url: https://d.example/rss\n"
+                           "    headers:\n      Bad Header: x\n      X-Key: ${NEWSALERT_X}\n");
+  EXPECT_THAT(errs, ElementsAre("bad.yaml:4: feeds[0].password: needs a username",
+                                "bad.yaml:6: feeds[1].username: must not contain ':'",
+                                "bad.yaml:7: feeds[2]: username/password and an Authorization header are mutually exclusive",
+                                "bad.yaml:13: feeds[3].headers: expected an HTTP header name, got 'Bad Header'",
+                                "bad.yaml:14: feeds[3].headers.X-Key: environment variable NEWSALERT_X is not set"));
+  for (const auto& e : errs) EXPECT_THAT(e, Not(HasSubstr("hunter2")));
 }
 
 TEST_F(ConfigTest, ReportsAMissingEnvironmentVariable) {

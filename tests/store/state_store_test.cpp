@@ -62,7 +62,7 @@ TEST(StateStore, CreatesTheSchemaInWalModeWithFullSync) {
   const auto file = StateStore::default_file(dir.path());
   { StateStore store(file); }
   Database db(file);
-  EXPECT_EQ(db.query_int64("PRAGMA user_version"), 1);
+  EXPECT_EQ(db.query_int64("PRAGMA user_version"), 2);
   EXPECT_EQ(db.query_text("PRAGMA journal_mode"), "wal");   // persistent in the file
   for (const char* table : {"feeds", "articles", "outbox", "deliveries", "dead_letters"})
     EXPECT_EQ(db.query_int64(std::string("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = '") +
@@ -70,6 +70,67 @@ TEST(StateStore, CreatesTheSchemaInWalModeWithFullSync) {
               1)
         << table;
   EXPECT_EQ(db.query_int64("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'outbox_webhook_due'"), 1);
+}
+
+TEST(StateStore, MigratesAVersionOneDatabaseKeepingItsFeeds) {
+  TempDir dir;
+  const auto file = dir.file("state.db");
+  {
+    StateStore store(file);
+    store.save_feed_state(kFeed, ok_state("\"v1\""));
+  }
+  {
+    // Back to the version 1 schema: what a database from the previous release looks like.
+    Database db(file);
+    db.exec("DROP INDEX articles_feed_published");
+    for (const char* column : {"current_url", "ttl_ms", "not_before_ms"})
+      db.exec(std::string("ALTER TABLE feeds DROP COLUMN ") + column);
+    db.exec("PRAGMA user_version = 1");
+  }
+  StateStore store(file);
+  const FeedState s = store.feed_state(kFeed);
+  EXPECT_EQ(s.etag, "\"v1\"");
+  EXPECT_EQ(s.current_url, "");
+  EXPECT_EQ(s.ttl, std::nullopt);
+  EXPECT_EQ(s.not_before, std::nullopt);
+  EXPECT_EQ(Database(file).query_int64("PRAGMA user_version"), 2);
+}
+
+TEST(StateStore, KeepsRedirectsAndServerFloorsOfAFeed) {
+  TempDir dir;
+  const auto file = dir.file("state.db");
+  {
+    StateStore store(file);
+    FeedState s = ok_state("\"e\"");
+    s.current_url = "https://example.org/moved.xml";
+    s.ttl = 45min;
+    s.not_before = kT0 + 1h;
+    store.save_feed_state(kFeed, s);
+  }
+  StateStore store(file);
+  const FeedState s = store.feed_state(kFeed);
+  EXPECT_EQ(s.current_url, "https://example.org/moved.xml");
+  EXPECT_EQ(s.ttl, 45min);
+  EXPECT_EQ(s.not_before, kT0 + 1h);
+}
+
+TEST(StateStore, PublishedTimesAreTheFeedsNewestDatedArticles) {
+  TempDir dir;
+  StateStore store(dir.file("state.db"));
+  std::vector<SeenArticle> seen;
+  for (int i = 0; i < 5; ++i) {
+    SeenArticle a = article("a" + std::to_string(i));
+    a.published = kT0 - std::chrono::hours(i * 10);
+    seen.push_back(a);
+  }
+  SeenArticle undated = article("undated");
+  undated.published.reset();
+  seen.push_back(undated);
+  seen.push_back(article("elsewhere", "https://other.example/feed"));
+  store.commit_poll(kFeed, ok_state("\"e\""), seen, {}, kT0);
+  EXPECT_THAT(store.published_times(kFeed, 3), ElementsAre(kT0, kT0 - 10h, kT0 - 20h));
+  EXPECT_EQ(store.published_times(kFeed, 100).size(), 5u);
+  EXPECT_THAT(store.published_times("https://nowhere.example/feed", 10), IsEmpty());
 }
 
 TEST(StateStore, RefusesADatabaseFromANewerRelease) {
