@@ -13,7 +13,9 @@ inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 
 int run_check(const std::string& config_file, std::ostream& out, std::ostream& err);
-int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::ostream& err);
+// content_type stands in for the HTTP Content-Type of files (its charset outranks the XML declaration).
+int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::ostream& err,
+              const std::string& content_type = {});
 int run_match(const std::string& config_file, const std::vector<std::string>& inputs, std::ostream& out,
               std::ostream& err);
 

@@ -36,7 +36,7 @@ boost::asio::awaitable<FetchOutcome> fetch_feed(net::HttpClient& http, const con
     co_return outcome;
   }
   const std::string& base = response.effective_url.empty() ? feed.url : response.effective_url;
-  outcome.feed = parse_feed(response.body, base);
+  outcome.feed = parse_feed(response.body, base, response.header("content-type"));
   if (!outcome.feed.ok()) {
     outcome.error = outcome.feed.error;
     co_return outcome;
