@@ -3,6 +3,7 @@
 
 #include "alerts/payload.hpp"
 #include "config/config.hpp"
+#include "feeds/charset.hpp"
 #include "feeds/feed_parser.hpp"
 #include "feeds/html_text.hpp"
 #include "match/matcher.hpp"
@@ -64,7 +65,9 @@ bool read_input(const std::string& input, std::string& bytes, std::string& base,
 // A file that is not a feed is one article: its first non-empty line is the title, the rest the text.
 Article article_from_text(const std::string& bytes, const std::string& source) {
   const bool html = bytes.find('<') != std::string::npos && bytes.find('>') != std::string::npos;
-  const std::string text = html ? feeds::html_to_text(bytes) : bytes;
+  // A saved page may be in any charset; its <meta> says which.
+  const std::string decoded = feeds::decode_document(bytes, html ? "text/html" : "").text;
+  const std::string text = html ? feeds::html_to_text(decoded) : decoded;
   Article article;
   article.id = source.empty() ? "-" : source;
   article.feed_url = source;
@@ -95,7 +98,7 @@ int run_check(const std::string& config_file, std::ostream& out, std::ostream& e
 }
 
 int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::ostream& err,
-              const std::string& content_type) {
+              const std::string& content_type, const std::string& base_url) {
   int status = kExitOk;
   for (const auto& input : inputs) {
     std::string bytes, base, error;
@@ -105,6 +108,7 @@ int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::os
       status = kExitFailure;
       continue;
     }
+    if (!base_url.empty()) base = base_url;
     const feeds::ParsedFeed feed = feeds::parse_feed(bytes, base, type);
     if (!feed.ok()) {
       err << "newsalertd parse: " << input << ": " << feed.error << "\n";

@@ -128,7 +128,8 @@ struct Counts {
   std::size_t controls = 0;
 };
 
-// Copies UTF-8 text, replacing invalid sequences with U+FFFD and dropping the C0 controls XML forbids.
+// Copies UTF-8 text, replacing invalid sequences with U+FFFD and dropping the C0 controls XML forbids
+// (vertical tab and form feed become spaces).
 // The common case (valid, no controls) is one scan and one copy.
 std::string clean_utf8(std::string_view s, Counts& counts) {
   std::string out;
@@ -147,6 +148,8 @@ std::string clean_utf8(std::string_view s, Counts& counts) {
         continue;
       }
       out.append(s.substr(run, i - run));
+      // Vertical tab and form feed separate words; the other controls are noise inside them.
+      if (c == '\v' || c == '\f') out.push_back(' ');
       ++counts.controls;
       run = ++i;
       continue;

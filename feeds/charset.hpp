@@ -7,7 +7,7 @@
 namespace newsalert::feeds {
 
 struct DecodedDocument {
-  std::string text;       // UTF-8, without byte order mark, C0 control characters removed
+  std::string text;       // UTF-8, without byte order mark or the C0 control characters XML forbids
   std::string charset;    // the charset the bytes were read as ("utf-8", "windows-1251", ...)
   std::string source;     // where that came from: "bom", "http", "xml", "meta" or "default"
   std::string warning;    // what had to be repaired (invalid bytes, unknown charset, control characters)

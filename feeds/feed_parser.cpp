@@ -542,8 +542,16 @@ void add_warning(ParsedFeed& feed, const std::string& text) {
 // the XML declaration, which XML forbids.
 std::size_t markup_start(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos || text[first] == '<') return first == std::string_view::npos ? 0 : first;
-  if (const auto decl = text.find("<?xml"); decl != std::string_view::npos && decl < 4096) return decl;
+  if (first == std::string_view::npos) return 0;
+  const auto head = text.substr(0, 4096);
+  if (const auto decl = head.find("<?xml"); decl != std::string_view::npos) return decl;
+  if (head.substr(first).starts_with("<rss") || head.substr(first).starts_with("<feed") ||
+      head.substr(first).starts_with("<rdf:RDF") || head.substr(first).starts_with("<!"))
+    return first;
+  // No declaration: the earliest feed root element, else the first tag.
+  std::size_t root = std::string_view::npos;
+  for (const std::string_view tag : {"<rss", "<feed", "<rdf:RDF"}) root = std::min(root, head.find(tag));
+  if (root != std::string_view::npos) return root;
   const auto lt = text.find('<', first);
   return lt == std::string_view::npos ? first : lt;
 }
@@ -553,6 +561,36 @@ bool looks_like_json(std::string_view text, std::string_view content_type) {
   if (first != std::string_view::npos && text[first] == '{') return true;
   const std::string media = media_type_of(content_type);
   return media.find("json") != std::string::npos && (first == std::string_view::npos || text[first] != '<');
+}
+
+// pugixml keeps references it does not know (&nbsp;, a bare '&') as text, which is what we want, but
+// the document is not XML, so the feed is flagged like feedparser flags it. CDATA sections may hold
+// anything and are skipped.
+bool has_undeclared_reference(std::string_view text) {
+  static constexpr std::string_view cdata_open = "<![CDATA[";
+  std::size_t cdata = text.find(cdata_open);
+  for (std::size_t amp = text.find('&'); amp != std::string_view::npos; amp = text.find('&', amp + 1)) {
+    while (cdata < amp) {
+      const auto end = text.find("]]>", cdata);
+      if (end == std::string_view::npos) return false;
+      if (end > amp) {
+        amp = end;
+        break;
+      }
+      cdata = text.find(cdata_open, end);
+    }
+    if (cdata < amp || text[amp] != '&') continue;
+    const auto rest = text.substr(amp + 1, 12);
+    if (rest.starts_with("amp;") || rest.starts_with("lt;") || rest.starts_with("gt;") || rest.starts_with("quot;") ||
+        rest.starts_with("apos;"))
+      continue;
+    if (rest.starts_with('#')) {
+      const auto semi = rest.find(';');
+      if (semi != std::string_view::npos && semi > 1) continue;
+    }
+    return true;
+  }
+  return false;
 }
 
 constexpr unsigned kParseOptions = pugi::parse_default | pugi::parse_declaration;
@@ -593,6 +631,7 @@ bool read_xml(std::string_view text, const std::string& base_url, ParsedFeed& fe
     return false;
   }
   entries = std::move(reader.entries());
+  if (has_undeclared_reference(text)) add_warning(feed, "undeclared entity or bare '&' kept as text");
   if (!result) {
     if (entries.empty()) {
       feed.error = "malformed feed: " + xml_error(result);
