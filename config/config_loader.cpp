@@ -442,9 +442,11 @@ void ConfigLoader::load_feeds(const YAML::Node& node, std::vector<FeedConfig>& f
     } else if (item.IsMap()) {
       std::optional<std::string> opml;
       YAML::Node opml_node;
+      bool has_opml = false;
       for (const auto& [key, value] : entries(item, field, {"url", "opml", "title", "interval"})) {
         const std::string& name = key.Scalar();
         if (name == "opml") {
+          has_opml = true;
           opml_node = value;
           opml = get_string(value, field + ".opml");
           ok = ok && opml.has_value();
@@ -458,7 +460,7 @@ void ConfigLoader::load_feeds(const YAML::Node& node, std::vector<FeedConfig>& f
           if (const auto d = get_duration(value, field + ".interval", 1s)) feed.interval = *d;
         }
       }
-      if (opml_node) {
+      if (has_opml) {
         if (url) error(item, field + ": give either 'url' or 'opml', not both");
         else if (!feed.title.empty()) error(item, field + ": 'title' cannot be used with 'opml' (titles come from the file)");
         else if (opml) load_opml(*opml, opml_node, field, feed.interval, feeds, first_line);

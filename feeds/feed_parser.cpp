@@ -60,9 +60,17 @@ bool is_rss_core(Ns ns) {
 bool is_atom(Ns ns) { return ns == Ns::atom || ns == Ns::atom03; }
 
 Ns resolve_prefix(pugi::xml_node scope, std::string_view prefix) {
-  std::string attr = prefix.empty() ? std::string("xmlns") : "xmlns:" + std::string(prefix);
+  // Called for every element read; a stack buffer keeps it free of allocations.
+  char attr[64] = "xmlns";
+  if (!prefix.empty()) {
+    if (prefix.size() > sizeof attr - 7) return guess_from_prefix(prefix);
+    attr[5] = ':';
+    prefix.copy(attr + 6, prefix.size());
+    attr[6 + prefix.size()] = '\0';
+  }
   for (auto p = scope; p && p.type() == pugi::node_element; p = p.parent())
-    if (const auto a = p.attribute(attr.c_str())) return classify_uri(a.value());
+    if (p.first_attribute())
+      if (const auto a = p.attribute(attr)) return classify_uri(a.value());
   return prefix.empty() ? Ns::none : guess_from_prefix(prefix);
 }
 
@@ -595,19 +603,25 @@ bool has_undeclared_reference(std::string_view text) {
 
 constexpr unsigned kParseOptions = pugi::parse_default | pugi::parse_declaration;
 
-bool read_xml(std::string_view text, const std::string& base_url, ParsedFeed& feed, std::vector<DraftEntry>& entries) {
+// text is parsed in place (pugixml's fastest mode, no second copy of the document); has_undeclared_reference
+// and the repair pass need the original, so a damaged document is decoded again by the caller's lambda.
+template <typename Redecode>
+bool read_xml(std::string& text, Redecode redecode, const std::string& base_url, ParsedFeed& feed,
+              std::vector<DraftEntry>& entries) {
   // parse_default never expands external entities (pugixml has no DTD processing), so no XXE.
   pugi::xml_document doc;
-  pugi::xml_parse_result result = doc.load_buffer(text.data(), text.size(), kParseOptions, pugi::encoding_utf8);
+  const bool undeclared = has_undeclared_reference(text);
+  pugi::xml_parse_result result = doc.load_buffer_inplace(text.data(), text.size(), kParseOptions, pugi::encoding_utf8);
   if (!result) {
     // The loose second pass: balance the tags and parse again. Kept when it reads further.
+    const std::string original = redecode();
     pugi::xml_document repaired_doc;
-    const std::string repaired = balance_tags(text);
+    const std::string repaired = balance_tags(original);
     const auto repaired_result =
         repaired_doc.load_buffer(repaired.data(), repaired.size(), kParseOptions, pugi::encoding_utf8);
     // Offsets differ slightly between the two texts; reading at least as far means the repair helped.
     if (repaired_result || repaired_result.offset >= result.offset) {
-      if (repaired != text) add_warning(feed, "markup repaired after " + xml_error(result));
+      if (repaired != original) add_warning(feed, "markup repaired after " + xml_error(result));
       doc.reset(repaired_doc);
       result = repaired_result;
     }
@@ -631,7 +645,7 @@ bool read_xml(std::string_view text, const std::string& base_url, ParsedFeed& fe
     return false;
   }
   entries = std::move(reader.entries());
-  if (has_undeclared_reference(text)) add_warning(feed, "undeclared entity or bare '&' kept as text");
+  if (undeclared) add_warning(feed, "undeclared entity or bare '&' kept as text");
   if (!result) {
     if (entries.empty()) {
       feed.error = "malformed feed: " + xml_error(result);
@@ -651,18 +665,19 @@ ParsedFeed parse(std::string_view document, const std::string& base_url, std::st
   DecodedDocument decoded = decode_document(document, content_type);
   feed.charset = decoded.charset;
   if (!decoded.warning.empty()) add_warning(feed, decoded.warning);
-  std::string_view text = decoded.text;
+  std::string& text = decoded.text;
   std::vector<DraftEntry> entries;
   if (looks_like_json(text, content_type)) {
     read_json_feed(text, base_url, feed, entries);
   } else {
     const auto start = markup_start(text);
-    if (!trim(text.substr(0, start)).empty())
+    if (!trim(std::string_view(text).substr(0, start)).empty())
       add_warning(feed, "skipped " + std::to_string(start) + " bytes of junk before the markup");
-    else if (start != 0 && text.substr(start).starts_with("<?xml"))
+    else if (start != 0 && std::string_view(text).substr(start).starts_with("<?xml"))
       add_warning(feed, "whitespace before the XML declaration");
-    text.remove_prefix(start);
-    read_xml(text, base_url, feed, entries);
+    text.erase(0, start);
+    const auto redecode = [&] { return decode_document(document, content_type).text.substr(start); };
+    read_xml(text, redecode, base_url, feed, entries);
   }
   if (!feed.ok()) {
     feed.warning.clear();
