@@ -215,8 +215,8 @@ struct ConverterCloser {
   void operator()(UConverter* c) const { ucnv_close(c); }
 };
 
-// Converts with ICU; nullopt when ICU does not know the label. Invalid input becomes U+FFFD (ICU's
-// default substitution), which we count by comparing against what the bytes could have produced.
+// Converts with ICU; false when ICU does not know the label. Bytes the charset does not define become
+// U+FFFD, ICU's default substitution.
 bool icu_to_utf8(std::string_view bytes, const std::string& charset, std::string& out) {
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<UConverter, ConverterCloser> from(ucnv_open(charset.c_str(), &status));
@@ -287,6 +287,13 @@ std::string table_to_utf8(std::string_view bytes, const ByteTable& table) {
   return out;
 }
 
+// Converters substitute U+FFFD for bytes the charset does not define: those are the invalid ones.
+std::size_t count_replacements(std::string_view text) {
+  std::size_t n = 0;
+  for (auto p = text.find("\xEF\xBF\xBD"); p != std::string_view::npos; p = text.find("\xEF\xBF\xBD", p + 3)) ++n;
+  return n;
+}
+
 void add_warning(std::string& warning, const std::string& text) {
   if (!warning.empty()) warning += "; ";
   warning += text;
@@ -344,13 +351,10 @@ DecodedDocument decode_document(std::string_view bytes, std::string_view content
     if (const ByteTable* table = single_byte_table(label)) {
       converted = table_to_utf8(bytes, *table);
       doc.text = clean_utf8(converted, counts);
-      for (std::size_t p = doc.text.find("\xEF\xBF\xBD"); p != std::string::npos; p = doc.text.find("\xEF\xBF\xBD", p + 3))
-        ++counts.invalid;
+      counts.invalid += count_replacements(doc.text);
     } else if (bytes.size() < INT_MAX / 4 && icu_to_utf8(bytes, label, converted)) {
       doc.text = clean_utf8(converted, counts);
-      // ICU substitutes U+FFFD (or U+001A) for bytes it cannot map; those are the invalid ones.
-      for (std::size_t p = doc.text.find("\xEF\xBF\xBD"); p != std::string::npos; p = doc.text.find("\xEF\xBF\xBD", p + 3))
-        ++counts.invalid;
+      counts.invalid += count_replacements(doc.text);
     } else {
       add_warning(doc.warning, "unknown charset '" + label + "', read as UTF-8");
       label = "utf-8";
