@@ -95,6 +95,7 @@ nlohmann::json article_json(const Article& article) {
       {"categories", article.categories},
       {"summary", article.summary},
       {"content", article.content},
+      {"image", article.image},
   };
 }
 

@@ -21,6 +21,9 @@ struct Article {
   std::vector<std::string> categories;
   std::string summary;     // plain text
   std::string content;     // plain text
+  std::string summary_html;  // the summary as the feed wrote it (HTML, or text for plain-text fields)
+  std::string content_html;  // the content as the feed wrote it
+  std::string image;       // absolute URL of the entry's picture (media:thumbnail, image enclosure), or empty
 };
 
 }  // namespace newsalert

@@ -2,6 +2,7 @@
 #include "config/config_loader.hpp"
 
 #include "common/text.hpp"
+#include "config/opml_reader.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -492,10 +493,18 @@ void ConfigLoader::load_feeds(const YAML::Node& node, std::vector<FeedConfig>& f
       ok = url.has_value();
     } else if (item.IsMap()) {
       std::optional<YAML::Node> password_node;
+      std::optional<std::string> opml;
+      YAML::Node opml_node;
+      bool has_opml = false;
       for (const auto& [key, value] :
-           entries(item, field, {"url", "title", "interval", "headers", "username", "password"})) {
+           entries(item, field, {"url", "opml", "title", "interval", "headers", "username", "password"})) {
         const std::string& name = key.Scalar();
-        if (name == "url") {
+        if (name == "opml") {
+          has_opml = true;
+          opml_node = value;
+          opml = get_string(value, field + ".opml");
+          ok = ok && opml.has_value();
+        } else if (name == "url") {
           url_node = value;
           url = get_url(value, field + ".url", false);
           ok = ok && url.has_value();
@@ -514,6 +523,12 @@ void ConfigLoader::load_feeds(const YAML::Node& node, std::vector<FeedConfig>& f
           password_node = value;
           if (auto p = get_expanded(value, field + ".password")) feed.password = std::move(*p);
         }
+      }
+      if (has_opml) {
+        if (url) error(item, field + ": give either 'url' or 'opml', not both");
+        else if (!feed.title.empty()) error(item, field + ": 'title' cannot be used with 'opml' (titles come from the file)");
+        else if (opml) load_opml(*opml, opml_node, field, feed.interval, feeds, first_line);
+        continue;
       }
       if (password_node && !feed.username) error(*password_node, field + ".password: needs a username");
       const bool has_authorization = std::any_of(feed.headers.begin(), feed.headers.end(), [](const auto& h) {
@@ -537,6 +552,32 @@ void ConfigLoader::load_feeds(const YAML::Node& node, std::vector<FeedConfig>& f
                           std::to_string(earlier->second) + ")");
       continue;
     }
+    feeds.push_back(std::move(feed));
+  }
+}
+
+// Every feed of an OPML file joins the list with the entry's interval. A feed listed twice (OPML exports
+// file one feed under several folders) is kept once without complaint.
+void ConfigLoader::load_opml(const std::string& path, const YAML::Node& at, const std::string& field,
+                             std::optional<Millis> interval, std::vector<FeedConfig>& feeds,
+                             std::map<std::string, int>& first_line) {
+  const fs::path file = resolve(path);
+  const OpmlList list = read_opml(file);
+  for (const auto& problem : list.problems) {
+    if (problem.line == 0) error(at, field + ".opml: " + file.string() + ": " + problem.message);
+    else diagnostics_.push_back(Diagnostic{file.string(), problem.line, problem.message});
+  }
+  for (const auto& entry : list.feeds) {
+    if (const std::string problem = url_problem(entry.url); !problem.empty()) {
+      diagnostics_.push_back(Diagnostic{file.string(), entry.line, "invalid xmlUrl " + quote(entry.url) + ": " + problem});
+      continue;
+    }
+    if (!first_line.emplace(entry.url, line(at)).second) continue;
+    FeedConfig feed;
+    feed.url = entry.url;
+    feed.title = entry.title;
+    feed.interval = interval;
+    feed.line = line(at);
     feeds.push_back(std::move(feed));
   }
 }

@@ -59,6 +59,8 @@ class ConfigLoader {
 
   void load_poll(const YAML::Node& node, PollConfig& poll);
   void load_feeds(const YAML::Node& node, std::vector<FeedConfig>& feeds);
+  void load_opml(const std::string& path, const YAML::Node& at, const std::string& field,
+                 std::optional<Millis> interval, std::vector<FeedConfig>& feeds, std::map<std::string, int>& first_line);
   void load_watchlists(const YAML::Node& node, std::vector<WatchlistConfig>& watchlists);
   std::vector<Term> load_terms(const YAML::Node& node, const std::string& field);
   void load_webhooks(const YAML::Node& node, std::vector<WebhookConfig>& webhooks);

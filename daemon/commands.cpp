@@ -3,6 +3,7 @@
 
 #include "alerts/payload.hpp"
 #include "config/config.hpp"
+#include "feeds/charset.hpp"
 #include "feeds/feed_parser.hpp"
 #include "feeds/html_text.hpp"
 #include "match/matcher.hpp"
@@ -21,8 +22,10 @@ namespace {
 
 bool is_url(const std::string& input) { return input.starts_with("http://") || input.starts_with("https://"); }
 
-// Reads a file, "-" (standard input) or a URL. Returns false with a message on failure.
-bool read_input(const std::string& input, std::string& bytes, std::string& base, std::string& error) {
+// Reads a file, "-" (standard input) or a URL. Returns false with a message on failure. For a URL,
+// content_type becomes the response's Content-Type header.
+bool read_input(const std::string& input, std::string& bytes, std::string& base, std::string& error,
+                std::string* content_type = nullptr) {
   base = input;
   if (input == "-") {
     bytes.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
@@ -43,6 +46,7 @@ bool read_input(const std::string& input, std::string& bytes, std::string& base,
     }
     bytes = std::move(response.body);
     if (!response.effective_url.empty()) base = response.effective_url;
+    if (content_type != nullptr) *content_type = response.header("content-type");
     return true;
   }
   std::ifstream file(input, std::ios::binary);
@@ -61,7 +65,9 @@ bool read_input(const std::string& input, std::string& bytes, std::string& base,
 // A file that is not a feed is one article: its first non-empty line is the title, the rest the text.
 Article article_from_text(const std::string& bytes, const std::string& source) {
   const bool html = bytes.find('<') != std::string::npos && bytes.find('>') != std::string::npos;
-  const std::string text = html ? feeds::html_to_text(bytes) : bytes;
+  // A saved page may be in any charset; its <meta> says which.
+  const std::string decoded = feeds::decode_document(bytes, html ? "text/html" : "").text;
+  const std::string text = html ? feeds::html_to_text(decoded) : decoded;
   Article article;
   article.id = source.empty() ? "-" : source;
   article.feed_url = source;
@@ -91,16 +97,19 @@ int run_check(const std::string& config_file, std::ostream& out, std::ostream& e
   }
 }
 
-int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::ostream& err) {
+int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::ostream& err,
+              const std::string& content_type, const std::string& base_url) {
   int status = kExitOk;
   for (const auto& input : inputs) {
     std::string bytes, base, error;
-    if (!read_input(input, bytes, base, error)) {
+    std::string type = content_type;
+    if (!read_input(input, bytes, base, error, content_type.empty() ? &type : nullptr)) {
       err << "newsalertd parse: " << input << ": " << error << "\n";
       status = kExitFailure;
       continue;
     }
-    const feeds::ParsedFeed feed = feeds::parse_feed(bytes, base);
+    if (!base_url.empty()) base = base_url;
+    const feeds::ParsedFeed feed = feeds::parse_feed(bytes, base, type);
     if (!feed.ok()) {
       err << "newsalertd parse: " << input << ": " << feed.error << "\n";
       status = kExitFailure;

@@ -13,7 +13,10 @@ inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 
 int run_check(const std::string& config_file, std::ostream& out, std::ostream& err);
-int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::ostream& err);
+// content_type stands in for the HTTP Content-Type of files (its charset outranks the XML declaration);
+// base_url, when set, is what relative links resolve against instead of the file name or URL.
+int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::ostream& err,
+              const std::string& content_type = {}, const std::string& base_url = {});
 int run_match(const std::string& config_file, const std::vector<std::string>& inputs, std::ostream& out,
               std::ostream& err);
 

@@ -25,6 +25,8 @@ commands:
   run    --config FILE            run the daemon (the default command)
   check  --config FILE            validate the config; print file:line: message per problem
   parse  FILE|URL...              print each feed entry as one JSON object per line
+         [--content-type TYPE]    read files as if served with this Content-Type
+         [--base-url URL]         resolve relative links against URL
   match  --config FILE [FILE|-]   match an article, HTML page or feed against the watchlists
 
 options:
@@ -57,6 +59,8 @@ int main(int argc, char** argv) {
   }
   std::string config_file = "/etc/newsalert/newsalert.yaml";
   std::string log_level = "info";
+  std::string content_type;
+  std::string base_url;
   std::vector<std::string> positional;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -83,6 +87,14 @@ int main(int argc, char** argv) {
       const auto* v = value("--log-level");
       if (v == nullptr) return kExitUsage;
       log_level = *v;
+    } else if (arg == "--content-type") {
+      const auto* v = value("--content-type");
+      if (v == nullptr) return kExitUsage;
+      content_type = *v;
+    } else if (arg == "--base-url") {
+      const auto* v = value("--base-url");
+      if (v == nullptr) return kExitUsage;
+      base_url = *v;
     } else if (arg.starts_with("-") && arg != "-") {
       std::cerr << "newsalertd: unknown option '" << arg << "'\n" << kUsage;
       return kExitUsage;
@@ -102,7 +114,7 @@ int main(int argc, char** argv) {
       std::cerr << "newsalertd parse: give at least one FILE or URL\n";
       return kExitUsage;
     }
-    return daemon::run_parse(positional, std::cout, std::cerr);
+    return daemon::run_parse(positional, std::cout, std::cerr, content_type, base_url);
   }
   if (command == "match") return daemon::run_match(config_file, positional, std::cout, std::cerr);
   if (command != "run") {

@@ -85,6 +85,13 @@ class Cursor {
     return s_.substr(start, i_ - start);
   }
 
+  // A word in any language: ASCII letters and every byte of a multi-byte UTF-8 character ("mär", "Mié").
+  std::string_view any_word() {
+    const std::size_t start = i_;
+    while (!at_end() && (is_alpha(s_[i_]) || static_cast<unsigned char>(s_[i_]) >= 0x80)) ++i_;
+    return s_.substr(start, i_ - start);
+  }
+
   std::string_view rest() const { return at_end() ? std::string_view{} : s_.substr(i_); }
 
  private:
@@ -92,26 +99,45 @@ class Cursor {
   std::size_t i_ = 0;
 };
 
+// English month names, then the abbreviations feeds in German, French, Spanish, Italian, Portuguese and
+// Dutch write (generators that format dates with the server's locale). Longer prefixes come first so
+// "juin" and "juil" are told apart before "jui" could match.
 int month_from_name(std::string_view name) {
   if (name.size() < 3) return 0;
-  static constexpr std::array<std::string_view, 12> months = {"jan", "feb", "mar", "apr", "may", "jun",
-                                                              "jul", "aug", "sep", "oct", "nov", "dec"};
-  const char key[3] = {lower(name[0]), lower(name[1]), lower(name[2])};
-  for (std::size_t i = 0; i < months.size(); ++i)
-    if (std::string_view(key, 3) == months[i]) return static_cast<int>(i) + 1;
+  std::string key;
+  for (const char ch : name.substr(0, 8)) key.push_back(lower(ch));
+  struct Month { std::string_view prefix; int month; };
+  static constexpr Month months[] = {
+      {"juin", 6}, {"juil", 7}, {"janv", 1}, {"f\xC3\xA9" "vr", 2}, {"fevr", 2}, {"ao\xC3\xBBt", 8}, {"aout", 8},
+      {"d\xC3\xA9" "c", 12}, {"m\xC3\xA4r", 3}, {"mrz", 3}, {"mrt", 3},
+      {"jan", 1}, {"feb", 2}, {"mar", 3}, {"apr", 4}, {"may", 5}, {"jun", 6}, {"jul", 7}, {"aug", 8},
+      {"sep", 9}, {"oct", 10}, {"nov", 11}, {"dec", 12},
+      {"ene", 1}, {"gen", 1}, {"fev", 2}, {"avr", 4}, {"abr", 4}, {"mai", 5}, {"mag", 5}, {"mei", 5},
+      {"giu", 6}, {"lug", 7}, {"ago", 8}, {"set", 9}, {"okt", 10}, {"ott", 10}, {"out", 10},
+      {"dic", 12}, {"dez", 12}};
+  for (const auto& m : months)
+    if (std::string_view(key).starts_with(m.prefix)) return m.month;
   return 0;
 }
 
-// "+hhmm", "-hh:mm", "+hh". Returns false when there is a sign but no valid offset.
+// "+hhmm", "-hh:mm", "+hh", and the "+h" / "+hmm" of "GMT+3" / "GMT+530". Returns false when there is
+// a sign but no valid offset.
 bool numeric_offset(Cursor& c, int& offset_seconds) {
   const char sign = c.peek();
   if (sign != '+' && sign != '-') return false;
   c.advance();
   int hours = 0;
   int minutes = 0;
-  if (c.number(2, 2, hours) == 0) return false;
-  c.accept(':');
-  if (is_digit(c.peek()) && c.number(2, 2, minutes) == 0) return false;
+  int digits = 0;
+  const int n = c.number(1, 4, digits);
+  if (n == 0) return false;
+  if (n <= 2) {
+    hours = digits;
+    if (c.accept(':') && c.number(2, 2, minutes) == 0) return false;
+  } else {
+    hours = digits / 100;
+    minutes = digits % 100;
+  }
   if (hours > 23 || minutes > 59) return false;
   offset_seconds = (hours * 3600 + minutes * 60) * (sign == '-' ? -1 : 1);
   return true;
@@ -120,12 +146,19 @@ bool numeric_offset(Cursor& c, int& offset_seconds) {
 std::optional<int> named_zone_offset(std::string_view name) {
   std::string z;
   for (char ch : name) z.push_back(lower(ch));
-  struct Zone { std::string_view name; int hours; };
-  static constexpr std::array<Zone, 12> zones = {{{"gmt", 0}, {"ut", 0}, {"utc", 0}, {"z", 0},
-                                                 {"est", -5}, {"edt", -4}, {"cst", -6}, {"cdt", -5},
-                                                 {"mst", -7}, {"mdt", -6}, {"pst", -8}, {"pdt", -7}}};
+  struct Zone { std::string_view name; int minutes; };
+  // RFC 822's zones, then the abbreviations news sites actually print. Where an abbreviation is
+  // ambiguous the reading of the largest news market wins (IST is India, CST is US Central, BST is
+  // British Summer Time).
+  static constexpr Zone zones[] = {
+      {"gmt", 0}, {"ut", 0}, {"utc", 0}, {"z", 0}, {"est", -300}, {"edt", -240}, {"cst", -360}, {"cdt", -300},
+      {"mst", -420}, {"mdt", -360}, {"pst", -480}, {"pdt", -420}, {"ast", -240}, {"adt", -180},
+      {"akst", -540}, {"akdt", -480}, {"hst", -600}, {"wet", 0}, {"west", 60}, {"bst", 60}, {"cet", 60},
+      {"cest", 120}, {"met", 60}, {"mest", 120}, {"eet", 120}, {"eest", 180}, {"msk", 180}, {"ist", 330},
+      {"pkt", 300}, {"wib", 420}, {"ict", 420}, {"sgt", 480}, {"hkt", 480}, {"pht", 480}, {"awst", 480},
+      {"jst", 540}, {"kst", 540}, {"acst", 570}, {"aest", 600}, {"aedt", 660}, {"nzst", 720}, {"nzdt", 780}};
   for (const auto& zone : zones)
-    if (z == zone.name) return zone.hours * 3600;
+    if (z == zone.name) return zone.minutes * 60;
   // RFC 822 got the signs of the military zones backwards and RFC 1123/2822 say to read them as
   // "no information": UTC is the least wrong reading.
   if (z.size() == 1 && z[0] != 'j') return 0;
@@ -136,8 +169,10 @@ std::optional<int> named_zone_offset(std::string_view name) {
 std::optional<TimePoint> parse_rfc822(std::string_view text) {
   Cursor c(text);
   Fields f;
-  if (is_alpha(c.peek())) {
-    c.word();
+  // The day name, in whatever language ("Wed,", "Mié.,", "Do,", "mer."): it adds nothing, so it is skipped.
+  if (is_alpha(c.peek()) || static_cast<unsigned char>(c.peek()) >= 0x80) {
+    c.any_word();
+    c.accept('.');
     c.accept(',');
     c.skip_spaces();
   }
@@ -145,7 +180,7 @@ std::optional<TimePoint> parse_rfc822(std::string_view text) {
   c.skip_spaces();
   c.accept('-');
   c.skip_spaces();
-  f.month = month_from_name(c.word());
+  f.month = month_from_name(c.any_word());
   if (f.month == 0) return std::nullopt;
   c.accept('.');
   c.skip_spaces();
@@ -231,11 +266,30 @@ std::optional<TimePoint> parse_iso8601(std::string_view text) {
   return to_time_point(f);
 }
 
+// Seconds (9 to 11 digits) or milliseconds (12 or 13) since 1970, as some JSON and CMS feeds write dates.
+std::optional<TimePoint> parse_unix(std::string_view text) {
+  const auto dot = text.find('.');
+  const auto whole = text.substr(0, dot);
+  if (whole.size() < 9 || whole.size() > 13 || whole.size() == 8) return std::nullopt;
+  std::int64_t value = 0;
+  for (const char ch : whole) {
+    if (!is_digit(ch)) return std::nullopt;
+    value = value * 10 + (ch - '0');
+  }
+  if (dot != std::string_view::npos)
+    for (const char ch : text.substr(dot + 1))
+      if (!is_digit(ch)) return std::nullopt;
+  const auto since_epoch = whole.size() >= 12 ? std::chrono::milliseconds(value)
+                                               : std::chrono::milliseconds(value * 1000);
+  return TimePoint(std::chrono::duration_cast<Clock::duration>(since_epoch));
+}
+
 }  // namespace
 
 std::optional<TimePoint> parse_date(std::string_view text) {
   text = trim(text);
   if (text.empty()) return std::nullopt;
+  if (const auto t = parse_unix(text)) return t;
   if (text.size() >= 4 && is_digit(text[0]) && is_digit(text[1]) && is_digit(text[2]) && is_digit(text[3]))
     return parse_iso8601(text);
   return parse_rfc822(text);

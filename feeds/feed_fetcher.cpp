@@ -104,7 +104,7 @@ boost::asio::awaitable<FetchOutcome> fetch_feed(net::HttpClient& http, const con
   }
   if (response.status < 200 || response.status > 299)
     co_return fail(outcome, classify_response(response), "HTTP " + std::to_string(response.status));
-  outcome.feed = parse_feed(response.body, url);
+  outcome.feed = parse_feed(response.body, url, response.header("content-type"));
   if (!outcome.feed.ok()) co_return fail(outcome, FailureClass::not_a_feed, outcome.feed.error);
   // Entries keep the configured URL as their feed, so a redirect does not make them look new.
   for (auto& article : outcome.feed.articles) article.feed_url = feed.url;

@@ -1,13 +1,18 @@
-// Reads RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom 0.3/1.0 with pugixml and normalizes entries into Articles.
+// Reads RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom 0.3/1.0 with pugixml (JSON Feed in json_feed.cpp) and
+// normalizes entries into Articles.
 #include "feeds/feed_parser.hpp"
 
 #include "common/text.hpp"
+#include "feeds/charset.hpp"
 #include "feeds/date_parser.hpp"
+#include "feeds/entry_identity.hpp"
 #include "feeds/html_text.hpp"
+#include "feeds/json_feed.hpp"
 #include "feeds/url.hpp"
+#include "feeds/xml_repair.hpp"
 
 #include <pugixml.hpp>
-#include <unicode/ucnv.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <charconv>
@@ -20,7 +25,7 @@ namespace {
 
 // The vocabularies we read. Elements are recognised by namespace URI, never by prefix, because feeds
 // choose their own prefixes; RSS 2.0 elements have no namespace at all.
-enum class Ns { none, atom, atom03, rss10, rss090, rss_userland, rdf, dc, dcterms, content, other };
+enum class Ns { none, atom, atom03, rss10, rss090, rss_userland, rdf, dc, dcterms, content, media, other };
 
 Ns classify_uri(std::string_view uri) {
   if (uri.empty()) return Ns::none;
@@ -34,6 +39,7 @@ Ns classify_uri(std::string_view uri) {
   if (uri == "http://purl.org/dc/elements/1.1/") return Ns::dc;
   if (uri == "http://purl.org/dc/terms/") return Ns::dcterms;
   if (uri == "http://purl.org/rss/1.0/modules/content/") return Ns::content;
+  if (uri == "http://search.yahoo.com/mrss/" || uri == "http://search.yahoo.com/mrss") return Ns::media;
   return Ns::other;
 }
 
@@ -44,6 +50,7 @@ Ns guess_from_prefix(std::string_view prefix) {
   if (prefix == "dcterms") return Ns::dcterms;
   if (prefix == "content") return Ns::content;
   if (prefix == "rdf") return Ns::rdf;
+  if (prefix == "media") return Ns::media;
   return Ns::other;
 }
 
@@ -55,9 +62,17 @@ bool is_rss_core(Ns ns) {
 bool is_atom(Ns ns) { return ns == Ns::atom || ns == Ns::atom03; }
 
 Ns resolve_prefix(pugi::xml_node scope, std::string_view prefix) {
-  std::string attr = prefix.empty() ? std::string("xmlns") : "xmlns:" + std::string(prefix);
+  // Called for every element read; a stack buffer keeps it free of allocations.
+  char attr[64] = "xmlns";
+  if (!prefix.empty()) {
+    if (prefix.size() > sizeof attr - 7) return guess_from_prefix(prefix);
+    attr[5] = ':';
+    prefix.copy(attr + 6, prefix.size());
+    attr[6 + prefix.size()] = '\0';
+  }
   for (auto p = scope; p && p.type() == pugi::node_element; p = p.parent())
-    if (const auto a = p.attribute(attr.c_str())) return classify_uri(a.value());
+    if (p.first_attribute())
+      if (const auto a = p.attribute(attr)) return classify_uri(a.value());
   return prefix.empty() ? Ns::none : guess_from_prefix(prefix);
 }
 
@@ -122,22 +137,44 @@ std::string markup(pugi::xml_node node) {
 
 std::string html_text_of(pugi::xml_node node) { return html_to_text(markup(node)); }
 
+// A field that may hold HTML: the source is kept for payloads, the text is what matching reads.
+struct TextField {
+  std::string text;
+  std::string html;
+  bool empty() const { return text.empty(); }
+};
+
+TextField html_field(pugi::xml_node node) {
+  TextField f;
+  f.html = markup(node);
+  f.text = html_to_text(f.html);
+  return f;
+}
+
 // Atom text constructs (type text/html/xhtml) and their Atom 0.3 spelling (MIME type + mode).
-std::string atom_text(pugi::xml_node node) {
+TextField atom_field(pugi::xml_node node) {
   const std::string type = to_lower_ascii(node.attribute("type").value());
   const std::string_view mode = node.attribute("mode").value();
   const bool html = type.find("html") != std::string::npos;
+  TextField f;
   if (mode == "base64") {
     std::string raw;
     collect_text(node, raw);
-    std::string decoded;
-    if (!base64_decode(raw, decoded)) return {};
-    return html ? html_to_text(decoded) : collapse_whitespace(decoded);
+    if (!base64_decode(raw, f.html)) return {};
+    f.text = html ? html_to_text(f.html) : collapse_whitespace(f.html);
+    return f;
   }
-  if (html || mode == "xml") return html_text_of(node);
-  if (type.empty() || type == "text" || type.starts_with("text/")) return plain_text(node);
-  return {};  // some other media type: nothing we can show as text
+  if (html || mode == "xml") return html_field(node);
+  if (type.empty() || type == "text" || type.starts_with("text/")) {
+    collect_text(node, f.html);
+    f.text = collapse_whitespace(f.html);
+  }
+  return f;  // empty for some other media type: nothing we can show as text
 }
+
+std::string atom_text(pugi::xml_node node) { return atom_field(node).text; }
+
+bool is_image_type(std::string_view mime) { return mime.starts_with("image/"); }
 
 std::string xml_error(const pugi::xml_parse_result& result) {
   return std::string("XML error at offset ") + std::to_string(result.offset) + ": " + result.description();
@@ -200,8 +237,9 @@ struct EntryDraft {
   std::optional<TimePoint> updated;
   std::vector<std::string> authors;
   std::vector<std::string> categories;
-  std::string summary;
-  std::string content;
+  TextField summary;
+  TextField content;
+  std::string image;
 
   void set_published(pugi::xml_node node, bool overrides) {
     const auto text = plain_text(node);
@@ -336,8 +374,9 @@ class FeedReader {
     EntryDraft d;
     std::string guid;
     std::string dc_title;
-    std::string dc_description;
+    TextField dc_description;
     std::string atom_link;
+    MediaFields media;
     if (const auto about = attribute_ns(item, Ns::rdf, "about")) guid = collapse_whitespace(about.value());
     for (const auto child : item.children()) {
       if (child.type() != pugi::node_element) continue;
@@ -351,7 +390,9 @@ class FeedReader {
           const std::string_view permalink = child.attribute("isPermaLink").value();
           // isPermaLink defaults to true, but only a web address can stand in for a missing link.
           if (permalink != "false" && looks_like_web_url(guid)) d.permalink_guid = guid;
-        } else if (l == "description") d.summary = html_text_of(child);
+        } else if (l == "description") d.summary = html_field(child);
+        else if (l == "enclosure" && d.image.empty() && is_image_type(child.attribute("type").value()))
+          d.image = resolve(child, child.attribute("url").value());
         else if (l == "pubDate") d.set_published(child, true);
         else if (l == "author") add_unique(d.authors, rss_author(plain_text(child)));
         else if (l == "category") add_unique(d.categories, plain_text(child));
@@ -360,12 +401,14 @@ class FeedReader {
         else if (l == "subject") add_unique(d.categories, plain_text(child));
         else if (l == "date") d.set_published(child, false);
         else if (l == "title") dc_title = html_text_of(child);
-        else if (l == "description") dc_description = html_text_of(child);
+        else if (l == "description") dc_description = html_field(child);
       } else if (q.ns == Ns::dcterms) {
         if (l == "issued" || l == "created" || l == "date") d.set_published(child, false);
         else if (l == "modified") d.set_updated(child);
       } else if (q.ns == Ns::content && l == "encoded") {
-        d.content = html_text_of(child);
+        d.content = html_field(child);
+      } else if (q.ns == Ns::media) {
+        read_media(child, media);
       } else if (is_atom(q.ns)) {
         if (l == "link") {
           const std::string_view rel = child.attribute("rel").value();
@@ -376,6 +419,7 @@ class FeedReader {
     }
     if (d.title.empty()) d.title = std::move(dc_title);
     if (d.summary.empty()) d.summary = std::move(dc_description);
+    media.apply(d);
     if (d.link.empty()) d.link = std::move(atom_link);
     if (d.link.empty() && !d.permalink_guid.empty()) d.link = resolve(item, d.permalink_guid);
     d.id = std::move(guid);
@@ -400,6 +444,7 @@ class FeedReader {
     if (is_unfinished(entry)) return;
     EntryDraft d;
     AtomLinkPicker links;
+    MediaFields media;
     for (const auto child : entry.children()) {
       if (child.type() != pugi::node_element) continue;
       const auto q = qname(child);
@@ -407,52 +452,99 @@ class FeedReader {
       if (is_atom(q.ns) || q.ns == Ns::none) {
         if (l == "id") d.id = plain_text(child);
         else if (l == "title") d.title = atom_text(child);
-        else if (l == "link") links.offer(child.attribute("rel").value(), link_href(child));
-        else if (l == "published" || l == "issued" || l == "created") d.set_published(child, l == "published");
+        else if (l == "link") {
+          const std::string_view rel = child.attribute("rel").value();
+          if (rel == "enclosure" && d.image.empty() && is_image_type(child.attribute("type").value()))
+            d.image = link_href(child);
+          links.offer(rel, link_href(child));
+        } else if (l == "published" || l == "issued" || l == "created") d.set_published(child, l == "published");
         else if (l == "updated" || l == "modified") d.set_updated(child);
         else if (l == "author") add_unique(d.authors, atom_person(child));
         else if (l == "category") {
           std::string term = collapse_whitespace(child.attribute("term").value());
           add_unique(d.categories, term.empty() ? collapse_whitespace(child.attribute("label").value()) : term);
-        } else if (l == "summary") d.summary = atom_text(child);
-        else if (l == "content" && child.attribute("src").empty()) d.content = atom_text(child);
+        } else if (l == "summary") d.summary = atom_field(child);
+        else if (l == "content" && child.attribute("src").empty()) d.content = atom_field(child);
       } else if (q.ns == Ns::dc) {
         if (l == "creator") add_unique(d.authors, plain_text(child));
         else if (l == "subject") add_unique(d.categories, plain_text(child));
         else if (l == "date") d.set_published(child, false);
+      } else if (q.ns == Ns::media) {
+        read_media(child, media);
       }
     }
+    media.apply(d);
     // An entry without its own author inherits the feed's (RFC 4287 section 4.2.1).
     if (d.authors.empty()) d.authors = feed_authors;
     d.link = links.take();
     finish(std::move(d));
   }
 
+  // media:title, media:description and the first picture, also inside media:group and media:content.
+  struct MediaFields {
+    std::string title;
+    TextField description;
+    std::string thumbnail;
+    std::string image_content;
+    void apply(EntryDraft& d) {
+      if (d.title.empty()) d.title = std::move(title);
+      if (d.summary.empty()) d.summary = std::move(description);
+      if (d.image.empty()) d.image = thumbnail.empty() ? std::move(image_content) : std::move(thumbnail);
+    }
+  };
+
+  void read_media(pugi::xml_node node, MediaFields& m) const {
+    const auto l = qname(node).local;
+    if (l == "title" && m.title.empty()) {
+      m.title = html_text_of(node);
+    } else if (l == "description" && m.description.empty()) {
+      const std::string_view type = node.attribute("type").value();
+      if (type == "html") m.description = html_field(node);
+      else collect_text(node, m.description.html), m.description.text = collapse_whitespace(m.description.html);
+    } else if (l == "thumbnail" && m.thumbnail.empty()) {
+      m.thumbnail = resolve(node, node.attribute("url").value());
+    } else if (l == "group" || l == "content") {
+      const std::string_view medium = node.attribute("medium").value();
+      if (l == "content" && m.image_content.empty() && (medium == "image" || is_image_type(node.attribute("type").value())))
+        m.image_content = resolve(node, node.attribute("url").value());
+      for (const auto child : node.children())
+        if (child.type() == pugi::node_element && qname(child).ns == Ns::media) read_media(child, m);
+    }
+  }
+
   void finish(EntryDraft d) {
     if (d.summary.empty()) d.summary = d.content;
     if (d.title.empty() && d.link.empty() && d.summary.empty() && d.id.empty()) return;  // nothing to alert on
-    Article a;
+    DraftEntry e;
+    Article& a = e.article;
     a.feed_url = base_url_;
     a.feed_title = feed_.title;
-    // Identity must never be empty: dedupe in the store keys on it.
-    if (!d.id.empty()) a.id = std::move(d.id);
-    else if (!d.link.empty()) a.id = d.link;
-    else a.id = sha256_hex(d.title + '\n' + d.date_text + '\n' + d.summary);
+    a.id = std::move(d.id);
     a.title = std::move(d.title);
     a.link = std::move(d.link);
     a.published = d.published;
     a.updated = d.updated;
     a.authors = std::move(d.authors);
     a.categories = std::move(d.categories);
-    a.summary = std::move(d.summary);
-    a.content = std::move(d.content);
-    feed_.articles.push_back(std::move(a));
+    a.summary = std::move(d.summary.text);
+    a.summary_html = std::move(d.summary.html);
+    a.content = std::move(d.content.text);
+    a.content_html = std::move(d.content.html);
+    a.image = std::move(d.image);
+    e.date_text = std::move(d.date_text);
+    entries_.push_back(std::move(e));
   }
+
+ public:
+  std::vector<DraftEntry>& entries() { return entries_; }
+
+ private:
 
   const std::string& base_url_;
   ParsedFeed& feed_;
   std::string item_base_;
   std::vector<pugi::xml_node> unfinished_;
+  std::vector<DraftEntry> entries_;
 };
 
 // pugixml stops at the first error, so the open elements are the path down to the last node it built.
@@ -463,65 +555,98 @@ std::vector<pugi::xml_node> open_elements(const pugi::xml_document& doc) {
   return path;
 }
 
-// The encoding named in the XML declaration, if the document starts with one.
-std::string declared_encoding(std::string_view doc) {
-  if (!doc.starts_with("<?xml")) return {};
-  const auto decl = doc.substr(0, doc.find("?>"));
-  auto pos = decl.find("encoding");
-  if (pos == std::string_view::npos) return {};
-  pos = decl.find_first_of("\"'", pos);
-  if (pos == std::string_view::npos) return {};
-  const auto end = decl.find(decl[pos], pos + 1);
-  if (end == std::string_view::npos) return {};
-  return to_lower_ascii(trim(decl.substr(pos + 1, end - pos - 1)));
+void add_warning(ParsedFeed& feed, const std::string& text) {
+  if (!feed.warning.empty()) feed.warning += "; ";
+  feed.warning += text;
 }
 
-// pugixml knows only the UTF family and Latin-1. Everything else goes through ICU into UTF-8. Latin-1
-// labels go too, as Windows-1252: that is what such feeds really contain (curly quotes at 0x92).
-std::optional<std::string> convert_to_utf8(std::string_view doc) {
-  const std::string label = declared_encoding(doc);
-  if (label.empty() || label == "utf-8" || label == "utf8" || label == "us-ascii" || label == "ascii" ||
-      label.starts_with("utf-16") || label.starts_with("utf-32"))
-    return std::nullopt;
-  if (doc.size() > INT_MAX / 4) return std::nullopt;
-  const bool latin1 = label == "iso-8859-1" || label == "latin1" || label == "iso8859-1" || label == "l1";
-  const char* from = latin1 ? "windows-1252" : label.c_str();
-  UErrorCode status = U_ZERO_ERROR;
-  const auto source_length = static_cast<int32_t>(doc.size());
-  const int32_t needed = ucnv_convert("UTF-8", from, nullptr, 0, doc.data(), source_length, &status);
-  if (status != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(status)) return std::nullopt;
-  std::string out(static_cast<std::size_t>(needed), '\0');
-  status = U_ZERO_ERROR;
-  ucnv_convert("UTF-8", from, out.data(), needed, doc.data(), source_length, &status);
-  if (U_FAILURE(status)) return std::nullopt;
-  return out;
+// Where the markup starts: servers and generators put blank lines, PHP notices or a stray byte before
+// the XML declaration, which XML forbids.
+std::size_t markup_start(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return 0;
+  // Whitespace alone never counts against the window in which junk is looked for.
+  const auto head = text.substr(0, first + 4096);
+  if (const auto decl = head.find("<?xml"); decl != std::string_view::npos) return decl;
+  const auto rest = head.substr(first);
+  if (rest.starts_with("<rss") || rest.starts_with("<feed") || rest.starts_with("<rdf:RDF") || rest.starts_with("<!"))
+    return first;
+  // No declaration: the earliest feed root element, else the first tag.
+  std::size_t root = std::string_view::npos;
+  for (const std::string_view tag : {"<rss", "<feed", "<rdf:RDF"}) root = std::min(root, head.find(tag));
+  if (root != std::string_view::npos) return root;
+  const auto lt = text.find('<', first);
+  return lt == std::string_view::npos ? first : lt;
 }
 
-ParsedFeed parse(std::string_view document, const std::string& base_url) {
-  ParsedFeed feed;
-  // Servers and generators often emit blank lines before the XML declaration, which XML forbids.
-  const bool has_bom = document.starts_with("\xEF\xBB\xBF") || document.starts_with("\xFE\xFF") ||
-                       document.starts_with("\xFF\xFE");
-  if (!has_bom) document = trim(document);
-  if (document.empty()) {
-    feed.error = "empty document";
-    return feed;
+bool looks_like_json(std::string_view text, std::string_view content_type) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && text[first] == '{') return true;
+  const std::string media = media_type_of(content_type);
+  return media.find("json") != std::string::npos && (first == std::string_view::npos || text[first] != '<');
+}
+
+// pugixml keeps references it does not know (&nbsp;, a bare '&') as text, which is what we want, but
+// the document is not XML, so the feed is flagged like feedparser flags it. CDATA sections may hold
+// anything and are skipped.
+bool has_undeclared_reference(std::string_view text) {
+  static constexpr std::string_view cdata_open = "<![CDATA[";
+  std::size_t cdata = text.find(cdata_open);
+  for (std::size_t amp = text.find('&'); amp != std::string_view::npos; amp = text.find('&', amp + 1)) {
+    while (cdata < amp) {
+      const auto end = text.find("]]>", cdata);
+      if (end == std::string_view::npos) return false;
+      if (end > amp) {
+        amp = end;
+        break;
+      }
+      cdata = text.find(cdata_open, end);
+    }
+    if (cdata < amp || text[amp] != '&') continue;
+    const auto rest = text.substr(amp + 1, 12);
+    if (rest.starts_with("amp;") || rest.starts_with("lt;") || rest.starts_with("gt;") || rest.starts_with("quot;") ||
+        rest.starts_with("apos;"))
+      continue;
+    if (rest.starts_with('#')) {
+      const auto semi = rest.find(';');
+      if (semi != std::string_view::npos && semi > 1) continue;
+    }
+    return true;
   }
+  return false;
+}
 
-  pugi::xml_document doc;
+constexpr unsigned kParseOptions = pugi::parse_default | pugi::parse_declaration;
+
+// text is parsed in place (pugixml's fastest mode, no second copy of the document); has_undeclared_reference
+// and the repair pass need the original, so a damaged document is decoded again by the caller's lambda.
+template <typename Redecode>
+bool read_xml(std::string& text, Redecode redecode, const std::string& base_url, ParsedFeed& feed,
+              std::vector<DraftEntry>& entries) {
   // parse_default never expands external entities (pugixml has no DTD processing), so no XXE.
-  constexpr unsigned options = pugi::parse_default | pugi::parse_declaration;
-  pugi::xml_parse_result result;
-  if (const auto utf8 = has_bom ? std::nullopt : convert_to_utf8(document))
-    result = doc.load_buffer(utf8->data(), utf8->size(), options, pugi::encoding_utf8);
-  else
-    result = doc.load_buffer(document.data(), document.size(), options, pugi::encoding_auto);
+  pugi::xml_document doc;
+  const bool undeclared = has_undeclared_reference(text);
+  pugi::xml_parse_result result = doc.load_buffer_inplace(text.data(), text.size(), kParseOptions, pugi::encoding_utf8);
+  if (!result) {
+    // The loose second pass: balance the tags and parse again. Kept when it reads further.
+    const std::string original = redecode();
+    pugi::xml_document repaired_doc;
+    const std::string repaired = balance_tags(original);
+    const auto repaired_result =
+        repaired_doc.load_buffer(repaired.data(), repaired.size(), kParseOptions, pugi::encoding_utf8);
+    // Offsets differ slightly between the two texts; reading at least as far means the repair helped.
+    if (repaired_result || repaired_result.offset >= result.offset) {
+      if (repaired != original) add_warning(feed, "markup repaired after " + xml_error(result));
+      doc.reset(repaired_doc);
+      result = repaired_result;
+    }
+  }
 
   // A failed parse still leaves the tree read so far, so a truncated feed keeps its complete items.
   const auto root = doc.document_element();
   if (!root) {
     feed.error = result ? "not a feed: no root element" : "not a feed: " + xml_error(result);
-    return feed;
+    return false;
   }
   const auto q = qname(root);
   FeedReader reader(base_url, feed);
@@ -532,20 +657,60 @@ ParsedFeed parse(std::string_view document, const std::string& base_url) {
   else {
     feed.error = std::string("not a feed: root element <") + root.name() + ">";
     if (!result) feed.error += " (" + xml_error(result) + ")";
+    return false;
+  }
+  entries = std::move(reader.entries());
+  if (undeclared) add_warning(feed, "undeclared entity or bare '&' kept as text");
+  if (!result) {
+    if (entries.empty()) {
+      feed.error = "malformed feed: " + xml_error(result);
+      return false;
+    }
+    add_warning(feed, "malformed feed, kept the entries before the damage: " + xml_error(result));
+  }
+  return true;
+}
+
+ParsedFeed parse(std::string_view document, const std::string& base_url, std::string_view content_type) {
+  ParsedFeed feed;
+  if (trim(document).empty()) {
+    feed.error = "empty document";
     return feed;
   }
-  if (!result) {
-    if (feed.articles.empty()) feed.error = "malformed feed: " + xml_error(result);
-    else feed.warning = "malformed feed, kept the entries before the damage: " + xml_error(result);
+  DecodedDocument decoded = decode_document(document, content_type);
+  feed.charset = decoded.charset;
+  if (!decoded.warning.empty()) add_warning(feed, decoded.warning);
+  std::string& text = decoded.text;
+  std::vector<DraftEntry> entries;
+  if (looks_like_json(text, content_type)) {
+    read_json_feed(text, base_url, feed, entries);
+  } else {
+    const auto start = markup_start(text);
+    if (!trim(std::string_view(text).substr(0, start)).empty())
+      add_warning(feed, "skipped " + std::to_string(start) + " bytes of junk before the markup");
+    else if (start != 0 && std::string_view(text).substr(start).starts_with("<?xml"))
+      add_warning(feed, "whitespace before the XML declaration");
+    text.erase(0, start);
+    const auto redecode = [&] { return decode_document(document, content_type).text.substr(start); };
+    read_xml(text, redecode, base_url, feed, entries);
   }
+  if (!feed.ok()) {
+    feed.warning.clear();
+    return feed;
+  }
+  settle_identities(entries, feed.articles);
+  feed.recovered = !feed.warning.empty();
   return feed;
 }
 
 }  // namespace
 
-ParsedFeed parse_feed(std::string_view document, const std::string& base_url) {
+ParsedFeed parse_feed(std::string_view document, const std::string& base_url, std::string_view content_type) {
   try {
-    return parse(document, base_url);
+    ParsedFeed feed = parse(document, base_url, content_type);
+    // Like feedparser's bozo: the entries are usable, but whoever runs the feed should hear about it.
+    if (feed.recovered) spdlog::warn("feed {}: recovered: {}", base_url, feed.warning);
+    return feed;
   } catch (const std::exception& e) {  // only std::bad_alloc in practice; a feed must not take the daemon down
     ParsedFeed feed;
     feed.error = std::string("feed could not be parsed: ") + e.what();

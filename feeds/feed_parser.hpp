@@ -1,4 +1,4 @@
-// Turns the bytes of a feed document (RSS 0.9x/1.0/2.0, Atom) into normalized articles.
+// Turns the bytes of a feed document (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed) into normalized articles.
 #pragma once
 
 #include "common/article.hpp"
@@ -11,7 +11,7 @@
 
 namespace newsalert::feeds {
 
-enum class FeedFormat { unknown, rss, rdf, atom };
+enum class FeedFormat { unknown, rss, rdf, atom, json };
 
 struct ParsedFeed {
   FeedFormat format = FeedFormat::unknown;
@@ -20,12 +20,15 @@ struct ParsedFeed {
   std::optional<Millis> ttl;    // RSS <channel><ttl>: minutes the feed may be cached
   std::vector<Article> articles;
   std::string error;            // non-empty when the document could not be read as a feed
-  std::string warning;          // set when the XML was damaged (e.g. truncated) but entries were recovered
+  std::string warning;          // what was repaired: bad bytes, junk, broken or truncated markup
+  bool recovered = false;       // the document was damaged and read anyway (feedparser's "bozo")
+  std::string charset;          // what the bytes were read as, e.g. "windows-1251"
   bool ok() const { return error.empty(); }
 };
 
 // base_url is the URL the document was fetched from (or a file path); relative links resolve against it
-// (and against xml:base where present). Each article's feed_url is set to base_url.
-ParsedFeed parse_feed(std::string_view document, const std::string& base_url);
+// (and against xml:base where present). Each article's feed_url is set to base_url. content_type is the
+// HTTP Content-Type header, if any: its charset parameter outranks the XML declaration (docs/feeds.md).
+ParsedFeed parse_feed(std::string_view document, const std::string& base_url, std::string_view content_type = {});
 
 }  // namespace newsalert::feeds

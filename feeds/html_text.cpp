@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <optional>
 
@@ -140,14 +141,33 @@ std::optional<char32_t> read_reference(std::string_view text, std::size_t& lengt
   return *code == 0xA0 ? char32_t{' '} : *code;
 }
 
-// Elements after which the text reads as a new line.
+// Elements after which the text reads as a new line. Looked up by first letter: this runs for every tag.
 bool is_block_element(std::string_view name) {
-  static constexpr std::string_view blocks[] = {
-      "address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl", "dt",
-      "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-      "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot",
-      "tr", "ul"};
-  return std::find(std::begin(blocks), std::end(blocks), name) != std::end(blocks);
+  if (name.empty()) return false;
+  static constexpr std::string_view a[] = {"address", "article", "aside"};
+  static constexpr std::string_view b[] = {"blockquote", "br"};
+  static constexpr std::string_view d[] = {"dd", "div", "dl", "dt"};
+  static constexpr std::string_view f[] = {"figcaption", "figure", "footer", "form"};
+  static constexpr std::string_view h[] = {"h1", "h2", "h3", "h4", "h5", "h6", "header", "hr"};
+  static constexpr std::string_view t[] = {"table", "tbody", "thead", "tfoot", "tr"};
+  const auto in = [&](const auto& list) { return std::find(std::begin(list), std::end(list), name) != std::end(list); };
+  switch (name[0]) {
+    case 'a': return in(a);
+    case 'b': return in(b);
+    case 'c': return name == "caption";
+    case 'd': return in(d);
+    case 'f': return in(f);
+    case 'h': return in(h);
+    case 'l': return name == "li";
+    case 'm': return name == "main";
+    case 'n': return name == "nav";
+    case 'o': return name == "ol";
+    case 'p': return name == "p" || name == "pre";
+    case 's': return name == "section";
+    case 't': return in(t);
+    case 'u': return name == "ul";
+    default: return false;
+  }
 }
 
 // Elements that separate words without starting a line ("<td>a</td><td>b</td>" is "a b").
@@ -161,7 +181,10 @@ class TextSink {
  public:
   enum class Gap { none, space, line };
 
-  explicit TextSink(std::size_t capacity) { out_.reserve(capacity); }
+  // The output never outgrows the input: every tag, reference and whitespace run becomes at most as
+  // many bytes as it took. The slack covers a separator and one code point; writes go through a raw
+  // pointer because this loop is most of the parser's time.
+  explicit TextSink(std::size_t input_size) : out_(input_size + 8, '\0'), end_(out_.data()) {}
 
   void gap(Gap g) {
     if (g > pending_) pending_ = g;
@@ -172,7 +195,15 @@ class TextSink {
       return;
     }
     flush_gap();
-    out_.push_back(c);
+    ensure(1);
+    *end_++ = c;
+  }
+  // A run of characters that holds no whitespace: appended in one go.
+  void put_run(std::string_view run) {
+    flush_gap();
+    ensure(run.size());
+    std::memcpy(end_, run.data(), run.size());
+    end_ += run.size();
   }
   void put_code_point(char32_t cp) {
     if (cp < 0x80) {
@@ -180,19 +211,43 @@ class TextSink {
       return;
     }
     flush_gap();
-    append_utf8(out_, cp);
+    std::string utf8;
+    append_utf8(utf8, cp);
+    put_run(utf8);
   }
-  std::string take() { return std::move(out_); }
+  std::string take() {
+    out_.resize(size());
+    return std::move(out_);
+  }
 
  private:
+  std::size_t size() const { return static_cast<std::size_t>(end_ - out_.data()); }
+  // Only a malformed reference could need more room than the input gave; grow rather than trust that.
+  void ensure(std::size_t n) {
+    if (size() + n <= out_.size()) return;
+    const std::size_t used = size();
+    out_.resize(std::max(out_.size() * 2, used + n));
+    end_ = out_.data() + used;
+  }
   void flush_gap() {
-    if (!out_.empty() && pending_ != Gap::none) out_.push_back(pending_ == Gap::line ? '\n' : ' ');
+    if (end_ != out_.data() && pending_ != Gap::none) {
+      ensure(1);
+      *end_++ = pending_ == Gap::line ? '\n' : ' ';
+    }
     pending_ = Gap::none;
   }
 
   std::string out_;
+  char* end_;
   Gap pending_ = Gap::none;
 };
+
+// The bytes that end a run of plain text in html_to_text: markup, references and whitespace.
+constexpr auto kRunStop = [] {
+  std::array<bool, 256> stop{};
+  for (const char c : {'<', '&', ' ', '\t', '\n', '\r', '\f', '\v'}) stop[static_cast<unsigned char>(c)] = true;
+  return stop;
+}();
 
 // Case-insensitive search for needle (lower-case) in haystack from pos.
 std::size_t find_ci(std::string_view haystack, std::string_view needle, std::size_t pos) {
@@ -248,7 +303,17 @@ std::string decode_entities(std::string_view text) {
 
 std::string collapse_whitespace(std::string_view text) {
   TextSink sink(text.size());
-  for (const char c : text) sink.put(c);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (is_space(text[i])) {
+      sink.put(text[i++]);
+      continue;
+    }
+    std::size_t j = i + 1;
+    while (j < text.size() && !is_space(text[j])) ++j;
+    sink.put_run(text.substr(i, j - i));
+    i = j;
+  }
   return sink.take();
 }
 
@@ -267,6 +332,14 @@ std::string html_to_text(std::string_view html) {
         sink.put('&');
         ++i;
       }
+      continue;
+    }
+    if (c != '<' && !is_space(c)) {
+      // Most of the input is plain text between tags; copying it run by run keeps this loop cheap.
+      std::size_t j = i + 1;
+      while (j < n && !kRunStop[static_cast<unsigned char>(html[j])]) ++j;
+      sink.put_run(html.substr(i, j - i));
+      i = j;
       continue;
     }
     if (c != '<' || i + 1 >= n) {

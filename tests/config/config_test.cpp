@@ -14,6 +14,7 @@
 using namespace newsalert;
 using namespace newsalert::config;
 using namespace std::chrono_literals;
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -61,6 +62,21 @@ class ConfigTest : public ::testing::Test {
       return out;
     }
     ADD_FAILURE() << "config loaded without errors:\n" << text;
+    return {};
+  }
+
+  // Diagnostics of a config whose feeds section is `feeds_yaml`, as "file-name:line: message": an OPML
+  // file's own problems carry its name.
+  std::vector<std::string> opml_errors(const std::string& feeds_yaml) {
+    try {
+      load_config(write("newsalert.yaml", "state_dir: state\nfeeds:\n" + feeds_yaml), false);
+    } catch (const ConfigError& e) {
+      std::vector<std::string> out;
+      for (const auto& d : e.diagnostics())
+        out.push_back(fs::path(d.file).filename().string() + ":" + std::to_string(d.line) + ": " + d.message);
+      return out;
+    }
+    ADD_FAILURE() << "config loaded without errors";
     return {};
   }
 
@@ -563,4 +579,55 @@ TEST(ExampleConfig, LoadsWithoutErrors) {
   EXPECT_EQ(c.watchlists[0].regions.size(), 4u);
   ASSERT_EQ(c.webhooks.size(), 1u);
   EXPECT_EQ(c.webhooks[0].format, WebhookFormat::stdout_lines);
+}
+
+// `feeds: - opml: FILE`: the OPML file's feeds join the list; its problems are config errors.
+namespace {
+
+const std::string kOpmlFixture = std::string(NEWSALERT_TEST_DATA_DIR) + "/opml/subscriptions.opml";
+
+std::vector<std::string> feed_urls(const Config& c) {
+  std::vector<std::string> out;
+  for (const auto& f : c.feeds) out.push_back(f.url);
+  return out;
+}
+
+}  // namespace
+
+TEST_F(ConfigTest, OpmlExpandsNestedOutlinesInDocumentOrderOnce) {
+  const Config c = load("feeds:\n  - https://first.example/rss\n  - opml: " + kOpmlFixture + "\n", false);
+  EXPECT_THAT(feed_urls(c), ElementsAre("https://first.example/rss", "https://wire.example/world/rss.xml",
+                                   "https://atom.example/feed.atom", "https://regional.example/rss"));
+  EXPECT_EQ(c.feeds[1].title, "Wire World (RSS)");  // title attribute first
+  EXPECT_EQ(c.feeds[2].title, "Atom Desk");         // else text
+  EXPECT_EQ(c.feeds[3].line, 4);                    // the config line of the opml entry
+}
+
+TEST_F(ConfigTest, OpmlIntervalOfTheEntryAppliesToEveryFeedAndPathsAreRelativeToTheConfig) {
+  write("subs.opml", "<opml version=\"2.0\"><body><outline xmlUrl=\"https://a.example/rss\"/>"
+                     "<outline xmlUrl=\"https://b.example/rss\"/></body></opml>");
+  const Config c = load("feeds:\n  - opml: subs.opml\n    interval: 2m\n", false);
+  ASSERT_EQ(c.feeds.size(), 2u);
+  EXPECT_EQ(c.feeds[0].interval, std::optional<Millis>(2min));
+  EXPECT_EQ(c.feeds[1].interval, std::optional<Millis>(2min));
+}
+
+TEST_F(ConfigTest, OpmlAMissingFileIsAConfigErrorAtTheEntry) {
+  EXPECT_THAT(opml_errors("  - opml: nowhere.opml\n"),
+              ElementsAre(AllOf(HasSubstr("newsalert.yaml:3: feeds[0].opml: "), HasSubstr("nowhere.opml: cannot open"))));
+}
+
+TEST_F(ConfigTest, OpmlInvalidXmlIsReportedAtTheLineOfTheOpmlFile) {
+  write("broken.opml", "<opml>\n<body>\n<outline xmlUrl=\"https://a.example/rss\">\n</body>\n</opml>\n");
+  EXPECT_THAT(opml_errors("  - opml: broken.opml\n"), ElementsAre(HasSubstr("broken.opml:4: invalid XML")));
+}
+
+TEST_F(ConfigTest, OpmlBadFeedUrlsInTheFileAreErrorsWithTheirLine) {
+  write("bad.opml", "<opml><body>\n<outline xmlUrl=\"https://ok.example/rss\"/>\n<outline xmlUrl=\"ftp://x/\"/>\n</body></opml>");
+  EXPECT_THAT(opml_errors("  - opml: bad.opml\n"), ElementsAre(HasSubstr("bad.opml:3: invalid xmlUrl 'ftp://x/'")));
+}
+
+TEST_F(ConfigTest, OpmlUrlAndOpmlTogetherAreRefused) {
+  EXPECT_THAT(opml_errors("  - opml: x.opml\n    url: https://a.example/\n"),
+              ElementsAre(HasSubstr("give either 'url' or 'opml', not both")));
 }

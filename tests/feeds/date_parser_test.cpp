@@ -94,3 +94,28 @@ TEST(DateParser, RefusesUnreadableText) {
                            "2024-08-06T14:30:00Z trailing", "Tue, 06 Aug 2024 14:30:00 +99999"})
     EXPECT_FALSE(parse_date(text).has_value()) << text;
 }
+
+TEST(DateParser, ReadsGmtWithShortOffsets) {
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("Sun, 11 Aug 2024 08:15:00 GMT+3")), "2024-08-11T05:15:00Z");
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("Sun, 11 Aug 2024 08:15:00 GMT-0530")), "2024-08-11T13:45:00Z");
+}
+
+TEST(DateParser, SkipsDayNamesInOtherLanguagesAndReadsTheirMonths) {
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("Mi\xC3\xA9., 07 ago 2024 10:00:00 +0000")), "2024-08-07T10:00:00Z");
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("Do, 01 Okt 2024 10:00:00 +0200")), "2024-10-01T08:00:00Z");
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("mer. 12 f\xC3\xA9vr. 2025 10:00 +0100")), "2025-02-12T09:00:00Z");
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("12 juil. 2024 10:00 GMT")), "2024-07-12T10:00:00Z");
+}
+
+TEST(DateParser, ReadsCommonNamedZonesBeyondRfc822) {
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("Mon, 01 Jul 2024 12:00:00 CEST")), "2024-07-01T10:00:00Z");
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("Mon, 01 Jul 2024 12:00:00 IST")), "2024-07-01T06:30:00Z");
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("Mon, 01 Jul 2024 12:00:00 JST")), "2024-07-01T03:00:00Z");
+}
+
+TEST(DateParser, ReadsUnixTimestampsInSecondsAndMilliseconds) {
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("1723364100")), "2024-08-11T08:15:00Z");
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("1723364100000")), "2024-08-11T08:15:00Z");
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("20240811")), "2024-08-11T00:00:00Z");  // eight digits: a basic ISO date
+  EXPECT_FALSE(parse_date("17233641x0"));
+}

@@ -400,3 +400,12 @@ TEST(FeedParser, AcceptsBlankLinesBeforeTheXmlDeclaration) {
   ASSERT_TRUE(feed.ok()) << feed.error;
   EXPECT_EQ(feed.articles.size(), 1u);
 }
+
+TEST(FeedParser, ReadsAFeedAfterMuchLeadingWhitespace) {
+  const std::string doc = std::string(200'000, ' ') + "\n<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>"
+                          "<title>T</title><item><title>One</title><guid>1</guid></item></channel></rss>";
+  const auto feed = parse_feed(doc, "http://example.org/rss");
+  ASSERT_TRUE(feed.ok()) << feed.error;
+  ASSERT_EQ(feed.articles.size(), 1u);
+  EXPECT_EQ(feed.articles[0].title, "One");
+}

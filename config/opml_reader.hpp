@@ -1,0 +1,29 @@
+// Reads the feed list out of an OPML file (the format feed readers export subscriptions in).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace newsalert::config {
+
+struct OpmlFeed {
+  std::string url;     // the outline's xmlUrl, as written
+  std::string title;   // its title attribute, else its text attribute
+  int line = 0;        // where the outline is in the OPML file
+};
+
+struct OpmlProblem {
+  int line = 0;        // 0 when it is about the whole file
+  std::string message;
+};
+
+struct OpmlList {
+  std::vector<OpmlFeed> feeds;
+  std::vector<OpmlProblem> problems;   // a file that cannot be read or parsed is one problem, line 0 or the XML error's
+};
+
+// Every outline with an xmlUrl, at any depth (folders are nested outlines), in document order.
+OpmlList read_opml(const std::filesystem::path& file);
+
+}  // namespace newsalert::config

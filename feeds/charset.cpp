@@ -1,0 +1,372 @@
+// Charset detection with feedparser's precedence, and conversion to UTF-8 through ICU.
+#include "feeds/charset.hpp"
+
+#include "common/text.hpp"
+
+#include <unicode/ucnv.h>
+
+#include <array>
+#include <climits>
+#include <map>
+#include <mutex>
+#include <cstring>
+#include <cstdint>
+#include <memory>
+
+namespace newsalert::feeds {
+namespace {
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (lower(s[i]) != prefix[i]) return false;
+  return true;
+}
+
+std::size_t find_ci(std::string_view haystack, std::string_view needle, std::size_t from = 0) {
+  for (std::size_t i = from; i + needle.size() <= haystack.size(); ++i)
+    if (starts_with_ci(haystack.substr(i), needle)) return i;
+  return std::string_view::npos;
+}
+
+// The value after name= in a parameter list or attribute soup: quoted or up to a delimiter.
+std::string value_after(std::string_view text, std::size_t pos) {
+  while (pos < text.size() && is_space(text[pos])) ++pos;
+  if (pos < text.size() && (text[pos] == '"' || text[pos] == '\'')) {
+    const char q = text[pos];
+    const auto end = text.find(q, pos + 1);
+    if (end == std::string_view::npos) return {};
+    return to_lower_ascii(trim(text.substr(pos + 1, end - pos - 1)));
+  }
+  std::size_t end = pos;
+  while (end < text.size() && !is_space(text[end]) && text[end] != ';' && text[end] != '"' && text[end] != '\'' &&
+         text[end] != '>' && text[end] != '/')
+    ++end;
+  return to_lower_ascii(text.substr(pos, end - pos));
+}
+
+struct Bom {
+  std::string_view charset;
+  std::size_t length;
+};
+
+Bom sniff_bom(std::string_view b) {
+  if (b.starts_with("\xEF\xBB\xBF")) return {"utf-8", 3};
+  if (b.starts_with(std::string_view("\x00\x00\xFE\xFF", 4))) return {"utf-32be", 4};
+  if (b.starts_with(std::string_view("\xFF\xFE\x00\x00", 4))) return {"utf-32le", 4};
+  if (b.starts_with("\xFE\xFF")) return {"utf-16be", 2};
+  if (b.starts_with("\xFF\xFE")) return {"utf-16le", 2};
+  // No BOM but "<?" in a 16-bit encoding (XML 1.0 appendix F): the declaration cannot be read as ASCII.
+  if (b.starts_with(std::string_view("\x00<\x00?", 4))) return {"utf-16be", 0};
+  if (b.starts_with(std::string_view("<\x00?\x00", 4))) return {"utf-16le", 0};
+  return {{}, 0};
+}
+
+// The encoding pseudo-attribute of an XML declaration at the start (after whitespace) of the document.
+std::string xml_declared_charset(std::string_view doc) {
+  std::size_t start = 0;
+  while (start < doc.size() && start < 1024 && doc[start] != '<') ++start;
+  doc = doc.substr(start);
+  if (!doc.starts_with("<?xml")) return {};
+  const auto decl = doc.substr(0, std::min(doc.find("?>"), std::size_t{512}));
+  const auto pos = decl.find("encoding");
+  if (pos == std::string_view::npos) return {};
+  const auto eq = decl.find('=', pos);
+  if (eq == std::string_view::npos) return {};
+  return value_after(decl, eq + 1);
+}
+
+// <meta charset="x"> or <meta http-equiv="Content-Type" content="text/html; charset=x"> in the head.
+std::string meta_charset(std::string_view doc) {
+  const auto head = doc.substr(0, std::min(doc.size(), std::size_t{4096}));
+  for (auto pos = find_ci(head, "<meta"); pos != std::string_view::npos; pos = find_ci(head, "<meta", pos + 5)) {
+    const auto end = head.find('>', pos);
+    const auto tag = head.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    if (const auto c = find_ci(tag, "charset"); c != std::string_view::npos) {
+      auto eq = c + 7;
+      while (eq < tag.size() && is_space(tag[eq])) ++eq;
+      if (eq < tag.size() && tag[eq] == '=') {
+        if (auto value = value_after(tag, eq + 1); !value.empty()) return value;
+      }
+    }
+  }
+  return {};
+}
+
+bool looks_like_html(std::string_view doc, std::string_view media_type) {
+  if (media_type == "text/html" || media_type == "application/xhtml+xml") return true;
+  const auto head = trim(doc.substr(0, std::min(doc.size(), std::size_t{512})));
+  return starts_with_ci(head, "<!doctype html") || starts_with_ci(head, "<html");
+}
+
+// Length of the valid UTF-8 sequence at s[i], or 0 when it is invalid (overlong, surrogate, > U+10FFFF).
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  const auto cont = [&](std::size_t k) {
+    return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+  };
+  if (b0 < 0x80) return 1;
+  if (b0 >= 0xC2 && b0 <= 0xDF) return cont(1) ? 2 : 0;
+  if (b0 >= 0xE0 && b0 <= 0xEF) {
+    if (!cont(1) || !cont(2)) return 0;
+    const auto b1 = static_cast<unsigned char>(s[i + 1]);
+    if ((b0 == 0xE0 && b1 < 0xA0) || (b0 == 0xED && b1 > 0x9F)) return 0;
+    return 3;
+  }
+  if (b0 >= 0xF0 && b0 <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    const auto b1 = static_cast<unsigned char>(s[i + 1]);
+    if ((b0 == 0xF0 && b1 < 0x90) || (b0 == 0xF4 && b1 > 0x8F)) return 0;
+    return 4;
+  }
+  return 0;
+}
+
+bool is_bad_control(unsigned char c) { return c < 0x20 && c != '\t' && c != '\n' && c != '\r'; }
+
+struct Counts {
+  std::size_t invalid = 0;
+  std::size_t controls = 0;
+};
+
+// Copies UTF-8 text, replacing invalid sequences with U+FFFD and dropping the C0 controls XML forbids
+// (vertical tab and form feed become spaces).
+// The common case (valid, no controls) is one scan and one copy.
+std::string clean_utf8(std::string_view s, Counts& counts) {
+  std::string out;
+  out.reserve(s.size());
+  std::size_t run = 0;  // start of the pending run of good bytes
+  std::size_t i = 0;
+  while (i < s.size()) {
+    // Eight printable ASCII bytes at a time: no byte with the high bit set and none below 0x20.
+    while (i + 8 <= s.size()) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      constexpr std::uint64_t high = 0x8080808080808080ULL;
+      if (((w & high) | ((w - 0x2020202020202020ULL) & ~w & high)) != 0) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x80) {
+      ++i;
+      continue;
+    }
+    if (c < 0x20) {
+      if (!is_bad_control(c)) {
+        ++i;
+        continue;
+      }
+      out.append(s.substr(run, i - run));
+      // Vertical tab and form feed separate words; the other controls are noise inside them.
+      if (c == '\v' || c == '\f') out.push_back(' ');
+      ++counts.controls;
+      run = ++i;
+      continue;
+    }
+    if (const auto n = utf8_sequence(s, i); n != 0) {
+      i += n;
+      continue;
+    }
+    out.append(s.substr(run, i - run));
+    out.append("\xEF\xBF\xBD");
+    ++counts.invalid;
+    // Skip the lead byte and any continuation bytes that belonged to the broken sequence.
+    ++i;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80 && utf8_sequence(s, i) == 0) ++i;
+    run = i;
+  }
+  out.append(s.substr(run));
+  return out;
+}
+
+bool is_valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const auto n = utf8_sequence(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+// Labels whose real-world content is a superset charset.
+std::string canonical_label(std::string label) {
+  if (label == "iso-8859-1" || label == "iso8859-1" || label == "latin1" || label == "latin-1" || label == "l1" ||
+      label == "iso_8859-1" || label == "cp819" || label == "ibm819")
+    return "windows-1252";
+  if (label == "gb2312" || label == "gbk" || label == "x-gbk" || label == "cp936") return "gb18030";
+  if (label == "utf8") return "utf-8";
+  if (label == "ascii" || label == "us-ascii" || label == "ansi_x3.4-1968") return "us-ascii";
+  if (label == "sjis" || label == "x-sjis" || label == "ms_kanji") return "shift_jis";
+  return label;
+}
+
+bool is_utf16_or_32(std::string_view label) { return label.starts_with("utf-16") || label.starts_with("utf-32") ||
+                                                     label == "ucs-2" || label == "ucs-4"; }
+
+struct ConverterCloser {
+  void operator()(UConverter* c) const { ucnv_close(c); }
+};
+
+// Converts with ICU; false when ICU does not know the label. Bytes the charset does not define become
+// U+FFFD, ICU's default substitution.
+bool icu_to_utf8(std::string_view bytes, const std::string& charset, std::string& out) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<UConverter, ConverterCloser> from(ucnv_open(charset.c_str(), &status));
+  if (U_FAILURE(status) || !from) return false;
+  status = U_ZERO_ERROR;
+  std::unique_ptr<UConverter, ConverterCloser> to(ucnv_open("UTF-8", &status));
+  if (U_FAILURE(status)) return false;
+  // Enough for every charset: one byte becomes at most three UTF-8 bytes, plus slack for state flushes.
+  out.resize(bytes.size() * 3 + 16);
+  char* target = out.data();
+  const char* source = bytes.data();
+  status = U_ZERO_ERROR;
+  ucnv_convertEx(to.get(), from.get(), &target, out.data() + out.size(), &source, bytes.data() + bytes.size(),
+                 nullptr, nullptr, nullptr, nullptr, true, true, &status);
+  if (U_FAILURE(status)) return false;
+  out.resize(static_cast<std::size_t>(target - out.data()));
+  return true;
+}
+
+// Single-byte charsets (windows-125x, ISO-8859-x, KOI8) are most legacy feeds. ICU converts through
+// UTF-16 one call at a time; a 256-entry table of UTF-8 sequences, built once per charset from ICU
+// itself, does the same work several times faster.
+struct ByteTable {
+  std::array<std::array<char, 4>, 256> utf8{};
+  std::array<std::uint8_t, 256> length{};
+};
+
+const ByteTable* single_byte_table(const std::string& charset) {
+  static std::mutex mutex;
+  static std::map<std::string, std::unique_ptr<ByteTable>> tables;
+  const std::lock_guard lock(mutex);
+  if (const auto it = tables.find(charset); it != tables.end()) return it->second.get();
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<UConverter, ConverterCloser> conv(ucnv_open(charset.c_str(), &status));
+  std::unique_ptr<ByteTable> table;
+  if (U_SUCCESS(status) && conv && ucnv_getMaxCharSize(conv.get()) == 1 && ucnv_getType(conv.get()) == UCNV_SBCS) {
+    table = std::make_unique<ByteTable>();
+    for (int b = 0; b < 256; ++b) {
+      const char in = static_cast<char>(b);
+      char out[8];
+      status = U_ZERO_ERROR;
+      const int32_t n = ucnv_convert("UTF-8", charset.c_str(), out, sizeof out, &in, 1, &status);
+      if (U_FAILURE(status) || n <= 0 || n > 4) {
+        std::memcpy(table->utf8[b].data(), "\xEF\xBF\xBD", 3);
+        table->length[b] = 3;
+      } else {
+        std::memcpy(table->utf8[b].data(), out, static_cast<std::size_t>(n));
+        table->length[b] = static_cast<std::uint8_t>(n);
+      }
+    }
+  }
+  return tables.emplace(charset, std::move(table)).first->second.get();
+}
+
+std::string table_to_utf8(std::string_view bytes, const ByteTable& table) {
+  std::string out(bytes.size() * 3, '\0');
+  char* o = out.data();
+  for (const char c : bytes) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x80 && table.length[b] == 1) {
+      *o++ = c;
+      continue;
+    }
+    std::memcpy(o, table.utf8[b].data(), 4);
+    o += table.length[b];
+  }
+  out.resize(static_cast<std::size_t>(o - out.data()));
+  return out;
+}
+
+// Converters substitute U+FFFD for bytes the charset does not define: those are the invalid ones.
+std::size_t count_replacements(std::string_view text) {
+  std::size_t n = 0;
+  for (auto p = text.find("\xEF\xBF\xBD"); p != std::string_view::npos; p = text.find("\xEF\xBF\xBD", p + 3)) ++n;
+  return n;
+}
+
+void add_warning(std::string& warning, const std::string& text) {
+  if (!warning.empty()) warning += "; ";
+  warning += text;
+}
+
+}  // namespace
+
+std::string media_type_of(std::string_view content_type) {
+  const auto semi = content_type.find(';');
+  return to_lower_ascii(trim(content_type.substr(0, semi)));
+}
+
+std::string charset_of(std::string_view content_type) {
+  const auto semi = content_type.find(';');
+  if (semi == std::string_view::npos) return {};
+  const auto params = content_type.substr(semi);
+  const auto pos = find_ci(params, "charset");
+  if (pos == std::string_view::npos) return {};
+  auto eq = pos + 7;
+  while (eq < params.size() && is_space(params[eq])) ++eq;
+  if (eq >= params.size() || params[eq] != '=') return {};
+  return value_after(params, eq + 1);
+}
+
+DecodedDocument decode_document(std::string_view bytes, std::string_view content_type) {
+  DecodedDocument doc;
+  const Bom bom = sniff_bom(bytes);
+  std::string label;
+  if (!bom.charset.empty()) {
+    label = bom.charset;
+    doc.source = "bom";
+    bytes.remove_prefix(bom.length);
+  } else if (auto http = canonical_label(charset_of(content_type)); !http.empty()) {
+    label = std::move(http);
+    doc.source = "http";
+  } else if (auto xml = canonical_label(xml_declared_charset(bytes)); !xml.empty()) {
+    label = std::move(xml);
+    doc.source = "xml";
+  } else if (looks_like_html(bytes, media_type_of(content_type))) {
+    label = canonical_label(meta_charset(bytes));
+    doc.source = label.empty() ? "default" : "meta";
+  } else {
+    doc.source = "default";
+  }
+  // A 16/32-bit label on a document whose declaration we just read as ASCII is wrong; the bytes decide.
+  if (doc.source != "bom" && is_utf16_or_32(label)) label.clear();
+  if (label.empty()) label = "utf-8";
+  if (label == "us-ascii") label = is_valid_utf8(bytes) ? "utf-8" : "windows-1252";
+
+  Counts counts;
+  if (label == "utf-8") {
+    doc.text = clean_utf8(bytes, counts);
+  } else {
+    std::string converted;
+    if (const ByteTable* table = single_byte_table(label)) {
+      converted = table_to_utf8(bytes, *table);
+      doc.text = clean_utf8(converted, counts);
+      counts.invalid += count_replacements(doc.text);
+    } else if (bytes.size() < INT_MAX / 4 && icu_to_utf8(bytes, label, converted)) {
+      doc.text = clean_utf8(converted, counts);
+      counts.invalid += count_replacements(doc.text);
+    } else {
+      add_warning(doc.warning, "unknown charset '" + label + "', read as UTF-8");
+      label = "utf-8";
+      doc.text = clean_utf8(bytes, counts);
+    }
+  }
+  doc.charset = label;
+  if (counts.invalid != 0)
+    add_warning(doc.warning, std::to_string(counts.invalid) + " invalid byte sequence(s) in " + label + " replaced");
+  if (counts.controls != 0)
+    add_warning(doc.warning, std::to_string(counts.controls) + " control character(s) removed");
+  return doc;
+}
+
+}  // namespace newsalert::feeds

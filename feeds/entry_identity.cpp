@@ -1,0 +1,58 @@
+// Identity fallback for entries without a usable id.
+#include "feeds/entry_identity.hpp"
+
+#include "common/text.hpp"
+
+#include <unordered_map>
+#include <unordered_set>
+
+namespace newsalert::feeds {
+namespace {
+
+std::string content_hash(const DraftEntry& e) {
+  return sha256_hex(e.article.title + '\n' + e.date_text + '\n' + e.article.summary);
+}
+
+template <typename Get>
+std::unordered_map<std::string, int> count_by(const std::vector<DraftEntry>& entries, Get get) {
+  std::unordered_map<std::string, int> counts;
+  for (const auto& e : entries)
+    if (const std::string& key = get(e); !key.empty()) ++counts[key];
+  return counts;
+}
+
+}  // namespace
+
+void settle_identities(std::vector<DraftEntry>& entries, std::vector<Article>& out) {
+  // Feeds whose generator stamps one guid on every item (the channel URL, "0", a date) are common;
+  // trusting such an id would hide every item but the first.
+  const auto id_counts = count_by(entries, [](const DraftEntry& e) -> const std::string& { return e.article.id; });
+  std::vector<char> needs_fallback(entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const auto& id = entries[i].article.id;
+    needs_fallback[i] = id.empty() || id_counts.at(id) > 1;
+  }
+  std::unordered_map<std::string, int> link_counts;
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    if (needs_fallback[i] && !entries[i].article.link.empty()) ++link_counts[entries[i].article.link];
+
+  std::unordered_set<std::string> seen;
+  out.reserve(out.size() + entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    auto& e = entries[i];
+    if (needs_fallback[i]) {
+      const auto& link = e.article.link;
+      e.article.id = !link.empty() && link_counts[link] == 1 ? link : content_hash(e);
+    }
+    if (!seen.insert(e.article.id).second) {
+      // The id is taken (one entry's guid is another's link, or the entry is listed twice): when its
+      // content hash is taken too it is a repeat and goes, otherwise the hash tells it apart.
+      const std::string hash = content_hash(e);
+      if (!seen.insert(hash).second) continue;
+      e.article.id = hash;
+    }
+    out.push_back(std::move(e.article));
+  }
+}
+
+}  // namespace newsalert::feeds
