@@ -574,7 +574,7 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
         continue;
       }
       chosen = {sense.entry};
-      if (best != 0) note_ignored(name, hit, "read as " + std::string(gazetteer.entries()[sense.entry].name) + " (" + because + ")");
+      if (best != 0) note_ignored(name, hit, "read as " + std::string(gazetteer.entries()[sense.entry].name) + " (" + std::string(gazetteer.entries()[sense.entry].code) + "; " + because + ")");
     }
     for (std::uint32_t e : chosen)
       for (std::uint32_t a : gazetteer.ancestors(e))
@@ -659,6 +659,8 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
       }
       const bool same_span = hit.begin == kept_begin && hit.end == kept_end;
       if (!same_span && hit.begin < cur_covered) continue;
+      // One name reaching the same term twice ("Tehran" is Iran's capital and a province of Iran).
+      if (same_span && !counted.empty() && counted.back()->role == hit.role && counted.back()->id == hit.id) continue;
       const CompiledTerm& term = hit.role == Role::actor ? wl.actors[hit.id] : wl.regions[hit.id];
       double added = 0;
       if (!same_span) {
