@@ -69,7 +69,7 @@ class Parser {
     look_ = Lexeme{};
     look_.begin = i;
     if (i >= text_.size()) {
-      look_.end = pos_ = i;
+      look_.begin = look_.end = pos_;  // "got the end" points just past the last word
       return;
     }
     const char c = text_[i];
@@ -233,6 +233,7 @@ class Parser {
     }
     if (keyword(l, "and", "AND") || keyword(l, "or", "OR"))
       throw RequireSyntaxError(l.begin, "expected a term before '" + l.text + "'");
+    if (keyword(l, "not", "NOT")) throw RequireSyntaxError(l.begin, "expected a term, got 'not'");
     int distance = 0;
     if (at_near(distance)) throw RequireSyntaxError(l.begin, "expected a term before '" + l.text + "'");
     take();
