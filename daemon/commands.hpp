@@ -1,4 +1,4 @@
-// The subcommands of newsalertd other than the daemon itself: check, parse, match.
+// The subcommands of newsalertd other than the daemon itself: check, parse, match, replay.
 #pragma once
 
 #include <ostream>
@@ -14,7 +14,12 @@ inline constexpr int kExitUsage = 2;
 
 int run_check(const std::string& config_file, std::ostream& out, std::ostream& err);
 int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::ostream& err);
+// explain: print, for every watchlist that found anything, the hits, the rule clauses and the verdict.
 int run_match(const std::string& config_file, const std::vector<std::string>& inputs, std::ostream& out,
-              std::ostream& err);
+              std::ostream& err, bool explain = false);
+// Runs the watchlists over saved feeds, article files or directories of them; prints per watchlist
+// how many alerts it would have sent (one per story, as the daemon does) and which.
+int run_replay(const std::string& config_file, const std::vector<std::string>& inputs, std::ostream& out,
+               std::ostream& err);
 
 }  // namespace newsalert::daemon

@@ -1,4 +1,4 @@
-// newsalertd: the command line (contract in README: run, check, parse, match; exit codes 0/1/2).
+// newsalertd: the command line (contract in README: run, check, parse, match, replay; exit codes 0/1/2).
 #include "daemon/app.hpp"
 #include "daemon/commands.hpp"
 
@@ -26,6 +26,9 @@ commands:
   check  --config FILE            validate the config; print file:line: message per problem
   parse  FILE|URL...              print each feed entry as one JSON object per line
   match  --config FILE [FILE|-]   match an article, HTML page or feed against the watchlists
+         [--explain]              ... and show hits, rule clauses and why a watchlist did not fire
+  replay --config FILE ARCHIVE... how many alerts each watchlist would have sent for saved
+                                  feeds, article files or directories of them
 
 options:
   -c, --config FILE     config file (default: /etc/newsalert/newsalert.yaml)
@@ -57,6 +60,7 @@ int main(int argc, char** argv) {
   }
   std::string config_file = "/etc/newsalert/newsalert.yaml";
   std::string log_level = "info";
+  bool explain = false;
   std::vector<std::string> positional;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -83,6 +87,8 @@ int main(int argc, char** argv) {
       const auto* v = value("--log-level");
       if (v == nullptr) return kExitUsage;
       log_level = *v;
+    } else if (arg == "--explain" && command == "match") {
+      explain = true;
     } else if (arg.starts_with("-") && arg != "-") {
       std::cerr << "newsalertd: unknown option '" << arg << "'\n" << kUsage;
       return kExitUsage;
@@ -104,7 +110,8 @@ int main(int argc, char** argv) {
     }
     return daemon::run_parse(positional, std::cout, std::cerr);
   }
-  if (command == "match") return daemon::run_match(config_file, positional, std::cout, std::cerr);
+  if (command == "match") return daemon::run_match(config_file, positional, std::cout, std::cerr, explain);
+  if (command == "replay") return daemon::run_replay(config_file, positional, std::cout, std::cerr);
   if (command != "run") {
     std::cerr << "newsalertd: unknown command '" << command << "'\n" << kUsage;
     return kExitUsage;
