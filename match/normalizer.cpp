@@ -342,6 +342,34 @@ void Normalizer::scan(std::string_view s, TokenSink& sink) {
       ++i;
       continue;
     }
+    if (b < 0x80) {
+      // Fast path for a plain ASCII word ended by ASCII punctuation or space: most of news text.
+      // Anything subtler (apostrophes, initialisms, accents, long words) takes the general path.
+      char buf[64];
+      std::size_t len = 0;
+      bool up = false;
+      bool low = false;
+      std::size_t k = i;
+      for (; k < n; ++k) {
+        auto ch = static_cast<unsigned char>(s[k]);
+        if (ch >= 'a' && ch <= 'z') {
+          low = true;
+        } else if (ch >= 'A' && ch <= 'Z') {
+          up = true;
+          ch = static_cast<unsigned char>(ch + 32);
+        } else if (ch < '0' || ch > '9') {
+          break;
+        }
+        if (len < sizeof buf) buf[len] = static_cast<char>(ch);
+        ++len;
+      }
+      const auto stop = k < n ? static_cast<unsigned char>(s[k]) : static_cast<unsigned char>(' ');
+      if (len <= sizeof buf && stop < 0x80 && stop != '\'' && !(stop == '.' && len == 1)) {
+        sink.token(std::string_view(buf, len), i, k, up && !low, !(b >= 'a' && b <= 'z'));
+        i = k;
+        continue;
+      }
+    }
     std::size_t next = 0;
     const CharInfo* info = nullptr;
     const UChar32 c = next_char(s, i, next, info, computed);
