@@ -302,7 +302,7 @@ Matcher::Matcher(const std::vector<config::WatchlistConfig>& watchlists) : compi
           c.context_words.emplace_back(word);
           c.add(word, Target{0, it->second, Role::context, false});
         }
-        ids.push_back(it->second);
+        if (std::find(ids.begin(), ids.end(), it->second) == ids.end()) ids.push_back(it->second);
       }
     }
   }
