@@ -113,30 +113,21 @@ class Parser {
     return l;
   }
 
-  RequireNode parse_or() {
-    const std::size_t begin = look_.begin;
-    std::vector<RequireNode> parts;
-    parts.push_back(parse_and());
-    while (keyword(look_, "or", "OR")) {
-      const Lexeme op = take();
-      expect_operand(op);
-      parts.push_back(parse_and());
-    }
-    if (parts.size() == 1) return std::move(parts.front());
-    return make(Kind::either, begin, std::move(parts));
-  }
+  RequireNode parse_or() { return parse_chain(Kind::either, "or", "OR", &Parser::parse_and); }
+  RequireNode parse_and() { return parse_chain(Kind::all, "and", "AND", &Parser::parse_unary); }
 
-  RequireNode parse_and() {
+  // operand (KEYWORD operand)*: one node, or a `kind` node over every operand.
+  RequireNode parse_chain(Kind kind, std::string_view lower, std::string_view upper, RequireNode (Parser::*operand)()) {
     const std::size_t begin = look_.begin;
     std::vector<RequireNode> parts;
-    parts.push_back(parse_unary());
-    while (keyword(look_, "and", "AND")) {
+    parts.push_back((this->*operand)());
+    while (keyword(look_, lower, upper)) {
       const Lexeme op = take();
       expect_operand(op);
-      parts.push_back(parse_unary());
+      parts.push_back((this->*operand)());
     }
     if (parts.size() == 1) return std::move(parts.front());
-    return make(Kind::all, begin, std::move(parts));
+    return make(kind, begin, std::move(parts));
   }
 
   RequireNode parse_unary() {
