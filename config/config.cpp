@@ -9,6 +9,8 @@
 namespace newsalert::config {
 
 std::string Diagnostic::str() const {
+  if (line > 0 && column > 0)
+    return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
   if (line > 0) return file + ":" + std::to_string(line) + ": " + message;
   return file + ": " + message;
 }

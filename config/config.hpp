@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/time.hpp"
+#include "config/require_expression.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -38,6 +39,15 @@ struct FeedConfig {
 struct Term {
   std::string name;
   std::vector<std::string> aliases;
+  double weight = 1.0;                 // score of one hit (a title hit counts double)
+  std::vector<std::string> members{};  // regions only: a group whose members (and their places) count for it
+};
+
+// A user-defined group of regions (top-level `region_groups`), usable by name in any watchlist.
+struct RegionGroup {
+  std::string name;
+  std::vector<std::string> members;
+  int line = 0;
 };
 
 enum class Require { any, actor, region, actor_and_region };
@@ -47,6 +57,8 @@ struct WatchlistConfig {
   std::vector<Term> actors;
   std::vector<Term> regions;   // names resolve through the built-in gazetteer as well
   Require require = Require::actor_and_region;
+  RequireExpression require_expression;   // when set, decides instead of `require`
+  double min_score = 0;                   // fire only at or above this score
   std::vector<std::string> exclude;
   std::vector<std::string> notify;   // webhook names; empty means every webhook
   int line = 0;
@@ -79,6 +91,7 @@ struct Config {
   PollConfig poll;
   std::vector<FeedConfig> feeds;
   std::vector<WatchlistConfig> watchlists;
+  std::vector<RegionGroup> region_groups;   // already expanded into the watchlists' region terms
   std::vector<WebhookConfig> webhooks;   // never empty after loading: the stdout notifier is the default
   Millis shutdown_grace{std::chrono::seconds(10)};
 };
@@ -87,7 +100,8 @@ struct Diagnostic {
   std::string file;
   int line = 0;     // 1-based; 0 when the error is not about one line
   std::string message;
-  std::string str() const;   // "file:line: message"
+  int column = 0;   // 1-based; 0 when only the line is known
+  std::string str() const;   // "file:line: message", or "file:line:column: message"
 };
 
 // Thrown when a config cannot be used; carries every problem found, not just the first.

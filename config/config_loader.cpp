@@ -126,6 +126,12 @@ std::string redact_url(std::string_view url) {
   return std::string(url.substr(0, scheme_end + 3)) + std::string(authority) + (more ? "/..." : "");
 }
 
+std::string format_number(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
 std::string index_field(std::string_view list, std::size_t i) {
   return std::string(list) + "[" + std::to_string(i) + "]";
 }
@@ -144,6 +150,44 @@ void ConfigLoader::error(int line, std::string message) {
 }
 
 void ConfigLoader::error(const YAML::Node& at, std::string message) { error(line(at), std::move(message)); }
+
+// Walks the source from where the scalar starts, stepping over quotes, block headers and the
+// line breaks and indentation YAML folds away, until `offset` characters of the value are passed.
+void ConfigLoader::error_in(const YAML::Node& scalar, std::size_t offset, std::string message) {
+  const YAML::Mark mark = scalar.Mark();
+  if (mark.is_null() || mark.pos < 0 || static_cast<std::size_t>(mark.pos) >= source_.size()) {
+    error(scalar, std::move(message));
+    return;
+  }
+  std::size_t j = static_cast<std::size_t>(mark.pos);
+  const char first = source_[j];
+  if (first == '"' || first == '\'') {
+    ++j;
+  } else if (first == '|' || first == '>') {
+    const std::size_t eol = source_.find('\n', j);
+    j = eol == std::string_view::npos ? source_.size() : eol + 1;
+  }
+  const std::string& value = scalar.Scalar();
+  auto is_blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  for (std::size_t i = 0; i < offset && i < value.size() && j < source_.size();) {
+    if (value[i] == source_[j]) {
+      ++i;
+      ++j;
+    } else if (is_blank(source_[j])) {
+      ++j;
+    } else if (is_blank(value[i])) {
+      ++i;
+    } else {
+      ++i;
+      ++j;
+    }
+  }
+  while (j < source_.size() && is_blank(source_[j]) && offset < value.size() && !is_blank(value[offset])) ++j;
+  const std::size_t line_start = source_.rfind('\n', j == 0 ? 0 : j - 1);
+  const std::size_t begin = (line_start == std::string_view::npos || j == 0) ? 0 : line_start + 1;
+  const auto line_number = 1 + static_cast<int>(std::count(source_.begin(), source_.begin() + static_cast<std::ptrdiff_t>(begin), '\n'));
+  diagnostics_.push_back(Diagnostic{file_, line_number, std::move(message), static_cast<int>(j - begin) + 1});
+}
 
 // yaml-cpp marks an empty value ("key:") with the position of the next token, often lines later;
 // the key's line is where the user has to look.
@@ -199,6 +243,21 @@ std::optional<std::string> ConfigLoader::get_string(const YAML::Node& node, cons
   if (node.IsScalar()) return node.Scalar();
   error(node, field + ": expected a string, got " + describe(node));
   return std::nullopt;
+}
+
+std::optional<double> ConfigLoader::get_number(const YAML::Node& node, const std::string& field, double min) {
+  double value = 0;
+  const std::string text = node.IsScalar() ? node.Scalar() : std::string();
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (!node.IsScalar() || text.empty() || ec != std::errc() || ptr != text.data() + text.size()) {
+    error(node, field + ": expected a number, got " + describe(node));
+    return std::nullopt;
+  }
+  if (value < min) {
+    error(node, field + ": must be at least " + format_number(min) + ", got " + text);
+    return std::nullopt;
+  }
+  return value;
 }
 
 std::optional<Millis> ConfigLoader::get_duration(const YAML::Node& node, const std::string& field, Millis min) {
@@ -369,6 +428,7 @@ fs::path ConfigLoader::resolve(const std::string& path) const {
 }
 
 Config ConfigLoader::load(const std::string& yaml_text) {
+  source_ = yaml_text;
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
@@ -391,7 +451,8 @@ Config ConfigLoader::load(const std::string& yaml_text) {
   bool has_state_dir = false;
   for (const auto& [key, value] :
        entries(root, "the top level",
-               {"state_dir", "user_agent", "poll", "feeds", "watchlists", "webhooks", "shutdown_grace"})) {
+               {"state_dir", "user_agent", "poll", "feeds", "watchlists", "webhooks", "shutdown_grace",
+                "region_groups"})) {
     const std::string& name = key.Scalar();
     if (name == "state_dir") {
       has_state_dir = true;
@@ -413,11 +474,14 @@ Config ConfigLoader::load(const std::string& yaml_text) {
       load_watchlists(value, config.watchlists);
     } else if (name == "webhooks") {
       load_webhooks(value, config.webhooks);
+    } else if (name == "region_groups") {
+      load_region_groups(value, config.region_groups);
     } else if (name == "shutdown_grace") {
       if (const auto d = get_duration(value, "shutdown_grace", 0ms)) config.shutdown_grace = *d;
     }
   }
   if (!has_state_dir) error(root, "missing required key 'state_dir'");
+  expand_region_groups(config);
 
   if (config.webhooks.empty()) {
     WebhookConfig stdout_hook;
@@ -435,7 +499,9 @@ Config ConfigLoader::load(const std::string& yaml_text) {
 
   if (!diagnostics_.empty()) {
     std::stable_sort(diagnostics_.begin(), diagnostics_.end(),
-                     [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+                     [](const Diagnostic& a, const Diagnostic& b) {
+                       return a.line != b.line ? a.line < b.line : a.column < b.column;
+                     });
     throw ConfigError(std::move(diagnostics_));
   }
   return config;
@@ -582,7 +648,7 @@ void ConfigLoader::load_opml(const std::string& path, const YAML::Node& at, cons
   }
 }
 
-std::vector<Term> ConfigLoader::load_terms(const YAML::Node& node, const std::string& field) {
+std::vector<Term> ConfigLoader::load_terms(const YAML::Node& node, const std::string& field, bool regions) {
   std::vector<Term> terms;
   if (node.IsNull()) return terms;
   if (!expect_list(node, field)) return terms;
@@ -595,10 +661,17 @@ std::vector<Term> ConfigLoader::load_terms(const YAML::Node& node, const std::st
       term.name = item.Scalar();
     } else if (item.IsMap()) {
       bool has_name = false;
-      for (const auto& [key, value] : entries(item, item_field, {"name", "aliases"})) {
-        if (key.Scalar() == "name") {
+      const std::vector<std::string_view> known = regions ? std::vector<std::string_view>{"name", "aliases", "weight", "members"}
+                                                          : std::vector<std::string_view>{"name", "aliases", "weight"};
+      for (const auto& [key, value] : entries(item, item_field, known)) {
+        const std::string& k = key.Scalar();
+        if (k == "name") {
           has_name = true;
           if (const auto n = get_string(value, item_field + ".name")) term.name = *n;
+        } else if (k == "weight") {
+          if (const auto w = get_number(value, item_field + ".weight", 0)) term.weight = *w;
+        } else if (k == "members") {
+          if (const auto members = get_string_list(value, item_field + ".members")) term.members = *members;
         } else if (const auto aliases = get_string_list(value, item_field + ".aliases")) {
           term.aliases = *aliases;
         }
@@ -636,7 +709,7 @@ void ConfigLoader::load_watchlists(const YAML::Node& node, std::vector<Watchlist
     YAML::Node require_node;
     std::vector<std::pair<std::string, int>> notify;
     for (const auto& [key, value] :
-         entries(item, field, {"name", "actors", "regions", "require", "exclude", "notify"})) {
+         entries(item, field, {"name", "actors", "regions", "require", "exclude", "notify", "min_score"})) {
       const std::string& name = key.Scalar();
       if (name == "name") {
         has_name = true;
@@ -651,9 +724,9 @@ void ConfigLoader::load_watchlists(const YAML::Node& node, std::vector<Watchlist
           error(value, "duplicate watchlist name " + quote(*n) + " (already used on line " +
                            std::to_string(earlier->second) + ")");
       } else if (name == "actors") {
-        watchlist.actors = load_terms(value, field + ".actors");
+        watchlist.actors = load_terms(value, field + ".actors", false);
       } else if (name == "regions") {
-        watchlist.regions = load_terms(value, field + ".regions");
+        watchlist.regions = load_terms(value, field + ".regions", true);
       } else if (name == "require") {
         require_node = value;
         const auto r = get_string(value, field + ".require");
@@ -664,8 +737,9 @@ void ConfigLoader::load_watchlists(const YAML::Node& node, std::vector<Watchlist
         else if (text == "region") require = Require::region;
         else if (text == "actor and region" || text == "actor_and_region") require = Require::actor_and_region;
         else
-          error(value, field + ".require: expected one of any, actor, region, 'actor and region', got " +
-                           quote(*r));
+          load_require(value, field + ".require", watchlist);
+      } else if (name == "min_score") {
+        if (const auto score = get_number(value, field + ".min_score", 0)) watchlist.min_score = *score;
       } else if (name == "exclude") {
         if (const auto list = get_string_list(value, field + ".exclude")) watchlist.exclude = *list;
       } else if (name == "notify") {
@@ -692,6 +766,12 @@ void ConfigLoader::load_watchlists(const YAML::Node& node, std::vector<Watchlist
       if (need_region && watchlist.regions.empty())
         error(at, label + ": require: " + shown + " but the watchlist has no regions");
       watchlist.require = *require;
+    } else if (!watchlist.require_expression.empty()) {
+      const auto& e = watchlist.require_expression;
+      if (e.uses(RequireNode::Kind::any_actor) && watchlist.actors.empty())
+        error(require_node, label + ": require: 'actor' but the watchlist has no actors");
+      if (e.uses(RequireNode::Kind::any_region) && watchlist.regions.empty())
+        error(require_node, label + ": require: 'region' but the watchlist has no regions");
     } else {
       // Without an explicit require, ask for what the watchlist lists: both kinds when it has both.
       watchlist.require = watchlist.actors.empty()    ? Require::region
@@ -704,6 +784,51 @@ void ConfigLoader::load_watchlists(const YAML::Node& node, std::vector<Watchlist
     }
     watchlists.push_back(std::move(watchlist));
   }
+}
+
+// Keywords keep their enum; anything else is the boolean language, whose syntax errors point at
+// the exact column of the YAML value.
+void ConfigLoader::load_require(const YAML::Node& node, const std::string& field, WatchlistConfig& watchlist) {
+  try {
+    watchlist.require_expression = RequireExpression::parse(node.Scalar());
+  } catch (const RequireSyntaxError& e) {
+    error_in(node, e.offset(), field + ": " + e.what());
+  }
+}
+
+void ConfigLoader::load_region_groups(const YAML::Node& node, std::vector<RegionGroup>& groups) {
+  if (node.IsNull()) return;
+  if (!expect_map(node, "region_groups")) return;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const std::string name = it->first.IsScalar() ? it->first.Scalar() : std::string();
+    const std::string field = "region_groups." + name;
+    if (trim(name).empty()) {
+      error(it->first, "region_groups: expected a group name, got " + describe(it->first));
+      continue;
+    }
+    const auto duplicate = std::find_if(groups.begin(), groups.end(), [&](const RegionGroup& g) { return g.name == name; });
+    if (duplicate != groups.end()) {
+      error(it->first, "duplicate region group " + quote(name) + " (first on line " + std::to_string(duplicate->line) + ")");
+      continue;
+    }
+    const auto members = get_string_list(it->second, field);
+    if (!members) continue;
+    if (members->empty()) {
+      error(it->second, field + ": must list at least one region");
+      continue;
+    }
+    groups.push_back(RegionGroup{name, *members, line(it->first)});
+  }
+}
+
+// A watchlist region named like a user-defined group becomes that group: its members count for it.
+void ConfigLoader::expand_region_groups(Config& config) {
+  for (auto& watchlist : config.watchlists)
+    for (auto& region : watchlist.regions) {
+      if (!region.members.empty()) continue;
+      for (const auto& group : config.region_groups)
+        if (to_lower_ascii(trim(group.name)) == to_lower_ascii(trim(region.name))) region.members = group.members;
+    }
 }
 
 void ConfigLoader::load_webhooks(const YAML::Node& node, std::vector<WebhookConfig>& webhooks) {

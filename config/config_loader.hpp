@@ -32,6 +32,8 @@ class ConfigLoader {
   };
 
   void error(int line, std::string message);
+  // An error inside a scalar value, at a byte offset of its text: reported with line and column.
+  void error_in(const YAML::Node& scalar, std::size_t offset, std::string message);
   void error(const YAML::Node& at, std::string message);
   int line(const YAML::Node& node) const;
 
@@ -46,6 +48,7 @@ class ConfigLoader {
   std::optional<Millis> get_duration(const YAML::Node& node, const std::string& field, Millis min);
   std::optional<long long> get_int(const YAML::Node& node, const std::string& field, long long min,
                                    long long max);
+  std::optional<double> get_number(const YAML::Node& node, const std::string& field, double min);
   std::optional<std::uint64_t> get_byte_size(const YAML::Node& node, const std::string& field);
   std::optional<std::vector<std::string>> get_string_list(const YAML::Node& node, const std::string& field);
   std::optional<std::string> get_url(const YAML::Node& node, const std::string& field, bool redact);
@@ -62,13 +65,17 @@ class ConfigLoader {
   void load_opml(const std::string& path, const YAML::Node& at, const std::string& field,
                  std::optional<Millis> interval, std::vector<FeedConfig>& feeds, std::map<std::string, int>& first_line);
   void load_watchlists(const YAML::Node& node, std::vector<WatchlistConfig>& watchlists);
-  std::vector<Term> load_terms(const YAML::Node& node, const std::string& field);
+  std::vector<Term> load_terms(const YAML::Node& node, const std::string& field, bool regions);
+  void load_region_groups(const YAML::Node& node, std::vector<RegionGroup>& groups);
+  void load_require(const YAML::Node& node, const std::string& field, WatchlistConfig& watchlist);
+  void expand_region_groups(Config& config);
   void load_webhooks(const YAML::Node& node, std::vector<WebhookConfig>& webhooks);
   std::optional<WebhookConfig> load_webhook(const YAML::Node& node, const std::string& field);
   std::optional<std::string> decode_secret(std::string value, const YAML::Node& at, const std::string& field);
   void check_state_dir(const std::filesystem::path& dir, int line);
 
   std::string file_;
+  std::string_view source_;   // the YAML text being loaded, for column numbers
   std::filesystem::path base_dir_;
   bool check_state_dir_;
   std::vector<Diagnostic> diagnostics_;

@@ -1,4 +1,4 @@
-// check, parse and match: the offline tools for people who write configs and watchlists.
+// check, parse, match and replay: the offline tools for people who write configs and watchlists.
 #include "daemon/commands.hpp"
 
 #include "alerts/payload.hpp"
@@ -11,7 +11,11 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <iostream>
 #include <iterator>
 #include <sstream>
@@ -83,6 +87,66 @@ Article article_from_text(const std::string& bytes, const std::string& source) {
   return article;
 }
 
+bool load_for_matching(const std::string& config_file, config::Config& config, std::ostream& err) {
+  try {
+    config = config::load_config(config_file, /*check_state_dir=*/false);
+    return true;
+  } catch (const config::ConfigError& e) {
+    for (const auto& diagnostic : e.diagnostics()) err << diagnostic.str() << "\n";
+    return false;
+  }
+}
+
+// The articles of one input: every entry of a feed, or the file as one article.
+bool read_articles(const std::string& input, std::vector<Article>& articles, std::string& error) {
+  std::string bytes, base;
+  if (!read_input(input, bytes, base, error)) return false;
+  feeds::ParsedFeed feed = feeds::parse_feed(bytes, base);
+  if (!feed.ok() || feed.articles.empty()) feed.articles = {article_from_text(bytes, base)};
+  articles = std::move(feed.articles);
+  return true;
+}
+
+std::string score_text(double score) {
+  std::ostringstream s;
+  s << score;
+  return s.str();
+}
+
+void print_explanation(const match::Explanation& ex, std::ostream& out) {
+  out << "  watchlist " << ex.watchlist << ": " << ex.verdict << "\n";
+  for (const auto& o : ex.occurrences) {
+    out << "    " << o.role << " " << o.term << ": \"" << o.surface << "\" in " << o.field;
+    if (o.weight > 0) out << ", +" << score_text(o.weight);
+    if (!o.via.empty()) out << " (" << o.via << ")";
+    out << "\n";
+  }
+  for (const auto& i : ex.ignored) out << "    not counted: \"" << i.surface << "\": " << i.reason << "\n";
+  out << "    rule:\n";
+  for (const auto& c : ex.clauses)
+    out << "      " << std::string(static_cast<std::size_t>(c.depth) * 2, ' ') << (c.held ? "[held]     " : "[not held] ")
+        << c.text << "\n";
+  out << "    score " << score_text(ex.score) << ", min_score " << score_text(ex.min_score) << "\n";
+}
+
+// Directories are read recursively, files in name order, so a replay is repeatable.
+std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
+  std::vector<std::string> out;
+  for (const auto& input : inputs) {
+    std::error_code ec;
+    if (!is_url(input) && std::filesystem::is_directory(input, ec)) {
+      std::vector<std::string> files;
+      for (const auto& entry : std::filesystem::recursive_directory_iterator(input, ec))
+        if (entry.is_regular_file()) files.push_back(entry.path().string());
+      std::sort(files.begin(), files.end());
+      out.insert(out.end(), files.begin(), files.end());
+    } else {
+      out.push_back(input);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 int run_check(const std::string& config_file, std::ostream& out, std::ostream& err) {
@@ -121,27 +185,78 @@ int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::os
 }
 
 int run_match(const std::string& config_file, const std::vector<std::string>& inputs, std::ostream& out,
-              std::ostream& err) {
+              std::ostream& err, bool explain) {
   config::Config config;
-  try {
-    config = config::load_config(config_file, /*check_state_dir=*/false);
-  } catch (const config::ConfigError& e) {
-    for (const auto& diagnostic : e.diagnostics()) err << diagnostic.str() << "\n";
-    return kExitUsage;
-  }
+  if (!load_for_matching(config_file, config, err)) return kExitUsage;
   const match::Matcher matcher(config.watchlists);
   int status = kExitOk;
   for (const auto& input : inputs.empty() ? std::vector<std::string>{"-"} : inputs) {
-    std::string bytes, base, error;
-    if (!read_input(input, bytes, base, error)) {
+    std::vector<Article> articles;
+    std::string error;
+    if (!read_articles(input, articles, error)) {
       err << "newsalertd match: " << input << ": " << error << "\n";
       status = kExitFailure;
       continue;
     }
-    feeds::ParsedFeed feed = feeds::parse_feed(bytes, base);
-    if (!feed.ok() || feed.articles.empty()) feed.articles = {article_from_text(bytes, base)};
-    for (const auto& article : feed.articles)
-      for (const auto& match : matcher.match(article)) out << alerts::match_json(match, article).dump() << "\n";
+    for (const auto& article : articles) {
+      if (!explain) {
+        for (const auto& match : matcher.match(article)) out << alerts::match_json(match, article).dump() << "\n";
+        continue;
+      }
+      out << "article \"" << article.title << "\"" << (article.link.empty() ? "" : " <" + article.link + ">") << "\n";
+      const auto explanations = matcher.explain(article);
+      if (explanations.empty()) out << "  no watchlist found any of its terms\n";
+      for (const auto& ex : explanations) print_explanation(ex, out);
+    }
+  }
+  return status;
+}
+
+int run_replay(const std::string& config_file, const std::vector<std::string>& inputs, std::ostream& out,
+               std::ostream& err) {
+  config::Config config;
+  if (!load_for_matching(config_file, config, err)) return kExitUsage;
+  if (inputs.empty()) {
+    err << "newsalertd replay: give at least one saved feed, article file or directory\n";
+    return kExitUsage;
+  }
+  const match::Matcher matcher(config.watchlists);
+  struct Alert {
+    std::string title;
+    std::string link;
+    std::string published;
+    double score = 0;
+  };
+  std::map<std::string, std::vector<Alert>> alerts_of;
+  std::map<std::string, std::set<std::string>> seen;  // alert ids: one alert per watchlist and story
+  int status = kExitOk;
+  std::size_t files = 0;
+  std::size_t articles_read = 0;
+  for (const auto& input : expand_inputs(inputs)) {
+    std::vector<Article> articles;
+    std::string error;
+    if (!read_articles(input, articles, error)) {
+      err << "newsalertd replay: " << input << ": " << error << "\n";
+      status = kExitFailure;
+      continue;
+    }
+    ++files;
+    for (const auto& article : articles) {
+      ++articles_read;
+      for (const auto& match : matcher.match(article)) {
+        if (!seen[match.watchlist].insert(alerts::alert_id(match.watchlist, article)).second) continue;
+        alerts_of[match.watchlist].push_back(Alert{article.title, article.link.empty() ? article.id : article.link,
+                                                   article.published ? format_rfc3339(*article.published) : "-",
+                                                   match.score});
+      }
+    }
+  }
+  out << "replayed " << articles_read << " articles from " << files << " files\n";
+  for (const auto& watchlist : config.watchlists) {
+    const auto& list = alerts_of[watchlist.name];
+    out << watchlist.name << ": " << list.size() << (list.size() == 1 ? " alert" : " alerts") << "\n";
+    for (const auto& a : list)
+      out << "  " << a.published << "  score " << score_text(a.score) << "  " << a.title << "  " << a.link << "\n";
   }
   return status;
 }

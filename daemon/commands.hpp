@@ -1,4 +1,4 @@
-// The subcommands of newsalertd other than the daemon itself: check, parse, match.
+// The subcommands of newsalertd other than the daemon itself: check, parse, match, replay.
 #pragma once
 
 #include <ostream>
@@ -17,7 +17,12 @@ int run_check(const std::string& config_file, std::ostream& out, std::ostream& e
 // base_url, when set, is what relative links resolve against instead of the file name or URL.
 int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::ostream& err,
               const std::string& content_type = {}, const std::string& base_url = {});
+// explain: print, for every watchlist that found anything, the hits, the rule clauses and the verdict.
 int run_match(const std::string& config_file, const std::vector<std::string>& inputs, std::ostream& out,
-              std::ostream& err);
+              std::ostream& err, bool explain = false);
+// Runs the watchlists over saved feeds, article files or directories of them; prints per watchlist
+// how many alerts it would have sent (one per story, as the daemon does) and which.
+int run_replay(const std::string& config_file, const std::vector<std::string>& inputs, std::ostream& out,
+               std::ostream& err);
 
 }  // namespace newsalert::daemon

@@ -1,4 +1,4 @@
-// newsalertd: the command line (contract in README: run, check, parse, match; exit codes 0/1/2).
+// newsalertd: the command line (contract in README: run, check, parse, match, replay; exit codes 0/1/2).
 #include "daemon/app.hpp"
 #include "daemon/commands.hpp"
 
@@ -28,6 +28,9 @@ commands:
          [--content-type TYPE]    read files as if served with this Content-Type
          [--base-url URL]         resolve relative links against URL
   match  --config FILE [FILE|-]   match an article, HTML page or feed against the watchlists
+         [--explain]              ... and show hits, rule clauses and why a watchlist did not fire
+  replay --config FILE ARCHIVE... how many alerts each watchlist would have sent for saved
+                                  feeds, article files or directories of them
 
 options:
   -c, --config FILE     config file (default: /etc/newsalert/newsalert.yaml)
@@ -61,6 +64,7 @@ int main(int argc, char** argv) {
   std::string log_level = "info";
   std::string content_type;
   std::string base_url;
+  bool explain = false;
   std::vector<std::string> positional;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -95,6 +99,8 @@ int main(int argc, char** argv) {
       const auto* v = value("--base-url");
       if (v == nullptr) return kExitUsage;
       base_url = *v;
+    } else if (arg == "--explain" && command == "match") {
+      explain = true;
     } else if (arg.starts_with("-") && arg != "-") {
       std::cerr << "newsalertd: unknown option '" << arg << "'\n" << kUsage;
       return kExitUsage;
@@ -116,7 +122,8 @@ int main(int argc, char** argv) {
     }
     return daemon::run_parse(positional, std::cout, std::cerr, content_type, base_url);
   }
-  if (command == "match") return daemon::run_match(config_file, positional, std::cout, std::cerr);
+  if (command == "match") return daemon::run_match(config_file, positional, std::cout, std::cerr, explain);
+  if (command == "replay") return daemon::run_replay(config_file, positional, std::cout, std::cerr);
   if (command != "run") {
     std::cerr << "newsalertd: unknown command '" << command << "'\n" << kUsage;
     return kExitUsage;

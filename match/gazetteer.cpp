@@ -1,95 +1,31 @@
-// The built-in gazetteer's data and its case- and accent-insensitive lookup.
+// The built-in gazetteer's data (generated, see scripts/generate_gazetteer) and its lookups.
 #include "match/gazetteer.hpp"
 
 #include "match/normalizer.hpp"
 
-#include <array>
+#include <algorithm>
 
 namespace newsalert::match {
 namespace {
 
-struct Row {
+struct EntryRow {
+  std::string_view code;
+  char kind;
   std::string_view name;
+  std::string_view parents;  // '|'-separated codes
   std::string_view aliases;  // '|'-separated
+  bool name_searched;
 };
 
-// Order matters only for ambiguous aliases: "Gaza" resolves to the Gaza Strip, not Palestine.
-// All-caps short forms (US, UK, UAE) are matched case-sensitively by the matcher, so "us" the
-// pronoun never counts as the United States.
-constexpr std::array kRows{
-    // Middle East
-    Row{"Iran", "Iranian|Iranians|Tehran|Persia|Islamic Republic of Iran|ایران|إيران"},
-    Row{"Israel", "Israeli|Israelis|Jerusalem|Tel Aviv|إسرائيل"},
-    Row{"Gaza Strip", "Gaza|Gazan|Gazans|Rafah|Khan Younis|Khan Yunis|غزة"},
-    Row{"Palestine", "Palestinian|Palestinians|Palestinian territories|West Bank|Ramallah|Gaza|Gaza Strip"},
-    Row{"Lebanon", "Lebanese|Beirut|لبنان"},
-    Row{"Yemen", "Yemeni|Yemenis|Sanaa|اليمن"},
-    Row{"Iraq", "Iraqi|Iraqis|Baghdad|العراق"},
-    Row{"Syria", "Syrian|Syrians|Damascus|سوريا"},
-    Row{"Saudi Arabia", "Saudi|Saudis|Riyadh|KSA"},
-    Row{"Jordan", "Jordanian|Jordanians|Amman"},
-    Row{"Qatar", "Qatari|Qataris|Doha"},
-    Row{"United Arab Emirates", "UAE|U.A.E.|Emirati|Emiratis|Abu Dhabi|Dubai"},
-    Row{"Kuwait", "Kuwaiti|Kuwaitis|Kuwait City"},
-    Row{"Bahrain", "Bahraini|Bahrainis|Manama"},
-    Row{"Oman", "Omani|Omanis|Muscat"},
-    Row{"Turkey", "Türkiye|Turkish|Turks|Ankara"},
-    Row{"Cyprus", "Cypriot|Cypriots|Nicosia"},
-    Row{"Afghanistan", "Afghan|Afghans|Kabul"},
-    // North Africa and the Horn
-    Row{"Egypt", "Egyptian|Egyptians|Cairo|مصر"},
-    Row{"Libya", "Libyan|Libyans|Tripoli|Benghazi"},
-    Row{"Tunisia", "Tunisian|Tunisians|Tunis"},
-    Row{"Algeria", "Algerian|Algerians|Algiers"},
-    Row{"Morocco", "Moroccan|Moroccans|Rabat"},
-    Row{"Sudan", "Sudanese|Khartoum"},
-    Row{"South Sudan", "South Sudanese|Juba"},
-    Row{"Ethiopia", "Ethiopian|Ethiopians|Addis Ababa"},
-    Row{"Somalia", "Somali|Somalis|Mogadishu"},
-    // Major powers
-    Row{"United States", "United States of America|U.S.|US|USA|U.S.A.|American|Americans|Washington"},
-    Row{"United Kingdom", "UK|U.K.|Britain|Great Britain|British|London"},
-    Row{"Russia", "Russian|Russians|Russian Federation|Moscow|Kremlin"},
-    Row{"China", "Chinese|PRC|Beijing"},
-    Row{"France", "French|Paris|Elysee"},
-    Row{"European Union", "EU|E.U."},
-    // Other major countries
-    Row{"Ukraine", "Ukrainian|Ukrainians|Kyiv|Kiev"},
-    Row{"Belarus", "Belarusian|Belarusians|Minsk"},
-    Row{"Germany", "German|Germans|Berlin"},
-    Row{"Italy", "Italian|Italians|Rome"},
-    Row{"Spain", "Spanish|Madrid"},
-    Row{"Poland", "Polish|Poles|Warsaw"},
-    Row{"Netherlands", "Dutch|Holland|Amsterdam|The Hague"},
-    Row{"Belgium", "Belgian|Belgians|Brussels"},
-    Row{"Greece", "Greek|Greeks|Athens"},
-    Row{"Sweden", "Swedish|Swedes|Stockholm"},
-    Row{"Norway", "Norwegian|Norwegians|Oslo"},
-    Row{"Finland", "Finnish|Finns|Helsinki"},
-    Row{"Armenia", "Armenian|Armenians|Yerevan"},
-    Row{"Azerbaijan", "Azerbaijani|Azerbaijanis|Azeri|Baku"},
-    Row{"Georgia", "Georgian|Georgians|Tbilisi"},
-    Row{"Kazakhstan", "Kazakh|Kazakhs|Astana"},
-    Row{"Pakistan", "Pakistani|Pakistanis|Islamabad"},
-    Row{"India", "Indian|Indians|New Delhi"},
-    Row{"Japan", "Japanese|Tokyo"},
-    Row{"North Korea", "North Korean|North Koreans|DPRK|Pyongyang"},
-    Row{"South Korea", "South Korean|South Koreans|Seoul"},
-    Row{"Taiwan", "Taiwanese|Taipei"},
-    Row{"Indonesia", "Indonesian|Indonesians|Jakarta"},
-    Row{"Vietnam", "Vietnamese|Hanoi"},
-    Row{"Philippines", "Philippine|Filipino|Filipinos|Manila"},
-    Row{"Australia", "Australian|Australians|Canberra"},
-    Row{"Canada", "Canadian|Canadians|Ottawa"},
-    Row{"Mexico", "Mexican|Mexicans|Mexico City"},
-    Row{"Brazil", "Brazilian|Brazilians|Brasilia"},
-    Row{"Argentina", "Argentine|Argentinian|Argentinians|Buenos Aires"},
-    Row{"Venezuela", "Venezuelan|Venezuelans|Caracas"},
-    Row{"Nigeria", "Nigerian|Nigerians|Abuja"},
-    Row{"South Africa", "South African|South Africans|Pretoria"},
+struct SenseRow {
+  std::string_view name;
+  std::string_view code;     // empty: not a place
+  std::string_view context;  // '|'-separated
 };
 
-std::vector<std::string_view> split_aliases(std::string_view s) {
+#include "match/gazetteer_data.inc"
+
+std::vector<std::string_view> split(std::string_view s) {
   std::vector<std::string_view> out;
   while (!s.empty()) {
     const auto bar = s.find('|');
@@ -100,6 +36,22 @@ std::vector<std::string_view> split_aliases(std::string_view s) {
   return out;
 }
 
+PlaceKind kind_of(char k) {
+  switch (k) {
+    case 's': return PlaceKind::subdivision;
+    case 't': return PlaceKind::territory;
+    case 'y': return PlaceKind::city;
+    case 'g': return PlaceKind::group;
+    case 'f': return PlaceKind::feature;
+    default: return PlaceKind::country;
+  }
+}
+
+// Latin-script names of subdivisions are often ordinary words elsewhere; a capital is required.
+bool has_cased_letter(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); });
+}
+
 }  // namespace
 
 const Gazetteer& Gazetteer::builtin() {
@@ -108,12 +60,71 @@ const Gazetteer& Gazetteer::builtin() {
 }
 
 Gazetteer::Gazetteer() {
-  entries_.reserve(kRows.size());
-  for (const Row& row : kRows) entries_.push_back(GazetteerEntry{row.name, split_aliases(row.aliases)});
-  // Canonical names first so they win over another entry's alias; emplace keeps the first.
-  for (std::size_t i = 0; i < entries_.size(); ++i) index_.emplace(Normalizer::key(entries_[i].name), i);
+  std::unordered_map<std::string_view, std::uint32_t> by_code;
+  entries_.reserve(std::size(kEntryRows));
+  for (const EntryRow& row : kEntryRows) {
+    by_code.emplace(row.code, static_cast<std::uint32_t>(entries_.size()));
+    entries_.push_back(GazetteerEntry{row.code, row.name, kind_of(row.kind), {}, split(row.aliases), row.name_searched});
+  }
   for (std::size_t i = 0; i < entries_.size(); ++i)
+    for (std::string_view parent : split(kEntryRows[i].parents))
+      if (const auto it = by_code.find(parent); it != by_code.end()) entries_[i].parents.push_back(it->second);
+
+  // Ancestors, breadth first so the nearest come first; the data has no cycles, but a bad edit
+  // must not hang start-up, hence the visited check.
+  ancestors_.resize(entries_.size());
+  for (std::uint32_t e = 0; e < entries_.size(); ++e) {
+    std::vector<std::uint32_t>& out = ancestors_[e];
+    out.push_back(e);
+    for (std::size_t k = 0; k < out.size(); ++k)
+      for (std::uint32_t p : entries_[out[k]].parents)
+        if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+  }
+
+  // Canonical names first so they win over another entry's alias; emplace keeps the first.
+  for (std::uint32_t i = 0; i < entries_.size(); ++i)
+    if (entries_[i].name_searched) index_.emplace(Normalizer::key(entries_[i].name), i);
+  for (std::uint32_t i = 0; i < entries_.size(); ++i)
     for (std::string_view alias : entries_[i].aliases) index_.emplace(Normalizer::key(alias), i);
+  for (std::uint32_t i = 0; i < entries_.size(); ++i) index_.emplace(Normalizer::key(entries_[i].code), i);
+
+  // Searchable names: one PlaceName per folded key, naming every entry that uses it.
+  std::unordered_map<std::string, std::uint32_t> name_index;
+  auto add_name = [&](std::string_view text, std::uint32_t entry, bool capital_only) {
+    std::string key = Normalizer::key(text);
+    if (key.empty()) return;
+    auto [it, inserted] = name_index.emplace(std::move(key), static_cast<std::uint32_t>(names_.size()));
+    if (inserted) names_.push_back(PlaceName{text, {}, -1, false});
+    PlaceName& name = names_[it->second];
+    if (std::find(name.entries.begin(), name.entries.end(), entry) == name.entries.end()) name.entries.push_back(entry);
+    name.capital_only = name.capital_only || capital_only;
+  };
+  for (std::uint32_t i = 0; i < entries_.size(); ++i) {
+    const bool subdivision = entries_[i].kind == PlaceKind::subdivision;
+    if (entries_[i].name_searched) add_name(entries_[i].name, i, subdivision && has_cased_letter(entries_[i].name));
+    for (std::string_view alias : entries_[i].aliases) add_name(alias, i, subdivision && has_cased_letter(alias));
+  }
+  for (std::string_view capital : split(kCapitalOnly))
+    if (const auto it = name_index.find(Normalizer::key(capital)); it != name_index.end())
+      names_[it->second].capital_only = true;
+
+  for (const SenseRow& row : kSenseRows) {
+    const std::string key = Normalizer::key(row.name);
+    auto it = name_index.find(key);
+    if (it == name_index.end()) {
+      it = name_index.emplace(key, static_cast<std::uint32_t>(names_.size())).first;
+      names_.push_back(PlaceName{row.name, {}, -1, true});
+    }
+    PlaceName& name = names_[it->second];
+    if (name.ambiguity < 0) {
+      name.ambiguity = static_cast<std::int32_t>(ambiguities_.size());
+      ambiguities_.push_back(Ambiguity{row.name, {}});
+    }
+    Sense sense;
+    if (!row.code.empty()) sense.entry = by_code.at(row.code);
+    sense.context = split(row.context);
+    ambiguities_[static_cast<std::size_t>(name.ambiguity)].senses.push_back(std::move(sense));
+  }
 }
 
 const GazetteerEntry* Gazetteer::find(std::string_view name) const {

@@ -1,11 +1,13 @@
-// Compiles all watchlists into one token trie and matches articles against it in a single pass.
+// Compiles all watchlists and the gazetteer into one token trie and matches articles in one pass.
 #include "match/matcher.hpp"
 
 #include "match/gazetteer.hpp"
 #include "match/normalizer.hpp"
+#include "match/token_trie.hpp"
 
 #include <algorithm>
 #include <cstdint>
+#include <sstream>
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
@@ -13,26 +15,46 @@
 namespace newsalert::match {
 namespace {
 
-enum class Role : std::uint8_t { actor, region, exclude };
+using config::RequireNode;
 
-// Who a phrase belongs to: one term of one watchlist.
+enum class Role : std::uint8_t { actor, region, phrase, exclude, place, context };
+
+// Who a phrase belongs to: a term of a watchlist, a rule phrase, a gazetteer name or a context word.
 struct Target {
-  std::uint32_t watchlist = 0;
-  std::uint32_t term = 0;  // index into the watchlist's actors, regions or exclude list
+  std::uint32_t owner = 0;  // watchlist (actor, region, phrase, exclude); 0 otherwise
+  std::uint32_t id = 0;     // term, phrase, exclude, place name or context word index
   Role role = Role::actor;
   bool case_sensitive = false;
 };
 
-struct Node {
-  std::unordered_map<std::string, std::uint32_t> children;  // next folded token -> node
-  std::vector<Target> targets;                               // phrases ending here
+// A gazetteer entry (or an ancestor of it) that a watchlist listens to.
+struct Listener {
+  std::uint32_t watchlist = 0;
+  std::uint32_t id = 0;  // region term (Role::region) or rule phrase (Role::phrase)
+  Role role = Role::region;
+};
+
+struct CompiledTerm {
+  std::string name;
+  double weight = 1;
+};
+
+// What a term of the rule stands for.
+struct Atom {
+  Role role = Role::phrase;  // actor / region term, or a phrase (plain words or a gazetteer place)
+  std::uint32_t id = 0;
 };
 
 struct CompiledWatchlist {
   std::string name;
   config::Require require = config::Require::actor_and_region;
-  std::vector<std::string> actors;   // canonical names, config order
-  std::vector<std::string> regions;
+  config::RequireExpression expression;
+  std::vector<Atom> atoms;  // by preorder index of the rule's nodes
+  double min_score = 0;
+  std::vector<CompiledTerm> actors;
+  std::vector<CompiledTerm> regions;
+  std::vector<std::string> phrases;   // rule phrases, as written
+  std::vector<std::string> excludes;
 };
 
 // Text slots of an article, in reading order; categories follow from slot 3 on.
@@ -121,197 +143,585 @@ std::string render_snippet(std::string_view text, Window w) {
   return out;
 }
 
+
+std::string_view slot_name(std::uint32_t slot) {
+  switch (slot) {
+    case kTitle: return "title";
+    case kSummary: return "summary";
+    case kContent: return "content";
+    default: return "categories";
+  }
+}
+
+std::uint32_t field_mask(config::Field field) {
+  switch (field) {
+    case config::Field::title: return 1;
+    case config::Field::summary: return 2;
+    case config::Field::content: return 4;
+    case config::Field::body: return 6;
+    case config::Field::categories: return 8;
+    case config::Field::any: return 15;
+  }
+  return 15;
+}
+
+std::uint32_t slot_bit(std::uint32_t slot) { return slot >= 3 ? 8u : 1u << slot; }
+
+struct Tok {
+  std::uint32_t word;
+  std::uint32_t begin;
+  std::uint32_t end;
+  bool upper;
+  bool capitalized;
+};
+
 struct Hit {
-  std::uint32_t watchlist;
-  std::uint32_t slot;   // which text of the article
+  std::uint32_t owner;
+  std::uint32_t slot;
   std::uint32_t begin;  // token range [begin, end)
   std::uint32_t end;
   Role role;
-  std::uint32_t term;
+  std::uint32_t id;
+  std::uint32_t place = UINT32_MAX;     // regions found through the gazetteer: the entry named
+  std::uint32_t ancestor = UINT32_MAX;  // ... and the entry the watchlist listens to
 };
+
+struct Span {
+  std::uint32_t slot;
+  std::uint32_t begin;
+  std::uint32_t end;
+};
+
+class Collector final : public TokenSink {
+ public:
+  Collector(const TokenTrie& trie, std::vector<Tok>& out) : trie_(trie), out_(out) {}
+  void token(std::string_view folded, std::size_t begin, std::size_t end, bool upper, bool capitalized) override {
+    out_.push_back(Tok{trie_.find(folded), static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), upper,
+                       capitalized});
+  }
+
+ private:
+  const TokenTrie& trie_;
+  std::vector<Tok>& out_;
+};
+
+std::size_t count_nodes(const RequireNode& n) {
+  std::size_t total = 1;
+  for (const RequireNode& c : n.children) total += count_nodes(c);
+  return total;
+}
 
 }  // namespace
 
 struct Matcher::Compiled {
-  std::vector<Node> nodes{1};  // nodes[0] is the root
+  TokenTrie trie;
+  std::vector<std::vector<Target>> targets{1};  // by trie node
   std::vector<CompiledWatchlist> watchlists;
+  std::unordered_map<std::uint32_t, std::vector<Listener>> listeners;  // gazetteer entry -> listeners
+  std::vector<std::vector<std::vector<std::uint32_t>>> sense_context;   // ambiguity -> sense -> context ids
+  std::vector<std::string> context_words;
+  const Gazetteer& gazetteer = Gazetteer::builtin();
+  std::size_t phrases = 0;
 
   void add(std::string_view phrase, Target target) {
     const std::vector<Token> tokens = Normalizer::tokenize(phrase);
     if (tokens.empty()) return;
-    target.case_sensitive = Normalizer::is_short_acronym(phrase);
-    std::uint32_t n = 0;
-    for (const Token& t : tokens) {
-      const auto it = nodes[n].children.find(t.text);
-      if (it != nodes[n].children.end()) {
-        n = it->second;
-        continue;
-      }
-      const auto child = static_cast<std::uint32_t>(nodes.size());
-      nodes[n].children.emplace(t.text, child);
-      nodes.emplace_back();
-      n = child;
-    }
-    // Watchlists are compiled in order, so only the tail can hold this watchlist's targets.
-    auto& targets = nodes[n].targets;
-    for (auto it = targets.rbegin(); it != targets.rend() && it->watchlist == target.watchlist; ++it) {
-      Target& existing = *it;
-      if (existing.term == target.term && existing.role == target.role) {
+    target.case_sensitive = target.role != Role::context && Normalizer::is_short_acronym(phrase);
+    std::uint32_t n = TokenTrie::kRoot;
+    for (const Token& t : tokens) n = trie.extend(n, trie.intern(t.text));
+    if (targets.size() < trie.node_count()) targets.resize(trie.node_count());
+    auto& list = targets[n];
+    if (list.empty()) ++phrases;
+    for (Target& existing : list) {
+      if (existing.owner == target.owner && existing.id == target.id && existing.role == target.role) {
         // The same term reached twice ("US" from the gazetteer, "us" from config): the looser wins.
         existing.case_sensitive = existing.case_sensitive && target.case_sensitive;
         return;
       }
     }
-    targets.push_back(target);
+    list.push_back(target);
   }
+
+  void listen(const GazetteerEntry& entry, Listener listener) {
+    auto& list = listeners[gazetteer.index_of(entry)];
+    for (const Listener& l : list)
+      if (l.watchlist == listener.watchlist && l.id == listener.id && l.role == listener.role) return;
+    list.push_back(listener);
+  }
+
+  // A term of the rule: an actor or region of the watchlist when it names one, else a place of the
+  // gazetteer, else plain words.
+  void compile_atoms(const RequireNode& node, const config::WatchlistConfig& wl, CompiledWatchlist& cw,
+                     std::uint32_t w, std::size_t& pre) {
+    const std::size_t index = pre++;
+    if (node.kind == RequireNode::Kind::term) {
+      const std::string key = Normalizer::key(node.text);
+      auto names = [&](const config::Term& t) {
+        if (Normalizer::key(t.name) == key) return true;
+        for (const auto& a : t.aliases)
+          if (Normalizer::key(a) == key) return true;
+        return false;
+      };
+      Atom atom;
+      bool found = false;
+      for (std::size_t k = 0; !found && k < wl.actors.size(); ++k)
+        if (names(wl.actors[k])) atom = Atom{Role::actor, static_cast<std::uint32_t>(k)}, found = true;
+      for (std::size_t k = 0; !found && k < wl.regions.size(); ++k)
+        if (names(wl.regions[k])) atom = Atom{Role::region, static_cast<std::uint32_t>(k)}, found = true;
+      if (!found) {
+        const auto p = static_cast<std::uint32_t>(cw.phrases.size());
+        cw.phrases.push_back(node.text);
+        atom = Atom{Role::phrase, p};
+        if (const GazetteerEntry* entry = gazetteer.find(node.text)) listen(*entry, Listener{w, p, Role::phrase});
+        else add(node.text, Target{w, p, Role::phrase, false});
+      }
+      cw.atoms[index] = atom;
+    }
+    for (const RequireNode& c : node.children) compile_atoms(c, wl, cw, w, pre);
+  }
+
+  struct Result;
+  Result run(const Article& article, bool explain) const;
 };
 
 Matcher::Matcher(const std::vector<config::WatchlistConfig>& watchlists) : compiled_(std::make_unique<Compiled>()) {
   Compiled& c = *compiled_;
-  const Gazetteer& gazetteer = Gazetteer::builtin();
+  const Gazetteer& gazetteer = c.gazetteer;
+
+  // Gazetteer names and the context words of ambiguous names are part of the one automaton.
+  for (std::uint32_t i = 0; i < gazetteer.names().size(); ++i)
+    c.add(gazetteer.names()[i].text, Target{0, i, Role::place, false});
+  std::unordered_map<std::string, std::uint32_t> context_ids;
+  for (const Ambiguity& ambiguity : gazetteer.ambiguities()) {
+    auto& senses = c.sense_context.emplace_back();
+    for (const Sense& sense : ambiguity.senses) {
+      auto& ids = senses.emplace_back();
+      for (std::string_view word : sense.context) {
+        const auto [it, inserted] = context_ids.emplace(Normalizer::key(word), static_cast<std::uint32_t>(c.context_words.size()));
+        if (inserted) {
+          c.context_words.emplace_back(word);
+          c.add(word, Target{0, it->second, Role::context, false});
+        }
+        if (std::find(ids.begin(), ids.end(), it->second) == ids.end()) ids.push_back(it->second);
+      }
+    }
+  }
+
   c.watchlists.reserve(watchlists.size());
   for (std::size_t wi = 0; wi < watchlists.size(); ++wi) {
     const config::WatchlistConfig& wl = watchlists[wi];
     const auto w = static_cast<std::uint32_t>(wi);
-    CompiledWatchlist cw{wl.name, wl.require, {}, {}};
+    CompiledWatchlist cw;
+    cw.name = wl.name;
+    cw.require = wl.require;
+    cw.expression = wl.require_expression;
+    cw.min_score = wl.min_score;
     for (std::size_t k = 0; k < wl.actors.size(); ++k) {
       const config::Term& term = wl.actors[k];
       const Target target{w, static_cast<std::uint32_t>(k), Role::actor, false};
       c.add(term.name, target);
       for (const std::string& alias : term.aliases) c.add(alias, target);
-      cw.actors.push_back(term.name);
+      cw.actors.push_back(CompiledTerm{term.name, term.weight});
     }
     for (std::size_t k = 0; k < wl.regions.size(); ++k) {
       const config::Term& term = wl.regions[k];
       const Target target{w, static_cast<std::uint32_t>(k), Role::region, false};
-      c.add(term.name, target);
+      const Listener listener{w, static_cast<std::uint32_t>(k), Role::region};
+      // Aliases are the author's explicit choice and match as written; the name goes through the
+      // gazetteer (capitals, demonyms, provinces, ambiguity rules) when the gazetteer knows it.
       for (const std::string& alias : term.aliases) c.add(alias, target);
       const GazetteerEntry* entry = gazetteer.find(term.name);
       for (std::size_t a = 0; entry == nullptr && a < term.aliases.size(); ++a) entry = gazetteer.find(term.aliases[a]);
-      if (entry != nullptr) {
-        c.add(entry->name, target);
-        for (std::string_view alias : entry->aliases) c.add(alias, target);
+      if (entry != nullptr) c.listen(*entry, listener);
+      else if (term.members.empty()) c.add(term.name, target);
+      for (const std::string& member : term.members) {
+        if (const GazetteerEntry* m = gazetteer.find(member)) c.listen(*m, listener);
+        else c.add(member, target);
       }
-      cw.regions.push_back(term.name);
+      cw.regions.push_back(CompiledTerm{term.name, term.weight});
     }
-    for (std::size_t k = 0; k < wl.exclude.size(); ++k)
+    for (std::size_t k = 0; k < wl.exclude.size(); ++k) {
       c.add(wl.exclude[k], Target{w, static_cast<std::uint32_t>(k), Role::exclude, false});
+      cw.excludes.push_back(wl.exclude[k]);
+    }
+    if (!cw.expression.empty()) {
+      cw.atoms.resize(count_nodes(cw.expression.root()));
+      std::size_t pre = 0;
+      c.compile_atoms(cw.expression.root(), wl, cw, w, pre);
+    }
     c.watchlists.push_back(std::move(cw));
   }
+  c.targets.resize(c.trie.node_count());
 }
 
 Matcher::~Matcher() = default;
 Matcher::Matcher(Matcher&&) noexcept = default;
 Matcher& Matcher::operator=(Matcher&&) noexcept = default;
 
-std::vector<Match> Matcher::match(const Article& article) const {
-  const Compiled& c = *compiled_;
+std::size_t Matcher::phrase_count() const { return compiled_->phrases; }
 
+struct Matcher::Compiled::Result {
+  std::vector<Match> matches;
+  std::vector<Explanation> explanations;
+};
+
+namespace {
+
+// Evaluates the rule over the spans each atom was found at.
+class RuleEvaluator {
+ public:
+  RuleEvaluator(const CompiledWatchlist& wl, const std::vector<const Hit*>& counted,
+                const std::vector<const Hit*>& phrases, std::vector<Explanation::Clause>* clauses)
+      : wl_(wl), counted_(counted), phrases_(phrases), clauses_(clauses) {}
+
+  struct Value {
+    bool held = false;
+    std::vector<Span> spans;
+  };
+
+  Value eval(const RequireNode& n, std::uint32_t mask, std::size_t& pre, int depth) {
+    const std::size_t index = pre++;
+    std::size_t clause = 0;
+    if (clauses_ != nullptr) {
+      clause = clauses_->size();
+      clauses_->push_back(Explanation::Clause{depth, std::string(wl_.expression.source(n)), false});
+    }
+    Value v;
+    using Kind = RequireNode::Kind;
+    switch (n.kind) {
+      case Kind::any_term:
+      case Kind::any_actor:
+      case Kind::any_region:
+        for (const Hit* h : counted_)
+          if ((slot_bit(h->slot) & mask) && (n.kind == Kind::any_term || (h->role == Role::actor) == (n.kind == Kind::any_actor)))
+            v.spans.push_back(Span{h->slot, h->begin, h->end});
+        break;
+      case Kind::term: {
+        const Atom& atom = wl_.atoms[index];
+        for (const Hit* h : atom.role == Role::phrase ? phrases_ : counted_)
+          if (h->role == atom.role && h->id == atom.id && (slot_bit(h->slot) & mask))
+            v.spans.push_back(Span{h->slot, h->begin, h->end});
+        break;
+      }
+      case Kind::all:
+      case Kind::either:
+      case Kind::at_least: {
+        int held = 0;
+        for (const RequireNode& c : n.children) {
+          Value cv = eval(c, mask, pre, depth + 1);
+          if (cv.held) {
+            ++held;
+            v.spans.insert(v.spans.end(), cv.spans.begin(), cv.spans.end());
+          }
+        }
+        const int needed = n.kind == Kind::all ? static_cast<int>(n.children.size()) : n.kind == Kind::either ? 1 : n.count;
+        v.held = held >= needed;
+        if (!v.held) v.spans.clear();
+        break;
+      }
+      case Kind::negate:
+        v.held = !eval(n.children.front(), mask, pre, depth + 1).held;
+        break;
+      case Kind::scope:
+        v = eval(n.children.front(), mask & field_mask(n.field), pre, depth + 1);
+        break;
+      case Kind::near: {
+        const Value a = eval(n.children[0], mask, pre, depth + 1);
+        const Value b = eval(n.children[1], mask, pre, depth + 1);
+        for (const Span& x : a.spans)
+          for (const Span& y : b.spans) {
+            if (x.slot != y.slot) continue;
+            const std::uint32_t lo_end = std::min(x.end, y.end);
+            const std::uint32_t hi_begin = std::max(x.begin, y.begin);
+            const std::uint32_t distance = hi_begin >= lo_end ? hi_begin - lo_end + 1 : 0;  // adjacent words: 1
+            if (distance <= static_cast<std::uint32_t>(n.count)) {
+              v.spans.push_back(x);
+              v.spans.push_back(y);
+            }
+          }
+        break;
+      }
+    }
+    if (n.kind != Kind::all && n.kind != Kind::either && n.kind != Kind::at_least && n.kind != Kind::negate &&
+        n.kind != Kind::scope)
+      v.held = !v.spans.empty();
+    if (clauses_ != nullptr) (*clauses_)[clause].held = v.held;
+    return v;
+  }
+
+ private:
+  const CompiledWatchlist& wl_;
+  const std::vector<const Hit*>& counted_;
+  const std::vector<const Hit*>& phrases_;
+  std::vector<Explanation::Clause>* clauses_;
+};
+
+std::string format_score(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
+}  // namespace
+
+Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool explain) const {
+  Result result;
   std::vector<std::string_view> texts{article.title, article.summary, article.content};
   if (article.content == article.summary) texts[kContent] = {};  // many feeds repeat one as the other
   for (const std::string& category : article.categories) texts.emplace_back(category);
 
+  thread_local std::vector<std::vector<Tok>> tokens;
+  thread_local std::vector<Hit> hits;
+  thread_local std::vector<Hit> places;
+  thread_local std::vector<Hit> context;
+  if (tokens.size() < texts.size()) tokens.resize(texts.size());
+  hits.clear();
+  places.clear();
+  context.clear();
+
   // One pass over every token of the article, walking the shared trie from each position and
-  // recording every phrase that ends along the way (per-watchlist overlap is settled below, so a
-  // long phrase of one watchlist never hides a short one of another).
-  std::vector<std::vector<Token>> tokens(texts.size());
-  std::vector<Hit> hits;
+  // recording every phrase that ends along the way.
   for (std::size_t s = 0; s < texts.size(); ++s) {
-    tokens[s] = Normalizer::tokenize(texts[s]);
-    const std::vector<Token>& toks = tokens[s];
+    std::vector<Tok>& toks = tokens[s];
+    toks.clear();
+    Collector collector(trie, toks);
+    Normalizer::scan(texts[s], collector);
     for (std::size_t i = 0; i < toks.size(); ++i) {
-      std::uint32_t n = 0;
+      if (toks[i].word == TokenTrie::kUnknown) continue;
+      std::uint32_t n = TokenTrie::kRoot;
       bool all_upper = true;
       for (std::size_t j = i; j < toks.size(); ++j) {
-        const auto it = c.nodes[n].children.find(toks[j].text);
-        if (it == c.nodes[n].children.end()) break;
-        n = it->second;
+        n = trie.step(n, toks[j].word);
+        if (n == TokenTrie::kNone) break;
         all_upper = all_upper && toks[j].upper;
-        for (const Target& t : c.nodes[n].targets) {
+        for (const Target& t : targets[n]) {
           if (t.case_sensitive && !all_upper) continue;
-          hits.push_back(Hit{t.watchlist, static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(i),
-                             static_cast<std::uint32_t>(j + 1), t.role, t.term});
+          const Hit hit{t.owner, static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(i),
+                        static_cast<std::uint32_t>(j + 1), t.role, t.id};
+          if (t.role == Role::place) places.push_back(hit);
+          else if (t.role == Role::context) context.push_back(hit);
+          else hits.push_back(hit);
         }
       }
     }
   }
-  if (hits.empty()) return {};
 
-  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
-    return std::tie(a.watchlist, a.slot, a.begin, b.end, a.role, a.term) <
-           std::tie(b.watchlist, b.slot, b.begin, a.end, b.role, b.term);
+  // Places: leftmost-longest over every gazetteer name ("Papua New Guinea" is not "Guinea", "South
+  // Sudan" is not "Sudan"), then capitalization and context decide ambiguous names.
+  std::unordered_map<std::uint32_t, std::vector<Explanation::Ignored>> ignored;  // by watchlist
+  auto note_ignored = [&](const PlaceName& name, const Hit& hit, std::string reason) {
+    if (!explain) return;
+    std::vector<std::uint32_t> candidates = name.entries;
+    if (name.ambiguity >= 0)
+      for (const Sense& sense : gazetteer.ambiguities()[static_cast<std::size_t>(name.ambiguity)].senses)
+        if (sense.entry != Sense::kNoPlace) candidates.push_back(sense.entry);
+    const std::vector<Tok>& toks = tokens[hit.slot];
+    const std::string surface(texts[hit.slot].substr(toks[hit.begin].begin, toks[hit.end - 1].end - toks[hit.begin].begin));
+    for (std::uint32_t e : candidates)
+      for (std::uint32_t a : gazetteer.ancestors(e))
+        if (const auto it = listeners.find(a); it != listeners.end())
+          for (const Listener& l : it->second) {
+            auto& list = ignored[l.watchlist];
+            if (std::none_of(list.begin(), list.end(), [&](const auto& x) { return x.surface == surface && x.reason == reason; }))
+              list.push_back(Explanation::Ignored{surface, reason});
+          }
+  };
+  std::sort(places.begin(), places.end(), [](const Hit& a, const Hit& b) {
+    return std::tie(a.slot, a.begin, b.end) < std::tie(b.slot, b.begin, a.end);
   });
-
-  std::vector<Match> out;
-  for (std::size_t g = 0; g < hits.size();) {
-    std::size_t g_end = g;
-    bool vetoed = false;
-    while (g_end < hits.size() && hits[g_end].watchlist == hits[g].watchlist) {
-      vetoed = vetoed || hits[g_end].role == Role::exclude;
-      ++g_end;
-    }
-    const CompiledWatchlist& wl = c.watchlists[hits[g].watchlist];
-    if (vetoed) {
-      g = g_end;
+  std::uint32_t slot = UINT32_MAX;
+  std::uint32_t covered = 0;
+  for (const Hit& hit : places) {
+    if (hit.slot != slot) slot = hit.slot, covered = 0;
+    if (hit.begin < covered) continue;
+    covered = hit.end;
+    const PlaceName& name = gazetteer.names()[hit.id];
+    if (name.capital_only && !tokens[hit.slot][hit.begin].capitalized) {
+      note_ignored(name, hit, "written in lower case, so read as an ordinary word");
       continue;
     }
+    std::vector<std::uint32_t> chosen = name.entries;
+    if (name.ambiguity >= 0) {
+      const Ambiguity& ambiguity = gazetteer.ambiguities()[static_cast<std::size_t>(name.ambiguity)];
+      const auto& senses = sense_context[static_cast<std::size_t>(name.ambiguity)];
+      std::size_t best = 0;
+      int best_score = -1;
+      std::string evidence;
+      for (std::size_t si = 0; si < senses.size(); ++si) {
+        int score = 0;
+        std::string words;
+        for (std::uint32_t word : senses[si]) {
+          int best_here = 0;
+          for (const Hit& cx : context) {
+            if (cx.id != word) continue;
+            const bool adjacent = cx.slot == hit.slot && (cx.end == hit.begin || cx.begin == hit.end);
+            const bool inside = cx.slot == hit.slot && cx.begin >= hit.begin && cx.end <= hit.end;
+            if (inside) continue;  // "Georgia" is not evidence for itself
+            best_here = std::max(best_here, adjacent ? 3 : 1);
+          }
+          if (best_here > 0) {
+            score += best_here;
+            if (!words.empty()) words += ", ";
+            words += context_words[word];
+          }
+        }
+        if (score > best_score) best = si, best_score = score, evidence = words;
+      }
+      const Sense& sense = ambiguity.senses[best];
+      const std::string because = evidence.empty() ? "no context words, so the default reading" : "context: " + evidence;
+      if (sense.entry == Sense::kNoPlace) {
+        note_ignored(name, hit, "read as not a place (" + because + ")");
+        continue;
+      }
+      chosen = {sense.entry};
+      if (best != 0) note_ignored(name, hit, "read as " + std::string(gazetteer.entries()[sense.entry].name) + " (" + std::string(gazetteer.entries()[sense.entry].code) + "; " + because + ")");
+    }
+    for (std::uint32_t e : chosen)
+      for (std::uint32_t a : gazetteer.ancestors(e))
+        if (const auto it = listeners.find(a); it != listeners.end())
+          for (const Listener& l : it->second) {
+            Hit h = hit;
+            h.owner = l.watchlist;
+            h.role = l.role;
+            h.id = l.id;
+            h.place = e;
+            h.ancestor = a;
+            hits.push_back(h);
+          }
+  }
+  if (hits.empty() && ignored.empty()) return result;
+
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+    return std::tie(a.owner, a.slot, a.begin, b.end, a.role, a.id) < std::tie(b.owner, b.slot, b.begin, a.end, b.role, b.id);
+  });
+
+  auto surface_of = [&](const Hit& hit) {
+    const std::vector<Tok>& toks = tokens[hit.slot];
+    const std::size_t from = toks[hit.begin].begin;
+    return collapse_space(texts[hit.slot].substr(from, toks[hit.end - 1].end - from));
+  };
+
+  std::vector<std::uint32_t> owners;
+  for (const Hit& h : hits)
+    if (owners.empty() || owners.back() != h.owner) owners.push_back(h.owner);
+  if (explain)
+    for (const auto& [w, list] : ignored)
+      if (std::find(owners.begin(), owners.end(), w) == owners.end()) owners.push_back(w);
+  std::sort(owners.begin(), owners.end());
+
+  std::size_t g = 0;
+  for (const std::uint32_t owner : owners) {
+    while (g < hits.size() && hits[g].owner < owner) ++g;
+    std::size_t g_end = g;
+    while (g_end < hits.size() && hits[g_end].owner == owner) ++g_end;
+    const CompiledWatchlist& wl = watchlists[owner];
+
+    Explanation ex;
+    ex.watchlist = wl.name;
+    ex.min_score = wl.min_score;
+    if (const auto it = ignored.find(owner); it != ignored.end()) ex.ignored = it->second;
 
     Match m;
     m.watchlist = wl.name;
     std::vector<std::pair<std::uint32_t, TermHit>> actors;
     std::vector<std::pair<std::uint32_t, TermHit>> regions;
-    std::vector<const Hit*> kept;
+    std::vector<const Hit*> kept;     // counted, one per span (snippets)
+    std::vector<const Hit*> counted;  // every actor/region hit that survived overlap
+    std::vector<const Hit*> phrase_hits;
+    std::string vetoed_by;
 
-    // Leftmost-longest within this watchlist: "South Sudan" does not also count as "Sudan".
+    // Leftmost-longest within this watchlist: "Iran's supreme leader" is the actor, not also Iran.
     // Several terms on the very same words all count ("Gaza" is both Gaza Strip and Palestine).
-    std::uint32_t slot = UINT32_MAX;
-    std::uint32_t covered = 0;
+    std::uint32_t cur_slot = UINT32_MAX;
+    std::uint32_t cur_covered = 0;
     std::uint32_t kept_begin = UINT32_MAX;
     std::uint32_t kept_end = UINT32_MAX;
     for (std::size_t h = g; h < g_end; ++h) {
       const Hit& hit = hits[h];
-      if (hit.slot != slot) {
-        slot = hit.slot;
-        covered = 0;
+      if (hit.role == Role::exclude) {
+        if (vetoed_by.empty()) vetoed_by = wl.excludes[hit.id];
+        if (explain) ex.occurrences.push_back({"exclude", wl.excludes[hit.id], surface_of(hit), std::string(slot_name(hit.slot)), {}, 0});
+        continue;
+      }
+      if (hit.role == Role::phrase) {
+        phrase_hits.push_back(&hit);
+        if (explain) {
+          std::string via;
+          if (hit.place != UINT32_MAX) via = "gazetteer: " + std::string(gazetteer.entries()[hit.place].name);
+          ex.occurrences.push_back({"phrase", wl.phrases[hit.id], surface_of(hit), std::string(slot_name(hit.slot)), via, 0});
+        }
+        continue;
+      }
+      if (hit.slot != cur_slot) {
+        cur_slot = hit.slot;
+        cur_covered = 0;
         kept_begin = kept_end = UINT32_MAX;
       }
       const bool same_span = hit.begin == kept_begin && hit.end == kept_end;
-      if (!same_span && hit.begin < covered) continue;
+      if (!same_span && hit.begin < cur_covered) continue;
+      // One name reaching the same term twice ("Tehran" is Iran's capital and a province of Iran).
+      if (same_span && !counted.empty() && counted.back()->role == hit.role && counted.back()->id == hit.id) continue;
+      const CompiledTerm& term = hit.role == Role::actor ? wl.actors[hit.id] : wl.regions[hit.id];
+      double added = 0;
       if (!same_span) {
         kept_begin = hit.begin;
-        kept_end = covered = hit.end;
+        kept_end = cur_covered = hit.end;
         kept.push_back(&hit);
-        m.score += weight(hit.slot);
+        added = weight(hit.slot) * term.weight;
+        m.score += added;
       }
+      counted.push_back(&hit);
 
-      const std::string_view text = texts[hit.slot];
-      const std::vector<Token>& toks = tokens[hit.slot];
-      const std::size_t from = toks[hit.begin].begin;
-      std::string surface = collapse_space(text.substr(from, toks[hit.end - 1].end - from));
+      std::string surface = surface_of(hit);
+      if (explain) {
+        std::string via;
+        if (hit.place != UINT32_MAX) {
+          via = "gazetteer: " + std::string(gazetteer.entries()[hit.place].name);
+          if (hit.ancestor != hit.place) via += " -> " + std::string(gazetteer.entries()[hit.ancestor].name);
+        }
+        ex.occurrences.push_back({hit.role == Role::actor ? "actor" : "region", term.name, surface,
+                                  std::string(slot_name(hit.slot)), via, added});
+      }
       auto& list = hit.role == Role::actor ? actors : regions;
-      const std::vector<std::string>& names = hit.role == Role::actor ? wl.actors : wl.regions;
-      auto found = std::find_if(list.begin(), list.end(), [&](const auto& p) { return p.first == hit.term; });
+      auto found = std::find_if(list.begin(), list.end(), [&](const auto& p) { return p.first == hit.id; });
       if (found == list.end()) {
-        list.emplace_back(hit.term, TermHit{names[hit.term], {}});
+        list.emplace_back(hit.id, TermHit{term.name, {}});
         found = list.end() - 1;
       }
       std::vector<std::string>& forms = found->second.surface_forms;
       if (std::find(forms.begin(), forms.end(), surface) == forms.end()) forms.push_back(std::move(surface));
     }
 
-    const bool fires = [&] {
+    bool rule = false;
+    std::string rule_text;
+    if (!wl.expression.empty()) {
+      RuleEvaluator evaluator(wl, counted, phrase_hits, explain ? &ex.clauses : nullptr);
+      std::size_t pre = 0;
+      rule = evaluator.eval(wl.expression.root(), 15, pre, 0).held;
+      rule_text = wl.expression.text();
+    } else {
       switch (wl.require) {
-        case config::Require::any: return !actors.empty() || !regions.empty();
-        case config::Require::actor: return !actors.empty();
-        case config::Require::region: return !regions.empty();
-        case config::Require::actor_and_region: return !actors.empty() && !regions.empty();
+        case config::Require::any: rule = !actors.empty() || !regions.empty(), rule_text = "any"; break;
+        case config::Require::actor: rule = !actors.empty(), rule_text = "actor"; break;
+        case config::Require::region: rule = !regions.empty(), rule_text = "region"; break;
+        case config::Require::actor_and_region:
+          rule = !actors.empty() && !regions.empty(), rule_text = "actor and region";
+          break;
       }
-      return false;
-    }();
-    if (!fires) {
-      g = g_end;
-      continue;
+      if (explain) ex.clauses.push_back(Explanation::Clause{0, rule_text, rule});
     }
+    const bool fires = vetoed_by.empty() && rule && m.score >= wl.min_score;
+
+    if (explain) {
+      ex.fired = fires;
+      ex.score = m.score;
+      if (!vetoed_by.empty()) ex.verdict = "not sent: the article mentions '" + vetoed_by + "', which the watchlist excludes";
+      else if (!rule) ex.verdict = "not sent: the rule '" + rule_text + "' did not hold";
+      else if (!fires) ex.verdict = "not sent: score " + format_score(m.score) + " is below min_score " + format_score(wl.min_score);
+      else ex.verdict = "sent: the rule '" + rule_text + "' held with score " + format_score(m.score);
+      result.explanations.push_back(std::move(ex));
+    }
+    if (!fires) continue;
 
     // Terms in config order, each with its spellings in reading order.
     auto by_term = [](const auto& a, const auto& b) { return a.first < b.first; };
@@ -326,7 +736,7 @@ std::vector<Match> Matcher::match(const Article& article) const {
     std::vector<std::pair<std::uint32_t, Window>> windows;
     for (const Hit* hit : kept) {
       if (m.snippets.size() == kMaxSnippets) break;
-      const std::vector<Token>& toks = tokens[hit->slot];
+      const std::vector<Tok>& toks = tokens[hit->slot];
       const std::size_t hb = toks[hit->begin].begin;
       const std::size_t he = toks[hit->end - 1].end;
       const bool inside = std::any_of(windows.begin(), windows.end(), [&](const auto& w) {
@@ -339,11 +749,15 @@ std::vector<Match> Matcher::match(const Article& article) const {
       if (std::find(m.snippets.begin(), m.snippets.end(), snippet) == m.snippets.end())
         m.snippets.push_back(std::move(snippet));
     }
-
-    out.push_back(std::move(m));
-    g = g_end;
+    result.matches.push_back(std::move(m));
   }
-  return out;
+  return result;
+}
+
+std::vector<Match> Matcher::match(const Article& article) const { return compiled_->run(article, false).matches; }
+
+std::vector<Explanation> Matcher::explain(const Article& article) const {
+  return compiled_->run(article, true).explanations;
 }
 
 }  // namespace newsalert::match

@@ -24,6 +24,35 @@ struct Match {
   std::vector<std::string> snippets;       // short text around the first hits
 };
 
+// Why a watchlist fired or did not, for people tuning watchlists (`newsalertd match --explain`).
+struct Explanation {
+  struct Occurrence {
+    std::string role;      // actor, region, phrase, exclude
+    std::string term;      // the watchlist's name for it
+    std::string surface;   // as written in the article
+    std::string field;     // title, summary, content, categories
+    std::string via;       // for regions found through the gazetteer: "Tehran -> Iran"
+    double weight = 0;     // what it added to the score (0 for phrases, excludes and overlapped hits)
+  };
+  struct Clause {
+    int depth = 0;         // nesting level in the rule
+    std::string text;      // the clause as written
+    bool held = false;
+  };
+  struct Ignored {
+    std::string surface;   // a name seen but not counted
+    std::string reason;    // "read as the US state (context: Atlanta)", "lower case"
+  };
+  std::string watchlist;
+  bool fired = false;
+  std::string verdict;     // one line: why it fired, or why not
+  double score = 0;
+  double min_score = 0;
+  std::vector<Occurrence> occurrences;
+  std::vector<Clause> clauses;
+  std::vector<Ignored> ignored;
+};
+
 class Matcher {
  public:
   // Compiles every watchlist once; matching is then read-only and thread-safe.
@@ -34,6 +63,12 @@ class Matcher {
 
   // Every watchlist that fires for the article, in config order.
   std::vector<Match> match(const Article& article) const;
+
+  // Every watchlist that found anything in the article (fired or not), in config order.
+  std::vector<Explanation> explain(const Article& article) const;
+
+  // Distinct phrases compiled into the automaton (watchlist terms, rule phrases and gazetteer names).
+  std::size_t phrase_count() const;
 
  private:
   struct Compiled;

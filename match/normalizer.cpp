@@ -1,6 +1,7 @@
 // Text folding and word tokenization on top of ICU; the only place in match/ that includes ICU.
 #include "match/normalizer.hpp"
 
+#include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -8,7 +9,9 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 
 namespace newsalert::match {
@@ -75,10 +78,12 @@ bool is_word_joiner(UChar32 c) {
 }
 
 bool is_unspaced_script(UChar32 c) {
-  if (c < 0x2E80) return false;
+  if (c < 0x0E00) return false;
   UErrorCode err = U_ZERO_ERROR;
   UScriptCode sc = uscript_getScript(c, &err);
-  return U_SUCCESS(err) && (sc == USCRIPT_HAN || sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA);
+  return U_SUCCESS(err) && (sc == USCRIPT_HAN || sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA ||
+                            sc == USCRIPT_THAI || sc == USCRIPT_LAO || sc == USCRIPT_KHMER ||
+                            sc == USCRIPT_MYANMAR);
 }
 
 // Decodes the code point at i; sets next past it. Ill-formed bytes come back negative.
@@ -151,7 +156,7 @@ bool is_ascii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
 }
 
-struct CaseSeen {
+struct CodePointCase {
   bool upper = false;
   bool lower = false;
   void note(UChar32 c) {
@@ -184,24 +189,204 @@ std::string Normalizer::fold(std::string_view text) {
   return fold_unicode(text, true);
 }
 
-std::vector<Token> Normalizer::tokenize(std::string_view s) {
-  std::vector<Token> out;
+namespace {
+
+// What the scanner needs to know about one code point, precomputed for the ranges news text lives
+// in (U+0000-U+07FF: Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic; U+2000-U+206F: punctuation).
+enum class CharClass : std::uint8_t { other, word, joiner, apostrophe, unspaced };
+
+struct CharInfo {
+  CharClass cls = CharClass::other;
+  bool upper = false;
+  bool lower = false;
+  bool alpha = false;
+  bool folds_in_table = true;  // false: the word must be folded by ICU as a whole
+  std::uint8_t len = 0;        // bytes of `fold`
+  char fold[6] = {};
+};
+
+CharClass classify_icu(UChar32 c) {
+  if (is_apostrophe(c)) return CharClass::apostrophe;
+  if (is_word_char(c)) return is_unspaced_script(c) ? CharClass::unspaced : CharClass::word;
+  if (is_word_joiner(c)) return CharClass::joiner;
+  return CharClass::other;
+}
+
+CharInfo make_info(UChar32 c) {
+  CharInfo info;
+  info.cls = classify_icu(c);
+  info.upper = c < 0x80 ? (c >= 'A' && c <= 'Z') : (u_isupper(c) || u_istitle(c));
+  info.lower = c < 0x80 ? (c >= 'a' && c <= 'z') : u_islower(c);
+  info.alpha = u_isalpha(c);
+  if (info.cls == CharClass::word || info.cls == CharClass::joiner) {
+    std::string utf8;
+    icu::UnicodeString(c).toUTF8String(utf8);
+    const std::string folded = fold_unicode(utf8, false);
+    if (folded.size() <= sizeof info.fold) {
+      info.len = static_cast<std::uint8_t>(folded.size());
+      std::copy(folded.begin(), folded.end(), info.fold);
+    } else {
+      info.folds_in_table = false;
+    }
+  }
+  return info;
+}
+
+struct CharTable {
+  std::array<CharInfo, 0x800> low;
+  std::array<CharInfo, 0x70> punct;  // U+2000-U+206F
+  CharTable() {
+    for (UChar32 c = 0; c < 0x800; ++c) low[static_cast<std::size_t>(c)] = make_info(c);
+    for (UChar32 c = 0; c < 0x70; ++c) punct[static_cast<std::size_t>(c)] = make_info(0x2000 + c);
+  }
+};
+
+const CharTable& char_table() {
+  static const CharTable table;
+  return table;
+}
+
+// Decodes the code point at i and describes it; `computed` holds the description of code points
+// outside the table.
+UChar32 next_char(std::string_view s, std::size_t i, std::size_t& next, const CharInfo*& info, CharInfo& computed) {
+  const CharTable& table = char_table();
+  const UChar32 c = decode(s, i, next);
+  if (c >= 0 && c < 0x800) {
+    info = &table.low[static_cast<std::size_t>(c)];
+  } else if (c >= 0x2000 && c < 0x2070) {
+    info = &table.punct[static_cast<std::size_t>(c - 0x2000)];
+  } else if (c < 0) {
+    computed = CharInfo{};
+    info = &computed;
+  } else {
+    computed = CharInfo{};
+    computed.cls = classify_icu(c);
+    computed.upper = u_isupper(c) || u_istitle(c);
+    computed.lower = u_islower(c);
+    computed.alpha = u_isalpha(c);
+    computed.folds_in_table = false;
+    info = &computed;
+  }
+  return c;
+}
+
+struct CaseSeen {
+  bool upper = false;
+  bool lower = false;
+  void note(const CharInfo& info) {
+    upper = upper || info.upper;
+    lower = lower || info.lower;
+  }
+  bool all_upper() const { return upper && !lower; }
+};
+
+// Splits a run of a script written without spaces into dictionary words.
+void scan_unspaced(std::string_view s, std::size_t begin, std::size_t end, TokenSink& sink) {
+  thread_local std::unique_ptr<icu::BreakIterator> words = [] {
+    UErrorCode err = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> it(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), err));
+    if (U_FAILURE(err)) it.reset();
+    return it;
+  }();
+  const std::string_view run = s.substr(begin, end - begin);
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(run.data(), static_cast<int32_t>(run.size())));
+  // UTF-16 index -> byte offset in s.
+  std::vector<std::size_t> byte_at(static_cast<std::size_t>(text.length()) + 1, end);
+  {
+    int32_t u = 0;
+    for (std::size_t i = 0; i < run.size() && u < text.length();) {
+      std::size_t next = 0;
+      const UChar32 c = decode(run, i, next);
+      byte_at[static_cast<std::size_t>(u)] = begin + i;
+      u += c > 0xFFFF ? 2 : 1;
+      i = next;
+    }
+  }
+  auto emit = [&](int32_t from, int32_t to) {
+    const std::size_t b = byte_at[static_cast<std::size_t>(from)];
+    const std::size_t e = byte_at[static_cast<std::size_t>(to)];
+    const std::string folded = fold_unicode(s.substr(b, e - b), false);
+    if (!folded.empty()) sink.token(folded, b, e, false, true);
+  };
+  if (!words) {  // no break data: one token per character, still better than none
+    for (int32_t u = 0; u < text.length(); u = text.moveIndex32(u, 1)) emit(u, text.moveIndex32(u, 1));
+    return;
+  }
+  words->setText(text);
+  int32_t from = words->first();
+  for (int32_t to = words->next(); to != icu::BreakIterator::DONE; from = to, to = words->next())
+    if (words->getRuleStatus() != UBRK_WORD_NONE) emit(from, to);
+}
+
+}  // namespace
+
+void Normalizer::scan(std::string_view s, TokenSink& sink) {
   const std::size_t n = s.size();
   std::size_t i = 0;
-  auto emit = [&](const std::string& raw, std::size_t begin, std::size_t end, bool upper) {
-    std::string text = fold_word(raw);
-    if (!text.empty()) out.push_back(Token{std::move(text), begin, end, upper});
+  thread_local std::string raw;     // the word as written (for ICU folding and initialisms)
+  thread_local std::string folded;  // the word folded through the table
+  CharInfo computed;
+  CharInfo computed2;
+  auto emit = [&](std::size_t begin, std::size_t end, bool table_ok, bool upper, bool capitalized) {
+    if (table_ok) {
+      if (!folded.empty()) sink.token(folded, begin, end, upper, capitalized);
+      return;
+    }
+    const std::string f = fold_unicode(raw, false);
+    if (!f.empty()) sink.token(f, begin, end, upper, capitalized);
   };
-  std::string raw;
   while (i < n) {
-    std::size_t next = 0;
-    const UChar32 c = decode(s, i, next);
-    if (!is_word_char(c)) {
-      i = next;
+    // ASCII fast path between words.
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80 && !((b | 0x20) >= 'a' && (b | 0x20) <= 'z') && !(b >= '0' && b <= '9')) {
+      ++i;
       continue;
     }
-    if (is_unspaced_script(c)) {
-      emit(std::string(s.substr(i, next - i)), i, next, false);
+    if (b < 0x80) {
+      // Fast path for a plain ASCII word ended by ASCII punctuation or space: most of news text.
+      // Anything subtler (apostrophes, initialisms, accents, long words) takes the general path.
+      char buf[64];
+      std::size_t len = 0;
+      bool up = false;
+      bool low = false;
+      std::size_t k = i;
+      for (; k < n; ++k) {
+        auto ch = static_cast<unsigned char>(s[k]);
+        if (ch >= 'a' && ch <= 'z') {
+          low = true;
+        } else if (ch >= 'A' && ch <= 'Z') {
+          up = true;
+          ch = static_cast<unsigned char>(ch + 32);
+        } else if (ch < '0' || ch > '9') {
+          break;
+        }
+        if (len < sizeof buf) buf[len] = static_cast<char>(ch);
+        ++len;
+      }
+      const auto stop = k < n ? static_cast<unsigned char>(s[k]) : static_cast<unsigned char>(' ');
+      if (len <= sizeof buf && stop < 0x80 && stop != '\'' && !(stop == '.' && len == 1)) {
+        sink.token(std::string_view(buf, len), i, k, up && !low, !(b >= 'a' && b <= 'z'));
+        i = k;
+        continue;
+      }
+    }
+    std::size_t next = 0;
+    const CharInfo* info = nullptr;
+    const UChar32 c = next_char(s, i, next, info, computed);
+    if (info->cls == CharClass::unspaced) {
+      std::size_t end = next;
+      while (end < n) {
+        std::size_t after = 0;
+        const CharInfo* d = nullptr;
+        next_char(s, end, after, d, computed2);
+        if (d->cls != CharClass::unspaced && !(d->cls == CharClass::joiner)) break;
+        end = after;
+      }
+      scan_unspaced(s, i, end, sink);
+      i = end;
+      continue;
+    }
+    if (info->cls != CharClass::word) {
       i = next;
       continue;
     }
@@ -210,21 +395,40 @@ std::vector<Token> Normalizer::tokenize(std::string_view s) {
     std::size_t end = i;
     std::size_t k = i;
     int letters = 0;
+    bool table_ok = true;
+    const bool capitalized = !info->lower;
     CaseSeen cases;
     raw.clear();
+    folded.clear();
     while (k < n) {
-      std::size_t k2 = 0;
-      const UChar32 d = decode(s, k, k2);
-      if ((is_word_char(d) && !is_unspaced_script(d)) || is_word_joiner(d)) {
-        if (!is_word_joiner(d)) {
+      const auto byte = static_cast<unsigned char>(s[k]);
+      if (byte < 0x80) {  // ASCII inside a word: no decoding, no table
+        const bool upper = byte >= 'A' && byte <= 'Z';
+        if (upper || (byte >= 'a' && byte <= 'z') || (byte >= '0' && byte <= '9')) {
           ++letters;
-          cases.note(d);
+          cases.upper = cases.upper || upper;
+          cases.lower = cases.lower || (byte >= 'a');
+          raw += static_cast<char>(byte);
+          folded += static_cast<char>(upper ? byte + 32 : byte);
+          end = ++k;
+          continue;
+        }
+      }
+      std::size_t k2 = 0;
+      const CharInfo* d = nullptr;
+      next_char(s, k, k2, d, computed2);
+      if (d->cls == CharClass::word || d->cls == CharClass::joiner) {
+        if (d->cls == CharClass::word) {
+          ++letters;
+          cases.note(*d);
         }
         raw.append(s.substr(k, k2 - k));
+        if (d->folds_in_table) folded.append(d->fold, d->len);
+        else table_ok = false;
         end = k = k2;
         continue;
       }
-      if (is_apostrophe(d)) {
+      if (d->cls == CharClass::apostrophe) {
         std::size_t k3 = 0;
         const UChar32 e = peek(s, k2, k3);
         if (e == 's' || e == 'S') {
@@ -235,7 +439,7 @@ std::vector<Token> Normalizer::tokenize(std::string_view s) {
             break;
           }
         }
-        if (is_word_char(e)) {  // inside a word: "Sana'a", "O’Brien"
+        if (is_word_char(e) && !is_unspaced_script(e)) {  // inside a word: "Sana'a", "O’Brien"
           k = k2;
           continue;
         }
@@ -246,21 +450,26 @@ std::vector<Token> Normalizer::tokenize(std::string_view s) {
     }
 
     // Dotted initialism: "U.S.", "U.K.", "U.S.A" -> one token.
-    if (letters == 1 && end < n && s[end] == '.' && u_isalpha(c)) {
+    if (letters == 1 && end < n && s[end] == '.' && info->alpha) {
       std::string acronym = raw;
+      std::string acronym_folded = folded;
+      bool acronym_table_ok = table_ok;
       CaseSeen acronym_cases = cases;
       std::size_t p = end;
       std::size_t last = end;
       int count = 1;
       while (p < n && s[p] == '.') {
         std::size_t q = 0;
-        const UChar32 d = peek(s, p + 1, q);
-        if (d < 0 || !is_word_char(d) || !u_isalpha(d) || is_unspaced_script(d)) break;
+        const CharInfo* d = nullptr;
+        const UChar32 dc = next_char(s, p + 1, q, d, computed2);
+        if (dc < 0 || d->cls != CharClass::word || !d->alpha) break;
         std::size_t r = 0;
         const UChar32 after = peek(s, q, r);
         if (after != '.' && (is_word_char(after) || is_word_joiner(after))) break;
         acronym.append(s.substr(p + 1, q - p - 1));
-        acronym_cases.note(d);
+        if (d->folds_in_table) acronym_folded.append(d->fold, d->len);
+        else acronym_table_ok = false;
+        acronym_cases.note(*d);
         ++count;
         last = q;
         p = q;
@@ -268,20 +477,44 @@ std::vector<Token> Normalizer::tokenize(std::string_view s) {
       if (count >= 2) {
         end = (last < n && s[last] == '.') ? last + 1 : last;
         raw = std::move(acronym);
+        folded = std::move(acronym_folded);
+        table_ok = acronym_table_ok;
         cases = acronym_cases;
         k = end;
       }
     }
 
-    emit(raw, begin, end, cases.all_upper());
+    emit(begin, end, table_ok, cases.all_upper(), capitalized);
     i = std::max(k, end);
+    (void)c;
   }
+}
+
+namespace {
+
+class TokenCollector final : public TokenSink {
+ public:
+  explicit TokenCollector(std::vector<Token>& out) : out_(out) {}
+  void token(std::string_view folded, std::size_t begin, std::size_t end, bool upper, bool capitalized) override {
+    out_.push_back(Token{std::string(folded), begin, end, upper, capitalized});
+  }
+
+ private:
+  std::vector<Token>& out_;
+};
+
+}  // namespace
+
+std::vector<Token> Normalizer::tokenize(std::string_view s) {
+  std::vector<Token> out;
+  TokenCollector collector(out);
+  scan(s, collector);
   return out;
 }
 
 bool Normalizer::is_short_acronym(std::string_view name) {
   int letters = 0;
-  CaseSeen cases;
+  CodePointCase cases;
   for (std::size_t i = 0; i < name.size();) {
     std::size_t next = 0;
     const UChar32 c = decode(name, i, next);

@@ -14,14 +14,25 @@ struct Token {
   std::size_t begin = 0;   // byte offsets of the word in the original text (possessive "'s" excluded)
   std::size_t end = 0;
   bool upper = false;      // the original had cased letters and all of them were upper case ("US", "U.S.")
+  bool capitalized = false;  // the first letter is not lower case ("Turkey", "TURKEY", "تركيا"; not "turkey")
+};
+
+// Receives tokens as they are found, without allocating a string per token.
+class TokenSink {
+ public:
+  virtual void token(std::string_view folded, std::size_t begin, std::size_t end, bool upper, bool capitalized) = 0;
+
+ protected:
+  ~TokenSink() = default;
 };
 
 // Stateless and thread-safe: the ICU normalizers it uses are process-wide singletons owned by ICU.
 //
 // Word rules, chosen so that names are found the way a reader would find them:
 //  - a word is a run of letters and digits in any script, with combining marks, tatweel and
-//    zero-width (non-)joiners kept inside it; Han/Hiragana/Katakana characters are one token each,
-//    since those scripts do not separate words with spaces;
+//    zero-width (non-)joiners kept inside it; scripts that do not separate words with spaces (Thai,
+//    Lao, Khmer, Myanmar, Han, Hiragana, Katakana) are split into words by ICU's dictionary-based
+//    word BreakIterator;
 //  - every dash and hyphen separates words ("Hamas-run" -> hamas run, "pro-Iranian" -> pro iranian);
 //  - apostrophes (' ’ ‘ ʼ ′ ʾ ʿ) end a possessive ("Iran's" -> iran, "Hamas'" -> hamas) and are
 //    dropped inside a word ("Sana'a" -> sanaa, so it meets the spelling "Sanaa");
@@ -32,6 +43,11 @@ struct Token {
 class Normalizer {
  public:
   static std::vector<Token> tokenize(std::string_view text);
+
+  // The same tokens, streamed: the hot path of the matcher. Folding of Latin, Greek, Cyrillic,
+  // Hebrew and Arabic letters comes from a table built once from ICU, so the common case never
+  // calls into ICU per word.
+  static void scan(std::string_view text, TokenSink& sink);
 
   // The folded tokens joined by single spaces: the key under which names are compared.
   static std::string key(std::string_view text);

@@ -48,7 +48,7 @@ class ConfigTest : public ::testing::Test {
     return load_config(write("newsalert.yaml", "state_dir: state\n" + body), check_state_dir);
   }
 
-  // The diagnostics of a config that must fail, as "file:line: message" without the directory.
+  // The diagnostics of a config that must fail, as "file:line[:column]: message" without the directory.
   std::vector<std::string> errors(const std::string& text, bool check_state_dir = true) {
     const fs::path path = write("bad.yaml", text);
     try {
@@ -57,7 +57,8 @@ class ConfigTest : public ::testing::Test {
       std::vector<std::string> out;
       for (const auto& d : e.diagnostics()) {
         EXPECT_EQ(d.file, path.string());
-        out.push_back("bad.yaml:" + std::to_string(d.line) + ": " + d.message);
+        out.push_back("bad.yaml:" + std::to_string(d.line) + (d.column > 0 ? ":" + std::to_string(d.column) : "") +
+                      ": " + d.message);
       }
       return out;
     }
@@ -355,9 +356,59 @@ TEST_F(ConfigTest, RejectsARequirementTheWatchlistCannotMeet) {
               ElementsAre("bad.yaml:5: watchlist 'w': require: actor but the watchlist has no actors"));
   EXPECT_THAT(errors("state_dir: s\nwatchlists:\n  - name: w\n    actors: [IRGC]\n    require: actor and region\n"),
               ElementsAre("bad.yaml:5: watchlist 'w': require: actor and region but the watchlist has no regions"));
-  EXPECT_THAT(errors("state_dir: s\nwatchlists:\n  - name: w\n    actors: [IRGC]\n    require: both\n"),
-              ElementsAre("bad.yaml:5: watchlists[0].require: expected one of any, actor, region, "
-                          "'actor and region', got 'both'"));
+  EXPECT_THAT(errors("state_dir: s\nwatchlists:\n  - name: w\n    actors: [IRGC]\n    require: region or IRGC\n"),
+              ElementsAre("bad.yaml:5: watchlist 'w': require: 'region' but the watchlist has no regions"));
+}
+
+TEST_F(ConfigTest, ReportsRequireSyntaxErrorsWithLineAndColumn) {
+  const std::string head = "state_dir: s\nwatchlists:\n  - name: w\n    actors: [IRGC]\n";
+  EXPECT_THAT(errors(head + "    require: actor and\n"),
+              ElementsAre("bad.yaml:5:23: watchlists[0].require: expected a term after 'and', got the end"));
+  EXPECT_THAT(errors(head + "    require: \"IRGC near/x attack\"\n"),
+              ElementsAre("bad.yaml:5:20: watchlists[0].require: 'near/x': the distance must be a whole number of "
+                          "words from 1 to 1000"));
+  EXPECT_THAT(errors(head + "    require: |\n      IRGC and\n      (attack or\n"),
+              ElementsAre("bad.yaml:7:17: watchlists[0].require: expected a term after 'or', got the end"));
+  EXPECT_THAT(errors(head + "    require: |\n      IRGC and\n      (attack or strike\n"),
+              ElementsAre("bad.yaml:7:7: watchlists[0].require: '(' is never closed"));
+  EXPECT_THAT(errors(head + "    require: >\n      IRGC and\n      headline:attack\n"),
+              ElementsAre("bad.yaml:7:7: watchlists[0].require: unknown field 'headline' (fields: title, summary, "
+                          "content, body, categories)"));
+}
+
+TEST_F(ConfigTest, ReportsEveryRequireErrorInOneRun) {
+  const auto e = errors("state_dir: s\nwatchlists:\n  - name: a\n    actors: [IRGC]\n    require: IRGC strike\n"
+                        "  - name: b\n    actors: [IRGC]\n    require: 3 of (IRGC, Hamas)\n");
+  EXPECT_THAT(e, ElementsAre("bad.yaml:5:19: watchlists[0].require: expected 'and', 'or' or 'near/N' before 'strike'",
+                             "bad.yaml:8:14: watchlists[1].require: 3 of (...): the count must be between 1 and 2, "
+                             "the number of clauses listed"));
+}
+
+TEST_F(ConfigTest, LoadsRuleScoreWeightsAndRegionGroups) {
+  const Config c = load(
+      "watchlists:\n"
+      "  - name: w\n"
+      "    actors:\n"
+      "      - name: Ali Khamenei\n"
+      "        aliases: [Khamenei]\n"
+      "        weight: 3\n"
+      "    regions: [Levant, {name: Horn, members: [Ethiopia, Somalia]}]\n"
+      "    require: title:Khamenei near/20 (strike or attack)\n"
+      "    min_score: 4.5\n"
+      "region_groups:\n"
+      "  Levant: [Lebanon, Syria, Israel]\n");
+  ASSERT_EQ(c.watchlists.size(), 1u);
+  const auto& w = c.watchlists[0];
+  EXPECT_EQ(w.actors[0].weight, 3);
+  EXPECT_EQ(w.min_score, 4.5);
+  EXPECT_FALSE(w.require_expression.empty());
+  EXPECT_EQ(w.require_expression.text(), "title:Khamenei near/20 (strike or attack)");
+  EXPECT_EQ(w.regions[0].members, (std::vector<std::string>{"Lebanon", "Syria", "Israel"}));
+  EXPECT_EQ(w.regions[1].members, (std::vector<std::string>{"Ethiopia", "Somalia"}));
+  EXPECT_THAT(errors("state_dir: s\nwatchlists:\n  - name: w\n    actors: [{name: X, weight: heavy}]\n"
+                     "    min_score: -1\n"),
+              ElementsAre("bad.yaml:4: watchlists[0].actors[0].weight: expected a number, got 'heavy'",
+                          "bad.yaml:5: watchlists[0].min_score: must be at least 0, got -1"));
 }
 
 TEST_F(ConfigTest, DefaultsRequireToTheKindsOfTermsListed) {

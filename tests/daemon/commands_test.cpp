@@ -127,3 +127,61 @@ TEST(MatchCommand, MatchesEveryEntryOfAFeed) {
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_GE(json_lines(result.out).size(), 1u);
 }
+
+TEST(MatchCommand, ExplainShowsHitsClausesAndWhyNot) {
+  TempDir dir;
+  const auto file = dir / "article.txt";
+  write_file(file, "Khamenei speaks on education\n\nThe Supreme Leader addressed seminary teachers.\n");
+  const auto result = run_command({"match", "--explain", "--config", watchlist_config(dir), file.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("article \"Khamenei speaks on education\""), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("watchlist iran-israel: not sent: the rule 'actor and region' did not hold"),
+            std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("actor Ali Khamenei: \"Khamenei\" in title, +2"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("[not held] actor and region"), std::string::npos) << result.out;
+}
+
+TEST(CheckCommand, ReportsRuleErrorsWithTheirColumn) {
+  TempDir dir;
+  const auto file = (dir / "rule.yaml").string();
+  write_file(file, "state_dir: " + (dir / "state").string() + R"(
+watchlists:
+  - name: w
+    actors: [Hamas]
+    require: Hamas near/x attack
+)");
+  const auto result = run_command({"check", "--config", file});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err, file + ":5:20: watchlists[0].require: 'near/x': the distance must be a whole number of words "
+                               "from 1 to 1000\n");
+}
+
+TEST(ReplayCommand, CountsAlertsPerWatchlistOncePerStory) {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "archive");
+  write_file(dir / "archive" / "a.txt", "Khamenei warns Israel\n\nThe Revolutionary Guards are ready.\n");
+  write_file(dir / "archive" / "b.txt", "Cup final in Madrid\n\nA late goal.\n");
+  const auto result = run_command({"replay", "--config", watchlist_config(dir), (dir / "archive").string(),
+                                   kData + "/wire_rss.xml", kData + "/wire_rss.xml"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("from 4 files"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("Khamenei warns Israel"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("Cup final"), std::string::npos) << result.out;
+  // The feed read twice raises its alerts once: the count line equals the number of listed alerts.
+  const auto at = result.out.find("iran-israel: ");
+  ASSERT_NE(at, std::string::npos);
+  const int count = std::stoi(result.out.substr(at + 13));
+  int listed = 0;
+  for (std::size_t p = result.out.find("\n  ", at); p != std::string::npos; p = result.out.find("\n  ", p + 1)) ++listed;
+  EXPECT_EQ(count, listed) << result.out;
+  EXPECT_GE(count, 2);
+}
+
+TEST(ReplayCommand, MissingArchiveExits1AndNoArchiveExits2) {
+  TempDir dir;
+  auto result = run_command({"replay", "--config", watchlist_config(dir), (dir / "nope.xml").string()});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("nope.xml: cannot open file"), std::string::npos) << result.err;
+  result = run_command({"replay", "--config", watchlist_config(dir)});
+  EXPECT_EQ(result.exit_code, 2);
+}

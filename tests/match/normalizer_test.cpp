@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -115,8 +116,42 @@ TEST(Normalizer, UnifiesArabicAndPersianLetterVariants) {
   EXPECT_EQ(Normalizer::key("خامنه\u200Cای"), Normalizer::key("خامنهاي"));
 }
 
-TEST(Normalizer, SplitsHanIntoSingleCharacters) {
-  EXPECT_EQ(words("在北京举行"), (Words{"在", "北", "京", "举", "行"}));
+TEST(Normalizer, SplitsChineseIntoDictionaryWords) {
+  EXPECT_EQ(words("会议在北京举行"), (Words{"会议", "在", "北京", "举行"}));
+}
+
+TEST(Normalizer, SplitsThaiIntoDictionaryWords) {
+  // Thai writes no spaces between words; ICU's dictionary finds "ประเทศไทย" (Thailand) inside
+  // "news Thailand today", so the name matches as a whole word.
+  const Words w = words("ข่าวประเทศไทยวันนี้");
+  EXPECT_EQ(w.size(), 4u);
+  EXPECT_NE(std::find(w.begin(), w.end(), "ประเทศไทย"), w.end());
+  EXPECT_EQ(w.front(), "ขาว");  // the tone mark is a nonspacing mark, folded away like an accent
+}
+
+TEST(Normalizer, ScanMatchesTokenizeOnMixedScripts) {
+  const std::string text = "Khāmeneī’s U.S. visit — Москва, ТЕГЕРАН, تهران, 北京; Sana'a and O’Brien";
+  struct Sink final : newsalert::match::TokenSink {
+    std::vector<std::string> seen;
+    void token(std::string_view f, std::size_t, std::size_t, bool, bool) override { seen.emplace_back(f); }
+  } sink;
+  Normalizer::scan(text, sink);
+  EXPECT_EQ(sink.seen, words(text));
+  EXPECT_EQ(sink.seen, (Words{"khamenei", "us", "visit", "москва", "тегеран", "تهران", "北京", "sanaa", "and", "obrien"}));
+}
+
+TEST(Normalizer, FoldsCyrillicShortIAndYoLikeAccents) {
+  EXPECT_EQ(Normalizer::key("Йемен"), Normalizer::key("Иемен"));
+  EXPECT_EQ(Normalizer::key("Ёлка"), "елка");
+}
+
+TEST(Normalizer, MarksCapitalizedTokens) {
+  const auto toks = Normalizer::tokenize("Turkey turkey TURKEY تركيا");
+  ASSERT_EQ(toks.size(), 4u);
+  EXPECT_TRUE(toks[0].capitalized);
+  EXPECT_FALSE(toks[1].capitalized);
+  EXPECT_TRUE(toks[2].capitalized);
+  EXPECT_TRUE(toks[3].capitalized);  // uncased scripts are never "lower case"
 }
 
 TEST(Normalizer, FoldKeepsPunctuationButUnifiesIt) {

@@ -1,0 +1,117 @@
+// One automaton over normalized tokens: a vocabulary of every word any phrase uses, and a trie of
+// phrases over those word ids. Matching cost grows with the text, not with the number of phrases.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace newsalert::match {
+
+class TokenTrie {
+ public:
+  static constexpr std::uint32_t kUnknown = 0;  // word id of a word no phrase uses
+  static constexpr std::uint32_t kRoot = 0;
+  static constexpr std::uint32_t kNone = 0;     // no such node
+
+  // The id of a folded word, interning it when new. Never kUnknown.
+  std::uint32_t intern(std::string_view word);
+
+  // The id of a folded word, or kUnknown. Runs once per word of every article: a bit filter
+  // small enough for the CPU cache turns most unknown words away before the table is touched.
+  std::uint32_t find(std::string_view word) const {
+    const std::uint64_t h = hash(word);
+    if (((filter_[(h >> 6) & filter_mask_] >> (h & 63)) & 1) == 0) return kUnknown;
+    const std::uint64_t prefix = load_prefix(word);
+    const auto tag = static_cast<std::uint16_t>(h >> 48);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = (h >> 20) & mask;; i = (i + 1) & mask) {
+      const Slot& slot = slots_[i];
+      if (slot.id == kUnknown) return kUnknown;
+      if (slot.tag == tag && slot.prefix == prefix && slot.length == word.size() &&
+          (word.size() <= 8 || std::memcmp(pool_.data() + offsets_[slot.id] + 8, word.data() + 8, word.size() - 8) == 0))
+        return slot.id;
+    }
+  }
+
+  // The node reached from `node` by `word`, or kNone.
+  std::uint32_t step(std::uint32_t node, std::uint32_t word) const {
+    if (node == kRoot) return word < root_.size() ? root_[word] : kNone;
+    const std::uint64_t key = edge_key(node, word);
+    const std::size_t mask = edges_.size() - 1;
+    for (std::size_t i = edge_hash(key) & mask;; i = (i + 1) & mask) {
+      if (edges_[i].child == kNone) return kNone;
+      if (edges_[i].key == key) return edges_[i].child;
+    }
+  }
+  // The node reached from `node` by `word`, created when missing.
+  std::uint32_t extend(std::uint32_t node, std::uint32_t word);
+
+  std::size_t node_count() const { return node_count_; }
+  std::size_t word_count() const { return count_; }
+  std::size_t memory_bytes() const;
+
+ private:
+  struct Slot {
+    std::uint64_t prefix = 0;  // the first eight bytes of the word
+    std::uint32_t id = kUnknown;
+    std::uint16_t length = 0;
+    std::uint16_t tag = 0;     // high hash bits, to skip most mismatches without touching the words
+  };
+  struct Edge {
+    std::uint64_t key = 0;
+    std::uint32_t child = kNone;
+  };
+
+  // Eight bytes at a time; the tail by a byte loop (a variable-length memcpy is a library call).
+  static std::uint64_t hash(std::string_view word) {
+    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ word.size();
+    const char* p = word.data();
+    std::size_t n = word.size();
+    while (n >= 8) {
+      std::uint64_t chunk = 0;
+      std::memcpy(&chunk, p, 8);
+      h = (h ^ chunk) * 0xFF51AFD7ED558CCDull;
+      h ^= h >> 32;
+      p += 8;
+      n -= 8;
+    }
+    std::uint64_t tail = 0;
+    for (std::size_t i = 0; i < n; ++i) tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+    h = (h ^ tail) * 0xC4CEB9FE1A85EC53ull;
+    h ^= h >> 29;
+    return h;
+  }
+  static std::uint64_t load_prefix(std::string_view word) {
+    std::uint64_t prefix = 0;
+    const std::size_t n = word.size() < 8 ? word.size() : 8;
+    for (std::size_t i = 0; i < n; ++i)
+      prefix |= static_cast<std::uint64_t>(static_cast<unsigned char>(word[i])) << (8 * i);
+    return prefix;
+  }
+  static std::uint64_t edge_key(std::uint32_t node, std::uint32_t word) {
+    return (static_cast<std::uint64_t>(node) << 32) | word;
+  }
+  static std::size_t edge_hash(std::uint64_t key) {
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 20);
+  }
+  void place(const Slot& slot, std::uint64_t h);
+  void grow();
+  void grow_edges();
+
+  std::vector<Slot> slots_ = std::vector<Slot>(1024);  // open addressing, power of two
+  std::vector<std::uint64_t> hashes_ = std::vector<std::uint64_t>(1, 0);   // by word id, for rehashing
+  std::vector<std::uint32_t> offsets_ = std::vector<std::uint32_t>(1, 0);  // by word id, into pool_
+  std::string pool_;                                   // the words' bytes
+  std::vector<std::uint64_t> filter_ = std::vector<std::uint64_t>(1024, 0);  // one bit per hash, >= 8 per word
+  std::size_t filter_mask_ = 1023;
+  std::uint32_t count_ = 0;
+  std::vector<std::uint32_t> root_ = std::vector<std::uint32_t>(1, kNone);  // word id -> child of the root
+  std::vector<Edge> edges_ = std::vector<Edge>(1024);  // (node, word) -> child; open addressing
+  std::size_t edge_count_ = 0;
+  std::uint32_t node_count_ = 1;
+};
+
+}  // namespace newsalert::match
