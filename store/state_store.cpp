@@ -305,6 +305,24 @@ std::size_t StateStore::pending_count() {
   return static_cast<std::size_t>(stmt->column_int64(0));
 }
 
+std::size_t StateStore::pending_for(const std::string& webhook) {
+  auto stmt = db_->cached("SELECT COUNT(*) FROM outbox WHERE webhook = ?1");
+  stmt->bind(1, webhook);
+  stmt->step();
+  return static_cast<std::size_t>(stmt->column_int64(0));
+}
+
+bool StateStore::probe_writable(std::string& error) {
+  try {
+    db_->exec("BEGIN IMMEDIATE");
+    db_->exec("ROLLBACK");
+    return true;
+  } catch (const std::exception& e) {
+    error = e.what();
+    return false;
+  }
+}
+
 std::size_t StateStore::delivered_count() {
   auto stmt = db_->cached("SELECT COUNT(*) FROM deliveries WHERE state = 'delivered'");
   stmt->step();

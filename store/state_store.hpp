@@ -111,6 +111,9 @@ class StateStore {
   std::size_t make_pending_due(TimePoint now);
 
   std::size_t pending_count();
+  std::size_t pending_for(const std::string& webhook);
+  // Takes and releases the write lock: false, with SQLite's message, when the database cannot be written.
+  bool probe_writable(std::string& error);
   std::size_t delivered_count();
   std::vector<DeadLetter> dead_letters();
   std::size_t seen_count();
