@@ -69,6 +69,12 @@ std::size_t Delivery::update(std::vector<config::WebhookConfig> webhooks) {
       orphaned += waiting;
       continue;
     }
+    // New settings are often the fix for a failing receiver: its backlog is retried at once.
+    const auto& old = endpoint->config;
+    const bool changed = old.url != kept->url || old.headers != kept->headers || old.secret != kept->secret ||
+                         old.format != kept->format || old.timeout != kept->timeout ||
+                         old.retry.schedule != kept->retry.schedule;
+    if (changed) store_.make_pending_due(Clock::now(), kept->name);
     endpoint->config = std::move(*kept);
     webhooks.erase(kept);
   }

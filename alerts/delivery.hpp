@@ -37,7 +37,7 @@ class Delivery {
 
   void start();
   // A reloaded config: webhooks with a known name take the new settings from their next attempt,
-  // new ones start delivering, removed ones stop after their attempt in flight (their alerts
+  // with changed settings retry their backlog at once, new ones start delivering, removed ones stop after their attempt in flight (their alerts
   // stay in the outbox). Returns how many alerts wait for removed webhooks.
   std::size_t update(std::vector<config::WebhookConfig> webhooks);
   // New alerts were committed: loops that are waiting look at the outbox again.

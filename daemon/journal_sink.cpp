@@ -6,7 +6,7 @@
 #include <sys/uio.h>
 #include <systemd/sd-journal.h>
 
-#include <cstring>
+#include <unistd.h>
 
 namespace newsalert::daemon {
 
@@ -24,6 +24,13 @@ int syslog_priority(spdlog::level::level_enum level) {
 
 }  // namespace
 
+// sd_journal_send reports success when journald is not running (it drops the entry), so its
+// socket is looked for once, up front.
+JournalSink::JournalSink(std::FILE* fallback)
+    : fallback_(fallback), journald_(::access("/run/systemd/journal/socket", F_OK) == 0) {
+  if (!journald_) std::fprintf(fallback_, "<warning> journald is not running; logging to stderr\n");
+}
+
 std::vector<std::string> JournalSink::fields(const spdlog::details::log_msg& msg) {
   std::vector<std::string> out;
   out.push_back("MESSAGE=" + std::string(msg.payload.data(), msg.payload.size()));
@@ -34,15 +41,12 @@ std::vector<std::string> JournalSink::fields(const spdlog::details::log_msg& msg
 }
 
 void JournalSink::sink_it_(const spdlog::details::log_msg& msg) {
-  const std::vector<std::string> entries = fields(msg);
-  std::vector<iovec> iov;
-  iov.reserve(entries.size());
-  for (const auto& entry : entries) iov.push_back({const_cast<char*>(entry.data()), entry.size()});
-  const int rc = sd_journal_sendv(iov.data(), static_cast<int>(iov.size()));
-  if (rc >= 0) return;
-  if (!warned_) {
-    warned_ = true;
-    std::fprintf(fallback_, "<warning> journald is not reachable (%s); logging to stderr\n", std::strerror(-rc));
+  if (journald_) {
+    const std::vector<std::string> entries = fields(msg);
+    std::vector<iovec> iov;
+    iov.reserve(entries.size());
+    for (const auto& entry : entries) iov.push_back({const_cast<char*>(entry.data()), entry.size()});
+    if (sd_journal_sendv(iov.data(), static_cast<int>(iov.size())) >= 0) return;
   }
   const auto level = spdlog::level::to_string_view(msg.level);
   std::fprintf(fallback_, "<%.*s> %.*s\n", static_cast<int>(level.size()), level.data(),

@@ -14,7 +14,7 @@ namespace newsalert::daemon {
 class JournalSink : public spdlog::sinks::base_sink<std::mutex> {
  public:
   // `fallback` receives "<level> message" lines when journald cannot be reached.
-  explicit JournalSink(std::FILE* fallback) : fallback_(fallback) {}
+  explicit JournalSink(std::FILE* fallback);
 
   // MESSAGE=, PRIORITY= (syslog numbering), SYSLOG_IDENTIFIER=newsalertd and the LogFields in scope.
   static std::vector<std::string> fields(const spdlog::details::log_msg& msg);
@@ -25,7 +25,7 @@ class JournalSink : public spdlog::sinks::base_sink<std::mutex> {
 
  private:
   std::FILE* fallback_;
-  bool warned_ = false;
+  bool journald_ = false;
 };
 
 }  // namespace newsalert::daemon

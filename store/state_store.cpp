@@ -299,6 +299,13 @@ std::size_t StateStore::make_pending_due(TimePoint now) {
   return static_cast<std::size_t>(stmt->run());
 }
 
+std::size_t StateStore::make_pending_due(TimePoint now, const std::string& webhook) {
+  auto stmt = db_->cached("UPDATE outbox SET next_attempt_ms = ?1 WHERE next_attempt_ms > ?1 AND webhook = ?2");
+  stmt->bind(1, to_unix_millis(now));
+  stmt->bind(2, webhook);
+  return static_cast<std::size_t>(stmt->run());
+}
+
 std::size_t StateStore::pending_count() {
   auto stmt = db_->cached("SELECT COUNT(*) FROM outbox");
   stmt->step();

@@ -109,6 +109,8 @@ class StateStore {
   // receiver or URL) tries the backlog at once instead of waiting out long retry delays.
   // Returns how many were rescheduled.
   std::size_t make_pending_due(TimePoint now);
+  // The same for one webhook (its settings changed on reload).
+  std::size_t make_pending_due(TimePoint now, const std::string& webhook);
 
   std::size_t pending_count();
   std::size_t pending_for(const std::string& webhook);
