@@ -729,7 +729,10 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
     if (!webhook.secret) ok = false;
   } else if (secret_file_node) {
     const std::string secret_field = field + ".secret_file";
-    if (const auto path_text = get_string(*secret_file_node, secret_field)) {
+    // ${CREDENTIALS_DIRECTORY}/name reads a secret systemd passed with LoadCredential=.
+    auto path_text = get_string(*secret_file_node, secret_field);
+    if (path_text) path_text = expand_env(*path_text, *secret_file_node, secret_field);
+    if (path_text) {
       const fs::path path = resolve(*path_text);
       std::error_code ec;
       std::ifstream in;

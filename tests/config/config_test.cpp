@@ -541,3 +541,10 @@ TEST_F(ConfigTest, RejectsAnAdminListenAddressThatIsNotIpAndPort) {
   EXPECT_THAT(errors("state_dir: s\nhttp:\n  listn: 127.0.0.1:1\n", false),
               ElementsAre("bad.yaml:3: unknown key 'listn' in http; did you mean 'listen'?"));
 }
+
+TEST_F(ConfigTest, SecretFileExpandsTheCredentialsDirectory) {
+  write("ops.secret", "s3cret\n");
+  const ScopedEnv credentials("CREDENTIALS_DIRECTORY", dir_.c_str());
+  const Config config = load("webhooks:\n  - name: ops\n    url: https://h.example/\n    secret_file: ${CREDENTIALS_DIRECTORY}/ops.secret\n");
+  EXPECT_EQ(config.webhooks[0].secret, "s3cret");
+}
