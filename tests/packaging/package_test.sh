@@ -29,6 +29,7 @@ cat > "$work/expected" <<'LIST'
 /usr/share/doc/newsalertd/copyright
 /usr/share/doc/newsalertd/newsalert.example.yaml
 /usr/share/doc/newsalertd/systemd.md
+/usr/share/lintian/overrides/newsalertd
 /usr/share/man/man8/newsalertd.8.gz
 LIST
 sort -o "$work/expected" "$work/expected"
