@@ -111,16 +111,20 @@ int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::os
   return status;
 }
 
-int run_match(const std::string& config_file, const std::vector<std::string>& inputs, std::ostream& out,
-              std::ostream& err) {
-  config::Config config;
+std::optional<config::Config> load_tool_config(const std::string& config_file, std::ostream& err) {
   try {
-    config = config::load_config(config_file, /*check_state_dir=*/false);
+    return config::load_config(config_file, /*check_state_dir=*/false);
   } catch (const config::ConfigError& e) {
     for (const auto& diagnostic : e.diagnostics()) err << diagnostic.str() << "\n";
-    return kExitUsage;
+    return std::nullopt;
   }
-  const match::Matcher matcher(config.watchlists);
+}
+
+int run_match(const std::string& config_file, const std::vector<std::string>& inputs, std::ostream& out,
+              std::ostream& err) {
+  const auto config = load_tool_config(config_file, err);
+  if (!config) return kExitUsage;
+  const match::Matcher matcher(config->watchlists);
   int status = kExitOk;
   for (const auto& input : inputs.empty() ? std::vector<std::string>{"-"} : inputs) {
     std::string bytes, base, error;

@@ -12,20 +12,15 @@
 namespace newsalert::daemon {
 
 int run_status(const std::string& config_file, bool json, std::ostream& out, std::ostream& err) {
-  config::Config config;
-  try {
-    config = config::load_config(config_file, /*check_state_dir=*/false);
-  } catch (const config::ConfigError& e) {
-    for (const auto& diagnostic : e.diagnostics()) err << diagnostic.str() << "\n";
-    return kExitUsage;
-  }
-  if (!config.http) {
+  const auto config = load_tool_config(config_file, err);
+  if (!config) return kExitUsage;
+  if (!config->http) {
     err << "newsalertd status: " << config_file
         << " has no http.listen, so the daemon has no admin listener to ask; add\n"
            "  http:\n    listen: 127.0.0.1:9464\nand reload it (systemctl reload newsalertd)\n";
     return kExitUsage;
   }
-  const std::string url = "http://" + config.http->str() + "/v1/status";
+  const std::string url = "http://" + config->http->str() + "/v1/status";
   boost::asio::io_context io;
   net::HttpClient http(io, {});
   net::HttpRequest request;
