@@ -1,7 +1,7 @@
 // Webhook delivery loops over the SQLite outbox.
 #include "alerts/delivery.hpp"
 
-#include "alerts/retry_policy.hpp"
+#include "common/log_fields.hpp"
 #include "common/text.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -9,6 +9,8 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 namespace asio = boost::asio;
 
@@ -27,28 +29,68 @@ Delivery::Delivery(asio::io_context& io, net::HttpClient& http, store::StateStor
     : io_(io), http_(http), store_(store), lines_(lines), random_(std::random_device{}()) {
   endpoints_.reserve(webhooks.size());
   for (auto& webhook : webhooks)
-    endpoints_.push_back({std::move(webhook), std::make_unique<asio::steady_timer>(io_)});
+    endpoints_.push_back(std::make_unique<Endpoint>(Endpoint{std::move(webhook), std::make_unique<asio::steady_timer>(io_)}));
 }
 
 Delivery::~Delivery() = default;
 
 void Delivery::start() {
+  started_ = true;
+  for (auto& endpoint : endpoints_) spawn(*endpoint);
+}
+
+void Delivery::spawn(Endpoint& endpoint) {
+  ++running_;
+  asio::co_spawn(io_, run_loop(endpoint), [this, &endpoint, name = endpoint.config.name](std::exception_ptr error) {
+    --running_;
+    endpoint.done = true;
+    if (!error) return;
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      spdlog::error("delivery to webhook '{}' stopped: {}", name, e.what());
+    }
+  });
+}
+
+std::size_t Delivery::update(std::vector<config::WebhookConfig> webhooks) {
+  std::size_t orphaned = 0;
   for (auto& endpoint : endpoints_) {
-    ++running_;
-    asio::co_spawn(io_, run_loop(endpoint), [this, name = endpoint.config.name](std::exception_ptr error) {
-      --running_;
-      if (!error) return;
-      try {
-        std::rethrow_exception(error);
-      } catch (const std::exception& e) {
-        spdlog::error("delivery to webhook '{}' stopped: {}", name, e.what());
-      }
-    });
+    if (endpoint->removed) continue;
+    const auto kept = std::find_if(webhooks.begin(), webhooks.end(),
+                                   [&](const config::WebhookConfig& w) { return w.name == endpoint->config.name; });
+    if (kept == webhooks.end()) {
+      endpoint->removed = true;
+      endpoint->wakeup->cancel();
+      const std::size_t waiting = store_.pending_for(endpoint->config.name);
+      if (waiting > 0)
+        spdlog::warn("webhook '{}' was removed; its {} pending alert(s) stay in the outbox until it is configured again",
+                     endpoint->config.name, waiting);
+      orphaned += waiting;
+      continue;
+    }
+    // New settings are often the fix for a failing receiver: its backlog is retried at once.
+    const auto& old = endpoint->config;
+    const bool changed = old.url != kept->url || old.headers != kept->headers || old.secret != kept->secret ||
+                         old.format != kept->format || old.timeout != kept->timeout ||
+                         old.retry.schedule != kept->retry.schedule;
+    if (changed) store_.make_pending_due(Clock::now(), kept->name);
+    endpoint->config = std::move(*kept);
+    webhooks.erase(kept);
   }
+  // Loops of removed endpoints have ended or are ending; dropping idle ones keeps the list short.
+  std::erase_if(endpoints_, [](const std::unique_ptr<Endpoint>& e) { return e->removed && e->done; });
+  for (auto& webhook : webhooks) {
+    auto& endpoint = *endpoints_.emplace_back(
+        std::make_unique<Endpoint>(Endpoint{std::move(webhook), std::make_unique<asio::steady_timer>(io_)}));
+    if (started_ && !stopping_) spawn(endpoint);
+  }
+  wake();
+  return orphaned;
 }
 
 void Delivery::wake() {
-  for (auto& endpoint : endpoints_) endpoint.wakeup->cancel();
+  for (auto& endpoint : endpoints_) endpoint->wakeup->cancel();
 }
 
 void Delivery::stop() {
@@ -57,11 +99,11 @@ void Delivery::stop() {
 }
 
 asio::awaitable<void> Delivery::run_loop(Endpoint& endpoint) {
-  const std::string& name = endpoint.config.name;
-  while (!stopping_) {
+  const std::string name = endpoint.config.name;
+  while (!stopping_ && !endpoint.removed) {
     const auto due = store_.due(name, Clock::now(), 32);
     for (const auto& item : due) {
-      if (stopping_) co_return;
+      if (stopping_ || endpoint.removed) co_return;
       co_await attempt(endpoint, item);
     }
     if (!due.empty()) continue;
@@ -119,6 +161,8 @@ void Delivery::record(const Endpoint& endpoint, const store::PendingDelivery& it
   const double jitter = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
   const RetryDecision decision = decide_retry(status, attempts_made, endpoint.config.retry.schedule, retry_after, jitter);
   const auto now = Clock::now();
+  if (observer_) observer_(name, decision.outcome);
+  const LogFields fields{{"WEBHOOK", name}, {"WATCHLIST", item.watchlist}, {"ALERT_ID", item.alert_id}};
   switch (decision.outcome) {
     case AttemptOutcome::delivered:
       store_.mark_delivered(item.id, now);

@@ -46,4 +46,9 @@ Config load_config(const std::filesystem::path& file, bool check_state_dir) {
   return parse_config(text.str(), file.string(), check_state_dir);
 }
 
+std::string HttpListen::str() const {
+  const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  return shown_host + ":" + std::to_string(port);
+}
+
 }  // namespace newsalert::config

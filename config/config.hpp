@@ -84,6 +84,13 @@ struct WebhookConfig {
   int line = 0;
 };
 
+// The admin HTTP listener (/healthz, /readyz, /metrics, /v1/status); off unless configured.
+struct HttpListen {
+  std::string host;          // an IPv4 or IPv6 literal
+  std::uint16_t port = 0;
+  std::string str() const;   // "127.0.0.1:9464", "[::1]:9464"
+};
+
 struct Config {
   std::filesystem::path source;
   std::filesystem::path state_dir;
@@ -94,6 +101,7 @@ struct Config {
   std::vector<RegionGroup> region_groups;   // already expanded into the watchlists' region terms
   std::vector<WebhookConfig> webhooks;   // never empty after loading: the stdout notifier is the default
   Millis shutdown_grace{std::chrono::seconds(10)};
+  std::optional<HttpListen> http;
 };
 
 struct Diagnostic {

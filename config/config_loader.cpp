@@ -16,6 +16,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 namespace newsalert::config {
@@ -452,7 +453,7 @@ Config ConfigLoader::load(const std::string& yaml_text) {
   for (const auto& [key, value] :
        entries(root, "the top level",
                {"state_dir", "user_agent", "poll", "feeds", "watchlists", "webhooks", "shutdown_grace",
-                "region_groups"})) {
+                "region_groups", "http"})) {
     const std::string& name = key.Scalar();
     if (name == "state_dir") {
       has_state_dir = true;
@@ -478,6 +479,8 @@ Config ConfigLoader::load(const std::string& yaml_text) {
       load_region_groups(value, config.region_groups);
     } else if (name == "shutdown_grace") {
       if (const auto d = get_duration(value, "shutdown_grace", 0ms)) config.shutdown_grace = *d;
+    } else if (name == "http") {
+      load_http(value, config.http);
     }
   }
   if (!has_state_dir) error(root, "missing required key 'state_dir'");
@@ -941,7 +944,10 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
     if (!webhook.secret) ok = false;
   } else if (secret_file_node) {
     const std::string secret_field = field + ".secret_file";
-    if (const auto path_text = get_string(*secret_file_node, secret_field)) {
+    // ${CREDENTIALS_DIRECTORY}/name reads a secret systemd passed with LoadCredential=.
+    auto path_text = get_string(*secret_file_node, secret_field);
+    if (path_text) path_text = expand_env(*path_text, *secret_file_node, secret_field);
+    if (path_text) {
       const fs::path path = resolve(*path_text);
       std::error_code ec;
       std::ifstream in;
@@ -1006,6 +1012,46 @@ void ConfigLoader::check_state_dir(const fs::path& dir, int line) {
   }
   ::close(fd);
   ::unlink(probe.c_str());
+}
+
+void ConfigLoader::load_http(const YAML::Node& node, std::optional<HttpListen>& http) {
+  if (node.IsNull()) return;
+  if (!expect_map(node, "http")) return;
+  for (const auto& [key, value] : entries(node, "http", {"listen"})) {
+    const auto text = get_string(value, "http.listen");
+    if (!text) continue;
+    const std::string expected = ": expected HOST:PORT with an IP address, like 127.0.0.1:9464 or [::1]:9464, got " +
+                                 quote(*text);
+    std::string host, port_text;
+    if (text->starts_with('[')) {
+      const auto close = text->find("]:");
+      if (close == std::string::npos) {
+        error(value, "http.listen" + expected);
+        continue;
+      }
+      host = text->substr(1, close - 1);
+      port_text = text->substr(close + 2);
+    } else {
+      const auto colon = text->rfind(':');
+      if (colon == std::string::npos || text->find(':') != colon) {
+        error(value, "http.listen" + expected);
+        continue;
+      }
+      host = text->substr(0, colon);
+      port_text = text->substr(colon + 1);
+    }
+    if (host == "localhost") host = "127.0.0.1";
+    unsigned char address[16];
+    const bool is_ip = ::inet_pton(AF_INET, host.c_str(), address) == 1 || ::inet_pton(AF_INET6, host.c_str(), address) == 1;
+    unsigned port = 0;
+    const auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    const bool port_ok = ec == std::errc{} && ptr == port_text.data() + port_text.size() && port >= 1 && port <= 65535;
+    if (!is_ip || !port_ok) {
+      error(value, "http.listen" + expected);
+      continue;
+    }
+    http = HttpListen{host, static_cast<std::uint16_t>(port)};
+  }
 }
 
 Config parse_config(const std::string& yaml_text, const std::string& file_name, bool check_state_dir) {

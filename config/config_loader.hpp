@@ -73,6 +73,7 @@ class ConfigLoader {
   std::optional<WebhookConfig> load_webhook(const YAML::Node& node, const std::string& field);
   std::optional<std::string> decode_secret(std::string value, const YAML::Node& at, const std::string& field);
   void check_state_dir(const std::filesystem::path& dir, int line);
+  void load_http(const YAML::Node& node, std::optional<HttpListen>& http);
 
   std::string file_;
   std::string_view source_;   // the YAML text being loaded, for column numbers

@@ -3,6 +3,10 @@
 
 #include "alerts/delivery.hpp"
 #include "alerts/payload.hpp"
+#include "common/log_fields.hpp"
+#include "daemon/admin_server.hpp"
+#include "daemon/metrics.hpp"
+#include "daemon/status_report.hpp"
 #include "daemon/systemd_notify.hpp"
 #include "feeds/feed_fetcher.hpp"
 #include "feeds/poll_schedule.hpp"
@@ -16,8 +20,10 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <csignal>
 #include <random>
 #include <unordered_map>
@@ -46,6 +52,45 @@ void log_exception(std::string_view what, std::exception_ptr error) {
   }
 }
 
+std::string_view result_name(feeds::FetchResult result) {
+  switch (result) {
+    case feeds::FetchResult::updated: return "updated";
+    case feeds::FetchResult::not_modified: return "not_modified";
+    case feeds::FetchResult::failed: return "failed";
+  }
+  return "failed";
+}
+
+std::string_view outcome_name(alerts::AttemptOutcome outcome) {
+  switch (outcome) {
+    case alerts::AttemptOutcome::delivered: return "delivered";
+    case alerts::AttemptOutcome::retry: return "retry";
+    case alerts::AttemptOutcome::dead: return "dead";
+  }
+  return "dead";
+}
+
+std::vector<std::string> names_of(const auto& items) {
+  std::vector<std::string> names;
+  for (const auto& item : items) names.push_back(item.name);
+  return names;
+}
+
+bool same_listen(const std::optional<config::HttpListen>& a, const std::optional<config::HttpListen>& b) {
+  if (a.has_value() != b.has_value()) return false;
+  return !a || (a->host == b->host && a->port == b->port);
+}
+
+// One configured feed and what its poll loop has seen; reloads update `feed` in place.
+struct FeedSlot {
+  config::FeedConfig feed;
+  std::unique_ptr<asio::steady_timer> timer;
+  std::chrono::steady_clock::time_point due;        // when the next poll starts
+  std::optional<std::chrono::steady_clock::time_point> last_attempt;
+  bool removed = false;
+  FeedStatus status;
+};
+
 }  // namespace
 
 struct App::Impl {
@@ -56,11 +101,22 @@ struct App::Impl {
   Impl(config::Config cfg, std::ostream& alert_lines)
       : config(std::move(cfg)),
         signals(io, SIGINT, SIGTERM),
+        hangup(io, SIGHUP),
         store(store::StateStore::default_file(config.state_dir)),
         http(io, http_options(config)),
         matcher(config.watchlists),
         delivery(io, http, store, config.webhooks, alert_lines),
         random(std::random_device{}()) {
+    route_webhooks();
+    delivery.set_observer([this](const std::string& webhook, alerts::AttemptOutcome outcome) {
+      metrics.delivery_outcome(webhook, outcome_name(outcome));
+    });
+    metrics.declare(names_of(config.watchlists), names_of(config.webhooks));
+    if (config.http) start_admin(*config.http);   // throws when the port is taken: start-up stops
+  }
+
+  void route_webhooks() {
+    webhooks_of.clear();
     for (const auto& watchlist : config.watchlists) {
       auto& targets = webhooks_of[watchlist.name];
       if (!watchlist.notify.empty()) targets = watchlist.notify;
@@ -77,23 +133,239 @@ struct App::Impl {
     return policy;
   }
 
-  asio::awaitable<void> poll_loop(const config::FeedConfig& feed, Millis first_delay) {
-    const feeds::PollPolicy policy = poll_policy(feed);
-    asio::steady_timer& timer = *timers.emplace_back(std::make_unique<asio::steady_timer>(io));
+  void start_admin(const config::HttpListen& listen) {
+    AdminServer::Handlers handlers;
+    handlers.metrics = [this] { return metrics.render(store.pending_count()); };
+    handlers.status = [this] { return status_report().to_json().dump(); };
+    handlers.not_ready = [this] { return not_ready(); };
+    auto server = std::make_unique<AdminServer>(io, listen, std::move(handlers));
+    if (admin) admin->stop();
+    admin = std::move(server);
+    admin->start();
+  }
+
+  Millis interval_of(const config::FeedConfig& feed) const { return feed.interval.value_or(config.poll.interval); }
+
+  // Sleeps until the slot is due; a reload that moves `due` cancels the timer to wake it early.
+  asio::awaitable<void> wait_until_due(FeedSlot& slot) {
+    boost::system::error_code ec;
+    while (!stopping && !slot.removed && std::chrono::steady_clock::now() < slot.due) {
+      slot.timer->expires_at(slot.due);
+      co_await slot.timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
+
+  void schedule(FeedSlot& slot, Millis delay) {
+    slot.due = std::chrono::steady_clock::now() + delay;
+    slot.status.next_poll = Clock::now() + delay;
+  }
+
+  void record_poll(FeedSlot& slot, const feeds::FetchOutcome& outcome, const store::FeedState& state, double seconds) {
+    const auto result = result_name(outcome.result);
+    metrics.feed_polled(slot.feed.url, result, seconds,
+                        outcome.result == feeds::FetchResult::failed ? std::nullopt : state.last_success);
+    slot.last_attempt = std::chrono::steady_clock::now();
+    slot.status.last_result = std::string(result);
+    slot.status.last_poll = state.last_poll;
+    slot.status.last_success = state.last_success;
+    slot.status.error_streak = state.error_streak;
+    slot.status.last_error = state.last_error;
+  }
+
+  std::optional<std::string> not_ready() {
+    if (stopping) return "shutting down";
+    std::size_t untried = 0;
+    for (const auto& slot : feed_slots) untried += slot->status.last_result == "never" ? 1 : 0;
+    if (untried > 0) return std::to_string(untried) + " of " + std::to_string(feed_slots.size()) + " feeds not polled yet";
+    std::string error;
+    if (!store.probe_writable(error)) return "state database not writable: " + error;
+    return std::nullopt;
+  }
+
+  StatusReport status_report() {
+    StatusReport report;
+    report.version = NEWSALERT_VERSION;
+    report.config_file = config.source.string();
+    report.started = started;
+    report.config_loaded = config_loaded;
+    report.ready = !not_ready();
+    report.watchlists = config.watchlists.size();
+    report.webhooks = config.webhooks.size();
+    report.outbox_pending = store.pending_count();
+    report.alerts_total = metrics.alerts_total();
+    report.polls_total = metrics.polls_total();
+    for (const auto& slot : feed_slots) {
+      FeedStatus feed = slot->status;
+      feed.url = slot->feed.url;
+      feed.title = slot->feed.title;
+      report.feeds.push_back(std::move(feed));
+    }
+    return report;
+  }
+
+  std::string status_line() {
+    std::size_t failing = 0;
+    for (const auto& slot : feed_slots) failing += slot->status.error_streak > 0 ? 1 : 0;
+    return "STATUS=" + std::to_string(feed_slots.size()) + " feeds (" + std::to_string(failing) + " failing), " +
+           std::to_string(config.watchlists.size()) + " watchlists, " + std::to_string(metrics.alerts_total()) +
+           " alerts since start, " + std::to_string(store.pending_count()) + " pending";
+  }
+
+  // systemd shows the latest STATUS= in `systemctl status`; refreshed when it changes.
+  asio::awaitable<void> status_loop() {
+    asio::steady_timer timer(io);
+    boost::system::error_code ec;
+    std::string last;
+    while (!stopping) {
+      if (std::string line = status_line(); line != last) {
+        sd_notify_state(line);
+        last = std::move(line);
+      }
+      timer.expires_after(std::chrono::seconds(5));
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
+
+  void start_feed(const config::FeedConfig& feed, Millis first_delay) {
+    auto slot = std::make_shared<FeedSlot>();
+    slot->feed = feed;
+    slot->timer = std::make_unique<asio::steady_timer>(io);
+    const store::FeedState state = store.feed_state(feed.url);
     // A wait the server asked for (Retry-After, max-age, ttl) outlives a restart; our own backoff
     // does not, since a restart is often the fix for what failed.
-    if (const auto not_before = store.feed_state(feed.url).not_before) {
-      const auto wait = std::chrono::duration_cast<Millis>(*not_before - Clock::now());
+    if (state.not_before) {
+      const auto wait = std::chrono::duration_cast<Millis>(*state.not_before - Clock::now());
       if (wait > first_delay) {
         first_delay = wait;
         spdlog::debug("feed {}: first poll in {}, as the server asked", feed.url, format_duration(wait));
       }
     }
-    timer.expires_after(first_delay);
-    boost::system::error_code ec;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    while (!stopping) {
+    schedule(*slot, first_delay);
+    slot->status.last_poll = state.last_poll;
+    slot->status.last_success = state.last_success;
+    slot->status.error_streak = state.error_streak;
+    slot->status.last_error = state.last_error;
+    metrics.feed_known(feed.url, state.last_success);
+    feed_slots.push_back(slot);
+    ++polls_running;
+    asio::co_spawn(io, poll_loop(slot), [this, url = feed.url](std::exception_ptr e) {
+      --polls_running;
+      log_exception("poll loop of " + url + " stopped", e);
+    });
+  }
+
+  // SIGHUP: a valid config replaces the running one between two events of the loop, so no poll,
+  // commit or delivery sees half of each; an invalid one is logged and changes nothing.
+  void reload() {
+    sd_notify_reloading();
+    spdlog::info("received SIGHUP, reloading {}", config.source.string());
+    const auto done = [this] { sd_notify_state("READY=1\n" + status_line()); };
+    config::Config next;
+    try {
+      next = config::load_config(config.source);
+    } catch (const config::ConfigError& e) {
+      for (const auto& diagnostic : e.diagnostics()) spdlog::error("reload: {}", diagnostic.str());
+      spdlog::error("reload rejected: {} problem(s) in {}; still running the configuration loaded at {}",
+                    e.diagnostics().size(), config.source.string(), format_rfc3339(config_loaded));
+      done();
+      return;
+    }
+    if (next.state_dir != config.state_dir) {
+      spdlog::warn("reload: state_dir changed to {}; restart to use it, still using {}", next.state_dir.string(),
+                   config.state_dir.string());
+      next.state_dir = config.state_dir;
+    }
+    if (next.poll.concurrency != config.poll.concurrency || next.poll.per_host != config.poll.per_host ||
+        next.user_agent != config.user_agent)
+      spdlog::warn("reload: poll.concurrency, poll.per_host and user_agent take effect at the next restart");
+    if (!same_listen(next.http, config.http)) {
+      try {
+        if (next.http) start_admin(*next.http);
+        else if (admin) {
+          admin->stop();
+          admin.reset();
+          spdlog::info("admin listener closed");
+        }
+      } catch (const std::exception& e) {
+        spdlog::error("reload rejected: {}; still running the configuration loaded at {}", e.what(),
+                      format_rfc3339(config_loaded));
+        done();
+        return;
+      }
+    }
+    match::Matcher next_matcher(next.watchlists);
+
+    // From here on nothing fails: swap everything in.
+    std::size_t added = 0, removed = 0, rescheduled = 0;
+    for (auto& slot : feed_slots) {
+      const auto kept = std::find_if(next.feeds.begin(), next.feeds.end(),
+                                     [&](const config::FeedConfig& f) { return f.url == slot->feed.url; });
+      if (kept == next.feeds.end()) {
+        slot->removed = true;   // a poll in flight still commits what it fetched, then the loop ends
+        slot->timer->cancel();
+        metrics.forget_feed(slot->feed.url);
+        ++removed;
+        continue;
+      }
+      const Millis old_interval = interval_of(slot->feed);
+      const Millis new_interval = kept->interval.value_or(next.poll.interval);
+      slot->feed = *kept;
+      if (new_interval != old_interval && slot->last_attempt) {
+        const Millis delay = feeds::next_poll_delay(new_interval, slot->status.error_streak, jitter());
+        const auto since = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - *slot->last_attempt);
+        schedule(*slot, std::max(Millis(0), delay - since));
+        slot->timer->cancel();
+        ++rescheduled;
+      }
+    }
+    std::erase_if(feed_slots, [](const auto& slot) { return slot->removed; });
+    std::vector<const config::FeedConfig*> new_feeds;
+    for (const auto& feed : next.feeds)
+      if (std::none_of(feed_slots.begin(), feed_slots.end(), [&](const auto& slot) { return slot->feed.url == feed.url; }))
+        new_feeds.push_back(&feed);
+    for (std::size_t i = 0; i < new_feeds.size(); ++i) {
+      start_feed(*new_feeds[i], feeds::initial_poll_delay(i, new_feeds.size(), interval_of(*new_feeds[i])));
+      ++added;
+    }
+    // Config order for status: slots follow the new file.
+    std::stable_sort(feed_slots.begin(), feed_slots.end(), [&](const auto& a, const auto& b) {
+      const auto position = [&](const std::string& url) {
+        return std::find_if(next.feeds.begin(), next.feeds.end(), [&](const auto& f) { return f.url == url; }) -
+               next.feeds.begin();
+      };
+      return position(a->feed.url) < position(b->feed.url);
+    });
+    matcher = std::move(next_matcher);
+    delivery.update(next.webhooks);
+    config = std::move(next);
+    config_loaded = Clock::now();
+    route_webhooks();
+    metrics.declare(names_of(config.watchlists), names_of(config.webhooks));
+    spdlog::info("reloaded {}: {} feeds ({} added, {} removed, {} rescheduled), {} watchlists, {} webhooks",
+                 config.source.string(), feed_slots.size(), added, removed, rescheduled, config.watchlists.size(),
+                 config.webhooks.size());
+    done();
+  }
+
+  void wait_for_hangup() {
+    hangup.async_wait([this](const boost::system::error_code& ec, int) {
+      if (ec || stopping) return;
+      try {
+        reload();
+      } catch (const std::exception& e) {
+        spdlog::error("reload failed: {}", e.what());
+        sd_notify_state("READY=1");
+      }
+      wait_for_hangup();
+    });
+  }
+
+  asio::awaitable<void> poll_loop(std::shared_ptr<FeedSlot> slot) {
+    const config::FeedConfig& feed = slot->feed;
+    co_await wait_until_due(*slot);
+    while (!stopping && !slot->removed) {
       store::FeedState state = store.feed_state(feed.url);
+      const auto poll_started = std::chrono::steady_clock::now();
       feeds::FetchOutcome outcome = co_await feeds::fetch_feed(http, feed, config.poll, state);
       if (stopping) break;   // nothing was committed for this poll; the next start repeats it
       const auto now = Clock::now();
@@ -119,6 +391,9 @@ struct App::Impl {
           spdlog::debug("feed {}: not modified ({} ms)", feed.url, outcome.elapsed.count());
         }
       }
+      record_poll(*slot, outcome, state,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - poll_started).count());
+      const feeds::PollPolicy policy = poll_policy(feed);
       const feeds::ServerHints hints{outcome.retry_after, outcome.max_age, state.ttl};
       const std::vector<TimePoint> published =
           policy.adaptive && state.error_streak == 0 ? store.published_times(feed.url, kAdaptiveSample)
@@ -132,6 +407,8 @@ struct App::Impl {
         state.not_before = not_before;
         store.save_feed_state(feed.url, state);
       }
+      schedule(*slot, next.delay);
+      const LogFields fields{{"FEED_URL", feed.url}};
       if (state.error_streak > 0)
         spdlog::warn("feed {}: poll failed: {}: {}; failure {} in a row; next poll in {} ({})", feed.url,
                      feeds::failure_class_name(outcome.failure), state.last_error, state.error_streak,
@@ -139,8 +416,7 @@ struct App::Impl {
       else
         spdlog::debug("feed {}: next poll in {} ({})", feed.url, format_duration(next.delay),
                       feeds::poll_reason_name(next.reason));
-      timer.expires_after(next.delay);
-      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      co_await wait_until_due(*slot);
     }
   }
 
@@ -166,11 +442,14 @@ struct App::Impl {
         const std::string id = alerts::alert_id(match.watchlist, article);
         const std::string payload = alerts::alert_payload(match, article, id, now).dump();
         for (const auto& webhook : webhooks_of[match.watchlist]) alerts.push_back({id, webhook, match.watchlist, payload});
+        metrics.alert_raised(match.watchlist);
+        const LogFields fields{{"FEED_URL", feed.url}, {"WATCHLIST", match.watchlist}, {"ALERT_ID", id}};
         spdlog::info("match: watchlist '{}' on \"{}\" ({}) from {}", match.watchlist, article.title, article.link,
                      feed.url);
       }
     }
     const std::size_t queued = store.commit_poll(feed.url, state, seen, alerts, now);
+    metrics.articles_new(seen.size());
     spdlog::debug("feed {}: {} entries, {} new, {} matches, {} alerts queued", feed.url, parsed.articles.size(),
                   seen.size(), matches, queued);
     if (queued > 0) delivery.wake();
@@ -192,7 +471,8 @@ struct App::Impl {
   asio::awaitable<void> shut_down() {
     stopping = true;
     sd_notify_state("STOPPING=1");
-    for (auto& timer : timers) timer->cancel();
+    for (auto& slot : feed_slots) slot->timer->cancel();
+    if (admin) admin->stop();
     delivery.stop();
     asio::steady_timer tick(io);
     const auto deadline = std::chrono::steady_clock::now() + config.shutdown_grace;
@@ -220,16 +500,11 @@ struct App::Impl {
       });
     });
 
+    wait_for_hangup();
+
     const std::size_t count = config.feeds.size();
-    for (std::size_t i = 0; i < count; ++i) {
-      const auto& feed = config.feeds[i];
-      const Millis first = feeds::initial_poll_delay(i, count, feed.interval.value_or(config.poll.interval));
-      ++polls_running;
-      asio::co_spawn(io, poll_loop(feed, first), [this, url = feed.url](std::exception_ptr e) {
-        --polls_running;
-        log_exception("poll loop of " + url + " stopped", e);
-      });
-    }
+    for (std::size_t i = 0; i < count; ++i)
+      start_feed(config.feeds[i], feeds::initial_poll_delay(i, count, interval_of(config.feeds[i])));
     if (const std::size_t resumed = store.make_pending_due(Clock::now()))
       spdlog::info("{} pending alert(s) from the last run will be retried now", resumed);
     delivery.start();
@@ -239,7 +514,8 @@ struct App::Impl {
     spdlog::info("newsalertd started: {} feeds, {} watchlists, {} webhooks, {} alerts pending, state in {}",
                  count, config.watchlists.size(), config.webhooks.size(), store.pending_count(),
                  config.state_dir.string());
-    sd_notify_state("READY=1\nSTATUS=polling " + std::to_string(count) + " feeds");
+    sd_notify_state("READY=1\n" + status_line());
+    asio::co_spawn(io, status_loop(), [](std::exception_ptr e) { log_exception("status", e); });
     io.run();
     spdlog::info("newsalertd stopped; {} alerts pending", store.pending_count());
     return 0;
@@ -248,11 +524,16 @@ struct App::Impl {
   config::Config config;
   asio::io_context io{1};
   asio::signal_set signals;
+  asio::signal_set hangup;
   store::StateStore store;
   net::HttpClient http;
   match::Matcher matcher;
   alerts::Delivery delivery;
-  std::vector<std::unique_ptr<asio::steady_timer>> timers;
+  Metrics metrics;
+  std::vector<std::shared_ptr<FeedSlot>> feed_slots;   // config order
+  std::unique_ptr<AdminServer> admin;
+  TimePoint started = Clock::now();
+  TimePoint config_loaded = Clock::now();
   std::unordered_map<std::string, std::vector<std::string>> webhooks_of;
   std::mt19937_64 random;
   bool stopping = false;

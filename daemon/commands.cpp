@@ -87,16 +87,6 @@ Article article_from_text(const std::string& bytes, const std::string& source) {
   return article;
 }
 
-bool load_for_matching(const std::string& config_file, config::Config& config, std::ostream& err) {
-  try {
-    config = config::load_config(config_file, /*check_state_dir=*/false);
-    return true;
-  } catch (const config::ConfigError& e) {
-    for (const auto& diagnostic : e.diagnostics()) err << diagnostic.str() << "\n";
-    return false;
-  }
-}
-
 // The articles of one input: every entry of a feed, or the file as one article.
 bool read_articles(const std::string& input, std::vector<Article>& articles, std::string& error) {
   std::string bytes, base;
@@ -184,11 +174,20 @@ int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::os
   return status;
 }
 
+std::optional<config::Config> load_tool_config(const std::string& config_file, std::ostream& err) {
+  try {
+    return config::load_config(config_file, /*check_state_dir=*/false);
+  } catch (const config::ConfigError& e) {
+    for (const auto& diagnostic : e.diagnostics()) err << diagnostic.str() << "\n";
+    return std::nullopt;
+  }
+}
+
 int run_match(const std::string& config_file, const std::vector<std::string>& inputs, std::ostream& out,
               std::ostream& err, bool explain) {
-  config::Config config;
-  if (!load_for_matching(config_file, config, err)) return kExitUsage;
-  const match::Matcher matcher(config.watchlists);
+  const auto config = load_tool_config(config_file, err);
+  if (!config) return kExitUsage;
+  const match::Matcher matcher(config->watchlists);
   int status = kExitOk;
   for (const auto& input : inputs.empty() ? std::vector<std::string>{"-"} : inputs) {
     std::vector<Article> articles;
@@ -214,8 +213,9 @@ int run_match(const std::string& config_file, const std::vector<std::string>& in
 
 int run_replay(const std::string& config_file, const std::vector<std::string>& inputs, std::ostream& out,
                std::ostream& err) {
-  config::Config config;
-  if (!load_for_matching(config_file, config, err)) return kExitUsage;
+  const auto loaded = load_tool_config(config_file, err);
+  if (!loaded) return kExitUsage;
+  const config::Config& config = *loaded;
   if (inputs.empty()) {
     err << "newsalertd replay: give at least one saved feed, article file or directory\n";
     return kExitUsage;

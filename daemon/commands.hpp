@@ -1,6 +1,9 @@
 // The subcommands of newsalertd other than the daemon itself: check, parse, match, replay.
 #pragma once
 
+#include "config/config.hpp"
+
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -11,6 +14,10 @@ namespace newsalert::daemon {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
+
+// Loads a config for a tool that does not use the state directory; prints every problem to `err`
+// as file:line: message and returns nullopt when it cannot.
+std::optional<config::Config> load_tool_config(const std::string& config_file, std::ostream& err);
 
 int run_check(const std::string& config_file, std::ostream& out, std::ostream& err);
 // content_type stands in for the HTTP Content-Type of files (its charset outranks the XML declaration);

@@ -1,10 +1,11 @@
 // newsalertd: the command line (contract in README: run, check, parse, match, replay; exit codes 0/1/2).
 #include "daemon/app.hpp"
 #include "daemon/commands.hpp"
+#include "daemon/log_setup.hpp"
+#include "daemon/status_command.hpp"
 
 #include "config/config.hpp"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
@@ -31,25 +32,18 @@ commands:
          [--explain]              ... and show hits, rule clauses and why a watchlist did not fire
   replay --config FILE ARCHIVE... how many alerts each watchlist would have sent for saved
                                   feeds, article files or directories of them
+  status --config FILE [--json]   ask the running daemon (http.listen) for its feeds' state
 
 options:
   -c, --config FILE     config file (default: /etc/newsalert/newsalert.yaml)
   -l, --log-level LVL   trace, debug, info (default), warn, error
+  --log-format FMT      text (default; no timestamps when stderr is journald), json (one object
+                        per line on stderr) or journal (journald with structured fields)
   -h, --help            this help
   -V, --version         print the version
 
 exit codes: 0 success, 1 runtime failure, 2 usage or configuration error
 )";
-
-void setup_logging(const std::string& level) {
-  auto logger = spdlog::stderr_color_mt("newsalertd");
-  // journald stamps every line itself; JOURNAL_STREAM says stderr goes there.
-  if (std::getenv("JOURNAL_STREAM") != nullptr) logger->set_pattern("<%l> %v");
-  else logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v");
-  spdlog::set_default_logger(logger);
-  spdlog::set_level(spdlog::level::from_str(level));
-  spdlog::flush_on(spdlog::level::info);
-}
 
 }  // namespace
 
@@ -65,6 +59,8 @@ int main(int argc, char** argv) {
   std::string content_type;
   std::string base_url;
   bool explain = false;
+  std::string log_format = "text";
+  bool json_output = false;
   std::vector<std::string> positional;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -101,6 +97,16 @@ int main(int argc, char** argv) {
       base_url = *v;
     } else if (arg == "--explain" && command == "match") {
       explain = true;
+    } else if (arg == "--log-format" || arg.starts_with("--log-format=")) {
+      if (arg.starts_with("--log-format=")) {
+        log_format = arg.substr(13);
+      } else {
+        const auto* v = value("--log-format");
+        if (v == nullptr) return kExitUsage;
+        log_format = *v;
+      }
+    } else if (arg == "--json" && command == "status") {
+      json_output = true;
     } else if (arg.starts_with("-") && arg != "-") {
       std::cerr << "newsalertd: unknown option '" << arg << "'\n" << kUsage;
       return kExitUsage;
@@ -112,7 +118,12 @@ int main(int argc, char** argv) {
     std::cerr << "newsalertd: unknown log level '" << log_level << "'\n";
     return kExitUsage;
   }
-  setup_logging(log_level);
+  const auto format = daemon::parse_log_format(log_format);
+  if (!format) {
+    std::cerr << "newsalertd: unknown log format '" << log_format << "' (text, json or journal)\n";
+    return kExitUsage;
+  }
+  daemon::setup_logging(*format, spdlog::level::from_str(log_level));
 
   if (command == "check") return daemon::run_check(config_file, std::cout, std::cerr);
   if (command == "parse") {
@@ -124,6 +135,7 @@ int main(int argc, char** argv) {
   }
   if (command == "match") return daemon::run_match(config_file, positional, std::cout, std::cerr, explain);
   if (command == "replay") return daemon::run_replay(config_file, positional, std::cout, std::cerr);
+  if (command == "status") return daemon::run_status(config_file, json_output, std::cout, std::cerr);
   if (command != "run") {
     std::cerr << "newsalertd: unknown command '" << command << "'\n" << kUsage;
     return kExitUsage;

@@ -11,6 +11,9 @@ namespace newsalert::daemon {
 // Sends one notification such as "READY=1" or "STATUS=...". Does nothing when NOTIFY_SOCKET is unset.
 void sd_notify_state(std::string_view state);
 
+// "RELOADING=1" with the MONOTONIC_USEC= that newer systemd versions expect beside it.
+void sd_notify_reloading();
+
 // The interval at which the event loop should ping (half of WatchdogSec), if the watchdog is on.
 std::optional<Millis> watchdog_ping_interval();
 

@@ -324,10 +324,35 @@ std::size_t StateStore::make_pending_due(TimePoint now) {
   return static_cast<std::size_t>(stmt->run());
 }
 
+std::size_t StateStore::make_pending_due(TimePoint now, const std::string& webhook) {
+  auto stmt = db_->cached("UPDATE outbox SET next_attempt_ms = ?1 WHERE next_attempt_ms > ?1 AND webhook = ?2");
+  stmt->bind(1, to_unix_millis(now));
+  stmt->bind(2, webhook);
+  return static_cast<std::size_t>(stmt->run());
+}
+
 std::size_t StateStore::pending_count() {
   auto stmt = db_->cached("SELECT COUNT(*) FROM outbox");
   stmt->step();
   return static_cast<std::size_t>(stmt->column_int64(0));
+}
+
+std::size_t StateStore::pending_for(const std::string& webhook) {
+  auto stmt = db_->cached("SELECT COUNT(*) FROM outbox WHERE webhook = ?1");
+  stmt->bind(1, webhook);
+  stmt->step();
+  return static_cast<std::size_t>(stmt->column_int64(0));
+}
+
+bool StateStore::probe_writable(std::string& error) {
+  try {
+    db_->exec("BEGIN IMMEDIATE");
+    db_->exec("ROLLBACK");
+    return true;
+  } catch (const std::exception& e) {
+    error = e.what();
+    return false;
+  }
 }
 
 std::size_t StateStore::delivered_count() {

@@ -117,8 +117,13 @@ class StateStore {
   // receiver or URL) tries the backlog at once instead of waiting out long retry delays.
   // Returns how many were rescheduled.
   std::size_t make_pending_due(TimePoint now);
+  // The same for one webhook (its settings changed on reload).
+  std::size_t make_pending_due(TimePoint now, const std::string& webhook);
 
   std::size_t pending_count();
+  std::size_t pending_for(const std::string& webhook);
+  // Takes and releases the write lock: false, with SQLite's message, when the database cannot be written.
+  bool probe_writable(std::string& error);
   std::size_t delivered_count();
   std::vector<DeadLetter> dead_letters();
   std::size_t seen_count();

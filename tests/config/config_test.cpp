@@ -682,3 +682,34 @@ TEST_F(ConfigTest, OpmlUrlAndOpmlTogetherAreRefused) {
   EXPECT_THAT(opml_errors("  - opml: x.opml\n    url: https://a.example/\n"),
               ElementsAre(HasSubstr("give either 'url' or 'opml', not both")));
 }
+
+TEST_F(ConfigTest, AdminListenerIsOffUnlessConfigured) {
+  EXPECT_FALSE(load("").http.has_value());
+  const Config v4 = load("http:\n  listen: 127.0.0.1:9464\n");
+  ASSERT_TRUE(v4.http.has_value());
+  EXPECT_EQ(v4.http->host, "127.0.0.1");
+  EXPECT_EQ(v4.http->port, 9464);
+  EXPECT_EQ(v4.http->str(), "127.0.0.1:9464");
+  const Config v6 = load("http:\n  listen: \"[::1]:9000\"\n");
+  EXPECT_EQ(v6.http->host, "::1");
+  EXPECT_EQ(v6.http->str(), "[::1]:9000");
+  EXPECT_EQ(load("http:\n  listen: localhost:80\n").http->host, "127.0.0.1");
+}
+
+TEST_F(ConfigTest, RejectsAnAdminListenAddressThatIsNotIpAndPort) {
+  const std::string expected = "http.listen: expected HOST:PORT with an IP address, like 127.0.0.1:9464 or [::1]:9464, got ";
+  EXPECT_THAT(errors("state_dir: s\nhttp:\n  listen: 9464\n", false), ElementsAre("bad.yaml:3: " + expected + "'9464'"));
+  EXPECT_THAT(errors("state_dir: s\nhttp:\n  listen: example.org:9464\n", false),
+              ElementsAre("bad.yaml:3: " + expected + "'example.org:9464'"));
+  EXPECT_THAT(errors("state_dir: s\nhttp:\n  listen: 127.0.0.1:70000\n", false),
+              ElementsAre("bad.yaml:3: " + expected + "'127.0.0.1:70000'"));
+  EXPECT_THAT(errors("state_dir: s\nhttp:\n  listn: 127.0.0.1:1\n", false),
+              ElementsAre("bad.yaml:3: unknown key 'listn' in http; did you mean 'listen'?"));
+}
+
+TEST_F(ConfigTest, SecretFileExpandsTheCredentialsDirectory) {
+  write("ops.secret", "s3cret\n");
+  const ScopedEnv credentials("CREDENTIALS_DIRECTORY", dir_.c_str());
+  const Config config = load("webhooks:\n  - name: ops\n    url: https://h.example/\n    secret_file: ${CREDENTIALS_DIRECTORY}/ops.secret\n");
+  EXPECT_EQ(config.webhooks[0].secret, "s3cret");
+}

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,7 +30,8 @@ std::filesystem::path daemon_binary();
 
 class DaemonProcess {
  public:
-  // Starts `newsalertd ARGS...` with stdout and stderr going to files in `dir`.
+  // Starts `newsalertd ARGS...` with stdout and stderr going to files in `dir`; `extra_env` holds
+  // NAME=VALUE entries set in the child (NOTIFY_SOCKET and JOURNAL_STREAM are cleared first).
   DaemonProcess(std::vector<std::string> args, const std::filesystem::path& dir,
                 std::vector<std::string> extra_env = {});
   ~DaemonProcess();   // SIGKILL if still running
@@ -36,6 +39,9 @@ class DaemonProcess {
   // Sends SIGTERM and waits up to `timeout`; returns the exit status (or -1 on timeout / signal).
   int stop(std::chrono::milliseconds timeout = std::chrono::seconds(15));
   void kill9();
+  // Sends a signal (SIGHUP to reload) to the running daemon.
+  void send_signal(int signo);
+  int pid() const { return pid_; }
   bool running();
   std::string out() const;   // what it printed on stdout so far
   std::string err() const;   // what it logged on stderr so far
@@ -53,6 +59,12 @@ struct CommandResult {
   std::string out;
   std::string err;
 };
+
+// A TCP port on 127.0.0.1 that was free a moment ago (for daemons that must listen on a known port).
+std::uint16_t free_port();
+
+// Waits until `predicate` holds, checking every 20 ms; returns whether it did within `timeout`.
+bool eventually(const std::function<bool()>& predicate, std::chrono::milliseconds timeout);
 
 // Runs newsalertd to completion (for check, parse, match), feeding `input` on stdin.
 CommandResult run_command(std::vector<std::string> args, const std::string& input = {});

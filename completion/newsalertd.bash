@@ -1,0 +1,37 @@
+# bash completion for newsalertd(8)
+_newsalertd() {
+  local cur prev words cword
+  _init_completion || return
+
+  local commands="run check parse match status"
+  local command="" i
+  for ((i = 1; i < cword; i++)); do
+    case "${words[i]}" in
+      run|check|parse|match|status) command="${words[i]}"; break ;;
+    esac
+  done
+
+  case "$prev" in
+    -c|--config)
+      _filedir '@(yaml|yml)'
+      return ;;
+    -l|--log-level)
+      COMPREPLY=($(compgen -W "trace debug info warn error" -- "$cur"))
+      return ;;
+    --log-format)
+      COMPREPLY=($(compgen -W "text json journal" -- "$cur"))
+      return ;;
+  esac
+
+  if [[ "$cur" == -* ]]; then
+    local options="--config --log-level --log-format --help --version"
+    [[ "$command" == status ]] && options+=" --json"
+    COMPREPLY=($(compgen -W "$options" -- "$cur"))
+    return
+  fi
+  case "$command" in
+    "") COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
+    parse|match) _filedir ;;
+  esac
+}
+complete -F _newsalertd newsalertd

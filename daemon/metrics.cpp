@@ -1,0 +1,160 @@
+// Prometheus text rendering of the daemon's metrics.
+#include "daemon/metrics.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+
+#include <fmt/format.h>
+
+namespace newsalert::daemon {
+
+namespace {
+
+// Label values escape backslash, double quote and newline (exposition format).
+std::string label(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (const char c : value) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '"') out += "\\\"";
+    else if (c == '\n') out += "\\n";
+    else out += c;
+  }
+  return out;
+}
+
+void header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+  fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+}
+
+// Shortest form that round-trips; Prometheus parses Go float syntax.
+std::string number(double value) { return fmt::format("{}", value); }
+
+double seconds_since_epoch(TimePoint t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+void process_metrics(std::string& out, TimePoint started) {
+  rusage usage{};
+  if (::getrusage(RUSAGE_SELF, &usage) == 0) {
+    const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                       static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    header(out, "process_cpu_seconds_total", "counter", "User and system CPU time spent in seconds.");
+    fmt::format_to(std::back_inserter(out), "process_cpu_seconds_total {}\n", number(cpu));
+  }
+  std::ifstream statm("/proc/self/statm");
+  std::uint64_t pages_total = 0, pages_resident = 0;
+  if (statm >> pages_total >> pages_resident) {
+    const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    header(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
+    fmt::format_to(std::back_inserter(out), "process_resident_memory_bytes {}\n", pages_resident * page);
+    header(out, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.");
+    fmt::format_to(std::back_inserter(out), "process_virtual_memory_bytes {}\n", pages_total * page);
+  }
+  std::error_code ec;
+  std::size_t fds = 0;
+  for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec); !ec && it != std::filesystem::directory_iterator();
+       it.increment(ec))
+    ++fds;
+  if (!ec) {
+    header(out, "process_open_fds", "gauge", "Number of open file descriptors.");
+    fmt::format_to(std::back_inserter(out), "process_open_fds {}\n", fds);
+  }
+  header(out, "process_start_time_seconds", "gauge", "Start time of the process since the Unix epoch in seconds.");
+  fmt::format_to(std::back_inserter(out), "process_start_time_seconds {}\n", number(seconds_since_epoch(started)));
+}
+
+}  // namespace
+
+Metrics::Metrics() : started_(Clock::now()) {
+  for (const char* result : {"updated", "not_modified", "failed"}) polls_[result] = 0;
+}
+
+void Metrics::feed_polled(const std::string& feed_url, std::string_view result, double seconds,
+                          std::optional<TimePoint> success_at) {
+  ++polls_[std::string(result)];
+  std::size_t bucket = 0;
+  while (bucket < kPollBuckets.size() && seconds > kPollBuckets[bucket]) ++bucket;
+  ++poll_buckets_[bucket];
+  poll_seconds_sum_ += seconds;
+  ++poll_count_;
+  if (const auto feed = last_success_.find(feed_url); feed != last_success_.end() && success_at) feed->second = success_at;
+}
+
+void Metrics::feed_known(const std::string& feed_url, std::optional<TimePoint> last_success) {
+  last_success_[feed_url] = last_success;
+}
+
+void Metrics::forget_feed(const std::string& feed_url) { last_success_.erase(feed_url); }
+
+void Metrics::articles_new(std::size_t count) { articles_new_ += count; }
+
+void Metrics::alert_raised(const std::string& watchlist) { ++alerts_[watchlist]; }
+
+void Metrics::delivery_outcome(const std::string& webhook, std::string_view result) {
+  ++deliveries_[{webhook, std::string(result)}];
+}
+
+void Metrics::declare(const std::vector<std::string>& watchlists, const std::vector<std::string>& webhooks) {
+  for (const auto& watchlist : watchlists) alerts_.try_emplace(watchlist, 0);
+  for (const auto& webhook : webhooks)
+    for (const char* result : {"delivered", "retry", "dead"}) deliveries_.try_emplace({webhook, result}, 0);
+}
+
+std::uint64_t Metrics::alerts_total() const {
+  return std::accumulate(alerts_.begin(), alerts_.end(), std::uint64_t{0},
+                         [](std::uint64_t sum, const auto& entry) { return sum + entry.second; });
+}
+
+std::uint64_t Metrics::polls_total() const { return poll_count_; }
+
+std::string Metrics::render(std::size_t outbox_pending) const {
+  std::string out;
+  auto line = std::back_inserter(out);
+
+  header(out, "newsalert_feed_polls_total", "counter", "Feed polls by result (updated, not_modified, failed).");
+  for (const auto& [result, count] : polls_)
+    fmt::format_to(line, "newsalert_feed_polls_total{{result=\"{}\"}} {}\n", label(result), count);
+
+  header(out, "newsalert_feed_poll_duration_seconds", "histogram", "Time from request to parsed feed.");
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < kPollBuckets.size(); ++i) {
+    cumulative += poll_buckets_[i];
+    fmt::format_to(line, "newsalert_feed_poll_duration_seconds_bucket{{le=\"{}\"}} {}\n", number(kPollBuckets[i]),
+                   cumulative);
+  }
+  cumulative += poll_buckets_.back();
+  fmt::format_to(line, "newsalert_feed_poll_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", cumulative);
+  fmt::format_to(line, "newsalert_feed_poll_duration_seconds_sum {}\n", number(poll_seconds_sum_));
+  fmt::format_to(line, "newsalert_feed_poll_duration_seconds_count {}\n", poll_count_);
+
+  header(out, "newsalert_feed_last_success_timestamp_seconds", "gauge",
+         "When each feed was last fetched successfully (200 or 304), since the Unix epoch; 0 if never.");
+  for (const auto& [url, when] : last_success_)
+    fmt::format_to(line, "newsalert_feed_last_success_timestamp_seconds{{feed=\"{}\"}} {}\n", label(url),
+                   when ? number(seconds_since_epoch(*when)) : "0");
+
+  header(out, "newsalert_articles_new_total", "counter", "Feed entries seen for the first time.");
+  fmt::format_to(line, "newsalert_articles_new_total {}\n", articles_new_);
+
+  header(out, "newsalert_alerts_total", "counter", "Watchlist matches on new entries.");
+  for (const auto& [watchlist, count] : alerts_)
+    fmt::format_to(line, "newsalert_alerts_total{{watchlist=\"{}\"}} {}\n", label(watchlist), count);
+
+  header(out, "newsalert_deliveries_total", "counter", "Delivery attempts by webhook and result (delivered, retry, dead).");
+  for (const auto& [key, count] : deliveries_)
+    fmt::format_to(line, "newsalert_deliveries_total{{webhook=\"{}\",result=\"{}\"}} {}\n", label(key.first),
+                   label(key.second), count);
+
+  header(out, "newsalert_outbox_pending", "gauge", "Alerts waiting in the outbox for delivery.");
+  fmt::format_to(line, "newsalert_outbox_pending {}\n", outbox_pending);
+
+  process_metrics(out, started_);
+  return out;
+}
+
+}  // namespace newsalert::daemon

@@ -1,0 +1,49 @@
+// What `GET /v1/status` answers and `newsalertd status` prints: the daemon and each feed's polling.
+#pragma once
+
+#include "common/time.hpp"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace newsalert::daemon {
+
+struct FeedStatus {
+  std::string url;
+  std::string title;
+  std::string last_result = "never";   // never, updated, not_modified, failed
+  std::optional<TimePoint> last_poll;
+  std::optional<TimePoint> last_success;
+  std::optional<TimePoint> next_poll;
+  int error_streak = 0;
+  std::string last_error;
+};
+
+class StatusReport {
+ public:
+  std::string version;
+  std::string config_file;
+  TimePoint started;
+  TimePoint config_loaded;
+  bool ready = false;
+  std::size_t watchlists = 0;
+  std::size_t webhooks = 0;
+  std::size_t outbox_pending = 0;
+  std::uint64_t alerts_total = 0;   // since start
+  std::uint64_t polls_total = 0;    // since start
+  std::vector<FeedStatus> feeds;
+
+  // Times are RFC 3339 strings or null.
+  nlohmann::json to_json() const;
+  // Throws std::runtime_error naming the field when the JSON is not a status report.
+  static StatusReport from_json(const nlohmann::json& json);
+
+  // A summary line, then one row per feed: last poll, result, next poll, error streak, last error.
+  std::string table(TimePoint now) const;
+};
+
+}  // namespace newsalert::daemon

@@ -1,2 +1,0 @@
-// The one translation unit that compiles Beast's separately compiled parts.
-#include <boost/beast/src.hpp>
