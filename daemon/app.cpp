@@ -3,6 +3,7 @@
 
 #include "alerts/delivery.hpp"
 #include "alerts/payload.hpp"
+#include "alerts/story_gate.hpp"
 #include "daemon/systemd_notify.hpp"
 #include "feeds/feed_fetcher.hpp"
 #include "feeds/poll_schedule.hpp"
@@ -20,7 +21,7 @@
 
 #include <csignal>
 #include <random>
-#include <unordered_map>
+#include <map>
 #include <unordered_set>
 
 namespace asio = boost::asio;
@@ -56,13 +57,18 @@ struct App::Impl {
         http(io, http_options(config)),
         matcher(config.watchlists),
         delivery(io, http, store, config.webhooks, alert_lines),
-        random(std::random_device{}()) {
+        gate(store, config.watchlists, targets_of(config), [this] { delivery.wake(); }),
+        random(std::random_device{}()) {}
+
+  static std::map<std::string, std::vector<std::string>> targets_of(const config::Config& config) {
+    std::map<std::string, std::vector<std::string>> out;
     for (const auto& watchlist : config.watchlists) {
-      auto& targets = webhooks_of[watchlist.name];
+      auto& targets = out[watchlist.name];
       if (!watchlist.notify.empty()) targets = watchlist.notify;
       else
         for (const auto& webhook : config.webhooks) targets.push_back(webhook.name);
     }
+    return out;
   }
 
   asio::awaitable<void> poll_loop(const config::FeedConfig& feed, Millis first_delay) {
@@ -122,9 +128,8 @@ struct App::Impl {
         continue;
       for (const auto& match : matcher.match(article)) {
         ++matches;
-        const std::string id = alerts::alert_id(match.watchlist, article);
-        const std::string payload = alerts::alert_payload(match, article, id, now).dump();
-        for (const auto& webhook : webhooks_of[match.watchlist]) alerts.push_back({id, webhook, match.watchlist, payload});
+        // Copies of a known story and throttled stories add nothing here (see StoryGate).
+        for (auto& entry : gate.admit(match, article, now)) alerts.push_back(std::move(entry));
         spdlog::info("match: watchlist '{}' on \"{}\" ({}) from {}", match.watchlist, article.title, article.link,
                      feed.url);
       }
@@ -136,6 +141,17 @@ struct App::Impl {
   }
 
   double jitter() { return std::uniform_real_distribution<double>(0.0, 1.0)(random); }
+
+  // Digests are due when a throttle period or quiet hours end, independent of any poll.
+  asio::awaitable<void> digest_loop() {
+    asio::steady_timer timer(io);
+    boost::system::error_code ec;
+    while (!stopping) {
+      gate.flush(Clock::now());
+      timer.expires_after(std::chrono::seconds(5));
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
 
   asio::awaitable<void> watchdog(Millis every) {
     asio::steady_timer timer(io);
@@ -187,6 +203,7 @@ struct App::Impl {
     if (const std::size_t resumed = store.make_pending_due(Clock::now()))
       spdlog::info("{} pending alert(s) from the last run will be retried now", resumed);
     delivery.start();
+    asio::co_spawn(io, digest_loop(), [](std::exception_ptr e) { log_exception("digest loop", e); });
     if (const auto every = watchdog_ping_interval())
       asio::co_spawn(io, watchdog(*every), [](std::exception_ptr e) { log_exception("watchdog", e); });
 
@@ -206,8 +223,8 @@ struct App::Impl {
   net::HttpClient http;
   match::Matcher matcher;
   alerts::Delivery delivery;
+  alerts::StoryGate gate;
   std::vector<std::unique_ptr<asio::steady_timer>> timers;
-  std::unordered_map<std::string, std::vector<std::string>> webhooks_of;
   std::mt19937_64 random;
   bool stopping = false;
   std::size_t polls_running = 0;

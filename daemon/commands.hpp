@@ -1,4 +1,4 @@
-// The subcommands of newsalertd other than the daemon itself: check, parse, match.
+// The subcommands of newsalertd other than the daemon itself: check, parse, match, deliveries.
 #pragma once
 
 #include <ostream>
@@ -14,6 +14,10 @@ inline constexpr int kExitUsage = 2;
 
 int run_check(const std::string& config_file, std::ostream& out, std::ostream& err);
 int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::ostream& err);
+// deliveries list | retry ID...|--all | purge: the dead letters and disabled webhooks, offline or
+// beside the running daemon (SQLite WAL and a busy timeout make that safe).
+int run_deliveries(const std::string& config_file, const std::vector<std::string>& args, std::ostream& out,
+                   std::ostream& err);
 int run_match(const std::string& config_file, const std::vector<std::string>& inputs, std::ostream& out,
               std::ostream& err);
 

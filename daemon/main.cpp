@@ -26,6 +26,8 @@ commands:
   check  --config FILE            validate the config; print file:line: message per problem
   parse  FILE|URL...              print each feed entry as one JSON object per line
   match  --config FILE [FILE|-]   match an article, HTML page or feed against the watchlists
+  deliveries list|retry ID...|retry --all|purge --config FILE
+                                  dead letters and disabled webhooks (works beside the daemon)
 
 options:
   -c, --config FILE     config file (default: /etc/newsalert/newsalert.yaml)
@@ -83,6 +85,8 @@ int main(int argc, char** argv) {
       const auto* v = value("--log-level");
       if (v == nullptr) return kExitUsage;
       log_level = *v;
+    } else if (command == "deliveries" && arg == "--all") {
+      positional.push_back(arg);
     } else if (arg.starts_with("-") && arg != "-") {
       std::cerr << "newsalertd: unknown option '" << arg << "'\n" << kUsage;
       return kExitUsage;
@@ -105,6 +109,7 @@ int main(int argc, char** argv) {
     return daemon::run_parse(positional, std::cout, std::cerr);
   }
   if (command == "match") return daemon::run_match(config_file, positional, std::cout, std::cerr);
+  if (command == "deliveries") return daemon::run_deliveries(config_file, positional, std::cout, std::cerr);
   if (command != "run") {
     std::cerr << "newsalertd: unknown command '" << command << "'\n" << kUsage;
     return kExitUsage;
