@@ -12,6 +12,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace asio = boost::asio;
 
 namespace newsalert::alerts {
@@ -74,6 +76,11 @@ void Delivery::poke(Endpoint& endpoint) {
 
 void Delivery::wake() {
   for (auto& endpoint : endpoints_) poke(*endpoint);
+}
+
+void Delivery::wake(const std::vector<std::string>& webhooks) {
+  for (auto& endpoint : endpoints_)
+    if (std::find(webhooks.begin(), webhooks.end(), endpoint->config.name) != webhooks.end()) poke(*endpoint);
 }
 
 void Delivery::stop() {

@@ -40,6 +40,9 @@ class Delivery {
   void start();
   // New alerts were committed: loops that are waiting look at the outbox again.
   void wake();
+  // Only the loops of these webhooks: with many endpoints, waking all of them per commit costs
+  // two queries per endpoint.
+  void wake(const std::vector<std::string>& webhooks);
   // No new attempts start; loops end at once, attempts in flight finish (see running()).
   void stop();
   // Loops plus attempts still in flight.

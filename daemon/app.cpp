@@ -137,7 +137,11 @@ struct App::Impl {
     const std::size_t queued = store.commit_poll(feed.url, state, seen, alerts, now);
     spdlog::debug("feed {}: {} entries, {} new, {} matches, {} alerts queued", feed.url, parsed.articles.size(),
                   seen.size(), matches, queued);
-    if (queued > 0) delivery.wake();
+    if (queued > 0) {
+      std::vector<std::string> targets;
+      for (const auto& alert : alerts) targets.push_back(alert.webhook);
+      delivery.wake(targets);
+    }
   }
 
   double jitter() { return std::uniform_real_distribution<double>(0.0, 1.0)(random); }
