@@ -3,6 +3,7 @@
 
 #include "alerts/formatter.hpp"
 #include "alerts/retry_policy.hpp"
+#include "common/log_exception.hpp"
 #include "common/text.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -21,15 +22,6 @@ namespace newsalert::alerts {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-
-void log_exception(const std::string& what, std::exception_ptr error) {
-  if (!error) return;
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    spdlog::error("{}: {}", what, e.what());
-  }
-}
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 #include "alerts/delivery.hpp"
 #include "alerts/payload.hpp"
 #include "alerts/story_gate.hpp"
+#include "common/log_exception.hpp"
 #include "daemon/systemd_notify.hpp"
 #include "feeds/feed_fetcher.hpp"
 #include "feeds/poll_schedule.hpp"
@@ -36,15 +37,6 @@ net::HttpClientOptions http_options(const config::Config& config) {
   options.max_connections = config.poll.concurrency;
   options.max_per_host = config.poll.per_host;
   return options;
-}
-
-void log_exception(std::string_view what, std::exception_ptr error) {
-  if (!error) return;
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    spdlog::error("{}: {}", what, e.what());
-  }
 }
 
 }  // namespace

@@ -81,6 +81,16 @@ Article article_from_text(const std::string& bytes, const std::string& source) {
   return article;
 }
 
+// The config for a tool that does not write to the state directory; errors go to `err`.
+std::optional<config::Config> load_for_tool(const std::string& config_file, std::ostream& err) {
+  try {
+    return config::load_config(config_file, /*check_state_dir=*/false);
+  } catch (const config::ConfigError& e) {
+    for (const auto& diagnostic : e.diagnostics()) err << diagnostic.str() << "\n";
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
 int run_check(const std::string& config_file, std::ostream& out, std::ostream& err) {
@@ -117,13 +127,9 @@ int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::os
 
 int run_match(const std::string& config_file, const std::vector<std::string>& inputs, std::ostream& out,
               std::ostream& err) {
-  config::Config config;
-  try {
-    config = config::load_config(config_file, /*check_state_dir=*/false);
-  } catch (const config::ConfigError& e) {
-    for (const auto& diagnostic : e.diagnostics()) err << diagnostic.str() << "\n";
-    return kExitUsage;
-  }
+  const auto loaded = load_for_tool(config_file, err);
+  if (!loaded) return kExitUsage;
+  const config::Config& config = *loaded;
   const match::Matcher matcher(config.watchlists);
   int status = kExitOk;
   for (const auto& input : inputs.empty() ? std::vector<std::string>{"-"} : inputs) {
@@ -202,13 +208,9 @@ int run_deliveries(const std::string& config_file, const std::vector<std::string
     return kExitUsage;
   }
 
-  config::Config config;
-  try {
-    config = config::load_config(config_file, /*check_state_dir=*/false);
-  } catch (const config::ConfigError& e) {
-    for (const auto& diagnostic : e.diagnostics()) err << diagnostic.str() << "\n";
-    return kExitUsage;
-  }
+  const auto loaded = load_for_tool(config_file, err);
+  if (!loaded) return kExitUsage;
+  const config::Config& config = *loaded;
   const auto db_file = store::StateStore::default_file(config.state_dir);
   std::error_code ec;
   if (!std::filesystem::exists(db_file, ec)) {
