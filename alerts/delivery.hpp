@@ -1,7 +1,11 @@
-// Delivers the outbox: one loop per webhook sends due alerts, records the outcome, and sleeps
-// until the next one is due or new alerts are committed.
+// Delivers the outbox: one loop per webhook starts due alerts (up to the webhook's concurrency,
+// paced by its rate limit, held back by its circuit breaker), records each outcome, and sleeps
+// until the next one is due, new alerts are committed, or a short poll interval passes (so rows
+// changed by another process, such as `newsalertd deliveries retry`, are noticed).
 #pragma once
 
+#include "alerts/circuit_breaker.hpp"
+#include "alerts/rate_limiter.hpp"
 #include "alerts/retry_policy.hpp"
 #include "config/config.hpp"
 #include "net/http_client.hpp"
@@ -11,11 +15,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include <functional>
 #include <memory>
 #include <ostream>
 #include <random>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace newsalert::alerts {
@@ -26,6 +30,9 @@ std::string webhook_signature(std::string_view secret, std::string_view id, std:
 
 class Delivery {
  public:
+  // The longest a loop sleeps before looking at the outbox again.
+  static constexpr Millis kIdlePoll{2000};
+
   // `lines` receives the payloads of stdout-format webhooks, one JSON object per line.
   Delivery(boost::asio::io_context& io, net::HttpClient& http, store::StateStore& store,
            std::vector<config::WebhookConfig> webhooks, std::ostream& lines);
@@ -37,28 +44,40 @@ class Delivery {
 
   void start();
   // A reloaded config: webhooks with a known name take the new settings from their next attempt,
-  // with changed settings retry their backlog at once, new ones start delivering, removed ones stop after their attempt in flight (their alerts
-  // stay in the outbox). Returns how many alerts wait for removed webhooks.
+  // with changed settings retry their backlog at once; new ones start delivering; removed ones stop
+  // after their attempts in flight (their alerts stay in the outbox). Returns how many alerts wait
+  // for removed webhooks.
   std::size_t update(std::vector<config::WebhookConfig> webhooks);
   // New alerts were committed: loops that are waiting look at the outbox again.
   void wake();
-  // No new attempts start; the loops end once their current attempt is done.
+  // Only the loops of these webhooks: with many endpoints, waking all of them per commit costs
+  // two queries per endpoint.
+  void wake(const std::vector<std::string>& webhooks);
+  // No new attempts start; loops end at once, attempts in flight finish (see running()).
   void stop();
-  // Loops still running (each has at most one attempt in flight).
-  std::size_t running() const { return running_; }
+  // Loops plus attempts still in flight.
+  std::size_t running() const { return loops_ + attempts_; }
 
  private:
   struct Endpoint {
     config::WebhookConfig config;
     std::unique_ptr<boost::asio::steady_timer> wakeup;
-    bool removed = false;
-    bool done = false;   // its loop has ended
+    CircuitBreaker breaker;
+    RateLimiter limiter;
+    std::unordered_set<std::int64_t> in_flight;   // outbox ids with an attempt running
+    bool woken = false;
+    bool disabled = false;
+    bool removed = false;   // by a reload
+    bool done = false;      // its loop has ended
   };
 
+  std::unique_ptr<Endpoint> make_endpoint(config::WebhookConfig webhook);
   void spawn(Endpoint& endpoint);
 
   boost::asio::awaitable<void> run_loop(Endpoint& endpoint);
-  boost::asio::awaitable<void> attempt(Endpoint& endpoint, const store::PendingDelivery& item);
+  boost::asio::awaitable<void> attempt(Endpoint& endpoint, std::shared_ptr<const store::PendingDelivery> item);
+  void launch(Endpoint& endpoint, store::PendingDelivery item);
+  void poke(Endpoint& endpoint);
   void record(const Endpoint& endpoint, const store::PendingDelivery& item, long status, const std::string& error,
               std::optional<Millis> retry_after);
 
@@ -66,13 +85,14 @@ class Delivery {
   net::HttpClient& http_;
   store::StateStore& store_;
   std::ostream& lines_;
-  // Stable addresses: a loop keeps its Endpoint& while update() adds endpoints.
+  // Stable addresses: loops and attempts keep their Endpoint& while update() adds endpoints.
   std::vector<std::unique_ptr<Endpoint>> endpoints_;
   Observer observer_;
   std::mt19937_64 random_;
   bool stopping_ = false;
   bool started_ = false;
-  std::size_t running_ = 0;
+  std::size_t loops_ = 0;
+  std::size_t attempts_ = 0;
 };
 
 }  // namespace newsalert::alerts

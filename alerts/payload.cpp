@@ -82,6 +82,37 @@ nlohmann::json alert_payload(const match::Match& match, const Article& article, 
   return body;
 }
 
+nlohmann::json digest_payload(const std::string& watchlist, const std::string& id,
+                              const std::vector<nlohmann::json>& alerts, TimePoint now) {
+  return {{"id", id},
+          {"type", "digest"},
+          {"watchlist", watchlist},
+          {"alerts", alerts},
+          {"detected_at", format_rfc3339(now)}};
+}
+
+std::string digest_id(const std::string& watchlist, const std::string& first_alert_id) {
+  return "na_" + sha256_hex(watchlist + "\ndigest\n" + first_alert_id).substr(0, 32);
+}
+
+nlohmann::json follow_up_payload(const std::string& watchlist, const std::string& id, const std::string& story_id,
+                                 const std::string& title, const std::string& link,
+                                 const std::vector<StoryCopyView>& copies, TimePoint now) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& c : copies)
+    list.push_back({{"feed", c.feed}, {"title", c.title}, {"link", c.link}, {"seen", format_rfc3339(c.seen)}});
+  return {{"id", id},
+          {"type", "follow_up"},
+          {"watchlist", watchlist},
+          {"story", {{"id", story_id}, {"title", title}, {"link", link}}},
+          {"copies", list},
+          {"detected_at", format_rfc3339(now)}};
+}
+
+std::string follow_up_id(const std::string& story_alert_id) {
+  return "na_" + sha256_hex(story_alert_id + "\nfollow-up").substr(0, 32);
+}
+
 nlohmann::json article_json(const Article& article) {
   return {
       {"feed_title", article.feed_title},

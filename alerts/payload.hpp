@@ -25,6 +25,26 @@ nlohmann::json match_json(const match::Match& match, const Article& article);
 nlohmann::json alert_payload(const match::Match& match, const Article& article, const std::string& id,
                              TimePoint detected_at);
 
+// A digest: the alerts a watchlist's throttle or quiet hours held back, in one message.
+// {"id", "type": "digest", "watchlist", "alerts": [alert payloads], "detected_at"}
+nlohmann::json digest_payload(const std::string& watchlist, const std::string& id,
+                              const std::vector<nlohmann::json>& alerts, TimePoint now);
+// Stable per watchlist and digest (named after its first held alert).
+std::string digest_id(const std::string& watchlist, const std::string& first_alert_id);
+
+// A follow-up on a story seen again in other feeds.
+// {"id", "type": "follow_up", "watchlist", "story": {"id", "title", "link"}, "copies": [...], "detected_at"}
+struct StoryCopyView {
+  std::string feed;
+  std::string title;
+  std::string link;
+  TimePoint seen;
+};
+nlohmann::json follow_up_payload(const std::string& watchlist, const std::string& id, const std::string& story_id,
+                                 const std::string& title, const std::string& link,
+                                 const std::vector<StoryCopyView>& copies, TimePoint now);
+std::string follow_up_id(const std::string& story_alert_id);
+
 // One entry as printed by `newsalertd parse`.
 nlohmann::json article_json(const Article& article);
 

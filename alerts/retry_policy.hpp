@@ -23,7 +23,18 @@ struct RetryDecision {
 RetryDecision decide_retry(long status, int attempts_made, const std::vector<Millis>& schedule,
                            std::optional<Millis> retry_after, double jitter);
 
-// "120" (seconds); HTTP dates are not accepted here and yield nullopt.
-std::optional<Millis> parse_retry_after(std::string_view value);
+// True for statuses that say the endpoint itself is gone (410): it is disabled, not retried.
+bool disables_endpoint(long status);
+
+// True when the answer says the endpoint is unhealthy (no answer, 5xx, 408, 429): what the
+// circuit breaker counts. A permanent 4xx means the endpoint is up and judged the request.
+bool is_endpoint_failure(long status);
+
+// Retry-After as delta-seconds ("120") or as an HTTP-date (IMF-fixdate, RFC 850 or asctime form,
+// RFC 9110 section 5.6.7), turned into a delay from `now`. A date in the past is a delay of 0.
+std::optional<Millis> parse_retry_after(std::string_view value, TimePoint now);
+
+// An HTTP-date in any of its three forms; nullopt when malformed.
+std::optional<TimePoint> parse_http_date(std::string_view value);
 
 }  // namespace newsalert::alerts

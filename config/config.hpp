@@ -52,6 +52,22 @@ struct RegionGroup {
 
 enum class Require { any, actor, region, actor_and_region };
 
+// Story dedupe: copies of one story (same normalized link, or SimHash-64 of title + lead within
+// `distance` bits) seen within `window` raise one alert per watchlist.
+struct StoryConfig {
+  Millis window{std::chrono::hours(48)};
+  int distance = 3;
+  int follow_up = 0;   // > 0: one follow-up alert once the story has been seen in this many more entries
+};
+
+// At most `max` alerts per `per`; the rest are held and sent as one digest. Quiet hours (minutes
+// of the day, local time) hold every alert until they end. max 0: no throttle.
+struct ThrottleConfig {
+  int max = 0;
+  Millis per{std::chrono::hours(1)};
+  std::optional<std::pair<int, int>> quiet_hours;   // [from, to) in minutes since midnight
+};
+
 struct WatchlistConfig {
   std::string name;
   std::vector<Term> actors;
@@ -61,6 +77,8 @@ struct WatchlistConfig {
   double min_score = 0;                   // fire only at or above this score
   std::vector<std::string> exclude;
   std::vector<std::string> notify;   // webhook names; empty means every webhook
+  StoryConfig stories;
+  ThrottleConfig throttle;
   int line = 0;
 };
 
@@ -71,7 +89,7 @@ struct RetryConfig {
                                std::chrono::hours(10), std::chrono::hours(10)};
 };
 
-enum class WebhookFormat { json, stdout_lines };
+enum class WebhookFormat { json, stdout_lines, slack, discord, teams, ntfy, template_text };
 
 struct WebhookConfig {
   std::string name;
@@ -81,6 +99,12 @@ struct WebhookConfig {
   std::map<std::string, std::string> headers;
   Millis timeout{std::chrono::seconds(15)};
   RetryConfig retry;
+  std::string template_text;     // format: template; {{field.path}} placeholders
+  std::string content_type;      // format: template; default application/json
+  int concurrency = 4;           // attempts in flight
+  double rate = 0;               // attempts per second; 0: unlimited
+  int breaker_failures = 5;      // consecutive failures that open the circuit breaker; 0: off
+  Millis breaker_cooldown{std::chrono::seconds(30)};
   int line = 0;
 };
 

@@ -133,6 +133,62 @@ std::string format_number(double value) {
   return out.str();
 }
 
+// "10/s", "600/m", "5/h", or a bare number of attempts per second; nullopt when malformed.
+std::optional<double> parse_rate(std::string_view text) {
+  text = trim(text);
+  double per = 1.0;
+  if (const auto slash = text.find('/'); slash != std::string_view::npos) {
+    const auto unit = trim(text.substr(slash + 1));
+    if (unit == "s") per = 1.0;
+    else if (unit == "m") per = 60.0;
+    else if (unit == "h") per = 3600.0;
+    else return std::nullopt;
+    text = trim(text.substr(0, slash));
+  }
+  double value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || ptr != text.data() + text.size() || text.empty() || value <= 0) return std::nullopt;
+  return value / per;
+}
+
+// "22:00-07:00" as minutes since midnight; nullopt when malformed or empty.
+std::optional<std::pair<int, int>> parse_quiet_hours(std::string_view text) {
+  const auto clock = [](std::string_view t) -> std::optional<int> {
+    t = trim(t);
+    int h = 0, m = 0;
+    const auto colon = t.find(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    const auto hs = t.substr(0, colon), ms = t.substr(colon + 1);
+    if (hs.empty() || hs.size() > 2 || ms.size() != 2) return std::nullopt;
+    if (std::from_chars(hs.data(), hs.data() + hs.size(), h).ptr != hs.data() + hs.size()) return std::nullopt;
+    if (std::from_chars(ms.data(), ms.data() + ms.size(), m).ptr != ms.data() + ms.size()) return std::nullopt;
+    if (h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m != 0)) return std::nullopt;
+    return h * 60 + m;
+  };
+  const auto dash = text.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  const auto from = clock(text.substr(0, dash)), to = clock(text.substr(dash + 1));
+  if (!from || !to || *from == *to) return std::nullopt;
+  return std::pair{*from, *to};
+}
+
+// Template placeholders are "{{path}}" with a path of letters, digits, '_' and '.'; returns the
+// first problem, or "" when the template is well formed.
+std::string template_problem(std::string_view text) {
+  std::size_t pos = 0;
+  while ((pos = text.find("{{", pos)) != std::string_view::npos) {
+    const auto close = text.find("}}", pos + 2);
+    if (close == std::string_view::npos) return "unterminated {{ at offset " + std::to_string(pos);
+    const auto path = trim(text.substr(pos + 2, close - pos - 2));
+    const bool ok = !path.empty() && std::all_of(path.begin(), path.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+    });
+    if (!ok) return "invalid placeholder {{" + std::string(path) + "}}: use a field path such as {{article.title}}";
+    pos = close + 2;
+  }
+  return {};
+}
+
 std::string index_field(std::string_view list, std::size_t i) {
   return std::string(list) + "[" + std::to_string(i) + "]";
 }
@@ -712,7 +768,8 @@ void ConfigLoader::load_watchlists(const YAML::Node& node, std::vector<Watchlist
     YAML::Node require_node;
     std::vector<std::pair<std::string, int>> notify;
     for (const auto& [key, value] :
-         entries(item, field, {"name", "actors", "regions", "require", "exclude", "notify", "min_score"})) {
+         entries(item, field, {"name", "actors", "regions", "require", "exclude", "notify", "min_score", "stories",
+                               "throttle", "quiet_hours"})) {
       const std::string& name = key.Scalar();
       if (name == "name") {
         has_name = true;
@@ -751,6 +808,34 @@ void ConfigLoader::load_watchlists(const YAML::Node& node, std::vector<Watchlist
         for (auto n = value.begin(); n != value.end(); ++n, ++j)
           if (const auto hook = get_string(*n, index_field(field + ".notify", j)))
             notify.emplace_back(*hook, line(*n));
+      } else if (name == "stories") {
+        const std::string sfield = field + ".stories";
+        if (!expect_map(value, sfield)) continue;
+        for (const auto& [skey, svalue] : entries(value, sfield, {"window", "distance", "follow_up"})) {
+          const std::string& sname = skey.Scalar();
+          if (sname == "window") {
+            if (const auto d = get_duration(svalue, sfield + ".window", 0ms)) watchlist.stories.window = *d;
+          } else if (sname == "distance") {
+            if (const auto n = get_int(svalue, sfield + ".distance", 0, 16)) watchlist.stories.distance = static_cast<int>(*n);
+          } else if (const auto n = get_int(svalue, sfield + ".follow_up", 0, 1000)) {
+            watchlist.stories.follow_up = static_cast<int>(*n);
+          }
+        }
+      } else if (name == "throttle") {
+        const std::string tfield = field + ".throttle";
+        if (!expect_map(value, tfield)) continue;
+        for (const auto& [tkey, tvalue] : entries(value, tfield, {"max", "per"})) {
+          if (tkey.Scalar() == "max") {
+            if (const auto n = get_int(tvalue, tfield + ".max", 0, 100000)) watchlist.throttle.max = static_cast<int>(*n);
+          } else if (const auto d = get_duration(tvalue, tfield + ".per", 1s)) {
+            watchlist.throttle.per = *d;
+          }
+        }
+      } else if (name == "quiet_hours") {
+        const auto text = get_string(value, field + ".quiet_hours");
+        if (!text) continue;
+        if (const auto range = parse_quiet_hours(*text)) watchlist.throttle.quiet_hours = range;
+        else error(value, field + ".quiet_hours: expected a range of local times like 22:00-07:00, got " + quote(*text));
       }
     }
     const std::string label = watchlist.name.empty() ? field : "watchlist '" + watchlist.name + "'";
@@ -863,8 +948,10 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
   std::optional<YAML::Node> url_node;
   std::optional<YAML::Node> secret_node;
   std::optional<YAML::Node> secret_file_node;
+  std::optional<YAML::Node> template_node;
   for (const auto& [key, value] : entries(item, field, {"name", "url", "format", "secret", "secret_file", "headers",
-                                                        "timeout", "retry"})) {
+                                                        "timeout", "retry", "template", "content_type", "concurrency",
+                                                        "rate", "circuit_breaker"})) {
     const std::string& name = key.Scalar();
     const std::string key_field = field + "." + name;
     if (name == "name") {
@@ -882,9 +969,40 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
       url_node = value;
     } else if (name == "format") {
       const auto f = get_string(value, key_field);
-      if (f && *f == "json") webhook.format = WebhookFormat::json;
-      else if (f && *f == "stdout") webhook.format = WebhookFormat::stdout_lines;
-      else if (f) error(value, key_field + ": expected json or stdout, got " + quote(*f));
+      static const std::map<std::string, WebhookFormat, std::less<>> formats = {
+          {"json", WebhookFormat::json},       {"stdout", WebhookFormat::stdout_lines},
+          {"slack", WebhookFormat::slack},     {"discord", WebhookFormat::discord},
+          {"teams", WebhookFormat::teams},     {"ntfy", WebhookFormat::ntfy},
+          {"template", WebhookFormat::template_text}};
+      if (const auto found = f ? formats.find(*f) : formats.end(); found != formats.end()) webhook.format = found->second;
+      else if (f)
+        error(value, key_field + ": expected json, stdout, slack, discord, teams, ntfy or template, got " + quote(*f));
+    } else if (name == "template") {
+      template_node = value;
+      if (const auto t = get_string(value, key_field)) {
+        if (const std::string problem = template_problem(*t); !problem.empty()) error(value, key_field + ": " + problem);
+        else webhook.template_text = *t;
+      }
+    } else if (name == "content_type") {
+      if (const auto t = get_string(value, key_field)) {
+        if (t->empty() || t->find_first_of("\r\n") != std::string::npos) error(value, key_field + ": expected a media type");
+        else webhook.content_type = *t;
+      }
+    } else if (name == "concurrency") {
+      if (const auto n = get_int(value, key_field, 1, 256)) webhook.concurrency = static_cast<int>(*n);
+    } else if (name == "rate") {
+      const auto r = get_string(value, key_field);
+      if (const auto rate = r ? parse_rate(*r) : std::nullopt) webhook.rate = *rate;
+      else if (r) error(value, key_field + ": expected a rate like 10/s, 600/m or 5/h, got " + quote(*r));
+    } else if (name == "circuit_breaker") {
+      if (!expect_map(value, key_field)) continue;
+      for (const auto& [bkey, bvalue] : entries(value, key_field, {"failures", "cooldown"})) {
+        if (bkey.Scalar() == "failures") {
+          if (const auto n = get_int(bvalue, key_field + ".failures", 0, 1000)) webhook.breaker_failures = static_cast<int>(*n);
+        } else if (const auto d = get_duration(bvalue, key_field + ".cooldown", 1ms)) {
+          webhook.breaker_cooldown = *d;
+        }
+      }
     } else if (name == "secret") {
       secret_node = value;
     } else if (name == "secret_file") {
@@ -920,6 +1038,12 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
     ok = false;
   }
   const std::string label = webhook.name.empty() ? field : "webhook '" + webhook.name + "'";
+  if (webhook.format == WebhookFormat::template_text && !template_node) {
+    error(item, label + ": format: template needs a 'template' key");
+    ok = false;
+  } else if (webhook.format != WebhookFormat::template_text && template_node) {
+    error(*template_node, field + ".template: only used with format: template");
+  }
 
   if (url_node) {
     if (webhook.format == WebhookFormat::stdout_lines) {

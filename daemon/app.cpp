@@ -3,6 +3,8 @@
 
 #include "alerts/delivery.hpp"
 #include "alerts/payload.hpp"
+#include "alerts/story_gate.hpp"
+#include "common/log_exception.hpp"
 #include "common/log_fields.hpp"
 #include "daemon/admin_server.hpp"
 #include "daemon/metrics.hpp"
@@ -26,7 +28,7 @@
 #include <algorithm>
 #include <csignal>
 #include <random>
-#include <unordered_map>
+#include <map>
 #include <unordered_set>
 
 namespace asio = boost::asio;
@@ -41,15 +43,6 @@ net::HttpClientOptions http_options(const config::Config& config) {
   options.max_connections = config.poll.concurrency;
   options.max_per_host = config.poll.per_host;
   return options;
-}
-
-void log_exception(std::string_view what, std::exception_ptr error) {
-  if (!error) return;
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    spdlog::error("{}: {}", what, e.what());
-  }
 }
 
 std::string_view result_name(feeds::FetchResult result) {
@@ -115,6 +108,7 @@ struct App::Impl {
     if (config.http) start_admin(*config.http);   // throws when the port is taken: start-up stops
   }
 
+  // Which webhooks each watchlist notifies; the story gate follows the same routes.
   void route_webhooks() {
     webhooks_of.clear();
     for (const auto& watchlist : config.watchlists) {
@@ -123,6 +117,7 @@ struct App::Impl {
       else
         for (const auto& webhook : config.webhooks) targets.push_back(webhook.name);
     }
+    gate.emplace(store, config.watchlists, webhooks_of, [this] { delivery.wake(); });
   }
 
   feeds::PollPolicy poll_policy(const config::FeedConfig& feed) const {
@@ -439,11 +434,13 @@ struct App::Impl {
         continue;
       for (const auto& match : matcher.match(article)) {
         ++matches;
-        const std::string id = alerts::alert_id(match.watchlist, article);
-        const std::string payload = alerts::alert_payload(match, article, id, now).dump();
-        for (const auto& webhook : webhooks_of[match.watchlist]) alerts.push_back({id, webhook, match.watchlist, payload});
-        metrics.alert_raised(match.watchlist);
-        const LogFields fields{{"FEED_URL", feed.url}, {"WATCHLIST", match.watchlist}, {"ALERT_ID", id}};
+        // Copies of a known story and throttled stories add nothing here (see StoryGate).
+        auto admitted = gate->admit(match, article, now);
+        if (!admitted.empty()) metrics.alert_raised(match.watchlist);
+        const LogFields fields{{"FEED_URL", feed.url},
+                               {"WATCHLIST", match.watchlist},
+                               {"ALERT_ID", admitted.empty() ? std::string() : admitted.front().alert_id}};
+        for (auto& entry : admitted) alerts.push_back(std::move(entry));
         spdlog::info("match: watchlist '{}' on \"{}\" ({}) from {}", match.watchlist, article.title, article.link,
                      feed.url);
       }
@@ -452,10 +449,25 @@ struct App::Impl {
     metrics.articles_new(seen.size());
     spdlog::debug("feed {}: {} entries, {} new, {} matches, {} alerts queued", feed.url, parsed.articles.size(),
                   seen.size(), matches, queued);
-    if (queued > 0) delivery.wake();
+    if (queued > 0) {
+      std::vector<std::string> targets;
+      for (const auto& alert : alerts) targets.push_back(alert.webhook);
+      delivery.wake(targets);
+    }
   }
 
   double jitter() { return std::uniform_real_distribution<double>(0.0, 1.0)(random); }
+
+  // Digests are due when a throttle period or quiet hours end, independent of any poll.
+  asio::awaitable<void> digest_loop() {
+    asio::steady_timer timer(io);
+    boost::system::error_code ec;
+    while (!stopping) {
+      gate->flush(Clock::now());
+      timer.expires_after(std::chrono::seconds(5));
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
 
   asio::awaitable<void> watchdog(Millis every) {
     asio::steady_timer timer(io);
@@ -508,6 +520,7 @@ struct App::Impl {
     if (const std::size_t resumed = store.make_pending_due(Clock::now()))
       spdlog::info("{} pending alert(s) from the last run will be retried now", resumed);
     delivery.start();
+    asio::co_spawn(io, digest_loop(), [](std::exception_ptr e) { log_exception("digest loop", e); });
     if (const auto every = watchdog_ping_interval())
       asio::co_spawn(io, watchdog(*every), [](std::exception_ptr e) { log_exception("watchdog", e); });
 
@@ -534,7 +547,8 @@ struct App::Impl {
   std::unique_ptr<AdminServer> admin;
   TimePoint started = Clock::now();
   TimePoint config_loaded = Clock::now();
-  std::unordered_map<std::string, std::vector<std::string>> webhooks_of;
+  std::map<std::string, std::vector<std::string>> webhooks_of;
+  std::optional<alerts::StoryGate> gate;   // rebuilt with the routes on reload
   std::mt19937_64 random;
   bool stopping = false;
   std::size_t polls_running = 0;

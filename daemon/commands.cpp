@@ -1,4 +1,4 @@
-// check, parse, match and replay: the offline tools for people who write configs and watchlists.
+// check, parse, match, replay and deliveries: the offline tools for people who write configs and run the daemon.
 #include "daemon/commands.hpp"
 
 #include "alerts/payload.hpp"
@@ -8,10 +8,12 @@
 #include "feeds/html_text.hpp"
 #include "match/matcher.hpp"
 #include "net/http_client.hpp"
+#include "store/state_store.hpp"
 
 #include <boost/asio/io_context.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -259,6 +261,110 @@ int run_replay(const std::string& config_file, const std::vector<std::string>& i
       out << "  " << a.published << "  score " << score_text(a.score) << "  " << a.title << "  " << a.link << "\n";
   }
   return status;
+}
+
+namespace {
+
+std::string one_line(std::string text) {
+  for (char& c : text)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  return text;
+}
+
+void list_deliveries(store::StateStore& store, std::ostream& out) {
+  const auto disabled = store.disabled_endpoints();
+  for (const auto& endpoint : disabled)
+    out << "webhook " << endpoint.webhook << ": disabled since " << format_rfc3339(endpoint.since) << " ("
+        << endpoint.reason << "); " << store.pending_count(endpoint.webhook)
+        << " alert(s) held; `newsalertd deliveries retry --all` or a new URL enables it\n";
+  const auto letters = store.dead_letters();
+  out << letters.size() << " dead letter(s); " << store.pending_count() << " alert(s) pending\n";
+  if (letters.empty()) return;
+  out << "ID\tFAILED\tWEBHOOK\tWATCHLIST\tATTEMPTS\tALERT\tERROR\n";
+  for (const auto& letter : letters)
+    out << letter.id << '\t' << format_rfc3339(letter.failed) << '\t' << letter.webhook << '\t' << letter.watchlist
+        << '\t' << letter.attempts << '\t' << letter.alert_id << '\t' << one_line(letter.last_error) << '\n';
+}
+
+}  // namespace
+
+int run_deliveries(const std::string& config_file, const std::vector<std::string>& args, std::ostream& out,
+                   std::ostream& err) {
+  const std::string usage = "usage: newsalertd deliveries list | retry ID...|--all | purge [--config FILE]\n";
+  if (args.empty()) {
+    err << usage;
+    return kExitUsage;
+  }
+  const std::string& action = args.front();
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  std::vector<std::int64_t> ids;
+  if (action == "list" || action == "purge") {
+    if (!rest.empty()) {
+      err << "newsalertd deliveries " << action << ": unexpected argument '" << rest.front() << "'\n" << usage;
+      return kExitUsage;
+    }
+  } else if (action == "retry") {
+    if (rest.empty()) {
+      err << "newsalertd deliveries retry: give dead letter IDs (see `deliveries list`) or --all\n";
+      return kExitUsage;
+    }
+    if (!(rest.size() == 1 && rest.front() == "--all")) {
+      for (const auto& text : rest) {
+        std::int64_t id = 0;
+        const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+        if (ec != std::errc{} || ptr != text.data() + text.size() || id <= 0) {
+          err << "newsalertd deliveries retry: '" << text << "' is not a dead letter ID (a positive number) or --all\n";
+          return kExitUsage;
+        }
+        ids.push_back(id);
+      }
+    }
+  } else {
+    err << "newsalertd deliveries: unknown action '" << action << "'\n" << usage;
+    return kExitUsage;
+  }
+
+  const auto loaded = load_tool_config(config_file, err);
+  if (!loaded) return kExitUsage;
+  const config::Config& config = *loaded;
+  const auto db_file = store::StateStore::default_file(config.state_dir);
+  std::error_code ec;
+  if (!std::filesystem::exists(db_file, ec)) {
+    err << "newsalertd deliveries: no database at " << db_file.string() << " (has the daemon run with this config?)\n";
+    return kExitFailure;
+  }
+  try {
+    store::StateStore store(db_file);
+    if (action == "list") {
+      list_deliveries(store, out);
+      return kExitOk;
+    }
+    if (action == "purge") {
+      out << "purged " << store.purge_dead_letters() << " dead letter(s)\n";
+      return kExitOk;
+    }
+    if (ids.empty()) {
+      const std::size_t enabled = store.disabled_endpoints().size();
+      for (const auto& endpoint : store.disabled_endpoints()) store.enable_endpoint(endpoint.webhook);
+      out << "requeued " << store.retry_all_dead_letters(Clock::now()) << " dead letter(s)";
+      if (enabled > 0) out << "; enabled " << enabled << " disabled webhook(s)";
+      out << "\n";
+      return kExitOk;
+    }
+    int status = kExitOk;
+    for (const auto id : ids) {
+      if (store.retry_dead_letter(id, Clock::now())) {
+        out << "requeued dead letter " << id << "\n";
+      } else {
+        err << "newsalertd deliveries retry: no dead letter with ID " << id << "\n";
+        status = kExitFailure;
+      }
+    }
+    return status;
+  } catch (const std::exception& e) {
+    err << "newsalertd deliveries: " << e.what() << "\n";
+    return kExitFailure;
+  }
 }
 
 }  // namespace newsalert::daemon

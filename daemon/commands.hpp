@@ -1,4 +1,4 @@
-// The subcommands of newsalertd other than the daemon itself: check, parse, match, replay.
+// The subcommands of newsalertd other than the daemon itself: check, parse, match, replay, deliveries.
 #pragma once
 
 #include "config/config.hpp"
@@ -25,6 +25,10 @@ int run_check(const std::string& config_file, std::ostream& out, std::ostream& e
 int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::ostream& err,
               const std::string& content_type = {}, const std::string& base_url = {});
 // explain: print, for every watchlist that found anything, the hits, the rule clauses and the verdict.
+// deliveries list | retry ID...|--all | purge: the dead letters and disabled webhooks, offline or
+// beside the running daemon (SQLite WAL and a busy timeout make that safe).
+int run_deliveries(const std::string& config_file, const std::vector<std::string>& args, std::ostream& out,
+                   std::ostream& err);
 int run_match(const std::string& config_file, const std::vector<std::string>& inputs, std::ostream& out,
               std::ostream& err, bool explain = false);
 // Runs the watchlists over saved feeds, article files or directories of them; prints per watchlist

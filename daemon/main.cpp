@@ -33,6 +33,8 @@ commands:
   replay --config FILE ARCHIVE... how many alerts each watchlist would have sent for saved
                                   feeds, article files or directories of them
   status --config FILE [--json]   ask the running daemon (http.listen) for its feeds' state
+  deliveries list|retry ID...|retry --all|purge --config FILE
+                                  dead letters and disabled webhooks (works beside the daemon)
 
 options:
   -c, --config FILE     config file (default: /etc/newsalert/newsalert.yaml)
@@ -107,6 +109,8 @@ int main(int argc, char** argv) {
       }
     } else if (arg == "--json" && command == "status") {
       json_output = true;
+    } else if (command == "deliveries" && arg == "--all") {
+      positional.push_back(arg);
     } else if (arg.starts_with("-") && arg != "-") {
       std::cerr << "newsalertd: unknown option '" << arg << "'\n" << kUsage;
       return kExitUsage;
@@ -136,6 +140,7 @@ int main(int argc, char** argv) {
   if (command == "match") return daemon::run_match(config_file, positional, std::cout, std::cerr, explain);
   if (command == "replay") return daemon::run_replay(config_file, positional, std::cout, std::cerr);
   if (command == "status") return daemon::run_status(config_file, json_output, std::cout, std::cerr);
+  if (command == "deliveries") return daemon::run_deliveries(config_file, positional, std::cout, std::cerr);
   if (command != "run") {
     std::cerr << "newsalertd: unknown command '" << command << "'\n" << kUsage;
     return kExitUsage;

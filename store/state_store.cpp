@@ -13,7 +13,7 @@ namespace {
 
 // Migration N (1-based) takes the schema from user_version N-1 to N. Append only: a shipped
 // migration is never edited, since databases in the field have already run it.
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     // 1: the initial schema.
     R"sql(
 CREATE TABLE feeds (
@@ -80,6 +80,43 @@ ALTER TABLE feeds ADD COLUMN ttl_ms INTEGER;
 ALTER TABLE feeds ADD COLUMN not_before_ms INTEGER;
 CREATE INDEX articles_feed_published ON articles (feed_url, published_ms);
 )sql",
+    // 3: disabled endpoints; stories and their copies (dedupe, throttle, digests).
+    R"sql(
+CREATE TABLE endpoints (
+  webhook     TEXT PRIMARY KEY NOT NULL,
+  url         TEXT NOT NULL,
+  disabled_ms INTEGER NOT NULL,
+  reason      TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+
+CREATE TABLE stories (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  watchlist      TEXT NOT NULL,
+  alert_id       TEXT NOT NULL UNIQUE,
+  simhash        INTEGER,
+  feed_url       TEXT NOT NULL DEFAULT '',
+  article_id     TEXT NOT NULL DEFAULT '',
+  title          TEXT NOT NULL DEFAULT '',
+  link           TEXT NOT NULL DEFAULT '',
+  first_seen_ms  INTEGER NOT NULL,
+  state          TEXT NOT NULL CHECK (state IN ('alerted', 'held', 'digested')),
+  payload        TEXT NOT NULL DEFAULT '',
+  copies         INTEGER NOT NULL DEFAULT 0,
+  follow_up_sent INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX stories_watchlist_seen ON stories (watchlist, first_seen_ms);
+CREATE INDEX stories_held ON stories (state) WHERE state = 'held';
+
+CREATE TABLE story_copies (
+  alert_id   TEXT NOT NULL,
+  feed_url   TEXT NOT NULL,
+  article_id TEXT NOT NULL,
+  link       TEXT NOT NULL DEFAULT '',
+  title      TEXT NOT NULL DEFAULT '',
+  seen_ms    INTEGER NOT NULL,
+  PRIMARY KEY (alert_id, feed_url, article_id)
+) WITHOUT ROWID;
+)sql",
 };
 
 std::optional<std::int64_t> to_millis(const std::optional<TimePoint>& t) {
@@ -114,6 +151,60 @@ ON CONFLICT (url) DO UPDATE SET
   last_success_ms = excluded.last_success_ms, error_streak = excluded.error_streak,
   last_error = excluded.last_error, current_url = excluded.current_url, ttl_ms = excluded.ttl_ms,
   not_before_ms = excluded.not_before_ms)sql";
+
+// Shared by commit_poll, enqueue, digests and follow-ups: skipped when pending (the unique index)
+// or finished (deliveries, which covers dead letters).
+std::size_t insert_outbox(Database& db, const std::vector<OutboxEntry>& alerts, std::int64_t now_ms) {
+  std::size_t added = 0;
+  auto stmt = db.cached(
+      "INSERT INTO outbox (alert_id, webhook, watchlist, payload, attempts, next_attempt_ms, created_ms) "
+      "SELECT ?1, ?2, ?3, ?4, 0, ?5, ?5 "
+      "WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_id = ?1 AND webhook = ?2) "
+      "ON CONFLICT (alert_id, webhook) DO NOTHING");
+  for (const auto& e : alerts) {
+    stmt->bind_all(e.alert_id, e.webhook, e.watchlist, e.payload, now_ms);
+    added += stmt->run();
+  }
+  return added;
+}
+
+const char* story_state_name(StoryState state) {
+  switch (state) {
+    case StoryState::alerted: return "alerted";
+    case StoryState::held: return "held";
+    case StoryState::digested: return "digested";
+  }
+  return "alerted";
+}
+
+StoryState story_state_from(const std::string& name) {
+  if (name == "held") return StoryState::held;
+  if (name == "digested") return StoryState::digested;
+  return StoryState::alerted;
+}
+
+constexpr const char* kStoryColumns =
+    "id, watchlist, alert_id, simhash, title, link, first_seen_ms, state, payload, copies, follow_up_sent, feed_url, "
+    "article_id";
+
+Story read_story(const Statement& stmt) {
+  Story s;
+  s.id = stmt.column_int64(0);
+  s.watchlist = stmt.column_text(1);
+  s.alert_id = stmt.column_text(2);
+  s.has_simhash = !stmt.column_is_null(3);
+  s.simhash = static_cast<std::uint64_t>(stmt.column_int64(3));
+  s.title = stmt.column_text(4);
+  s.link = stmt.column_text(5);
+  s.first_seen = from_unix_millis(stmt.column_int64(6));
+  s.state = story_state_from(stmt.column_text(7));
+  s.payload = stmt.column_text(8);
+  s.copies = stmt.column_int(9);
+  s.follow_up_sent = stmt.column_int(10) != 0;
+  s.feed_url = stmt.column_text(11);
+  s.article_id = stmt.column_text(12);
+  return s;
+}
 
 void upsert_feed(Database& db, const std::string& feed_url, const FeedState& state) {
   auto stmt = db.cached(kUpsertFeed);
@@ -217,19 +308,7 @@ std::size_t StateStore::commit_poll(const std::string& feed_url, const FeedState
       stmt->run();
     }
   }
-  std::size_t added = 0;
-  {
-    // Skipped when pending (the unique index) or finished (deliveries, which covers dead letters).
-    auto stmt = db_->cached(
-        "INSERT INTO outbox (alert_id, webhook, watchlist, payload, attempts, next_attempt_ms, created_ms) "
-        "SELECT ?1, ?2, ?3, ?4, 0, ?5, ?5 "
-        "WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_id = ?1 AND webhook = ?2) "
-        "ON CONFLICT (alert_id, webhook) DO NOTHING");
-    for (const auto& e : alerts) {
-      stmt->bind_all(e.alert_id, e.webhook, e.watchlist, e.payload, now_ms);
-      added += stmt->run();
-    }
-  }
+  const std::size_t added = insert_outbox(*db_, alerts, now_ms);
   tx.commit();
   return added;
 }
@@ -329,6 +408,209 @@ std::size_t StateStore::make_pending_due(TimePoint now, const std::string& webho
   stmt->bind(1, to_unix_millis(now));
   stmt->bind(2, webhook);
   return static_cast<std::size_t>(stmt->run());
+
+}
+
+std::size_t StateStore::enqueue(const std::vector<OutboxEntry>& alerts, TimePoint now) {
+  Transaction tx(*db_, Transaction::Kind::Immediate);
+  const std::size_t added = insert_outbox(*db_, alerts, to_unix_millis(now));
+  tx.commit();
+  return added;
+}
+
+void StateStore::disable_endpoint(const std::string& webhook, const std::string& url, const std::string& reason,
+                                  TimePoint now) {
+  auto stmt = db_->cached(
+      "INSERT INTO endpoints (webhook, url, disabled_ms, reason) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (webhook) DO UPDATE SET url = excluded.url, disabled_ms = excluded.disabled_ms, "
+      "reason = excluded.reason");
+  stmt->bind_all(webhook, url, to_unix_millis(now), reason);
+  stmt->run();
+}
+
+std::optional<DisabledEndpoint> StateStore::disabled_endpoint(const std::string& webhook) {
+  auto stmt = db_->cached("SELECT webhook, url, disabled_ms, reason FROM endpoints WHERE webhook = ?1");
+  stmt->bind(1, webhook);
+  if (!stmt->step()) return std::nullopt;
+  return DisabledEndpoint{stmt->column_text(0), stmt->column_text(1), stmt->column_text(3),
+                          from_unix_millis(stmt->column_int64(2))};
+}
+
+bool StateStore::enable_endpoint(const std::string& webhook) {
+  auto stmt = db_->cached("DELETE FROM endpoints WHERE webhook = ?1");
+  stmt->bind(1, webhook);
+  return stmt->run() > 0;
+}
+
+std::vector<DisabledEndpoint> StateStore::disabled_endpoints() {
+  std::vector<DisabledEndpoint> out;
+  auto stmt = db_->cached("SELECT webhook, url, disabled_ms, reason FROM endpoints ORDER BY webhook");
+  while (stmt->step())
+    out.push_back({stmt->column_text(0), stmt->column_text(1), stmt->column_text(3),
+                   from_unix_millis(stmt->column_int64(2))});
+  return out;
+}
+
+namespace {
+
+// Moves the selected dead letters back into the outbox, due now with a fresh attempt count, and
+// forgets their 'dead' outcome so nothing else skips them; their webhooks are re-enabled.
+std::size_t requeue_dead(Database& db, const std::string& where, std::optional<std::int64_t> id, TimePoint now) {
+  Transaction tx(db, Transaction::Kind::Immediate);
+  const auto bind_id = [&](Statement& stmt, int index) {
+    if (id) stmt.bind(index, *id);
+  };
+  {
+    auto stmt = db.prepare("DELETE FROM endpoints WHERE webhook IN (SELECT webhook FROM dead_letters " + where + ")");
+    bind_id(stmt, 1);
+    stmt.run();
+  }
+  {
+    auto stmt = db.prepare(
+        "DELETE FROM deliveries WHERE state = 'dead' AND (alert_id, webhook) IN "
+        "(SELECT alert_id, webhook FROM dead_letters " + where + ")");
+    bind_id(stmt, 1);
+    stmt.run();
+  }
+  std::size_t moved = 0;
+  {
+    auto stmt = db.prepare(
+        "INSERT INTO outbox (alert_id, webhook, watchlist, payload, attempts, next_attempt_ms, created_ms) "
+        "SELECT alert_id, webhook, watchlist, payload, 0, ?" + std::string(id ? "2" : "1") + ", created_ms "
+        "FROM dead_letters " + where + " ORDER BY id ON CONFLICT (alert_id, webhook) DO NOTHING");
+    bind_id(stmt, 1);
+    stmt.bind(id ? 2 : 1, to_unix_millis(now));
+    moved = stmt.run();
+  }
+  {
+    auto stmt = db.prepare("DELETE FROM dead_letters " + where);
+    bind_id(stmt, 1);
+    stmt.run();
+  }
+  tx.commit();
+  return moved;
+}
+
+}  // namespace
+
+bool StateStore::retry_dead_letter(std::int64_t id, TimePoint now) {
+  return requeue_dead(*db_, "WHERE id = ?1", id, now) > 0;
+}
+
+std::size_t StateStore::retry_all_dead_letters(TimePoint now) { return requeue_dead(*db_, "", std::nullopt, now); }
+
+std::size_t StateStore::purge_dead_letters() {
+  // Their 'dead' outcome stays in deliveries, so a purged alert is never enqueued again.
+  auto stmt = db_->cached("DELETE FROM dead_letters");
+  return stmt->run();
+}
+
+std::size_t StateStore::pending_count(const std::string& webhook) {
+  auto stmt = db_->cached("SELECT COUNT(*) FROM outbox WHERE webhook = ?1");
+  stmt->bind(1, webhook);
+  stmt->step();
+  return static_cast<std::size_t>(stmt->column_int64(0));
+}
+
+std::optional<Story> StateStore::story(const std::string& alert_id) {
+  auto stmt = db_->cached(std::string("SELECT ") + kStoryColumns + " FROM stories WHERE alert_id = ?1");
+  stmt->bind(1, alert_id);
+  if (!stmt->step()) return std::nullopt;
+  return read_story(*stmt);
+}
+
+std::vector<Story> StateStore::stories_since(const std::string& watchlist, TimePoint since) {
+  std::vector<Story> out;
+  auto stmt = db_->cached(std::string("SELECT ") + kStoryColumns +
+                          " FROM stories WHERE watchlist = ?1 AND first_seen_ms >= ?2 AND simhash IS NOT NULL "
+                          "ORDER BY first_seen_ms, id");
+  stmt->bind_all(watchlist, to_unix_millis(since));
+  while (stmt->step()) out.push_back(read_story(*stmt));
+  return out;
+}
+
+bool StateStore::add_story(const Story& s) {
+  auto stmt = db_->cached(
+      "INSERT INTO stories (watchlist, alert_id, simhash, title, link, first_seen_ms, state, payload, feed_url, "
+      "article_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (alert_id) DO NOTHING");
+  stmt->bind_all(s.watchlist, s.alert_id,
+                 s.has_simhash ? std::optional<std::int64_t>(static_cast<std::int64_t>(s.simhash)) : std::nullopt,
+                 s.title, s.link, to_unix_millis(s.first_seen), story_state_name(s.state), s.payload, s.feed_url,
+                 s.article_id);
+  return stmt->run() > 0;
+}
+
+bool StateStore::add_story_copy(const std::string& alert_id, const StoryCopy& copy) {
+  Transaction tx(*db_, Transaction::Kind::Immediate);
+  std::size_t added = 0;
+  {
+    auto stmt = db_->cached(
+        "INSERT INTO story_copies (alert_id, feed_url, article_id, link, title, seen_ms) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING");
+    stmt->bind_all(alert_id, copy.feed_url, copy.article_id, copy.link, copy.title, to_unix_millis(copy.seen));
+    added = stmt->run();
+  }
+  if (added > 0) {
+    auto stmt = db_->cached("UPDATE stories SET copies = copies + 1 WHERE alert_id = ?1");
+    stmt->bind(1, alert_id);
+    stmt->run();
+  }
+  tx.commit();
+  return added > 0;
+}
+
+std::vector<StoryCopy> StateStore::story_copies(const std::string& alert_id) {
+  std::vector<StoryCopy> out;
+  auto stmt = db_->cached(
+      "SELECT feed_url, article_id, link, title, seen_ms FROM story_copies WHERE alert_id = ?1 ORDER BY seen_ms");
+  stmt->bind(1, alert_id);
+  while (stmt->step())
+    out.push_back({stmt->column_text(0), stmt->column_text(1), stmt->column_text(2), stmt->column_text(3),
+                   from_unix_millis(stmt->column_int64(4))});
+  return out;
+}
+
+void StateStore::commit_follow_up(const std::string& alert_id, const std::vector<OutboxEntry>& alerts, TimePoint now) {
+  Transaction tx(*db_, Transaction::Kind::Immediate);
+  insert_outbox(*db_, alerts, to_unix_millis(now));
+  {
+    auto stmt = db_->cached("UPDATE stories SET follow_up_sent = 1 WHERE alert_id = ?1");
+    stmt->bind(1, alert_id);
+    stmt->run();
+  }
+  tx.commit();
+}
+
+std::size_t StateStore::alerted_since(const std::string& watchlist, TimePoint since) {
+  auto stmt = db_->cached(
+      "SELECT COUNT(*) FROM stories WHERE watchlist = ?1 AND first_seen_ms >= ?2 AND state = 'alerted'");
+  stmt->bind_all(watchlist, to_unix_millis(since));
+  stmt->step();
+  return static_cast<std::size_t>(stmt->column_int64(0));
+}
+
+std::vector<Story> StateStore::held_stories(const std::string& watchlist) {
+  std::vector<Story> out;
+  auto stmt = db_->cached(std::string("SELECT ") + kStoryColumns +
+                          " FROM stories WHERE state = 'held' AND (?1 = '' OR watchlist = ?1) "
+                          "ORDER BY first_seen_ms, id");
+  stmt->bind(1, watchlist);
+  while (stmt->step()) out.push_back(read_story(*stmt));
+  return out;
+}
+
+void StateStore::commit_digest(const std::vector<std::int64_t>& story_ids, const std::vector<OutboxEntry>& alerts,
+                               TimePoint now) {
+  Transaction tx(*db_, Transaction::Kind::Immediate);
+  insert_outbox(*db_, alerts, to_unix_millis(now));
+  {
+    auto stmt = db_->cached("UPDATE stories SET state = 'digested' WHERE id = ?1 AND state = 'held'");
+    for (const auto id : story_ids) {
+      stmt->bind(1, id);
+      stmt->run();
+    }
+  }
+  tx.commit();
 }
 
 std::size_t StateStore::pending_count() {

@@ -70,6 +70,47 @@ struct DeadLetter {
   std::string last_error;
 };
 
+// A webhook switched off because its receiver answered 410 Gone.
+struct DisabledEndpoint {
+  std::string webhook;
+  std::string url;      // the URL that answered 410; a different URL in the config re-enables it
+  std::string reason;
+  TimePoint since;
+};
+
+enum class StoryState {
+  alerted,    // its alert went to the outbox
+  held,       // throttled or in quiet hours: waiting for the watchlist's next digest
+  digested,   // sent as part of a digest
+};
+
+// One story per watchlist: the first article that raised it, and how it is recognized again.
+struct Story {
+  std::int64_t id = 0;
+  std::string watchlist;
+  std::string alert_id;      // the alert id every copy of the story is delivered under
+  std::uint64_t simhash = 0;
+  bool has_simhash = false;  // too little text for a fingerprint: recognized by link only
+  std::string feed_url;      // the entry that raised it
+  std::string article_id;
+  std::string title;
+  std::string link;
+  TimePoint first_seen;
+  StoryState state = StoryState::alerted;
+  std::string payload;       // the alert body (kept for digests and follow-ups)
+  int copies = 0;            // later entries recorded as copies of this story
+  bool follow_up_sent = false;
+};
+
+// A later entry recognized as the same story: recorded instead of alerting again.
+struct StoryCopy {
+  std::string feed_url;
+  std::string article_id;
+  std::string link;
+  std::string title;
+  TimePoint seen;
+};
+
 class StateStore {
  public:
   // Opens (creating if needed) <state_dir>/newsalert.db in WAL mode and migrates the schema.
@@ -119,6 +160,41 @@ class StateStore {
   std::size_t make_pending_due(TimePoint now);
   // The same for one webhook (its settings changed on reload).
   std::size_t make_pending_due(TimePoint now, const std::string& webhook);
+
+  // Outbox entries added outside a poll (digests, follow-ups); skipped like in commit_poll.
+  std::size_t enqueue(const std::vector<OutboxEntry>& alerts, TimePoint now);
+
+  // --- endpoints: 410 Gone switches a webhook off until its URL changes or an operator retries.
+  void disable_endpoint(const std::string& webhook, const std::string& url, const std::string& reason, TimePoint now);
+  std::optional<DisabledEndpoint> disabled_endpoint(const std::string& webhook);
+  // Returns whether it was disabled.
+  bool enable_endpoint(const std::string& webhook);
+  std::vector<DisabledEndpoint> disabled_endpoints();
+
+  // --- dead letters, for `newsalertd deliveries`: back into the outbox (due at `now`, attempts
+  // from zero, its webhook re-enabled), or dropped for good.
+  bool retry_dead_letter(std::int64_t id, TimePoint now);
+  std::size_t retry_all_dead_letters(TimePoint now);
+  std::size_t purge_dead_letters();
+  std::size_t pending_count(const std::string& webhook);
+
+  // --- stories (dedupe, throttle, digest).
+  std::optional<Story> story(const std::string& alert_id);
+  // Stories of the watchlist first seen at or after `since` that carry a fingerprint.
+  std::vector<Story> stories_since(const std::string& watchlist, TimePoint since);
+  // Ignored when a story with that alert id exists. Returns whether it was added.
+  bool add_story(const Story& story);
+  // Records a copy once per (story, feed, entry); returns whether it was new.
+  bool add_story_copy(const std::string& alert_id, const StoryCopy& copy);
+  std::vector<StoryCopy> story_copies(const std::string& alert_id);
+  // One transaction: the follow-up's outbox entries and the story marked as followed up.
+  void commit_follow_up(const std::string& alert_id, const std::vector<OutboxEntry>& alerts, TimePoint now);
+  // Stories of the watchlist alerted directly (not held) first seen at or after `since`.
+  std::size_t alerted_since(const std::string& watchlist, TimePoint since);
+  // Held stories, oldest first; all watchlists when `watchlist` is empty.
+  std::vector<Story> held_stories(const std::string& watchlist = {});
+  // One transaction: the digest's outbox entries and its stories marked digested.
+  void commit_digest(const std::vector<std::int64_t>& story_ids, const std::vector<OutboxEntry>& alerts, TimePoint now);
 
   std::size_t pending_count();
   std::size_t pending_for(const std::string& webhook);

@@ -596,8 +596,9 @@ TEST_F(ConfigTest, ReportsAMissingSecretFileAndSecretWithSecretFile) {
 
 TEST_F(ConfigTest, ValidatesWebhookFormatAndRetrySchedule) {
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: ops\n    url: https://hooks.example.org/\n"
-                     "    format: slack\n    retry:\n      schedule: []\n"),
-              ElementsAre("bad.yaml:5: webhooks[0].format: expected json or stdout, got 'slack'",
+                     "    format: slak\n    retry:\n      schedule: []\n"),
+              ElementsAre("bad.yaml:5: webhooks[0].format: expected json, stdout, slack, discord, teams, ntfy or "
+                          "template, got 'slak'",
                           "bad.yaml:7: webhooks[0].retry.schedule: must list at least one delay"));
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - {name: a, format: stdout}\n  - {name: a, format: stdout}\n"),
               ElementsAre("bad.yaml:4: duplicate webhook name 'a' (already used on line 3)"));
@@ -712,4 +713,81 @@ TEST_F(ConfigTest, SecretFileExpandsTheCredentialsDirectory) {
   const ScopedEnv credentials("CREDENTIALS_DIRECTORY", dir_.c_str());
   const Config config = load("webhooks:\n  - name: ops\n    url: https://h.example/\n    secret_file: ${CREDENTIALS_DIRECTORY}/ops.secret\n");
   EXPECT_EQ(config.webhooks[0].secret, "s3cret");
+}
+
+TEST_F(ConfigTest, ReadsDeliveryTuningAndFormats) {
+  const Config c = load(R"yaml(webhooks:
+  - name: chat
+    url: https://hooks.slack.example/services/T/B/x
+    format: slack
+    concurrency: 8
+    rate: 600/m
+    circuit_breaker: {failures: 3, cooldown: 1m}
+  - name: custom
+    url: https://hooks.example.org/in
+    format: template
+    template: '{"text": "{{article.title}}"}'
+    content_type: application/json
+  - name: phone
+    url: https://ntfy.example/topic
+    format: ntfy
+    rate: 2
+)yaml");
+  ASSERT_EQ(c.webhooks.size(), 3u);
+  EXPECT_EQ(c.webhooks[0].format, WebhookFormat::slack);
+  EXPECT_EQ(c.webhooks[0].concurrency, 8);
+  EXPECT_DOUBLE_EQ(c.webhooks[0].rate, 10.0);
+  EXPECT_EQ(c.webhooks[0].breaker_failures, 3);
+  EXPECT_EQ(c.webhooks[0].breaker_cooldown, 1min);
+  EXPECT_EQ(c.webhooks[1].format, WebhookFormat::template_text);
+  EXPECT_EQ(c.webhooks[1].template_text, R"({"text": "{{article.title}}"})");
+  EXPECT_EQ(c.webhooks[2].format, WebhookFormat::ntfy);
+  EXPECT_DOUBLE_EQ(c.webhooks[2].rate, 2.0);
+  EXPECT_EQ(c.webhooks[2].concurrency, 4);   // the default
+  EXPECT_EQ(c.webhooks[2].breaker_failures, 5);
+}
+
+TEST_F(ConfigTest, ReportsBadDeliveryTuning) {
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: a\n    url: https://h.example/\n    rate: fast\n"
+                     "    concurrency: 0\n    format: template\n"),
+              ElementsAre("bad.yaml:3: webhook 'a': format: template needs a 'template' key",
+                          "bad.yaml:5: webhooks[0].rate: expected a rate like 10/s, 600/m or 5/h, got 'fast'",
+                          "bad.yaml:6: webhooks[0].concurrency: must be between 1 and 256, got 0"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: a\n    url: https://h.example/\n    format: template\n"
+                     "    template: 'x {{article title}}'\n"),
+              ElementsAre(HasSubstr("bad.yaml:6: webhooks[0].template: invalid placeholder {{article title}}")));
+}
+
+TEST_F(ConfigTest, ReadsStoryThrottleAndQuietHoursPerWatchlist) {
+  const Config c = load(R"yaml(watchlists:
+  - name: w
+    actors: [Hamas]
+    stories: {window: 24h, distance: 4, follow_up: 3}
+    throttle: {max: 5, per: 1h}
+    quiet_hours: 22:00-07:30
+  - name: plain
+    actors: [Hamas]
+)yaml");
+  const auto& w = c.watchlists[0];
+  EXPECT_EQ(w.stories.window, 24h);
+  EXPECT_EQ(w.stories.distance, 4);
+  EXPECT_EQ(w.stories.follow_up, 3);
+  EXPECT_EQ(w.throttle.max, 5);
+  EXPECT_EQ(w.throttle.per, 1h);
+  ASSERT_TRUE(w.throttle.quiet_hours);
+  EXPECT_EQ(*w.throttle.quiet_hours, std::make_pair(22 * 60, 7 * 60 + 30));
+  const auto& plain = c.watchlists[1];
+  EXPECT_EQ(plain.stories.window, 48h);
+  EXPECT_EQ(plain.stories.distance, 3);
+  EXPECT_EQ(plain.throttle.max, 0);
+  EXPECT_FALSE(plain.throttle.quiet_hours);
+}
+
+TEST_F(ConfigTest, ReportsBadQuietHoursAndThrottle) {
+  EXPECT_THAT(errors("state_dir: s\nwatchlists:\n  - name: w\n    actors: [A]\n    quiet_hours: late\n"
+                     "    throttle: {max: -1, every: 1h}\n"),
+              ElementsAre("bad.yaml:5: watchlists[0].quiet_hours: expected a range of local times like 22:00-07:00, "
+                          "got 'late'",
+                          "bad.yaml:6: unknown key 'every' in watchlists[0].throttle",
+                          "bad.yaml:6: watchlists[0].throttle.max: must be between 0 and 100000, got -1"));
 }

@@ -53,6 +53,15 @@ std::vector<std::string> alert_ids(const std::vector<PendingDelivery>& ds) {
 
 }  // namespace
 
+// Back to the version 1 schema: what a database from the first release looks like.
+static void downgrade_to_version_one(Database& db) {
+  db.exec("DROP TABLE endpoints; DROP TABLE stories; DROP TABLE story_copies");   // migration 3
+  db.exec("DROP INDEX articles_feed_published");                                 // migration 2
+  for (const char* column : {"current_url", "ttl_ms", "not_before_ms"})
+    db.exec(std::string("ALTER TABLE feeds DROP COLUMN ") + column);
+  db.exec("PRAGMA user_version = 1");
+}
+
 TEST(StateStore, DefaultFileLivesInTheStateDir) {
   EXPECT_EQ(StateStore::default_file("/var/lib/newsalert"), "/var/lib/newsalert/newsalert.db");
 }
@@ -62,9 +71,10 @@ TEST(StateStore, CreatesTheSchemaInWalModeWithFullSync) {
   const auto file = StateStore::default_file(dir.path());
   { StateStore store(file); }
   Database db(file);
-  EXPECT_EQ(db.query_int64("PRAGMA user_version"), 2);
+  EXPECT_EQ(db.query_int64("PRAGMA user_version"), 3);
   EXPECT_EQ(db.query_text("PRAGMA journal_mode"), "wal");   // persistent in the file
-  for (const char* table : {"feeds", "articles", "outbox", "deliveries", "dead_letters"})
+  for (const char* table : {"feeds", "articles", "outbox", "deliveries", "dead_letters", "endpoints", "stories",
+                            "story_copies"})
     EXPECT_EQ(db.query_int64(std::string("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = '") +
                              table + "'"),
               1)
@@ -80,12 +90,8 @@ TEST(StateStore, MigratesAVersionOneDatabaseKeepingItsFeeds) {
     store.save_feed_state(kFeed, ok_state("\"v1\""));
   }
   {
-    // Back to the version 1 schema: what a database from the previous release looks like.
     Database db(file);
-    db.exec("DROP INDEX articles_feed_published");
-    for (const char* column : {"current_url", "ttl_ms", "not_before_ms"})
-      db.exec(std::string("ALTER TABLE feeds DROP COLUMN ") + column);
-    db.exec("PRAGMA user_version = 1");
+    downgrade_to_version_one(db);
   }
   StateStore store(file);
   const FeedState s = store.feed_state(kFeed);
@@ -93,7 +99,7 @@ TEST(StateStore, MigratesAVersionOneDatabaseKeepingItsFeeds) {
   EXPECT_EQ(s.current_url, "");
   EXPECT_EQ(s.ttl, std::nullopt);
   EXPECT_EQ(s.not_before, std::nullopt);
-  EXPECT_EQ(Database(file).query_int64("PRAGMA user_version"), 2);
+  EXPECT_EQ(Database(file).query_int64("PRAGMA user_version"), 3);
 }
 
 TEST(StateStore, KeepsRedirectsAndServerFloorsOfAFeed) {
@@ -473,4 +479,111 @@ TEST(StateStore, SurvivesAKillDuringCommits) {
   // And the store carries on where the killed process stopped.
   EXPECT_THAT(store.unseen(kFeed, {std::to_string(polls - 1) + "-0", std::to_string(polls) + "-0"}),
               ElementsAre(std::to_string(polls) + "-0"));
+}
+
+TEST(StateStore, MigratesAVersionOneDatabaseKeepingItsOutbox) {
+  TempDir dir;
+  const auto file = dir.file("state.db");
+  {
+    StateStore store(file);
+    store.commit_poll(kFeed, ok_state("e"), {article("a")}, {alert("na_a")}, kT0);
+  }
+  {
+    Database db(file);
+    downgrade_to_version_one(db);
+  }
+  StateStore store(file);
+  EXPECT_EQ(store.pending_count(), 1u);
+  EXPECT_FALSE(store.disabled_endpoint("ops"));
+  EXPECT_TRUE(store.held_stories().empty());
+}
+
+TEST(StateStore, RetryingADeadLetterRequeuesItFromScratchAndEnablesItsWebhook) {
+  TempDir dir;
+  StateStore store(dir.file("state.db"));
+  store.commit_poll(kFeed, ok_state("e"), {article("a")}, {alert("na_a"), alert("na_b")}, kT0);
+  for (const auto& d : store.due("ops", kT0, 10)) {
+    store.mark_retry(d.id, kT0, "HTTP 500");
+    store.mark_dead(d.id, "HTTP 500", kT0 + 1h);
+  }
+  store.disable_endpoint("ops", "http://x/", "HTTP 410 Gone", kT0);
+  const auto letters = store.dead_letters();
+  ASSERT_EQ(letters.size(), 2u);
+  EXPECT_EQ(letters[0].attempts, 2);
+
+  EXPECT_TRUE(store.retry_dead_letter(letters[0].id, kT0 + 2h));
+  EXPECT_FALSE(store.retry_dead_letter(letters[0].id, kT0 + 2h));   // gone from dead letters
+  EXPECT_FALSE(store.disabled_endpoint("ops"));
+  EXPECT_EQ(store.dead_letters().size(), 1u);
+  const auto due = store.due("ops", kT0 + 2h, 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].alert_id, letters[0].alert_id);
+  EXPECT_EQ(due[0].attempts, 0);
+  // Delivered now, it is remembered as delivered and never enqueued again.
+  store.mark_delivered(due[0].id, kT0 + 2h);
+  EXPECT_EQ(store.commit_poll(kFeed, ok_state("f"), {}, {alert(letters[0].alert_id)}, kT0 + 3h), 0u);
+  EXPECT_EQ(store.delivered_count(), 1u);
+}
+
+TEST(StateStore, RetryAllAndPurge) {
+  TempDir dir;
+  StateStore store(dir.file("state.db"));
+  store.commit_poll(kFeed, ok_state("e"), {article("a")}, {alert("na_a"), alert("na_b"), alert("na_c")}, kT0);
+  for (const auto& d : store.due("ops", kT0, 10)) store.mark_dead(d.id, "HTTP 400", kT0);
+  ASSERT_EQ(store.dead_letters().size(), 3u);
+  EXPECT_EQ(store.retry_all_dead_letters(kT0 + 1h), 3u);
+  EXPECT_EQ(store.pending_count(), 3u);
+  EXPECT_TRUE(store.dead_letters().empty());
+  for (const auto& d : store.due("ops", kT0 + 1h, 10)) store.mark_dead(d.id, "HTTP 400", kT0 + 1h);
+  EXPECT_EQ(store.purge_dead_letters(), 3u);
+  EXPECT_TRUE(store.dead_letters().empty());
+  // A purged alert stays finished: the same story polled again is not re-sent.
+  EXPECT_EQ(store.commit_poll(kFeed, ok_state("g"), {}, {alert("na_a")}, kT0 + 2h), 0u);
+}
+
+TEST(StateStore, DisabledEndpointsRoundTrip) {
+  TempDir dir;
+  StateStore store(dir.file("state.db"));
+  store.disable_endpoint("ops", "https://hooks.example/x", "HTTP 410 Gone", kT0);
+  const auto disabled = store.disabled_endpoint("ops");
+  ASSERT_TRUE(disabled);
+  EXPECT_EQ(disabled->url, "https://hooks.example/x");
+  EXPECT_EQ(disabled->reason, "HTTP 410 Gone");
+  EXPECT_EQ(disabled->since, kT0);
+  EXPECT_EQ(store.disabled_endpoints().size(), 1u);
+  EXPECT_TRUE(store.enable_endpoint("ops"));
+  EXPECT_FALSE(store.enable_endpoint("ops"));
+  EXPECT_TRUE(store.disabled_endpoints().empty());
+}
+
+TEST(StateStore, StoriesRecordCopiesOnceAndDigestsTakeHeldStories) {
+  TempDir dir;
+  StateStore store(dir.file("state.db"));
+  Story s;
+  s.watchlist = "w";
+  s.alert_id = "na_s1";
+  s.simhash = 0xF0F0F0F0F0F0F0F0ull;
+  s.has_simhash = true;
+  s.first_seen = kT0;
+  s.state = StoryState::held;
+  s.payload = R"({"id":"na_s1"})";
+  EXPECT_TRUE(store.add_story(s));
+  EXPECT_FALSE(store.add_story(s));
+  const auto read = store.story("na_s1");
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->simhash, 0xF0F0F0F0F0F0F0F0ull);   // the full 64 bits survive the signed column
+  EXPECT_EQ(store.stories_since("w", kT0).size(), 1u);
+  EXPECT_TRUE(store.stories_since("w", kT0 + 1s).empty());
+
+  const StoryCopy copy{"http://b/rss", "7", "https://b/7", "Copy", kT0 + 1min};
+  EXPECT_TRUE(store.add_story_copy("na_s1", copy));
+  EXPECT_FALSE(store.add_story_copy("na_s1", copy));
+  EXPECT_EQ(store.story("na_s1")->copies, 1);
+
+  ASSERT_EQ(store.held_stories("w").size(), 1u);
+  EXPECT_EQ(store.alerted_since("w", kT0 - 1h), 0u);
+  store.commit_digest({read->id}, {OutboxEntry{"na_digest", "ops", "w", "{}"}}, kT0 + 1h);
+  EXPECT_TRUE(store.held_stories().empty());
+  EXPECT_EQ(store.story("na_s1")->state, StoryState::digested);
+  EXPECT_EQ(store.pending_count("ops"), 1u);
 }

@@ -1,0 +1,219 @@
+// The chat-service renderings of alerts, digests and follow-ups.
+#include "alerts/formatter.hpp"
+
+#include "alerts/template.hpp"
+#include "common/text.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace newsalert::alerts {
+
+namespace {
+
+using nlohmann::json;
+
+// What every chat format shows, taken once from the payload.
+struct Message {
+  std::string heading;     // the article title, or "3 more alerts for ..."
+  std::string link;        // empty for a digest
+  std::string watchlist;
+  std::string intro;       // one line under the heading
+  std::vector<std::pair<std::string, std::string>> facts;   // (label, value), e.g. Actors
+  std::vector<std::pair<std::string, std::string>> items;   // (title, link): digest entries, copies
+  std::string snippet;
+  std::string footer;      // the feed
+  std::string timestamp;   // RFC 3339
+};
+
+std::string str(const json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string names(const json& hits) {
+  std::string out;
+  if (!hits.is_array()) return out;
+  for (const auto& hit : hits) {
+    if (!out.empty()) out += ", ";
+    out += str(hit, "name");
+  }
+  return out;
+}
+
+// Cuts at a UTF-8 character boundary and marks the cut: chat services reject over-long fields.
+std::string clip(const std::string& text, std::size_t max) {
+  if (text.size() <= max) return text;
+  std::size_t end = max > 3 ? max - 3 : 0;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "...";
+}
+
+Message message_of(const json& p) {
+  Message m;
+  m.watchlist = str(p, "watchlist");
+  m.timestamp = str(p, "detected_at");
+  const std::string type = str(p, "type");
+  if (type == "digest") {
+    const auto& alerts = p.value("alerts", json::array());
+    m.heading = std::to_string(alerts.size()) + " more alert" + (alerts.size() == 1 ? "" : "s") + " for " + m.watchlist;
+    m.intro = "Held back by the watchlist's throttle or quiet hours.";
+    for (const auto& a : alerts) {
+      const auto& article = a.value("article", json::object());
+      m.items.emplace_back(str(article, "title"), str(article, "link"));
+    }
+    return m;
+  }
+  if (type == "follow_up") {
+    const auto& story = p.value("story", json::object());
+    const auto& copies = p.value("copies", json::array());
+    m.heading = "Follow-up: " + str(story, "title");
+    m.link = str(story, "link");
+    m.intro = "Now reported by " + std::to_string(copies.size()) + " more source" + (copies.size() == 1 ? "" : "s") + ".";
+    for (const auto& c : copies) {
+      const std::string feed = str(c, "feed");
+      m.items.emplace_back(str(c, "title") + (feed.empty() ? "" : " (" + feed + ")"), str(c, "link"));
+    }
+    return m;
+  }
+  const auto& article = p.value("article", json::object());
+  m.heading = str(article, "title");
+  m.link = str(article, "link");
+  m.intro = "Watchlist " + m.watchlist;
+  if (const std::string actors = names(p.value("actors", json::array())); !actors.empty()) m.facts.emplace_back("Actors", actors);
+  if (const std::string regions = names(p.value("regions", json::array())); !regions.empty())
+    m.facts.emplace_back("Regions", regions);
+  const auto& snippets = p.value("snippets", json::array());
+  if (!snippets.empty() && snippets[0].is_string()) m.snippet = snippets[0].get<std::string>();
+  m.footer = str(article.value("feed", json::object()), "title");
+  return m;
+}
+
+// Slack mrkdwn treats &, < and > as control characters.
+std::string slack_escape(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '&') out += "&amp;";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else out += c;
+  }
+  return out;
+}
+
+std::string slack_link(const std::string& title, const std::string& link) {
+  if (link.empty()) return slack_escape(title);
+  return "<" + slack_escape(link) + "|" + slack_escape(title) + ">";
+}
+
+json slack(const Message& m) {
+  json blocks = json::array();
+  blocks.push_back({{"type", "header"}, {"text", {{"type", "plain_text"}, {"text", clip(m.heading, 150)}}}});
+  std::string text = "*" + slack_escape(m.intro) + "*";
+  if (!m.link.empty()) text += "\n" + slack_link(m.link, m.link);
+  if (!m.snippet.empty()) text += "\n>" + slack_escape(m.snippet);
+  blocks.push_back({{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", clip(text, 3000)}}}});
+  if (!m.facts.empty()) {
+    json fields = json::array();
+    for (const auto& [label, value] : m.facts)
+      fields.push_back({{"type", "mrkdwn"}, {"text", clip("*" + label + "*\n" + slack_escape(value), 2000)}});
+    blocks.push_back({{"type", "section"}, {"fields", fields}});
+  }
+  if (!m.items.empty()) {
+    std::string list;
+    for (const auto& [title, link] : m.items) list += "• " + slack_link(title, link) + "\n";
+    blocks.push_back({{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", clip(list, 3000)}}}});
+  }
+  if (!m.footer.empty())
+    blocks.push_back({{"type", "context"}, {"elements", {{{"type", "mrkdwn"}, {"text", clip(slack_escape(m.footer), 2000)}}}}});
+  // `text` is the notification and accessibility fallback.
+  return {{"text", clip(m.heading, 3000)}, {"blocks", blocks}};
+}
+
+json discord(const Message& m) {
+  json embed = {{"title", clip(m.heading, 256)}};
+  if (!m.link.empty()) embed["url"] = m.link;
+  std::string description = m.intro;
+  if (!m.snippet.empty()) description += "\n\n" + m.snippet;
+  for (const auto& [title, link] : m.items)
+    description += "\n• " + (link.empty() ? title : "[" + title + "](" + link + ")");
+  embed["description"] = clip(description, 4096);
+  if (!m.facts.empty()) {
+    json fields = json::array();
+    for (const auto& [label, value] : m.facts) fields.push_back({{"name", label}, {"value", clip(value, 1024)}, {"inline", true}});
+    embed["fields"] = fields;
+  }
+  if (!m.footer.empty()) embed["footer"] = {{"text", clip(m.footer, 2048)}};
+  if (!m.timestamp.empty()) embed["timestamp"] = m.timestamp;
+  return {{"embeds", json::array({embed})}, {"allowed_mentions", {{"parse", json::array()}}}};
+}
+
+json teams(const Message& m) {
+  json body = json::array();
+  body.push_back({{"type", "TextBlock"}, {"text", m.heading}, {"weight", "Bolder"}, {"size", "Medium"}, {"wrap", true}});
+  body.push_back({{"type", "TextBlock"}, {"text", m.intro}, {"isSubtle", true}, {"wrap", true}});
+  if (!m.snippet.empty()) body.push_back({{"type", "TextBlock"}, {"text", m.snippet}, {"wrap", true}});
+  if (!m.facts.empty()) {
+    json facts = json::array();
+    for (const auto& [label, value] : m.facts) facts.push_back({{"title", label}, {"value", value}});
+    body.push_back({{"type", "FactSet"}, {"facts", facts}});
+  }
+  for (const auto& [title, link] : m.items)
+    body.push_back({{"type", "TextBlock"}, {"text", link.empty() ? title : "[" + title + "](" + link + ")"}, {"wrap", true}});
+  json card = {{"$schema", "http://adaptivecards.io/schemas/adaptive-card.json"},
+               {"type", "AdaptiveCard"},
+               {"version", "1.4"},
+               {"body", body}};
+  if (!m.link.empty()) card["actions"] = {{{"type", "Action.OpenUrl"}, {"title", "Open article"}, {"url", m.link}}};
+  return {{"type", "message"},
+          {"attachments",
+           {{{"contentType", "application/vnd.microsoft.card.adaptive"}, {"contentUrl", nullptr}, {"content", card}}}}};
+}
+
+// HTTP header values must be ASCII: other text goes as an RFC 2047 encoded word, which ntfy decodes.
+std::string header_text(const std::string& text) {
+  const bool ascii = std::all_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
+  });
+  if (ascii) return text;
+  return "=?UTF-8?B?" + base64_encode(text) + "?=";
+}
+
+FormattedBody ntfy(const Message& m) {
+  std::string text = m.intro;
+  for (const auto& [label, value] : m.facts) text += "\n" + label + ": " + value;
+  if (!m.snippet.empty()) text += "\n\n" + m.snippet;
+  for (const auto& [title, link] : m.items) text += "\n- " + title + (link.empty() ? "" : " " + link);
+  FormattedBody out{"text/plain; charset=utf-8", text, {}};
+  out.headers.emplace_back("Title", header_text(clip(m.heading, 250)));
+  out.headers.emplace_back("Tags", header_text(m.watchlist.empty() ? "newsalert" : m.watchlist));
+  if (!m.link.empty()) out.headers.emplace_back("Click", m.link);
+  return out;
+}
+
+}  // namespace
+
+FormattedBody format_body(const config::WebhookConfig& webhook, const std::string& payload) {
+  using config::WebhookFormat;
+  switch (webhook.format) {
+    case WebhookFormat::json:
+    case WebhookFormat::stdout_lines:
+      return {"application/json", payload, {}};
+    case WebhookFormat::slack:
+      return {"application/json", slack(message_of(json::parse(payload))).dump(-1, ' ', false, json::error_handler_t::replace), {}};
+    case WebhookFormat::discord:
+      return {"application/json", discord(message_of(json::parse(payload))).dump(-1, ' ', false, json::error_handler_t::replace), {}};
+    case WebhookFormat::teams:
+      return {"application/json", teams(message_of(json::parse(payload))).dump(-1, ' ', false, json::error_handler_t::replace), {}};
+    case WebhookFormat::ntfy:
+      return ntfy(message_of(json::parse(payload)));
+    case WebhookFormat::template_text: {
+      const std::string type = webhook.content_type.empty() ? "application/json" : webhook.content_type;
+      return {type, render_template(webhook.template_text, json::parse(payload), escape_for(type)), {}};
+    }
+  }
+  return {"application/json", payload, {}};
+}
+
+}  // namespace newsalert::alerts

@@ -1,0 +1,19 @@
+// Logging the exception that ended a coroutine.
+#include "common/log_exception.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace newsalert {
+
+void log_exception(std::string_view what, std::exception_ptr error) noexcept {
+  if (!error) return;
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    spdlog::error("{}: {}", what, e.what());
+  } catch (...) {
+    spdlog::error("{}: unknown exception", what);
+  }
+}
+
+}  // namespace newsalert
