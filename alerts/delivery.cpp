@@ -96,6 +96,10 @@ asio::awaitable<void> Delivery::attempt(Endpoint& endpoint, const store::Pending
   request.timeout = webhook.timeout;
   request.max_bytes = 1 << 20;   // receivers' answers are read only for logs
   request.follow_redirects = false;
+  request.allow = webhook.allow;
+  request.tls_verify = webhook.tls.verify;
+  request.ca_file = webhook.tls.ca_file;
+  request.pinned_public_key = webhook.tls.pinned_public_key;
   request.headers = {{"Content-Type", "application/json"},
                      {"webhook-id", item.alert_id},
                      {"webhook-timestamp", std::to_string(timestamp)}};
@@ -106,7 +110,9 @@ asio::awaitable<void> Delivery::attempt(Endpoint& endpoint, const store::Pending
 
   const net::HttpResponse response = co_await http_.async_fetch(std::move(request), asio::use_awaitable);
   std::string error;
-  if (response.error) error = response.describe();
+  if (response.failure() == net::TransportFailure::blocked)
+    error = response.describe() + "; allow it with network.allow or the webhook's allow";
+  else if (response.error) error = response.describe();
   else if (!response.is_success()) error = "HTTP " + std::to_string(response.status);
   record(endpoint, item, response.error ? 0 : response.status, error,
          parse_retry_after(response.header("retry-after")));

@@ -82,6 +82,7 @@ Article article_from_text(const std::string& bytes, const std::string& source) {
 int run_check(const std::string& config_file, std::ostream& out, std::ostream& err) {
   try {
     const config::Config config = config::load_config(config_file);
+    for (const auto& warning : config.warnings) err << warning.str() << "\n";
     out << config_file << ": OK: " << config.feeds.size() << " feeds, " << config.watchlists.size()
         << " watchlists, " << config.webhooks.size() << " webhooks; state in " << config.state_dir.string() << "\n";
     return kExitOk;

@@ -5,6 +5,7 @@
 #include "feeds/date_parser.hpp"
 #include "feeds/html_text.hpp"
 #include "feeds/url.hpp"
+#include "feeds/xml_shape.hpp"
 
 #include <pugixml.hpp>
 #include <unicode/ucnv.h>
@@ -223,7 +224,8 @@ struct EntryDraft {
 
 class FeedReader {
  public:
-  FeedReader(const std::string& base_url, ParsedFeed& feed) : base_url_(base_url), feed_(feed) {
+  FeedReader(const std::string& base_url, ParsedFeed& feed, const ParseLimits& limits)
+      : base_url_(base_url), feed_(feed), limits_(limits) {
     item_base_ = is_absolute_url(base_url) ? base_url : std::string();
   }
 
@@ -428,9 +430,22 @@ class FeedReader {
     finish(std::move(d));
   }
 
+ public:
+  // Entries read past limits.max_entries.
+  std::size_t dropped() const { return dropped_; }
+
+ private:
   void finish(EntryDraft d) {
     if (d.summary.empty()) d.summary = d.content;
     if (d.title.empty() && d.link.empty() && d.summary.empty() && d.id.empty()) return;  // nothing to alert on
+    if (feed_.articles.size() >= limits_.max_entries) {
+      ++dropped_;
+      return;
+    }
+    for (std::string* field : {&d.id, &d.title, &d.link, &d.summary, &d.content})
+      truncate_utf8(*field, limits_.max_field_bytes);
+    for (auto* list : {&d.authors, &d.categories})
+      for (auto& value : *list) truncate_utf8(value, limits_.max_field_bytes);
     Article a;
     a.feed_url = base_url_;
     a.feed_title = feed_.title;
@@ -451,6 +466,8 @@ class FeedReader {
 
   const std::string& base_url_;
   ParsedFeed& feed_;
+  const ParseLimits& limits_;
+  std::size_t dropped_ = 0;
   std::string item_base_;
   std::vector<pugi::xml_node> unfinished_;
 };
@@ -497,7 +514,7 @@ std::optional<std::string> convert_to_utf8(std::string_view doc) {
   return out;
 }
 
-ParsedFeed parse(std::string_view document, const std::string& base_url) {
+ParsedFeed parse(std::string_view document, const std::string& base_url, const ParseLimits& limits) {
   ParsedFeed feed;
   // Servers and generators often emit blank lines before the XML declaration, which XML forbids.
   const bool has_bom = document.starts_with("\xEF\xBB\xBF") || document.starts_with("\xFE\xFF") ||
@@ -523,8 +540,13 @@ ParsedFeed parse(std::string_view document, const std::string& base_url) {
     feed.error = result ? "not a feed: no root element" : "not a feed: " + xml_error(result);
     return feed;
   }
+  // Before anything below walks the tree (some of it recursively).
+  if (const std::string problem = xml_shape_problem(doc, limits); !problem.empty()) {
+    feed.error = "refused: " + problem;
+    return feed;
+  }
   const auto q = qname(root);
-  FeedReader reader(base_url, feed);
+  FeedReader reader(base_url, feed, limits);
   if (!result) reader.set_unfinished(open_elements(doc));
   if (q.local == "rss" && is_rss_core(q.ns)) reader.read_rss(root);
   else if (q.local == "RDF" && (q.ns == Ns::rdf || q.ns == Ns::none)) reader.read_rdf(root);
@@ -538,14 +560,17 @@ ParsedFeed parse(std::string_view document, const std::string& base_url) {
     if (feed.articles.empty()) feed.error = "malformed feed: " + xml_error(result);
     else feed.warning = "malformed feed, kept the entries before the damage: " + xml_error(result);
   }
+  if (reader.dropped() > 0)
+    feed.warning += (feed.warning.empty() ? "" : "; ") + std::string("kept the first ") +
+                    std::to_string(limits.max_entries) + " entries, dropped " + std::to_string(reader.dropped());
   return feed;
 }
 
 }  // namespace
 
-ParsedFeed parse_feed(std::string_view document, const std::string& base_url) {
+ParsedFeed parse_feed(std::string_view document, const std::string& base_url, const ParseLimits& limits) {
   try {
-    return parse(document, base_url);
+    return parse(document, base_url, limits);
   } catch (const std::exception& e) {  // only std::bad_alloc in practice; a feed must not take the daemon down
     ParsedFeed feed;
     feed.error = std::string("feed could not be parsed: ") + e.what();

@@ -3,6 +3,7 @@
 
 #include "common/article.hpp"
 #include "common/time.hpp"
+#include "feeds/parse_limits.hpp"
 
 #include <optional>
 #include <string>
@@ -26,6 +27,8 @@ struct ParsedFeed {
 
 // base_url is the URL the document was fetched from (or a file path); relative links resolve against it
 // (and against xml:base where present). Each article's feed_url is set to base_url.
-ParsedFeed parse_feed(std::string_view document, const std::string& base_url);
+// A document deeper or with more attributes than `limits` allow is refused; entries past
+// limits.max_entries are dropped and fields are cut to limits.max_field_bytes (both with a warning).
+ParsedFeed parse_feed(std::string_view document, const std::string& base_url, const ParseLimits& limits = {});
 
 }  // namespace newsalert::feeds
