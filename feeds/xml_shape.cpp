@@ -4,10 +4,12 @@
 namespace newsalert::feeds {
 
 std::string xml_shape_problem(const pugi::xml_document& doc, const ParseLimits& limits) {
-  std::size_t depth = 1;   // the root element is level 1
+  std::size_t depth = 1;   // of `node`; the root element is level 1
   pugi::xml_node node = doc.first_child();
   while (node) {
     if (node.type() == pugi::node_element) {
+      if (depth > limits.max_depth)
+        return "elements nested deeper than " + std::to_string(limits.max_depth) + " levels";
       std::size_t attributes = 0;
       for (auto a = node.first_attribute(); a; a = a.next_attribute())
         if (++attributes > limits.max_attributes)
@@ -15,17 +17,16 @@ std::string xml_shape_problem(const pugi::xml_document& doc, const ParseLimits& 
                  std::to_string(limits.max_attributes) + " attributes";
     }
     if (node.first_child()) {
-      if (++depth > limits.max_depth)
-        return "elements nested deeper than " + std::to_string(limits.max_depth) + " levels";
       node = node.first_child();
+      ++depth;
       continue;
     }
-    while (node && !node.next_sibling()) {
+    while (!node.next_sibling()) {
       node = node.parent();
-      if (node == doc) return {};
+      if (!node || node == doc) return {};
       --depth;
     }
-    if (node) node = node.next_sibling();
+    node = node.next_sibling();
   }
   return {};
 }
