@@ -390,6 +390,22 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
   }
 
+  // Runs before each request is sent, on a new or a reused connection. A kept-alive connection
+  // opened for a transfer that may reach an address must not carry one that may not: without
+  // this, a webhook on the same host and port as an allowed feed would ride the feed's connection.
+  static int on_prereq(void* userp, char* primary_ip, char*, int primary_port, int) noexcept {
+    auto* transfer = static_cast<Transfer*>(userp);
+    if (!transfer->policy) return CURL_PREREQFUNC_OK;
+    const auto ip = IpAddress::parse(primary_ip == nullptr ? "" : primary_ip);
+    const auto port = static_cast<std::uint16_t>(primary_port);
+    if (ip && transfer->policy->allows(*ip, port, transfer->request.allow)) return CURL_PREREQFUNC_OK;
+    try {
+      transfer->response.blocked = ip ? AddressPolicy::describe_refusal(*ip, port) : "not an IP address";
+    } catch (...) {
+    }
+    return CURL_PREREQFUNC_ABORT;
+  }
+
   void start(HttpRequest request, asio::any_completion_handler<void(HttpResponse)> handler) {
     auto transfer = std::make_unique<Transfer>();
     transfer->request = std::move(request);
@@ -428,6 +444,8 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     curl_easy_setopt(easy, CURLOPT_DEBUGDATA, transfer.get());
     curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Impl::on_open_socket);
     curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, &Impl::on_prereq);
+    curl_easy_setopt(easy, CURLOPT_PREREQDATA, transfer.get());
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, req.tls_verify ? 1L : 0L);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, req.tls_verify ? 2L : 0L);
     if (!req.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, req.ca_file.c_str());

@@ -205,3 +205,24 @@ TEST(SsrfGuard, WithoutAPolicyNothingIsChecked) {
   server.serve_feed("/feed", "<rss/>");
   EXPECT_EQ(fetch_one(get(server.url("/feed")), HttpClientOptions{}).status, 200);
 }
+
+// A kept-alive connection opened for a transfer that may reach the server must not carry a later
+// transfer that may not.
+TEST(SsrfGuard, AReusedConnectionIsCheckedForEachTransfer) {
+  HttpServer server;
+  server.serve_feed("/feed", "<rss/>");
+  server.serve_webhook("/hook");
+  boost::asio::io_context io;
+  HttpClient http(io, guard());
+  auto allowed = get(server.url("/feed"));
+  allowed.allow = {range("127.0.0.1:" + std::to_string(server.port()))};
+  HttpResponse first, second;
+  http.async_fetch(allowed, [&](HttpResponse r) {
+    first = std::move(r);
+    http.async_fetch(get(server.url("/hook")), [&](HttpResponse r2) { second = std::move(r2); });
+  });
+  io.run();
+  EXPECT_EQ(first.status, 200) << first.describe();
+  EXPECT_EQ(second.failure(), TransportFailure::blocked) << second.describe();
+  EXPECT_EQ(server.count("/hook"), 0u);
+}
