@@ -94,3 +94,12 @@ TEST(DateParser, RefusesUnreadableText) {
                            "2024-08-06T14:30:00Z trailing", "Tue, 06 Aug 2024 14:30:00 +99999"})
     EXPECT_FALSE(parse_date(text).has_value()) << text;
 }
+
+// Found by fuzzing: the clock counts nanoseconds in 64 bits, so years past 2262 overflowed.
+TEST(DateParser, RefusesDatesTheClockCannotHold) {
+  EXPECT_FALSE(parse_date("2302-07-31T14:02:00.123+02:00"));
+  EXPECT_FALSE(parse_date("Mon, 01 Jan 9999 00:00:00 GMT"));
+  EXPECT_FALSE(parse_date("1500-01-01T00:00:00Z"));
+  EXPECT_TRUE(parse_date("2262-01-01T00:00:00Z"));
+  EXPECT_TRUE(parse_date("1700-01-01T00:00:00Z"));
+}

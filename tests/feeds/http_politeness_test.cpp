@@ -100,7 +100,7 @@ TEST(FeedHttp, DecodesEveryAdvertisedEncoding) {
   const std::map<std::string, std::string> bodies = {
       {"deflate", zlib_deflate(plain)}, {"br", read_data("encoded_feed.rss.br")}, {"zstd", read_data("encoded_feed.rss.zst")}};
   for (const auto& [coding, body] : bodies)
-    server.route("/" + coding, [coding, body](const RecordedRequest&) {
+    server.route("/" + coding, [coding = coding, body = body](const RecordedRequest&) {   // clang 14 cannot capture bindings
       return feed_response({{"Content-Encoding", coding}}, body);
     });
   for (const std::string coding : {"gzip", "deflate", "br", "zstd"}) {
