@@ -25,7 +25,8 @@ FetchOutcome fetch(const config::FeedConfig& feed, const config::PollConfig& pol
   options.address_policy = std::make_shared<net::AddressPolicy>();   // as in the daemon: nothing allowed globally
   net::HttpClient http(io, options);
   FetchOutcome outcome;
-  boost::asio::co_spawn(io, fetch_feed(http, feed, poll, store::FeedState{}), [&](std::exception_ptr e, FetchOutcome o) {
+  const store::FeedState state;   // outlives io.run(): fetch_feed keeps a reference
+  boost::asio::co_spawn(io, fetch_feed(http, feed, poll, state), [&](std::exception_ptr e, FetchOutcome o) {
     if (e) std::rethrow_exception(e);
     outcome = std::move(o);
   });
