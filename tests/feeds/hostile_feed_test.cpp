@@ -188,13 +188,7 @@ TEST(HostileFeedServer, HostNameMappedToLoopbackIsRefusedWithoutAnAllow) {
 TEST(HostileFeedServer, GzipBombFailsAsTooLargeNamingTheSetting) {
   HttpServer server;
   auto sent = std::make_shared<std::atomic<std::uint64_t>>(0);
-  server.route("/bomb", [sent](const auto&) {
-    Response r;
-    r.headers["Content-Type"] = "application/rss+xml";
-    r.headers["Content-Encoding"] = "gzip";
-    r.stream = newsalert::testing::gzip_zeros_stream(10ull << 30, sent);
-    return r;
-  });
+  server.route("/bomb", [sent](const auto&) { return newsalert::testing::gzip_bomb(10ull << 30, sent); });
   config::PollConfig poll;
   poll.max_bytes = 2 << 20;
   const auto outcome = fetch(feed_at(server.url("/bomb")), poll);

@@ -79,13 +79,7 @@ TEST(HostileServer, SlowEndlessStreamStopsAtTheTimeout) {
 TEST(HostileServer, TenGibGzipBombStopsAtTheDecodedLimit) {
   HttpServer server;
   auto sent = std::make_shared<std::atomic<std::uint64_t>>(0);
-  server.route("/bomb", [sent](const auto&) {
-    Response r;
-    r.headers["Content-Type"] = "application/rss+xml";
-    r.headers["Content-Encoding"] = "gzip";
-    r.stream = newsalert::testing::gzip_zeros_stream(10ull << 30, sent);
-    return r;
-  });
+  server.route("/bomb", [sent](const auto&) { return newsalert::testing::gzip_bomb(10ull << 30, sent); });
   auto request = get(server.url("/bomb"));
   request.max_bytes = 4 << 20;
   const std::uint64_t rss_before = peak_rss();
@@ -101,12 +95,7 @@ TEST(HostileServer, TenGibGzipBombStopsAtTheDecodedLimit) {
 // The same bomb with a generous decoded limit: the bound on bytes as received stops it.
 TEST(HostileServer, GzipBombStopsAtTheCompressedLimit) {
   HttpServer server;
-  server.route("/bomb", [](const auto&) {
-    Response r;
-    r.headers["Content-Encoding"] = "gzip";
-    r.stream = newsalert::testing::gzip_zeros_stream(10ull << 30);
-    return r;
-  });
+  server.route("/bomb", [](const auto&) { return newsalert::testing::gzip_bomb(10ull << 30); });
   auto request = get(server.url("/bomb"));
   request.max_bytes = 1ull << 30;
   request.max_compressed_bytes = 16 << 10;

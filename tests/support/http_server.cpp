@@ -426,6 +426,14 @@ std::function<std::string()> gzip_zeros_stream(std::uint64_t decoded_bytes, std:
   };
 }
 
+Response gzip_bomb(std::uint64_t decoded_bytes, std::shared_ptr<std::atomic<std::uint64_t>> sent) {
+  Response r;
+  r.headers["Content-Type"] = "application/rss+xml";
+  r.headers["Content-Encoding"] = "gzip";
+  r.stream = gzip_zeros_stream(decoded_bytes, std::move(sent));
+  return r;
+}
+
 void HttpServer::redirect(std::string from, std::string to, int status) {
   route(std::move(from), [to = std::move(to), status](const RecordedRequest&) {
     return Response{status, {{"Location", to}}, {}};

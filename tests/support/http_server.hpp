@@ -43,6 +43,9 @@ struct Response {
 std::function<std::string()> gzip_zeros_stream(std::uint64_t decoded_bytes,
                                                std::shared_ptr<std::atomic<std::uint64_t>> sent = nullptr);
 
+// A feed response whose body is that gzip bomb (Content-Encoding: gzip, sent whatever was asked).
+Response gzip_bomb(std::uint64_t decoded_bytes, std::shared_ptr<std::atomic<std::uint64_t>> sent = nullptr);
+
 class HttpServer {
  public:
   // Binds 127.0.0.1 on `port` (0: an ephemeral port) and serves on its own thread.
