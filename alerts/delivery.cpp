@@ -234,6 +234,10 @@ asio::awaitable<void> Delivery::attempt(Endpoint& endpoint, std::shared_ptr<cons
   request.timeout = webhook.timeout;
   request.max_bytes = 1 << 20;   // receivers' answers are read only for logs
   request.follow_redirects = false;
+  request.allow = webhook.allow;
+  request.tls_verify = webhook.tls.verify;
+  request.ca_file = webhook.tls.ca_file;
+  request.pinned_public_key = webhook.tls.pinned_public_key;
   request.headers = {{"Content-Type", formatted.content_type},
                      {"webhook-id", item.alert_id},
                      {"webhook-timestamp", std::to_string(timestamp)}};
@@ -252,7 +256,9 @@ asio::awaitable<void> Delivery::attempt(Endpoint& endpoint, std::shared_ptr<cons
   }
   const long status = response.error ? 0 : response.status;
   std::string error;
-  if (response.error) error = response.describe();
+  if (response.failure() == net::TransportFailure::blocked)
+    error = response.describe() + "; allow it with network.allow or the webhook's allow";
+  else if (response.error) error = response.describe();
   else if (!response.is_success()) error = "HTTP " + std::to_string(response.status);
 
   if (disables_endpoint(status)) {

@@ -1,6 +1,7 @@
 // The daemon's configuration as typed values, and the loader that validates a YAML file into it.
 #pragma once
 
+#include "common/network_range.hpp"
 #include "common/time.hpp"
 #include "config/require_expression.hpp"
 
@@ -23,6 +24,27 @@ struct PollConfig {
   Millis max_age{0};          // entries published longer ago than this are recorded, not alerted (0: off)
   Millis max_interval{std::chrono::hours(1)};   // longest wait between successful polls of a feed
   bool adaptive = true;       // quiet feeds back off from interval toward max_interval
+  // Bounds on what a feed server can make us read (docs/security.md).
+  std::uint64_t max_compressed_bytes = 16ull << 20;   // as received, before gzip/br/zstd decoding
+  std::uint64_t max_header_bytes = 64ull << 10;
+  int max_redirects = 5;
+  int max_entries = 1000;                   // entries read per document; the rest are ignored
+  std::uint64_t max_field_bytes = 256ull << 10;   // text per field (title, summary, content, ...)
+  int max_xml_depth = 100;                  // element nesting
+  int max_xml_attributes = 64;              // attributes on one element
+};
+
+// TLS settings of one feed or webhook.
+struct TlsConfig {
+  bool verify = true;              // tls_verify: false turns certificate checks off (logged at warn)
+  std::string ca_file;             // ca_file: a PEM bundle used instead of the system store
+  std::string pinned_public_key;   // pinned_public_key: "sha256//BASE64[;sha256//...]" or a key file
+};
+
+// The SSRF guard: loopback, private, link-local, unique-local and metadata addresses are refused
+// unless listed here (for every feed and webhook) or in a feed's or webhook's own `allow:`.
+struct NetworkConfig {
+  std::vector<NetworkRange> allow;
 };
 
 struct FeedConfig {
@@ -32,6 +54,9 @@ struct FeedConfig {
   std::map<std::string, std::string> headers;   // extra request headers (${ENV} expanded)
   std::optional<std::string> username;          // HTTP basic auth (${ENV} expanded); never logged
   std::string password;
+  std::vector<NetworkRange> allow;   // non-public networks this feed (and its redirects) may reach
+  TlsConfig tls;
+  bool allow_https_downgrade = false;   // may a redirect lead from https to http?
   int line = 0;                      // where it was declared
 };
 
@@ -105,6 +130,8 @@ struct WebhookConfig {
   double rate = 0;               // attempts per second; 0: unlimited
   int breaker_failures = 5;      // consecutive failures that open the circuit breaker; 0: off
   Millis breaker_cooldown{std::chrono::seconds(30)};
+  std::vector<NetworkRange> allow;   // non-public networks this webhook may reach
+  TlsConfig tls;
   int line = 0;
 };
 
@@ -113,6 +140,14 @@ struct HttpListen {
   std::string host;          // an IPv4 or IPv6 literal
   std::uint16_t port = 0;
   std::string str() const;   // "127.0.0.1:9464", "[::1]:9464"
+};
+
+struct Diagnostic {
+  std::string file;
+  int line = 0;     // 1-based; 0 when the error is not about one line
+  std::string message;
+  int column = 0;   // 1-based; 0 when only the line is known
+  std::string str() const;   // "file:line: message", or "file:line:column: message"
 };
 
 struct Config {
@@ -126,15 +161,12 @@ struct Config {
   std::vector<WebhookConfig> webhooks;   // never empty after loading: the stdout notifier is the default
   Millis shutdown_grace{std::chrono::seconds(10)};
   std::optional<HttpListen> http;
+  NetworkConfig network;
+  // Problems that do not stop the daemon ("warning: ..."): `check` prints them, `run` logs them.
+  std::vector<Diagnostic> warnings;
+  int inline_secret_line = 0;    // first line holding a secret written in the file itself (0: none)
 };
 
-struct Diagnostic {
-  std::string file;
-  int line = 0;     // 1-based; 0 when the error is not about one line
-  std::string message;
-  int column = 0;   // 1-based; 0 when only the line is known
-  std::string str() const;   // "file:line: message", or "file:line:column: message"
-};
 
 // Thrown when a config cannot be used; carries every problem found, not just the first.
 class ConfigError : public std::runtime_error {

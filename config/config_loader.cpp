@@ -17,6 +17,7 @@
 #include <map>
 #include <sstream>
 #include <arpa/inet.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace newsalert::config {
@@ -509,7 +510,7 @@ Config ConfigLoader::load(const std::string& yaml_text) {
   for (const auto& [key, value] :
        entries(root, "the top level",
                {"state_dir", "user_agent", "poll", "feeds", "watchlists", "webhooks", "shutdown_grace",
-                "region_groups", "http"})) {
+                "region_groups", "http", "network"})) {
     const std::string& name = key.Scalar();
     if (name == "state_dir") {
       has_state_dir = true;
@@ -537,6 +538,8 @@ Config ConfigLoader::load(const std::string& yaml_text) {
       if (const auto d = get_duration(value, "shutdown_grace", 0ms)) config.shutdown_grace = *d;
     } else if (name == "http") {
       load_http(value, config.http);
+    } else if (name == "network") {
+      load_network(value, config.network);
     }
   }
   if (!has_state_dir) error(root, "missing required key 'state_dir'");
@@ -563,6 +566,10 @@ Config ConfigLoader::load(const std::string& yaml_text) {
                      });
     throw ConfigError(std::move(diagnostics_));
   }
+  std::stable_sort(warnings_.begin(), warnings_.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+  config.warnings = std::move(warnings_);
+  config.inline_secret_line = inline_secret_line_;
   return config;
 }
 
@@ -571,7 +578,9 @@ void ConfigLoader::load_poll(const YAML::Node& node, PollConfig& poll) {
   std::optional<YAML::Node> max_interval_node;
   for (const auto& [key, value] :
        entries(node, "poll", {"interval", "concurrency", "per_host", "timeout", "max_bytes", "max_age",
-                              "max_interval", "adaptive"})) {
+                              "max_interval", "adaptive", "max_compressed_bytes", "max_header_bytes",
+                              "max_redirects", "max_entries", "max_field_bytes", "max_xml_depth",
+                              "max_xml_attributes"})) {
     const std::string& name = key.Scalar();
     const std::string field = "poll." + name;
     if (name == "interval") {
@@ -593,6 +602,20 @@ void ConfigLoader::load_poll(const YAML::Node& node, PollConfig& poll) {
       }
     } else if (name == "adaptive") {
       if (const auto b = get_bool(value, field)) poll.adaptive = *b;
+    } else if (name == "max_compressed_bytes") {
+      if (const auto n = get_byte_size(value, field)) poll.max_compressed_bytes = *n;
+    } else if (name == "max_header_bytes") {
+      if (const auto n = get_byte_size(value, field)) poll.max_header_bytes = *n;
+    } else if (name == "max_redirects") {
+      if (const auto n = get_int(value, field, 0, 20)) poll.max_redirects = static_cast<int>(*n);
+    } else if (name == "max_entries") {
+      if (const auto n = get_int(value, field, 1, 1'000'000)) poll.max_entries = static_cast<int>(*n);
+    } else if (name == "max_field_bytes") {
+      if (const auto n = get_byte_size(value, field)) poll.max_field_bytes = *n;
+    } else if (name == "max_xml_depth") {
+      if (const auto n = get_int(value, field, 8, 10'000)) poll.max_xml_depth = static_cast<int>(*n);
+    } else if (name == "max_xml_attributes") {
+      if (const auto n = get_int(value, field, 1, 10'000)) poll.max_xml_attributes = static_cast<int>(*n);
     }
   }
   if (max_interval_node && poll.max_interval < poll.interval)
@@ -622,8 +645,18 @@ void ConfigLoader::load_feeds(const YAML::Node& node, std::vector<FeedConfig>& f
       YAML::Node opml_node;
       bool has_opml = false;
       for (const auto& [key, value] :
-           entries(item, field, {"url", "opml", "title", "interval", "headers", "username", "password"})) {
+           entries(item, field, {"url", "opml", "title", "interval", "headers", "username", "password", "allow",
+                                 "tls_verify", "ca_file", "pinned_public_key", "allow_https_downgrade"})) {
         const std::string& name = key.Scalar();
+        if (load_tls_key(name, value, field + "." + name, feed.tls)) continue;
+        if (name == "allow") {
+          feed.allow = load_allow(value, field + ".allow");
+          continue;
+        }
+        if (name == "allow_https_downgrade") {
+          if (const auto b = get_bool(value, field + "." + name)) feed.allow_https_downgrade = *b;
+          continue;
+        }
         if (name == "opml") {
           has_opml = true;
           opml_node = value;
@@ -638,6 +671,8 @@ void ConfigLoader::load_feeds(const YAML::Node& node, std::vector<FeedConfig>& f
         } else if (name == "interval") {
           if (const auto d = get_duration(value, field + ".interval", 1s)) feed.interval = *d;
         } else if (name == "headers") {
+          if (value.IsMap())
+            for (auto h = value.begin(); h != value.end(); ++h) note_secret(h->second);
           load_headers(value, field + ".headers", feed.headers);
         } else if (name == "username") {
           if (auto u = get_expanded(value, field + ".username")) {
@@ -646,6 +681,7 @@ void ConfigLoader::load_feeds(const YAML::Node& node, std::vector<FeedConfig>& f
           }
         } else if (name == "password") {
           password_node = value;
+          note_secret(value);
           if (auto p = get_expanded(value, field + ".password")) feed.password = std::move(*p);
         }
       }
@@ -670,6 +706,14 @@ void ConfigLoader::load_feeds(const YAML::Node& node, std::vector<FeedConfig>& f
       ok = false;
     }
     if (!ok || !url) continue;
+    if (const auto scheme_end = url->find("://"); scheme_end != std::string::npos) {
+      const std::string authority = url->substr(scheme_end + 3, url->find_first_of("/?#", scheme_end + 3) - scheme_end - 3);
+      if (authority.find('@') != std::string::npos) {
+        // A URL is written into logs and status output; credentials inside it would be too.
+        error(url_node, field + ": credentials in the URL would appear in logs; use username and password");
+        continue;
+      }
+    }
     feed.url = *url;
     const int url_line = line(url_node);
     if (const auto [earlier, inserted] = first_line.emplace(feed.url, url_line); !inserted) {
@@ -951,10 +995,14 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
   std::optional<YAML::Node> template_node;
   for (const auto& [key, value] : entries(item, field, {"name", "url", "format", "secret", "secret_file", "headers",
                                                         "timeout", "retry", "template", "content_type", "concurrency",
-                                                        "rate", "circuit_breaker"})) {
+                                                        "rate", "circuit_breaker", "allow", "tls_verify", "ca_file",
+                                                        "pinned_public_key"})) {
     const std::string& name = key.Scalar();
     const std::string key_field = field + "." + name;
-    if (name == "name") {
+    if (load_tls_key(name, value, key_field, webhook.tls)) continue;
+    if (name == "allow") {
+      webhook.allow = load_allow(value, key_field);
+    } else if (name == "name") {
       has_name = true;
       const auto n = get_string(value, key_field);
       if (n && !is_name(*n)) {
@@ -1008,6 +1056,8 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
     } else if (name == "secret_file") {
       secret_file_node = value;
     } else if (name == "headers") {
+      if (value.IsMap())
+        for (auto h = value.begin(); h != value.end(); ++h) note_secret(h->second);
       load_headers(value, key_field, webhook.headers);
     } else if (name == "timeout") {
       if (const auto d = get_duration(value, key_field, 1ms)) webhook.timeout = *d;
@@ -1062,6 +1112,7 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
     error(*secret_file_node, field + ": secret and secret_file are mutually exclusive");
     ok = false;
   } else if (secret_node) {
+    note_secret(*secret_node);
     const auto raw = get_string(*secret_node, field + ".secret");
     auto expanded = raw ? expand_env(*raw, *secret_node, field + ".secret") : std::nullopt;
     if (expanded) webhook.secret = decode_secret(std::move(*expanded), *secret_node, field + ".secret");
@@ -1087,6 +1138,10 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
         if (value.ends_with('\n')) value.pop_back();
         if (value.ends_with('\r')) value.pop_back();
         webhook.secret = decode_secret(std::move(value), *secret_file_node, secret_field);
+        struct stat st {};
+        if (::stat(path.c_str(), &st) == 0 && (st.st_mode & S_IROTH))
+          warning(*secret_file_node, "warning: " + secret_field + " '" + path.string() +
+                                         "' is readable by every user; chmod o-r it");
       }
     }
     if (!webhook.secret) ok = false;
@@ -1176,6 +1231,91 @@ void ConfigLoader::load_http(const YAML::Node& node, std::optional<HttpListen>& 
     }
     http = HttpListen{host, static_cast<std::uint16_t>(port)};
   }
+}
+
+void ConfigLoader::warning(const YAML::Node& at, std::string message) {
+  warnings_.push_back(Diagnostic{file_, line(at), std::move(message)});
+}
+
+void ConfigLoader::note_secret(const YAML::Node& node) {
+  if (inline_secret_line_ == 0 && node.IsScalar() && node.Scalar().find("${") == std::string::npos)
+    inline_secret_line_ = line(node);
+}
+
+void ConfigLoader::load_network(const YAML::Node& node, NetworkConfig& network) {
+  if (!expect_map(node, "network")) return;
+  for (const auto& [key, value] : entries(node, "network", {"allow"})) {
+    static_cast<void>(key);
+    network.allow = load_allow(value, "network.allow");
+  }
+}
+
+std::vector<NetworkRange> ConfigLoader::load_allow(const YAML::Node& node, const std::string& field) {
+  std::vector<NetworkRange> out;
+  if (node.IsNull()) return out;
+  const auto list = get_string_list(node, field);
+  if (!list) return out;
+  std::size_t i = 0;
+  for (auto it = node.begin(); it != node.end(); ++it, ++i) {
+    std::string problem;
+    if (auto range = NetworkRange::parse(trim((*list)[i]), &problem)) {
+      out.push_back(std::move(*range));
+    } else {
+      error(*it, index_field(field, i) + ": " + quote((*list)[i]) + " is not a network: " + problem +
+                     " (expected CIDR like 10.0.0.0/8 or fd00::/8, optionally with a port: 127.0.0.1:8080, "
+                     "[::1]:8080)");
+    }
+  }
+  return out;
+}
+
+bool ConfigLoader::load_tls_key(const std::string& name, const YAML::Node& value, const std::string& field,
+                                TlsConfig& tls) {
+  if (name == "tls_verify") {
+    if (const auto b = get_bool(value, field)) {
+      tls.verify = *b;
+      if (!*b) warning(value, "warning: " + field + ": false: certificates are not checked, so anyone on the path can "
+                                                    "read and change this traffic");
+    }
+    return true;
+  }
+  if (name == "ca_file") {
+    if (const auto path_text = get_string(value, field)) {
+      const fs::path path = resolve(*path_text);
+      std::ifstream in(path, std::ios::binary);
+      std::error_code ec;
+      if (fs::is_directory(path, ec)) error(value, field + " '" + path.string() + "': is a directory");
+      else if (!in) error(value, field + " '" + path.string() + "': " + std::strerror(errno));
+      else tls.ca_file = path.string();
+    }
+    return true;
+  }
+  if (name == "pinned_public_key") {
+    const auto text = get_string(value, field);
+    if (!text) return true;
+    if (text->starts_with("sha256//")) {
+      std::string_view rest = *text;
+      bool ok = true;
+      while (ok && !rest.empty()) {
+        const auto semicolon = rest.find(';');
+        std::string_view pin = trim(rest.substr(0, semicolon));
+        rest = semicolon == std::string_view::npos ? std::string_view{} : rest.substr(semicolon + 1);
+        std::string digest;
+        ok = pin.starts_with("sha256//") && base64_decode(pin.substr(8), digest) && digest.size() == 32;
+      }
+      if (ok) tls.pinned_public_key = *text;
+      else
+        error(value, field + ": expected sha256//BASE64 (the base64 SHA-256 of the server's public key), several "
+                             "separated by ';', or the path of a PEM or DER public key file");
+    } else {
+      const fs::path path = resolve(*text);
+      std::ifstream in(path, std::ios::binary);
+      if (!in) error(value, field + " '" + path.string() + "': " + std::strerror(errno));
+      else tls.pinned_public_key = path.string();
+    }
+    return true;
+  }
+  return false;
 }
 
 Config parse_config(const std::string& yaml_text, const std::string& file_name, bool check_state_dir) {

@@ -74,12 +74,21 @@ class ConfigLoader {
   std::optional<std::string> decode_secret(std::string value, const YAML::Node& at, const std::string& field);
   void check_state_dir(const std::filesystem::path& dir, int line);
   void load_http(const YAML::Node& node, std::optional<HttpListen>& http);
+  void warning(const YAML::Node& at, std::string message);
+  void load_network(const YAML::Node& node, NetworkConfig& network);
+  std::vector<NetworkRange> load_allow(const YAML::Node& node, const std::string& field);
+  // tls_verify, ca_file and pinned_public_key, shared by feeds and webhooks. False for other keys.
+  bool load_tls_key(const std::string& name, const YAML::Node& value, const std::string& field, TlsConfig& tls);
+  // Remembers the first secret written into the file itself rather than taken from ${ENV}.
+  void note_secret(const YAML::Node& node);
 
   std::string file_;
   std::string_view source_;   // the YAML text being loaded, for column numbers
   std::filesystem::path base_dir_;
   bool check_state_dir_;
   std::vector<Diagnostic> diagnostics_;
+  std::vector<Diagnostic> warnings_;
+  int inline_secret_line_ = 0;
   std::vector<NotifyRef> notify_refs_;
   std::vector<std::pair<YAML::Node, int>> null_value_lines_;   // empty values and the line of their key
 };

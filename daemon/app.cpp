@@ -42,6 +42,7 @@ net::HttpClientOptions http_options(const config::Config& config) {
   options.user_agent = config.user_agent;
   options.max_connections = config.poll.concurrency;
   options.max_per_host = config.poll.per_host;
+  options.address_policy = std::make_shared<net::AddressPolicy>(config.network.allow);
   return options;
 }
 

@@ -144,6 +144,7 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
 int run_check(const std::string& config_file, std::ostream& out, std::ostream& err) {
   try {
     const config::Config config = config::load_config(config_file);
+    for (const auto& warning : config.warnings) err << warning.str() << "\n";
     out << config_file << ": OK: " << config.feeds.size() << " feeds, " << config.watchlists.size()
         << " watchlists, " << config.webhooks.size() << " webhooks; state in " << config.state_dir.string() << "\n";
     return kExitOk;

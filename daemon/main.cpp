@@ -156,6 +156,7 @@ int main(int argc, char** argv) {
     for (const auto& diagnostic : e.diagnostics()) spdlog::critical("{}", diagnostic.str());
     return kExitUsage;
   }
+  for (const auto& warning : config.warnings) spdlog::warn("{}", warning.str());
   try {
     daemon::App app(std::move(config), std::cout);
     return app.run();

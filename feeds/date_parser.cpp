@@ -45,6 +45,10 @@ std::optional<TimePoint> to_time_point(const Fields& f) {
   if (f.hour > 23 || f.minute > 59 || f.second > 60) return std::nullopt;
   const std::int64_t days = days_from_civil(f.year, static_cast<unsigned>(f.month), static_cast<unsigned>(f.day));
   const std::int64_t secs = days * 86400 + f.hour * 3600 + f.minute * 60 + f.second - f.offset_seconds;
+  // The clock counts nanoseconds in 64 bits (1677 to 2262): a date outside that is no date, not
+  // an overflow (found by fuzzing: "2302-07-31T14:02:00Z").
+  constexpr std::int64_t kLimit = std::chrono::duration_cast<std::chrono::seconds>(Clock::duration::max()).count() - 1;
+  if (secs >= kLimit || secs <= -kLimit) return std::nullopt;
   return TimePoint(std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(secs) +
                                                                std::chrono::nanoseconds(f.nanos)));
 }

@@ -10,6 +10,7 @@ std::string_view failure_class_name(FailureClass failure) {
     case FailureClass::connect: return "connect";
     case FailureClass::timeout: return "timeout";
     case FailureClass::tls: return "tls";
+    case FailureClass::blocked: return "blocked";
     case FailureClass::network: return "network";
     case FailureClass::too_large: return "too_large";
     case FailureClass::redirect: return "redirect";
@@ -27,6 +28,7 @@ FailureClass classify_response(const net::HttpResponse& response) {
     case net::TransportFailure::connect: return FailureClass::connect;
     case net::TransportFailure::timeout: return FailureClass::timeout;
     case net::TransportFailure::tls: return FailureClass::tls;
+    case net::TransportFailure::blocked: return FailureClass::blocked;
     case net::TransportFailure::too_large: return FailureClass::too_large;
     case net::TransportFailure::aborted:
     case net::TransportFailure::other: return FailureClass::network;

@@ -13,6 +13,7 @@ enum class FailureClass {
   connect,      // connection refused or unreachable
   timeout,      // no complete answer within poll.timeout
   tls,          // handshake or certificate failure
+  blocked,      // the address is loopback, private, link-local... and not in an allow list
   network,      // any other transport failure (reset, malformed response...)
   too_large,    // the body outgrew poll.max_bytes
   redirect,     // a redirect loop, too many hops, or a redirect without a usable Location
@@ -21,7 +22,7 @@ enum class FailureClass {
   not_a_feed,   // a 2xx whose body is not a feed
 };
 
-// "dns", "connect", "timeout", "tls", "network", "too_large", "redirect", "http_4xx", "http_5xx",
+// "dns", "connect", "timeout", "tls", "blocked", "network", "too_large", "redirect", "http_4xx", "http_5xx",
 // "not_a_feed" ("none" for none). Stable: logs and metrics are searched by these.
 std::string_view failure_class_name(FailureClass failure);
 

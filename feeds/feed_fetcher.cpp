@@ -23,7 +23,13 @@ net::HttpRequest feed_request(const std::string& url, Millis timeout, const conf
   request.url = url;
   request.timeout = timeout;
   request.max_bytes = poll.max_bytes;
+  request.max_compressed_bytes = poll.max_compressed_bytes;
+  request.max_header_bytes = poll.max_header_bytes;
   request.follow_redirects = false;
+  request.allow = feed.allow;
+  request.tls_verify = feed.tls.verify;
+  request.ca_file = feed.tls.ca_file;
+  request.pinned_public_key = feed.tls.pinned_public_key;
   bool has_accept = false;
   // Credentials belong to the host they were configured for.
   if (url_origin(url) == url_origin(feed.url)) {
@@ -41,6 +47,35 @@ net::HttpRequest feed_request(const std::string& url, Millis timeout, const conf
   if (!state.etag.empty()) request.headers.emplace_back("If-None-Match", state.etag);
   if (!state.last_modified.empty()) request.headers.emplace_back("If-Modified-Since", state.last_modified);
   return request;
+}
+
+// What the user reads for a transfer that failed: which setting to change, when one applies.
+std::string transport_error(const net::HttpResponse& response, const config::PollConfig& poll) {
+  if (response.too_large) {
+    switch (response.limit) {
+      case net::ResponseLimit::compressed:
+        return "response larger than " + std::to_string(poll.max_compressed_bytes) +
+               " bytes as received (poll.max_compressed_bytes)";
+      case net::ResponseLimit::headers:
+        return "response headers larger than " + std::to_string(poll.max_header_bytes) +
+               " bytes (poll.max_header_bytes)";
+      case net::ResponseLimit::body:
+      case net::ResponseLimit::none: break;
+    }
+    return "response larger than " + std::to_string(poll.max_bytes) + " bytes (poll.max_bytes)";
+  }
+  if (response.failure() == net::TransportFailure::blocked)
+    return response.describe() + "; allow it with network.allow or the feed's allow";
+  return response.describe();
+}
+
+ParseLimits parse_limits(const config::PollConfig& poll) {
+  ParseLimits limits;
+  limits.max_entries = static_cast<std::size_t>(poll.max_entries);
+  limits.max_field_bytes = static_cast<std::size_t>(poll.max_field_bytes);
+  limits.max_depth = static_cast<std::size_t>(poll.max_xml_depth);
+  limits.max_attributes = static_cast<std::size_t>(poll.max_xml_attributes);
+  return limits;
 }
 
 FetchOutcome& fail(FetchOutcome& outcome, FailureClass failure, std::string error) {
@@ -74,13 +109,16 @@ boost::asio::awaitable<FetchOutcome> fetch_feed(net::HttpClient& http, const con
     const std::string location(trim(response.header("location")));
     const std::string status = "HTTP " + std::to_string(response.status);
     if (location.empty()) co_return fail(outcome, FailureClass::redirect, status + " without a Location header");
-    if (hop == kMaxFeedRedirects)
+    if (hop >= poll.max_redirects)
       co_return fail(outcome, FailureClass::redirect,
-                     "more than " + std::to_string(kMaxFeedRedirects) + " redirects (last: " + url + ")");
+                     "more than " + std::to_string(poll.max_redirects) + " redirects (last: " + url + ")");
     std::string next = resolve_url(url, location);
     const std::string scheme = to_lower_ascii(next.substr(0, 8));
     if (!scheme.starts_with("http://") && !scheme.starts_with("https://"))
       co_return fail(outcome, FailureClass::redirect, status + " to a URL that is not http(s): " + location);
+    if (scheme.starts_with("http://") && to_lower_ascii(url.substr(0, 8)) == "https://" && !feed.allow_https_downgrade)
+      co_return fail(outcome, FailureClass::redirect,
+                     status + " from https to http refused: " + next + " (set allow_https_downgrade on the feed)");
     if (permanent_so_far && is_permanent_redirect(response.status)) outcome.permanent_url = next;
     else permanent_so_far = false;
     url = std::move(next);
@@ -88,10 +126,7 @@ boost::asio::awaitable<FetchOutcome> fetch_feed(net::HttpClient& http, const con
 
   if (response.error) {
     const FailureClass failure = classify_response(response);
-    co_return fail(outcome, failure,
-                   failure == FailureClass::too_large
-                       ? "response larger than " + std::to_string(poll.max_bytes) + " bytes (poll.max_bytes)"
-                       : response.describe());
+    co_return fail(outcome, failure, transport_error(response, poll));
   }
   outcome.max_age = parse_max_age(response.header("cache-control"));
   if (response.status == 429 || response.status == 503) {
@@ -104,7 +139,7 @@ boost::asio::awaitable<FetchOutcome> fetch_feed(net::HttpClient& http, const con
   }
   if (response.status < 200 || response.status > 299)
     co_return fail(outcome, classify_response(response), "HTTP " + std::to_string(response.status));
-  outcome.feed = parse_feed(response.body, url, response.header("content-type"));
+  outcome.feed = parse_feed(response.body, url, response.header("content-type"), parse_limits(poll));
   if (!outcome.feed.ok()) co_return fail(outcome, FailureClass::not_a_feed, outcome.feed.error);
   // Entries keep the configured URL as their feed, so a redirect does not make them look new.
   for (auto& article : outcome.feed.articles) article.feed_url = feed.url;

@@ -16,7 +16,7 @@ namespace newsalert::feeds {
 
 enum class FetchResult { updated, not_modified, failed };
 
-// Redirect hops followed per poll before giving up with FailureClass::redirect.
+// Redirect hops followed per poll by default (poll.max_redirects) before FailureClass::redirect.
 inline constexpr int kMaxFeedRedirects = 5;
 
 struct FetchOutcome {

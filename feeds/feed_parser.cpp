@@ -10,6 +10,7 @@
 #include "feeds/json_feed.hpp"
 #include "feeds/url.hpp"
 #include "feeds/xml_repair.hpp"
+#include "feeds/xml_shape.hpp"
 
 #include <pugixml.hpp>
 #include <spdlog/spdlog.h>
@@ -621,8 +622,8 @@ constexpr unsigned kParseOptions = pugi::parse_default | pugi::parse_declaration
 // text is parsed in place (pugixml's fastest mode, no second copy of the document); has_undeclared_reference
 // and the repair pass need the original, so a damaged document is decoded again by the caller's lambda.
 template <typename Redecode>
-bool read_xml(std::string& text, Redecode redecode, const std::string& base_url, ParsedFeed& feed,
-              std::vector<DraftEntry>& entries) {
+bool read_xml(std::string& text, Redecode redecode, const std::string& base_url, const ParseLimits& limits,
+              ParsedFeed& feed, std::vector<DraftEntry>& entries) {
   // parse_default never expands external entities (pugixml has no DTD processing), so no XXE.
   pugi::xml_document doc;
   const bool undeclared = has_undeclared_reference(text);
@@ -648,6 +649,11 @@ bool read_xml(std::string& text, Redecode redecode, const std::string& base_url,
     feed.error = result ? "not a feed: no root element" : "not a feed: " + xml_error(result);
     return false;
   }
+  // Before anything below walks the tree (some of it recursively).
+  if (const std::string problem = xml_shape_problem(doc, limits); !problem.empty()) {
+    feed.error = "refused: " + problem;
+    return false;
+  }
   const auto q = qname(root);
   FeedReader reader(base_url, feed);
   if (!result) reader.set_unfinished(open_elements(doc));
@@ -671,7 +677,24 @@ bool read_xml(std::string& text, Redecode redecode, const std::string& base_url,
   return true;
 }
 
-ParsedFeed parse(std::string_view document, const std::string& base_url, std::string_view content_type) {
+// The configured bounds (poll.max_entries, poll.max_field_bytes), the same for every format.
+void apply_limits(std::vector<DraftEntry>& entries, const ParseLimits& limits, ParsedFeed& feed) {
+  if (entries.size() > limits.max_entries) {
+    add_warning(feed, "kept the first " + std::to_string(limits.max_entries) + " entries, dropped " +
+                          std::to_string(entries.size() - limits.max_entries));
+    entries.resize(limits.max_entries);
+  }
+  for (auto& entry : entries) {
+    Article& a = entry.article;
+    for (std::string* field : {&a.id, &a.title, &a.link, &a.summary, &a.summary_html, &a.content, &a.content_html, &a.image})
+      truncate_utf8(*field, limits.max_field_bytes);
+    for (auto* list : {&a.authors, &a.categories})
+      for (auto& value : *list) truncate_utf8(value, limits.max_field_bytes);
+  }
+}
+
+ParsedFeed parse(std::string_view document, const std::string& base_url, std::string_view content_type,
+                 const ParseLimits& limits) {
   ParsedFeed feed;
   if (trim(document).empty()) {
     feed.error = "empty document";
@@ -692,12 +715,13 @@ ParsedFeed parse(std::string_view document, const std::string& base_url, std::st
       add_warning(feed, "whitespace before the XML declaration");
     text.erase(0, start);
     const auto redecode = [&] { return decode_document(document, content_type).text.substr(start); };
-    read_xml(text, redecode, base_url, feed, entries);
+    read_xml(text, redecode, base_url, limits, feed, entries);
   }
   if (!feed.ok()) {
     feed.warning.clear();
     return feed;
   }
+  apply_limits(entries, limits, feed);
   settle_identities(entries, feed.articles);
   feed.recovered = !feed.warning.empty();
   return feed;
@@ -705,9 +729,10 @@ ParsedFeed parse(std::string_view document, const std::string& base_url, std::st
 
 }  // namespace
 
-ParsedFeed parse_feed(std::string_view document, const std::string& base_url, std::string_view content_type) {
+ParsedFeed parse_feed(std::string_view document, const std::string& base_url, std::string_view content_type,
+                      const ParseLimits& limits) {
   try {
-    ParsedFeed feed = parse(document, base_url, content_type);
+    ParsedFeed feed = parse(document, base_url, content_type, limits);
     // Like feedparser's bozo: the entries are usable, but whoever runs the feed should hear about it.
     if (feed.recovered) spdlog::warn("feed {}: recovered: {}", base_url, feed.warning);
     return feed;

@@ -3,6 +3,7 @@
 
 #include "common/article.hpp"
 #include "common/time.hpp"
+#include "feeds/parse_limits.hpp"
 
 #include <optional>
 #include <string>
@@ -29,6 +30,12 @@ struct ParsedFeed {
 // base_url is the URL the document was fetched from (or a file path); relative links resolve against it
 // (and against xml:base where present). Each article's feed_url is set to base_url. content_type is the
 // HTTP Content-Type header, if any: its charset parameter outranks the XML declaration (docs/feeds.md).
-ParsedFeed parse_feed(std::string_view document, const std::string& base_url, std::string_view content_type = {});
+// A document deeper or with more attributes than `limits` allow is refused; entries past
+// limits.max_entries are dropped and fields are cut to limits.max_field_bytes (both with a warning).
+ParsedFeed parse_feed(std::string_view document, const std::string& base_url, std::string_view content_type = {},
+                      const ParseLimits& limits = {});
+inline ParsedFeed parse_feed(std::string_view document, const std::string& base_url, const ParseLimits& limits) {
+  return parse_feed(document, base_url, {}, limits);
+}
 
 }  // namespace newsalert::feeds

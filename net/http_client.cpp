@@ -11,6 +11,10 @@
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <cctype>
 #include <mutex>
 #include <unordered_map>
@@ -75,11 +79,23 @@ std::string HttpResponse::header(const std::string& lower_case_name) const {
 
 TransportFailure HttpResponse::failure() const {
   if (too_large) return TransportFailure::too_large;
+  // A refused address only matters when no other address of the host connected.
+  if (error && !blocked.empty()) return TransportFailure::blocked;
   return classify_transport(error);
 }
 
 std::string HttpResponse::describe() const {
-  if (too_large) return "response larger than the size limit";
+  if (too_large) {
+    const std::string bound = std::to_string(limit_bytes) + " bytes";
+    switch (limit) {
+      case ResponseLimit::compressed: return "response larger than " + bound + " as received (before decoding)";
+      case ResponseLimit::headers: return "response headers larger than " + bound;
+      case ResponseLimit::body:
+      case ResponseLimit::none: break;
+    }
+    return "response body larger than " + bound;
+  }
+  if (error && !blocked.empty()) return "address refused: " + blocked;
   if (error) {
     std::string out = error.message();
     if (!error_message.empty() && error_message != out) out += ": " + error_message;
@@ -128,7 +144,22 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     HttpRequest request;
     HttpResponse response;
     asio::any_completion_handler<void(HttpResponse)> handler;
+    std::shared_ptr<const AddressPolicy> policy;
+    std::uint64_t header_bytes = 0;
+    std::uint64_t wire_bytes = 0;   // body bytes as received, before content decoding
     char error_buffer[CURL_ERROR_SIZE] = {};
+
+    bool over_wire_limit() {
+      if (wire_bytes <= request.max_compressed_bytes) return false;
+      hit_limit(ResponseLimit::compressed, request.max_compressed_bytes);
+      return true;
+    }
+
+    void hit_limit(ResponseLimit which, std::uint64_t bound) {
+      response.too_large = true;
+      response.limit = which;
+      response.limit_bytes = bound;
+    }
   };
 
   Impl(asio::io_context& io_context, HttpClientOptions opts)
@@ -263,7 +294,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     if (result != CURLE_OK) {
       response.error = boost::system::error_code(static_cast<int>(result), curl_category());
       response.error_message = transfer->error_buffer;
-      if (result == CURLE_FILESIZE_EXCEEDED) response.too_large = true;
+      if (result == CURLE_FILESIZE_EXCEEDED) transfer->hit_limit(ResponseLimit::compressed, transfer->request.max_compressed_bytes);
     }
 
     curl_multi_remove_handle(multi, easy);
@@ -281,8 +312,9 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   static size_t on_body(char* data, size_t size, size_t count, void* userp) noexcept {
     auto* transfer = static_cast<Transfer*>(userp);
     const size_t n = size * count;
+    if (transfer->over_wire_limit()) return 0;
     if (transfer->response.body.size() + n > transfer->request.max_bytes) {
-      transfer->response.too_large = true;
+      transfer->hit_limit(ResponseLimit::body, transfer->request.max_bytes);
       return 0;   // aborts the transfer with CURLE_WRITE_ERROR
     }
     try {
@@ -296,6 +328,11 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   static size_t on_header(char* data, size_t size, size_t count, void* userp) noexcept {
     auto* transfer = static_cast<Transfer*>(userp);
     const size_t n = size * count;
+    transfer->header_bytes += n;
+    if (transfer->header_bytes > transfer->request.max_header_bytes) {
+      transfer->hit_limit(ResponseLimit::headers, transfer->request.max_header_bytes);
+      return 0;
+    }
     try {
       std::string_view line(data, n);
       if (line.starts_with("HTTP/")) {
@@ -313,11 +350,68 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     return n;
   }
 
+  // The debug callback is the one place libcurl shows body bytes as received, before content
+  // decoding (the progress counters count decoded bytes): it keeps the count that bounds a
+  // compressed response. on_body and on_progress act on it, since this callback cannot abort.
+  static int on_debug(CURL*, curl_infotype type, char*, size_t size, void* userp) noexcept {
+    if (type == CURLINFO_DATA_IN) static_cast<Transfer*>(userp)->wire_bytes += size;
+    return 0;
+  }
+
+  // Called at least once a second, also while decoding yields nothing (say, an endless gzip header).
+  static int on_progress(void* userp, curl_off_t, curl_off_t, curl_off_t, curl_off_t) noexcept {
+    return static_cast<Transfer*>(userp)->over_wire_limit() ? 1 : 0;   // 1 aborts the transfer
+  }
+
+  // Every connection curl makes passes here with the address it resolved, so the guard judges the
+  // address actually connected (a host name that resolves differently later cannot slip past).
+  static curl_socket_t on_open_socket(void* userp, curlsocktype purpose, curl_sockaddr* address) noexcept {
+    auto* transfer = static_cast<Transfer*>(userp);
+    if (transfer->policy && purpose == CURLSOCKTYPE_IPCXN) {
+      std::optional<IpAddress> ip;
+      std::uint16_t port = 0;
+      if (address->family == AF_INET && address->addrlen >= sizeof(sockaddr_in)) {
+        const auto* in = reinterpret_cast<const sockaddr_in*>(&address->addr);
+        ip = IpAddress::v4(ntohl(in->sin_addr.s_addr));
+        port = ntohs(in->sin_port);
+      } else if (address->family == AF_INET6 && address->addrlen >= sizeof(sockaddr_in6)) {
+        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&address->addr);
+        ip = IpAddress::from_v6_bytes(in6->sin6_addr.s6_addr);
+        port = ntohs(in6->sin6_port);
+      }
+      if (!ip || !transfer->policy->allows(*ip, port, transfer->request.allow)) {
+        try {
+          transfer->response.blocked = ip ? AddressPolicy::describe_refusal(*ip, port) : "not an IP address";
+        } catch (...) {
+        }
+        return CURL_SOCKET_BAD;
+      }
+    }
+    return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  }
+
+  // Runs before each request is sent, on a new or a reused connection. A kept-alive connection
+  // opened for a transfer that may reach an address must not carry one that may not: without
+  // this, a webhook on the same host and port as an allowed feed would ride the feed's connection.
+  static int on_prereq(void* userp, char* primary_ip, char*, int primary_port, int) noexcept {
+    auto* transfer = static_cast<Transfer*>(userp);
+    if (!transfer->policy) return CURL_PREREQFUNC_OK;
+    const auto ip = IpAddress::parse(primary_ip == nullptr ? "" : primary_ip);
+    const auto port = static_cast<std::uint16_t>(primary_port);
+    if (ip && transfer->policy->allows(*ip, port, transfer->request.allow)) return CURL_PREREQFUNC_OK;
+    try {
+      transfer->response.blocked = ip ? AddressPolicy::describe_refusal(*ip, port) : "not an IP address";
+    } catch (...) {
+    }
+    return CURL_PREREQFUNC_ABORT;
+  }
+
   void start(HttpRequest request, asio::any_completion_handler<void(HttpResponse)> handler) {
     auto transfer = std::make_unique<Transfer>();
     transfer->request = std::move(request);
     // swap, not move-assign: Boost 1.81's move assignment re-wraps the handler in itself.
     transfer->handler.swap(handler);
+    transfer->policy = options.address_policy;
     CURL* easy = curl_easy_init();
     if (easy == nullptr) {
       HttpResponse failed;
@@ -329,7 +423,9 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     const HttpRequest& req = transfer->request;
     curl_easy_setopt(easy, CURLOPT_URL, req.url.c_str());
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    const bool https = to_lower_ascii(std::string_view(req.url).substr(0, 8)) == "https://";
+    curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR,
+                     https && !req.allow_https_downgrade ? "https" : "http,https");
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, req.follow_redirects ? 1L : 0L);
     curl_easy_setopt(easy, CURLOPT_MAXREDIRS, req.max_redirects);
     curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, accepted_encodings().c_str());
@@ -339,7 +435,21 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
                      static_cast<long>(std::min<Millis::rep>(req.timeout.count(), 15'000)));
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(req.max_bytes));
+    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(req.max_compressed_bytes));
+    curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, &Impl::on_progress);
+    curl_easy_setopt(easy, CURLOPT_XFERINFODATA, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_VERBOSE, 1L);   // only to reach on_debug; nothing is printed
+    curl_easy_setopt(easy, CURLOPT_DEBUGFUNCTION, &Impl::on_debug);
+    curl_easy_setopt(easy, CURLOPT_DEBUGDATA, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Impl::on_open_socket);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, &Impl::on_prereq);
+    curl_easy_setopt(easy, CURLOPT_PREREQDATA, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, req.tls_verify ? 1L : 0L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, req.tls_verify ? 2L : 0L);
+    if (!req.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, req.ca_file.c_str());
+    if (!req.pinned_public_key.empty()) curl_easy_setopt(easy, CURLOPT_PINNEDPUBLICKEY, req.pinned_public_key.c_str());
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error_buffer);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Impl::on_body);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());

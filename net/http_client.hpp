@@ -1,7 +1,9 @@
 // HTTP transfers through libcurl's multi-socket API, driven by one Boost.Asio io_context.
 #pragma once
 
+#include "common/network_range.hpp"
 #include "common/time.hpp"
+#include "net/address_policy.hpp"
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/async_result.hpp>
@@ -22,7 +24,8 @@ const boost::system::error_category& curl_category();
 
 // What kind of transport failure an error code is, so callers can log and count failures by class
 // without knowing curl's codes.
-enum class TransportFailure { none, dns, connect, timeout, tls, too_large, aborted, other };
+// `blocked`: the SSRF guard refused the address a connection would have gone to.
+enum class TransportFailure { none, dns, connect, timeout, tls, too_large, blocked, aborted, other };
 TransportFailure classify_transport(const boost::system::error_code& error);
 
 struct HttpRequest {
@@ -32,9 +35,23 @@ struct HttpRequest {
   std::string body;             // sent with POST
   Millis timeout{std::chrono::seconds(30)};
   std::uint64_t max_bytes = 16ull << 20;   // the transfer fails once the body grows past this
+  // Bytes received on the wire before gzip/br/zstd decoding (and Content-Length, checked up front).
+  std::uint64_t max_compressed_bytes = 16ull << 20;
+  std::uint64_t max_header_bytes = 64ull << 10;   // all response header lines together
   bool follow_redirects = true;
   long max_redirects = 5;
+  bool allow_https_downgrade = false;   // when curl follows redirects: may https lead to http?
+  // Networks this transfer may reach on top of the client's AddressPolicy (a feed's `allow:`).
+  std::vector<NetworkRange> allow;
+  // TLS: verification is on unless turned off explicitly. ca_file replaces the system CA store;
+  // pinned_public_key is "sha256//BASE64[;sha256//...]" or a PEM/DER public key file.
+  bool tls_verify = true;
+  std::string ca_file;
+  std::string pinned_public_key;
 };
+
+// Which bound stopped a transfer (HttpResponse::limit).
+enum class ResponseLimit { none, body, compressed, headers };
 
 struct HttpResponse {
   long status = 0;                              // 0 when no response arrived
@@ -45,13 +62,16 @@ struct HttpResponse {
   Millis elapsed{0};
   boost::system::error_code error;              // set when the transfer itself failed
   std::string error_message;                    // curl's detailed message for `error`
-  bool too_large = false;                       // aborted at max_bytes
+  bool too_large = false;                       // aborted at a size limit (see `limit`)
+  ResponseLimit limit = ResponseLimit::none;
+  std::uint64_t limit_bytes = 0;                // the bound that `limit` names
+  std::string blocked;                          // why the SSRF guard refused, when failure() is blocked
 
   std::string header(const std::string& lower_case_name) const;
   // The failure class of `error`; too_large also when the body outgrew max_bytes mid-transfer.
   TransportFailure failure() const;
   bool is_success() const { return !error && status >= 200 && status < 300; }
-  // "HTTP 503", "timeout after 30s: ...", "response larger than 16MiB": for logs and status.
+  // "HTTP 503", "timeout after 30s: ...", "response body larger than 16777216 bytes": for logs and status.
   std::string describe() const;
 };
 
@@ -59,6 +79,10 @@ struct HttpClientOptions {
   std::string user_agent;
   long max_connections = 64;     // transfers in flight; curl queues the rest
   long max_per_host = 4;
+  // The SSRF guard, applied to every address a connection is about to be made to (after DNS, so
+  // rebinding cannot slip past). Null: no check, for tools and tests that talk to loopback; the
+  // daemon always sets one from network.allow.
+  std::shared_ptr<const AddressPolicy> address_policy;
 };
 
 class HttpClient {

@@ -24,6 +24,8 @@ class DeliveriesCommand : public ::testing::Test {
 
   std::string config() const {
     const std::string text = "state_dir: " + (dir_ / "state").string() + R"(
+network:
+  allow: [127.0.0.0/8]
 poll:
   interval: 1s
 shutdown_grace: 2s

@@ -67,6 +67,8 @@ class EndToEnd : public ::testing::Test {
 
   std::string config(const std::string& retry = "[0s, 300ms, 300ms, 300ms]", bool with_webhook = true) const {
     std::string text = "state_dir: " + (dir_ / "state").string() + R"(
+network:
+  allow: [127.0.0.0/8]   # the test server is on loopback, which is refused by default
 poll:
   interval: 1s
   adaptive: false   # the fixtures' entries are old: an adaptive schedule would wait max_interval

@@ -32,7 +32,9 @@ class Polling : public ::testing::Test {
   // A config with one feed; `poll` and `feed` are extra YAML lines for those sections.
   std::string config(const std::string& path, const std::string& poll = "  adaptive: false\n",
                      const std::string& feed = "") const {
-    const std::string text = "state_dir: " + (dir_ / "state").string() + "\npoll:\n  interval: 1s\n  timeout: 5s\n" +
+    // The test server is on loopback, which is refused unless allowed.
+    const std::string text = "state_dir: " + (dir_ / "state").string() + "\nnetwork:\n  allow: [127.0.0.0/8]\n" +
+                             "poll:\n  interval: 1s\n  timeout: 5s\n" +
                              poll + "shutdown_grace: 2s\nfeeds:\n  - url: " + server_.url(path) + "\n" + feed +
                              "watchlists:\n  - name: w\n    actors: [Nobody In Particular]\n";
     const auto file = dir_ / "newsalert.yaml";

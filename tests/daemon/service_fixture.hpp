@@ -62,7 +62,7 @@ class ServiceTest : public ::testing::Test {
   }
 
   std::string write_config(const ServiceConfig& c) const {
-    std::string text = "state_dir: " + (dir_ / "state").string() + "\npoll:\n  interval: " + c.interval +
+    std::string text = "state_dir: " + (dir_ / "state").string() + "\nnetwork:\n  allow: [127.0.0.0/8]\npoll:\n  interval: " + c.interval +
                        "\n  timeout: 5s\nshutdown_grace: 3s\nfeeds:\n";
     for (const auto& feed : c.feeds) text += "  - url: " + server_.url(feed) + "\n";
     if (c.feeds.empty()) text += "  []\n";

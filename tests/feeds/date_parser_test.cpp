@@ -119,3 +119,12 @@ TEST(DateParser, ReadsUnixTimestampsInSecondsAndMilliseconds) {
   EXPECT_EQ(newsalert::format_rfc3339(*parse_date("20240811")), "2024-08-11T00:00:00Z");  // eight digits: a basic ISO date
   EXPECT_FALSE(parse_date("17233641x0"));
 }
+
+// Found by fuzzing: the clock counts nanoseconds in 64 bits, so years past 2262 overflowed.
+TEST(DateParser, RefusesDatesTheClockCannotHold) {
+  EXPECT_FALSE(parse_date("2302-07-31T14:02:00.123+02:00"));
+  EXPECT_FALSE(parse_date("Mon, 01 Jan 9999 00:00:00 GMT"));
+  EXPECT_FALSE(parse_date("1500-01-01T00:00:00Z"));
+  EXPECT_TRUE(parse_date("2262-01-01T00:00:00Z"));
+  EXPECT_TRUE(parse_date("1700-01-01T00:00:00Z"));
+}

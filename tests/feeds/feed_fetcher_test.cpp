@@ -16,11 +16,17 @@ const char* const kFeed = R"(<rss version="2.0"><channel><title>T</title>
 
 FetchOutcome fetch(const std::string& url, const store::FeedState& state = {}) {
   boost::asio::io_context io;
-  net::HttpClient http(io, {});
+  net::HttpClientOptions options;
+  options.address_policy = std::make_shared<net::AddressPolicy>();
+  net::HttpClient http(io, options);
   config::FeedConfig feed;
   feed.url = url;
+  feed.allow = {*NetworkRange::parse("127.0.0.0/8")};   // the test server is on loopback
   FetchOutcome outcome;
-  boost::asio::co_spawn(io, fetch_feed(http, feed, config::PollConfig{}, state),
+  // fetch_feed is a coroutine holding its arguments by reference: they must outlive io.run(),
+  // so no temporaries here (AddressSanitizer caught a PollConfig{} that did not).
+  const config::PollConfig poll;
+  boost::asio::co_spawn(io, fetch_feed(http, feed, poll, state),
                         [&](std::exception_ptr e, FetchOutcome o) {
                           if (e) std::rethrow_exception(e);
                           outcome = std::move(o);

@@ -1,5 +1,6 @@
 // HttpClient against a real loopback server: concurrency, timeouts, redirects, encodings, limits.
 #include "net/http_client.hpp"
+#include "tests/net/fetch_one.hpp"
 #include "tests/support/http_server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -14,24 +15,9 @@ using namespace std::chrono_literals;
 using newsalert::testing::HttpServer;
 using newsalert::testing::Response;
 
-namespace {
-
-HttpResponse fetch_one(HttpRequest request, HttpClientOptions options = {}) {
-  boost::asio::io_context io;
-  HttpClient http(io, options);
-  HttpResponse response;
-  http.async_fetch(std::move(request), [&](HttpResponse r) { response = std::move(r); });
-  io.run();
-  return response;
-}
-
-HttpRequest get(std::string url) {
-  HttpRequest request;
-  request.url = std::move(url);
-  return request;
-}
-
-}  // namespace
+using newsalert::net::testing::fetch_one;
+using newsalert::net::testing::get;
+using newsalert::net::testing::loopback_allowed;
 
 TEST(HttpClient, FetchesABodyWithHeaders) {
   HttpServer server;
@@ -140,7 +126,9 @@ TEST(HttpClient, RunsManyTransfersAtOnceOnOneThread) {
   HttpServer server;
   server.route("/slow", [](const auto&) { return Response{200, {}, "ok", 400ms}; });
   boost::asio::io_context io;
-  HttpClient http(io, {.user_agent = {}, .max_connections = 64, .max_per_host = 32});
+  HttpClientOptions options = loopback_allowed();
+  options.max_per_host = 32;
+  HttpClient http(io, options);
   int done = 0;
   for (int i = 0; i < 20; ++i)
     boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
@@ -158,7 +146,7 @@ TEST(HttpClient, CancelAllCompletesEveryTransferWithAborted) {
   HttpServer server;
   server.route("/slow", [](const auto&) { return Response{200, {}, "ok", 5s}; });
   boost::asio::io_context io;
-  HttpClient http(io, {});
+  HttpClient http(io, loopback_allowed());
   std::vector<HttpResponse> responses;
   for (int i = 0; i < 3; ++i) http.async_fetch(get(server.url("/slow")), [&](HttpResponse r) { responses.push_back(r); });
   boost::asio::steady_timer timer(io, 200ms);

@@ -33,6 +33,9 @@ std::string ClientResponse::header(std::string_view name) const {
 }
 
 struct HttpClient::Impl {
+  // A constructor, not aggregate init with parentheses, which clang 14 does not support.
+  Impl(std::string h, std::uint16_t p, std::chrono::milliseconds t) : host(std::move(h)), port(p), timeout(t) {}
+
   std::string host;
   std::uint16_t port;
   std::chrono::milliseconds timeout;

@@ -11,6 +11,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -224,6 +225,26 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
       co_await timer.async_wait(use_awaitable_ec(ec));
       if (ec || stopping) co_return;
     }
+    if (res.stream) {
+      std::string head = "HTTP/1.1 " + std::to_string(res.status) + " Streaming\r\n";
+      for (const auto& [name, value] : res.headers) head += name + ": " + value + "\r\n";
+      head += "Connection: close\r\n\r\n";
+      co_await asio::async_write(stream, asio::buffer(head), use_awaitable_ec(ec));
+      while (!ec && !stopping) {
+        const std::string chunk = res.stream();
+        if (chunk.empty()) break;
+        co_await asio::async_write(stream, asio::buffer(chunk), use_awaitable_ec(ec));
+        if (!ec && res.stream_pause.count() > 0) {
+          timer.expires_after(res.stream_pause);
+          co_await timer.async_wait(use_awaitable_ec(ec));
+        }
+      }
+      if (!stopping) {
+        stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        stream.close();
+      }
+      co_return;
+    }
     if (res.close_without_response) {
       stream.socket().shutdown(tcp::socket::shutdown_both, ec);
       stream.close();
@@ -368,6 +389,49 @@ void HttpServer::serve_webhook(std::string path, std::vector<Response> script, R
     if (state->next < state->script.size()) return state->script[state->next++];
     return state->then;
   });
+}
+
+std::function<std::string()> gzip_zeros_stream(std::uint64_t decoded_bytes, std::shared_ptr<std::atomic<std::uint64_t>> sent) {
+  struct Deflater {
+    z_stream zs{};
+    std::uint64_t left;
+    bool done = false;
+    explicit Deflater(std::uint64_t total) : left(total) {
+      if (deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+        throw std::runtime_error("deflateInit2 failed");
+    }
+    ~Deflater() { deflateEnd(&zs); }
+  };
+  auto state = std::make_shared<Deflater>(decoded_bytes);
+  return [state, sent]() -> std::string {
+    static const std::string zeros(1 << 20, '\0');
+    std::string out;
+    while (out.empty() && !state->done) {
+      const auto n = static_cast<uInt>(std::min<std::uint64_t>(zeros.size(), state->left));
+      state->left -= n;
+      const int flush = state->left == 0 ? Z_FINISH : Z_NO_FLUSH;
+      state->zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(zeros.data()));
+      state->zs.avail_in = n;
+      char buffer[64 * 1024];
+      do {
+        state->zs.next_out = reinterpret_cast<Bytef*>(buffer);
+        state->zs.avail_out = sizeof buffer;
+        const int rc = deflate(&state->zs, flush);
+        if (rc == Z_STREAM_END) state->done = true;
+        out.append(buffer, sizeof buffer - state->zs.avail_out);
+      } while (state->zs.avail_out == 0);
+    }
+    if (sent) *sent += out.size();
+    return out;
+  };
+}
+
+Response gzip_bomb(std::uint64_t decoded_bytes, std::shared_ptr<std::atomic<std::uint64_t>> sent) {
+  Response r;
+  r.headers["Content-Type"] = "application/rss+xml";
+  r.headers["Content-Encoding"] = "gzip";
+  r.stream = gzip_zeros_stream(decoded_bytes, std::move(sent));
+  return r;
 }
 
 void HttpServer::redirect(std::string from, std::string to, int status) {

@@ -1,6 +1,7 @@
 // A loopback HTTP/1.1 server for tests: serves feeds with ETag/304 and records webhook POSTs.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -30,7 +31,20 @@ struct Response {
   std::string body{};
   std::chrono::milliseconds delay{0};  // wait this long before answering; other connections go on
   bool close_without_response = false;  // drop the connection instead of answering
+  // When set, the body is produced by calling this until it returns "" (or the client goes away),
+  // written as it comes without Content-Length, and the connection closes after it: for servers
+  // that stream forever or send more than fits in memory.
+  std::function<std::string()> stream{};
+  std::chrono::milliseconds stream_pause{0};   // wait between streamed chunks
 };
+
+// A stream body: the gzip encoding of `decoded_bytes` zero bytes, made on the fly one chunk at a
+// time (10 GiB of zeros is about 10 MiB of gzip). `sent`, when given, counts the bytes produced.
+std::function<std::string()> gzip_zeros_stream(std::uint64_t decoded_bytes,
+                                               std::shared_ptr<std::atomic<std::uint64_t>> sent = nullptr);
+
+// A feed response whose body is that gzip bomb (Content-Encoding: gzip, sent whatever was asked).
+Response gzip_bomb(std::uint64_t decoded_bytes, std::shared_ptr<std::atomic<std::uint64_t>> sent = nullptr);
 
 class HttpServer {
  public:

@@ -1,0 +1,224 @@
+// Feeds written to hurt: entity expansion, external entities and DTDs, deep nesting, floods of
+// entries and attributes, bombs and redirect tricks through fetch_feed. Servers are on 127.0.0.1.
+#include "feeds/feed_fetcher.hpp"
+#include "feeds/feed_parser.hpp"
+#include "tests/support/http_server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace newsalert;
+using namespace newsalert::feeds;
+using namespace std::chrono_literals;
+using newsalert::testing::HttpServer;
+using newsalert::testing::Response;
+
+namespace {
+
+FetchOutcome fetch(const config::FeedConfig& feed, const config::PollConfig& poll = {}) {
+  boost::asio::io_context io;
+  net::HttpClientOptions options;
+  options.address_policy = std::make_shared<net::AddressPolicy>();   // as in the daemon: nothing allowed globally
+  net::HttpClient http(io, options);
+  FetchOutcome outcome;
+  const store::FeedState state;   // outlives io.run(): fetch_feed keeps a reference
+  boost::asio::co_spawn(io, fetch_feed(http, feed, poll, state), [&](std::exception_ptr e, FetchOutcome o) {
+    if (e) std::rethrow_exception(e);
+    outcome = std::move(o);
+  });
+  io.run();
+  return outcome;
+}
+
+config::FeedConfig feed_at(std::string url, std::string allow = "127.0.0.0/8") {
+  config::FeedConfig feed;
+  feed.url = std::move(url);
+  if (!allow.empty()) feed.allow = {*NetworkRange::parse(allow)};
+  return feed;
+}
+
+std::string rss_item(int i) {
+  return "<item><title>Story " + std::to_string(i) + "</title><guid>g" + std::to_string(i) + "</guid></item>";
+}
+
+}  // namespace
+
+// pugixml has no DTD processing: with parse_default, a DOCTYPE is skipped and references to
+// entities it declares stay as literal text, so nothing is expanded.
+TEST(HostileFeed, BillionLaughsIsNotExpanded) {
+  std::string doc = "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n  <!ENTITY lol \"lol\">\n";
+  doc += "  <!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n";
+  for (int i = 2; i <= 9; ++i) {
+    doc += "  <!ENTITY lol" + std::to_string(i) + " \"";
+    for (int j = 0; j < 10; ++j) doc += "&lol" + std::to_string(i - 1) + ";";
+    doc += "\">\n";
+  }
+  doc += "]>\n<rss version=\"2.0\"><channel><title>Laughs</title><item><title>&lol9;</title><guid>1</guid>"
+         "<description>a &lol9; b</description></item></channel></rss>";
+  const auto feed = parse_feed(doc, "https://feed.example/rss");
+  ASSERT_TRUE(feed.ok()) << feed.error;
+  ASSERT_EQ(feed.articles.size(), 1u);
+  EXPECT_EQ(feed.articles[0].title, "&lol9;");
+  EXPECT_EQ(feed.articles[0].summary, "a &lol9; b");
+}
+
+TEST(HostileFeed, ExternalEntitiesAreNeverRead) {
+  const auto secret = std::filesystem::temp_directory_path() / ("newsalert-xxe-" + std::to_string(::getpid()));
+  std::ofstream(secret) << "TOP-SECRET-CONTENT";
+  const std::string doc = "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM \"file://" + secret.string() +
+                          "\"><!ENTITY % pe SYSTEM \"file://" + secret.string() + "\"> %pe;]>"
+                          "<rss version=\"2.0\"><channel><title>X</title><item><title>t &xxe;</title>"
+                          "<guid>1</guid></item></channel></rss>";
+  const auto feed = parse_feed(doc, "https://feed.example/rss");
+  std::filesystem::remove(secret);
+  ASSERT_TRUE(feed.ok()) << feed.error;
+  ASSERT_EQ(feed.articles.size(), 1u);
+  EXPECT_EQ(feed.articles[0].title, "t &xxe;");
+  EXPECT_EQ(feed.title.find("TOP-SECRET"), std::string::npos);
+}
+
+TEST(HostileFeed, DtdUrlsAreNeverFetched) {
+  HttpServer server;
+  server.serve_feed("/evil.dtd", "<!ENTITY boom \"fetched\">", "application/xml-dtd");
+  const std::string doc = "<?xml version=\"1.0\"?><!DOCTYPE rss SYSTEM \"" + server.url("/evil.dtd") +
+                          "\" [<!ENTITY % remote SYSTEM \"" + server.url("/evil.dtd") + "\"> %remote;]>"
+                          "<rss version=\"2.0\"><channel><title>T</title><item><title>&boom;</title>"
+                          "<guid>1</guid></item></channel></rss>";
+  const auto feed = parse_feed(doc, server.url("/feed"));
+  ASSERT_TRUE(feed.ok()) << feed.error;
+  ASSERT_EQ(feed.articles.size(), 1u);
+  EXPECT_EQ(feed.articles[0].title, "&boom;");
+  std::this_thread::sleep_for(100ms);   // a fetch, if there were one, would have to arrive by now
+  EXPECT_EQ(server.count(""), 0u);
+}
+
+TEST(HostileFeed, DeepNestingIsRefusedWithoutExhaustingTheStack) {
+  // A million nested elements inside a title: a recursive walk would overflow the stack.
+  std::string doc = "<rss version=\"2.0\"><channel><item><title>";
+  for (int i = 0; i < 1'000'000; ++i) doc += "<b>";
+  doc += "deep</title></item></channel></rss>";
+  const auto feed = parse_feed(doc, "https://feed.example/rss");
+  EXPECT_EQ(feed.error, "refused: elements nested deeper than 100 levels");
+  EXPECT_TRUE(feed.articles.empty());
+}
+
+TEST(HostileFeed, DepthAndAttributeLimitsAreConfigurable) {
+  std::string nested = "<rss version=\"2.0\"><channel><item><title><b><i>x</i></b></title><guid>1</guid></item></channel></rss>";
+  ParseLimits limits;
+  limits.max_depth = 5;
+  EXPECT_EQ(parse_feed(nested, "", limits).error, "refused: elements nested deeper than 5 levels");
+  limits.max_depth = 6;
+  EXPECT_TRUE(parse_feed(nested, "", limits).ok());
+
+  std::string attributes = "<rss version=\"2.0\"><channel><item><title";
+  for (int i = 0; i < 65; ++i) attributes += " a" + std::to_string(i) + "=\"v\"";
+  attributes += ">t</title><guid>1</guid></item></channel></rss>";
+  EXPECT_EQ(parse_feed(attributes, "").error, "refused: an element <title> has more than 64 attributes");
+  limits.max_attributes = 100;
+  EXPECT_TRUE(parse_feed(attributes, "", limits).ok());
+}
+
+TEST(HostileFeed, EntriesPastTheLimitAreDroppedWithAWarning) {
+  std::string doc = "<rss version=\"2.0\"><channel><title>Flood</title>";
+  for (int i = 0; i < 50; ++i) doc += rss_item(i);
+  doc += "</channel></rss>";
+  ParseLimits limits;
+  limits.max_entries = 10;
+  const auto feed = parse_feed(doc, "https://feed.example/rss", limits);
+  ASSERT_TRUE(feed.ok());
+  ASSERT_EQ(feed.articles.size(), 10u);
+  EXPECT_EQ(feed.articles.front().title, "Story 0");
+  EXPECT_EQ(feed.articles.back().title, "Story 9");
+  EXPECT_EQ(feed.warning, "kept the first 10 entries, dropped 40");
+}
+
+TEST(HostileFeed, LongFieldsAreCutAtACharacterBoundary) {
+  std::string title;
+  for (int i = 0; i < 1000; ++i) title += "\xC3\xA9";   // é, two bytes each
+  const std::string doc = "<rss version=\"2.0\"><channel><item><title>" + title + "</title><guid>1</guid>"
+                          "<description>" + std::string(5000, 'd') + "</description></item></channel></rss>";
+  ParseLimits limits;
+  limits.max_field_bytes = 101;
+  const auto feed = parse_feed(doc, "", limits);
+  ASSERT_EQ(feed.articles.size(), 1u);
+  EXPECT_EQ(feed.articles[0].title.size(), 100u);   // 50 whole characters: the 51st would need byte 102
+  EXPECT_EQ(feed.articles[0].title, title.substr(0, 100));
+  EXPECT_EQ(feed.articles[0].summary, std::string(101, 'd'));
+}
+
+TEST(HostileFeedServer, RedirectLoopEndsAtTheRedirectLimit) {
+  HttpServer server;
+  server.redirect("/a", "/b", 302);
+  server.redirect("/b", "/a", 302);
+  config::PollConfig poll;
+  poll.max_redirects = 3;
+  const auto outcome = fetch(feed_at(server.url("/a")), poll);
+  EXPECT_EQ(outcome.failure, FailureClass::redirect);
+  EXPECT_EQ(outcome.error, "more than 3 redirects (last: " + server.url("/b") + ")");
+  EXPECT_EQ(server.count(""), 4u);
+}
+
+TEST(HostileFeedServer, RedirectToALoopbackPortThatIsNotAllowedIsRefused) {
+  HttpServer feed_server;
+  HttpServer internal;
+  internal.serve_feed("/admin", "<rss version=\"2.0\"><channel/></rss>");
+  feed_server.redirect("/feed", internal.url("/admin"), 302);
+  const auto outcome = fetch(feed_at(feed_server.url("/feed"), "127.0.0.1:" + std::to_string(feed_server.port())));
+  EXPECT_EQ(outcome.failure, FailureClass::blocked);
+  EXPECT_EQ(outcome.error, "address refused: 127.0.0.1 port " + std::to_string(internal.port()) +
+                               " is loopback; allow it with network.allow or the feed's allow");
+  EXPECT_EQ(feed_server.count("/feed"), 1u);
+  EXPECT_EQ(internal.count(""), 0u);
+}
+
+TEST(HostileFeedServer, HostNameMappedToLoopbackIsRefusedWithoutAnAllow) {
+  HttpServer server;
+  server.serve_feed("/feed", "<rss version=\"2.0\"><channel/></rss>");
+  const auto outcome = fetch(feed_at("http://localhost:" + std::to_string(server.port()) + "/feed", ""));
+  EXPECT_EQ(outcome.failure, FailureClass::blocked) << outcome.error;
+  EXPECT_NE(outcome.error.find("is loopback; allow it with network.allow or the feed's allow"), std::string::npos)
+      << outcome.error;
+  EXPECT_EQ(server.count(""), 0u);
+}
+
+TEST(HostileFeedServer, GzipBombFailsAsTooLargeNamingTheSetting) {
+  HttpServer server;
+  auto sent = std::make_shared<std::atomic<std::uint64_t>>(0);
+  server.route("/bomb", [sent](const auto&) { return newsalert::testing::gzip_bomb(10ull << 30, sent); });
+  config::PollConfig poll;
+  poll.max_bytes = 2 << 20;
+  const auto outcome = fetch(feed_at(server.url("/bomb")), poll);
+  EXPECT_EQ(outcome.failure, FailureClass::too_large);
+  EXPECT_EQ(outcome.error, "response larger than 2097152 bytes (poll.max_bytes)");
+  EXPECT_LT(sent->load(), 64ull << 20);
+}
+
+TEST(HostileFeedServer, EndlessFeedFailsAtTheCompressedLimit) {
+  HttpServer server;
+  server.route("/forever", [](const auto&) {
+    Response r;
+    r.stream = [] { return std::string(32 * 1024, ' '); };
+    return r;
+  });
+  config::PollConfig poll;
+  poll.max_compressed_bytes = 1 << 20;
+  const auto outcome = fetch(feed_at(server.url("/forever")), poll);
+  EXPECT_EQ(outcome.failure, FailureClass::too_large);
+  EXPECT_EQ(outcome.error, "response larger than 1048576 bytes as received (poll.max_compressed_bytes)");
+}
+
+TEST(HostileFeedServer, ParseLimitsComeFromThePollSettings) {
+  HttpServer server;
+  std::string doc = "<rss version=\"2.0\"><channel><title>Flood</title>";
+  for (int i = 0; i < 30; ++i) doc += rss_item(i);
+  server.serve_feed("/flood", doc + "</channel></rss>");
+  config::PollConfig poll;
+  poll.max_entries = 7;
+  const auto outcome = fetch(feed_at(server.url("/flood")), poll);
+  ASSERT_EQ(outcome.result, FetchResult::updated) << outcome.error;
+  EXPECT_EQ(outcome.feed.articles.size(), 7u);
+}
