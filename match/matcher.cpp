@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <span>
 #include <sstream>
 #include <string_view>
 #include <tuple>
@@ -80,19 +81,19 @@ int snippet_preference(std::uint32_t slot) {
 bool is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v'; }
 bool is_continuation(char ch) { return (static_cast<unsigned char>(ch) & 0xC0) == 0x80; }
 
-// Runs of whitespace (line breaks in wrapped text) become one space.
+// Runs of whitespace (line breaks in wrapped text) become one space; leading and trailing ones go.
 std::string collapse_space(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  bool pending = false;
-  for (char ch : s) {
-    if (is_space(ch)) {
-      pending = !out.empty();
-      continue;
-    }
-    if (pending) out += ' ';
-    pending = false;
-    out += ch;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && is_space(s[i])) ++i;
+    std::size_t j = i;
+    while (j < s.size() && !is_space(s[j])) ++j;
+    if (j == i) break;
+    if (!out.empty()) out += ' ';
+    out.append(s.data() + i, j - i);
+    i = j;
   }
   return out;
 }
@@ -221,6 +222,7 @@ struct Matcher::Compiled {
   std::vector<std::vector<std::vector<std::uint32_t>>> sense_context;   // ambiguity -> sense -> context ids
   std::vector<std::string> context_words;
   const Gazetteer& gazetteer = Gazetteer::builtin();
+  std::vector<char> place_listened;  // by gazetteer name: some reading of it reaches a listener
   std::size_t phrases = 0;
 
   void add(std::string_view phrase, Target target) {
@@ -352,6 +354,22 @@ Matcher::Matcher(const std::vector<config::WatchlistConfig>& watchlists) : compi
     c.watchlists.push_back(std::move(cw));
   }
   c.targets.resize(c.trie.node_count());
+
+  // Articles that name no place any watchlist listens to skip place resolution altogether.
+  c.place_listened.assign(gazetteer.names().size(), 0);
+  auto listened = [&](std::uint32_t entry) {
+    for (std::uint32_t a : gazetteer.ancestors(entry))
+      if (c.listeners.count(a) != 0) return true;
+    return false;
+  };
+  for (std::size_t i = 0; i < gazetteer.names().size(); ++i) {
+    const PlaceName& name = gazetteer.names()[i];
+    bool any = std::any_of(name.entries.begin(), name.entries.end(), listened);
+    if (name.ambiguity >= 0)
+      for (const Sense& sense : gazetteer.ambiguities()[static_cast<std::size_t>(name.ambiguity)].senses)
+        any = any || (sense.entry != Sense::kNoPlace && listened(sense.entry));
+    c.place_listened[i] = any ? 1 : 0;
+  }
 }
 
 Matcher::~Matcher() = default;
@@ -466,7 +484,8 @@ std::string format_score(double v) {
 
 Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool explain) const {
   Result result;
-  std::vector<std::string_view> texts{article.title, article.summary, article.content};
+  thread_local std::vector<std::string_view> texts;
+  texts.assign({article.title, article.summary, article.content});
   if (article.content == article.summary) texts[kContent] = {};  // many feeds repeat one as the other
   for (const std::string& category : article.categories) texts.emplace_back(category);
 
@@ -478,6 +497,7 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
   hits.clear();
   places.clear();
   context.clear();
+  bool place_heard = false;  // some place found has a reading a watchlist listens to
 
   // One pass over every token of the article, walking the shared trie from each position and
   // recording every phrase that ends along the way.
@@ -498,8 +518,10 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
           if (t.case_sensitive && !all_upper) continue;
           const Hit hit{t.owner, static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(i),
                         static_cast<std::uint32_t>(j + 1), t.role, t.id};
-          if (t.role == Role::place) places.push_back(hit);
-          else if (t.role == Role::context) context.push_back(hit);
+          if (t.role == Role::place) {
+            places.push_back(hit);
+            place_heard = place_heard || place_listened[t.id] != 0;
+          } else if (t.role == Role::context) context.push_back(hit);
           else hits.push_back(hit);
         }
       }
@@ -526,6 +548,7 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
               list.push_back(Explanation::Ignored{surface, reason});
           }
   };
+  if (!place_heard) places.clear();  // nothing to resolve, and nothing to explain
   std::sort(places.begin(), places.end(), [](const Hit& a, const Hit& b) {
     return std::tie(a.slot, a.begin, b.end) < std::tie(b.slot, b.begin, a.end);
   });
@@ -537,10 +560,11 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
     covered = hit.end;
     const PlaceName& name = gazetteer.names()[hit.id];
     if (name.capital_only && !tokens[hit.slot][hit.begin].capitalized) {
-      note_ignored(name, hit, "written in lower case, so read as an ordinary word");
+      if (explain) note_ignored(name, hit, "written in lower case, so read as an ordinary word");
       continue;
     }
-    std::vector<std::uint32_t> chosen = name.entries;
+    std::span<const std::uint32_t> chosen(name.entries);
+    std::uint32_t sense_entry = Sense::kNoPlace;
     if (name.ambiguity >= 0) {
       const Ambiguity& ambiguity = gazetteer.ambiguities()[static_cast<std::size_t>(name.ambiguity)];
       const auto& senses = sense_context[static_cast<std::size_t>(name.ambiguity)];
@@ -561,20 +585,27 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
           }
           if (best_here > 0) {
             score += best_here;
-            if (!words.empty()) words += ", ";
-            words += context_words[word];
+            if (explain) {
+              if (!words.empty()) words += ", ";
+              words += context_words[word];
+            }
           }
         }
-        if (score > best_score) best = si, best_score = score, evidence = words;
+        if (score > best_score) best = si, best_score = score, evidence = std::move(words);
       }
       const Sense& sense = ambiguity.senses[best];
-      const std::string because = evidence.empty() ? "no context words, so the default reading" : "context: " + evidence;
+      auto because = [&] {
+        return evidence.empty() ? std::string("no context words, so the default reading") : "context: " + evidence;
+      };
       if (sense.entry == Sense::kNoPlace) {
-        note_ignored(name, hit, "read as not a place (" + because + ")");
+        if (explain) note_ignored(name, hit, "read as not a place (" + because() + ")");
         continue;
       }
-      chosen = {sense.entry};
-      if (best != 0) note_ignored(name, hit, "read as " + std::string(gazetteer.entries()[sense.entry].name) + " (" + std::string(gazetteer.entries()[sense.entry].code) + "; " + because + ")");
+      sense_entry = sense.entry;
+      chosen = std::span<const std::uint32_t>(&sense_entry, 1);
+      if (best != 0 && explain)
+        note_ignored(name, hit, "read as " + std::string(gazetteer.entries()[sense.entry].name) + " (" +
+                                    std::string(gazetteer.entries()[sense.entry].code) + "; " + because() + ")");
     }
     for (std::uint32_t e : chosen)
       for (std::uint32_t a : gazetteer.ancestors(e))
@@ -601,7 +632,8 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
     return collapse_space(texts[hit.slot].substr(from, toks[hit.end - 1].end - from));
   };
 
-  std::vector<std::uint32_t> owners;
+  thread_local std::vector<std::uint32_t> owners;
+  owners.clear();
   for (const Hit& h : hits)
     if (owners.empty() || owners.back() != h.owner) owners.push_back(h.owner);
   if (explain)
@@ -609,6 +641,9 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
       if (std::find(owners.begin(), owners.end(), w) == owners.end()) owners.push_back(w);
   std::sort(owners.begin(), owners.end());
 
+  thread_local std::vector<const Hit*> kept;         // counted, one per span (snippets)
+  thread_local std::vector<const Hit*> counted;      // every actor/region hit that survived overlap
+  thread_local std::vector<const Hit*> phrase_hits;
   std::size_t g = 0;
   for (const std::uint32_t owner : owners) {
     while (g < hits.size() && hits[g].owner < owner) ++g;
@@ -622,13 +657,12 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
     if (const auto it = ignored.find(owner); it != ignored.end()) ex.ignored = it->second;
 
     Match m;
-    m.watchlist = wl.name;
-    std::vector<std::pair<std::uint32_t, TermHit>> actors;
-    std::vector<std::pair<std::uint32_t, TermHit>> regions;
-    std::vector<const Hit*> kept;     // counted, one per span (snippets)
-    std::vector<const Hit*> counted;  // every actor/region hit that survived overlap
-    std::vector<const Hit*> phrase_hits;
-    std::string vetoed_by;
+    kept.clear();
+    counted.clear();
+    phrase_hits.clear();
+    bool any_actor = false;
+    bool any_region = false;
+    std::string_view vetoed_by;
 
     // Leftmost-longest within this watchlist: "Iran's supreme leader" is the actor, not also Iran.
     // Several terms on the very same words all count ("Gaza" is both Gaza Strip and Palestine).
@@ -639,7 +673,7 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
     for (std::size_t h = g; h < g_end; ++h) {
       const Hit& hit = hits[h];
       if (hit.role == Role::exclude) {
-        if (vetoed_by.empty()) vetoed_by = wl.excludes[hit.id];
+        if (vetoed_by.empty()) vetoed_by = wl.excludes[hit.id];  // excludes are never empty
         if (explain) ex.occurrences.push_back({"exclude", wl.excludes[hit.id], surface_of(hit), std::string(slot_name(hit.slot)), {}, 0});
         continue;
       }
@@ -671,25 +705,17 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
         m.score += added;
       }
       counted.push_back(&hit);
+      (hit.role == Role::actor ? any_actor : any_region) = true;
 
-      std::string surface = surface_of(hit);
       if (explain) {
         std::string via;
         if (hit.place != UINT32_MAX) {
           via = "gazetteer: " + std::string(gazetteer.entries()[hit.place].name);
           if (hit.ancestor != hit.place) via += " -> " + std::string(gazetteer.entries()[hit.ancestor].name);
         }
-        ex.occurrences.push_back({hit.role == Role::actor ? "actor" : "region", term.name, surface,
+        ex.occurrences.push_back({hit.role == Role::actor ? "actor" : "region", term.name, surface_of(hit),
                                   std::string(slot_name(hit.slot)), via, added});
       }
-      auto& list = hit.role == Role::actor ? actors : regions;
-      auto found = std::find_if(list.begin(), list.end(), [&](const auto& p) { return p.first == hit.id; });
-      if (found == list.end()) {
-        list.emplace_back(hit.id, TermHit{term.name, {}});
-        found = list.end() - 1;
-      }
-      std::vector<std::string>& forms = found->second.surface_forms;
-      if (std::find(forms.begin(), forms.end(), surface) == forms.end()) forms.push_back(std::move(surface));
     }
 
     bool rule = false;
@@ -701,11 +727,11 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
       rule_text = wl.expression.text();
     } else {
       switch (wl.require) {
-        case config::Require::any: rule = !actors.empty() || !regions.empty(), rule_text = "any"; break;
-        case config::Require::actor: rule = !actors.empty(), rule_text = "actor"; break;
-        case config::Require::region: rule = !regions.empty(), rule_text = "region"; break;
+        case config::Require::any: rule = any_actor || any_region, rule_text = "any"; break;
+        case config::Require::actor: rule = any_actor, rule_text = "actor"; break;
+        case config::Require::region: rule = any_region, rule_text = "region"; break;
         case config::Require::actor_and_region:
-          rule = !actors.empty() && !regions.empty(), rule_text = "actor and region";
+          rule = any_actor && any_region, rule_text = "actor and region";
           break;
       }
       if (explain) ex.clauses.push_back(Explanation::Clause{0, rule_text, rule});
@@ -715,13 +741,30 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
     if (explain) {
       ex.fired = fires;
       ex.score = m.score;
-      if (!vetoed_by.empty()) ex.verdict = "not sent: the article mentions '" + vetoed_by + "', which the watchlist excludes";
+      if (!vetoed_by.empty()) ex.verdict = "not sent: the article mentions '" + std::string(vetoed_by) + "', which the watchlist excludes";
       else if (!rule) ex.verdict = "not sent: the rule '" + rule_text + "' did not hold";
       else if (!fires) ex.verdict = "not sent: score " + format_score(m.score) + " is below min_score " + format_score(wl.min_score);
       else ex.verdict = "sent: the rule '" + rule_text + "' held with score " + format_score(m.score);
       result.explanations.push_back(std::move(ex));
     }
     if (!fires) continue;
+
+    // Only now, for a watchlist that fires: the terms with their spellings, and the snippets.
+    m.watchlist = wl.name;
+    std::vector<std::pair<std::uint32_t, TermHit>> actors;
+    std::vector<std::pair<std::uint32_t, TermHit>> regions;
+    for (const Hit* hit : counted) {
+      const CompiledTerm& term = hit->role == Role::actor ? wl.actors[hit->id] : wl.regions[hit->id];
+      auto& list = hit->role == Role::actor ? actors : regions;
+      auto found = std::find_if(list.begin(), list.end(), [&](const auto& p) { return p.first == hit->id; });
+      if (found == list.end()) {
+        list.emplace_back(hit->id, TermHit{term.name, {}});
+        found = list.end() - 1;
+      }
+      std::string surface = surface_of(*hit);
+      std::vector<std::string>& forms = found->second.surface_forms;
+      if (std::find(forms.begin(), forms.end(), surface) == forms.end()) forms.push_back(std::move(surface));
+    }
 
     // Terms in config order, each with its spellings in reading order.
     auto by_term = [](const auto& a, const auto& b) { return a.first < b.first; };

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 
@@ -318,6 +319,114 @@ void scan_unspaced(std::string_view s, std::size_t begin, std::size_t end, Token
     if (words->getRuleStatus() != UBRK_WORD_NONE) emit(from, to);
 }
 
+// Byte classes of the scanner's fast path.
+enum ByteClass : std::uint8_t { kSeparator, kLower, kUpper, kDigit, kLead2, kComplex };
+
+constexpr std::array<std::uint8_t, 256> make_byte_classes() {
+  std::array<std::uint8_t, 256> t{};
+  for (int b = 0; b < 256; ++b) {
+    std::uint8_t c = kComplex;  // continuation bytes, 3- and 4-byte leads, invalid bytes
+    if (b < 0x80) c = kSeparator;
+    if (b >= 'a' && b <= 'z') c = kLower;
+    if (b >= 'A' && b <= 'Z') c = kUpper;
+    if (b >= '0' && b <= '9') c = kDigit;
+    if (b >= 0xC2 && b <= 0xDF) c = kLead2;
+    t[static_cast<std::size_t>(b)] = c;
+  }
+  return t;
+}
+constexpr std::array<std::uint8_t, 256> kByteClass = make_byte_classes();
+
+bool is_continuation_byte(char ch) { return (static_cast<unsigned char>(ch) & 0xC0) == 0x80; }
+
+// The code point of the well-formed two-byte sequence at p (lead already checked).
+std::size_t two_byte(const char* p) {
+  return (static_cast<std::size_t>(static_cast<unsigned char>(p[0]) & 0x1F) << 6) |
+         (static_cast<unsigned char>(p[1]) & 0x3F);
+}
+
+// A word found by the fast path, folded into `folded`.
+struct SimpleWord {
+  std::size_t end = 0;
+  std::size_t len = 0;  // bytes of folded
+  bool upper = false;
+  bool capitalized = false;
+};
+
+constexpr std::size_t kSimpleWordBytes = 64;
+
+// Reads the word starting at i with the table alone, for what nearly all news text is made of: ASCII
+// letters and digits and the two-byte letters (Latin-1 to Arabic) that the table folds, ended by a
+// character that can neither continue it, join it, mark a possessive nor make an initialism. False
+// (nothing consumed) when anything subtler is there; the general path then reads the word.
+bool scan_simple_word(std::string_view s, std::size_t i, const CharTable& table,
+                      char (&folded)[kSimpleWordBytes + sizeof CharInfo::fold], SimpleWord& w) {
+  const std::size_t n = s.size();
+  const char* p = s.data();
+  std::size_t k = i;
+  std::size_t len = 0;
+  int letters = 0;
+  bool up = false;
+  bool low = false;
+  const CharInfo* stop = nullptr;  // a two-byte character that ended the word
+  while (k < n) {
+    const auto b = static_cast<unsigned char>(p[k]);
+    const std::uint8_t cls = kByteClass[b];
+    if (cls == kLower || cls == kDigit) {
+      low = low || cls == kLower;
+      folded[len++] = static_cast<char>(b);
+      ++letters;
+      ++k;
+    } else if (cls == kUpper) {
+      up = true;
+      folded[len++] = static_cast<char>(b | 0x20);
+      ++letters;
+      ++k;
+    } else if (cls == kLead2 && k + 1 < n && is_continuation_byte(p[k + 1])) {
+      const CharInfo& d = table.low[two_byte(p + k)];
+      if (d.cls == CharClass::word) {
+        ++letters;
+        up = up || d.upper;
+        low = low || d.lower;
+      } else if (d.cls != CharClass::joiner) {
+        stop = &d;
+        break;
+      }
+      if (!d.folds_in_table) return false;
+      std::memcpy(folded + len, d.fold, sizeof d.fold);
+      len += d.len;
+      k += 2;
+    } else {
+      break;
+    }
+    if (len > kSimpleWordBytes) return false;
+  }
+  if (k == i) return false;
+  if (k < n) {
+    const auto b = static_cast<unsigned char>(p[k]);
+    if (b < 0x80) {
+      if (b == '\'' || (b == '.' && letters == 1)) return false;  // possessive, inner apostrophe, initialism
+    } else if (stop != nullptr) {
+      if (stop->cls != CharClass::other) return false;  // an apostrophe (ʼ, ʻ, ʾ, ʿ)
+    } else if (b == 0xE2 && k + 2 < n && is_continuation_byte(p[k + 1]) &&
+               is_continuation_byte(p[k + 2])) {
+      // U+2000-U+2FFF: the punctuation block is in the table (dashes, quotes; ’ is an apostrophe).
+      const std::size_t c = ((static_cast<std::size_t>(b) & 0x0F) << 12) |
+                            ((static_cast<std::size_t>(static_cast<unsigned char>(p[k + 1])) & 0x3F) << 6) |
+                            (static_cast<unsigned char>(p[k + 2]) & 0x3F);
+      if (c < 0x2000 || c >= 0x2070 || table.punct[c - 0x2000].cls != CharClass::other) return false;
+    } else {
+      return false;
+    }
+  }
+  const auto first = static_cast<unsigned char>(p[i]);
+  w.end = k;
+  w.len = len;
+  w.upper = up && !low;
+  w.capitalized = first < 0x80 ? kByteClass[first] != kLower : !table.low[two_byte(p + i)].lower;
+  return true;
+}
+
 }  // namespace
 
 void Normalizer::scan(std::string_view s, TokenSink& sink) {
@@ -325,6 +434,8 @@ void Normalizer::scan(std::string_view s, TokenSink& sink) {
   std::size_t i = 0;
   thread_local std::string raw;     // the word as written (for ICU folding and initialisms)
   thread_local std::string folded;  // the word folded through the table
+  const CharTable& table = char_table();
+  char simple[kSimpleWordBytes + sizeof CharInfo::fold];
   CharInfo computed;
   CharInfo computed2;
   auto emit = [&](std::size_t begin, std::size_t end, bool table_ok, bool upper, bool capitalized) {
@@ -336,37 +447,22 @@ void Normalizer::scan(std::string_view s, TokenSink& sink) {
     if (!f.empty()) sink.token(f, begin, end, upper, capitalized);
   };
   while (i < n) {
-    // ASCII fast path between words.
     const auto b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80 && !((b | 0x20) >= 'a' && (b | 0x20) <= 'z') && !(b >= '0' && b <= '9')) {
+    const std::uint8_t cls = kByteClass[b];
+    if (cls == kSeparator) {  // ASCII between words
       ++i;
       continue;
     }
-    if (b < 0x80) {
-      // Fast path for a plain ASCII word ended by ASCII punctuation or space: most of news text.
-      // Anything subtler (apostrophes, initialisms, accents, long words) takes the general path.
-      char buf[64];
-      std::size_t len = 0;
-      bool up = false;
-      bool low = false;
-      std::size_t k = i;
-      for (; k < n; ++k) {
-        auto ch = static_cast<unsigned char>(s[k]);
-        if (ch >= 'a' && ch <= 'z') {
-          low = true;
-        } else if (ch >= 'A' && ch <= 'Z') {
-          up = true;
-          ch = static_cast<unsigned char>(ch + 32);
-        } else if (ch < '0' || ch > '9') {
-          break;
-        }
-        if (len < sizeof buf) buf[len] = static_cast<char>(ch);
-        ++len;
-      }
-      const auto stop = k < n ? static_cast<unsigned char>(s[k]) : static_cast<unsigned char>(' ');
-      if (len <= sizeof buf && stop < 0x80 && stop != '\'' && !(stop == '.' && len == 1)) {
-        sink.token(std::string_view(buf, len), i, k, up && !low, !(b >= 'a' && b <= 'z'));
-        i = k;
+    if (cls == kLead2 && i + 1 < n && is_continuation_byte(s[i + 1]) &&
+        table.low[two_byte(s.data() + i)].cls != CharClass::word) {
+      i += 2;  // punctuation, a joiner or an apostrophe between words (no word starts with them)
+      continue;
+    }
+    if (cls != kComplex) {
+      SimpleWord w;
+      if (scan_simple_word(s, i, table, simple, w)) {
+        if (w.len > 0) sink.token(std::string_view(simple, w.len), i, w.end, w.upper, w.capitalized);
+        i = w.end;
         continue;
       }
     }

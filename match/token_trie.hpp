@@ -22,9 +22,9 @@ class TokenTrie {
   // The id of a folded word, or kUnknown. Runs once per word of every article: a bit filter
   // small enough for the CPU cache turns most unknown words away before the table is touched.
   std::uint32_t find(std::string_view word) const {
-    const std::uint64_t h = hash(word);
-    if (((filter_[(h >> 6) & filter_mask_] >> (h & 63)) & 1) == 0) return kUnknown;
     const std::uint64_t prefix = load_prefix(word);
+    const std::uint64_t h = hash(word, prefix);
+    if (((filter_[(h >> 6) & filter_mask_] >> (h & 63)) & 1) == 0) return kUnknown;
     const auto tag = static_cast<std::uint16_t>(h >> 48);
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = (h >> 20) & mask;; i = (i + 1) & mask) {
@@ -65,31 +65,48 @@ class TokenTrie {
     std::uint32_t child = kNone;
   };
 
-  // Eight bytes at a time; the tail by a byte loop (a variable-length memcpy is a library call).
-  static std::uint64_t hash(std::string_view word) {
-    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ word.size();
+  static std::uint64_t load64(const char* p) {
+    std::uint64_t v = 0;
+    std::memcpy(&v, p, 8);
+    return v;
+  }
+  static std::uint64_t load32(const char* p) {
+    std::uint32_t v = 0;
+    std::memcpy(&v, p, 4);
+    return v;
+  }
+  // The first eight bytes of a word, or all of a shorter word packed without a byte loop (which a
+  // compiler cannot unroll): two overlapping four-byte loads for 4 to 7 bytes, first, middle and
+  // last byte for 1 to 3. Together with the length this is the whole word for up to eight bytes.
+  static std::uint64_t load_prefix(std::string_view word) {
     const char* p = word.data();
-    std::size_t n = word.size();
-    while (n >= 8) {
-      std::uint64_t chunk = 0;
-      std::memcpy(&chunk, p, 8);
-      h = (h ^ chunk) * 0xFF51AFD7ED558CCDull;
-      h ^= h >> 32;
-      p += 8;
-      n -= 8;
+    const std::size_t n = word.size();
+    if (n >= 8) return load64(p);
+    if (n >= 4) return load32(p) | (load32(p + n - 4) << 32);
+    if (n == 0) return 0;
+    return static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) |
+           static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 |
+           static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16;
+  }
+  // Eight bytes at a time; a longer word's last chunk overlaps the one before it.
+  static std::uint64_t hash(std::string_view word) { return hash(word, load_prefix(word)); }
+  static std::uint64_t hash(std::string_view word, std::uint64_t prefix) {
+    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ word.size();
+    std::uint64_t last = prefix;
+    if (word.size() > 8) {
+      const char* p = word.data();
+      std::size_t n = word.size();
+      while (n > 8) {
+        h = (h ^ load64(p)) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 32;
+        p += 8;
+        n -= 8;
+      }
+      last = load64(p + n - 8);
     }
-    std::uint64_t tail = 0;
-    for (std::size_t i = 0; i < n; ++i) tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
-    h = (h ^ tail) * 0xC4CEB9FE1A85EC53ull;
+    h = (h ^ last) * 0xC4CEB9FE1A85EC53ull;
     h ^= h >> 29;
     return h;
-  }
-  static std::uint64_t load_prefix(std::string_view word) {
-    std::uint64_t prefix = 0;
-    const std::size_t n = word.size() < 8 ? word.size() : 8;
-    for (std::size_t i = 0; i < n; ++i)
-      prefix |= static_cast<std::uint64_t>(static_cast<unsigned char>(word[i])) << (8 * i);
-    return prefix;
   }
   static std::uint64_t edge_key(std::uint32_t node, std::uint32_t word) {
     return (static_cast<std::uint64_t>(node) << 32) | word;
