@@ -78,7 +78,8 @@ int snippet_preference(std::uint32_t slot) {
   }
 }
 
-bool is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v'; }
+// ' ' and \t \n \v \f \r (9 to 13).
+bool is_space(char ch) { return ch == ' ' || static_cast<unsigned char>(ch - '\t') <= '\r' - '\t'; }
 bool is_continuation(char ch) { return (static_cast<unsigned char>(ch) & 0xC0) == 0x80; }
 
 // Runs of whitespace (line breaks in wrapped text) become one space; leading and trailing ones go.
@@ -216,7 +217,10 @@ std::size_t count_nodes(const RequireNode& n) {
 
 struct Matcher::Compiled {
   TokenTrie trie;
-  std::vector<std::vector<Target>> targets{1};  // by trie node
+  std::vector<std::vector<Target>> targets{1};  // by trie node, while compiling
+  // The same, flattened for matching: node n's targets are flat_targets[target_begin[n], target_begin[n + 1]).
+  std::vector<std::uint32_t> target_begin;
+  std::vector<Target> flat_targets;
   std::vector<CompiledWatchlist> watchlists;
   std::unordered_map<std::uint32_t, std::vector<Listener>> listeners;  // gazetteer entry -> listeners
   std::vector<std::vector<std::vector<std::uint32_t>>> sense_context;   // ambiguity -> sense -> context ids
@@ -354,6 +358,13 @@ Matcher::Matcher(const std::vector<config::WatchlistConfig>& watchlists) : compi
     c.watchlists.push_back(std::move(cw));
   }
   c.targets.resize(c.trie.node_count());
+  c.target_begin.reserve(c.targets.size() + 1);
+  for (const auto& list : c.targets) {
+    c.target_begin.push_back(static_cast<std::uint32_t>(c.flat_targets.size()));
+    c.flat_targets.insert(c.flat_targets.end(), list.begin(), list.end());
+  }
+  c.target_begin.push_back(static_cast<std::uint32_t>(c.flat_targets.size()));
+  c.targets = {};
 
   // Articles that name no place any watchlist listens to skip place resolution altogether.
   c.place_listened.assign(gazetteer.names().size(), 0);
@@ -510,11 +521,12 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
       if (toks[i].word == TokenTrie::kUnknown) continue;
       std::uint32_t n = TokenTrie::kRoot;
       bool all_upper = true;
-      for (std::size_t j = i; j < toks.size(); ++j) {
+      for (std::size_t j = i; j < toks.size() && toks[j].word != TokenTrie::kUnknown; ++j) {
         n = trie.step(n, toks[j].word);
         if (n == TokenTrie::kNone) break;
         all_upper = all_upper && toks[j].upper;
-        for (const Target& t : targets[n]) {
+        for (std::uint32_t k = target_begin[n]; k < target_begin[n + 1]; ++k) {
+          const Target& t = flat_targets[k];
           if (t.case_sensitive && !all_upper) continue;
           const Hit hit{t.owner, static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(i),
                         static_cast<std::uint32_t>(j + 1), t.role, t.id};

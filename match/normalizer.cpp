@@ -354,13 +354,69 @@ struct SimpleWord {
 };
 
 constexpr std::size_t kSimpleWordBytes = 64;
+constexpr std::size_t kSimpleWordBuffer = kSimpleWordBytes + 8;  // room for one more folded character
+static_assert(sizeof CharInfo::fold <= 8, "a folded character must fit the slack of the word buffer");
+
+// For ASCII word bytes: the folded byte, and what kind of character it is (0 for other bytes).
+enum : std::uint8_t { kAsciiLower = 1, kAsciiUpper = 2, kAsciiDigit = 4 };
+struct AsciiWordByte {
+  char folded = 0;
+  std::uint8_t kind = 0;
+};
+constexpr std::array<AsciiWordByte, 256> make_ascii_word_bytes() {
+  std::array<AsciiWordByte, 256> t{};
+  for (int b = 0; b < 128; ++b) {
+    if (b >= 'a' && b <= 'z') t[static_cast<std::size_t>(b)] = {static_cast<char>(b), kAsciiLower};
+    if (b >= 'A' && b <= 'Z') t[static_cast<std::size_t>(b)] = {static_cast<char>(b + 32), kAsciiUpper};
+    if (b >= '0' && b <= '9') t[static_cast<std::size_t>(b)] = {static_cast<char>(b), kAsciiDigit};
+  }
+  return t;
+}
+constexpr std::array<AsciiWordByte, 256> kAsciiWordByte = make_ascii_word_bytes();
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
+
+// The high bit of every byte of x (whose high bits are clear) that lies in [lo, hi]. Exact per byte:
+// nothing carries from one byte into the next.
+constexpr std::uint64_t bytes_between(std::uint64_t x, unsigned lo, unsigned hi) {
+  return (kOnes * (127 + hi + 1) - x) & (x + kOnes * (127 - (lo - 1))) & kHighBits;
+}
+
+// Eight bytes of text at once: how many of them, from the first, are ASCII letters or digits, and
+// whether those hold upper or lower case letters. Their folded form goes to `out` (eight bytes are
+// written). No branch depends on where the word ends, which a byte loop mispredicts once per word.
+struct AsciiRun {
+  std::size_t count = 0;
+  bool upper = false;
+  bool lower = false;
+};
+AsciiRun ascii_run8(const char* p, char* out) {
+  std::uint64_t x = 0;
+  std::memcpy(&x, p, 8);
+  const std::uint64_t ascii = ~x & kHighBits;
+  const std::uint64_t low7 = x & ~kHighBits;
+  const std::uint64_t alpha = bytes_between(low7 | (kOnes * 0x20), 'a', 'z') & ascii;
+  const std::uint64_t digit = bytes_between(low7, '0', '9') & ascii;
+  const std::uint64_t stop = ~(alpha | digit) & kHighBits;
+  const std::uint64_t kept = (stop & (0 - stop)) - 1;  // the bytes before the first stop (all when none)
+  const std::uint64_t case_bit = x << 2;               // bit 5 (0x20, lower case) moved to bit 7
+  const std::uint64_t upper = alpha & ~case_bit;
+  const std::uint64_t folded = x | (upper >> 2);
+  std::memcpy(out, &folded, 8);
+  AsciiRun run;
+  run.count = stop == 0 ? 8 : static_cast<std::size_t>(__builtin_ctzll(stop)) / 8;
+  run.upper = (upper & kept) != 0;
+  run.lower = (alpha & case_bit & kept) != 0;
+  return run;
+}
 
 // Reads the word starting at i with the table alone, for what nearly all news text is made of: ASCII
 // letters and digits and the two-byte letters (Latin-1 to Arabic) that the table folds, ended by a
 // character that can neither continue it, join it, mark a possessive nor make an initialism. False
 // (nothing consumed) when anything subtler is there; the general path then reads the word.
 bool scan_simple_word(std::string_view s, std::size_t i, const CharTable& table,
-                      char (&folded)[kSimpleWordBytes + sizeof CharInfo::fold], SimpleWord& w) {
+                      char (&folded)[kSimpleWordBuffer], SimpleWord& w) {
   const std::size_t n = s.size();
   const char* p = s.data();
   std::size_t k = i;
@@ -369,36 +425,49 @@ bool scan_simple_word(std::string_view s, std::size_t i, const CharTable& table,
   bool up = false;
   bool low = false;
   const CharInfo* stop = nullptr;  // a two-byte character that ended the word
-  while (k < n) {
-    const auto b = static_cast<unsigned char>(p[k]);
-    const std::uint8_t cls = kByteClass[b];
-    if (cls == kLower || cls == kDigit) {
-      low = low || cls == kLower;
-      folded[len++] = static_cast<char>(b);
-      ++letters;
-      ++k;
-    } else if (cls == kUpper) {
-      up = true;
-      folded[len++] = static_cast<char>(b | 0x20);
-      ++letters;
-      ++k;
-    } else if (cls == kLead2 && k + 1 < n && is_continuation_byte(p[k + 1])) {
-      const CharInfo& d = table.low[two_byte(p + k)];
-      if (d.cls == CharClass::word) {
-        ++letters;
-        up = up || d.upper;
-        low = low || d.lower;
-      } else if (d.cls != CharClass::joiner) {
-        stop = &d;
-        break;
-      }
-      if (!d.folds_in_table) return false;
-      std::memcpy(folded + len, d.fold, sizeof d.fold);
-      len += d.len;
-      k += 2;
+  for (;;) {
+    // ASCII letters and digits, the bulk of every word: eight bytes at a time, byte by byte only in
+    // the last eight bytes of the text.
+    if (n - k >= 8) {
+      const AsciiRun run = ascii_run8(p + k, folded + len);
+      len += run.count;
+      k += run.count;
+      letters += static_cast<int>(run.count);
+      up = up || run.upper;
+      low = low || run.lower;
+      if (len > kSimpleWordBytes) return false;
+      if (run.count == 8) continue;
     } else {
+      const std::size_t limit = std::min(n, k + (kSimpleWordBytes + 1 - len));
+      const std::size_t run_start = k;
+      std::uint8_t kinds = 0;
+      for (; k < limit; ++k) {
+        const AsciiWordByte& c = kAsciiWordByte[static_cast<unsigned char>(p[k])];
+        if (c.kind == 0) break;
+        kinds |= c.kind;
+        folded[len++] = c.folded;
+      }
+      letters += static_cast<int>(k - run_start);
+      up = up || (kinds & kAsciiUpper) != 0;
+      low = low || (kinds & kAsciiLower) != 0;
+      if (len > kSimpleWordBytes) return false;
+      if (k >= n) break;
+    }
+    const auto b = static_cast<unsigned char>(p[k]);
+    if (!(kByteClass[b] == kLead2 && k + 1 < n && is_continuation_byte(p[k + 1]))) break;
+    const CharInfo& d = table.low[two_byte(p + k)];
+    if (d.cls == CharClass::word) {
+      ++letters;
+      up = up || d.upper;
+      low = low || d.lower;
+    } else if (d.cls != CharClass::joiner) {
+      stop = &d;
       break;
     }
+    if (!d.folds_in_table) return false;
+    std::memcpy(folded + len, d.fold, sizeof d.fold);
+    len += d.len;
+    k += 2;
     if (len > kSimpleWordBytes) return false;
   }
   if (k == i) return false;
@@ -435,7 +504,7 @@ void Normalizer::scan(std::string_view s, TokenSink& sink) {
   thread_local std::string raw;     // the word as written (for ICU folding and initialisms)
   thread_local std::string folded;  // the word folded through the table
   const CharTable& table = char_table();
-  char simple[kSimpleWordBytes + sizeof CharInfo::fold];
+  char simple[kSimpleWordBuffer];
   CharInfo computed;
   CharInfo computed2;
   auto emit = [&](std::size_t begin, std::size_t end, bool table_ok, bool upper, bool capitalized) {

@@ -3,6 +3,19 @@
 
 namespace newsalert::match {
 
+std::uint32_t TokenTrie::probe(std::string_view word, std::uint64_t prefix, std::uint64_t h) const {
+  const auto tag = static_cast<std::uint16_t>(h >> 48);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = (h >> 20) & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.id == kUnknown) return kUnknown;
+    if (slot.tag == tag && slot.prefix == prefix && slot.length == word.size() &&
+        (word.size() <= 8 ||
+         std::memcmp(pool_.data() + offsets_[slot.id] + 8, word.data() + 8, word.size() - 8) == 0))
+      return slot.id;
+  }
+}
+
 void TokenTrie::place(const Slot& slot, std::uint64_t h) {
   const std::size_t mask = slots_.size() - 1;
   std::size_t i = (h >> 20) & mask;

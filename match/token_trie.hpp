@@ -25,15 +25,7 @@ class TokenTrie {
     const std::uint64_t prefix = load_prefix(word);
     const std::uint64_t h = hash(word, prefix);
     if (((filter_[(h >> 6) & filter_mask_] >> (h & 63)) & 1) == 0) return kUnknown;
-    const auto tag = static_cast<std::uint16_t>(h >> 48);
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = (h >> 20) & mask;; i = (i + 1) & mask) {
-      const Slot& slot = slots_[i];
-      if (slot.id == kUnknown) return kUnknown;
-      if (slot.tag == tag && slot.prefix == prefix && slot.length == word.size() &&
-          (word.size() <= 8 || std::memcmp(pool_.data() + offsets_[slot.id] + 8, word.data() + 8, word.size() - 8) == 0))
-        return slot.id;
-    }
+    return probe(word, prefix, h);
   }
 
   // The node reached from `node` by `word`, or kNone.
@@ -114,6 +106,8 @@ class TokenTrie {
   static std::size_t edge_hash(std::uint64_t key) {
     return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 20);
   }
+  // The table walk behind find(), out of line so that the common miss stays small and inlined.
+  std::uint32_t probe(std::string_view word, std::uint64_t prefix, std::uint64_t h) const;
   void place(const Slot& slot, std::uint64_t h);
   void grow();
   void grow_edges();

@@ -3,7 +3,8 @@
 // same text and aliases (the raw-scan reference) and a naive per-alias search (the floor).
 //
 //   build/bench/match/match_bench [--quick]
-//   build/bench/match/match_bench --profile ALIASES   (one matcher pass only, for callgrind/perf)
+//   build/bench/match/match_bench --profile ALIASES [SECONDS]   (the matcher only: one pass, or
+//                                                                 as many as fill SECONDS)
 #include "match/matcher.hpp"
 
 #include <algorithm>
@@ -190,7 +191,7 @@ int main(int argc, char** argv) {
   // --profile N: compile N aliases and match the corpus once, nothing else; a fixed amount of work
   // whose instruction count (valgrind --tool=callgrind) compares changes on a busy machine.
   const std::size_t profile = argc > 2 && std::strcmp(argv[1], "--profile") == 0 ? std::stoul(argv[2]) : 0;
-  const double min_seconds = profile > 0 ? 0.0 : quick ? 0.3 : 2.0;
+  const double min_seconds = profile > 0 ? (argc > 3 ? std::stod(argv[3]) : 0.0) : quick ? 0.3 : 2.0;
   const std::vector<std::size_t> sizes = profile > 0 ? std::vector<std::size_t>{profile}
                                                      : std::vector<std::size_t>{100, 10000, 100000};
   const std::vector<std::string> all_aliases = make_aliases(sizes.back());
