@@ -84,6 +84,16 @@ bool is_continuation(char ch) { return (static_cast<unsigned char>(ch) & 0xC0) =
 
 // Runs of whitespace (line breaks in wrapped text) become one space; leading and trailing ones go.
 std::string collapse_space(std::string_view s) {
+  // Most text is spaced plainly already: one branch-free pass to find out, then a single copy.
+  unsigned irregular = 0;
+  unsigned char prev = ' ';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    irregular |= static_cast<unsigned>(static_cast<unsigned char>(c - '\t') <= '\r' - '\t') |
+                 static_cast<unsigned>(c == ' ' && prev == ' ');
+    prev = c;
+  }
+  if (irregular == 0 && prev != ' ') return std::string(s);
   std::string out;
   out.reserve(s.size());
   std::size_t i = 0;
@@ -192,19 +202,6 @@ struct Span {
   std::uint32_t slot;
   std::uint32_t begin;
   std::uint32_t end;
-};
-
-class Collector final : public TokenSink {
- public:
-  Collector(const TokenTrie& trie, std::vector<Tok>& out) : trie_(trie), out_(out) {}
-  void token(std::string_view folded, std::size_t begin, std::size_t end, bool upper, bool capitalized) override {
-    out_.push_back(Tok{trie_.find(folded), static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), upper,
-                       capitalized});
-  }
-
- private:
-  const TokenTrie& trie_;
-  std::vector<Tok>& out_;
 };
 
 std::size_t count_nodes(const RequireNode& n) {
@@ -501,6 +498,8 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
   for (const std::string& category : article.categories) texts.emplace_back(category);
 
   thread_local std::vector<std::vector<Tok>> tokens;
+  thread_local ScannedWords scanned;
+  thread_local std::vector<std::uint32_t> known;  // indexes of the tokens the trie knows
   thread_local std::vector<Hit> hits;
   thread_local std::vector<Hit> places;
   thread_local std::vector<Hit> context;
@@ -514,11 +513,22 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
   // recording every phrase that ends along the way.
   for (std::size_t s = 0; s < texts.size(); ++s) {
     std::vector<Tok>& toks = tokens[s];
-    toks.clear();
-    Collector collector(trie, toks);
-    Normalizer::scan(texts[s], collector);
+    scanned.clear();
+    Normalizer::scan(texts[s], scanned);
+    // Every word looked up in one tight loop: the filter loads of neighbouring words overlap.
+    // Known words are noted without a branch, so the walk below visits only them.
+    toks.resize(scanned.words().size());
+    known.resize(toks.size());
+    std::size_t known_count = 0;
     for (std::size_t i = 0; i < toks.size(); ++i) {
-      if (toks[i].word == TokenTrie::kUnknown) continue;
+      const ScannedWords::Word& w = scanned.words()[i];
+      const std::uint32_t word = trie.find_padded(scanned.folded(w));
+      toks[i] = Tok{word, w.begin, w.end, w.upper, w.capitalized};
+      known[known_count] = static_cast<std::uint32_t>(i);
+      known_count += word != TokenTrie::kUnknown ? 1 : 0;
+    }
+    for (std::size_t ki = 0; ki < known_count; ++ki) {
+      const std::size_t i = known[ki];
       std::uint32_t n = TokenTrie::kRoot;
       bool all_upper = true;
       for (std::size_t j = i; j < toks.size() && toks[j].word != TokenTrie::kUnknown; ++j) {

@@ -8,8 +8,13 @@
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -405,7 +410,7 @@ AsciiRun ascii_run8(const char* p, char* out) {
   const std::uint64_t folded = x | (upper >> 2);
   std::memcpy(out, &folded, 8);
   AsciiRun run;
-  run.count = stop == 0 ? 8 : static_cast<std::size_t>(__builtin_ctzll(stop)) / 8;
+  run.count = static_cast<std::size_t>(std::countr_zero(stop)) / 8;  // 64 / 8 when there is no stop
   run.upper = (upper & kept) != 0;
   run.lower = (alpha & case_bit & kept) != 0;
   return run;
@@ -415,8 +420,7 @@ AsciiRun ascii_run8(const char* p, char* out) {
 // letters and digits and the two-byte letters (Latin-1 to Arabic) that the table folds, ended by a
 // character that can neither continue it, join it, mark a possessive nor make an initialism. False
 // (nothing consumed) when anything subtler is there; the general path then reads the word.
-bool scan_simple_word(std::string_view s, std::size_t i, const CharTable& table,
-                      char (&folded)[kSimpleWordBuffer], SimpleWord& w) {
+bool scan_simple_word(std::string_view s, std::size_t i, const CharTable& table, char* folded, SimpleWord& w) {
   const std::size_t n = s.size();
   const char* p = s.data();
   std::size_t k = i;
@@ -428,7 +432,7 @@ bool scan_simple_word(std::string_view s, std::size_t i, const CharTable& table,
   for (;;) {
     // ASCII letters and digits, the bulk of every word: eight bytes at a time, byte by byte only in
     // the last eight bytes of the text.
-    if (n - k >= 8) {
+    if (std::endian::native == std::endian::little && n - k >= 8) {
       const AsciiRun run = ascii_run8(p + k, folded + len);
       len += run.count;
       k += run.count;
@@ -453,22 +457,26 @@ bool scan_simple_word(std::string_view s, std::size_t i, const CharTable& table,
       if (len > kSimpleWordBytes) return false;
       if (k >= n) break;
     }
-    const auto b = static_cast<unsigned char>(p[k]);
-    if (!(kByteClass[b] == kLead2 && k + 1 < n && is_continuation_byte(p[k + 1]))) break;
-    const CharInfo& d = table.low[two_byte(p + k)];
-    if (d.cls == CharClass::word) {
-      ++letters;
-      up = up || d.upper;
-      low = low || d.lower;
-    } else if (d.cls != CharClass::joiner) {
-      stop = &d;
-      break;
+    // Two-byte letters (Cyrillic, Arabic, accented Latin), as many as follow one another.
+    const std::size_t run_start = k;
+    while (k + 1 < n && kByteClass[static_cast<unsigned char>(p[k])] == kLead2 && is_continuation_byte(p[k + 1])) {
+      const CharInfo& d = table.low[two_byte(p + k)];
+      if (d.cls == CharClass::word) {
+        ++letters;
+        up = up || d.upper;
+        low = low || d.lower;
+      } else if (d.cls != CharClass::joiner) {
+        stop = &d;
+        break;
+      }
+      if (!d.folds_in_table) return false;
+      std::memcpy(folded + len, d.fold, sizeof d.fold);
+      len += d.len;
+      k += 2;
+      if (len > kSimpleWordBytes) return false;
     }
-    if (!d.folds_in_table) return false;
-    std::memcpy(folded + len, d.fold, sizeof d.fold);
-    len += d.len;
-    k += 2;
-    if (len > kSimpleWordBytes) return false;
+    if (stop != nullptr || k == run_start || k >= n) break;
+    if (kAsciiWordByte[static_cast<unsigned char>(p[k])].kind == 0) break;  // no ASCII letter follows either
   }
   if (k == i) return false;
   if (k < n) {
@@ -496,15 +504,148 @@ bool scan_simple_word(std::string_view s, std::size_t i, const CharTable& table,
   return true;
 }
 
-}  // namespace
+// Sixty-four bytes of text as bit masks, bit j for byte j: ASCII letters and digits, upper and lower
+// case letters among them, and bytes the block scanner leaves to the word-at-a-time path (non-ASCII
+// bytes and apostrophes).
+struct BlockMasks {
+  std::uint64_t alnum = 0;
+  std::uint64_t upper = 0;
+  std::uint64_t lower = 0;
+  std::uint64_t complex = 0;
+};
+constexpr std::size_t kBlock = 64;
 
-void Normalizer::scan(std::string_view s, TokenSink& sink) {
+#if defined(__SSE2__)
+BlockMasks classify_block(const char* p) {
+  BlockMasks m;
+  const __m128i case_bit = _mm_set1_epi8(0x20);
+  const __m128i zero = _mm_setzero_si128();
+  for (int c = 0; c < 4; ++c) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * c));
+    const __m128i folded = _mm_or_si128(v, case_bit);  // bytes >= 0x80 stay negative: never letters
+    const __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
+                                        _mm_cmplt_epi8(folded, _mm_set1_epi8('z' + 1)));
+    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    const __m128i has_case_bit = _mm_cmpeq_epi8(_mm_and_si128(v, case_bit), case_bit);
+    const __m128i complex = _mm_or_si128(_mm_cmplt_epi8(v, zero), _mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
+    const auto shift = static_cast<unsigned>(16 * c);
+    m.alnum |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(alpha, digit)))) << shift;
+    m.lower |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(alpha, has_case_bit)))) << shift;
+    m.upper |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_andnot_si128(has_case_bit, alpha)))) << shift;
+    m.complex |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(complex))) << shift;
+  }
+  return m;
+}
+#else
+// The high bit of each byte gathered into one bit per byte (byte order of a little-endian load).
+std::uint64_t gather_high_bits(std::uint64_t m) { return ((m >> 7) * 0x0102040810204080ull) >> 56; }
+
+BlockMasks classify_block(const char* p) {
+  BlockMasks m;
+  for (unsigned c = 0; c < 8; ++c) {
+    std::uint64_t x = 0;
+    std::memcpy(&x, p + 8 * c, 8);
+    const std::uint64_t ascii = ~x & kHighBits;
+    const std::uint64_t low7 = x & ~kHighBits;
+    const std::uint64_t alpha = bytes_between(low7 | (kOnes * 0x20), 'a', 'z') & ascii;
+    const std::uint64_t digit = bytes_between(low7, '0', '9') & ascii;
+    const std::uint64_t case_bit = x << 2;
+    const std::uint64_t apostrophe = bytes_between(low7, '\'', '\'') & ascii;
+    m.alnum |= gather_high_bits(alpha | digit) << (8 * c);
+    m.lower |= gather_high_bits(alpha & case_bit) << (8 * c);
+    m.upper |= gather_high_bits(alpha & ~case_bit) << (8 * c);
+    m.complex |= gather_high_bits(~ascii & kHighBits | apostrophe) << (8 * c);
+  }
+  return m;
+}
+#endif
+
+// Eight bytes with every ASCII upper case letter folded to lower case.
+std::uint64_t fold_ascii8(std::uint64_t x) {
+  const std::uint64_t ascii = ~x & kHighBits;
+  const std::uint64_t alpha = bytes_between((x & ~kHighBits) | (kOnes * 0x20), 'a', 'z') & ascii;
+  return x | ((alpha & ~(x << 2)) >> 2);
+}
+
+// Reads the plain ASCII words of the 64 bytes at i (which needs kBlock + 8 bytes of text from i) with
+// bit operations instead of a loop per byte, and stops at the first word that might need more than
+// that: one touching the block's end, a non-ASCII byte or an apostrophe, or a single letter before a
+// dot (an initialism). Returns where to go on (i when no word could be read); `ascii` tells whether
+// the block starts with ASCII text, so that a retry soon is worth it.
+template <class Output>
+std::size_t scan_ascii_block(std::string_view s, std::size_t i, Output& out, bool& ascii) {
+  const char* p = s.data() + i;
+  const BlockMasks m = classify_block(p);
+  const std::size_t simple_end = static_cast<std::size_t>(std::countr_zero(m.complex));  // kBlock if none
+  ascii = simple_end > 0;
+  std::uint64_t starts = m.alnum & ~(m.alnum << 1);
+  while (starts != 0) {
+    const auto b = static_cast<std::size_t>(std::countr_zero(starts));
+    // Past a non-ASCII byte the masks no longer say where words begin ("état" is not "tat").
+    if (b >= simple_end) break;
+    const std::uint64_t rest = ~m.alnum >> b;
+    if (rest == 0) return i + b;  // the word may go on past the block
+    const std::size_t len = static_cast<std::size_t>(std::countr_zero(rest));
+    const std::size_t e = b + len;
+    if (e >= simple_end || (len == 1 && p[e] == '.')) return i + b;
+    char* folded = out.buffer();
+    const std::uint64_t word_bits = ((std::uint64_t{1} << len) - 1) << b;  // len < 64: the word ends inside
+    for (std::size_t k = 0; k < len; k += 8) {
+      std::uint64_t x = 0;
+      std::memcpy(&x, p + b + k, 8);
+      const std::uint64_t folded8 = fold_ascii8(x);
+      std::memcpy(folded + k, &folded8, 8);
+    }
+    const bool upper = (m.upper & word_bits) != 0 && (m.lower & word_bits) == 0;
+    const bool capitalized = ((m.lower >> b) & 1) == 0;
+    out.word(len, i + b, i + e, upper, capitalized);
+    starts &= starts - 1;
+  }
+  return i + std::min(simple_end, kBlock);
+}
+
+// Where the scanner puts words: `buffer()` is room for one word of the fast path (kSimpleWordBuffer
+// bytes), `word()` takes the word written there; everything else arrives through the TokenSink.
+class SinkOutput final {
+ public:
+  explicit SinkOutput(TokenSink& sink) : sink_(sink) {}
+  char* buffer() { return buffer_; }
+  void word(std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
+    sink_.token(std::string_view(buffer_, len), begin, end, upper, capitalized);
+  }
+  TokenSink& sink() { return sink_; }
+
+ private:
+  TokenSink& sink_;
+  char buffer_[kSimpleWordBuffer];
+};
+
+class BulkOutput final : public TokenSink {
+ public:
+  explicit BulkOutput(ScannedWords& out) : out_(out) {}
+  char* buffer() { return out_.room(kSimpleWordBuffer); }
+  void word(std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
+    out_.add(len, begin, end, upper, capitalized);
+  }
+  void token(std::string_view folded, std::size_t begin, std::size_t end, bool upper, bool capitalized) override {
+    std::memcpy(out_.room(folded.size()), folded.data(), folded.size());
+    out_.add(folded.size(), begin, end, upper, capitalized);
+  }
+  TokenSink& sink() { return *this; }
+
+ private:
+  ScannedWords& out_;
+};
+
+template <class Output>
+void scan_words(std::string_view s, Output& out) {
   const std::size_t n = s.size();
   std::size_t i = 0;
+  TokenSink& sink = out.sink();
   thread_local std::string raw;     // the word as written (for ICU folding and initialisms)
   thread_local std::string folded;  // the word folded through the table
   const CharTable& table = char_table();
-  char simple[kSimpleWordBuffer];
+  std::size_t block_from = 0;  // the block scanner is not tried again before this offset
   CharInfo computed;
   CharInfo computed2;
   auto emit = [&](std::size_t begin, std::size_t end, bool table_ok, bool upper, bool capitalized) {
@@ -516,6 +657,16 @@ void Normalizer::scan(std::string_view s, TokenSink& sink) {
     if (!f.empty()) sink.token(f, begin, end, upper, capitalized);
   };
   while (i < n) {
+    if (std::endian::native == std::endian::little && i >= block_from && n - i >= kBlock + 8) {
+      bool ascii = false;
+      const std::size_t next = scan_ascii_block(s, i, out, ascii);
+      if (next != i) {
+        i = next;
+        continue;
+      }
+      // One word or character the slower way; text in another script: a block's worth of it.
+      block_from = ascii ? i + 1 : i + kBlock;
+    }
     const auto b = static_cast<unsigned char>(s[i]);
     const std::uint8_t cls = kByteClass[b];
     if (cls == kSeparator) {  // ASCII between words
@@ -529,8 +680,8 @@ void Normalizer::scan(std::string_view s, TokenSink& sink) {
     }
     if (cls != kComplex) {
       SimpleWord w;
-      if (scan_simple_word(s, i, table, simple, w)) {
-        if (w.len > 0) sink.token(std::string_view(simple, w.len), i, w.end, w.upper, w.capitalized);
+      if (scan_simple_word(s, i, table, out.buffer(), w)) {
+        if (w.len > 0) out.word(w.len, i, w.end, w.upper, w.capitalized);
         i = w.end;
         continue;
       }
@@ -653,6 +804,18 @@ void Normalizer::scan(std::string_view s, TokenSink& sink) {
     i = std::max(k, end);
     (void)c;
   }
+}
+
+}  // namespace
+
+void Normalizer::scan(std::string_view text, TokenSink& sink) {
+  SinkOutput out(sink);
+  scan_words(text, out);
+}
+
+void Normalizer::scan(std::string_view text, ScannedWords& out) {
+  BulkOutput bulk(out);
+  scan_words(text, bulk);
 }
 
 namespace {

@@ -21,12 +21,9 @@ class TokenTrie {
 
   // The id of a folded word, or kUnknown. Runs once per word of every article: a bit filter
   // small enough for the CPU cache turns most unknown words away before the table is touched.
-  std::uint32_t find(std::string_view word) const {
-    const std::uint64_t prefix = load_prefix(word);
-    const std::uint64_t h = hash(word, prefix);
-    if (((filter_[(h >> 6) & filter_mask_] >> (h & 63)) & 1) == 0) return kUnknown;
-    return probe(word, prefix, h);
-  }
+  std::uint32_t find(std::string_view word) const { return find<false>(word); }
+  // The same for a word followed by at least eight readable bytes (ScannedWords): no byte loop.
+  std::uint32_t find_padded(std::string_view word) const { return find<true>(word); }
 
   // The node reached from `node` by `word`, or kNone.
   std::uint32_t step(std::uint32_t node, std::uint32_t word) const {
@@ -57,6 +54,14 @@ class TokenTrie {
     std::uint32_t child = kNone;
   };
 
+  template <bool Padded>
+  std::uint32_t find(std::string_view word) const {
+    const std::uint64_t prefix = load_upto8<Padded>(word.data(), word.size());
+    const std::uint64_t h = hash<Padded>(word, prefix);
+    if (((filter_[(h >> 6) & filter_mask_] >> (h & 63)) & 1) == 0) return kUnknown;
+    return probe(word, prefix, h);
+  }
+
   static std::uint64_t load64(const char* p) {
     std::uint64_t v = 0;
     std::memcpy(&v, p, 8);
@@ -67,21 +72,23 @@ class TokenTrie {
     std::memcpy(&v, p, 4);
     return v;
   }
-  // The first eight bytes of a word, or all of a shorter word packed without a byte loop (which a
-  // compiler cannot unroll): two overlapping four-byte loads for 4 to 7 bytes, first, middle and
-  // last byte for 1 to 3. Together with the length this is the whole word for up to eight bytes.
-  static std::uint64_t load_prefix(std::string_view word) {
-    const char* p = word.data();
-    const std::size_t n = word.size();
+  // The first min(n, 8) bytes at p, zero-padded. Padded: eight bytes may be read, so one load and a
+  // mask; otherwise overlapping loads (a byte loop or a variable-length memcpy would cost more).
+  template <bool Padded>
+  static std::uint64_t load_upto8(const char* p, std::size_t n) {
     if (n >= 8) return load64(p);
-    if (n >= 4) return load32(p) | (load32(p + n - 4) << 32);
-    if (n == 0) return 0;
-    return static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) |
-           static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 |
-           static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16;
+    if constexpr (Padded) {
+      return load64(p) & ((std::uint64_t{1} << (8 * n)) - 1);
+    } else {
+      if (n >= 4) return load32(p) | (load32(p + n - 4) << (8 * (n - 4)));
+      if (n == 0) return 0;
+      return static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) |
+             static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << (8 * (n / 2)) |
+             static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << (8 * (n - 1));
+    }
   }
-  // Eight bytes at a time; a longer word's last chunk overlaps the one before it.
-  static std::uint64_t hash(std::string_view word) { return hash(word, load_prefix(word)); }
+  // Eight bytes at a time, the last chunk zero-padded; `prefix` is load_upto8 of the word.
+  template <bool Padded>
   static std::uint64_t hash(std::string_view word, std::uint64_t prefix) {
     std::uint64_t h = 0x9E3779B97F4A7C15ull ^ word.size();
     std::uint64_t last = prefix;
@@ -94,7 +101,7 @@ class TokenTrie {
         p += 8;
         n -= 8;
       }
-      last = load64(p + n - 8);
+      last = load_upto8<Padded>(p, n);
     }
     h = (h ^ last) * 0xC4CEB9FE1A85EC53ull;
     h ^= h >> 29;
