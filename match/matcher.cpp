@@ -3,6 +3,7 @@
 
 #include "match/gazetteer.hpp"
 #include "match/normalizer.hpp"
+#include "match/swar.hpp"
 #include "match/token_trie.hpp"
 
 #include <algorithm>
@@ -82,18 +83,29 @@ int snippet_preference(std::uint32_t slot) {
 bool is_space(char ch) { return ch == ' ' || static_cast<unsigned char>(ch - '\t') <= '\r' - '\t'; }
 bool is_continuation(char ch) { return (static_cast<unsigned char>(ch) & 0xC0) == 0x80; }
 
+// True when collapse_space has nothing to do: no tab or line break, and no space at either end or
+// after another space. Eight bytes at a time: each chunk is compared with itself one byte on.
+bool plainly_spaced(std::string_view s) {
+  if (s.empty()) return true;
+  if (is_space(s.front()) || is_space(s.back())) return false;
+  std::uint64_t irregular = 0;
+  std::size_t i = 0;
+  for (; i + 9 <= s.size(); i += 8) {
+    const std::uint64_t x = swar::load8(s.data() + i);
+    const std::uint64_t next = swar::load8(s.data() + i + 1);
+    irregular |= swar::ascii_between(x, '\t', '\r') |
+                 (swar::ascii_between(x, ' ', ' ') & swar::ascii_between(next, ' ', ' '));
+  }
+  for (; i < s.size(); ++i) {
+    if (s[i] != ' ' && is_space(s[i])) return false;
+    if (s[i] == ' ' && i + 1 < s.size() && s[i + 1] == ' ') return false;
+  }
+  return irregular == 0;
+}
+
 // Runs of whitespace (line breaks in wrapped text) become one space; leading and trailing ones go.
 std::string collapse_space(std::string_view s) {
-  // Most text is spaced plainly already: one branch-free pass to find out, then a single copy.
-  unsigned irregular = 0;
-  unsigned char prev = ' ';
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    irregular |= static_cast<unsigned>(static_cast<unsigned char>(c - '\t') <= '\r' - '\t') |
-                 static_cast<unsigned>(c == ' ' && prev == ' ');
-    prev = c;
-  }
-  if (irregular == 0 && prev != ' ') return std::string(s);
+  if (plainly_spaced(s)) return std::string(s);
   std::string out;
   out.reserve(s.size());
   std::size_t i = 0;

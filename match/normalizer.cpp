@@ -1,6 +1,8 @@
 // Text folding and word tokenization on top of ICU; the only place in match/ that includes ICU.
 #include "match/normalizer.hpp"
 
+#include "match/swar.hpp"
+
 #include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
@@ -379,14 +381,9 @@ constexpr std::array<AsciiWordByte, 256> make_ascii_word_bytes() {
 }
 constexpr std::array<AsciiWordByte, 256> kAsciiWordByte = make_ascii_word_bytes();
 
-constexpr std::uint64_t kOnes = 0x0101010101010101ull;
-constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
-
-// The high bit of every byte of x (whose high bits are clear) that lies in [lo, hi]. Exact per byte:
-// nothing carries from one byte into the next.
-constexpr std::uint64_t bytes_between(std::uint64_t x, unsigned lo, unsigned hi) {
-  return (kOnes * (127 + hi + 1) - x) & (x + kOnes * (127 - (lo - 1))) & kHighBits;
-}
+using swar::bytes_between;
+using swar::kHighBits;
+using swar::kOnes;
 
 // Eight bytes of text at once: how many of them, from the first, are ASCII letters or digits, and
 // whether those hold upper or lower case letters. Their folded form goes to `out` (eight bytes are
