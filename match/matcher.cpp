@@ -104,20 +104,28 @@ bool plainly_spaced(std::string_view s) {
 }
 
 // Runs of whitespace (line breaks in wrapped text) become one space; leading and trailing ones go.
-std::string collapse_space(std::string_view s) {
-  if (plainly_spaced(s)) return std::string(s);
-  std::string out;
-  out.reserve(s.size());
+// Appended to `out`.
+void append_collapsed(std::string& out, std::string_view s) {
+  if (plainly_spaced(s)) {
+    out.append(s);
+    return;
+  }
+  const std::size_t start = out.size();
   std::size_t i = 0;
   while (i < s.size()) {
     while (i < s.size() && is_space(s[i])) ++i;
     std::size_t j = i;
     while (j < s.size() && !is_space(s[j])) ++j;
     if (j == i) break;
-    if (!out.empty()) out += ' ';
+    if (out.size() > start) out += ' ';
     out.append(s.data() + i, j - i);
     i = j;
   }
+}
+
+std::string collapse_space(std::string_view s) {
+  std::string out;
+  append_collapsed(out, s);
   return out;
 }
 
@@ -160,10 +168,12 @@ Window snippet_window(std::string_view text, std::size_t hb, std::size_t he) {
 }
 
 std::string render_snippet(std::string_view text, Window w) {
+  constexpr std::string_view kEllipsis = "…";
   std::string out;
-  if (w.begin > 0) out += "…";
-  out += collapse_space(text.substr(w.begin, w.end - w.begin));
-  if (w.end < text.size()) out += "…";
+  out.reserve(w.end - w.begin + 2 * kEllipsis.size());
+  if (w.begin > 0) out += kEllipsis;
+  append_collapsed(out, text.substr(w.begin, w.end - w.begin));
+  if (w.end < text.size()) out += kEllipsis;
   return out;
 }
 
@@ -678,6 +688,9 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
   thread_local std::vector<const Hit*> kept;         // counted, one per span (snippets)
   thread_local std::vector<const Hit*> counted;      // every actor/region hit that survived overlap
   thread_local std::vector<const Hit*> phrase_hits;
+  thread_local std::vector<std::uint32_t> actor_ids;  // term ids of Match::actors, in the same order
+  thread_local std::vector<std::uint32_t> region_ids;
+  thread_local std::vector<std::pair<std::uint32_t, Window>> windows;  // snippet windows by slot
   std::size_t g = 0;
   for (const std::uint32_t owner : owners) {
     while (g < hits.size() && hits[g].owner < owner) ++g;
@@ -784,33 +797,31 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
     if (!fires) continue;
 
     // Only now, for a watchlist that fires: the terms with their spellings, and the snippets.
+    // Terms in config order (kept sorted as they come), each with its spellings in reading order.
     m.watchlist = wl.name;
-    std::vector<std::pair<std::uint32_t, TermHit>> actors;
-    std::vector<std::pair<std::uint32_t, TermHit>> regions;
+    actor_ids.clear();
+    region_ids.clear();
     for (const Hit* hit : counted) {
-      const CompiledTerm& term = hit->role == Role::actor ? wl.actors[hit->id] : wl.regions[hit->id];
-      auto& list = hit->role == Role::actor ? actors : regions;
-      auto found = std::find_if(list.begin(), list.end(), [&](const auto& p) { return p.first == hit->id; });
-      if (found == list.end()) {
-        list.emplace_back(hit->id, TermHit{term.name, {}});
-        found = list.end() - 1;
+      const bool actor = hit->role == Role::actor;
+      const CompiledTerm& term = actor ? wl.actors[hit->id] : wl.regions[hit->id];
+      std::vector<std::uint32_t>& ids = actor ? actor_ids : region_ids;
+      std::vector<TermHit>& list = actor ? m.actors : m.regions;
+      const auto at = std::lower_bound(ids.begin(), ids.end(), hit->id);
+      const auto index = at - ids.begin();
+      if (at == ids.end() || *at != hit->id) {
+        ids.insert(at, hit->id);
+        list.insert(list.begin() + index, TermHit{term.name, {}});
       }
       std::string surface = surface_of(*hit);
-      std::vector<std::string>& forms = found->second.surface_forms;
+      std::vector<std::string>& forms = list[static_cast<std::size_t>(index)].surface_forms;
       if (std::find(forms.begin(), forms.end(), surface) == forms.end()) forms.push_back(std::move(surface));
     }
 
-    // Terms in config order, each with its spellings in reading order.
-    auto by_term = [](const auto& a, const auto& b) { return a.first < b.first; };
-    std::sort(actors.begin(), actors.end(), by_term);
-    std::sort(regions.begin(), regions.end(), by_term);
-    for (auto& [term, hit] : actors) m.actors.push_back(std::move(hit));
-    for (auto& [term, hit] : regions) m.regions.push_back(std::move(hit));
-
-    std::stable_sort(kept.begin(), kept.end(), [](const Hit* a, const Hit* b) {
-      return snippet_preference(a->slot) < snippet_preference(b->slot);
-    });
-    std::vector<std::pair<std::uint32_t, Window>> windows;
+    // Body first (stable: an insertion sort, as the list is short and needs no buffer).
+    for (std::size_t a = 1; a < kept.size(); ++a)
+      for (std::size_t b = a; b > 0 && snippet_preference(kept[b]->slot) < snippet_preference(kept[b - 1]->slot); --b)
+        std::swap(kept[b], kept[b - 1]);
+    windows.clear();
     for (const Hit* hit : kept) {
       if (m.snippets.size() == kMaxSnippets) break;
       const std::vector<Tok>& toks = tokens[hit->slot];
