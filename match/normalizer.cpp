@@ -511,6 +511,8 @@ struct BlockMasks {
   std::uint64_t complex = 0;
 };
 constexpr std::size_t kBlock = 64;
+constexpr std::size_t kBlockReach = kBlock + 16;  // a word starting in the block is read 16 bytes at a time
+static_assert(kSimpleWordBuffer >= kBlock, "a word of the block is written eight bytes at a time, 16 at least");
 
 #if defined(__SSE2__)
 BlockMasks classify_block(const char* p) {
@@ -564,7 +566,7 @@ std::uint64_t fold_ascii8(std::uint64_t x) {
   return x | ((alpha & ~(x << 2)) >> 2);
 }
 
-// Reads the plain ASCII words of the 64 bytes at i (which needs kBlock + 8 bytes of text from i) with
+// Reads the plain ASCII words of the 64 bytes at i (which needs kBlockReach bytes of text from i) with
 // bit operations instead of a loop per byte, and stops at the first word that might need more than
 // that: one touching the block's end, a non-ASCII byte or an apostrophe, or a single letter before a
 // dot (an initialism). Returns where to go on (i when no word could be read); `ascii` tells whether
@@ -587,10 +589,9 @@ std::size_t scan_ascii_block(std::string_view s, std::size_t i, Output& out, boo
     if (e >= simple_end || (len == 1 && p[e] == '.')) return i + b;
     char* folded = out.buffer();
     const std::uint64_t word_bits = ((std::uint64_t{1} << len) - 1) << b;  // len < 64: the word ends inside
-    for (std::size_t k = 0; k < len; k += 8) {
-      std::uint64_t x = 0;
-      std::memcpy(&x, p + b + k, 8);
-      const std::uint64_t folded8 = fold_ascii8(x);
+    // Sixteen bytes whatever the length, so that no branch depends on it for words of up to 16.
+    for (std::size_t k = 0; k < std::max<std::size_t>(len, 16); k += 8) {
+      const std::uint64_t folded8 = fold_ascii8(swar::load8(p + b + k));
       std::memcpy(folded + k, &folded8, 8);
     }
     const bool upper = (m.upper & word_bits) != 0 && (m.lower & word_bits) == 0;
@@ -654,7 +655,7 @@ void scan_words(std::string_view s, Output& out) {
     if (!f.empty()) sink.token(f, begin, end, upper, capitalized);
   };
   while (i < n) {
-    if (std::endian::native == std::endian::little && i >= block_from && n - i >= kBlock + 8) {
+    if (std::endian::native == std::endian::little && i >= block_from && n - i >= kBlockReach) {
       bool ascii = false;
       const std::size_t next = scan_ascii_block(s, i, out, ascii);
       if (next != i) {
@@ -811,6 +812,7 @@ void Normalizer::scan(std::string_view text, TokenSink& sink) {
 }
 
 void Normalizer::scan(std::string_view text, ScannedWords& out) {
+  out.reserve(text.size() / 4 + 16);  // about one word in six bytes of news text
   BulkOutput bulk(out);
   scan_words(text, bulk);
 }

@@ -48,6 +48,7 @@ class ScannedWords {
   const std::vector<Word>& words() const { return words_; }
   std::string_view folded(const Word& w) const { return {bytes_.data() + w.folded, w.length}; }
 
+  void reserve(std::size_t words) { words_.reserve(words_.size() + words); }
   // For the scanner: room for `bytes` more folded bytes (and the padding) at the end...
   char* room(std::size_t bytes) {
     if (bytes_.size() < used_ + bytes + kPadding) bytes_.resize(2 * (used_ + bytes + kPadding));
