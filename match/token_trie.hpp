@@ -59,6 +59,10 @@ class TokenTrie {
     const std::uint64_t prefix = load_upto8<Padded>(word.data(), word.size());
     const std::uint64_t h = hash<Padded>(word, prefix);
     if (((filter_[(h >> 6) & filter_mask_] >> (h & 63)) & 1) == 0) return kUnknown;
+    // Most known words are short and sit in their first slot: no call for them.
+    const Slot& first = slots_[(h >> 20) & (slots_.size() - 1)];
+    if (word.size() <= 8 && first.prefix == prefix && first.length == word.size() && first.id != kUnknown)
+      return first.id;
     return probe(word, prefix, h);
   }
 
