@@ -236,8 +236,8 @@ std::size_t count_nodes(const RequireNode& n) {
 
 struct Matcher::Compiled {
   TokenTrie trie;
-  std::vector<std::vector<Target>> targets{1};  // by trie node, while compiling
-  // The same, flattened for matching: node n's targets are flat_targets[target_begin[n], target_begin[n + 1]).
+  std::vector<std::pair<std::uint32_t, Target>> pending;  // (trie node, target) as added, while compiling
+  // What each trie node stands for: node n's targets are flat_targets[target_begin[n], target_begin[n + 1]).
   std::vector<std::uint32_t> target_begin;
   std::vector<Target> flat_targets;
   std::vector<CompiledWatchlist> watchlists;
@@ -254,17 +254,32 @@ struct Matcher::Compiled {
     target.case_sensitive = target.role != Role::context && Normalizer::is_short_acronym(phrase);
     std::uint32_t n = TokenTrie::kRoot;
     for (const Token& t : tokens) n = trie.extend(n, trie.intern(t.text));
-    if (targets.size() < trie.node_count()) targets.resize(trie.node_count());
-    auto& list = targets[n];
-    if (list.empty()) ++phrases;
-    for (Target& existing : list) {
-      if (existing.owner == target.owner && existing.id == target.id && existing.role == target.role) {
+    pending.emplace_back(n, target);
+  }
+
+  // Groups the targets by node, in the order they were added, into one flat table.
+  void finish_targets() {
+    std::stable_sort(pending.begin(), pending.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    target_begin.assign(trie.node_count() + 1, 0);
+    flat_targets.reserve(pending.size());
+    std::size_t p = 0;
+    for (std::uint32_t node = 0; node < trie.node_count(); ++node) {
+      target_begin[node] = static_cast<std::uint32_t>(flat_targets.size());
+      const std::size_t first = flat_targets.size();
+      for (; p < pending.size() && pending[p].first == node; ++p) {
+        const Target& target = pending[p].second;
+        const auto same = std::find_if(flat_targets.begin() + static_cast<std::ptrdiff_t>(first), flat_targets.end(),
+                                       [&](const Target& t) {
+                                         return t.owner == target.owner && t.id == target.id && t.role == target.role;
+                                       });
         // The same term reached twice ("US" from the gazetteer, "us" from config): the looser wins.
-        existing.case_sensitive = existing.case_sensitive && target.case_sensitive;
-        return;
+        if (same != flat_targets.end()) same->case_sensitive = same->case_sensitive && target.case_sensitive;
+        else flat_targets.push_back(target);
       }
+      if (flat_targets.size() > first) ++phrases;
     }
-    list.push_back(target);
+    target_begin[trie.node_count()] = static_cast<std::uint32_t>(flat_targets.size());
+    pending = {};
   }
 
   void listen(const GazetteerEntry& entry, Listener listener) {
@@ -376,14 +391,7 @@ Matcher::Matcher(const std::vector<config::WatchlistConfig>& watchlists) : compi
     }
     c.watchlists.push_back(std::move(cw));
   }
-  c.targets.resize(c.trie.node_count());
-  c.target_begin.reserve(c.targets.size() + 1);
-  for (const auto& list : c.targets) {
-    c.target_begin.push_back(static_cast<std::uint32_t>(c.flat_targets.size()));
-    c.flat_targets.insert(c.flat_targets.end(), list.begin(), list.end());
-  }
-  c.target_begin.push_back(static_cast<std::uint32_t>(c.flat_targets.size()));
-  c.targets = {};
+  c.finish_targets();
 
   // Articles that name no place any watchlist listens to skip place resolution altogether.
   c.place_listened.assign(gazetteer.names().size(), 0);
