@@ -2,6 +2,7 @@
 // phrases over those word ids. Matching cost grows with the text, not with the number of phrases.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -76,19 +77,23 @@ class TokenTrie {
     std::memcpy(&v, p, 4);
     return v;
   }
-  // The first min(n, 8) bytes at p, zero-padded. Padded: eight bytes may be read, so one load and a
-  // mask; otherwise overlapping loads (a byte loop or a variable-length memcpy would cost more).
+  // The first min(n, 8) bytes at p, zero-padded, as a little-endian load would give them. Padded:
+  // eight bytes may be read, so one load and a mask; otherwise overlapping loads (a byte loop or a
+  // variable-length memcpy would cost more). Big-endian machines take the byte loop.
   template <bool Padded>
   static std::uint64_t load_upto8(const char* p, std::size_t n) {
     if (n >= 8) return load64(p);
-    if constexpr (Padded) {
-      return load64(p) & ((std::uint64_t{1} << (8 * n)) - 1);
-    } else {
+    if constexpr (std::endian::native == std::endian::little) {
+      if constexpr (Padded) return load64(p) & ((std::uint64_t{1} << (8 * n)) - 1);
       if (n >= 4) return load32(p) | (load32(p + n - 4) << (8 * (n - 4)));
       if (n == 0) return 0;
       return static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) |
              static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << (8 * (n / 2)) |
              static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << (8 * (n - 1));
+    } else {
+      std::uint64_t v = 0;
+      for (std::size_t i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+      return v;
     }
   }
   // Eight bytes at a time, the last chunk zero-padded; `prefix` is load_upto8 of the word.
