@@ -3,10 +3,12 @@
 
 #include "match/gazetteer.hpp"
 #include "match/normalizer.hpp"
+#include "match/swar.hpp"
 #include "match/token_trie.hpp"
 
 #include <algorithm>
 #include <cstdint>
+#include <span>
 #include <sstream>
 #include <string_view>
 #include <tuple>
@@ -77,23 +79,53 @@ int snippet_preference(std::uint32_t slot) {
   }
 }
 
-bool is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v'; }
+// ' ' and \t \n \v \f \r (9 to 13).
+bool is_space(char ch) { return ch == ' ' || static_cast<unsigned char>(ch - '\t') <= '\r' - '\t'; }
 bool is_continuation(char ch) { return (static_cast<unsigned char>(ch) & 0xC0) == 0x80; }
 
-// Runs of whitespace (line breaks in wrapped text) become one space.
+// True when collapse_space has nothing to do: no tab or line break, and no space at either end or
+// after another space. Eight bytes at a time: each chunk is compared with itself one byte on.
+bool plainly_spaced(std::string_view s) {
+  if (s.empty()) return true;
+  if (is_space(s.front()) || is_space(s.back())) return false;
+  std::uint64_t irregular = 0;
+  std::size_t i = 0;
+  for (; i + 9 <= s.size(); i += 8) {
+    const std::uint64_t x = swar::load8(s.data() + i);
+    const std::uint64_t next = swar::load8(s.data() + i + 1);
+    irregular |= swar::ascii_between(x, '\t', '\r') |
+                 (swar::ascii_between(x, ' ', ' ') & swar::ascii_between(next, ' ', ' '));
+  }
+  for (; i < s.size(); ++i) {
+    if (s[i] != ' ' && is_space(s[i])) return false;
+    if (s[i] == ' ' && i + 1 < s.size() && s[i + 1] == ' ') return false;
+  }
+  return irregular == 0;
+}
+
+// Runs of whitespace (line breaks in wrapped text) become one space; leading and trailing ones go.
+// Appended to `out`.
+void append_collapsed(std::string& out, std::string_view s) {
+  if (plainly_spaced(s)) {
+    out.append(s);
+    return;
+  }
+  const std::size_t start = out.size();
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && is_space(s[i])) ++i;
+    std::size_t j = i;
+    while (j < s.size() && !is_space(s[j])) ++j;
+    if (j == i) break;
+    if (out.size() > start) out += ' ';
+    out.append(s.data() + i, j - i);
+    i = j;
+  }
+}
+
 std::string collapse_space(std::string_view s) {
   std::string out;
-  out.reserve(s.size());
-  bool pending = false;
-  for (char ch : s) {
-    if (is_space(ch)) {
-      pending = !out.empty();
-      continue;
-    }
-    if (pending) out += ' ';
-    pending = false;
-    out += ch;
-  }
+  append_collapsed(out, s);
   return out;
 }
 
@@ -136,10 +168,12 @@ Window snippet_window(std::string_view text, std::size_t hb, std::size_t he) {
 }
 
 std::string render_snippet(std::string_view text, Window w) {
+  constexpr std::string_view kEllipsis = "…";
   std::string out;
-  if (w.begin > 0) out += "…";
-  out += collapse_space(text.substr(w.begin, w.end - w.begin));
-  if (w.end < text.size()) out += "…";
+  out.reserve(w.end - w.begin + 2 * kEllipsis.size());
+  if (w.begin > 0) out += kEllipsis;
+  append_collapsed(out, text.substr(w.begin, w.end - w.begin));
+  if (w.end < text.size()) out += kEllipsis;
   return out;
 }
 
@@ -192,19 +226,6 @@ struct Span {
   std::uint32_t end;
 };
 
-class Collector final : public TokenSink {
- public:
-  Collector(const TokenTrie& trie, std::vector<Tok>& out) : trie_(trie), out_(out) {}
-  void token(std::string_view folded, std::size_t begin, std::size_t end, bool upper, bool capitalized) override {
-    out_.push_back(Tok{trie_.find(folded), static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), upper,
-                       capitalized});
-  }
-
- private:
-  const TokenTrie& trie_;
-  std::vector<Tok>& out_;
-};
-
 std::size_t count_nodes(const RequireNode& n) {
   std::size_t total = 1;
   for (const RequireNode& c : n.children) total += count_nodes(c);
@@ -215,12 +236,16 @@ std::size_t count_nodes(const RequireNode& n) {
 
 struct Matcher::Compiled {
   TokenTrie trie;
-  std::vector<std::vector<Target>> targets{1};  // by trie node
+  std::vector<std::pair<std::uint32_t, Target>> pending;  // (trie node, target) as added, while compiling
+  // What each trie node stands for: node n's targets are flat_targets[target_begin[n], target_begin[n + 1]).
+  std::vector<std::uint32_t> target_begin;
+  std::vector<Target> flat_targets;
   std::vector<CompiledWatchlist> watchlists;
   std::unordered_map<std::uint32_t, std::vector<Listener>> listeners;  // gazetteer entry -> listeners
   std::vector<std::vector<std::vector<std::uint32_t>>> sense_context;   // ambiguity -> sense -> context ids
   std::vector<std::string> context_words;
   const Gazetteer& gazetteer = Gazetteer::builtin();
+  std::vector<char> place_listened;  // by gazetteer name: some reading of it reaches a listener
   std::size_t phrases = 0;
 
   void add(std::string_view phrase, Target target) {
@@ -229,17 +254,32 @@ struct Matcher::Compiled {
     target.case_sensitive = target.role != Role::context && Normalizer::is_short_acronym(phrase);
     std::uint32_t n = TokenTrie::kRoot;
     for (const Token& t : tokens) n = trie.extend(n, trie.intern(t.text));
-    if (targets.size() < trie.node_count()) targets.resize(trie.node_count());
-    auto& list = targets[n];
-    if (list.empty()) ++phrases;
-    for (Target& existing : list) {
-      if (existing.owner == target.owner && existing.id == target.id && existing.role == target.role) {
+    pending.emplace_back(n, target);
+  }
+
+  // Groups the targets by node, in the order they were added, into one flat table.
+  void finish_targets() {
+    std::stable_sort(pending.begin(), pending.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    target_begin.assign(trie.node_count() + 1, 0);
+    flat_targets.reserve(pending.size());
+    std::size_t p = 0;
+    for (std::uint32_t node = 0; node < trie.node_count(); ++node) {
+      target_begin[node] = static_cast<std::uint32_t>(flat_targets.size());
+      const std::size_t first = flat_targets.size();
+      for (; p < pending.size() && pending[p].first == node; ++p) {
+        const Target& target = pending[p].second;
+        const auto same = std::find_if(flat_targets.begin() + static_cast<std::ptrdiff_t>(first), flat_targets.end(),
+                                       [&](const Target& t) {
+                                         return t.owner == target.owner && t.id == target.id && t.role == target.role;
+                                       });
         // The same term reached twice ("US" from the gazetteer, "us" from config): the looser wins.
-        existing.case_sensitive = existing.case_sensitive && target.case_sensitive;
-        return;
+        if (same != flat_targets.end()) same->case_sensitive = same->case_sensitive && target.case_sensitive;
+        else flat_targets.push_back(target);
       }
+      if (flat_targets.size() > first) ++phrases;
     }
-    list.push_back(target);
+    target_begin[trie.node_count()] = static_cast<std::uint32_t>(flat_targets.size());
+    pending = {};
   }
 
   void listen(const GazetteerEntry& entry, Listener listener) {
@@ -351,7 +391,23 @@ Matcher::Matcher(const std::vector<config::WatchlistConfig>& watchlists) : compi
     }
     c.watchlists.push_back(std::move(cw));
   }
-  c.targets.resize(c.trie.node_count());
+  c.finish_targets();
+
+  // Articles that name no place any watchlist listens to skip place resolution altogether.
+  c.place_listened.assign(gazetteer.names().size(), 0);
+  auto listened = [&](std::uint32_t entry) {
+    for (std::uint32_t a : gazetteer.ancestors(entry))
+      if (c.listeners.count(a) != 0) return true;
+    return false;
+  };
+  for (std::size_t i = 0; i < gazetteer.names().size(); ++i) {
+    const PlaceName& name = gazetteer.names()[i];
+    bool any = std::any_of(name.entries.begin(), name.entries.end(), listened);
+    if (name.ambiguity >= 0)
+      for (const Sense& sense : gazetteer.ambiguities()[static_cast<std::size_t>(name.ambiguity)].senses)
+        any = any || (sense.entry != Sense::kNoPlace && listened(sense.entry));
+    c.place_listened[i] = any ? 1 : 0;
+  }
 }
 
 Matcher::~Matcher() = default;
@@ -466,11 +522,14 @@ std::string format_score(double v) {
 
 Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool explain) const {
   Result result;
-  std::vector<std::string_view> texts{article.title, article.summary, article.content};
+  thread_local std::vector<std::string_view> texts;
+  texts.assign({article.title, article.summary, article.content});
   if (article.content == article.summary) texts[kContent] = {};  // many feeds repeat one as the other
   for (const std::string& category : article.categories) texts.emplace_back(category);
 
   thread_local std::vector<std::vector<Tok>> tokens;
+  thread_local ScannedWords scanned;
+  thread_local std::vector<std::uint32_t> known;  // indexes of the tokens the trie knows
   thread_local std::vector<Hit> hits;
   thread_local std::vector<Hit> places;
   thread_local std::vector<Hit> context;
@@ -478,28 +537,43 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
   hits.clear();
   places.clear();
   context.clear();
+  bool place_heard = false;  // some place found has a reading a watchlist listens to
 
   // One pass over every token of the article, walking the shared trie from each position and
   // recording every phrase that ends along the way.
   for (std::size_t s = 0; s < texts.size(); ++s) {
     std::vector<Tok>& toks = tokens[s];
-    toks.clear();
-    Collector collector(trie, toks);
-    Normalizer::scan(texts[s], collector);
+    scanned.clear();
+    Normalizer::scan(texts[s], scanned);
+    // Every word looked up in one tight loop: the filter loads of neighbouring words overlap.
+    // Known words are noted without a branch, so the walk below visits only them.
+    toks.resize(scanned.words().size());
+    known.resize(toks.size());
+    std::size_t known_count = 0;
     for (std::size_t i = 0; i < toks.size(); ++i) {
-      if (toks[i].word == TokenTrie::kUnknown) continue;
+      const ScannedWords::Word& w = scanned.words()[i];
+      const std::uint32_t word = trie.find_padded(scanned.folded(w));
+      toks[i] = Tok{word, w.begin, w.end, w.upper, w.capitalized};
+      known[known_count] = static_cast<std::uint32_t>(i);
+      known_count += word != TokenTrie::kUnknown ? 1 : 0;
+    }
+    for (std::size_t ki = 0; ki < known_count; ++ki) {
+      const std::size_t i = known[ki];
       std::uint32_t n = TokenTrie::kRoot;
       bool all_upper = true;
-      for (std::size_t j = i; j < toks.size(); ++j) {
+      for (std::size_t j = i; j < toks.size() && toks[j].word != TokenTrie::kUnknown; ++j) {
         n = trie.step(n, toks[j].word);
         if (n == TokenTrie::kNone) break;
         all_upper = all_upper && toks[j].upper;
-        for (const Target& t : targets[n]) {
+        for (std::uint32_t k = target_begin[n]; k < target_begin[n + 1]; ++k) {
+          const Target& t = flat_targets[k];
           if (t.case_sensitive && !all_upper) continue;
           const Hit hit{t.owner, static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(i),
                         static_cast<std::uint32_t>(j + 1), t.role, t.id};
-          if (t.role == Role::place) places.push_back(hit);
-          else if (t.role == Role::context) context.push_back(hit);
+          if (t.role == Role::place) {
+            places.push_back(hit);
+            place_heard = place_heard || place_listened[t.id] != 0;
+          } else if (t.role == Role::context) context.push_back(hit);
           else hits.push_back(hit);
         }
       }
@@ -526,6 +600,7 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
               list.push_back(Explanation::Ignored{surface, reason});
           }
   };
+  if (!place_heard) places.clear();  // nothing to resolve, and nothing to explain
   std::sort(places.begin(), places.end(), [](const Hit& a, const Hit& b) {
     return std::tie(a.slot, a.begin, b.end) < std::tie(b.slot, b.begin, a.end);
   });
@@ -537,10 +612,11 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
     covered = hit.end;
     const PlaceName& name = gazetteer.names()[hit.id];
     if (name.capital_only && !tokens[hit.slot][hit.begin].capitalized) {
-      note_ignored(name, hit, "written in lower case, so read as an ordinary word");
+      if (explain) note_ignored(name, hit, "written in lower case, so read as an ordinary word");
       continue;
     }
-    std::vector<std::uint32_t> chosen = name.entries;
+    std::span<const std::uint32_t> chosen(name.entries);
+    std::uint32_t sense_entry = Sense::kNoPlace;
     if (name.ambiguity >= 0) {
       const Ambiguity& ambiguity = gazetteer.ambiguities()[static_cast<std::size_t>(name.ambiguity)];
       const auto& senses = sense_context[static_cast<std::size_t>(name.ambiguity)];
@@ -561,20 +637,27 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
           }
           if (best_here > 0) {
             score += best_here;
-            if (!words.empty()) words += ", ";
-            words += context_words[word];
+            if (explain) {
+              if (!words.empty()) words += ", ";
+              words += context_words[word];
+            }
           }
         }
-        if (score > best_score) best = si, best_score = score, evidence = words;
+        if (score > best_score) best = si, best_score = score, evidence = std::move(words);
       }
       const Sense& sense = ambiguity.senses[best];
-      const std::string because = evidence.empty() ? "no context words, so the default reading" : "context: " + evidence;
+      auto because = [&] {
+        return evidence.empty() ? std::string("no context words, so the default reading") : "context: " + evidence;
+      };
       if (sense.entry == Sense::kNoPlace) {
-        note_ignored(name, hit, "read as not a place (" + because + ")");
+        if (explain) note_ignored(name, hit, "read as not a place (" + because() + ")");
         continue;
       }
-      chosen = {sense.entry};
-      if (best != 0) note_ignored(name, hit, "read as " + std::string(gazetteer.entries()[sense.entry].name) + " (" + std::string(gazetteer.entries()[sense.entry].code) + "; " + because + ")");
+      sense_entry = sense.entry;
+      chosen = std::span<const std::uint32_t>(&sense_entry, 1);
+      if (best != 0 && explain)
+        note_ignored(name, hit, "read as " + std::string(gazetteer.entries()[sense.entry].name) + " (" +
+                                    std::string(gazetteer.entries()[sense.entry].code) + "; " + because() + ")");
     }
     for (std::uint32_t e : chosen)
       for (std::uint32_t a : gazetteer.ancestors(e))
@@ -601,7 +684,8 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
     return collapse_space(texts[hit.slot].substr(from, toks[hit.end - 1].end - from));
   };
 
-  std::vector<std::uint32_t> owners;
+  thread_local std::vector<std::uint32_t> owners;
+  owners.clear();
   for (const Hit& h : hits)
     if (owners.empty() || owners.back() != h.owner) owners.push_back(h.owner);
   if (explain)
@@ -609,6 +693,12 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
       if (std::find(owners.begin(), owners.end(), w) == owners.end()) owners.push_back(w);
   std::sort(owners.begin(), owners.end());
 
+  thread_local std::vector<const Hit*> kept;         // counted, one per span (snippets)
+  thread_local std::vector<const Hit*> counted;      // every actor/region hit that survived overlap
+  thread_local std::vector<const Hit*> phrase_hits;
+  thread_local std::vector<std::uint32_t> actor_ids;  // term ids of Match::actors, in the same order
+  thread_local std::vector<std::uint32_t> region_ids;
+  thread_local std::vector<std::pair<std::uint32_t, Window>> windows;  // snippet windows by slot
   std::size_t g = 0;
   for (const std::uint32_t owner : owners) {
     while (g < hits.size() && hits[g].owner < owner) ++g;
@@ -622,13 +712,12 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
     if (const auto it = ignored.find(owner); it != ignored.end()) ex.ignored = it->second;
 
     Match m;
-    m.watchlist = wl.name;
-    std::vector<std::pair<std::uint32_t, TermHit>> actors;
-    std::vector<std::pair<std::uint32_t, TermHit>> regions;
-    std::vector<const Hit*> kept;     // counted, one per span (snippets)
-    std::vector<const Hit*> counted;  // every actor/region hit that survived overlap
-    std::vector<const Hit*> phrase_hits;
-    std::string vetoed_by;
+    kept.clear();
+    counted.clear();
+    phrase_hits.clear();
+    bool any_actor = false;
+    bool any_region = false;
+    std::string_view vetoed_by;
 
     // Leftmost-longest within this watchlist: "Iran's supreme leader" is the actor, not also Iran.
     // Several terms on the very same words all count ("Gaza" is both Gaza Strip and Palestine).
@@ -639,7 +728,7 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
     for (std::size_t h = g; h < g_end; ++h) {
       const Hit& hit = hits[h];
       if (hit.role == Role::exclude) {
-        if (vetoed_by.empty()) vetoed_by = wl.excludes[hit.id];
+        if (vetoed_by.empty()) vetoed_by = wl.excludes[hit.id];  // excludes are never empty
         if (explain) ex.occurrences.push_back({"exclude", wl.excludes[hit.id], surface_of(hit), std::string(slot_name(hit.slot)), {}, 0});
         continue;
       }
@@ -671,25 +760,17 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
         m.score += added;
       }
       counted.push_back(&hit);
+      (hit.role == Role::actor ? any_actor : any_region) = true;
 
-      std::string surface = surface_of(hit);
       if (explain) {
         std::string via;
         if (hit.place != UINT32_MAX) {
           via = "gazetteer: " + std::string(gazetteer.entries()[hit.place].name);
           if (hit.ancestor != hit.place) via += " -> " + std::string(gazetteer.entries()[hit.ancestor].name);
         }
-        ex.occurrences.push_back({hit.role == Role::actor ? "actor" : "region", term.name, surface,
+        ex.occurrences.push_back({hit.role == Role::actor ? "actor" : "region", term.name, surface_of(hit),
                                   std::string(slot_name(hit.slot)), via, added});
       }
-      auto& list = hit.role == Role::actor ? actors : regions;
-      auto found = std::find_if(list.begin(), list.end(), [&](const auto& p) { return p.first == hit.id; });
-      if (found == list.end()) {
-        list.emplace_back(hit.id, TermHit{term.name, {}});
-        found = list.end() - 1;
-      }
-      std::vector<std::string>& forms = found->second.surface_forms;
-      if (std::find(forms.begin(), forms.end(), surface) == forms.end()) forms.push_back(std::move(surface));
     }
 
     bool rule = false;
@@ -701,11 +782,11 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
       rule_text = wl.expression.text();
     } else {
       switch (wl.require) {
-        case config::Require::any: rule = !actors.empty() || !regions.empty(), rule_text = "any"; break;
-        case config::Require::actor: rule = !actors.empty(), rule_text = "actor"; break;
-        case config::Require::region: rule = !regions.empty(), rule_text = "region"; break;
+        case config::Require::any: rule = any_actor || any_region, rule_text = "any"; break;
+        case config::Require::actor: rule = any_actor, rule_text = "actor"; break;
+        case config::Require::region: rule = any_region, rule_text = "region"; break;
         case config::Require::actor_and_region:
-          rule = !actors.empty() && !regions.empty(), rule_text = "actor and region";
+          rule = any_actor && any_region, rule_text = "actor and region";
           break;
       }
       if (explain) ex.clauses.push_back(Explanation::Clause{0, rule_text, rule});
@@ -715,7 +796,7 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
     if (explain) {
       ex.fired = fires;
       ex.score = m.score;
-      if (!vetoed_by.empty()) ex.verdict = "not sent: the article mentions '" + vetoed_by + "', which the watchlist excludes";
+      if (!vetoed_by.empty()) ex.verdict = "not sent: the article mentions '" + std::string(vetoed_by) + "', which the watchlist excludes";
       else if (!rule) ex.verdict = "not sent: the rule '" + rule_text + "' did not hold";
       else if (!fires) ex.verdict = "not sent: score " + format_score(m.score) + " is below min_score " + format_score(wl.min_score);
       else ex.verdict = "sent: the rule '" + rule_text + "' held with score " + format_score(m.score);
@@ -723,17 +804,32 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
     }
     if (!fires) continue;
 
-    // Terms in config order, each with its spellings in reading order.
-    auto by_term = [](const auto& a, const auto& b) { return a.first < b.first; };
-    std::sort(actors.begin(), actors.end(), by_term);
-    std::sort(regions.begin(), regions.end(), by_term);
-    for (auto& [term, hit] : actors) m.actors.push_back(std::move(hit));
-    for (auto& [term, hit] : regions) m.regions.push_back(std::move(hit));
+    // Only now, for a watchlist that fires: the terms with their spellings, and the snippets.
+    // Terms in config order (kept sorted as they come), each with its spellings in reading order.
+    m.watchlist = wl.name;
+    actor_ids.clear();
+    region_ids.clear();
+    for (const Hit* hit : counted) {
+      const bool actor = hit->role == Role::actor;
+      const CompiledTerm& term = actor ? wl.actors[hit->id] : wl.regions[hit->id];
+      std::vector<std::uint32_t>& ids = actor ? actor_ids : region_ids;
+      std::vector<TermHit>& list = actor ? m.actors : m.regions;
+      const auto at = std::lower_bound(ids.begin(), ids.end(), hit->id);
+      const auto index = at - ids.begin();
+      if (at == ids.end() || *at != hit->id) {
+        ids.insert(at, hit->id);
+        list.insert(list.begin() + index, TermHit{term.name, {}});
+      }
+      std::string surface = surface_of(*hit);
+      std::vector<std::string>& forms = list[static_cast<std::size_t>(index)].surface_forms;
+      if (std::find(forms.begin(), forms.end(), surface) == forms.end()) forms.push_back(std::move(surface));
+    }
 
-    std::stable_sort(kept.begin(), kept.end(), [](const Hit* a, const Hit* b) {
-      return snippet_preference(a->slot) < snippet_preference(b->slot);
-    });
-    std::vector<std::pair<std::uint32_t, Window>> windows;
+    // Body first (stable: an insertion sort, as the list is short and needs no buffer).
+    for (std::size_t a = 1; a < kept.size(); ++a)
+      for (std::size_t b = a; b > 0 && snippet_preference(kept[b]->slot) < snippet_preference(kept[b - 1]->slot); --b)
+        std::swap(kept[b], kept[b - 1]);
+    windows.clear();
     for (const Hit* hit : kept) {
       if (m.snippets.size() == kMaxSnippets) break;
       const std::vector<Tok>& toks = tokens[hit->slot];

@@ -1,6 +1,8 @@
 // Text folding and word tokenization on top of ICU; the only place in match/ that includes ICU.
 #include "match/normalizer.hpp"
 
+#include "match/swar.hpp"
+
 #include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
@@ -8,9 +10,15 @@
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 
@@ -318,13 +326,324 @@ void scan_unspaced(std::string_view s, std::size_t begin, std::size_t end, Token
     if (words->getRuleStatus() != UBRK_WORD_NONE) emit(from, to);
 }
 
-}  // namespace
+// Byte classes of the scanner's fast path.
+enum ByteClass : std::uint8_t { kSeparator, kLower, kUpper, kDigit, kLead2, kComplex };
 
-void Normalizer::scan(std::string_view s, TokenSink& sink) {
+constexpr std::array<std::uint8_t, 256> make_byte_classes() {
+  std::array<std::uint8_t, 256> t{};
+  for (int b = 0; b < 256; ++b) {
+    std::uint8_t c = kComplex;  // continuation bytes, 3- and 4-byte leads, invalid bytes
+    if (b < 0x80) c = kSeparator;
+    if (b >= 'a' && b <= 'z') c = kLower;
+    if (b >= 'A' && b <= 'Z') c = kUpper;
+    if (b >= '0' && b <= '9') c = kDigit;
+    if (b >= 0xC2 && b <= 0xDF) c = kLead2;
+    t[static_cast<std::size_t>(b)] = c;
+  }
+  return t;
+}
+constexpr std::array<std::uint8_t, 256> kByteClass = make_byte_classes();
+
+bool is_continuation_byte(char ch) { return (static_cast<unsigned char>(ch) & 0xC0) == 0x80; }
+
+// The code point of the well-formed two-byte sequence at p (lead already checked).
+std::size_t two_byte(const char* p) {
+  return (static_cast<std::size_t>(static_cast<unsigned char>(p[0]) & 0x1F) << 6) |
+         (static_cast<unsigned char>(p[1]) & 0x3F);
+}
+
+// A word found by the fast path, folded into `folded`.
+struct SimpleWord {
+  std::size_t end = 0;
+  std::size_t len = 0;  // bytes of folded
+  bool upper = false;
+  bool capitalized = false;
+};
+
+constexpr std::size_t kSimpleWordBytes = 64;
+constexpr std::size_t kSimpleWordBuffer = kSimpleWordBytes + 8;  // room for one more folded character
+static_assert(sizeof CharInfo::fold <= 8, "a folded character must fit the slack of the word buffer");
+
+// For ASCII word bytes: the folded byte, and what kind of character it is (0 for other bytes).
+enum : std::uint8_t { kAsciiLower = 1, kAsciiUpper = 2, kAsciiDigit = 4 };
+struct AsciiWordByte {
+  char folded = 0;
+  std::uint8_t kind = 0;
+};
+constexpr std::array<AsciiWordByte, 256> make_ascii_word_bytes() {
+  std::array<AsciiWordByte, 256> t{};
+  for (int b = 0; b < 128; ++b) {
+    if (b >= 'a' && b <= 'z') t[static_cast<std::size_t>(b)] = {static_cast<char>(b), kAsciiLower};
+    if (b >= 'A' && b <= 'Z') t[static_cast<std::size_t>(b)] = {static_cast<char>(b + 32), kAsciiUpper};
+    if (b >= '0' && b <= '9') t[static_cast<std::size_t>(b)] = {static_cast<char>(b), kAsciiDigit};
+  }
+  return t;
+}
+constexpr std::array<AsciiWordByte, 256> kAsciiWordByte = make_ascii_word_bytes();
+
+using swar::bytes_between;
+using swar::kHighBits;
+using swar::kOnes;
+
+// Eight bytes of text at once: how many of them, from the first, are ASCII letters or digits, and
+// whether those hold upper or lower case letters. Their folded form goes to `out` (eight bytes are
+// written). No branch depends on where the word ends, which a byte loop mispredicts once per word.
+struct AsciiRun {
+  std::size_t count = 0;
+  bool upper = false;
+  bool lower = false;
+};
+AsciiRun ascii_run8(const char* p, char* out) {
+  std::uint64_t x = 0;
+  std::memcpy(&x, p, 8);
+  const std::uint64_t ascii = ~x & kHighBits;
+  const std::uint64_t low7 = x & ~kHighBits;
+  const std::uint64_t alpha = bytes_between(low7 | (kOnes * 0x20), 'a', 'z') & ascii;
+  const std::uint64_t digit = bytes_between(low7, '0', '9') & ascii;
+  const std::uint64_t stop = ~(alpha | digit) & kHighBits;
+  const std::uint64_t kept = (stop & (0 - stop)) - 1;  // the bytes before the first stop (all when none)
+  const std::uint64_t case_bit = x << 2;               // bit 5 (0x20, lower case) moved to bit 7
+  const std::uint64_t upper = alpha & ~case_bit;
+  const std::uint64_t folded = x | (upper >> 2);
+  std::memcpy(out, &folded, 8);
+  AsciiRun run;
+  run.count = static_cast<std::size_t>(std::countr_zero(stop)) / 8;  // 64 / 8 when there is no stop
+  run.upper = (upper & kept) != 0;
+  run.lower = (alpha & case_bit & kept) != 0;
+  return run;
+}
+
+// Reads the word starting at i with the table alone, for what nearly all news text is made of: ASCII
+// letters and digits and the two-byte letters (Latin-1 to Arabic) that the table folds, ended by a
+// character that can neither continue it, join it, mark a possessive nor make an initialism. False
+// (nothing consumed) when anything subtler is there; the general path then reads the word.
+bool scan_simple_word(std::string_view s, std::size_t i, const CharTable& table, char* folded, SimpleWord& w) {
+  const std::size_t n = s.size();
+  const char* p = s.data();
+  std::size_t k = i;
+  std::size_t len = 0;
+  int letters = 0;
+  bool up = false;
+  bool low = false;
+  const CharInfo* stop = nullptr;  // a two-byte character that ended the word
+  for (;;) {
+    // ASCII letters and digits, the bulk of every word: eight bytes at a time, byte by byte only in
+    // the last eight bytes of the text.
+    if (std::endian::native == std::endian::little && n - k >= 8) {
+      const AsciiRun run = ascii_run8(p + k, folded + len);
+      len += run.count;
+      k += run.count;
+      letters += static_cast<int>(run.count);
+      up = up || run.upper;
+      low = low || run.lower;
+      if (len > kSimpleWordBytes) return false;
+      if (run.count == 8) continue;
+    } else {
+      const std::size_t limit = std::min(n, k + (kSimpleWordBytes + 1 - len));
+      const std::size_t run_start = k;
+      std::uint8_t kinds = 0;
+      for (; k < limit; ++k) {
+        const AsciiWordByte& c = kAsciiWordByte[static_cast<unsigned char>(p[k])];
+        if (c.kind == 0) break;
+        kinds |= c.kind;
+        folded[len++] = c.folded;
+      }
+      letters += static_cast<int>(k - run_start);
+      up = up || (kinds & kAsciiUpper) != 0;
+      low = low || (kinds & kAsciiLower) != 0;
+      if (len > kSimpleWordBytes) return false;
+      if (k >= n) break;
+    }
+    // Two-byte letters (Cyrillic, Arabic, accented Latin), as many as follow one another.
+    const std::size_t run_start = k;
+    while (k + 1 < n && kByteClass[static_cast<unsigned char>(p[k])] == kLead2 && is_continuation_byte(p[k + 1])) {
+      const CharInfo& d = table.low[two_byte(p + k)];
+      if (d.cls == CharClass::word) {
+        ++letters;
+        up = up || d.upper;
+        low = low || d.lower;
+      } else if (d.cls != CharClass::joiner) {
+        stop = &d;
+        break;
+      }
+      if (!d.folds_in_table) return false;
+      std::memcpy(folded + len, d.fold, sizeof d.fold);
+      len += d.len;
+      k += 2;
+      if (len > kSimpleWordBytes) return false;
+    }
+    if (stop != nullptr || k == run_start || k >= n) break;
+    if (kAsciiWordByte[static_cast<unsigned char>(p[k])].kind == 0) break;  // no ASCII letter follows either
+  }
+  if (k == i) return false;
+  if (k < n) {
+    const auto b = static_cast<unsigned char>(p[k]);
+    if (b < 0x80) {
+      if (b == '\'' || (b == '.' && letters == 1)) return false;  // possessive, inner apostrophe, initialism
+    } else if (stop != nullptr) {
+      if (stop->cls != CharClass::other) return false;  // an apostrophe (ʼ, ʻ, ʾ, ʿ)
+    } else if (b == 0xE2 && k + 2 < n && is_continuation_byte(p[k + 1]) &&
+               is_continuation_byte(p[k + 2])) {
+      // U+2000-U+2FFF: the punctuation block is in the table (dashes, quotes; ’ is an apostrophe).
+      const std::size_t c = ((static_cast<std::size_t>(b) & 0x0F) << 12) |
+                            ((static_cast<std::size_t>(static_cast<unsigned char>(p[k + 1])) & 0x3F) << 6) |
+                            (static_cast<unsigned char>(p[k + 2]) & 0x3F);
+      if (c < 0x2000 || c >= 0x2070 || table.punct[c - 0x2000].cls != CharClass::other) return false;
+    } else {
+      return false;
+    }
+  }
+  const auto first = static_cast<unsigned char>(p[i]);
+  w.end = k;
+  w.len = len;
+  w.upper = up && !low;
+  w.capitalized = first < 0x80 ? kByteClass[first] != kLower : !table.low[two_byte(p + i)].lower;
+  return true;
+}
+
+// Sixty-four bytes of text as bit masks, bit j for byte j: ASCII letters and digits, upper and lower
+// case letters among them, and bytes the block scanner leaves to the word-at-a-time path (non-ASCII
+// bytes and apostrophes).
+struct BlockMasks {
+  std::uint64_t alnum = 0;
+  std::uint64_t upper = 0;
+  std::uint64_t lower = 0;
+  std::uint64_t complex = 0;
+};
+constexpr std::size_t kBlock = 64;
+constexpr std::size_t kBlockReach = kBlock + 16;  // a word starting in the block is read 16 bytes at a time
+static_assert(kSimpleWordBuffer >= kBlock, "a word of the block is written eight bytes at a time, 16 at least");
+
+#if defined(__SSE2__)
+BlockMasks classify_block(const char* p) {
+  BlockMasks m;
+  const __m128i case_bit = _mm_set1_epi8(0x20);
+  const __m128i zero = _mm_setzero_si128();
+  for (int c = 0; c < 4; ++c) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * c));
+    const __m128i folded = _mm_or_si128(v, case_bit);  // bytes >= 0x80 stay negative: never letters
+    const __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
+                                        _mm_cmplt_epi8(folded, _mm_set1_epi8('z' + 1)));
+    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    const __m128i has_case_bit = _mm_cmpeq_epi8(_mm_and_si128(v, case_bit), case_bit);
+    const __m128i complex = _mm_or_si128(_mm_cmplt_epi8(v, zero), _mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
+    const auto shift = static_cast<unsigned>(16 * c);
+    m.alnum |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(alpha, digit)))) << shift;
+    m.lower |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(alpha, has_case_bit)))) << shift;
+    m.upper |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_andnot_si128(has_case_bit, alpha)))) << shift;
+    m.complex |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(complex))) << shift;
+  }
+  return m;
+}
+#else
+// The high bit of each byte gathered into one bit per byte (byte order of a little-endian load).
+std::uint64_t gather_high_bits(std::uint64_t m) { return ((m >> 7) * 0x0102040810204080ull) >> 56; }
+
+BlockMasks classify_block(const char* p) {
+  BlockMasks m;
+  for (unsigned c = 0; c < 8; ++c) {
+    std::uint64_t x = 0;
+    std::memcpy(&x, p + 8 * c, 8);
+    const std::uint64_t ascii = ~x & kHighBits;
+    const std::uint64_t low7 = x & ~kHighBits;
+    const std::uint64_t alpha = bytes_between(low7 | (kOnes * 0x20), 'a', 'z') & ascii;
+    const std::uint64_t digit = bytes_between(low7, '0', '9') & ascii;
+    const std::uint64_t case_bit = x << 2;
+    const std::uint64_t apostrophe = bytes_between(low7, '\'', '\'') & ascii;
+    m.alnum |= gather_high_bits(alpha | digit) << (8 * c);
+    m.lower |= gather_high_bits(alpha & case_bit) << (8 * c);
+    m.upper |= gather_high_bits(alpha & ~case_bit) << (8 * c);
+    m.complex |= gather_high_bits(~ascii & kHighBits | apostrophe) << (8 * c);
+  }
+  return m;
+}
+#endif
+
+// Eight bytes with every ASCII upper case letter folded to lower case.
+std::uint64_t fold_ascii8(std::uint64_t x) {
+  const std::uint64_t ascii = ~x & kHighBits;
+  const std::uint64_t alpha = bytes_between((x & ~kHighBits) | (kOnes * 0x20), 'a', 'z') & ascii;
+  return x | ((alpha & ~(x << 2)) >> 2);
+}
+
+// Reads the plain ASCII words of the 64 bytes at i (which needs kBlockReach bytes of text from i) with
+// bit operations instead of a loop per byte, and stops at the first word that might need more than
+// that: one touching the block's end, a non-ASCII byte or an apostrophe, or a single letter before a
+// dot (an initialism). Returns where to go on (i when no word could be read); `ascii` tells whether
+// the block starts with ASCII text, so that a retry soon is worth it.
+template <class Output>
+std::size_t scan_ascii_block(std::string_view s, std::size_t i, Output& out, bool& ascii) {
+  const char* p = s.data() + i;
+  const BlockMasks m = classify_block(p);
+  const std::size_t simple_end = static_cast<std::size_t>(std::countr_zero(m.complex));  // kBlock if none
+  ascii = simple_end > 0;
+  std::uint64_t starts = m.alnum & ~(m.alnum << 1);
+  while (starts != 0) {
+    const auto b = static_cast<std::size_t>(std::countr_zero(starts));
+    // Past a non-ASCII byte the masks no longer say where words begin ("état" is not "tat").
+    if (b >= simple_end) break;
+    const std::uint64_t rest = ~m.alnum >> b;
+    if (rest == 0) return i + b;  // the word may go on past the block
+    const std::size_t len = static_cast<std::size_t>(std::countr_zero(rest));
+    const std::size_t e = b + len;
+    if (e >= simple_end || (len == 1 && p[e] == '.')) return i + b;
+    char* folded = out.buffer();
+    const std::uint64_t word_bits = ((std::uint64_t{1} << len) - 1) << b;  // len < 64: the word ends inside
+    // Sixteen bytes whatever the length, so that no branch depends on it for words of up to 16.
+    for (std::size_t k = 0; k < std::max<std::size_t>(len, 16); k += 8) {
+      const std::uint64_t folded8 = fold_ascii8(swar::load8(p + b + k));
+      std::memcpy(folded + k, &folded8, 8);
+    }
+    const bool upper = (m.upper & word_bits) != 0 && (m.lower & word_bits) == 0;
+    const bool capitalized = ((m.lower >> b) & 1) == 0;
+    out.word(len, i + b, i + e, upper, capitalized);
+    starts &= starts - 1;
+  }
+  return i + std::min(simple_end, kBlock);
+}
+
+// Where the scanner puts words: `buffer()` is room for one word of the fast path (kSimpleWordBuffer
+// bytes), `word()` takes the word written there; everything else arrives through the TokenSink.
+class SinkOutput final {
+ public:
+  explicit SinkOutput(TokenSink& sink) : sink_(sink) {}
+  char* buffer() { return buffer_; }
+  void word(std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
+    sink_.token(std::string_view(buffer_, len), begin, end, upper, capitalized);
+  }
+  TokenSink& sink() { return sink_; }
+
+ private:
+  TokenSink& sink_;
+  char buffer_[kSimpleWordBuffer];
+};
+
+class BulkOutput final : public TokenSink {
+ public:
+  explicit BulkOutput(ScannedWords& out) : out_(out) {}
+  char* buffer() { return out_.room(kSimpleWordBuffer); }
+  void word(std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
+    out_.add(len, begin, end, upper, capitalized);
+  }
+  void token(std::string_view folded, std::size_t begin, std::size_t end, bool upper, bool capitalized) override {
+    std::memcpy(out_.room(folded.size()), folded.data(), folded.size());
+    out_.add(folded.size(), begin, end, upper, capitalized);
+  }
+  TokenSink& sink() { return *this; }
+
+ private:
+  ScannedWords& out_;
+};
+
+template <class Output>
+void scan_words(std::string_view s, Output& out) {
   const std::size_t n = s.size();
   std::size_t i = 0;
+  TokenSink& sink = out.sink();
   thread_local std::string raw;     // the word as written (for ICU folding and initialisms)
   thread_local std::string folded;  // the word folded through the table
+  const CharTable& table = char_table();
+  std::size_t block_from = 0;  // the block scanner is not tried again before this offset
   CharInfo computed;
   CharInfo computed2;
   auto emit = [&](std::size_t begin, std::size_t end, bool table_ok, bool upper, bool capitalized) {
@@ -336,37 +655,32 @@ void Normalizer::scan(std::string_view s, TokenSink& sink) {
     if (!f.empty()) sink.token(f, begin, end, upper, capitalized);
   };
   while (i < n) {
-    // ASCII fast path between words.
+    if (std::endian::native == std::endian::little && i >= block_from && n - i >= kBlockReach) {
+      bool ascii = false;
+      const std::size_t next = scan_ascii_block(s, i, out, ascii);
+      if (next != i) {
+        i = next;
+        continue;
+      }
+      // One word or character the slower way; text in another script: a block's worth of it.
+      block_from = ascii ? i + 1 : i + kBlock;
+    }
     const auto b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80 && !((b | 0x20) >= 'a' && (b | 0x20) <= 'z') && !(b >= '0' && b <= '9')) {
+    const std::uint8_t cls = kByteClass[b];
+    if (cls == kSeparator) {  // ASCII between words
       ++i;
       continue;
     }
-    if (b < 0x80) {
-      // Fast path for a plain ASCII word ended by ASCII punctuation or space: most of news text.
-      // Anything subtler (apostrophes, initialisms, accents, long words) takes the general path.
-      char buf[64];
-      std::size_t len = 0;
-      bool up = false;
-      bool low = false;
-      std::size_t k = i;
-      for (; k < n; ++k) {
-        auto ch = static_cast<unsigned char>(s[k]);
-        if (ch >= 'a' && ch <= 'z') {
-          low = true;
-        } else if (ch >= 'A' && ch <= 'Z') {
-          up = true;
-          ch = static_cast<unsigned char>(ch + 32);
-        } else if (ch < '0' || ch > '9') {
-          break;
-        }
-        if (len < sizeof buf) buf[len] = static_cast<char>(ch);
-        ++len;
-      }
-      const auto stop = k < n ? static_cast<unsigned char>(s[k]) : static_cast<unsigned char>(' ');
-      if (len <= sizeof buf && stop < 0x80 && stop != '\'' && !(stop == '.' && len == 1)) {
-        sink.token(std::string_view(buf, len), i, k, up && !low, !(b >= 'a' && b <= 'z'));
-        i = k;
+    if (cls == kLead2 && i + 1 < n && is_continuation_byte(s[i + 1]) &&
+        table.low[two_byte(s.data() + i)].cls != CharClass::word) {
+      i += 2;  // punctuation, a joiner or an apostrophe between words (no word starts with them)
+      continue;
+    }
+    if (cls != kComplex) {
+      SimpleWord w;
+      if (scan_simple_word(s, i, table, out.buffer(), w)) {
+        if (w.len > 0) out.word(w.len, i, w.end, w.upper, w.capitalized);
+        i = w.end;
         continue;
       }
     }
@@ -488,6 +802,19 @@ void Normalizer::scan(std::string_view s, TokenSink& sink) {
     i = std::max(k, end);
     (void)c;
   }
+}
+
+}  // namespace
+
+void Normalizer::scan(std::string_view text, TokenSink& sink) {
+  SinkOutput out(sink);
+  scan_words(text, out);
+}
+
+void Normalizer::scan(std::string_view text, ScannedWords& out) {
+  out.reserve(text.size() / 4 + 16);  // about one word in six bytes of news text
+  BulkOutput bulk(out);
+  scan_words(text, bulk);
 }
 
 namespace {

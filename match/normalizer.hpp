@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,46 @@ class TokenSink {
 
  protected:
   ~TokenSink() = default;
+};
+
+// The words of a text in bulk, for the matcher's hot path: no call per word, and every folded word
+// is followed by at least kPadding readable bytes, so it can be read eight bytes at a time.
+class ScannedWords {
+ public:
+  static constexpr std::size_t kPadding = 8;
+  struct Word {
+    std::uint32_t folded = 0;  // offset of the folded form in the buffer
+    std::uint32_t length = 0;  // its bytes
+    std::uint32_t begin = 0;   // as in Token
+    std::uint32_t end = 0;
+    bool upper = false;
+    bool capitalized = false;
+  };
+
+  void clear() {
+    words_.clear();
+    used_ = 0;
+  }
+  const std::vector<Word>& words() const { return words_; }
+  std::string_view folded(const Word& w) const { return {bytes_.data() + w.folded, w.length}; }
+
+  void reserve(std::size_t words) { words_.reserve(words_.size() + words); }
+  // For the scanner: room for `bytes` more folded bytes (and the padding) at the end...
+  char* room(std::size_t bytes) {
+    if (bytes_.size() < used_ + bytes + kPadding) bytes_.resize(2 * (used_ + bytes + kPadding));
+    return bytes_.data() + used_;
+  }
+  // ... and the word just written there.
+  void add(std::size_t length, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
+    words_.push_back(Word{static_cast<std::uint32_t>(used_), static_cast<std::uint32_t>(length),
+                          static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), upper, capitalized});
+    used_ += length;
+  }
+
+ private:
+  std::vector<Word> words_;
+  std::vector<char> bytes_;  // the folded words back to back; kept between texts
+  std::size_t used_ = 0;
 };
 
 // Stateless and thread-safe: the ICU normalizers it uses are process-wide singletons owned by ICU.
@@ -48,6 +89,9 @@ class Normalizer {
   // Hebrew and Arabic letters comes from a table built once from ICU, so the common case never
   // calls into ICU per word.
   static void scan(std::string_view text, TokenSink& sink);
+  // The same words into `out` (appended; clear() it first to start afresh). Texts must be shorter than
+  // 4 GB.
+  static void scan(std::string_view text, ScannedWords& out);
 
   // The folded tokens joined by single spaces: the key under which names are compared.
   static std::string key(std::string_view text);

@@ -3,6 +3,19 @@
 
 namespace newsalert::match {
 
+std::uint32_t TokenTrie::probe(std::string_view word, std::uint64_t prefix, std::uint64_t h) const {
+  const auto tag = static_cast<std::uint16_t>(h >> 48);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = (h >> 20) & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.id == kUnknown) return kUnknown;
+    if (slot.tag == tag && slot.prefix == prefix && slot.length == word.size() &&
+        (word.size() <= 8 ||
+         std::memcmp(pool_.data() + offsets_[slot.id] + 8, word.data() + 8, word.size() - 8) == 0))
+      return slot.id;
+  }
+}
+
 void TokenTrie::place(const Slot& slot, std::uint64_t h) {
   const std::size_t mask = slots_.size() - 1;
   std::size_t i = (h >> 20) & mask;
@@ -13,9 +26,10 @@ void TokenTrie::place(const Slot& slot, std::uint64_t h) {
 std::uint32_t TokenTrie::intern(std::string_view word) {
   if (const std::uint32_t id = find(word); id != kUnknown) return id;
   if ((count_ + 1) * 2 > slots_.size()) grow();
-  const std::uint64_t h = hash(word);
+  const std::uint64_t prefix = load_upto8<false>(word.data(), word.size());
+  const std::uint64_t h = hash<false>(word, prefix);
   const std::uint32_t id = ++count_;
-  place(Slot{load_prefix(word), id, static_cast<std::uint16_t>(word.size()), static_cast<std::uint16_t>(h >> 48)}, h);
+  place(Slot{prefix, id, static_cast<std::uint16_t>(word.size()), static_cast<std::uint16_t>(h >> 48)}, h);
   hashes_.push_back(h);
   offsets_.push_back(static_cast<std::uint32_t>(pool_.size()));
   pool_.append(word);

@@ -2,6 +2,7 @@
 // phrases over those word ids. Matching cost grows with the text, not with the number of phrases.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -21,20 +22,9 @@ class TokenTrie {
 
   // The id of a folded word, or kUnknown. Runs once per word of every article: a bit filter
   // small enough for the CPU cache turns most unknown words away before the table is touched.
-  std::uint32_t find(std::string_view word) const {
-    const std::uint64_t h = hash(word);
-    if (((filter_[(h >> 6) & filter_mask_] >> (h & 63)) & 1) == 0) return kUnknown;
-    const std::uint64_t prefix = load_prefix(word);
-    const auto tag = static_cast<std::uint16_t>(h >> 48);
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = (h >> 20) & mask;; i = (i + 1) & mask) {
-      const Slot& slot = slots_[i];
-      if (slot.id == kUnknown) return kUnknown;
-      if (slot.tag == tag && slot.prefix == prefix && slot.length == word.size() &&
-          (word.size() <= 8 || std::memcmp(pool_.data() + offsets_[slot.id] + 8, word.data() + 8, word.size() - 8) == 0))
-        return slot.id;
-    }
-  }
+  std::uint32_t find(std::string_view word) const { return find<false>(word); }
+  // The same for a word followed by at least eight readable bytes (ScannedWords): no byte loop.
+  std::uint32_t find_padded(std::string_view word) const { return find<true>(word); }
 
   // The node reached from `node` by `word`, or kNone.
   std::uint32_t step(std::uint32_t node, std::uint32_t word) const {
@@ -65,31 +55,66 @@ class TokenTrie {
     std::uint32_t child = kNone;
   };
 
-  // Eight bytes at a time; the tail by a byte loop (a variable-length memcpy is a library call).
-  static std::uint64_t hash(std::string_view word) {
-    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ word.size();
-    const char* p = word.data();
-    std::size_t n = word.size();
-    while (n >= 8) {
-      std::uint64_t chunk = 0;
-      std::memcpy(&chunk, p, 8);
-      h = (h ^ chunk) * 0xFF51AFD7ED558CCDull;
-      h ^= h >> 32;
-      p += 8;
-      n -= 8;
+  template <bool Padded>
+  std::uint32_t find(std::string_view word) const {
+    const std::uint64_t prefix = load_upto8<Padded>(word.data(), word.size());
+    const std::uint64_t h = hash<Padded>(word, prefix);
+    if (((filter_[(h >> 6) & filter_mask_] >> (h & 63)) & 1) == 0) return kUnknown;
+    // Most known words are short and sit in their first slot: no call for them.
+    const Slot& first = slots_[(h >> 20) & (slots_.size() - 1)];
+    if (word.size() <= 8 && first.prefix == prefix && first.length == word.size() && first.id != kUnknown)
+      return first.id;
+    return probe(word, prefix, h);
+  }
+
+  static std::uint64_t load64(const char* p) {
+    std::uint64_t v = 0;
+    std::memcpy(&v, p, 8);
+    return v;
+  }
+  static std::uint64_t load32(const char* p) {
+    std::uint32_t v = 0;
+    std::memcpy(&v, p, 4);
+    return v;
+  }
+  // The first min(n, 8) bytes at p, zero-padded, as a little-endian load would give them. Padded:
+  // eight bytes may be read, so one load and a mask; otherwise overlapping loads (a byte loop or a
+  // variable-length memcpy would cost more). Big-endian machines take the byte loop.
+  template <bool Padded>
+  static std::uint64_t load_upto8(const char* p, std::size_t n) {
+    if (n >= 8) return load64(p);
+    if constexpr (std::endian::native == std::endian::little) {
+      if constexpr (Padded) return load64(p) & ((std::uint64_t{1} << (8 * n)) - 1);
+      if (n >= 4) return load32(p) | (load32(p + n - 4) << (8 * (n - 4)));
+      if (n == 0) return 0;
+      return static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) |
+             static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << (8 * (n / 2)) |
+             static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << (8 * (n - 1));
+    } else {
+      std::uint64_t v = 0;
+      for (std::size_t i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+      return v;
     }
-    std::uint64_t tail = 0;
-    for (std::size_t i = 0; i < n; ++i) tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
-    h = (h ^ tail) * 0xC4CEB9FE1A85EC53ull;
+  }
+  // Eight bytes at a time, the last chunk zero-padded; `prefix` is load_upto8 of the word.
+  template <bool Padded>
+  static std::uint64_t hash(std::string_view word, std::uint64_t prefix) {
+    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ word.size();
+    std::uint64_t last = prefix;
+    if (word.size() > 8) {
+      const char* p = word.data();
+      std::size_t n = word.size();
+      while (n > 8) {
+        h = (h ^ load64(p)) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 32;
+        p += 8;
+        n -= 8;
+      }
+      last = load_upto8<Padded>(p, n);
+    }
+    h = (h ^ last) * 0xC4CEB9FE1A85EC53ull;
     h ^= h >> 29;
     return h;
-  }
-  static std::uint64_t load_prefix(std::string_view word) {
-    std::uint64_t prefix = 0;
-    const std::size_t n = word.size() < 8 ? word.size() : 8;
-    for (std::size_t i = 0; i < n; ++i)
-      prefix |= static_cast<std::uint64_t>(static_cast<unsigned char>(word[i])) << (8 * i);
-    return prefix;
   }
   static std::uint64_t edge_key(std::uint32_t node, std::uint32_t word) {
     return (static_cast<std::uint64_t>(node) << 32) | word;
@@ -97,6 +122,8 @@ class TokenTrie {
   static std::size_t edge_hash(std::uint64_t key) {
     return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 20);
   }
+  // The table walk behind find(), out of line so that the common miss stays small and inlined.
+  std::uint32_t probe(std::string_view word, std::uint64_t prefix, std::uint64_t h) const;
   void place(const Slot& slot, std::uint64_t h);
   void grow();
   void grow_edges();

@@ -3,6 +3,8 @@
 // same text and aliases (the raw-scan reference) and a naive per-alias search (the floor).
 //
 //   build/bench/match/match_bench [--quick]
+//   build/bench/match/match_bench --profile ALIASES [SECONDS]   (the matcher only: one pass, or
+//                                                                 as many as fill SECONDS)
 #include "match/matcher.hpp"
 
 #include <algorithm>
@@ -186,10 +188,14 @@ struct Row {
 
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
-  const double min_seconds = quick ? 0.3 : 2.0;
-  const std::vector<std::size_t> sizes = {100, 10000, 100000};
+  // --profile N: compile N aliases and match the corpus once, nothing else; a fixed amount of work
+  // whose instruction count (valgrind --tool=callgrind) compares changes on a busy machine.
+  const std::size_t profile = argc > 2 && std::strcmp(argv[1], "--profile") == 0 ? std::stoul(argv[2]) : 0;
+  const double min_seconds = profile > 0 ? (argc > 3 ? std::stod(argv[3]) : 0.0) : quick ? 0.3 : 2.0;
+  const std::vector<std::size_t> sizes = profile > 0 ? std::vector<std::size_t>{profile}
+                                                     : std::vector<std::size_t>{100, 10000, 100000};
   const std::vector<std::string> all_aliases = make_aliases(sizes.back());
-  const std::vector<Article> corpus = make_corpus(quick ? 500 : 4000, all_aliases);
+  const std::vector<Article> corpus = make_corpus(quick || profile > 0 ? 500 : 4000, all_aliases);
   const std::size_t bytes = corpus_bytes(corpus);
   std::printf("corpus: %zu articles, %.1f MB (1 in 6 in Arabic, Persian or Russian)\n", corpus.size(),
               static_cast<double>(bytes) / 1e6);
@@ -224,6 +230,10 @@ int main(int argc, char** argv) {
         min_seconds);
     row.mbps = static_cast<double>(bytes) / seconds / 1e6;
     row.articles_per_s = static_cast<double>(corpus.size()) / seconds;
+    if (profile > 0) {
+      std::printf("matcher: %zu aliases, %zu alerts, %.1f MB/s\n", n, row.matches, row.mbps);
+      return 0;
+    }
 
 #ifdef NEWSALERT_HAVE_HYPERSCAN
     {

@@ -162,3 +162,75 @@ TEST(Normalizer, SurvivesInvalidUtf8) {
   EXPECT_EQ(words("Iran\xff\xfeIraq"), (Words{"iran", "iraq"}));
   EXPECT_EQ(words("abc\xe2\x80"), (Words{"abc"}));
 }
+
+namespace {
+
+// A token as text, for comparing whole token lists in one assertion.
+std::string describe(std::string_view folded, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
+  return std::string(folded) + "@" + std::to_string(begin) + "-" + std::to_string(end) + (upper ? "U" : "") +
+         (capitalized ? "C" : "");
+}
+
+// Long texts go through the 64-byte block scanner; pieces shorter than a block never do. No token
+// spans a space, so the text scanned whole and scanned piece by piece must give the same tokens.
+std::vector<std::string> scanned_whole(const std::string& text) {
+  std::vector<std::string> out;
+  for (const Token& t : Normalizer::tokenize(text)) out.push_back(describe(t.text, t.begin, t.end, t.upper, t.capitalized));
+  return out;
+}
+
+std::vector<std::string> scanned_in_pieces(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::size_t from = 0; from < text.size();) {
+    std::size_t to = text.find(' ', from);
+    if (to == std::string::npos) to = text.size();
+    for (const Token& t : Normalizer::tokenize(std::string_view(text).substr(from, to - from)))
+      out.push_back(describe(t.text, from + t.begin, from + t.end, t.upper, t.capitalized));
+    from = to + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(Normalizer, BlockScannerAgreesWithWordByWordScanning) {
+  const std::vector<std::string> atoms = {
+      "the", "Iran", "TEHRAN", "WaShInGtOn", "U.S.", "U.N.", "Iran's", "Hamas'", "O'Brien", "a.", "x", "Q.",
+      "état", "Khāmeneī’s", "Москва", "ТЕГЕРАН", "تهران", "北京", "Sana'a", "pro-Iranian", "G7", "2024",
+      "internationalization", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+      "said,", "(Gaza)", "—", "“quoted”", "\n", "\t", "...", "e.g.", "A.B.C.", "tail'", "x'y", "ʼ", "\xff"};
+  std::uint64_t seed = 0x243F6A8885A308D3ull;
+  auto next = [&] {
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed;
+  };
+  for (int text = 0; text < 400; ++text) {
+    std::string s;
+    const std::size_t count = 10 + next() % 60;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (i > 0) s += ' ';
+      // Mostly plain words, so that whole blocks of ASCII occur.
+      s += next() % 3 == 0 ? atoms[next() % atoms.size()] : atoms[next() % 4];
+    }
+    ASSERT_EQ(scanned_whole(s), scanned_in_pieces(s)) << s;
+  }
+}
+
+TEST(Normalizer, BulkScanGivesTheSameTokensAsTheSink) {
+  const std::string text =
+      "Officials in TEHRAN said on Tuesday that the U.S. envoy met Iran's foreign minister, état-major "
+      "sources and Москва confirmed; the internationalization of the conflict worries O'Brien in Sana'a.";
+  newsalert::match::ScannedWords bulk;
+  bulk.clear();
+  Normalizer::scan(text, bulk);
+  std::vector<std::string> from_bulk;
+  for (const auto& w : bulk.words())
+    from_bulk.push_back(describe(bulk.folded(w), w.begin, w.end, w.upper, w.capitalized));
+  EXPECT_EQ(from_bulk, scanned_whole(text));
+  EXPECT_EQ(bulk.folded(bulk.words().front()), "officials");
+  // Appends: a second text adds its words after the first one's.
+  Normalizer::scan("Gaza", bulk);
+  EXPECT_EQ(bulk.folded(bulk.words().back()), "gaza");
+}
