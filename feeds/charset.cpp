@@ -102,30 +102,37 @@ bool looks_like_html(std::string_view doc, std::string_view media_type) {
   return starts_with_ci(head, "<!doctype html") || starts_with_ci(head, "<html");
 }
 
-// Length of the valid UTF-8 sequence at s[i], or 0 when it is invalid (overlong, surrogate, > U+10FFFF).
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  const auto cont = [&](std::size_t k) {
-    return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-  };
+// Length of the valid UTF-8 sequence starting at p[0], of which `left` bytes are available, or 0 when it
+// is invalid (overlong, surrogate, > U+10FFFF, truncated). Inline and pointer-based: it runs once per
+// non-ASCII character of every document.
+inline std::size_t utf8_sequence(const unsigned char* p, std::size_t left) {
+  const unsigned b0 = p[0];
+  const auto cont = [&](std::size_t k) { return k < left && (p[k] & 0xC0) == 0x80; };
   if (b0 < 0x80) return 1;
-  if (b0 >= 0xC2 && b0 <= 0xDF) return cont(1) ? 2 : 0;
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
+  if (b0 < 0xC2) return 0;
+  if (b0 <= 0xDF) return cont(1) ? 2 : 0;
+  if (b0 <= 0xEF) {
     if (!cont(1) || !cont(2)) return 0;
-    const auto b1 = static_cast<unsigned char>(s[i + 1]);
-    if ((b0 == 0xE0 && b1 < 0xA0) || (b0 == 0xED && b1 > 0x9F)) return 0;
+    if ((b0 == 0xE0 && p[1] < 0xA0) || (b0 == 0xED && p[1] > 0x9F)) return 0;
     return 3;
   }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
+  if (b0 <= 0xF4) {
     if (!cont(1) || !cont(2) || !cont(3)) return 0;
-    const auto b1 = static_cast<unsigned char>(s[i + 1]);
-    if ((b0 == 0xF0 && b1 < 0x90) || (b0 == 0xF4 && b1 > 0x8F)) return 0;
+    if ((b0 == 0xF0 && p[1] < 0x90) || (b0 == 0xF4 && p[1] > 0x8F)) return 0;
     return 4;
   }
   return 0;
 }
 
 bool is_bad_control(unsigned char c) { return c < 0x20 && c != '\t' && c != '\n' && c != '\r'; }
+
+// Eight bytes of printable ASCII (none with the high bit set, none below 0x20) at p.
+inline bool printable_ascii8(const unsigned char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  constexpr std::uint64_t high = 0x8080808080808080ULL;
+  return ((w & high) | ((w - 0x2020202020202020ULL) & ~w & high)) == 0;
+}
 
 struct Counts {
   std::size_t invalid = 0;
@@ -135,61 +142,49 @@ struct Counts {
 // Copies UTF-8 text, replacing invalid sequences with U+FFFD and dropping the C0 controls XML forbids
 // (vertical tab and form feed become spaces).
 // The common case (valid, no controls) is one scan and one copy.
-std::string clean_utf8(std::string_view s, Counts& counts) {
+std::string clean_utf8(std::string_view text, Counts& counts) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
   std::string out;
-  out.reserve(s.size());
+  out.reserve(size);
   std::size_t run = 0;  // start of the pending run of good bytes
   std::size_t i = 0;
-  while (i < s.size()) {
-    // Eight printable ASCII bytes at a time: no byte with the high bit set and none below 0x20.
-    while (i + 8 <= s.size()) {
-      std::uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      constexpr std::uint64_t high = 0x8080808080808080ULL;
-      if (((w & high) | ((w - 0x2020202020202020ULL) & ~w & high)) != 0) break;
-      i += 8;
-    }
-    if (i >= s.size()) break;
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x80) {
-      ++i;
-      continue;
-    }
-    if (c < 0x20) {
-      if (!is_bad_control(c)) {
-        ++i;
+  while (i < size) {
+    const unsigned char c = s[i];
+    if (c >= 0x80) {
+      if (const auto n = utf8_sequence(s + i, size - i); n != 0) {
+        i += n;
         continue;
       }
-      out.append(s.substr(run, i - run));
-      // Vertical tab and form feed separate words; the other controls are noise inside them.
-      if (c == '\v' || c == '\f') out.push_back(' ');
-      ++counts.controls;
-      run = ++i;
+      out.append(text.substr(run, i - run));
+      out.append("\xEF\xBF\xBD");
+      ++counts.invalid;
+      // Skip the lead byte and any continuation bytes that belonged to the broken sequence.
+      ++i;
+      while (i < size && (s[i] & 0xC0) == 0x80) ++i;
+      run = i;
       continue;
     }
-    if (const auto n = utf8_sequence(s, i); n != 0) {
-      i += n;
+    if (c >= 0x20 || !is_bad_control(c)) {
+      ++i;
+      // Printable ASCII tends to come in runs (markup, English text): skip it eight bytes at a time.
+      while (i + 8 <= size && printable_ascii8(s + i)) i += 8;
       continue;
     }
-    out.append(s.substr(run, i - run));
-    out.append("\xEF\xBF\xBD");
-    ++counts.invalid;
-    // Skip the lead byte and any continuation bytes that belonged to the broken sequence.
-    ++i;
-    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80 && utf8_sequence(s, i) == 0) ++i;
-    run = i;
+    out.append(text.substr(run, i - run));
+    // Vertical tab and form feed separate words; the other controls are noise inside them.
+    if (c == '\v' || c == '\f') out.push_back(' ');
+    ++counts.controls;
+    run = ++i;
   }
-  out.append(s.substr(run));
+  out.append(text.substr(run));
   return out;
 }
 
-bool is_valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    if (static_cast<unsigned char>(s[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    const auto n = utf8_sequence(s, i);
+bool is_valid_utf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  for (std::size_t i = 0; i < text.size();) {
+    const auto n = utf8_sequence(s + i, text.size() - i);
     if (n == 0) return false;
     i += n;
   }

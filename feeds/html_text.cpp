@@ -80,22 +80,29 @@ bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-void append_utf8(std::string& out, char32_t cp) {
+// Writes the UTF-8 encoding of cp (at most four bytes) at out; returns the end of what was written.
+char* write_utf8(char* out, char32_t cp) {
   if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
+    *out++ = static_cast<char>(cp);
   } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    *out++ = static_cast<char>(0xC0 | (cp >> 6));
+    *out++ = static_cast<char>(0x80 | (cp & 0x3F));
   } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    *out++ = static_cast<char>(0xE0 | (cp >> 12));
+    *out++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out++ = static_cast<char>(0x80 | (cp & 0x3F));
   } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    *out++ = static_cast<char>(0xF0 | (cp >> 18));
+    *out++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    *out++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out++ = static_cast<char>(0x80 | (cp & 0x3F));
   }
+  return out;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  char buf[4];
+  out.append(buf, static_cast<std::size_t>(write_utf8(buf, cp) - buf));
 }
 
 std::optional<char32_t> lookup_named(std::string_view name) {
@@ -211,9 +218,8 @@ class TextSink {
       return;
     }
     flush_gap();
-    std::string utf8;
-    append_utf8(utf8, cp);
-    put_run(utf8);
+    ensure(4);
+    end_ = write_utf8(end_, cp);
   }
   std::string take() {
     out_.resize(size());
@@ -222,9 +228,12 @@ class TextSink {
 
  private:
   std::size_t size() const { return static_cast<std::size_t>(end_ - out_.data()); }
-  // Only a malformed reference could need more room than the input gave; grow rather than trust that.
+  // Called for every write, so the check stays inline and the rare growth does not.
   void ensure(std::size_t n) {
-    if (size() + n <= out_.size()) return;
+    if (size() + n > out_.size()) [[unlikely]] grow(n);
+  }
+  // Only a malformed reference could need more room than the input gave; grow rather than trust that.
+  void grow(std::size_t n) {
     const std::size_t used = size();
     out_.resize(std::max(out_.size() * 2, used + n));
     end_ = out_.data() + used;
@@ -242,12 +251,31 @@ class TextSink {
   Gap pending_ = Gap::none;
 };
 
-// The bytes that end a run of plain text in html_to_text: markup, references and whitespace.
-constexpr auto kRunStop = [] {
+// The bytes that end a run of plain text: whitespace (collapse_whitespace), and markup and references
+// too (html_to_text).
+constexpr std::array<bool, 256> stop_table(std::string_view stops) {
   std::array<bool, 256> stop{};
-  for (const char c : {'<', '&', ' ', '\t', '\n', '\r', '\f', '\v'}) stop[static_cast<unsigned char>(c)] = true;
+  for (const char c : stops) stop[static_cast<unsigned char>(c)] = true;
   return stop;
-}();
+}
+constexpr auto kSpaceStop = stop_table(" \t\n\r\f\v");
+constexpr auto kRunStop = stop_table("<& \t\n\r\f\v");
+
+// The end of the run starting at text[i] (not a stop byte) that goes to the output unchanged: bytes that
+// are not stops, and lone spaces between them, since a single space between words collapses to itself.
+// Copying whole sentences at once instead of word by word is most of html_to_text's speed.
+std::size_t run_end(std::string_view text, std::size_t i, const std::array<bool, 256>& stop) {
+  const std::size_t n = text.size();
+  std::size_t j = i + 1;
+  for (;;) {
+    while (j < n && !stop[static_cast<unsigned char>(text[j])]) ++j;
+    if (j + 1 < n && text[j] == ' ' && !stop[static_cast<unsigned char>(text[j + 1])]) {
+      j += 2;
+      continue;
+    }
+    return j;
+  }
+}
 
 // Case-insensitive search for needle (lower-case) in haystack from pos.
 std::size_t find_ci(std::string_view haystack, std::string_view needle, std::size_t pos) {
@@ -309,8 +337,7 @@ std::string collapse_whitespace(std::string_view text) {
       sink.put(text[i++]);
       continue;
     }
-    std::size_t j = i + 1;
-    while (j < text.size() && !is_space(text[j])) ++j;
+    const std::size_t j = run_end(text, i, kSpaceStop);
     sink.put_run(text.substr(i, j - i));
     i = j;
   }
@@ -336,8 +363,7 @@ std::string html_to_text(std::string_view html) {
     }
     if (c != '<' && !is_space(c)) {
       // Most of the input is plain text between tags; copying it run by run keeps this loop cheap.
-      std::size_t j = i + 1;
-      while (j < n && !kRunStop[static_cast<unsigned char>(html[j])]) ++j;
+      const std::size_t j = run_end(html, i, kRunStop);
       sink.put_run(html.substr(i, j - i));
       i = j;
       continue;
