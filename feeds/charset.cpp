@@ -231,13 +231,40 @@ bool icu_to_utf8(std::string_view bytes, const std::string& charset, std::string
   return true;
 }
 
+// Converters substitute U+FFFD for bytes the charset does not define: those are the invalid ones.
+std::size_t count_replacements(std::string_view text) {
+  std::size_t n = 0;
+  for (auto p = text.find("\xEF\xBF\xBD"); p != std::string_view::npos; p = text.find("\xEF\xBF\xBD", p + 3)) ++n;
+  return n;
+}
+
 // Single-byte charsets (windows-125x, ISO-8859-x, KOI8) are most legacy feeds. ICU converts through
 // UTF-16 one call at a time; a 256-entry table of UTF-8 sequences, built once per charset from ICU
-// itself, does the same work several times faster.
+// itself, does the same work several times faster. The entries are stored already cleaned the way
+// clean_utf8 would clean the converted text (ICU's UTF-8 is valid, so only C0 controls change), with what
+// that cleaning counts, so a document takes one pass instead of convert, clean and count.
 struct ByteTable {
   std::array<std::array<char, 4>, 256> utf8{};
   std::array<std::uint8_t, 256> length{};
+  std::array<bool, 256> counted{};        // the byte is a replaced control or an undefined byte (U+FFFD)
+  std::array<std::uint8_t, 256> controls{};
+  std::array<std::uint8_t, 256> replacements{};
+  std::size_t max_length = 1;
 };
+
+// Fills entry b from the UTF-8 ICU gave for it.
+void set_entry(ByteTable& table, int b, std::string_view converted) {
+  Counts counts;
+  std::string clean = clean_utf8(converted, counts);
+  if (clean.size() > 4) clean = "\xEF\xBF\xBD";  // not one code point: ICU's output is never this
+  const std::size_t replacements = count_replacements(clean);
+  std::memcpy(table.utf8[b].data(), clean.data(), clean.size());
+  table.length[b] = static_cast<std::uint8_t>(clean.size());
+  table.controls[b] = static_cast<std::uint8_t>(counts.controls);
+  table.replacements[b] = static_cast<std::uint8_t>(replacements);
+  table.counted[b] = counts.controls != 0 || replacements != 0;
+  table.max_length = std::max(table.max_length, clean.size());
+}
 
 const ByteTable* single_byte_table(const std::string& charset) {
   static std::mutex mutex;
@@ -254,40 +281,31 @@ const ByteTable* single_byte_table(const std::string& charset) {
       char out[8];
       status = U_ZERO_ERROR;
       const int32_t n = ucnv_convert("UTF-8", charset.c_str(), out, sizeof out, &in, 1, &status);
-      if (U_FAILURE(status) || n <= 0 || n > 4) {
-        std::memcpy(table->utf8[b].data(), "\xEF\xBF\xBD", 3);
-        table->length[b] = 3;
-      } else {
-        std::memcpy(table->utf8[b].data(), out, static_cast<std::size_t>(n));
-        table->length[b] = static_cast<std::uint8_t>(n);
-      }
+      if (U_FAILURE(status) || n <= 0 || n > 4) set_entry(*table, b, "\xEF\xBF\xBD");
+      else set_entry(*table, b, std::string_view(out, static_cast<std::size_t>(n)));
     }
   }
   return tables.emplace(charset, std::move(table)).first->second.get();
 }
 
-std::string table_to_utf8(std::string_view bytes, const ByteTable& table) {
-  std::string out(bytes.size() * 3, '\0');
+// The same text and counts as clean_utf8 over the converted bytes plus count_replacements.
+std::string table_to_utf8(std::string_view bytes, const ByteTable& table, Counts& counts) {
+  // Four bytes of slack: every entry is copied as four bytes and the end moved by its real length.
+  std::string out(bytes.size() * table.max_length + 4, '\0');
   char* o = out.data();
   for (const char c : bytes) {
     const auto b = static_cast<unsigned char>(c);
-    if (b < 0x80 && table.length[b] == 1) {
-      *o++ = c;
-      continue;
-    }
     std::memcpy(o, table.utf8[b].data(), 4);
     o += table.length[b];
+    if (table.counted[b]) [[unlikely]] {
+      counts.controls += table.controls[b];
+      counts.invalid += table.replacements[b];
+    }
   }
   out.resize(static_cast<std::size_t>(o - out.data()));
   return out;
 }
 
-// Converters substitute U+FFFD for bytes the charset does not define: those are the invalid ones.
-std::size_t count_replacements(std::string_view text) {
-  std::size_t n = 0;
-  for (auto p = text.find("\xEF\xBF\xBD"); p != std::string_view::npos; p = text.find("\xEF\xBF\xBD", p + 3)) ++n;
-  return n;
-}
 
 void add_warning(std::string& warning, const std::string& text) {
   if (!warning.empty()) warning += "; ";
@@ -344,9 +362,7 @@ DecodedDocument decode_document(std::string_view bytes, std::string_view content
   } else {
     std::string converted;
     if (const ByteTable* table = single_byte_table(label)) {
-      converted = table_to_utf8(bytes, *table);
-      doc.text = clean_utf8(converted, counts);
-      counts.invalid += count_replacements(doc.text);
+      doc.text = table_to_utf8(bytes, *table, counts);
     } else if (bytes.size() < INT_MAX / 4 && icu_to_utf8(bytes, label, converted)) {
       doc.text = clean_utf8(converted, counts);
       counts.invalid += count_replacements(doc.text);

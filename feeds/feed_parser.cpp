@@ -589,9 +589,18 @@ bool looks_like_json(std::string_view text, std::string_view content_type) {
 // pugixml keeps references it does not know (&nbsp;, a bare '&') as text, which is what we want, but
 // the document is not XML, so the feed is flagged like feedparser flags it. CDATA sections may hold
 // anything and are skipped.
-bool has_undeclared_reference(std::string_view text) {
+//
+// CDATA openings are looked for by their '!', which is rare in feeds, rather than by their '<', which
+// starts every tag: string_view::find would stop at each tag.
+std::size_t find_cdata_open(std::string_view text, std::size_t from) {
   static constexpr std::string_view cdata_open = "<![CDATA[";
-  std::size_t cdata = text.find(cdata_open);
+  for (auto bang = text.find('!', from + 1); bang != std::string_view::npos; bang = text.find('!', bang + 1))
+    if (text.substr(bang - 1).starts_with(cdata_open)) return bang - 1;
+  return std::string_view::npos;
+}
+
+bool has_undeclared_reference(std::string_view text) {
+  std::size_t cdata = find_cdata_open(text, 0);
   for (std::size_t amp = text.find('&'); amp != std::string_view::npos; amp = text.find('&', amp + 1)) {
     while (cdata < amp) {
       const auto end = text.find("]]>", cdata);
@@ -600,7 +609,7 @@ bool has_undeclared_reference(std::string_view text) {
         amp = end;
         break;
       }
-      cdata = text.find(cdata_open, end);
+      cdata = find_cdata_open(text, end);
     }
     if (cdata < amp || text[amp] != '&') continue;
     const auto rest = text.substr(amp + 1, 12);
