@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <climits>
 #include <exception>
@@ -81,16 +82,53 @@ struct QName {
   std::string_view local;
 };
 
-QName qname(pugi::xml_node node) {
+template <typename Resolve>
+QName qname_with(pugi::xml_node node, Resolve resolve) {
   const std::string_view name = node.name();
   const auto colon = name.find(':');
   if (colon == std::string_view::npos) {
-    const Ns ns = resolve_prefix(node, {});
+    const Ns ns = resolve(node, std::string_view{});
     // An unknown default namespace is read as "none" so RSS 2.0 feeds that declare one still parse.
     return {ns == Ns::other ? Ns::none : ns, name};
   }
-  return {resolve_prefix(node, name.substr(0, colon)), name.substr(colon + 1)};
+  return {resolve(node, name.substr(0, colon)), name.substr(colon + 1)};
 }
+
+QName qname(pugi::xml_node node) { return qname_with(node, resolve_prefix); }
+
+// Resolves prefixes like resolve_prefix, remembering what the walk up from one parent found: feeds
+// declare their namespaces on the root, and every child of an item would otherwise repeat the same
+// walk to it.
+class PrefixCache {
+ public:
+  QName qname(pugi::xml_node node) {
+    return qname_with(node, [this](pugi::xml_node n, std::string_view prefix) { return resolve(n, prefix); });
+  }
+
+ private:
+  Ns resolve(pugi::xml_node node, std::string_view prefix) {
+    // The element's own declaration comes first, as in resolve_prefix; then its parent's scope.
+    if (node.first_attribute()) return resolve_prefix(node, prefix);
+    const auto parent = node.parent();
+    if (parent != parent_) {
+      parent_ = parent;
+      size_ = 0;
+    }
+    for (std::size_t i = 0; i < size_; ++i)
+      if (entries_[i].prefix == prefix) return entries_[i].ns;
+    const Ns ns = resolve_prefix(parent, prefix);
+    if (size_ < entries_.size()) entries_[size_++] = {prefix, ns};
+    return ns;
+  }
+
+  struct Entry {
+    std::string_view prefix;
+    Ns ns;
+  };
+  pugi::xml_node parent_;
+  std::array<Entry, 8> entries_{};
+  std::size_t size_ = 0;
+};
 
 // Looks up an attribute by namespace and local name (rdf:about, whatever the prefix).
 pugi::xml_attribute attribute_ns(pugi::xml_node node, Ns ns, std::string_view local) {
@@ -110,8 +148,17 @@ void collect_text(pugi::xml_node node, std::string& out) {
   }
 }
 
+// The node's text when it is a single text or CDATA child, the usual case, which needs no assembling.
+std::optional<std::string_view> sole_text(pugi::xml_node node) {
+  const auto child = node.first_child();
+  if (!child || child.next_sibling() || (child.type() != pugi::node_pcdata && child.type() != pugi::node_cdata))
+    return std::nullopt;
+  return std::string_view(child.value());
+}
+
 // All text below the node, whitespace collapsed: for ids, links and other non-HTML values.
 std::string plain_text(pugi::xml_node node) {
+  if (const auto text = sole_text(node)) return collapse_whitespace(*text);
   std::string raw;
   collect_text(node, raw);
   return collapse_whitespace(raw);
@@ -135,7 +182,10 @@ std::string markup(pugi::xml_node node) {
   return out;
 }
 
-std::string html_text_of(pugi::xml_node node) { return html_to_text(markup(node)); }
+std::string html_text_of(pugi::xml_node node) {
+  if (const auto text = sole_text(node)) return html_to_text(*text);
+  return html_to_text(markup(node));
+}
 
 // A field that may hold HTML: the source is kept for payloads, the text is what matching reads.
 struct TextField {
@@ -540,8 +590,12 @@ class FeedReader {
 
  private:
 
+  // Within the reader, qname goes through the cache.
+  QName qname(pugi::xml_node node) const { return prefixes_.qname(node); }
+
   const std::string& base_url_;
   ParsedFeed& feed_;
+  mutable PrefixCache prefixes_;
   std::string item_base_;
   std::vector<pugi::xml_node> unfinished_;
   std::vector<DraftEntry> entries_;
