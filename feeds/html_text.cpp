@@ -11,6 +11,10 @@
 #include <iterator>
 #include <optional>
 
+#if defined(__SSE2__) && !defined(NEWSALERT_NO_SIMD)  // the define tests the portable path
+#include <emmintrin.h>
+#endif
+
 namespace newsalert::feeds {
 namespace {
 
@@ -244,15 +248,29 @@ constexpr std::array<bool, 256> stop_table(std::string_view stops) {
 constexpr auto kSpaceStop = stop_table(" \t\n\r\f\v");
 constexpr auto kRunStop = stop_table("<& \t\n\r\f\v");
 
-// Eight bytes of text as one word, the byte at the lowest address in the lowest bits whatever the
-// machine's byte order, so that "the byte after" is always "8 bits up".
-std::uint64_t load8(const char* p) {
-  std::uint64_t w;
-  std::memcpy(&w, p, 8);
-  if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
-  return w;
-}
+// The block scan behind run_end: how many bytes of a block at p come before the first one that may end
+// a run, i.e. a '<', '&' or byte below 0x20, or a space after a space (space_before: the byte before p
+// is one). kBlock when there is none. It flags a superset of the real stops (it does not know which table
+// is in use), so a flagged byte is decided by run_end's exact one-byte rules.
+#if defined(__SSE2__) && !defined(NEWSALERT_NO_SIMD)  // the define tests the portable path
+// SSE2 is part of x86-64: sixteen bytes per step.
+constexpr std::size_t kBlock = 16;
 
+std::size_t plain_prefix(const char* p, bool space_before) {
+  const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const auto equal = [&](char c) { return _mm_cmpeq_epi8(x, _mm_set1_epi8(c)); };
+  // Unsigned x < 0x20 is max(x, 0x1F) == 0x1F.
+  const __m128i below_space = _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+  const auto stops = static_cast<std::uint32_t>(
+      _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(equal('<'), equal('&')), below_space)));
+  const auto spaces = static_cast<std::uint32_t>(_mm_movemask_epi8(equal(' ')));
+  const std::uint32_t flagged = stops | (spaces & ((spaces << 1) | (space_before ? 1U : 0U)));
+  return flagged == 0 ? kBlock : static_cast<std::size_t>(std::countr_zero(flagged));
+}
+#else
+// Elsewhere, eight bytes per step in a 64-bit word (SWAR), the byte at the lowest address in the lowest
+// bits whatever the byte order, so that "the byte after" is always "8 bits up".
+constexpr std::size_t kBlock = 8;
 constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
 constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
 
@@ -262,32 +280,31 @@ std::uint64_t bytes_equal(std::uint64_t w, unsigned char v) {
   return ~(((t & ~kHigh) + ~kHigh) | t) & kHigh;
 }
 
-// The high bit of each byte of w below 0x20: the whitespace other than ' ', and the other C0 controls.
-std::uint64_t bytes_below_space(std::uint64_t w) { return ~(((w & ~kHigh) + kOnes * (0x80 - 0x20)) | w) & kHigh; }
+std::size_t plain_prefix(const char* p, bool space_before) {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
+  const std::uint64_t below_space = ~(((w & ~kHigh) + kOnes * (0x80 - 0x20)) | w) & kHigh;
+  const std::uint64_t spaces = bytes_equal(w, ' ');
+  const std::uint64_t flagged = bytes_equal(w, '<') | bytes_equal(w, '&') | below_space |
+                                (spaces & ((spaces << 8) | (space_before ? 0x80 : 0)));
+  return flagged == 0 ? kBlock : static_cast<std::size_t>(std::countr_zero(flagged)) / 8;
+}
+#endif
 
 // The end of the run starting at text[i] (not a stop byte) that goes to the output unchanged: bytes that
 // are not stops, and lone spaces between them, since a single space between words collapses to itself.
-// Copying whole sentences at once instead of word by word is most of html_to_text's speed.
-//
-// Eight bytes are checked at a time, branch-free: a word may be taken whole when it holds no '<', '&' or
-// byte below 0x20 and no space follows a space. That test flags a superset of the real stops (it does not
-// know which table is in use), so a flagged byte is decided by the exact one-byte rules below.
+// Copying whole sentences at once instead of word by word is most of html_to_text's speed; whole blocks
+// are taken while plain_prefix finds nothing in them.
 std::size_t run_end(std::string_view text, std::size_t i, const std::array<bool, 256>& stop) {
   const char* s = text.data();
   const std::size_t n = text.size();
   std::size_t j = i + 1;
   for (;;) {
-    while (j + 8 <= n) {
-      const std::uint64_t w = load8(s + j);
-      const std::uint64_t spaces = bytes_equal(w, ' ');
-      const std::uint64_t space_before = (spaces << 8) | (s[j - 1] == ' ' ? 0x80 : 0);
-      const std::uint64_t flagged =
-          bytes_equal(w, '<') | bytes_equal(w, '&') | bytes_below_space(w) | (spaces & space_before);
-      if (flagged != 0) {
-        j += static_cast<std::size_t>(std::countr_zero(flagged)) / 8;  // the bytes before it are plain
-        break;
-      }
-      j += 8;
+    while (j + kBlock <= n) {
+      const std::size_t plain = plain_prefix(s + j, s[j - 1] == ' ');
+      j += plain;
+      if (plain != kBlock) break;
     }
     if (j >= n) break;
     const auto c = static_cast<unsigned char>(s[j]);
