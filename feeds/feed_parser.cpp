@@ -292,19 +292,19 @@ struct EntryDraft {
   std::string image;
 
   void set_published(pugi::xml_node node, bool overrides) {
-    const auto text = plain_text(node);
+    auto text = plain_text(node);
     if (published && !overrides) return;
     if (const auto t = parse_date(text)) {
       published = t;
-      date_text = text;
+      date_text = std::move(text);
     }
   }
   void set_updated(pugi::xml_node node) {
-    const auto text = plain_text(node);
+    auto text = plain_text(node);
     if (updated) return;
     if (const auto t = parse_date(text)) {
       updated = t;
-      if (date_text.empty()) date_text = text;
+      if (date_text.empty()) date_text = std::move(text);
     }
   }
 };
@@ -374,20 +374,18 @@ class FeedReader {
   }
 
  private:
-  // The base a relative reference inside node resolves against: the document URL refined by every
-  // xml:base on the way down. When the document came from a file, the feed's home page stands in.
-  std::string base_for(pugi::xml_node node) const {
+  // Resolves ref against the base in effect at node: the document URL refined by every xml:base on the
+  // way down. When the document came from a file, the feed's home page stands in for the document URL.
+  std::string resolve(pugi::xml_node node, std::string_view ref) const {
+    if (trim(ref).empty()) return {};
     std::vector<const char*> bases;
     for (auto p = node; p && p.type() == pugi::node_element; p = p.parent())
       if (const auto a = p.attribute("xml:base")) bases.push_back(a.value());
-    std::string base = item_base_.empty() ? base_url_ : item_base_;
+    const std::string& start = item_base_.empty() ? base_url_ : item_base_;
+    if (bases.empty()) return resolve_url(start, ref);  // the usual case, without a copy of the base
+    std::string base = start;
     for (auto it = bases.rbegin(); it != bases.rend(); ++it) base = resolve_url(base, *it);
-    return base;
-  }
-
-  std::string resolve(pugi::xml_node node, std::string_view ref) const {
-    if (trim(ref).empty()) return {};
-    return resolve_url(base_for(node), ref);
+    return resolve_url(base, ref);
   }
 
   std::string link_href(pugi::xml_node link) const {
