@@ -288,6 +288,7 @@ struct ByteTable {
   std::array<std::uint8_t, 256> controls{};
   std::array<std::uint8_t, 256> replacements{};
   std::size_t max_length = 1;
+  bool ascii_identity = false;  // printable ASCII (0x20..0x7F) maps to itself, as in every charset but EBCDIC
 };
 
 // Fills entry b from the UTF-8 ICU gave for it.
@@ -322,6 +323,9 @@ const ByteTable* single_byte_table(const std::string& charset) {
       if (U_FAILURE(status) || n <= 0 || n > 4) set_entry(*table, b, "\xEF\xBF\xBD");
       else set_entry(*table, b, std::string_view(out, static_cast<std::size_t>(n)));
     }
+    table->ascii_identity = true;
+    for (int b = 0x20; b < 0x80; ++b)
+      if (table->length[b] != 1 || table->utf8[b][0] != static_cast<char>(b)) table->ascii_identity = false;
   }
   return tables.emplace(charset, std::move(table)).first->second.get();
 }
@@ -331,8 +335,17 @@ std::string table_to_utf8(std::string_view bytes, const ByteTable& table, Counts
   // Four bytes of slack: every entry is copied as four bytes and the end moved by its real length.
   std::string out(bytes.size() * table.max_length + 4, '\0');
   char* o = out.data();
-  for (const char c : bytes) {
-    const auto b = static_cast<unsigned char>(c);
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const auto* end = p + bytes.size();
+  while (p != end) {
+    // Markup and spaces are printable ASCII, copied eight bytes at a time when the charset keeps them.
+    if (table.ascii_identity && end - p >= 8 && printable_ascii8(p)) {
+      std::memcpy(o, p, 8);
+      o += 8;
+      p += 8;
+      continue;
+    }
+    const unsigned char b = *p++;
     std::memcpy(o, table.utf8[b].data(), 4);
     o += table.length[b];
     if (table.counted[b]) [[unlikely]] {
