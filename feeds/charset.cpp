@@ -154,7 +154,8 @@ std::string clean_utf8(std::string_view text, Counts& counts) {
   while (i < size) {
     const unsigned char c = s[i];
     if (c >= 0x80) {
-      if (const auto n = utf8_sequence(s + i, size - i); n != 0) {
+      // With four bytes left, a constant `left` lets the compiler drop utf8_sequence's bounds checks.
+      if (const auto n = size - i >= 4 ? utf8_sequence(s + i, 4) : utf8_sequence(s + i, size - i); n != 0) {
         i += n;
         continue;
       }
