@@ -2,6 +2,7 @@
 #include "feeds/charset.hpp"
 
 #include "common/text.hpp"
+#include "feeds/utf8.hpp"
 
 #include <unicode/ucnv.h>
 
@@ -12,6 +13,7 @@
 #include <cstring>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 namespace newsalert::feeds {
 namespace {
@@ -102,30 +104,37 @@ bool looks_like_html(std::string_view doc, std::string_view media_type) {
   return starts_with_ci(head, "<!doctype html") || starts_with_ci(head, "<html");
 }
 
-// Length of the valid UTF-8 sequence at s[i], or 0 when it is invalid (overlong, surrogate, > U+10FFFF).
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  const auto cont = [&](std::size_t k) {
-    return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-  };
+// Length of the valid UTF-8 sequence starting at p[0], of which `left` bytes are available, or 0 when it
+// is invalid (overlong, surrogate, > U+10FFFF, truncated). Inline and pointer-based: it runs once per
+// non-ASCII character of every document.
+inline std::size_t utf8_sequence(const unsigned char* p, std::size_t left) {
+  const unsigned b0 = p[0];
+  const auto cont = [&](std::size_t k) { return k < left && (p[k] & 0xC0) == 0x80; };
   if (b0 < 0x80) return 1;
-  if (b0 >= 0xC2 && b0 <= 0xDF) return cont(1) ? 2 : 0;
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
+  if (b0 < 0xC2) return 0;
+  if (b0 <= 0xDF) return cont(1) ? 2 : 0;
+  if (b0 <= 0xEF) {
     if (!cont(1) || !cont(2)) return 0;
-    const auto b1 = static_cast<unsigned char>(s[i + 1]);
-    if ((b0 == 0xE0 && b1 < 0xA0) || (b0 == 0xED && b1 > 0x9F)) return 0;
+    if ((b0 == 0xE0 && p[1] < 0xA0) || (b0 == 0xED && p[1] > 0x9F)) return 0;
     return 3;
   }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
+  if (b0 <= 0xF4) {
     if (!cont(1) || !cont(2) || !cont(3)) return 0;
-    const auto b1 = static_cast<unsigned char>(s[i + 1]);
-    if ((b0 == 0xF0 && b1 < 0x90) || (b0 == 0xF4 && b1 > 0x8F)) return 0;
+    if ((b0 == 0xF0 && p[1] < 0x90) || (b0 == 0xF4 && p[1] > 0x8F)) return 0;
     return 4;
   }
   return 0;
 }
 
 bool is_bad_control(unsigned char c) { return c < 0x20 && c != '\t' && c != '\n' && c != '\r'; }
+
+// Eight bytes of printable ASCII (none with the high bit set, none below 0x20) at p.
+inline bool printable_ascii8(const unsigned char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  constexpr std::uint64_t high = 0x8080808080808080ULL;
+  return ((w & high) | ((w - 0x2020202020202020ULL) & ~w & high)) == 0;
+}
 
 struct Counts {
   std::size_t invalid = 0;
@@ -135,61 +144,50 @@ struct Counts {
 // Copies UTF-8 text, replacing invalid sequences with U+FFFD and dropping the C0 controls XML forbids
 // (vertical tab and form feed become spaces).
 // The common case (valid, no controls) is one scan and one copy.
-std::string clean_utf8(std::string_view s, Counts& counts) {
+std::string clean_utf8(std::string_view text, Counts& counts) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
   std::string out;
-  out.reserve(s.size());
+  out.reserve(size);
   std::size_t run = 0;  // start of the pending run of good bytes
   std::size_t i = 0;
-  while (i < s.size()) {
-    // Eight printable ASCII bytes at a time: no byte with the high bit set and none below 0x20.
-    while (i + 8 <= s.size()) {
-      std::uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      constexpr std::uint64_t high = 0x8080808080808080ULL;
-      if (((w & high) | ((w - 0x2020202020202020ULL) & ~w & high)) != 0) break;
-      i += 8;
-    }
-    if (i >= s.size()) break;
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x80) {
-      ++i;
-      continue;
-    }
-    if (c < 0x20) {
-      if (!is_bad_control(c)) {
-        ++i;
+  while (i < size) {
+    const unsigned char c = s[i];
+    if (c >= 0x80) {
+      // With four bytes left, a constant `left` lets the compiler drop utf8_sequence's bounds checks.
+      if (const auto n = size - i >= 4 ? utf8_sequence(s + i, 4) : utf8_sequence(s + i, size - i); n != 0) {
+        i += n;
         continue;
       }
-      out.append(s.substr(run, i - run));
-      // Vertical tab and form feed separate words; the other controls are noise inside them.
-      if (c == '\v' || c == '\f') out.push_back(' ');
-      ++counts.controls;
-      run = ++i;
+      out.append(text.substr(run, i - run));
+      out.append("\xEF\xBF\xBD");
+      ++counts.invalid;
+      // Skip the lead byte and any continuation bytes that belonged to the broken sequence.
+      ++i;
+      while (i < size && (s[i] & 0xC0) == 0x80) ++i;
+      run = i;
       continue;
     }
-    if (const auto n = utf8_sequence(s, i); n != 0) {
-      i += n;
+    if (c >= 0x20 || !is_bad_control(c)) {
+      ++i;
+      // Printable ASCII tends to come in runs (markup, English text): skip it eight bytes at a time.
+      while (i + 8 <= size && printable_ascii8(s + i)) i += 8;
       continue;
     }
-    out.append(s.substr(run, i - run));
-    out.append("\xEF\xBF\xBD");
-    ++counts.invalid;
-    // Skip the lead byte and any continuation bytes that belonged to the broken sequence.
-    ++i;
-    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80 && utf8_sequence(s, i) == 0) ++i;
-    run = i;
+    out.append(text.substr(run, i - run));
+    // Vertical tab and form feed separate words; the other controls are noise inside them.
+    if (c == '\v' || c == '\f') out.push_back(' ');
+    ++counts.controls;
+    run = ++i;
   }
-  out.append(s.substr(run));
+  out.append(text.substr(run));
   return out;
 }
 
-bool is_valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    if (static_cast<unsigned char>(s[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    const auto n = utf8_sequence(s, i);
+bool is_valid_utf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  for (std::size_t i = 0; i < text.size();) {
+    const auto n = utf8_sequence(s + i, text.size() - i);
     if (n == 0) return false;
     i += n;
   }
@@ -215,34 +213,98 @@ struct ConverterCloser {
   void operator()(UConverter* c) const { ucnv_close(c); }
 };
 
-// Converts with ICU; false when ICU does not know the label. Bytes the charset does not define become
-// U+FFFD, ICU's default substitution.
-bool icu_to_utf8(std::string_view bytes, const std::string& charset, std::string& out) {
+// ICU's UTF-16 as UTF-8, treated as clean_utf8 treats text and with U+FFFD counted as count_replacements
+// counts it, in one pass. An unpaired surrogate becomes U+FFFD, which is what ICU's own UTF-8 converter
+// substitutes for it.
+std::string utf16_to_clean_utf8(const UChar* units, std::size_t n, Counts& counts) {
+  std::string out(n * 3, '\0');  // a UTF-16 unit is at most three UTF-8 bytes; a pair is four
+  char* o = out.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    char32_t cp = units[i];
+    if (cp < 0x80) {
+      if (!is_bad_control(static_cast<unsigned char>(cp))) {
+        *o++ = static_cast<char>(cp);
+        continue;
+      }
+      ++counts.controls;
+      // Vertical tab and form feed separate words; the other controls are noise inside them.
+      if (cp == '\v' || cp == '\f') *o++ = ' ';
+      continue;
+    }
+    if (cp >= 0xD800 && cp <= 0xDFFF) {
+      if (cp <= 0xDBFF && i + 1 < n && units[i + 1] >= 0xDC00 && units[i + 1] <= 0xDFFF) {
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (units[i + 1] - 0xDC00);
+        ++i;
+      } else {
+        cp = 0xFFFD;
+      }
+    }
+    if (cp == 0xFFFD) ++counts.invalid;
+    o = write_utf8(o, cp);
+  }
+  out.resize(static_cast<std::size_t>(o - out.data()));
+  return out;
+}
+
+// Converts with ICU, cleaned and counted as above; false when ICU does not know the label. Bytes the
+// charset does not define become U+FFFD, ICU's default substitution. ICU's UTF-8 converter is not used:
+// this one pass from UTF-16 costs less than it.
+bool icu_to_utf8(std::string_view bytes, const std::string& charset, std::string& out, Counts& counts) {
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<UConverter, ConverterCloser> from(ucnv_open(charset.c_str(), &status));
   if (U_FAILURE(status) || !from) return false;
-  status = U_ZERO_ERROR;
-  std::unique_ptr<UConverter, ConverterCloser> to(ucnv_open("UTF-8", &status));
-  if (U_FAILURE(status)) return false;
-  // Enough for every charset: one byte becomes at most three UTF-8 bytes, plus slack for state flushes.
-  out.resize(bytes.size() * 3 + 16);
-  char* target = out.data();
-  const char* source = bytes.data();
-  status = U_ZERO_ERROR;
-  ucnv_convertEx(to.get(), from.get(), &target, out.data() + out.size(), &source, bytes.data() + bytes.size(),
-                 nullptr, nullptr, nullptr, nullptr, true, true, &status);
-  if (U_FAILURE(status)) return false;
-  out.resize(static_cast<std::size_t>(target - out.data()));
-  return true;
+  // One byte is at most one UTF-16 unit for every charset ICU has, but the size ICU asks for is trusted.
+  std::vector<UChar> units(bytes.size() + 16);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    status = U_ZERO_ERROR;
+    const int32_t length = ucnv_toUChars(from.get(), units.data(), static_cast<int32_t>(units.size()), bytes.data(),
+                                         static_cast<int32_t>(bytes.size()), &status);
+    if (status == U_BUFFER_OVERFLOW_ERROR) {
+      units.resize(static_cast<std::size_t>(length) + 1);
+      continue;
+    }
+    if (U_FAILURE(status)) return false;
+    out = utf16_to_clean_utf8(units.data(), static_cast<std::size_t>(length), counts);
+    return true;
+  }
+  return false;
+}
+
+// Converters substitute U+FFFD for bytes the charset does not define: those are the invalid ones.
+std::size_t count_replacements(std::string_view text) {
+  std::size_t n = 0;
+  for (auto p = text.find("\xEF\xBF\xBD"); p != std::string_view::npos; p = text.find("\xEF\xBF\xBD", p + 3)) ++n;
+  return n;
 }
 
 // Single-byte charsets (windows-125x, ISO-8859-x, KOI8) are most legacy feeds. ICU converts through
 // UTF-16 one call at a time; a 256-entry table of UTF-8 sequences, built once per charset from ICU
-// itself, does the same work several times faster.
+// itself, does the same work several times faster. The entries are stored already cleaned the way
+// clean_utf8 would clean the converted text (ICU's UTF-8 is valid, so only C0 controls change), with what
+// that cleaning counts, so a document takes one pass instead of convert, clean and count.
 struct ByteTable {
   std::array<std::array<char, 4>, 256> utf8{};
   std::array<std::uint8_t, 256> length{};
+  std::array<bool, 256> counted{};        // the byte is a replaced control or an undefined byte (U+FFFD)
+  std::array<std::uint8_t, 256> controls{};
+  std::array<std::uint8_t, 256> replacements{};
+  std::size_t max_length = 1;
+  bool ascii_identity = false;  // printable ASCII (0x20..0x7F) maps to itself, as in every charset but EBCDIC
 };
+
+// Fills entry b from the UTF-8 ICU gave for it.
+void set_entry(ByteTable& table, int b, std::string_view converted) {
+  Counts counts;
+  std::string clean = clean_utf8(converted, counts);
+  if (clean.size() > 4) clean = "\xEF\xBF\xBD";  // not one code point: ICU's output is never this
+  const std::size_t replacements = count_replacements(clean);
+  std::memcpy(table.utf8[b].data(), clean.data(), clean.size());
+  table.length[b] = static_cast<std::uint8_t>(clean.size());
+  table.controls[b] = static_cast<std::uint8_t>(counts.controls);
+  table.replacements[b] = static_cast<std::uint8_t>(replacements);
+  table.counted[b] = counts.controls != 0 || replacements != 0;
+  table.max_length = std::max(table.max_length, clean.size());
+}
 
 const ByteTable* single_byte_table(const std::string& charset) {
   static std::mutex mutex;
@@ -259,40 +321,43 @@ const ByteTable* single_byte_table(const std::string& charset) {
       char out[8];
       status = U_ZERO_ERROR;
       const int32_t n = ucnv_convert("UTF-8", charset.c_str(), out, sizeof out, &in, 1, &status);
-      if (U_FAILURE(status) || n <= 0 || n > 4) {
-        std::memcpy(table->utf8[b].data(), "\xEF\xBF\xBD", 3);
-        table->length[b] = 3;
-      } else {
-        std::memcpy(table->utf8[b].data(), out, static_cast<std::size_t>(n));
-        table->length[b] = static_cast<std::uint8_t>(n);
-      }
+      if (U_FAILURE(status) || n <= 0 || n > 4) set_entry(*table, b, "\xEF\xBF\xBD");
+      else set_entry(*table, b, std::string_view(out, static_cast<std::size_t>(n)));
     }
+    table->ascii_identity = true;
+    for (int b = 0x20; b < 0x80; ++b)
+      if (table->length[b] != 1 || table->utf8[b][0] != static_cast<char>(b)) table->ascii_identity = false;
   }
   return tables.emplace(charset, std::move(table)).first->second.get();
 }
 
-std::string table_to_utf8(std::string_view bytes, const ByteTable& table) {
-  std::string out(bytes.size() * 3, '\0');
+// The same text and counts as clean_utf8 over the converted bytes plus count_replacements.
+std::string table_to_utf8(std::string_view bytes, const ByteTable& table, Counts& counts) {
+  // Four bytes of slack: every entry is copied as four bytes and the end moved by its real length.
+  std::string out(bytes.size() * table.max_length + 4, '\0');
   char* o = out.data();
-  for (const char c : bytes) {
-    const auto b = static_cast<unsigned char>(c);
-    if (b < 0x80 && table.length[b] == 1) {
-      *o++ = c;
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const auto* end = p + bytes.size();
+  while (p != end) {
+    // Markup and spaces are printable ASCII, copied eight bytes at a time when the charset keeps them.
+    if (table.ascii_identity && end - p >= 8 && printable_ascii8(p)) {
+      std::memcpy(o, p, 8);
+      o += 8;
+      p += 8;
       continue;
     }
+    const unsigned char b = *p++;
     std::memcpy(o, table.utf8[b].data(), 4);
     o += table.length[b];
+    if (table.counted[b]) [[unlikely]] {
+      counts.controls += table.controls[b];
+      counts.invalid += table.replacements[b];
+    }
   }
   out.resize(static_cast<std::size_t>(o - out.data()));
   return out;
 }
 
-// Converters substitute U+FFFD for bytes the charset does not define: those are the invalid ones.
-std::size_t count_replacements(std::string_view text) {
-  std::size_t n = 0;
-  for (auto p = text.find("\xEF\xBF\xBD"); p != std::string_view::npos; p = text.find("\xEF\xBF\xBD", p + 3)) ++n;
-  return n;
-}
 
 void add_warning(std::string& warning, const std::string& text) {
   if (!warning.empty()) warning += "; ";
@@ -347,14 +412,9 @@ DecodedDocument decode_document(std::string_view bytes, std::string_view content
   if (label == "utf-8") {
     doc.text = clean_utf8(bytes, counts);
   } else {
-    std::string converted;
     if (const ByteTable* table = single_byte_table(label)) {
-      converted = table_to_utf8(bytes, *table);
-      doc.text = clean_utf8(converted, counts);
-      counts.invalid += count_replacements(doc.text);
-    } else if (bytes.size() < INT_MAX / 4 && icu_to_utf8(bytes, label, converted)) {
-      doc.text = clean_utf8(converted, counts);
-      counts.invalid += count_replacements(doc.text);
+      doc.text = table_to_utf8(bytes, *table, counts);
+    } else if (bytes.size() < INT_MAX / 4 && icu_to_utf8(bytes, label, doc.text, counts)) {
     } else {
       add_warning(doc.warning, "unknown charset '" + label + "', read as UTF-8");
       label = "utf-8";

@@ -3,6 +3,7 @@
 
 #include "common/text.hpp"
 
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -13,9 +14,11 @@ std::string content_hash(const DraftEntry& e) {
   return sha256_hex(e.article.title + '\n' + e.date_text + '\n' + e.article.summary);
 }
 
+// Keys are views of the entries' own strings: nothing is copied, and the entries stay in place until
+// settle_identities moves them out at the very end.
 template <typename Get>
-std::unordered_map<std::string, int> count_by(const std::vector<DraftEntry>& entries, Get get) {
-  std::unordered_map<std::string, int> counts;
+std::unordered_map<std::string_view, int> count_by(const std::vector<DraftEntry>& entries, Get get) {
+  std::unordered_map<std::string_view, int> counts;
   for (const auto& e : entries)
     if (const std::string& key = get(e); !key.empty()) ++counts[key];
   return counts;
@@ -32,12 +35,13 @@ void settle_identities(std::vector<DraftEntry>& entries, std::vector<Article>& o
     const auto& id = entries[i].article.id;
     needs_fallback[i] = id.empty() || id_counts.at(id) > 1;
   }
-  std::unordered_map<std::string, int> link_counts;
+  std::unordered_map<std::string_view, int> link_counts;
   for (std::size_t i = 0; i < entries.size(); ++i)
     if (needs_fallback[i] && !entries[i].article.link.empty()) ++link_counts[entries[i].article.link];
 
-  std::unordered_set<std::string> seen;
-  out.reserve(out.size() + entries.size());
+  // Views of the ids settled so far; an id changes only before its view goes in.
+  std::unordered_set<std::string_view> seen;
+  std::vector<char> keep(entries.size());
   for (std::size_t i = 0; i < entries.size(); ++i) {
     auto& e = entries[i];
     if (needs_fallback[i]) {
@@ -47,12 +51,16 @@ void settle_identities(std::vector<DraftEntry>& entries, std::vector<Article>& o
     if (!seen.insert(e.article.id).second) {
       // The id is taken (one entry's guid is another's link, or the entry is listed twice): when its
       // content hash is taken too it is a repeat and goes, otherwise the hash tells it apart.
-      const std::string hash = content_hash(e);
-      if (!seen.insert(hash).second) continue;
-      e.article.id = hash;
+      std::string hash = content_hash(e);
+      if (seen.contains(hash)) continue;
+      e.article.id = std::move(hash);
+      seen.insert(e.article.id);
     }
-    out.push_back(std::move(e.article));
+    keep[i] = 1;
   }
+  out.reserve(out.size() + entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    if (keep[i]) out.push_back(std::move(entries[i].article));
 }
 
 }  // namespace newsalert::feeds

@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <climits>
 #include <exception>
@@ -82,16 +83,53 @@ struct QName {
   std::string_view local;
 };
 
-QName qname(pugi::xml_node node) {
+template <typename Resolve>
+QName qname_with(pugi::xml_node node, Resolve resolve) {
   const std::string_view name = node.name();
   const auto colon = name.find(':');
   if (colon == std::string_view::npos) {
-    const Ns ns = resolve_prefix(node, {});
+    const Ns ns = resolve(node, std::string_view{});
     // An unknown default namespace is read as "none" so RSS 2.0 feeds that declare one still parse.
     return {ns == Ns::other ? Ns::none : ns, name};
   }
-  return {resolve_prefix(node, name.substr(0, colon)), name.substr(colon + 1)};
+  return {resolve(node, name.substr(0, colon)), name.substr(colon + 1)};
 }
+
+QName qname(pugi::xml_node node) { return qname_with(node, resolve_prefix); }
+
+// Resolves prefixes like resolve_prefix, remembering what the walk up from one parent found: feeds
+// declare their namespaces on the root, and every child of an item would otherwise repeat the same
+// walk to it.
+class PrefixCache {
+ public:
+  QName qname(pugi::xml_node node) {
+    return qname_with(node, [this](pugi::xml_node n, std::string_view prefix) { return resolve(n, prefix); });
+  }
+
+ private:
+  Ns resolve(pugi::xml_node node, std::string_view prefix) {
+    // The element's own declaration comes first, as in resolve_prefix; then its parent's scope.
+    if (node.first_attribute()) return resolve_prefix(node, prefix);
+    const auto parent = node.parent();
+    if (parent != parent_) {
+      parent_ = parent;
+      size_ = 0;
+    }
+    for (std::size_t i = 0; i < size_; ++i)
+      if (entries_[i].prefix == prefix) return entries_[i].ns;
+    const Ns ns = resolve_prefix(parent, prefix);
+    if (size_ < entries_.size()) entries_[size_++] = {prefix, ns};
+    return ns;
+  }
+
+  struct Entry {
+    std::string_view prefix;
+    Ns ns;
+  };
+  pugi::xml_node parent_;
+  std::array<Entry, 8> entries_{};
+  std::size_t size_ = 0;
+};
 
 // Looks up an attribute by namespace and local name (rdf:about, whatever the prefix).
 pugi::xml_attribute attribute_ns(pugi::xml_node node, Ns ns, std::string_view local) {
@@ -111,8 +149,17 @@ void collect_text(pugi::xml_node node, std::string& out) {
   }
 }
 
+// The node's text when it is a single text or CDATA child, the usual case, which needs no assembling.
+std::optional<std::string_view> sole_text(pugi::xml_node node) {
+  const auto child = node.first_child();
+  if (!child || child.next_sibling() || (child.type() != pugi::node_pcdata && child.type() != pugi::node_cdata))
+    return std::nullopt;
+  return std::string_view(child.value());
+}
+
 // All text below the node, whitespace collapsed: for ids, links and other non-HTML values.
 std::string plain_text(pugi::xml_node node) {
+  if (const auto text = sole_text(node)) return collapse_whitespace(*text);
   std::string raw;
   collect_text(node, raw);
   return collapse_whitespace(raw);
@@ -136,7 +183,10 @@ std::string markup(pugi::xml_node node) {
   return out;
 }
 
-std::string html_text_of(pugi::xml_node node) { return html_to_text(markup(node)); }
+std::string html_text_of(pugi::xml_node node) {
+  if (const auto text = sole_text(node)) return html_to_text(*text);
+  return html_to_text(markup(node));
+}
 
 // A field that may hold HTML: the source is kept for payloads, the text is what matching reads.
 struct TextField {
@@ -243,19 +293,19 @@ struct EntryDraft {
   std::string image;
 
   void set_published(pugi::xml_node node, bool overrides) {
-    const auto text = plain_text(node);
+    auto text = plain_text(node);
     if (published && !overrides) return;
     if (const auto t = parse_date(text)) {
       published = t;
-      date_text = text;
+      date_text = std::move(text);
     }
   }
   void set_updated(pugi::xml_node node) {
-    const auto text = plain_text(node);
+    auto text = plain_text(node);
     if (updated) return;
     if (const auto t = parse_date(text)) {
       updated = t;
-      if (date_text.empty()) date_text = text;
+      if (date_text.empty()) date_text = std::move(text);
     }
   }
 };
@@ -325,20 +375,18 @@ class FeedReader {
   }
 
  private:
-  // The base a relative reference inside node resolves against: the document URL refined by every
-  // xml:base on the way down. When the document came from a file, the feed's home page stands in.
-  std::string base_for(pugi::xml_node node) const {
+  // Resolves ref against the base in effect at node: the document URL refined by every xml:base on the
+  // way down. When the document came from a file, the feed's home page stands in for the document URL.
+  std::string resolve(pugi::xml_node node, std::string_view ref) const {
+    if (trim(ref).empty()) return {};
     std::vector<const char*> bases;
     for (auto p = node; p && p.type() == pugi::node_element; p = p.parent())
       if (const auto a = p.attribute("xml:base")) bases.push_back(a.value());
-    std::string base = item_base_.empty() ? base_url_ : item_base_;
+    const std::string& start = item_base_.empty() ? base_url_ : item_base_;
+    if (bases.empty()) return resolve_url(start, ref);  // the usual case, without a copy of the base
+    std::string base = start;
     for (auto it = bases.rbegin(); it != bases.rend(); ++it) base = resolve_url(base, *it);
-    return base;
-  }
-
-  std::string resolve(pugi::xml_node node, std::string_view ref) const {
-    if (trim(ref).empty()) return {};
-    return resolve_url(base_for(node), ref);
+    return resolve_url(base, ref);
   }
 
   std::string link_href(pugi::xml_node link) const {
@@ -541,8 +589,12 @@ class FeedReader {
 
  private:
 
+  // Within the reader, qname goes through the cache.
+  QName qname(pugi::xml_node node) const { return prefixes_.qname(node); }
+
   const std::string& base_url_;
   ParsedFeed& feed_;
+  mutable PrefixCache prefixes_;
   std::string item_base_;
   std::vector<pugi::xml_node> unfinished_;
   std::vector<DraftEntry> entries_;
@@ -590,9 +642,35 @@ bool looks_like_json(std::string_view text, std::string_view content_type) {
 // pugixml keeps references it does not know (&nbsp;, a bare '&') as text, which is what we want, but
 // the document is not XML, so the feed is flagged like feedparser flags it. CDATA sections may hold
 // anything and are skipped.
-bool has_undeclared_reference(std::string_view text) {
+//
+// CDATA openings are looked for by their '!', which is rare in feeds, rather than by their '<', which
+// starts every tag: string_view::find would stop at each tag.
+std::size_t find_cdata_open(std::string_view text, std::size_t from) {
   static constexpr std::string_view cdata_open = "<![CDATA[";
-  std::size_t cdata = text.find(cdata_open);
+  for (auto bang = text.find('!', from + 1); bang != std::string_view::npos; bang = text.find('!', bang + 1))
+    if (text.substr(bang - 1).starts_with(cdata_open)) return bang - 1;
+  return std::string_view::npos;
+}
+
+// Whether the text after a '&' is a reference XML itself defines: one of the five named ones, or a
+// numeric one. Dispatched on the first byte: escaped HTML puts a reference every few words.
+bool is_xml_reference(std::string_view rest) {
+  if (rest.empty()) return false;
+  switch (rest[0]) {
+    case 'l': return rest.starts_with("lt;");
+    case 'g': return rest.starts_with("gt;");
+    case 'a': return rest.starts_with("amp;") || rest.starts_with("apos;");
+    case 'q': return rest.starts_with("quot;");
+    case '#': {
+      const auto semi = rest.find(';');
+      return semi != std::string_view::npos && semi > 1;
+    }
+    default: return false;
+  }
+}
+
+bool has_undeclared_reference(std::string_view text) {
+  std::size_t cdata = find_cdata_open(text, 0);
   for (std::size_t amp = text.find('&'); amp != std::string_view::npos; amp = text.find('&', amp + 1)) {
     while (cdata < amp) {
       const auto end = text.find("]]>", cdata);
@@ -601,18 +679,10 @@ bool has_undeclared_reference(std::string_view text) {
         amp = end;
         break;
       }
-      cdata = text.find(cdata_open, end);
+      cdata = find_cdata_open(text, end);
     }
     if (cdata < amp || text[amp] != '&') continue;
-    const auto rest = text.substr(amp + 1, 12);
-    if (rest.starts_with("amp;") || rest.starts_with("lt;") || rest.starts_with("gt;") || rest.starts_with("quot;") ||
-        rest.starts_with("apos;"))
-      continue;
-    if (rest.starts_with('#')) {
-      const auto semi = rest.find(';');
-      if (semi != std::string_view::npos && semi > 1) continue;
-    }
-    return true;
+    if (!is_xml_reference(text.substr(amp + 1, 12))) return true;
   }
   return false;
 }

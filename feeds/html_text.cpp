@@ -1,12 +1,19 @@
 // Single-pass HTML-to-text conversion and HTML character reference decoding.
 #include "feeds/html_text.hpp"
 
+#include "feeds/utf8.hpp"
+
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
 #include <optional>
+
+#if defined(__SSE2__) && !defined(NEWSALERT_NO_SIMD)  // the define tests the portable path
+#include <emmintrin.h>
+#endif
 
 namespace newsalert::feeds {
 namespace {
@@ -81,21 +88,8 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' |
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
+  char buf[4];
+  out.append(buf, static_cast<std::size_t>(write_utf8(buf, cp) - buf));
 }
 
 std::optional<char32_t> lookup_named(std::string_view name) {
@@ -211,9 +205,8 @@ class TextSink {
       return;
     }
     flush_gap();
-    std::string utf8;
-    append_utf8(utf8, cp);
-    put_run(utf8);
+    ensure(4);
+    end_ = write_utf8(end_, cp);
   }
   std::string take() {
     out_.resize(size());
@@ -222,9 +215,12 @@ class TextSink {
 
  private:
   std::size_t size() const { return static_cast<std::size_t>(end_ - out_.data()); }
-  // Only a malformed reference could need more room than the input gave; grow rather than trust that.
+  // Called for every write, so the check stays inline and the rare growth does not.
   void ensure(std::size_t n) {
-    if (size() + n <= out_.size()) return;
+    if (size() + n > out_.size()) [[unlikely]] grow(n);
+  }
+  // Only a malformed reference could need more room than the input gave; grow rather than trust that.
+  void grow(std::size_t n) {
     const std::size_t used = size();
     out_.resize(std::max(out_.size() * 2, used + n));
     end_ = out_.data() + used;
@@ -242,12 +238,89 @@ class TextSink {
   Gap pending_ = Gap::none;
 };
 
-// The bytes that end a run of plain text in html_to_text: markup, references and whitespace.
-constexpr auto kRunStop = [] {
+// The bytes that end a run of plain text: whitespace (collapse_whitespace), and markup and references
+// too (html_to_text).
+constexpr std::array<bool, 256> stop_table(std::string_view stops) {
   std::array<bool, 256> stop{};
-  for (const char c : {'<', '&', ' ', '\t', '\n', '\r', '\f', '\v'}) stop[static_cast<unsigned char>(c)] = true;
+  for (const char c : stops) stop[static_cast<unsigned char>(c)] = true;
   return stop;
-}();
+}
+constexpr auto kSpaceStop = stop_table(" \t\n\r\f\v");
+constexpr auto kRunStop = stop_table("<& \t\n\r\f\v");
+
+// The block scan behind run_end: how many bytes of a block at p come before the first one that may end
+// a run, i.e. a '<', '&' or byte below 0x20, or a space after a space (space_before: the byte before p
+// is one). kBlock when there is none. It flags a superset of the real stops (it does not know which table
+// is in use), so a flagged byte is decided by run_end's exact one-byte rules.
+#if defined(__SSE2__) && !defined(NEWSALERT_NO_SIMD)  // the define tests the portable path
+// SSE2 is part of x86-64: sixteen bytes per step.
+constexpr std::size_t kBlock = 16;
+
+std::size_t plain_prefix(const char* p, bool space_before) {
+  const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const auto equal = [&](char c) { return _mm_cmpeq_epi8(x, _mm_set1_epi8(c)); };
+  // Unsigned x < 0x20 is max(x, 0x1F) == 0x1F.
+  const __m128i below_space = _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+  const auto stops = static_cast<std::uint32_t>(
+      _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(equal('<'), equal('&')), below_space)));
+  const auto spaces = static_cast<std::uint32_t>(_mm_movemask_epi8(equal(' ')));
+  const std::uint32_t flagged = stops | (spaces & ((spaces << 1) | (space_before ? 1U : 0U)));
+  return flagged == 0 ? kBlock : static_cast<std::size_t>(std::countr_zero(flagged));
+}
+#else
+// Elsewhere, eight bytes per step in a 64-bit word (SWAR), the byte at the lowest address in the lowest
+// bits whatever the byte order, so that "the byte after" is always "8 bits up".
+constexpr std::size_t kBlock = 8;
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+
+// The high bit of each byte of w that equals v (exact: no carries between bytes).
+std::uint64_t bytes_equal(std::uint64_t w, unsigned char v) {
+  const std::uint64_t t = w ^ (kOnes * v);
+  return ~(((t & ~kHigh) + ~kHigh) | t) & kHigh;
+}
+
+std::size_t plain_prefix(const char* p, bool space_before) {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
+  const std::uint64_t below_space = ~(((w & ~kHigh) + kOnes * (0x80 - 0x20)) | w) & kHigh;
+  const std::uint64_t spaces = bytes_equal(w, ' ');
+  const std::uint64_t flagged = bytes_equal(w, '<') | bytes_equal(w, '&') | below_space |
+                                (spaces & ((spaces << 8) | (space_before ? 0x80 : 0)));
+  return flagged == 0 ? kBlock : static_cast<std::size_t>(std::countr_zero(flagged)) / 8;
+}
+#endif
+
+// The end of the run starting at text[i] (not a stop byte) that goes to the output unchanged: bytes that
+// are not stops, and lone spaces between them, since a single space between words collapses to itself.
+// Copying whole sentences at once instead of word by word is most of html_to_text's speed; whole blocks
+// are taken while plain_prefix finds nothing in them.
+std::size_t run_end(std::string_view text, std::size_t i, const std::array<bool, 256>& stop) {
+  const char* s = text.data();
+  const std::size_t n = text.size();
+  std::size_t j = i + 1;
+  for (;;) {
+    while (j + kBlock <= n) {
+      const std::size_t plain = plain_prefix(s + j, s[j - 1] == ' ');
+      j += plain;
+      if (plain != kBlock) break;
+    }
+    if (j >= n) break;
+    const auto c = static_cast<unsigned char>(s[j]);
+    if (!stop[c]) {
+      ++j;
+      continue;
+    }
+    if (s[j - 1] == ' ') return j - 1;  // that space was not alone: it belongs to the gap that follows
+    if (c == ' ' && j + 1 < n && !stop[static_cast<unsigned char>(s[j + 1])]) {
+      j += 2;
+      continue;
+    }
+    return j;
+  }
+  return s[n - 1] == ' ' ? n - 1 : n;  // a trailing space is trimmed like any gap
+}
 
 // Case-insensitive search for needle (lower-case) in haystack from pos.
 std::size_t find_ci(std::string_view haystack, std::string_view needle, std::size_t pos) {
@@ -309,8 +382,7 @@ std::string collapse_whitespace(std::string_view text) {
       sink.put(text[i++]);
       continue;
     }
-    std::size_t j = i + 1;
-    while (j < text.size() && !is_space(text[j])) ++j;
+    const std::size_t j = run_end(text, i, kSpaceStop);
     sink.put_run(text.substr(i, j - i));
     i = j;
   }
@@ -336,8 +408,7 @@ std::string html_to_text(std::string_view html) {
     }
     if (c != '<' && !is_space(c)) {
       // Most of the input is plain text between tags; copying it run by run keeps this loop cheap.
-      std::size_t j = i + 1;
-      while (j < n && !kRunStop[static_cast<unsigned char>(html[j])]) ++j;
+      const std::size_t j = run_end(html, i, kRunStop);
       sink.put_run(html.substr(i, j - i));
       i = j;
       continue;

@@ -75,3 +75,19 @@ TEST(HtmlToText, ReturnsPlainTextWithOnlyWhitespaceCollapsed) {
 TEST(HtmlToText, KeepsCdataAsLiteralText) { EXPECT_EQ(html_to_text("<![CDATA[<b>x</b>]]> y"), "<b>x</b> y"); }
 
 TEST(CollapseWhitespace, LeavesMarkupAlone) { EXPECT_EQ(collapse_whitespace(" <b>a</b>\n\n b "), "<b>a</b> b"); }
+
+// Text is scanned in blocks of 8 or 16 bytes: whatever ends a run (doubled space, a space before a tag or
+// reference, a tab, the end) must be seen at every offset within a block and across block edges.
+TEST(HtmlToText, CollapsesWhitespaceAtEveryOffsetOfTheTextScan) {
+  for (std::size_t k = 1; k <= 40; ++k) {
+    const std::string head(k, 'a');
+    SCOPED_TRACE(k);
+    EXPECT_EQ(html_to_text(head + "  b c<p>d &amp; e\t f "), head + " b c\nd & e f");
+    EXPECT_EQ(html_to_text(head + " <br>x y"), head + "\nx y");
+    EXPECT_EQ(html_to_text(head + " &lt; z"), head + " < z");
+    EXPECT_EQ(html_to_text(head + " \xD0\x9F\xD1\x80 "), head + " \xD0\x9F\xD1\x80");
+    EXPECT_EQ(html_to_text(head + " b" + std::string(k, ' ') + "c"), head + " b c");
+    EXPECT_EQ(collapse_whitespace(head + "  b <p> c\n"), head + " b <p> c");
+    EXPECT_EQ(collapse_whitespace(head + " b&c \x01 d"), head + " b&c \x01 d");
+  }
+}
