@@ -115,6 +115,20 @@ struct HttpListen {
   std::string str() const;   // "127.0.0.1:9464", "[::1]:9464"
 };
 
+// How long seen articles, final delivery records and stories are kept (`state.retention`).
+struct StateConfig {
+  Millis retention{std::chrono::hours(24 * 30)};   // 0: keep forever
+};
+
+// WebSub push: feeds that name a hub are subscribed to, with callbacks under callback_base.
+struct WebSubConfig {
+  std::string callback_base;          // public URL hubs call back, e.g. http://public.example/websub
+  std::optional<HttpListen> listen;   // a listener of its own; otherwise http.listen serves the callbacks
+  Millis poll_interval{std::chrono::hours(1)};   // safety-net polling while a subscription is active
+  Millis lease{std::chrono::hours(24 * 7)};      // hub.lease_seconds asked for
+  int line = 0;
+};
+
 struct Config {
   std::filesystem::path source;
   std::filesystem::path state_dir;
@@ -126,6 +140,8 @@ struct Config {
   std::vector<WebhookConfig> webhooks;   // never empty after loading: the stdout notifier is the default
   Millis shutdown_grace{std::chrono::seconds(10)};
   std::optional<HttpListen> http;
+  StateConfig state;
+  std::optional<WebSubConfig> websub;
 };
 
 struct Diagnostic {

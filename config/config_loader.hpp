@@ -74,6 +74,9 @@ class ConfigLoader {
   std::optional<std::string> decode_secret(std::string value, const YAML::Node& at, const std::string& field);
   void check_state_dir(const std::filesystem::path& dir, int line);
   void load_http(const YAML::Node& node, std::optional<HttpListen>& http);
+  std::optional<HttpListen> get_listen(const YAML::Node& value, const std::string& field);
+  void load_state(const YAML::Node& node, StateConfig& state);
+  void load_websub(const YAML::Node& node, std::optional<WebSubConfig>& websub);
 
   std::string file_;
   std::string_view source_;   // the YAML text being loaded, for column numbers

@@ -59,6 +59,15 @@ struct HttpClientOptions {
   std::string user_agent;
   long max_connections = 64;     // transfers in flight; curl queues the rest
   long max_per_host = 4;
+  // HTTP/2 where the server offers it: transfers to one host share a connection as streams
+  // instead of each opening its own.
+  bool multiplex = true;
+};
+
+// Connection reuse seen so far, from curl's own count of new connections per finished transfer.
+struct HttpConnectionStats {
+  std::uint64_t transfers = 0;
+  std::uint64_t new_connections = 0;
 };
 
 class HttpClient {
@@ -80,6 +89,7 @@ class HttpClient {
   }
 
   std::size_t in_flight() const;
+  HttpConnectionStats connection_stats() const;
 
   // Aborts every transfer; each completes with operation_aborted.
   void cancel_all();
