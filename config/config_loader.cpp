@@ -1209,11 +1209,11 @@ void ConfigLoader::load_websub(const YAML::Node& node, std::optional<WebSubConfi
     const std::string& name = key.Scalar();
     const std::string field = "websub." + name;
     if (name == "callback_base") {
+      has_base = true;
       if (auto url = get_url(value, field, false)) {
         while (url->ends_with('/')) url->pop_back();
         if (url->find_first_of("?#") != std::string::npos) error(value, field + ": must not have a query or fragment");
         config.callback_base = *url;
-        has_base = true;
       }
     } else if (name == "listen") {
       config.listen = get_listen(value, field);
