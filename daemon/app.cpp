@@ -190,12 +190,9 @@ struct App::Impl {
     if (slot == nullptr || stopping) co_return;
     store::FeedState state = feed_state(feed_url);
     const std::string base = state.current_url.empty() ? feed_url : state.current_url;
-    feeds::ParsedFeed parsed =
-        body.size() >= feeds::kOffloadParseBytes
-            ? co_await pool.run([body = std::move(body), base, content_type] {
-                return feeds::parse_feed(body, base, content_type);
-              })
-            : feeds::parse_feed(body, base, content_type);
+    feeds::ParsedFeed parsed;
+    if (body.size() >= feeds::kOffloadParseBytes) parsed = co_await feeds::parse_on(pool, std::move(body), base, content_type);
+    else parsed = feeds::parse_feed(body, base, content_type);
     if (!parsed.ok()) {
       spdlog::warn("feed {}: pushed content is not a feed: {}", feed_url, parsed.error);
       co_return;
@@ -661,8 +658,10 @@ struct App::Impl {
       for (const Article* article : fresh) out.push_back(snapshot->match(*article));
       return out;
     };
-    std::vector<std::vector<match::Match>> matches_of =
-        fresh.size() >= kOffloadMatchArticles ? co_await pool.run(match_all) : match_all();
+    // Not a conditional expression: GCC 12 miscompiles temporaries around a co_await inside one.
+    std::vector<std::vector<match::Match>> matches_of;
+    if (fresh.size() >= kOffloadMatchArticles) matches_of = co_await pool.run(match_all);
+    else matches_of = match_all();
 
     std::vector<store::OutboxEntry> alerts;
     std::size_t matches = 0;

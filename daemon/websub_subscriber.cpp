@@ -217,7 +217,7 @@ asio::awaitable<void> WebSubSubscriber::send(std::string feed_url, std::string m
   net::HttpRequest request;
   request.url = sub.hub;
   request.method = "POST";
-  request.timeout = std::chrono::seconds(30);
+  request.timeout = std::chrono::seconds(10);
   request.max_bytes = 64 * 1024;
   request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   request.body = "hub.mode=" + mode + "&hub.topic=" + form_encode(sub.topic) +
@@ -262,7 +262,8 @@ asio::awaitable<void> WebSubSubscriber::send(std::string feed_url, std::string m
 }
 
 void WebSubSubscriber::fail(Entry& entry, const std::string& why) {
-  const bool was_active = active(entry.sub.feed_url);
+  // Active by state, even when its lease just ran out: polling has to come back either way.
+  const bool was_active = entry.sub.state == store::WebSubState::active;
   entry.sub.state = store::WebSubState::failed;
   entry.sub.last_error = why;
   entry.renewing = false;

@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cctype>
 #include <mutex>
 #include <unordered_map>
@@ -366,9 +367,10 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
     curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
     if (share != nullptr) curl_easy_setopt(easy, CURLOPT_SHARE, share);
-    if (options.multiplex) {
-      // h2 over TLS (ALPN), HTTP/1.1 otherwise; wait for a connection that can multiplex rather
-      // than opening another one beside it.
+    if (options.multiplex && req.url.size() > 8 && std::equal(req.url.begin(), req.url.begin() + 8, "https://",
+                                                              [](char a, char b) { return std::tolower(a) == b; })) {
+      // h2 over TLS (ALPN); wait for a connection that can multiplex rather than opening another
+      // one beside it. Plain http:// stays HTTP/1.1 with keep-alive.
       curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
       curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
     }
