@@ -63,6 +63,7 @@ struct Feed {
   std::vector<Entry> entries;   // newest first
   int version = 0;
   std::string body;             // cached document of this version
+  std::string last_modified;    // HTTP date of this version
   std::vector<double> polls;    // when each request arrived (steady ms since start)
 };
 
@@ -136,6 +137,12 @@ class LoadServer {
     }
     out += "</channel></rss>\n";
     feed.body = std::move(out);
+    const std::time_t secs = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char date[64];
+    std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    feed.last_modified = date;   // versions are a publication period apart, never within one second
   }
 
   void publish() {
@@ -245,7 +252,13 @@ class LoadServer {
     feed.polls.push_back(since_start());
     const std::string etag = "\"" + std::to_string(index) + "-" + std::to_string(feed.version) + "\"";
     response.set(http::field::etag, etag);
-    if (request[http::field::if_none_match] == etag) {
+    response.set(http::field::last_modified, feed.last_modified);
+    // ETag first; If-Modified-Since for clients that only send that (an exact match of the date
+    // this version was served with, as in tests/support).
+    const bool etag_match = request[http::field::if_none_match] == etag;
+    const bool date_match = request[http::field::if_none_match].empty() &&
+                            request[http::field::if_modified_since] == feed.last_modified;
+    if (etag_match || date_match) {
       response.result(http::status::not_modified);
       ++not_modified_;
       return;
