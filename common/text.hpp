@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,12 @@ std::string random_hex(std::size_t bytes);
 
 // Comparison whose time does not depend on where the inputs differ (for signatures).
 bool constant_time_equal(std::string_view a, std::string_view b);
+
+// application/x-www-form-urlencoded pieces (WebSub requests and callbacks): percent-encodes
+// everything but unreserved characters; decodes %XX and '+'; splits "a=1&b=2" into a map.
+std::string form_encode(std::string_view text);
+std::string form_decode(std::string_view text);
+std::map<std::string, std::string> parse_form(std::string_view text);
 
 std::string base64_encode(std::string_view data);
 // Returns false on malformed input.

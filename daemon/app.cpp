@@ -565,12 +565,21 @@ struct App::Impl {
     while (!stopping && !slot->removed) {
       store::FeedState state = feed_state(feed.url);
       const auto poll_started = std::chrono::steady_clock::now();
-      feeds::FetchOutcome outcome = co_await feeds::fetch_feed(http, feed, config.poll, state, &pool);
+      // Now and then without validators, so the records of entries the feed still lists are
+      // refreshed before retention could prune them (see needs_full_fetch).
+      store::FeedState request_state = state;
+      if (feeds::needs_full_fetch(state.last_full, Clock::now(), config.state.retention)) {
+        request_state.etag.clear();
+        request_state.last_modified.clear();
+      }
+      feeds::FetchOutcome outcome = co_await feeds::fetch_feed(http, feed, config.poll, request_state, &pool);
       if (stopping) break;   // nothing was committed for this poll; the next start repeats it
       const auto now = Clock::now();
       state.last_poll = now;
-      state.etag = outcome.etag;
-      state.last_modified = outcome.last_modified;
+      if (outcome.result == feeds::FetchResult::updated) {   // otherwise the stored validators stay
+        state.etag = outcome.etag;
+        state.last_modified = outcome.last_modified;
+      }
       if (!outcome.permanent_url.empty() && outcome.permanent_url != state.current_url) {
         spdlog::info("feed {}: moved permanently to {}; polling the new URL from now on", feed.url,
                      outcome.permanent_url);
@@ -585,6 +594,7 @@ struct App::Impl {
         state.last_success = now;
         if (outcome.result == feeds::FetchResult::updated) {
           state.ttl = outcome.feed.ttl;
+          state.last_full = now;
           pending_states.erase(feed.url);   // the commit writes the newer state
           const std::string url = feed.url;
           co_await commit(url, std::move(outcome.feed), state, now);
@@ -639,10 +649,7 @@ struct App::Impl {
         feed_url, ids, retention.count() > 0 ? std::optional<TimePoint>(now - retention / 2) : std::nullopt, &stale);
     std::unordered_set<std::string> unseen(unseen_ids.begin(), unseen_ids.end());
 
-    // Entries older than the retention are recorded, never alerted: their records may have been
-    // pruned, so "unseen" is no evidence that they are new.
-    Millis max_age = config.poll.max_age;
-    if (retention.count() > 0 && (max_age.count() == 0 || retention < max_age)) max_age = retention;
+    const Millis max_age = config.poll.max_age;
     std::vector<store::SeenArticle> seen;
     std::vector<const Article*> fresh;
     for (const auto& article : parsed.articles) {

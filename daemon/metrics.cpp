@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
@@ -66,6 +67,21 @@ void process_metrics(std::string& out, TimePoint started) {
   }
   header(out, "process_start_time_seconds", "gauge", "Start time of the process since the Unix epoch in seconds.");
   fmt::format_to(std::back_inserter(out), "process_start_time_seconds {}\n", number(seconds_since_epoch(started)));
+}
+
+// The _bucket (cumulative, then +Inf), _sum and _count lines of one histogram.
+template <std::size_t N>
+void histogram(std::string& out, std::string_view name, const std::array<double, N>& bounds,
+               const std::array<std::uint64_t, N + 1>& counts, double sum, std::uint64_t count) {
+  auto line = std::back_inserter(out);
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < N; ++i) {
+    cumulative += counts[i];
+    fmt::format_to(line, "{}_bucket{{le=\"{}\"}} {}\n", name, number(bounds[i]), cumulative);
+  }
+  fmt::format_to(line, "{}_bucket{{le=\"+Inf\"}} {}\n", name, cumulative + counts[N]);
+  fmt::format_to(line, "{}_sum {}\n", name, number(sum));
+  fmt::format_to(line, "{}_count {}\n", name, count);
 }
 
 }  // namespace
@@ -133,16 +149,7 @@ std::string Metrics::render(std::size_t outbox_pending) const {
     fmt::format_to(line, "newsalert_feed_polls_total{{result=\"{}\"}} {}\n", label(result), count);
 
   header(out, "newsalert_feed_poll_duration_seconds", "histogram", "Time from request to parsed feed.");
-  std::uint64_t cumulative = 0;
-  for (std::size_t i = 0; i < kPollBuckets.size(); ++i) {
-    cumulative += poll_buckets_[i];
-    fmt::format_to(line, "newsalert_feed_poll_duration_seconds_bucket{{le=\"{}\"}} {}\n", number(kPollBuckets[i]),
-                   cumulative);
-  }
-  cumulative += poll_buckets_.back();
-  fmt::format_to(line, "newsalert_feed_poll_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", cumulative);
-  fmt::format_to(line, "newsalert_feed_poll_duration_seconds_sum {}\n", number(poll_seconds_sum_));
-  fmt::format_to(line, "newsalert_feed_poll_duration_seconds_count {}\n", poll_count_);
+  histogram(out, "newsalert_feed_poll_duration_seconds", kPollBuckets, poll_buckets_, poll_seconds_sum_, poll_count_);
 
   header(out, "newsalert_feed_last_success_timestamp_seconds", "gauge",
          "When each feed was last fetched successfully (200 or 304), since the Unix epoch; 0 if never.");
@@ -167,16 +174,7 @@ std::string Metrics::render(std::size_t outbox_pending) const {
 
   header(out, "newsalert_event_loop_lag_seconds", "histogram",
          "How late the event loop ran its own 100 ms timer: time the loop was busy with other work.");
-  cumulative = 0;
-  for (std::size_t i = 0; i < kLagBuckets.size(); ++i) {
-    cumulative += lag_buckets_[i];
-    fmt::format_to(line, "newsalert_event_loop_lag_seconds_bucket{{le=\"{}\"}} {}\n", number(kLagBuckets[i]),
-                   cumulative);
-  }
-  cumulative += lag_buckets_.back();
-  fmt::format_to(line, "newsalert_event_loop_lag_seconds_bucket{{le=\"+Inf\"}} {}\n", cumulative);
-  fmt::format_to(line, "newsalert_event_loop_lag_seconds_sum {}\n", number(lag_seconds_sum_));
-  fmt::format_to(line, "newsalert_event_loop_lag_seconds_count {}\n", lag_count_);
+  histogram(out, "newsalert_event_loop_lag_seconds", kLagBuckets, lag_buckets_, lag_seconds_sum_, lag_count_);
   header(out, "newsalert_event_loop_lag_max_seconds", "gauge", "The longest event-loop lag seen since start.");
   fmt::format_to(line, "newsalert_event_loop_lag_max_seconds {}\n", number(lag_max_));
 

@@ -29,48 +29,10 @@ constexpr Millis kVerifyTimeout{std::chrono::minutes(2)};
 constexpr Millis kRetryFailed{std::chrono::minutes(30)};
 constexpr Millis kTick{250};
 
-std::string form_encode(std::string_view text) {
-  static constexpr char digits[] = "0123456789ABCDEF";
-  std::string out;
-  for (const unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out.push_back(static_cast<char>(c));
-    else {
-      out.push_back('%');
-      out.push_back(digits[c >> 4]);
-      out.push_back(digits[c & 0x0f]);
-    }
-  }
-  return out;
-}
-
-std::string form_decode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '+') out.push_back(' ');
-    else if (c == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
-             std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
-      out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else out.push_back(c);
-  }
-  return out;
-}
-
+// The query of a request target as a map ("" when it has none).
 std::map<std::string, std::string> parse_query(std::string_view target) {
-  std::map<std::string, std::string> out;
   const auto question = target.find('?');
-  if (question == std::string_view::npos) return out;
-  std::string_view query = target.substr(question + 1);
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const auto eq = pair.find('=');
-    out.emplace(form_decode(pair.substr(0, eq)), eq == std::string_view::npos ? "" : form_decode(pair.substr(eq + 1)));
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return out;
+  return question == std::string_view::npos ? std::map<std::string, std::string>{} : parse_form(target.substr(question + 1));
 }
 
 // The path part of an absolute http(s) URL, without a trailing slash ("" for none).

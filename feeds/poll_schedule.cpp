@@ -49,6 +49,11 @@ Millis initial_poll_delay(std::size_t index, std::size_t count, Millis interval)
   return Millis(window.count() * static_cast<Millis::rep>(index) / static_cast<Millis::rep>(count));
 }
 
+bool needs_full_fetch(std::optional<TimePoint> last_full, TimePoint now, Millis retention) {
+  if (retention.count() <= 0) return false;
+  return !last_full || now - *last_full >= retention / 4;
+}
+
 Millis resume_delay(Millis late, Millis interval, std::size_t count, double jitter) {
   if (late <= interval / 2) return Millis(0);
   return Millis(static_cast<Millis::rep>(static_cast<double>(spread_window(count, interval).count()) * jitter));

@@ -32,6 +32,11 @@ Millis spread_window(std::size_t count, Millis interval);
 // Spreads the first polls of `count` feeds evenly over spread_window(count, interval), in config order.
 Millis initial_poll_delay(std::size_t index, std::size_t count, Millis interval);
 
+// With a retention, a feed whose last full fetch (200) is a quarter of the retention ago is
+// fetched without validators: the 200 refreshes the records of the entries it still lists, so
+// they are never pruned while in the feed and then alerted again. Never fully fetched: true.
+bool needs_full_fetch(std::optional<TimePoint> last_full, TimePoint now, Millis retention);
+
 // A poll that starts more than half its interval late (the process was stopped, the machine slept,
 // the clock jumped) would start together with every other late feed: instead it waits
 // jitter * spread_window, so a pause ends without a thundering herd. Zero when not that late.

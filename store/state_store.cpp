@@ -119,6 +119,7 @@ CREATE TABLE story_copies (
 )sql",
     // 4: retention (pruning by age reads these indexes) and WebSub subscriptions.
     R"sql(
+ALTER TABLE feeds ADD COLUMN last_full_ms INTEGER;
 CREATE INDEX articles_seen ON articles (seen_ms);
 CREATE INDEX deliveries_at ON deliveries (at_ms);
 CREATE INDEX story_copies_seen ON story_copies (seen_ms);
@@ -163,13 +164,13 @@ void migrate(Database& db) {
 
 constexpr const char* kUpsertFeed = R"sql(
 INSERT INTO feeds (url, etag, last_modified, last_poll_ms, last_success_ms, error_streak, last_error,
-                   current_url, ttl_ms, not_before_ms)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                   current_url, ttl_ms, not_before_ms, last_full_ms)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
 ON CONFLICT (url) DO UPDATE SET
   etag = excluded.etag, last_modified = excluded.last_modified, last_poll_ms = excluded.last_poll_ms,
   last_success_ms = excluded.last_success_ms, error_streak = excluded.error_streak,
   last_error = excluded.last_error, current_url = excluded.current_url, ttl_ms = excluded.ttl_ms,
-  not_before_ms = excluded.not_before_ms)sql";
+  not_before_ms = excluded.not_before_ms, last_full_ms = excluded.last_full_ms)sql";
 
 // Shared by commit_poll, enqueue, digests and follow-ups: skipped when pending (the unique index)
 // or finished (deliveries, which covers dead letters).
@@ -231,7 +232,7 @@ void upsert_feed(Database& db, const std::string& feed_url, const FeedState& sta
       state.ttl ? std::optional<std::int64_t>(state.ttl->count()) : std::nullopt;
   stmt->bind_all(feed_url, state.etag, state.last_modified, to_millis(state.last_poll),
                  to_millis(state.last_success), state.error_streak, state.last_error, state.current_url, ttl_ms,
-                 to_millis(state.not_before));
+                 to_millis(state.not_before), to_millis(state.last_full));
   stmt->run();
 }
 
@@ -260,7 +261,7 @@ std::filesystem::path StateStore::default_file(const std::filesystem::path& stat
 FeedState StateStore::feed_state(const std::string& feed_url) {
   auto stmt = db_->cached(
       "SELECT etag, last_modified, last_poll_ms, last_success_ms, error_streak, last_error, current_url, ttl_ms, "
-      "not_before_ms FROM feeds WHERE url = ?1");
+      "not_before_ms, last_full_ms FROM feeds WHERE url = ?1");
   stmt->bind(1, feed_url);
   FeedState state;
   if (!stmt->step()) return state;
@@ -273,6 +274,7 @@ FeedState StateStore::feed_state(const std::string& feed_url) {
   state.current_url = stmt->column_text(6);
   if (const auto ttl_ms = stmt->column_optional_int64(7)) state.ttl = Millis(*ttl_ms);
   state.not_before = from_millis(stmt->column_optional_int64(8));
+  state.last_full = from_millis(stmt->column_optional_int64(9));
   return state;
 }
 

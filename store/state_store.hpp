@@ -27,6 +27,7 @@ struct FeedState {
   std::optional<Millis> ttl;               // the document's RSS <ttl>, kept across 304s
   std::optional<TimePoint> not_before;     // the earliest next poll the server asked for
                                            // (Retry-After, max-age, ttl); honoured after a restart
+  std::optional<TimePoint> last_full;      // last 200: when the records of its entries were refreshed
 };
 
 // An article the poll found new; keyed by (feed_url, article_id).

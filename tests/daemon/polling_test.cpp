@@ -177,8 +177,9 @@ TEST(PollingAtScale, ASlowHostNeverHoldsUpAnotherHostsFeeds) {
   fast.serve_feed("/fast.rss", kQuietFeed);
   std::string text = "state_dir: " + (dir / "state").string() +
                      "\npoll:\n  interval: 1s\n  timeout: 20s\n  per_host: 1\n  adaptive: false\nshutdown_grace: 1s\nfeeds:\n";
+  text += "  - " + fast.url("/fast.rss") + "\n";
   for (int i = 0; i < 6; ++i) text += "  - " + slow.url("/slow" + std::to_string(i) + ".rss") + "\n";
-  text += "  - " + fast.url("/fast.rss") + "\nwatchlists:\n  - name: w\n    actors: [Nobody In Particular]\n";
+  text += "watchlists:\n  - name: w\n    actors: [Nobody In Particular]\n";
   write_file(dir / "newsalert.yaml", text);
   DaemonProcess daemon({"run", "--config", (dir / "newsalert.yaml").string()}, dir.path());
   // The fast feed keeps its 1 s interval while the slow host works through its queue.

@@ -55,6 +55,15 @@ TEST(PollSchedule, APollLateByMoreThanHalfItsIntervalIsSpreadAfterAPause) {
   EXPECT_EQ(resume_delay(31'000ms, 60'000ms, 2, 0.5), 5'000ms);
 }
 
+TEST(PollSchedule, AFeedIsFetchedInFullAQuarterOfTheRetentionAfterItsLastFullFetch) {
+  const TimePoint now = from_unix_millis(1'722'500'000'000);
+  const Millis retention = std::chrono::hours(24 * 30);
+  EXPECT_TRUE(needs_full_fetch(std::nullopt, now, retention));
+  EXPECT_FALSE(needs_full_fetch(now - std::chrono::hours(24 * 7), now, retention));
+  EXPECT_TRUE(needs_full_fetch(now - std::chrono::hours(24 * 8), now, retention));
+  EXPECT_FALSE(needs_full_fetch(std::nullopt, now, Millis(0)));   // retention off: records are kept
+}
+
 namespace {
 
 const TimePoint kNow = from_unix_millis(1'722'500'000'000);   // a fixed clock: Thu, 01 Aug 2024 08:13:20 GMT

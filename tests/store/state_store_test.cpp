@@ -55,7 +55,8 @@ std::vector<std::string> alert_ids(const std::vector<PendingDelivery>& ds) {
 
 // Back to the version 1 schema: what a database from the first release looks like.
 static void downgrade_to_version_one(Database& db) {
-  db.exec("DROP TABLE websub; DROP INDEX articles_seen; DROP INDEX deliveries_at");   // migration 4
+  db.exec("DROP TABLE websub; DROP INDEX articles_seen; DROP INDEX deliveries_at; DROP INDEX story_copies_seen");
+  db.exec("ALTER TABLE feeds DROP COLUMN last_full_ms");   // migration 4
   db.exec("DROP TABLE endpoints; DROP TABLE stories; DROP TABLE story_copies");   // migration 3
   db.exec("DROP INDEX articles_feed_published");                                 // migration 2
   for (const char* column : {"current_url", "ttl_ms", "not_before_ms"})
