@@ -476,6 +476,13 @@ struct App::Impl {
     if (next.poll.concurrency != config.poll.concurrency || next.poll.per_host != config.poll.per_host ||
         next.user_agent != config.user_agent)
       spdlog::warn("reload: poll.concurrency, poll.per_host and user_agent take effect at the next restart");
+    if (next.websub.has_value() != config.websub.has_value() ||
+        (next.websub && (next.websub->callback_base != config.websub->callback_base ||
+                         !same_listen(next.websub->listen, config.websub->listen) ||
+                         next.websub->poll_interval != config.websub->poll_interval ||
+                         next.websub->lease != config.websub->lease)))
+      spdlog::warn("reload: the websub section takes effect at the next restart");
+    next.websub = config.websub;   // the subscriber and its listener run on the one loaded at start
     if (!same_listen(next.http, config.http)) {
       try {
         if (next.http) start_admin(*next.http);
