@@ -150,6 +150,20 @@ struct Diagnostic {
   std::string str() const;   // "file:line: message", or "file:line:column: message"
 };
 
+// How long seen articles, final delivery records and stories are kept (`state.retention`).
+struct StateConfig {
+  Millis retention{std::chrono::hours(24 * 30)};   // 0: keep forever
+};
+
+// WebSub push: feeds that name a hub are subscribed to, with callbacks under callback_base.
+struct WebSubConfig {
+  std::string callback_base;          // public URL hubs call back, e.g. http://public.example/websub
+  std::optional<HttpListen> listen;   // a listener of its own; otherwise http.listen serves the callbacks
+  Millis poll_interval{std::chrono::hours(1)};   // safety-net polling while a subscription is active
+  Millis lease{std::chrono::hours(24 * 7)};      // hub.lease_seconds asked for
+  int line = 0;
+};
+
 struct Config {
   std::filesystem::path source;
   std::filesystem::path state_dir;
@@ -165,6 +179,8 @@ struct Config {
   // Problems that do not stop the daemon ("warning: ..."): `check` prints them, `run` logs them.
   std::vector<Diagnostic> warnings;
   int inline_secret_line = 0;    // first line holding a secret written in the file itself (0: none)
+  StateConfig state;
+  std::optional<WebSubConfig> websub;
 };
 
 

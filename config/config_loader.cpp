@@ -510,7 +510,7 @@ Config ConfigLoader::load(const std::string& yaml_text) {
   for (const auto& [key, value] :
        entries(root, "the top level",
                {"state_dir", "user_agent", "poll", "feeds", "watchlists", "webhooks", "shutdown_grace",
-                "region_groups", "http", "network"})) {
+                "region_groups", "http", "network", "state", "websub"})) {
     const std::string& name = key.Scalar();
     if (name == "state_dir") {
       has_state_dir = true;
@@ -540,8 +540,14 @@ Config ConfigLoader::load(const std::string& yaml_text) {
       load_http(value, config.http);
     } else if (name == "network") {
       load_network(value, config.network);
+    } else if (name == "state") {
+      load_state(value, config.state);
+    } else if (name == "websub") {
+      load_websub(value, config.websub);
     }
   }
+  if (config.websub && !config.websub->listen && !config.http)
+    error(config.websub->line, "websub: hubs need a listener for their callbacks: set websub.listen or http.listen");
   if (!has_state_dir) error(root, "missing required key 'state_dir'");
   expand_region_groups(config);
 
@@ -1196,41 +1202,84 @@ void ConfigLoader::check_state_dir(const fs::path& dir, int line) {
 void ConfigLoader::load_http(const YAML::Node& node, std::optional<HttpListen>& http) {
   if (node.IsNull()) return;
   if (!expect_map(node, "http")) return;
-  for (const auto& [key, value] : entries(node, "http", {"listen"})) {
-    const auto text = get_string(value, "http.listen");
-    if (!text) continue;
-    const std::string expected = ": expected HOST:PORT with an IP address, like 127.0.0.1:9464 or [::1]:9464, got " +
-                                 quote(*text);
-    std::string host, port_text;
-    if (text->starts_with('[')) {
-      const auto close = text->find("]:");
-      if (close == std::string::npos) {
-        error(value, "http.listen" + expected);
-        continue;
-      }
-      host = text->substr(1, close - 1);
-      port_text = text->substr(close + 2);
-    } else {
-      const auto colon = text->rfind(':');
-      if (colon == std::string::npos || text->find(':') != colon) {
-        error(value, "http.listen" + expected);
-        continue;
-      }
-      host = text->substr(0, colon);
-      port_text = text->substr(colon + 1);
+  for (const auto& [key, value] : entries(node, "http", {"listen"}))
+    if (auto listen = get_listen(value, "http.listen")) http = std::move(listen);
+}
+
+std::optional<HttpListen> ConfigLoader::get_listen(const YAML::Node& value, const std::string& field) {
+  const auto text = get_string(value, field);
+  if (!text) return std::nullopt;
+  const std::string expected = ": expected HOST:PORT with an IP address, like 127.0.0.1:9464 or [::1]:9464, got " +
+                               quote(*text);
+  std::string host, port_text;
+  if (text->starts_with('[')) {
+    const auto close = text->find("]:");
+    if (close == std::string::npos) {
+      error(value, field + expected);
+      return std::nullopt;
     }
-    if (host == "localhost") host = "127.0.0.1";
-    unsigned char address[16];
-    const bool is_ip = ::inet_pton(AF_INET, host.c_str(), address) == 1 || ::inet_pton(AF_INET6, host.c_str(), address) == 1;
-    unsigned port = 0;
-    const auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    const bool port_ok = ec == std::errc{} && ptr == port_text.data() + port_text.size() && port >= 1 && port <= 65535;
-    if (!is_ip || !port_ok) {
-      error(value, "http.listen" + expected);
-      continue;
+    host = text->substr(1, close - 1);
+    port_text = text->substr(close + 2);
+  } else {
+    const auto colon = text->rfind(':');
+    if (colon == std::string::npos || text->find(':') != colon) {
+      error(value, field + expected);
+      return std::nullopt;
     }
-    http = HttpListen{host, static_cast<std::uint16_t>(port)};
+    host = text->substr(0, colon);
+    port_text = text->substr(colon + 1);
   }
+  if (host == "localhost") host = "127.0.0.1";
+  unsigned char address[16];
+  const bool is_ip = ::inet_pton(AF_INET, host.c_str(), address) == 1 || ::inet_pton(AF_INET6, host.c_str(), address) == 1;
+  unsigned port = 0;
+  const auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  const bool port_ok = ec == std::errc{} && ptr == port_text.data() + port_text.size() && port >= 1 && port <= 65535;
+  if (!is_ip || !port_ok) {
+    error(value, field + expected);
+    return std::nullopt;
+  }
+  return HttpListen{host, static_cast<std::uint16_t>(port)};
+}
+
+void ConfigLoader::load_state(const YAML::Node& node, StateConfig& state) {
+  if (node.IsNull()) return;
+  if (!expect_map(node, "state")) return;
+  for (const auto& [key, value] : entries(node, "state", {"retention"}))
+    if (const auto d = get_duration(value, "state.retention", 0ms)) {
+      if (d->count() > 0 && *d < std::chrono::hours(1))
+        error(value, "state.retention: must be 0 (keep forever) or at least 1h, got " + format_duration(*d));
+      else
+        state.retention = *d;
+    }
+}
+
+void ConfigLoader::load_websub(const YAML::Node& node, std::optional<WebSubConfig>& websub) {
+  if (node.IsNull()) return;
+  if (!expect_map(node, "websub")) return;
+  WebSubConfig config;
+  config.line = line(node);
+  bool has_base = false;
+  for (const auto& [key, value] : entries(node, "websub", {"callback_base", "listen", "poll_interval", "lease"})) {
+    const std::string& name = key.Scalar();
+    const std::string field = "websub." + name;
+    if (name == "callback_base") {
+      has_base = true;
+      if (auto url = get_url(value, field, false)) {
+        while (url->ends_with('/')) url->pop_back();
+        if (url->find_first_of("?#") != std::string::npos) error(value, field + ": must not have a query or fragment");
+        config.callback_base = *url;
+      }
+    } else if (name == "listen") {
+      config.listen = get_listen(value, field);
+    } else if (name == "poll_interval") {
+      if (const auto d = get_duration(value, field, 1s)) config.poll_interval = *d;
+    } else if (name == "lease") {
+      if (const auto d = get_duration(value, field, 1s)) config.lease = *d;
+    }
+  }
+  if (!has_base) error(node, "websub: missing required key 'callback_base' (the public URL hubs call back)");
+  websub = std::move(config);
 }
 
 void ConfigLoader::warning(const YAML::Node& at, std::string message) {

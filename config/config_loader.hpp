@@ -81,6 +81,9 @@ class ConfigLoader {
   bool load_tls_key(const std::string& name, const YAML::Node& value, const std::string& field, TlsConfig& tls);
   // Remembers the first secret written into the file itself rather than taken from ${ENV}.
   void note_secret(const YAML::Node& node);
+  std::optional<HttpListen> get_listen(const YAML::Node& value, const std::string& field);
+  void load_state(const YAML::Node& node, StateConfig& state);
+  void load_websub(const YAML::Node& node, std::optional<WebSubConfig>& websub);
 
   std::string file_;
   std::string_view source_;   // the YAML text being loaded, for column numbers

@@ -7,11 +7,13 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <stdexcept>
 
 namespace newsalert::daemon {
@@ -59,6 +61,21 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
   Response route(const Request& request) const {
     const std::string_view target(request.target().data(), request.target().size());
     const std::string_view path = target.substr(0, target.find('?'));
+    if (handlers.callback && !handlers.callback_prefix.empty() && path.starts_with(handlers.callback_prefix)) {
+      CallbackRequest call;
+      call.method = std::string(request.method_string());
+      call.target = std::string(target);
+      for (const auto& field : request) {
+        std::string name(field.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        call.headers[name] = std::string(field.value());
+      }
+      call.body = request.body();
+      const CallbackAnswer answer = handlers.callback(call);
+      return reply(request, static_cast<http::status>(answer.status), answer.content_type, answer.body);
+    }
+    if (!handlers.metrics)
+      return reply(request, http::status::not_found, "text/plain", "not found\n");
     if (request.method() != http::verb::get && request.method() != http::verb::head) {
       Response response = reply(request, http::status::method_not_allowed, "text/plain", "use GET\n");
       response.set(http::field::allow, "GET, HEAD");
@@ -84,9 +101,11 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
     boost::system::error_code ec;
     for (;;) {
       stream.expires_after(kRequestTimeout);
-      Request request;
-      co_await http::async_read(stream, buffer, request, asio::redirect_error(asio::use_awaitable, ec));
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(handlers.body_limit);
+      co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;
+      Request request = parser.release();
       Response response = route(request);
       const bool keep_alive = response.keep_alive();
       co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
@@ -130,7 +149,11 @@ AdminServer::~AdminServer() { stop(); }
 
 void AdminServer::start() {
   asio::co_spawn(impl_->io, impl_->accept_loop(), [](std::exception_ptr) {});
-  spdlog::info("admin listener on http://{}/ (/healthz, /readyz, /metrics, /v1/status)", impl_->listen.str());
+  if (impl_->handlers.metrics)
+    spdlog::info("admin listener on http://{}/ (/healthz, /readyz, /metrics, /v1/status{})", impl_->listen.str(),
+                 impl_->handlers.callback ? ", " + impl_->handlers.callback_prefix + "..." : std::string());
+  else
+    spdlog::info("WebSub callback listener on http://{}{}...", impl_->listen.str(), impl_->handlers.callback_prefix);
 }
 
 void AdminServer::stop() {

@@ -5,12 +5,28 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
 namespace newsalert::daemon {
+
+// A request under the callback path, as the callback handler sees it (no Beast types).
+struct CallbackRequest {
+  std::string method;                          // "GET", "POST", ...
+  std::string target;                          // path and query, as sent
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+};
+
+struct CallbackAnswer {
+  int status = 200;
+  std::string body;
+  std::string content_type = "text/plain";
+};
 
 class AdminServer {
  public:
@@ -18,6 +34,10 @@ class AdminServer {
     std::function<std::string()> metrics;                 // Prometheus text
     std::function<std::string()> status;                  // JSON
     std::function<std::optional<std::string>()> not_ready; // why the daemon is not ready, or nullopt
+    // Requests whose path starts with callback_prefix (any method) go here: WebSub callbacks.
+    std::string callback_prefix;
+    std::function<CallbackAnswer(const CallbackRequest&)> callback;
+    std::uint64_t body_limit = 1 << 20;   // largest request body read
   };
 
   // Binds the address now, so a taken port stops start-up (or a reload) with a clear message.

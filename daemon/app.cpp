@@ -6,10 +6,12 @@
 #include "alerts/story_gate.hpp"
 #include "common/log_exception.hpp"
 #include "common/log_fields.hpp"
+#include "common/worker_pool.hpp"
 #include "daemon/admin_server.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/status_report.hpp"
 #include "daemon/systemd_notify.hpp"
+#include "daemon/websub_subscriber.hpp"
 #include "feeds/feed_fetcher.hpp"
 #include "feeds/poll_schedule.hpp"
 #include "match/matcher.hpp"
@@ -29,9 +31,15 @@
 #include <csignal>
 #include <random>
 #include <map>
+#include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace asio = boost::asio;
+
+// GCC 12 reports a false -Wmismatched-new-delete for large coroutine frames: Asio's frame
+// operator new/delete pair (aligned_new / aligned_delete) is seen through only on one side.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
 namespace newsalert::daemon {
 
@@ -75,6 +83,22 @@ bool same_listen(const std::optional<config::HttpListen>& a, const std::optional
   return !a || (a->host == b->host && a->port == b->port);
 }
 
+// Matching this many new entries at once (a new feed's first poll) runs on the worker pool.
+constexpr std::size_t kOffloadMatchArticles = 32;
+// The loop-lag probe: a timer this often, and how late it fires is the lag.
+constexpr Millis kLagProbe{100};
+// Feed states of polls that found nothing new are written together this often.
+constexpr Millis kStateFlush{1000};
+// Retention runs this often, removing at most kPruneBatch rows per table per transaction.
+constexpr Millis kPruneEvery{std::chrono::hours(1)};
+constexpr std::size_t kPruneBatch = 5000;
+
+std::size_t worker_threads() {
+  // One thread is the event loop; one or two more parse and match. More would only contend.
+  const unsigned cores = std::thread::hardware_concurrency();
+  return std::clamp<std::size_t>(cores > 1 ? cores - 1 : 1, 1, 2);
+}
+
 // One configured feed and what its poll loop has seen; reloads update `feed` in place.
 struct FeedSlot {
   config::FeedConfig feed;
@@ -82,6 +106,7 @@ struct FeedSlot {
   std::chrono::steady_clock::time_point due;        // when the next poll starts
   std::optional<std::chrono::steady_clock::time_point> last_attempt;
   bool removed = false;
+  bool respread = false;   // its current wait was already spread after a pause
   FeedStatus status;
 };
 
@@ -98,15 +123,177 @@ struct App::Impl {
         hangup(io, SIGHUP),
         store(store::StateStore::default_file(config.state_dir)),
         http(io, http_options(config)),
-        matcher(config.watchlists),
+        pool(worker_threads()),
+        matcher(std::make_shared<const match::Matcher>(config.watchlists)),
         delivery(io, http, store, config.webhooks, alert_lines),
         random(std::random_device{}()) {
     route_webhooks();
+    if (config.websub) start_websub(*config.websub);
     delivery.set_observer([this](const std::string& webhook, alerts::AttemptOutcome outcome) {
       metrics.delivery_outcome(webhook, outcome_name(outcome));
     });
     metrics.declare(names_of(config.watchlists), names_of(config.webhooks));
     if (config.http) start_admin(*config.http);   // throws when the port is taken: start-up stops
+    if (websub && config.websub->listen) {
+      AdminServer::Handlers handlers;
+      add_websub_handlers(handlers);
+      websub_listener = std::make_unique<AdminServer>(io, *config.websub->listen, std::move(handlers));
+      websub_listener->start();
+    }
+  }
+
+  void start_websub(const config::WebSubConfig& websub_config) {
+    WebSubSubscriber::Callbacks callbacks;
+    callbacks.content = [this](const std::string& feed_url, std::string body, std::string content_type) {
+      asio::co_spawn(io, process_push(feed_url, std::move(body), std::move(content_type)),
+                     [feed_url](std::exception_ptr e) { log_exception("pushed content for " + feed_url, e); });
+    };
+    callbacks.state_changed = [this](const std::string& feed_url, bool active) { push_state_changed(feed_url, active); };
+    callbacks.pushed = [this](std::string_view result) { metrics.websub_push(result); };
+    websub = std::make_unique<WebSubSubscriber>(io, http, store, websub_config, std::move(callbacks));
+  }
+
+  void add_websub_handlers(AdminServer::Handlers& handlers) {
+    if (!websub) return;
+    handlers.callback_prefix = websub->path_prefix();
+    handlers.callback = [this](const CallbackRequest& request) { return websub->handle(request); };
+    handlers.body_limit = config.poll.max_bytes;
+  }
+
+  FeedSlot* slot_of(const std::string& feed_url) {
+    for (auto& slot : feed_slots)
+      if (slot->feed.url == feed_url && !slot->removed) return slot.get();
+    return nullptr;
+  }
+
+  // Push started: the next poll moves out to the safety-net interval. Push ended: poll soon, as
+  // anything published since the last push would otherwise wait a whole slow interval.
+  void push_state_changed(const std::string& feed_url, bool active) {
+    FeedSlot* slot = slot_of(feed_url);
+    if (slot == nullptr) return;
+    if (active) {
+      const Millis slow = poll_policy(slot->feed).interval;
+      const auto since = slot->last_attempt ? std::chrono::steady_clock::now() - *slot->last_attempt
+                                            : std::chrono::steady_clock::duration::zero();
+      schedule(*slot, std::max(Millis(0), slow - std::chrono::duration_cast<Millis>(since)));
+      spdlog::info("feed {}: pushed by its WebSub hub; polling every {} as a safety net", feed_url,
+                   format_duration(slow));
+    } else {
+      schedule(*slot, Millis(static_cast<Millis::rep>(1000 * jitter())));
+      spdlog::info("feed {}: no WebSub push; polling every {} again", feed_url, format_duration(interval_of(slot->feed)));
+    }
+    slot->timer->cancel();
+  }
+
+  // Pushed content takes the polled path from parsing on: same dedupe, matching, outbox.
+  asio::awaitable<void> process_push(std::string feed_url, std::string body, std::string content_type) {
+    FeedSlot* slot = slot_of(feed_url);
+    if (slot == nullptr || stopping) co_return;
+    store::FeedState state = feed_state(feed_url);
+    const std::string base = state.current_url.empty() ? feed_url : state.current_url;
+    feeds::ParsedFeed parsed;
+    const feeds::ParseLimits limits = feeds::parse_limits(config.poll);
+    if (body.size() >= feeds::kOffloadParseBytes)
+      parsed = co_await feeds::parse_on(pool, std::move(body), base, content_type, limits);
+    else
+      parsed = feeds::parse_feed(body, base, content_type, limits);
+    if (!parsed.ok()) {
+      spdlog::warn("feed {}: pushed content is not a feed: {}", feed_url, parsed.error);
+      co_return;
+    }
+    for (auto& article : parsed.articles) article.feed_url = feed_url;
+    if (stopping) co_return;
+    co_await commit(feed_url, std::move(parsed), feed_state(feed_url), Clock::now());
+  }
+
+  // The stored state, or the newer one still waiting for the next batched write.
+  store::FeedState feed_state(const std::string& feed_url) {
+    if (const auto it = pending_states.find(feed_url); it != pending_states.end()) return it->second;
+    return store.feed_state(feed_url);
+  }
+
+  void flush_states() {
+    if (pending_states.empty()) return;
+    std::vector<std::pair<std::string, store::FeedState>> batch(pending_states.begin(), pending_states.end());
+    try {
+      store.save_feed_states(batch);
+      pending_states.clear();
+    } catch (const std::exception& e) {
+      spdlog::error("cannot save the state of {} feed(s): {}; trying again", batch.size(), e.what());
+    }
+  }
+
+  asio::awaitable<void> flush_loop() {
+    asio::steady_timer timer(io);
+    boost::system::error_code ec;
+    while (!stopping) {
+      timer.expires_after(kStateFlush);
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      flush_states();
+    }
+  }
+
+  // How late a periodic timer fires is how long the loop was busy with something else.
+  asio::awaitable<void> lag_loop() {
+    asio::steady_timer timer(io);
+    boost::system::error_code ec;
+    auto next = std::chrono::steady_clock::now() + kLagProbe;
+    while (!stopping) {
+      timer.expires_at(next);
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      const auto now = std::chrono::steady_clock::now();
+      metrics.loop_lag(std::chrono::duration<double>(now - next).count());
+      next = now + kLagProbe;
+    }
+  }
+
+  // Retention: old seen-article records, final delivery records and stories go, in short batches.
+  asio::awaitable<void> prune_loop() {
+    asio::steady_timer timer(io);
+    boost::system::error_code ec;
+    timer.expires_after(std::chrono::seconds(30));
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    while (!stopping) {
+      if (config.state.retention.count() > 0) {
+        store::PruneCounts total;
+        for (;;) {
+          store::PruneCounts counts;
+          try {
+            counts = store.prune(Clock::now() - config.state.retention, kPruneBatch);
+          } catch (const std::exception& e) {
+            spdlog::error("retention: {}", e.what());
+            break;
+          }
+          total.articles += counts.articles;
+          total.deliveries += counts.deliveries;
+          total.stories += counts.stories;
+          total.story_copies += counts.story_copies;
+          if (stopping || std::max({counts.articles, counts.deliveries, counts.stories, counts.story_copies}) < kPruneBatch)
+            break;
+          timer.expires_after(std::chrono::milliseconds(10));   // let polls and deliveries run between batches
+          co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+        pruned_rows += total.total();
+        if (total.total() > 0)
+          spdlog::info("retention ({}): removed {} article record(s), {} delivery record(s), {} stories, {} story copies",
+                       format_duration(config.state.retention), total.articles, total.deliveries, total.stories,
+                       total.story_copies);
+      }
+      timer.expires_after(kPruneEvery);
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
+
+  std::string render_metrics() {
+    Metrics::Runtime runtime;
+    const net::HttpConnectionStats connections = http.connection_stats();
+    runtime.http_transfers = connections.transfers;
+    runtime.http_connections = connections.new_connections;
+    runtime.worker_jobs = pool.jobs();
+    runtime.websub_active = websub ? websub->active_count() : 0;
+    runtime.pruned_rows = pruned_rows;
+    metrics.set_runtime(runtime);
+    return metrics.render(store.pending_count());
   }
 
   // Which webhooks each watchlist notifies; the story gate follows the same routes.
@@ -126,14 +313,20 @@ struct App::Impl {
     policy.interval = feed.interval.value_or(config.poll.interval);
     policy.max_interval = std::max(config.poll.max_interval, policy.interval);
     policy.adaptive = config.poll.adaptive;
+    if (websub && websub->active(feed.url)) {
+      // Pushed: polling is only the safety net.
+      policy.interval = std::max(policy.interval, config.websub->poll_interval);
+      policy.max_interval = std::max(policy.max_interval, policy.interval);
+    }
     return policy;
   }
 
   void start_admin(const config::HttpListen& listen) {
     AdminServer::Handlers handlers;
-    handlers.metrics = [this] { return metrics.render(store.pending_count()); };
+    handlers.metrics = [this] { return render_metrics(); };
     handlers.status = [this] { return status_report().to_json().dump(); };
     handlers.not_ready = [this] { return not_ready(); };
+    if (config.websub && !config.websub->listen) add_websub_handlers(handlers);
     auto server = std::make_unique<AdminServer>(io, listen, std::move(handlers));
     if (admin) admin->stop();
     admin = std::move(server);
@@ -143,11 +336,24 @@ struct App::Impl {
   Millis interval_of(const config::FeedConfig& feed) const { return feed.interval.value_or(config.poll.interval); }
 
   // Sleeps until the slot is due; a reload that moves `due` cancels the timer to wake it early.
+  // Waking far too late (the process was stopped, the machine slept) spreads the poll instead of
+  // starting it with every other late feed.
   asio::awaitable<void> wait_until_due(FeedSlot& slot) {
     boost::system::error_code ec;
-    while (!stopping && !slot.removed && std::chrono::steady_clock::now() < slot.due) {
-      slot.timer->expires_at(slot.due);
-      co_await slot.timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    slot.respread = false;
+    for (;;) {
+      while (!stopping && !slot.removed && std::chrono::steady_clock::now() < slot.due) {
+        slot.timer->expires_at(slot.due);
+        co_await slot.timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      }
+      if (stopping || slot.removed || slot.respread) co_return;
+      const auto late = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - slot.due);
+      const Millis spread = feeds::resume_delay(late, poll_policy(slot.feed).interval, feed_slots.size(), jitter());
+      if (spread.count() == 0) co_return;
+      slot.respread = true;
+      spdlog::debug("feed {}: poll {} late; spreading it by {}", slot.feed.url, format_duration(late),
+                    format_duration(spread));
+      schedule(slot, spread);
     }
   }
 
@@ -274,6 +480,13 @@ struct App::Impl {
     if (next.poll.concurrency != config.poll.concurrency || next.poll.per_host != config.poll.per_host ||
         next.user_agent != config.user_agent)
       spdlog::warn("reload: poll.concurrency, poll.per_host and user_agent take effect at the next restart");
+    if (next.websub.has_value() != config.websub.has_value() ||
+        (next.websub && (next.websub->callback_base != config.websub->callback_base ||
+                         !same_listen(next.websub->listen, config.websub->listen) ||
+                         next.websub->poll_interval != config.websub->poll_interval ||
+                         next.websub->lease != config.websub->lease)))
+      spdlog::warn("reload: the websub section takes effect at the next restart");
+    next.websub = config.websub;   // the subscriber and its listener run on the one loaded at start
     if (!same_listen(next.http, config.http)) {
       try {
         if (next.http) start_admin(*next.http);
@@ -289,7 +502,7 @@ struct App::Impl {
         return;
       }
     }
-    match::Matcher next_matcher(next.watchlists);
+    auto next_matcher = std::make_shared<const match::Matcher>(next.watchlists);
 
     // From here on nothing fails: swap everything in.
     std::size_t added = 0, removed = 0, rescheduled = 0;
@@ -300,6 +513,7 @@ struct App::Impl {
         slot->removed = true;   // a poll in flight still commits what it fetched, then the loop ends
         slot->timer->cancel();
         metrics.forget_feed(slot->feed.url);
+        if (websub) websub->remove(slot->feed.url);
         ++removed;
         continue;
       }
@@ -360,14 +574,23 @@ struct App::Impl {
     const config::FeedConfig& feed = slot->feed;
     co_await wait_until_due(*slot);
     while (!stopping && !slot->removed) {
-      store::FeedState state = store.feed_state(feed.url);
+      store::FeedState state = feed_state(feed.url);
       const auto poll_started = std::chrono::steady_clock::now();
-      feeds::FetchOutcome outcome = co_await feeds::fetch_feed(http, feed, config.poll, state);
+      // Now and then without validators, so the records of entries the feed still lists are
+      // refreshed before retention could prune them (see needs_full_fetch).
+      store::FeedState request_state = state;
+      if (feeds::needs_full_fetch(state.last_full, Clock::now(), config.state.retention)) {
+        request_state.etag.clear();
+        request_state.last_modified.clear();
+      }
+      feeds::FetchOutcome outcome = co_await feeds::fetch_feed(http, feed, config.poll, request_state, &pool);
       if (stopping) break;   // nothing was committed for this poll; the next start repeats it
       const auto now = Clock::now();
       state.last_poll = now;
-      state.etag = outcome.etag;
-      state.last_modified = outcome.last_modified;
+      if (outcome.result == feeds::FetchResult::updated) {   // otherwise the stored validators stay
+        state.etag = outcome.etag;
+        state.last_modified = outcome.last_modified;
+      }
       if (!outcome.permanent_url.empty() && outcome.permanent_url != state.current_url) {
         spdlog::info("feed {}: moved permanently to {}; polling the new URL from now on", feed.url,
                      outcome.permanent_url);
@@ -382,7 +605,12 @@ struct App::Impl {
         state.last_success = now;
         if (outcome.result == feeds::FetchResult::updated) {
           state.ttl = outcome.feed.ttl;
-          commit(feed, outcome.feed, state, now);
+          state.last_full = now;
+          pending_states.erase(feed.url);   // the commit writes the newer state
+          const std::string url = feed.url;
+          co_await commit(url, std::move(outcome.feed), state, now);
+          if (websub && !slot->removed)
+            websub->discovered(url, outcome.hubs, outcome.self.empty() ? outcome.url : outcome.self);
         } else {
           spdlog::debug("feed {}: not modified ({} ms)", feed.url, outcome.elapsed.count());
         }
@@ -399,11 +627,15 @@ struct App::Impl {
       const std::optional<TimePoint> not_before =
           next.server_directed() ? std::optional<TimePoint>(now + next.delay) : std::nullopt;
       // An updated feed's state went out with its commit; write again only when the floor moved.
+      // Other polls are written in batches (one transaction a second for all of them).
       if (outcome.result != feeds::FetchResult::updated || not_before != state.not_before) {
         state.not_before = not_before;
-        store.save_feed_state(feed.url, state);
+        pending_states[feed.url] = state;
       }
-      schedule(*slot, next.delay);
+      // After a success the next poll counts from this one's start, so the time a poll takes
+      // does not add up: each feed keeps its interval and its phase.
+      const auto taken = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - poll_started);
+      schedule(*slot, state.error_streak == 0 ? std::max(Millis(0), next.delay - taken) : next.delay);
       const LogFields fields{{"FEED_URL", feed.url}};
       if (state.error_streak > 0)
         spdlog::warn("feed {}: poll failed: {}: {}; failure {} in a row; next poll in {} ({})", feed.url,
@@ -417,38 +649,58 @@ struct App::Impl {
   }
 
   // New entries, their matches and the resulting alerts are committed in one transaction.
-  void commit(const config::FeedConfig& feed, const feeds::ParsedFeed& parsed, const store::FeedState& state,
-              TimePoint now) {
+  // Matching many entries runs on the worker pool; the store is only touched on this thread.
+  asio::awaitable<void> commit(std::string feed_url, feeds::ParsedFeed parsed, store::FeedState state, TimePoint now) {
     std::vector<std::string> ids;
     ids.reserve(parsed.articles.size());
     for (const auto& article : parsed.articles) ids.push_back(article.id);
-    const auto unseen_ids = store.unseen(feed.url, ids);
+    const Millis retention = config.state.retention;
+    std::vector<std::string> stale;
+    const auto unseen_ids = store.unseen(
+        feed_url, ids, retention.count() > 0 ? std::optional<TimePoint>(now - retention / 2) : std::nullopt, &stale);
     std::unordered_set<std::string> unseen(unseen_ids.begin(), unseen_ids.end());
 
+    const Millis max_age = config.poll.max_age;
     std::vector<store::SeenArticle> seen;
-    std::vector<store::OutboxEntry> alerts;
-    std::size_t matches = 0;
+    std::vector<const Article*> fresh;
     for (const auto& article : parsed.articles) {
       if (unseen.erase(article.id) == 0) continue;   // seen before, or a repeated id in this document
-      seen.push_back({feed.url, article.id, article.link, article.title, article.published});
-      if (config.poll.max_age.count() > 0 && article.published && *article.published < now - config.poll.max_age)
-        continue;
-      for (const auto& match : matcher.match(article)) {
+      seen.push_back({feed_url, article.id, article.link, article.title, article.published});
+      if (max_age.count() > 0 && article.published && *article.published < now - max_age) continue;
+      fresh.push_back(&article);
+    }
+
+    const auto match_all = [snapshot = matcher, &fresh] {
+      std::vector<std::vector<match::Match>> out;
+      out.reserve(fresh.size());
+      for (const Article* article : fresh) out.push_back(snapshot->match(*article));
+      return out;
+    };
+    // Not a conditional expression: GCC 12 miscompiles temporaries around a co_await inside one.
+    std::vector<std::vector<match::Match>> matches_of;
+    if (fresh.size() >= kOffloadMatchArticles) matches_of = co_await pool.run(match_all);
+    else matches_of = match_all();
+
+    std::vector<store::OutboxEntry> alerts;
+    std::size_t matches = 0;
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+      const Article& article = *fresh[i];
+      for (const auto& match : matches_of[i]) {
         ++matches;
         // Copies of a known story and throttled stories add nothing here (see StoryGate).
         auto admitted = gate->admit(match, article, now);
         if (!admitted.empty()) metrics.alert_raised(match.watchlist);
-        const LogFields fields{{"FEED_URL", feed.url},
+        const LogFields fields{{"FEED_URL", feed_url},
                                {"WATCHLIST", match.watchlist},
                                {"ALERT_ID", admitted.empty() ? std::string() : admitted.front().alert_id}};
         for (auto& entry : admitted) alerts.push_back(std::move(entry));
         spdlog::info("match: watchlist '{}' on \"{}\" ({}) from {}", match.watchlist, article.title, article.link,
-                     feed.url);
+                     feed_url);
       }
     }
-    const std::size_t queued = store.commit_poll(feed.url, state, seen, alerts, now);
+    const std::size_t queued = store.commit_poll(feed_url, state, seen, alerts, now, stale);
     metrics.articles_new(seen.size());
-    spdlog::debug("feed {}: {} entries, {} new, {} matches, {} alerts queued", feed.url, parsed.articles.size(),
+    spdlog::debug("feed {}: {} entries, {} new, {} matches, {} alerts queued", feed_url, parsed.articles.size(),
                   seen.size(), matches, queued);
     if (queued > 0) {
       std::vector<std::string> targets;
@@ -486,6 +738,7 @@ struct App::Impl {
     sd_notify_state("STOPPING=1");
     for (auto& slot : feed_slots) slot->timer->cancel();
     if (admin) admin->stop();
+    if (websub_listener) websub_listener->stop();
     delivery.stop();
     asio::steady_timer tick(io);
     const auto deadline = std::chrono::steady_clock::now() + config.shutdown_grace;
@@ -497,6 +750,8 @@ struct App::Impl {
     if (delivery.running() > 0)
       spdlog::warn("shutdown: {} delivery loop(s) still busy after {}; their alerts stay in the outbox",
                    delivery.running(), format_duration(config.shutdown_grace));
+    if (websub) websub->stop();
+    flush_states();
     http.cancel_all();
     io.stop();
   }
@@ -521,7 +776,15 @@ struct App::Impl {
     if (const std::size_t resumed = store.make_pending_due(Clock::now()))
       spdlog::info("{} pending alert(s) from the last run will be retried now", resumed);
     delivery.start();
+    if (websub) {
+      std::vector<std::string> urls;
+      for (const auto& feed : config.feeds) urls.push_back(feed.url);
+      websub->start(urls);
+    }
     asio::co_spawn(io, digest_loop(), [](std::exception_ptr e) { log_exception("digest loop", e); });
+    asio::co_spawn(io, flush_loop(), [](std::exception_ptr e) { log_exception("state writer", e); });
+    asio::co_spawn(io, lag_loop(), [](std::exception_ptr e) { log_exception("loop lag probe", e); });
+    asio::co_spawn(io, prune_loop(), [](std::exception_ptr e) { log_exception("retention", e); });
     if (const auto every = watchdog_ping_interval())
       asio::co_spawn(io, watchdog(*every), [](std::exception_ptr e) { log_exception("watchdog", e); });
 
@@ -541,11 +804,17 @@ struct App::Impl {
   asio::signal_set hangup;
   store::StateStore store;
   net::HttpClient http;
-  match::Matcher matcher;
+  WorkerPool pool;
+  // Shared with matching jobs on the pool, so a reload never swaps it under one.
+  std::shared_ptr<const match::Matcher> matcher;
   alerts::Delivery delivery;
   Metrics metrics;
   std::vector<std::shared_ptr<FeedSlot>> feed_slots;   // config order
   std::unique_ptr<AdminServer> admin;
+  std::unique_ptr<WebSubSubscriber> websub;
+  std::unique_ptr<AdminServer> websub_listener;   // websub.listen, when callbacks have a listener of their own
+  std::unordered_map<std::string, store::FeedState> pending_states;   // written by flush_states()
+  std::uint64_t pruned_rows = 0;
   TimePoint started = Clock::now();
   TimePoint config_loaded = Clock::now();
   std::map<std::string, std::vector<std::string>> webhooks_of;

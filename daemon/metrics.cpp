@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
@@ -68,11 +69,38 @@ void process_metrics(std::string& out, TimePoint started) {
   fmt::format_to(std::back_inserter(out), "process_start_time_seconds {}\n", number(seconds_since_epoch(started)));
 }
 
+// The _bucket (cumulative, then +Inf), _sum and _count lines of one histogram.
+template <std::size_t N>
+void histogram(std::string& out, std::string_view name, const std::array<double, N>& bounds,
+               const std::array<std::uint64_t, N + 1>& counts, double sum, std::uint64_t count) {
+  auto line = std::back_inserter(out);
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < N; ++i) {
+    cumulative += counts[i];
+    fmt::format_to(line, "{}_bucket{{le=\"{}\"}} {}\n", name, number(bounds[i]), cumulative);
+  }
+  fmt::format_to(line, "{}_bucket{{le=\"+Inf\"}} {}\n", name, cumulative + counts[N]);
+  fmt::format_to(line, "{}_sum {}\n", name, number(sum));
+  fmt::format_to(line, "{}_count {}\n", name, count);
+}
+
 }  // namespace
 
 Metrics::Metrics() : started_(Clock::now()) {
   for (const char* result : {"updated", "not_modified", "failed"}) polls_[result] = 0;
+  for (const char* result : {"accepted", "bad_signature", "unknown"}) pushes_[result] = 0;
 }
+
+void Metrics::loop_lag(double seconds) {
+  std::size_t bucket = 0;
+  while (bucket < kLagBuckets.size() && seconds > kLagBuckets[bucket]) ++bucket;
+  ++lag_buckets_[bucket];
+  lag_seconds_sum_ += seconds;
+  ++lag_count_;
+  lag_max_ = std::max(lag_max_, seconds);
+}
+
+void Metrics::websub_push(std::string_view result) { ++pushes_[std::string(result)]; }
 
 void Metrics::feed_polled(const std::string& feed_url, std::string_view result, double seconds,
                           std::optional<TimePoint> success_at) {
@@ -121,16 +149,7 @@ std::string Metrics::render(std::size_t outbox_pending) const {
     fmt::format_to(line, "newsalert_feed_polls_total{{result=\"{}\"}} {}\n", label(result), count);
 
   header(out, "newsalert_feed_poll_duration_seconds", "histogram", "Time from request to parsed feed.");
-  std::uint64_t cumulative = 0;
-  for (std::size_t i = 0; i < kPollBuckets.size(); ++i) {
-    cumulative += poll_buckets_[i];
-    fmt::format_to(line, "newsalert_feed_poll_duration_seconds_bucket{{le=\"{}\"}} {}\n", number(kPollBuckets[i]),
-                   cumulative);
-  }
-  cumulative += poll_buckets_.back();
-  fmt::format_to(line, "newsalert_feed_poll_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", cumulative);
-  fmt::format_to(line, "newsalert_feed_poll_duration_seconds_sum {}\n", number(poll_seconds_sum_));
-  fmt::format_to(line, "newsalert_feed_poll_duration_seconds_count {}\n", poll_count_);
+  histogram(out, "newsalert_feed_poll_duration_seconds", kPollBuckets, poll_buckets_, poll_seconds_sum_, poll_count_);
 
   header(out, "newsalert_feed_last_success_timestamp_seconds", "gauge",
          "When each feed was last fetched successfully (200 or 304), since the Unix epoch; 0 if never.");
@@ -152,6 +171,28 @@ std::string Metrics::render(std::size_t outbox_pending) const {
 
   header(out, "newsalert_outbox_pending", "gauge", "Alerts waiting in the outbox for delivery.");
   fmt::format_to(line, "newsalert_outbox_pending {}\n", outbox_pending);
+
+  header(out, "newsalert_event_loop_lag_seconds", "histogram",
+         "How late the event loop ran its own 100 ms timer: time the loop was busy with other work.");
+  histogram(out, "newsalert_event_loop_lag_seconds", kLagBuckets, lag_buckets_, lag_seconds_sum_, lag_count_);
+  header(out, "newsalert_event_loop_lag_max_seconds", "gauge", "The longest event-loop lag seen since start.");
+  fmt::format_to(line, "newsalert_event_loop_lag_max_seconds {}\n", number(lag_max_));
+
+  header(out, "newsalert_http_transfers_total", "counter", "Finished HTTP transfers (polls, webhooks, WebSub).");
+  fmt::format_to(line, "newsalert_http_transfers_total {}\n", runtime_.http_transfers);
+  header(out, "newsalert_http_connections_total", "counter",
+         "New connections opened by those transfers; the others reused a kept-alive or HTTP/2 connection.");
+  fmt::format_to(line, "newsalert_http_connections_total {}\n", runtime_.http_connections);
+  header(out, "newsalert_worker_jobs_total", "counter", "Parses and match batches moved off the event loop.");
+  fmt::format_to(line, "newsalert_worker_jobs_total {}\n", runtime_.worker_jobs);
+  header(out, "newsalert_state_pruned_rows_total", "counter", "Rows removed by state.retention.");
+  fmt::format_to(line, "newsalert_state_pruned_rows_total {}\n", runtime_.pruned_rows);
+  header(out, "newsalert_websub_subscriptions_active", "gauge", "Feeds with a verified WebSub subscription.");
+  fmt::format_to(line, "newsalert_websub_subscriptions_active {}\n", runtime_.websub_active);
+  header(out, "newsalert_websub_pushes_total", "counter",
+         "WebSub content deliveries by result (accepted, bad_signature, unknown).");
+  for (const auto& [result, count] : pushes_)
+    fmt::format_to(line, "newsalert_websub_pushes_total{{result=\"{}\"}} {}\n", label(result), count);
 
   process_metrics(out, started_);
   return out;

@@ -21,6 +21,20 @@ class Metrics {
   // Upper bounds of the poll duration histogram, in seconds (+Inf is implied).
   static constexpr std::array<double, 10> kPollBuckets{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 
+  // Upper bounds of the event-loop lag histogram, in seconds: fine at the low end, where a healthy
+  // loop lives, so a p99 can be read from it.
+  static constexpr std::array<double, 14> kLagBuckets{0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02,
+                                                      0.05,   0.1,    0.25,  0.5,   1,     2.5,  10};
+
+  // Figures read from other parts (HTTP client, worker pool, WebSub) when /metrics is rendered.
+  struct Runtime {
+    std::uint64_t http_transfers = 0;     // finished transfers
+    std::uint64_t http_connections = 0;   // new connections they opened (the rest reused one)
+    std::uint64_t worker_jobs = 0;        // parses and match batches run on the worker pool
+    std::size_t websub_active = 0;        // feeds with a verified subscription
+    std::uint64_t pruned_rows = 0;        // rows removed by retention
+  };
+
   Metrics();
 
   // result: "updated", "not_modified" or "failed". success_at: set when the poll succeeded.
@@ -34,6 +48,11 @@ class Metrics {
   void alert_raised(const std::string& watchlist);
   // result: "delivered", "retry" or "dead".
   void delivery_outcome(const std::string& webhook, std::string_view result);
+  // How late the loop's own periodic timer fired.
+  void loop_lag(double seconds);
+  // A content distribution request: "accepted", "bad_signature", "unknown" (no such subscription).
+  void websub_push(std::string_view result);
+  void set_runtime(const Runtime& runtime) { runtime_ = runtime; }
   // Labels that exist before their first event, so dashboards see zeros instead of gaps.
   void declare(const std::vector<std::string>& watchlists, const std::vector<std::string>& webhooks);
 
@@ -53,6 +72,12 @@ class Metrics {
   std::map<std::pair<std::string, std::string>, std::uint64_t> deliveries_;   // by (webhook, result)
   std::map<std::string, std::optional<TimePoint>> last_success_;               // by feed URL
   TimePoint started_;
+  std::array<std::uint64_t, kLagBuckets.size() + 1> lag_buckets_{};
+  double lag_seconds_sum_ = 0;
+  std::uint64_t lag_count_ = 0;
+  double lag_max_ = 0;
+  std::map<std::string, std::uint64_t, std::less<>> pushes_;   // by result
+  Runtime runtime_;
 };
 
 }  // namespace newsalert::daemon

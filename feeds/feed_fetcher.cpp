@@ -2,10 +2,14 @@
 #include "feeds/feed_fetcher.hpp"
 
 #include "common/text.hpp"
+#include "common/worker_pool.hpp"
+#include "feeds/link_header.hpp"
 #include "feeds/poll_schedule.hpp"
 #include "feeds/url.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
 
 namespace newsalert::feeds {
 
@@ -69,14 +73,6 @@ std::string transport_error(const net::HttpResponse& response, const config::Pol
   return response.describe();
 }
 
-ParseLimits parse_limits(const config::PollConfig& poll) {
-  ParseLimits limits;
-  limits.max_entries = static_cast<std::size_t>(poll.max_entries);
-  limits.max_field_bytes = static_cast<std::size_t>(poll.max_field_bytes);
-  limits.max_depth = static_cast<std::size_t>(poll.max_xml_depth);
-  limits.max_attributes = static_cast<std::size_t>(poll.max_xml_attributes);
-  return limits;
-}
 
 FetchOutcome& fail(FetchOutcome& outcome, FailureClass failure, std::string error) {
   outcome.result = FetchResult::failed;
@@ -88,8 +84,28 @@ FetchOutcome& fail(FetchOutcome& outcome, FailureClass failure, std::string erro
 
 }  // namespace
 
+ParseLimits parse_limits(const config::PollConfig& poll) {
+  ParseLimits limits;
+  limits.max_entries = static_cast<std::size_t>(poll.max_entries);
+  limits.max_field_bytes = static_cast<std::size_t>(poll.max_field_bytes);
+  limits.max_depth = static_cast<std::size_t>(poll.max_xml_depth);
+  limits.max_attributes = static_cast<std::size_t>(poll.max_xml_attributes);
+  return limits;
+}
+
+boost::asio::awaitable<ParsedFeed> parse_on(WorkerPool& pool, std::string body, std::string base_url,
+                                            std::string content_type, ParseLimits limits) {
+  return pool.run([body = std::move(body), base_url = std::move(base_url), content_type = std::move(content_type),
+                   limits] { return parse_feed(body, base_url, content_type, limits); });
+}
+
+// GCC 12 reports a false -Wmismatched-new-delete for large coroutine frames: Asio's frame
+// operator new/delete pair (aligned_new / aligned_delete) is seen through only on one side.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 boost::asio::awaitable<FetchOutcome> fetch_feed(net::HttpClient& http, const config::FeedConfig& feed,
-                                                const config::PollConfig& poll, const store::FeedState& state) {
+                                                const config::PollConfig& poll, const store::FeedState& state,
+                                                WorkerPool* pool) {
   FetchOutcome outcome;
   outcome.etag = state.etag;
   outcome.last_modified = state.last_modified;
@@ -139,8 +155,16 @@ boost::asio::awaitable<FetchOutcome> fetch_feed(net::HttpClient& http, const con
   }
   if (response.status < 200 || response.status > 299)
     co_return fail(outcome, classify_response(response), "HTTP " + std::to_string(response.status));
-  outcome.feed = parse_feed(response.body, url, response.header("content-type"), parse_limits(poll));
+  if (pool != nullptr && response.body.size() >= kOffloadParseBytes)
+    outcome.feed = co_await parse_on(*pool, std::move(response.body), url, response.header("content-type"), parse_limits(poll));
+  else
+    outcome.feed = parse_feed(response.body, url, response.header("content-type"), parse_limits(poll));
   if (!outcome.feed.ok()) co_return fail(outcome, FailureClass::not_a_feed, outcome.feed.error);
+  WebSubLinks links = parse_link_header(response.header("link"), url);
+  for (auto& hub : outcome.feed.hubs)
+    if (std::find(links.hubs.begin(), links.hubs.end(), hub) == links.hubs.end()) links.hubs.push_back(hub);
+  outcome.hubs = std::move(links.hubs);
+  outcome.self = !links.self.empty() ? links.self : outcome.feed.self;
   // Entries keep the configured URL as their feed, so a redirect does not make them look new.
   for (auto& article : outcome.feed.articles) article.feed_url = feed.url;
   outcome.result = FetchResult::updated;
@@ -148,5 +172,7 @@ boost::asio::awaitable<FetchOutcome> fetch_feed(net::HttpClient& http, const con
   outcome.last_modified = response.header("last-modified");
   co_return outcome;
 }
+
+#pragma GCC diagnostic pop
 
 }  // namespace newsalert::feeds

@@ -9,8 +9,14 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <cstddef>
+
 #include <optional>
 #include <string>
+
+namespace newsalert {
+class WorkerPool;
+}
 
 namespace newsalert::feeds {
 
@@ -34,13 +40,29 @@ struct FetchOutcome {
   std::string permanent_url;
   std::optional<Millis> retry_after;   // Retry-After of a 429 or 503
   std::optional<Millis> max_age;       // Cache-Control: max-age of the final response
+  // WebSub discovery (when updated): hubs and the topic URL from the Link header first, then the
+  // document's rel="hub" / rel="self" links. Empty when the feed offers no hub.
+  std::vector<std::string> hubs;
+  std::string self;
 };
+
+// Documents at least this large are parsed on the worker pool (when one is given): below it a
+// parse takes well under a millisecond and the hop between threads would cost more than it saves.
+inline constexpr std::size_t kOffloadParseBytes = 256 * 1024;
+
+// The parser's bounds from the poll settings (entries, field length, XML depth and attributes).
+ParseLimits parse_limits(const config::PollConfig& poll);
+
+// parse_feed on the pool's threads; the caller resumes on its own executor.
+boost::asio::awaitable<ParsedFeed> parse_on(WorkerPool& pool, std::string body, std::string base_url,
+                                            std::string content_type, ParseLimits limits);
 
 // Sends the stored validators (If-None-Match / If-Modified-Since) so an unchanged feed costs a 304.
 // Polls state.current_url when set. Follows redirects itself (curl's following would hide which
 // hops were permanent), with one poll.timeout for the whole chain. The feed's headers and basic
 // auth go only to the origin of its configured URL, never to another host a redirect points at.
 boost::asio::awaitable<FetchOutcome> fetch_feed(net::HttpClient& http, const config::FeedConfig& feed,
-                                                const config::PollConfig& poll, const store::FeedState& state);
+                                                const config::PollConfig& poll, const store::FeedState& state,
+                                                WorkerPool* pool = nullptr);
 
 }  // namespace newsalert::feeds

@@ -362,8 +362,10 @@ class FeedReader {
       const auto q = qname(child);
       if (!is_atom(q.ns) && q.ns != Ns::none) continue;
       if (q.local == "title") feed_.title = atom_text(child);
-      else if (q.local == "link") home.offer(child.attribute("rel").value(), link_href(child));
-      else if (q.local == "author") add_unique(feed_authors, atom_person(child));
+      else if (q.local == "link") {
+        home.offer(child.attribute("rel").value(), link_href(child));
+        offer_websub_link(child);
+      } else if (q.local == "author") add_unique(feed_authors, atom_person(child));
     }
     feed_.link = home.take();
     settle_item_base();
@@ -395,6 +397,17 @@ class FeedReader {
     return resolve(link, href);
   }
 
+  // rel="hub" and rel="self" of the feed (WebSub discovery); true when the link was one of them.
+  bool offer_websub_link(pugi::xml_node link) {
+    const std::string_view rel = link.attribute("rel").value();
+    if (rel != "hub" && rel != "self") return false;
+    std::string href = resolve(link, link.attribute("href").value());
+    if (href.empty()) return true;
+    if (rel == "hub") add_unique(feed_.hubs, std::move(href));
+    else if (feed_.self.empty()) feed_.self = std::move(href);
+    return true;
+  }
+
   void settle_item_base() {
     if (item_base_.empty() && is_absolute_url(feed_.link)) item_base_ = feed_.link;
   }
@@ -403,6 +416,7 @@ class FeedReader {
     for (const auto child : channel.children()) {
       if (child.type() != pugi::node_element) continue;
       const auto q = qname(child);
+      if ((is_rss_core(q.ns) || is_atom(q.ns)) && q.local == "link" && offer_websub_link(child)) continue;
       if (is_rss_core(q.ns)) {
         if (q.local == "title" && feed_.title.empty()) feed_.title = html_text_of(child);
         else if (q.local == "link" && feed_.link.empty()) feed_.link = resolve(child, plain_text(child));

@@ -19,6 +19,8 @@ struct ParsedFeed {
   std::string title;
   std::string link;             // the site's home page, absolute
   std::optional<Millis> ttl;    // RSS <channel><ttl>: minutes the feed may be cached
+  std::vector<std::string> hubs;   // WebSub hubs: <link rel="hub"> (Atom, or atom:link in RSS), absolute
+  std::string self;             // <link rel="self">: the topic URL to subscribe to, absolute
   std::vector<Article> articles;
   std::string error;            // non-empty when the document could not be read as a feed
   std::string warning;          // what was repaired: bad bytes, junk, broken or truncated markup

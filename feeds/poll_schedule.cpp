@@ -38,10 +38,25 @@ Millis next_poll_delay(Millis interval, int error_streak, double jitter) {
   return with_jitter(delay, jitter);
 }
 
+Millis spread_window(std::size_t count, Millis interval) {
+  const Millis by_count(kSpreadPerFeed.count() * static_cast<Millis::rep>(count));
+  return std::min(interval, std::max(Millis(std::chrono::seconds(10)), by_count));
+}
+
 Millis initial_poll_delay(std::size_t index, std::size_t count, Millis interval) {
   if (count == 0) return Millis(0);
-  const Millis window = std::min(interval, Millis(std::chrono::seconds(10)));
+  const Millis window = spread_window(count, interval);
   return Millis(window.count() * static_cast<Millis::rep>(index) / static_cast<Millis::rep>(count));
+}
+
+bool needs_full_fetch(std::optional<TimePoint> last_full, TimePoint now, Millis retention) {
+  if (retention.count() <= 0) return false;
+  return !last_full || now - *last_full >= retention / 4;
+}
+
+Millis resume_delay(Millis late, Millis interval, std::size_t count, double jitter) {
+  if (late <= interval / 2) return Millis(0);
+  return Millis(static_cast<Millis::rep>(static_cast<double>(spread_window(count, interval).count()) * jitter));
 }
 
 Millis adaptive_interval(const std::vector<TimePoint>& published, TimePoint now, Millis min, Millis max) {

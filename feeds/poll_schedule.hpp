@@ -23,8 +23,24 @@ inline constexpr Millis kAdaptiveWindow{std::chrono::hours(24 * 7)};
 // not retry together.
 Millis next_poll_delay(Millis interval, int error_streak, double jitter);
 
-// Spreads the first polls of `count` feeds over the first min(interval, 10s), in config order.
+// How long the first polls of `count` feeds are spread over: 10 s for a few feeds (they start
+// promptly), longer as the count grows (kSpreadPerFeed each, so at most ~17 first polls a second),
+// never longer than the interval. Each feed keeps its phase afterwards, so polls stay even.
+inline constexpr Millis kSpreadPerFeed{60};
+Millis spread_window(std::size_t count, Millis interval);
+
+// Spreads the first polls of `count` feeds evenly over spread_window(count, interval), in config order.
 Millis initial_poll_delay(std::size_t index, std::size_t count, Millis interval);
+
+// With a retention, a feed whose last full fetch (200) is a quarter of the retention ago is
+// fetched without validators: the 200 refreshes the records of the entries it still lists, so
+// they are never pruned while in the feed and then alerted again. Never fully fetched: true.
+bool needs_full_fetch(std::optional<TimePoint> last_full, TimePoint now, Millis retention);
+
+// A poll that starts more than half its interval late (the process was stopped, the machine slept,
+// the clock jumped) would start together with every other late feed: instead it waits
+// jitter * spread_window, so a pause ends without a thundering herd. Zero when not that late.
+Millis resume_delay(Millis late, Millis interval, std::size_t count, double jitter);
 
 // Miniflux's rule: 7 days / entries published in the last 7 days, clamped to [min, max]; `max`
 // when none was; `min` when no date is known at all (an undated feed gives no evidence of being

@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cctype>
 #include <mutex>
 #include <unordered_map>
@@ -173,6 +174,16 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
     curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, options.max_connections);
     curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, options.max_per_host);
+    // Idle connections kept for reuse: enough for every host at its per-host limit in a large
+    // config, so a 304 costs one round trip on a warm connection, not a new handshake.
+    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, std::max(options.max_connections, 64L));
+    curl_multi_setopt(multi, CURLMOPT_PIPELINING, options.multiplex ? CURLPIPE_MULTIPLEX : CURLPIPE_NOTHING);
+    // One DNS cache and one TLS session cache for every transfer (resumed handshakes are cheap).
+    share = curl_share_init();
+    if (share != nullptr) {
+      curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+      curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    }
     if (options.user_agent.empty()) options.user_agent = default_user_agent();
   }
 
@@ -188,6 +199,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
       watch->descriptor.release();
     }
     curl_multi_cleanup(multi);
+    if (share != nullptr) curl_share_cleanup(share);
   }
 
   static int on_socket(CURL*, curl_socket_t fd, int what, void* userp, void*) noexcept {
@@ -288,6 +300,10 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     if (curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective != nullptr)
       response.effective_url = effective;
     curl_easy_getinfo(easy, CURLINFO_REDIRECT_COUNT, &response.redirects);
+    long connects = 0;
+    curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
+    ++stats.transfers;
+    stats.new_connections += static_cast<std::uint64_t>(connects);
     curl_off_t total_us = 0;
     curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total_us);
     response.elapsed = Millis(total_us / 1000);
@@ -343,7 +359,11 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
       if (colon == std::string_view::npos) return n;
       std::string name(line.substr(0, colon));
       for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      transfer->response.headers[name] = std::string(trim(line.substr(colon + 1)));
+      std::string value(trim(line.substr(colon + 1)));
+      auto& slot = transfer->response.headers[name];
+      // A feed may send several Link headers (hub and self): keep them all, as one list.
+      if (name == "link" && !slot.empty()) slot += ", " + value;
+      else slot = std::move(value);
     } catch (...) {
       return 0;
     }
@@ -456,6 +476,14 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Impl::on_header);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
     curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
+    if (share != nullptr) curl_easy_setopt(easy, CURLOPT_SHARE, share);
+    if (options.multiplex && req.url.size() > 8 && std::equal(req.url.begin(), req.url.begin() + 8, "https://",
+                                                              [](char a, char b) { return std::tolower(a) == b; })) {
+      // h2 over TLS (ALPN); wait for a connection that can multiplex rather than opening another
+      // one beside it. Plain http:// stays HTTP/1.1 with keep-alive.
+      curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+      curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
+    }
     for (const auto& [name, value] : req.headers) {
       const std::string line = name + ": " + value;
       transfer->header_list = curl_slist_append(transfer->header_list, line.c_str());
@@ -502,6 +530,8 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   asio::steady_timer timer;
   HttpClientOptions options;
   CURLM* multi = nullptr;
+  CURLSH* share = nullptr;
+  HttpConnectionStats stats;
   std::unordered_map<curl_socket_t, std::shared_ptr<Watch>> watches;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers;
 };
@@ -516,6 +546,8 @@ void HttpClient::start(HttpRequest request, asio::any_completion_handler<void(Ht
 }
 
 std::size_t HttpClient::in_flight() const { return impl_->transfers.size(); }
+
+HttpConnectionStats HttpClient::connection_stats() const { return impl_->stats; }
 
 void HttpClient::cancel_all() { impl_->cancel_all(); }
 

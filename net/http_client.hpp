@@ -83,6 +83,15 @@ struct HttpClientOptions {
   // rebinding cannot slip past). Null: no check, for tools and tests that talk to loopback; the
   // daemon always sets one from network.allow.
   std::shared_ptr<const AddressPolicy> address_policy;
+  // HTTP/2 where the server offers it: transfers to one host share a connection as streams
+  // instead of each opening its own.
+  bool multiplex = true;
+};
+
+// Connection reuse seen so far, from curl's own count of new connections per finished transfer.
+struct HttpConnectionStats {
+  std::uint64_t transfers = 0;
+  std::uint64_t new_connections = 0;
 };
 
 class HttpClient {
@@ -104,6 +113,7 @@ class HttpClient {
   }
 
   std::size_t in_flight() const;
+  HttpConnectionStats connection_stats() const;
 
   // Aborts every transfer; each completes with operation_aborted.
   void cancel_all();

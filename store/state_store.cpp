@@ -13,7 +13,7 @@ namespace {
 
 // Migration N (1-based) takes the schema from user_version N-1 to N. Append only: a shipped
 // migration is never edited, since databases in the field have already run it.
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr std::array<std::string_view, 4> kMigrations = {
     // 1: the initial schema.
     R"sql(
 CREATE TABLE feeds (
@@ -117,6 +117,26 @@ CREATE TABLE story_copies (
   PRIMARY KEY (alert_id, feed_url, article_id)
 ) WITHOUT ROWID;
 )sql",
+    // 4: retention (pruning by age reads these indexes) and WebSub subscriptions.
+    R"sql(
+ALTER TABLE feeds ADD COLUMN last_full_ms INTEGER;
+CREATE INDEX articles_seen ON articles (seen_ms);
+CREATE INDEX deliveries_at ON deliveries (at_ms);
+CREATE INDEX story_copies_seen ON story_copies (seen_ms);
+
+CREATE TABLE websub (
+  feed_url   TEXT PRIMARY KEY NOT NULL,
+  hub        TEXT NOT NULL,
+  topic      TEXT NOT NULL,
+  token      TEXT NOT NULL UNIQUE,
+  secret     TEXT NOT NULL,
+  state      TEXT NOT NULL CHECK (state IN ('requested', 'active', 'unsubscribing', 'failed')),
+  lease_ms   INTEGER,
+  expires_ms INTEGER,
+  updated_ms INTEGER NOT NULL,
+  last_error TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+)sql",
 };
 
 std::optional<std::int64_t> to_millis(const std::optional<TimePoint>& t) {
@@ -144,13 +164,13 @@ void migrate(Database& db) {
 
 constexpr const char* kUpsertFeed = R"sql(
 INSERT INTO feeds (url, etag, last_modified, last_poll_ms, last_success_ms, error_streak, last_error,
-                   current_url, ttl_ms, not_before_ms)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                   current_url, ttl_ms, not_before_ms, last_full_ms)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
 ON CONFLICT (url) DO UPDATE SET
   etag = excluded.etag, last_modified = excluded.last_modified, last_poll_ms = excluded.last_poll_ms,
   last_success_ms = excluded.last_success_ms, error_streak = excluded.error_streak,
   last_error = excluded.last_error, current_url = excluded.current_url, ttl_ms = excluded.ttl_ms,
-  not_before_ms = excluded.not_before_ms)sql";
+  not_before_ms = excluded.not_before_ms, last_full_ms = excluded.last_full_ms)sql";
 
 // Shared by commit_poll, enqueue, digests and follow-ups: skipped when pending (the unique index)
 // or finished (deliveries, which covers dead letters).
@@ -212,7 +232,7 @@ void upsert_feed(Database& db, const std::string& feed_url, const FeedState& sta
       state.ttl ? std::optional<std::int64_t>(state.ttl->count()) : std::nullopt;
   stmt->bind_all(feed_url, state.etag, state.last_modified, to_millis(state.last_poll),
                  to_millis(state.last_success), state.error_streak, state.last_error, state.current_url, ttl_ms,
-                 to_millis(state.not_before));
+                 to_millis(state.not_before), to_millis(state.last_full));
   stmt->run();
 }
 
@@ -241,7 +261,7 @@ std::filesystem::path StateStore::default_file(const std::filesystem::path& stat
 FeedState StateStore::feed_state(const std::string& feed_url) {
   auto stmt = db_->cached(
       "SELECT etag, last_modified, last_poll_ms, last_success_ms, error_streak, last_error, current_url, ttl_ms, "
-      "not_before_ms FROM feeds WHERE url = ?1");
+      "not_before_ms, last_full_ms FROM feeds WHERE url = ?1");
   stmt->bind(1, feed_url);
   FeedState state;
   if (!stmt->step()) return state;
@@ -254,6 +274,7 @@ FeedState StateStore::feed_state(const std::string& feed_url) {
   state.current_url = stmt->column_text(6);
   if (const auto ttl_ms = stmt->column_optional_int64(7)) state.ttl = Millis(*ttl_ms);
   state.not_before = from_millis(stmt->column_optional_int64(8));
+  state.last_full = from_millis(stmt->column_optional_int64(9));
   return state;
 }
 
@@ -272,17 +293,20 @@ void StateStore::save_feed_state(const std::string& feed_url, const FeedState& s
 }
 
 std::vector<std::string> StateStore::unseen(const std::string& feed_url,
-                                            const std::vector<std::string>& article_ids) {
+                                            const std::vector<std::string>& article_ids,
+                                            std::optional<TimePoint> refresh_before, std::vector<std::string>* stale) {
   std::vector<std::string> out;
   if (article_ids.empty()) return out;
+  const std::int64_t refresh_ms = refresh_before ? to_unix_millis(*refresh_before) : 0;
   // One read transaction: one snapshot and one lock for the whole batch, not one per id.
   Transaction tx(*db_, Transaction::Kind::Deferred);
   {
-    auto stmt = db_->cached("SELECT 1 FROM articles WHERE feed_url = ?1 AND article_id = ?2");
+    auto stmt = db_->cached("SELECT seen_ms FROM articles WHERE feed_url = ?1 AND article_id = ?2");
     stmt->bind(1, feed_url);
     for (const auto& id : article_ids) {
       stmt->bind(2, id);
       if (!stmt->step()) out.push_back(id);
+      else if (stale != nullptr && stmt->column_int64(0) < refresh_ms) stale->push_back(id);
       stmt->rewind();
     }
   }
@@ -292,10 +316,18 @@ std::vector<std::string> StateStore::unseen(const std::string& feed_url,
 
 std::size_t StateStore::commit_poll(const std::string& feed_url, const FeedState& state,
                                     const std::vector<SeenArticle>& articles,
-                                    const std::vector<OutboxEntry>& alerts, TimePoint now) {
+                                    const std::vector<OutboxEntry>& alerts, TimePoint now,
+                                    const std::vector<std::string>& refreshed) {
   const auto now_ms = to_unix_millis(now);
   Transaction tx(*db_, Transaction::Kind::Immediate);
   upsert_feed(*db_, feed_url, state);
+  if (!refreshed.empty()) {
+    auto stmt = db_->cached("UPDATE articles SET seen_ms = ?3 WHERE feed_url = ?1 AND article_id = ?2");
+    for (const auto& id : refreshed) {
+      stmt->bind_all(feed_url, id, now_ms);
+      stmt->run();
+    }
+  }
   {
     // DO NOTHING rather than OR IGNORE: only the key conflict is expected; a NOT NULL or CHECK
     // failure is a bug and must abort the transaction, not vanish.
@@ -311,6 +343,112 @@ std::size_t StateStore::commit_poll(const std::string& feed_url, const FeedState
   const std::size_t added = insert_outbox(*db_, alerts, now_ms);
   tx.commit();
   return added;
+}
+
+void StateStore::save_feed_states(const std::vector<std::pair<std::string, FeedState>>& states) {
+  if (states.empty()) return;
+  // Without its own fsync: losing the last second of poll times and validators to a power cut
+  // costs one extra full fetch, never an alert. The next FULL commit (a poll with news, a
+  // delivery) syncs these pages with its own, so ordering is kept.
+  db_->exec("PRAGMA synchronous = NORMAL");
+  try {
+    Transaction tx(*db_, Transaction::Kind::Immediate);
+    for (const auto& [url, state] : states) upsert_feed(*db_, url, state);
+    tx.commit();
+  } catch (...) {
+    db_->exec("PRAGMA synchronous = FULL");
+    throw;
+  }
+  db_->exec("PRAGMA synchronous = FULL");
+}
+
+PruneCounts StateStore::prune(TimePoint cutoff, std::size_t limit) {
+  const auto cutoff_ms = to_unix_millis(cutoff);
+  const auto n = static_cast<std::int64_t>(limit);
+  PruneCounts counts;
+  Transaction tx(*db_, Transaction::Kind::Immediate);
+  const auto remove = [&](const char* sql) {
+    auto stmt = db_->cached(sql);
+    stmt->bind_all(cutoff_ms, n);
+    return stmt->run();
+  };
+  counts.articles = remove(
+      "DELETE FROM articles WHERE (feed_url, article_id) IN "
+      "(SELECT feed_url, article_id FROM articles WHERE seen_ms < ?1 LIMIT ?2)");
+  counts.deliveries = remove(
+      "DELETE FROM deliveries WHERE (alert_id, webhook) IN "
+      "(SELECT alert_id, webhook FROM deliveries WHERE at_ms < ?1 LIMIT ?2)");
+  // A held story still waits for its digest; an alert still in the outbox may need its story.
+  counts.stories = remove(
+      "DELETE FROM stories WHERE id IN (SELECT id FROM stories WHERE first_seen_ms < ?1 AND state != 'held' "
+      "AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.alert_id = stories.alert_id) LIMIT ?2)");
+  counts.story_copies = remove(
+      "DELETE FROM story_copies WHERE (alert_id, feed_url, article_id) IN "
+      "(SELECT alert_id, feed_url, article_id FROM story_copies WHERE seen_ms < ?1 LIMIT ?2)");
+  tx.commit();
+  return counts;
+}
+
+namespace {
+
+const char* websub_state_name(WebSubState state) {
+  switch (state) {
+    case WebSubState::requested: return "requested";
+    case WebSubState::active: return "active";
+    case WebSubState::unsubscribing: return "unsubscribing";
+    case WebSubState::failed: return "failed";
+  }
+  return "failed";
+}
+
+WebSubState websub_state_from(const std::string& name) {
+  if (name == "requested") return WebSubState::requested;
+  if (name == "active") return WebSubState::active;
+  if (name == "unsubscribing") return WebSubState::unsubscribing;
+  return WebSubState::failed;
+}
+
+}  // namespace
+
+std::vector<WebSubSubscription> StateStore::websub_subscriptions() {
+  std::vector<WebSubSubscription> out;
+  auto stmt = db_->cached(
+      "SELECT feed_url, hub, topic, token, secret, state, lease_ms, expires_ms, updated_ms, last_error FROM websub "
+      "ORDER BY feed_url");
+  while (stmt->step()) {
+    WebSubSubscription s;
+    s.feed_url = stmt->column_text(0);
+    s.hub = stmt->column_text(1);
+    s.topic = stmt->column_text(2);
+    s.token = stmt->column_text(3);
+    s.secret = stmt->column_text(4);
+    s.state = websub_state_from(stmt->column_text(5));
+    if (const auto lease = stmt->column_optional_int64(6)) s.lease = Millis(*lease);
+    s.expires = from_millis(stmt->column_optional_int64(7));
+    s.updated = from_unix_millis(stmt->column_int64(8));
+    s.last_error = stmt->column_text(9);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+void StateStore::save_websub(const WebSubSubscription& s) {
+  auto stmt = db_->cached(
+      "INSERT INTO websub (feed_url, hub, topic, token, secret, state, lease_ms, expires_ms, updated_ms, last_error) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (feed_url) DO UPDATE SET "
+      "hub = excluded.hub, topic = excluded.topic, token = excluded.token, secret = excluded.secret, "
+      "state = excluded.state, lease_ms = excluded.lease_ms, expires_ms = excluded.expires_ms, "
+      "updated_ms = excluded.updated_ms, last_error = excluded.last_error");
+  const std::optional<std::int64_t> lease_ms = s.lease ? std::optional<std::int64_t>(s.lease->count()) : std::nullopt;
+  stmt->bind_all(s.feed_url, s.hub, s.topic, s.token, s.secret, std::string(websub_state_name(s.state)), lease_ms,
+                 to_millis(s.expires), to_unix_millis(s.updated), s.last_error);
+  stmt->run();
+}
+
+void StateStore::delete_websub(const std::string& feed_url) {
+  auto stmt = db_->cached("DELETE FROM websub WHERE feed_url = ?1");
+  stmt->bind(1, feed_url);
+  stmt->run();
 }
 
 std::vector<PendingDelivery> StateStore::due(const std::string& webhook, TimePoint now, std::size_t limit) {

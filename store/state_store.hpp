@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace newsalert::store {
@@ -26,6 +27,7 @@ struct FeedState {
   std::optional<Millis> ttl;               // the document's RSS <ttl>, kept across 304s
   std::optional<TimePoint> not_before;     // the earliest next poll the server asked for
                                            // (Retry-After, max-age, ttl); honoured after a restart
+  std::optional<TimePoint> last_full;      // last 200: when the records of its entries were refreshed
 };
 
 // An article the poll found new; keyed by (feed_url, article_id).
@@ -111,6 +113,36 @@ struct StoryCopy {
   TimePoint seen;
 };
 
+enum class WebSubState {
+  requested,       // subscription asked for; waiting for the hub's verification of intent
+  active,          // verified; content is pushed until expires
+  unsubscribing,   // the feed left the config; waiting for the hub to confirm
+  failed,          // the hub refused, never verified, or could not be reached: polling as usual
+};
+
+// A WebSub subscription of one feed. The callback URL is <websub.callback_base>/<token>.
+struct WebSubSubscription {
+  std::string feed_url;
+  std::string hub;
+  std::string topic;
+  std::string token;    // random, unguessable: names the subscription in the callback URL
+  std::string secret;   // hub.secret: random per subscription, checks X-Hub-Signature
+  WebSubState state = WebSubState::requested;
+  std::optional<Millis> lease;          // what the hub granted
+  std::optional<TimePoint> expires;     // when the lease ends
+  TimePoint updated;
+  std::string last_error;
+};
+
+// What one pruning pass removed.
+struct PruneCounts {
+  std::size_t articles = 0;
+  std::size_t deliveries = 0;
+  std::size_t stories = 0;
+  std::size_t story_copies = 0;
+  std::size_t total() const { return articles + deliveries + stories + story_copies; }
+};
+
 class StateStore {
  public:
   // Opens (creating if needed) <state_dir>/newsalert.db in WAL mode and migrates the schema.
@@ -129,15 +161,34 @@ class StateStore {
   // (articles without a date are left out): what the adaptive schedule measures a feed's pace by.
   std::vector<TimePoint> published_times(const std::string& feed_url, std::size_t limit);
 
-  // Of the given article ids of one feed, those not recorded yet, in input order.
-  std::vector<std::string> unseen(const std::string& feed_url, const std::vector<std::string>& article_ids);
+  // Of the given article ids of one feed, those not recorded yet, in input order. With
+  // `refresh_before`, the recorded ones last seen before it are added to `stale` (commit_poll
+  // refreshes them, so an entry still in its feed is never pruned and alerted again).
+  std::vector<std::string> unseen(const std::string& feed_url, const std::vector<std::string>& article_ids,
+                                  std::optional<TimePoint> refresh_before = std::nullopt,
+                                  std::vector<std::string>* stale = nullptr);
 
   // One transaction: the feed's new state, its newly seen articles, and the alerts they raised.
   // Outbox entries whose (alert_id, webhook) is already known (pending, delivered or dead) are skipped.
   // Returns how many outbox entries were actually added.
+  // `refreshed`: ids of recorded articles still in the feed, whose seen time moves to `now`.
   std::size_t commit_poll(const std::string& feed_url, const FeedState& state,
                           const std::vector<SeenArticle>& articles, const std::vector<OutboxEntry>& alerts,
-                          TimePoint now);
+                          TimePoint now, const std::vector<std::string>& refreshed = {});
+
+  // Feed states of polls that found nothing new (304s, failures), written in one transaction:
+  // one commit for a batch of polls instead of one each.
+  void save_feed_states(const std::vector<std::pair<std::string, FeedState>>& states);
+
+  // Retention: removes seen articles, final delivery records, stories (not held ones) and story
+  // copies from before `cutoff`, at most `limit` rows of each table per call (so a large backlog is
+  // removed in short transactions). Pending alerts and dead letters are kept.
+  PruneCounts prune(TimePoint cutoff, std::size_t limit);
+
+  // --- WebSub subscriptions, one per feed.
+  std::vector<WebSubSubscription> websub_subscriptions();
+  void save_websub(const WebSubSubscription& subscription);
+  void delete_websub(const std::string& feed_url);
 
   // Pending deliveries for a webhook that are due at `now`, longest due first
   // (by next_attempt, then by insertion order).

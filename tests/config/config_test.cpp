@@ -791,3 +791,34 @@ TEST_F(ConfigTest, ReportsBadQuietHoursAndThrottle) {
                           "bad.yaml:6: unknown key 'every' in watchlists[0].throttle",
                           "bad.yaml:6: watchlists[0].throttle.max: must be between 0 and 100000, got -1"));
 }
+
+TEST_F(ConfigTest, RetentionDefaultsToThirtyDaysAndCanBeOff) {
+  EXPECT_EQ(load("").state.retention, std::chrono::hours(24 * 30));
+  EXPECT_EQ(load("state:\n  retention: 90d\n").state.retention, std::chrono::hours(24 * 90));
+  EXPECT_EQ(load("state:\n  retention: 0s\n").state.retention, Millis(0));
+  EXPECT_THAT(errors("state_dir: s\nstate:\n  retention: 5m\n", false),
+              ElementsAre("bad.yaml:3: state.retention: must be 0 (keep forever) or at least 1h, got 5m"));
+  EXPECT_THAT(errors("state_dir: s\nstate:\n  retension: 5d\n", false),
+              ElementsAre("bad.yaml:3: unknown key 'retension' in state; did you mean 'retention'?"));
+}
+
+TEST_F(ConfigTest, WebSubNeedsACallbackBaseAndAListener) {
+  EXPECT_FALSE(load("").websub.has_value());
+  const Config own = load("websub:\n  callback_base: http://public.example/websub/\n  listen: 127.0.0.1:9465\n"
+                          "  poll_interval: 30m\n  lease: 1d\n");
+  ASSERT_TRUE(own.websub.has_value());
+  EXPECT_EQ(own.websub->callback_base, "http://public.example/websub");
+  EXPECT_EQ(own.websub->listen->port, 9465);
+  EXPECT_EQ(own.websub->poll_interval, std::chrono::minutes(30));
+  EXPECT_EQ(own.websub->lease, std::chrono::hours(24));
+  const Config shared = load("http:\n  listen: 127.0.0.1:9464\nwebsub:\n  callback_base: https://public.example/cb\n");
+  EXPECT_FALSE(shared.websub->listen.has_value());
+  EXPECT_EQ(shared.websub->poll_interval, std::chrono::hours(1));
+  EXPECT_THAT(errors("state_dir: s\nwebsub:\n  callback_base: http://public.example/websub\n", false),
+              ElementsAre("bad.yaml:3: websub: hubs need a listener for their callbacks: set websub.listen or "
+                          "http.listen"));
+  EXPECT_THAT(errors("state_dir: s\nhttp:\n  listen: 127.0.0.1:1\nwebsub:\n  poll_interval: 1h\n", false),
+              ElementsAre("bad.yaml:5: websub: missing required key 'callback_base' (the public URL hubs call back)"));
+  EXPECT_THAT(errors("state_dir: s\nwebsub:\n  callback_base: ftp://x\n  listen: 127.0.0.1:1\n", false),
+              ElementsAre("bad.yaml:3: websub.callback_base: invalid URL 'ftp://x': expected http:// or https://"));
+}

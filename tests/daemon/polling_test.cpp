@@ -162,3 +162,30 @@ TEST_F(Polling, EachFailureIsLoggedWithItsClass) {
   EXPECT_EQ(daemon.stop(), 0);
   EXPECT_NE(daemon.err().find("(backoff)"), std::string::npos) << daemon.err();
 }
+
+TEST(PollingAtScale, ASlowHostNeverHoldsUpAnotherHostsFeeds) {
+  TempDir dir;
+  HttpServer slow, fast;
+  // Six feeds on a host that takes 3 s to answer each request, one connection allowed per host:
+  // their polls queue behind each other on that host only.
+  for (int i = 0; i < 6; ++i)
+    slow.route("/slow" + std::to_string(i) + ".rss", [](const RecordedRequest&) {
+      Response r;
+      r.delay = 3s;
+      r.headers["Content-Type"] = "application/rss+xml";
+      r.body = kQuietFeed;
+      return r;
+    });
+  fast.serve_feed("/fast.rss", kQuietFeed);
+  std::string text = "state_dir: " + (dir / "state").string() + "\nnetwork:\n  allow: [127.0.0.0/8]" +
+                     "\npoll:\n  interval: 1s\n  timeout: 20s\n  per_host: 1\n  adaptive: false\nshutdown_grace: 1s\nfeeds:\n";
+  text += "  - " + fast.url("/fast.rss") + "\n";
+  for (int i = 0; i < 6; ++i) text += "  - " + slow.url("/slow" + std::to_string(i) + ".rss") + "\n";
+  text += "watchlists:\n  - name: w\n    actors: [Nobody In Particular]\n";
+  write_file(dir / "newsalert.yaml", text);
+  DaemonProcess daemon({"run", "--config", (dir / "newsalert.yaml").string()}, dir.path());
+  // The fast feed keeps its 1 s interval while the slow host works through its queue.
+  ASSERT_TRUE(fast.wait_for("/fast.rss", 4, 15s)) << daemon.err();
+  EXPECT_LE(slow.count(""), 3u);   // 3 s each, one at a time: the slow host is still busy
+  EXPECT_EQ(daemon.stop(), 0);
+}

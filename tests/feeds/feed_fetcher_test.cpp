@@ -1,5 +1,6 @@
 // fetch_feed against a real loopback server: validators, 304, errors as values.
 #include "feeds/feed_fetcher.hpp"
+#include "common/worker_pool.hpp"
 #include "tests/support/http_server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -14,7 +15,7 @@ namespace {
 const char* const kFeed = R"(<rss version="2.0"><channel><title>T</title>
 <item><title>One</title><link>/one</link><guid>1</guid></item></channel></rss>)";
 
-FetchOutcome fetch(const std::string& url, const store::FeedState& state = {}) {
+FetchOutcome fetch(const std::string& url, const store::FeedState& state = {}, WorkerPool* pool = nullptr) {
   boost::asio::io_context io;
   net::HttpClientOptions options;
   options.address_policy = std::make_shared<net::AddressPolicy>();
@@ -26,7 +27,7 @@ FetchOutcome fetch(const std::string& url, const store::FeedState& state = {}) {
   // fetch_feed is a coroutine holding its arguments by reference: they must outlive io.run(),
   // so no temporaries here (AddressSanitizer caught a PollConfig{} that did not).
   const config::PollConfig poll;
-  boost::asio::co_spawn(io, fetch_feed(http, feed, poll, state),
+  boost::asio::co_spawn(io, fetch_feed(http, feed, poll, state, pool),
                         [&](std::exception_ptr e, FetchOutcome o) {
                           if (e) std::rethrow_exception(e);
                           outcome = std::move(o);
@@ -83,4 +84,39 @@ TEST(FeedFetcher, EntriesKeepTheConfiguredFeedUrlAfterARedirect) {
   ASSERT_EQ(outcome.result, FetchResult::updated);
   EXPECT_EQ(outcome.feed.articles[0].feed_url, server.url("/old"));
   EXPECT_EQ(outcome.feed.articles[0].link, server.url("/one"));
+}
+
+TEST(FeedFetcher, SurfacesWebSubHubsFromTheLinkHeaderBeforeTheDocuments) {
+  HttpServer server;
+  server.route("/atom", [&](const newsalert::testing::RecordedRequest&) {
+    newsalert::testing::Response r;
+    r.headers["Content-Type"] = "application/atom+xml";
+    r.headers["Link"] = "<https://hub.example/>; rel=\"hub\", <https://wire.example/topic>; rel=\"self\"";
+    r.body = R"(<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
+<link rel="hub" href="https://other-hub.example/"/><link rel="self" href="https://wire.example/atom"/>
+<entry><id>1</id><title>One</title></entry></feed>)";
+    return r;
+  });
+  const auto outcome = fetch(server.url("/atom"));
+  ASSERT_EQ(outcome.result, FetchResult::updated) << outcome.error;
+  EXPECT_EQ(outcome.hubs, (std::vector<std::string>{"https://hub.example/", "https://other-hub.example/"}));
+  EXPECT_EQ(outcome.self, "https://wire.example/topic");
+}
+
+TEST(FeedFetcher, ALargeDocumentIsParsedOnTheWorkerPoolWithTheSameResult) {
+  std::string body = "<rss version=\"2.0\"><channel><title>Big</title>";
+  for (int i = 0; body.size() < kOffloadParseBytes + 1000; ++i)
+    body += "<item><guid>" + std::to_string(i) + "</guid><title>Entry " + std::to_string(i) +
+            "</title><description>" + std::string(400, 'x') + "</description></item>";
+  body += "</channel></rss>";
+  HttpServer server;
+  server.serve_feed("/big", body);
+  WorkerPool pool(1);
+  const auto on_pool = fetch(server.url("/big"), {}, &pool);
+  const auto inline_parse = fetch(server.url("/big"));
+  ASSERT_EQ(on_pool.result, FetchResult::updated) << on_pool.error;
+  EXPECT_EQ(pool.jobs(), 1u);
+  ASSERT_EQ(on_pool.feed.articles.size(), inline_parse.feed.articles.size());
+  EXPECT_GT(on_pool.feed.articles.size(), 500u);
+  EXPECT_EQ(on_pool.feed.articles.back().title, inline_parse.feed.articles.back().title);
 }

@@ -32,6 +32,38 @@ TEST(PollSchedule, FirstPollsAreSpreadOverTheFirstSeconds) {
   EXPECT_EQ(initial_poll_delay(1, 2, 1'000ms), 500ms);
 }
 
+TEST(PollSchedule, ManyFeedsSpreadTheirFirstPollsOverTheWholeInterval) {
+  // 10,000 feeds at 60 s: one first poll every 6 ms across the minute, not 1,000 a second for 10 s.
+  EXPECT_EQ(spread_window(10'000, 60'000ms), 60'000ms);
+  EXPECT_EQ(initial_poll_delay(5'000, 10'000, 60'000ms), 30'000ms);
+  EXPECT_EQ(initial_poll_delay(9'999, 10'000, 60'000ms), 59'994ms);
+  // 1,000 feeds: a minute too (60 ms each); 300 feeds at 5 m: 18 s.
+  EXPECT_EQ(spread_window(1'000, 300'000ms), 60'000ms);
+  EXPECT_EQ(spread_window(300, 300'000ms), 18'000ms);
+  // A short interval is never exceeded, and a few feeds still start within 10 s.
+  EXPECT_EQ(spread_window(10'000, 5'000ms), 5'000ms);
+  EXPECT_EQ(spread_window(3, 300'000ms), 10'000ms);
+}
+
+TEST(PollSchedule, APollLateByMoreThanHalfItsIntervalIsSpreadAfterAPause) {
+  // Slightly late (a busy loop): start at once.
+  EXPECT_EQ(resume_delay(20'000ms, 60'000ms, 10'000, 0.7), 0ms);
+  EXPECT_EQ(resume_delay(30'000ms, 60'000ms, 10'000, 0.7), 0ms);
+  // After a pause every feed is late: each waits its own share of the spread window.
+  EXPECT_EQ(resume_delay(5 * 60'000ms, 60'000ms, 10'000, 0.0), 0ms);
+  EXPECT_EQ(resume_delay(5 * 60'000ms, 60'000ms, 10'000, 0.5), 30'000ms);
+  EXPECT_EQ(resume_delay(31'000ms, 60'000ms, 2, 0.5), 5'000ms);
+}
+
+TEST(PollSchedule, AFeedIsFetchedInFullAQuarterOfTheRetentionAfterItsLastFullFetch) {
+  const TimePoint now = from_unix_millis(1'722'500'000'000);
+  const Millis retention = std::chrono::hours(24 * 30);
+  EXPECT_TRUE(needs_full_fetch(std::nullopt, now, retention));
+  EXPECT_FALSE(needs_full_fetch(now - std::chrono::hours(24 * 7), now, retention));
+  EXPECT_TRUE(needs_full_fetch(now - std::chrono::hours(24 * 8), now, retention));
+  EXPECT_FALSE(needs_full_fetch(std::nullopt, now, Millis(0)));   // retention off: records are kept
+}
+
 namespace {
 
 const TimePoint kNow = from_unix_millis(1'722'500'000'000);   // a fixed clock: Thu, 01 Aug 2024 08:13:20 GMT

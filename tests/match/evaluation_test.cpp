@@ -65,7 +65,10 @@ TEST(Evaluation, PrecisionAndRecallPerWatchlistOnTheLabelledArticles) {
   Counts regions;
   std::vector<std::string> misses;
   ASSERT_GE(labels["articles"].size(), 60u);
-  for (const auto& [name, label] : labels["articles"].items()) {
+  for (const auto& item : labels["articles"].items()) {
+    // Named copies, not a structured binding: the lambda below captures them (clang 14 refuses bindings).
+    const std::string name = item.key();
+    const auto& label = item.value();
     const Article article = load_article(name);
     std::set<std::string> fired;
     for (const auto& m : matcher.match(article)) fired.insert(m.watchlist);

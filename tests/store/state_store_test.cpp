@@ -55,6 +55,8 @@ std::vector<std::string> alert_ids(const std::vector<PendingDelivery>& ds) {
 
 // Back to the version 1 schema: what a database from the first release looks like.
 static void downgrade_to_version_one(Database& db) {
+  db.exec("DROP TABLE websub; DROP INDEX articles_seen; DROP INDEX deliveries_at; DROP INDEX story_copies_seen");
+  db.exec("ALTER TABLE feeds DROP COLUMN last_full_ms");   // migration 4
   db.exec("DROP TABLE endpoints; DROP TABLE stories; DROP TABLE story_copies");   // migration 3
   db.exec("DROP INDEX articles_feed_published");                                 // migration 2
   for (const char* column : {"current_url", "ttl_ms", "not_before_ms"})
@@ -71,10 +73,10 @@ TEST(StateStore, CreatesTheSchemaInWalModeWithFullSync) {
   const auto file = StateStore::default_file(dir.path());
   { StateStore store(file); }
   Database db(file);
-  EXPECT_EQ(db.query_int64("PRAGMA user_version"), 3);
+  EXPECT_EQ(db.query_int64("PRAGMA user_version"), 4);
   EXPECT_EQ(db.query_text("PRAGMA journal_mode"), "wal");   // persistent in the file
   for (const char* table : {"feeds", "articles", "outbox", "deliveries", "dead_letters", "endpoints", "stories",
-                            "story_copies"})
+                            "story_copies", "websub"})
     EXPECT_EQ(db.query_int64(std::string("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = '") +
                              table + "'"),
               1)
@@ -99,7 +101,7 @@ TEST(StateStore, MigratesAVersionOneDatabaseKeepingItsFeeds) {
   EXPECT_EQ(s.current_url, "");
   EXPECT_EQ(s.ttl, std::nullopt);
   EXPECT_EQ(s.not_before, std::nullopt);
-  EXPECT_EQ(Database(file).query_int64("PRAGMA user_version"), 3);
+  EXPECT_EQ(Database(file).query_int64("PRAGMA user_version"), 4);
 }
 
 TEST(StateStore, KeepsRedirectsAndServerFloorsOfAFeed) {
@@ -586,4 +588,122 @@ TEST(StateStore, StoriesRecordCopiesOnceAndDigestsTakeHeldStories) {
   EXPECT_TRUE(store.held_stories().empty());
   EXPECT_EQ(store.story("na_s1")->state, StoryState::digested);
   EXPECT_EQ(store.pending_count("ops"), 1u);
+}
+
+TEST(StateStore, RetentionPrunesOldArticlesDeliveriesAndStoriesButKeepsPendingOnes) {
+  TempDir dir;
+  StateStore store(dir.file("state.db"));
+  // Two old articles seen 40 days ago, one recent.
+  const TimePoint old_time = kT0 - 40 * 24h;
+  store.commit_poll(kFeed, ok_state("\"a\""), {article("old-1"), article("old-2")}, {alert("old-alert"), alert("old-pending")},
+                    old_time);
+  store.commit_poll(kFeed, ok_state("\"b\""), {article("new-1")}, {alert("new-alert")}, kT0);
+  // One old alert reached its end (a delivery record from 40 days ago); one is still pending.
+  for (const auto& d : store.due("ops", kT0, 10))
+    if (d.alert_id == "old-alert") store.mark_delivered(d.id, old_time);
+  Story old_story;
+  old_story.watchlist = "w";
+  old_story.alert_id = "old-alert";
+  old_story.first_seen = old_time;
+  ASSERT_TRUE(store.add_story(old_story));
+  Story held = old_story;
+  held.alert_id = "held-story";
+  held.state = StoryState::held;
+  ASSERT_TRUE(store.add_story(held));
+  Story pending_story = old_story;
+  pending_story.alert_id = "old-pending";
+  ASSERT_TRUE(store.add_story(pending_story));
+  ASSERT_TRUE(store.add_story_copy("old-alert", {kFeed, "copy", "l", "t", old_time}));
+
+  const PruneCounts removed = store.prune(kT0 - 30 * 24h, 1000);
+  EXPECT_EQ(removed.articles, 2u);
+  EXPECT_EQ(removed.deliveries, 1u);
+  EXPECT_EQ(removed.stories, 1u);   // not the held one, not the one whose alert is pending
+  EXPECT_EQ(removed.story_copies, 1u);
+  EXPECT_EQ(store.seen_count(), 1u);
+  EXPECT_THAT(store.unseen(kFeed, {"old-1", "old-2", "new-1"}), ElementsAre("old-1", "old-2"));
+  EXPECT_EQ(store.pending_count(), 2u);   // old-pending and new-alert stay in the outbox
+  EXPECT_FALSE(store.story("old-alert").has_value());
+  EXPECT_TRUE(store.story("held-story").has_value());
+  EXPECT_TRUE(store.story("old-pending").has_value());
+  // Nothing else is old enough.
+  EXPECT_EQ(store.prune(kT0 - 30 * 24h, 1000).total(), 0u);
+}
+
+TEST(StateStore, RetentionRemovesALargeBacklogInBatches) {
+  TempDir dir;
+  StateStore store(dir.file("state.db"));
+  std::vector<SeenArticle> many;
+  for (int i = 0; i < 25; ++i) many.push_back(article("a" + std::to_string(i)));
+  store.commit_poll(kFeed, ok_state("\"a\""), many, {}, kT0 - 40 * 24h);
+  EXPECT_EQ(store.prune(kT0, 10).articles, 10u);
+  EXPECT_EQ(store.prune(kT0, 10).articles, 10u);
+  EXPECT_EQ(store.prune(kT0, 10).articles, 5u);
+  EXPECT_EQ(store.seen_count(), 0u);
+}
+
+TEST(StateStore, AnArticleStillInItsFeedIsRefreshedAndOutlivesTheRetention) {
+  TempDir dir;
+  StateStore store(dir.file("state.db"));
+  store.commit_poll(kFeed, ok_state("\"a\""), {article("evergreen"), article("gone")}, {}, kT0 - 20 * 24h);
+  // 20 days later the feed still lists "evergreen": its record is older than half the retention.
+  std::vector<std::string> stale;
+  EXPECT_THAT(store.unseen(kFeed, {"evergreen"}, kT0 - 15 * 24h, &stale), IsEmpty());
+  EXPECT_THAT(stale, ElementsAre("evergreen"));
+  store.commit_poll(kFeed, ok_state("\"b\""), {}, {}, kT0, stale);
+  stale.clear();
+  EXPECT_THAT(store.unseen(kFeed, {"evergreen"}, kT0 - 15 * 24h, &stale), IsEmpty());
+  EXPECT_THAT(stale, IsEmpty());
+  // 30-day retention, 15 days on: "gone" goes, "evergreen" stays recorded, so it is never new again.
+  store.prune(kT0 + 15 * 24h - 30 * 24h, 100);
+  EXPECT_THAT(store.unseen(kFeed, {"evergreen", "gone"}), ElementsAre("gone"));
+}
+
+TEST(StateStore, SavesFeedStatesOfManyPollsInOneBatch) {
+  TempDir dir;
+  StateStore store(dir.file("state.db"));
+  std::vector<std::pair<std::string, FeedState>> batch;
+  for (int i = 0; i < 3; ++i) batch.emplace_back("https://example.org/" + std::to_string(i), ok_state(std::to_string(i)));
+  store.save_feed_states(batch);
+  EXPECT_EQ(store.feed_state("https://example.org/2").etag, "2");
+  EXPECT_EQ(store.feed_state("https://example.org/0").last_success, kT0);
+}
+
+TEST(StateStore, KeepsWebSubSubscriptions) {
+  TempDir dir;
+  const auto file = dir.file("state.db");
+  {
+    StateStore store(file);
+    WebSubSubscription sub;
+    sub.feed_url = kFeed;
+    sub.hub = "https://hub.example/";
+    sub.topic = "https://example.org/rss.xml";
+    sub.token = "t0k";
+    sub.secret = "s3cret";
+    sub.state = WebSubState::active;
+    sub.lease = 3600s;
+    sub.expires = kT0 + 1h;
+    sub.updated = kT0;
+    store.save_websub(sub);
+    sub.feed_url = "https://other.example/feed";
+    sub.token = "t1";
+    sub.state = WebSubState::failed;
+    sub.lease.reset();
+    sub.expires.reset();
+    sub.last_error = "HTTP 500";
+    store.save_websub(sub);
+  }
+  StateStore store(file);
+  auto subs = store.websub_subscriptions();
+  ASSERT_EQ(subs.size(), 2u);
+  EXPECT_EQ(subs[0].feed_url, kFeed);   // in URL order
+  EXPECT_EQ(subs[0].state, WebSubState::active);
+  EXPECT_EQ(subs[0].secret, "s3cret");
+  EXPECT_EQ(subs[0].lease, Millis(3'600'000));
+  EXPECT_EQ(subs[0].expires, kT0 + 1h);
+  EXPECT_EQ(subs[1].state, WebSubState::failed);
+  EXPECT_EQ(subs[1].expires, std::nullopt);
+  EXPECT_EQ(subs[1].last_error, "HTTP 500");
+  store.delete_websub(kFeed);
+  EXPECT_EQ(store.websub_subscriptions().size(), 1u);
 }

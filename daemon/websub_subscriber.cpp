@@ -1,0 +1,359 @@
+// The WebSub subscriber side (W3C WebSub, section 5-7): subscription requests, verification of
+// intent, authenticated content distribution, lease renewal.
+#include "daemon/websub_subscriber.hpp"
+
+#include "common/log_exception.hpp"
+#include "common/text.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace asio = boost::asio;
+
+// GCC 12 reports a false -Wmismatched-new-delete for large coroutine frames: Asio's frame
+// operator new/delete pair (aligned_new / aligned_delete) is seen through only on one side.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+namespace newsalert::daemon {
+
+namespace {
+
+// How long a hub has to verify a request before the subscription counts as failed.
+constexpr Millis kVerifyTimeout{std::chrono::minutes(2)};
+// How soon a failed subscription is tried again when a poll finds the hub still named.
+constexpr Millis kRetryFailed{std::chrono::minutes(30)};
+constexpr Millis kTick{250};
+
+// The query of a request target as a map ("" when it has none).
+std::map<std::string, std::string> parse_query(std::string_view target) {
+  const auto question = target.find('?');
+  return question == std::string_view::npos ? std::map<std::string, std::string>{} : parse_form(target.substr(question + 1));
+}
+
+// The path part of an absolute http(s) URL, without a trailing slash ("" for none).
+std::string url_path(const std::string& url) {
+  const auto scheme_end = url.find("://");
+  const auto slash = url.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  if (slash == std::string::npos) return {};
+  std::string path = url.substr(slash);
+  while (path.ends_with('/')) path.pop_back();
+  return path;
+}
+
+std::string origin_of(const std::string& url) {
+  const auto scheme_end = url.find("://");
+  const auto slash = url.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  return slash == std::string::npos ? url : url.substr(0, slash);
+}
+
+}  // namespace
+
+bool websub_signature_valid(std::string_view header, std::string_view secret, std::string_view body) {
+  const auto eq = header.find('=');
+  if (eq == std::string_view::npos) return false;
+  const std::string digest = to_lower_ascii(trim(header.substr(0, eq)));
+  const std::string given = to_lower_ascii(trim(header.substr(eq + 1)));
+  const std::string expected = hmac_hex(digest, secret, body);
+  return !expected.empty() && constant_time_equal(expected, given);
+}
+
+Millis websub_renew_margin(Millis lease) { return std::min(lease / 4, Millis(std::chrono::hours(1))); }
+
+WebSubSubscriber::WebSubSubscriber(asio::io_context& io, net::HttpClient& http, store::StateStore& store,
+                                   config::WebSubConfig config, Callbacks callbacks)
+    : io_(io), http_(http), store_(store), config_(std::move(config)), callbacks_(std::move(callbacks)), tick_(io) {
+  // A base without a path still gets one, so callbacks never shadow the admin endpoints.
+  const std::string path = url_path(config_.callback_base);
+  prefix_ = (path.empty() ? std::string("/websub") : path) + "/";
+}
+
+WebSubSubscriber::~WebSubSubscriber() = default;
+
+std::string WebSubSubscriber::callback_url(const Entry& entry) const {
+  return origin_of(config_.callback_base) + prefix_ + entry.sub.token;
+}
+
+void WebSubSubscriber::start(const std::vector<std::string>& feed_urls) {
+  for (auto& sub : store_.websub_subscriptions()) {
+    const std::string url = sub.feed_url;
+    Entry& entry = entries_[url];
+    entry.sub = std::move(sub);
+    const bool configured = std::find(feed_urls.begin(), feed_urls.end(), url) != feed_urls.end();
+    if (!configured) remove(url);
+    else if (active(url)) callbacks_.state_changed(url, true);
+  }
+  asio::co_spawn(io_, maintain(), [](std::exception_ptr e) { log_exception("websub maintenance", e); });
+}
+
+void WebSubSubscriber::stop() {
+  stopped_ = true;
+  tick_.cancel();
+}
+
+bool WebSubSubscriber::active(const std::string& feed_url) const {
+  const auto it = entries_.find(feed_url);
+  return it != entries_.end() && it->second.sub.state == store::WebSubState::active &&
+         (!it->second.sub.expires || *it->second.sub.expires > Clock::now());
+}
+
+std::size_t WebSubSubscriber::active_count() const {
+  return static_cast<std::size_t>(
+      std::count_if(entries_.begin(), entries_.end(), [this](const auto& e) { return active(e.first); }));
+}
+
+void WebSubSubscriber::save(Entry& entry) {
+  entry.sub.updated = Clock::now();
+  store_.save_websub(entry.sub);
+}
+
+void WebSubSubscriber::discovered(const std::string& feed_url, const std::vector<std::string>& hubs,
+                                  const std::string& topic) {
+  if (stopped_ || hubs.empty() || topic.empty()) return;
+  auto it = entries_.find(feed_url);
+  if (it != entries_.end()) {
+    const auto& sub = it->second.sub;
+    const bool same = std::find(hubs.begin(), hubs.end(), sub.hub) != hubs.end() && sub.topic == topic;
+    if (sub.state == store::WebSubState::unsubscribing) return;
+    if (same && sub.state != store::WebSubState::failed) return;
+    if (same && Clock::now() - sub.updated < kRetryFailed) return;
+  }
+  Entry& entry = entries_[feed_url];
+  const bool same_hub = entry.sub.hub == hubs.front() && entry.sub.topic == topic && !entry.sub.token.empty();
+  entry.sub.feed_url = feed_url;
+  if (!same_hub) {
+    // A new hub or topic: a new callback and secret, so the old hub's pushes are not accepted.
+    entry.sub.token = random_hex(16);
+    entry.sub.secret = random_hex(32);
+  }
+  entry.sub.hub = hubs.front();
+  entry.sub.topic = topic;
+  entry.sub.lease.reset();
+  entry.sub.expires.reset();
+  subscribe(entry, false);
+}
+
+void WebSubSubscriber::subscribe(Entry& entry, bool renewal) {
+  if (renewal) entry.renewing = true;
+  else {
+    entry.sub.state = store::WebSubState::requested;
+    entry.sub.last_error.clear();
+  }
+  save(entry);
+  spdlog::info("websub: feed {}: {} at hub {} (topic {})", entry.sub.feed_url,
+               renewal ? "renewing the subscription" : "subscribing", entry.sub.hub, entry.sub.topic);
+  asio::co_spawn(io_, send(entry.sub.feed_url, "subscribe", renewal),
+                 [](std::exception_ptr e) { log_exception("websub subscribe", e); });
+}
+
+void WebSubSubscriber::remove(const std::string& feed_url) {
+  auto it = entries_.find(feed_url);
+  if (it == entries_.end()) return;
+  unsubscribe(it->second);
+}
+
+void WebSubSubscriber::unsubscribe(Entry& entry) {
+  if (entry.sub.state == store::WebSubState::failed || entry.sub.state == store::WebSubState::unsubscribing) {
+    if (entry.sub.state == store::WebSubState::failed) {
+      store_.delete_websub(entry.sub.feed_url);
+      entries_.erase(entry.sub.feed_url);
+    }
+    return;
+  }
+  entry.sub.state = store::WebSubState::unsubscribing;
+  save(entry);
+  spdlog::info("websub: feed {} left the config; unsubscribing at hub {}", entry.sub.feed_url, entry.sub.hub);
+  asio::co_spawn(io_, send(entry.sub.feed_url, "unsubscribe", false),
+                 [](std::exception_ptr e) { log_exception("websub unsubscribe", e); });
+}
+
+asio::awaitable<void> WebSubSubscriber::send(std::string feed_url, std::string mode, bool renewal) {
+  auto it = entries_.find(feed_url);
+  if (it == entries_.end()) co_return;
+  const store::WebSubSubscription sub = it->second.sub;
+  it->second.requesting = true;
+  net::HttpRequest request;
+  request.url = sub.hub;
+  request.method = "POST";
+  request.timeout = std::chrono::seconds(10);
+  request.max_bytes = 64 * 1024;
+  request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+  request.body = "hub.mode=" + mode + "&hub.topic=" + form_encode(sub.topic) +
+                 "&hub.callback=" + form_encode(callback_url(it->second));
+  if (mode == "subscribe") {
+    request.body += "&hub.secret=" + sub.secret;
+    request.body += "&hub.lease_seconds=" +
+                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(config_.lease).count());
+  }
+  const net::HttpResponse response = co_await http_.async_fetch(std::move(request), asio::use_awaitable);
+  it = entries_.find(feed_url);
+  if (it == entries_.end() || stopped_) co_return;
+  Entry& entry = it->second;
+  entry.requesting = false;
+  if (response.is_success()) {
+    spdlog::debug("websub: feed {}: hub {} accepted the {} request (HTTP {}); waiting for its verification", feed_url,
+                  sub.hub, mode, response.status);
+    co_return;
+  }
+  std::string error = response.describe();
+  if (const auto body = trim(response.body); !response.error && !body.empty())
+    error += ": " + std::string(body.substr(0, 200));
+  if (mode == "unsubscribe") {
+    spdlog::warn("websub: feed {}: hub {} did not take the unsubscribe request ({}); forgetting the subscription",
+                 feed_url, sub.hub, error);
+    store_.delete_websub(feed_url);
+    entries_.erase(it);
+    co_return;
+  }
+  if (renewal) {
+    entry.renewing = false;
+    entry.sub.last_error = error;
+    // Try again a few times before the lease ends; when it ends, polling takes over.
+    const Millis margin = websub_renew_margin(entry.sub.lease.value_or(config_.lease));
+    entry.next_try = Clock::now() + std::max(Millis(1000), margin / 4);
+    save(entry);
+    spdlog::warn("websub: feed {}: renewal at hub {} failed: {}; the lease ends {}", feed_url, sub.hub, error,
+                 entry.sub.expires ? format_rfc3339(*entry.sub.expires) : std::string("now"));
+    co_return;
+  }
+  fail(entry, "subscription request failed: " + error);
+}
+
+void WebSubSubscriber::fail(Entry& entry, const std::string& why) {
+  // Active by state, even when its lease just ran out: polling has to come back either way.
+  const bool was_active = entry.sub.state == store::WebSubState::active;
+  entry.sub.state = store::WebSubState::failed;
+  entry.sub.last_error = why;
+  entry.renewing = false;
+  save(entry);
+  spdlog::warn("websub: feed {}: {} (hub {}); polling at the normal interval", entry.sub.feed_url, why, entry.sub.hub);
+  if (was_active) callbacks_.state_changed(entry.sub.feed_url, false);
+}
+
+asio::awaitable<void> WebSubSubscriber::maintain() {
+  boost::system::error_code ec;
+  while (!stopped_) {
+    const TimePoint now = Clock::now();
+    std::vector<std::string> to_fail, to_renew, to_forget;
+    std::map<std::string, std::string> why;
+    for (auto& [url, entry] : entries_) {
+      const auto& sub = entry.sub;
+      if (sub.state == store::WebSubState::active && sub.expires) {
+        if (now >= *sub.expires) {
+          to_fail.push_back(url);
+          why[url] = "the lease ended without a renewal";
+        } else if (!entry.renewing && !entry.requesting && now >= entry.next_try &&
+                   now >= *sub.expires - websub_renew_margin(sub.lease.value_or(config_.lease))) {
+          to_renew.push_back(url);
+        }
+      } else if (sub.state == store::WebSubState::requested && !entry.requesting && now - sub.updated > kVerifyTimeout) {
+        to_fail.push_back(url);
+        why[url] = "the hub did not verify the subscription within " + format_duration(kVerifyTimeout);
+      } else if (sub.state == store::WebSubState::unsubscribing && !entry.requesting &&
+                 now - sub.updated > kVerifyTimeout) {
+        to_forget.push_back(url);
+      }
+    }
+    for (const auto& url : to_fail)
+      if (auto it = entries_.find(url); it != entries_.end()) fail(it->second, why[url]);
+    for (const auto& url : to_renew)
+      if (auto it = entries_.find(url); it != entries_.end()) subscribe(it->second, true);
+    for (const auto& url : to_forget) {
+      store_.delete_websub(url);
+      entries_.erase(url);
+    }
+    tick_.expires_after(kTick);
+    co_await tick_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+WebSubSubscriber::Entry* WebSubSubscriber::by_token(std::string_view token) {
+  for (auto& [url, entry] : entries_)
+    if (!token.empty() && entry.sub.token == token) return &entry;
+  return nullptr;
+}
+
+CallbackAnswer WebSubSubscriber::verify(Entry* entry, const std::map<std::string, std::string>& query) {
+  const auto get = [&](const char* key) {
+    const auto it = query.find(key);
+    return it == query.end() ? std::string() : it->second;
+  };
+  const std::string mode = get("hub.mode");
+  const std::string topic = get("hub.topic");
+  if (entry == nullptr) return {404, "no such subscription\n"};
+  if (topic != entry->sub.topic) {
+    spdlog::warn("websub: feed {}: verification for topic {} refused: subscribed to {}", entry->sub.feed_url, topic,
+                 entry->sub.topic);
+    return {404, "topic does not match\n"};
+  }
+  const std::string challenge = get("hub.challenge");
+  if (mode == "denied") {
+    fail(*entry, "the hub denied the subscription" + (get("hub.reason").empty() ? "" : ": " + get("hub.reason")));
+    return {200, ""};
+  }
+  if (challenge.empty()) return {400, "missing hub.challenge\n"};
+  if (mode == "subscribe") {
+    if (entry->sub.state != store::WebSubState::requested && entry->sub.state != store::WebSubState::active)
+      return {404, "no subscription was requested\n"};
+    const bool was_active = active(entry->sub.feed_url);
+    Millis lease = config_.lease;
+    if (const std::string seconds = get("hub.lease_seconds"); !seconds.empty()) {
+      try {
+        lease = std::chrono::seconds(std::max(1L, std::stol(seconds)));
+      } catch (const std::exception&) {
+      }
+    }
+    entry->sub.state = store::WebSubState::active;
+    entry->sub.lease = lease;
+    entry->sub.expires = Clock::now() + lease;
+    entry->sub.last_error.clear();
+    entry->renewing = false;
+    save(*entry);
+    spdlog::info("websub: feed {}: subscription at hub {} verified; lease {}, until {}", entry->sub.feed_url,
+                 entry->sub.hub, format_duration(lease), format_rfc3339(*entry->sub.expires));
+    if (!was_active) callbacks_.state_changed(entry->sub.feed_url, true);
+    return {200, challenge};
+  }
+  if (mode == "unsubscribe") {
+    if (entry->sub.state != store::WebSubState::unsubscribing) return {404, "no unsubscription was requested\n"};
+    spdlog::info("websub: feed {}: unsubscribed at hub {}", entry->sub.feed_url, entry->sub.hub);
+    const std::string url = entry->sub.feed_url;
+    store_.delete_websub(url);
+    entries_.erase(url);
+    return {200, challenge};
+  }
+  return {400, "unknown hub.mode\n"};
+}
+
+CallbackAnswer WebSubSubscriber::handle(const CallbackRequest& request) {
+  const std::string_view target = request.target;
+  std::string_view token = target.substr(0, target.find('?'));
+  token.remove_prefix(std::min(prefix_.size(), token.size()));
+  Entry* entry = by_token(token);
+  if (request.method == "GET") return verify(entry, parse_query(target));
+  if (request.method != "POST") return {405, "use GET or POST\n"};
+  if (entry == nullptr || entry->sub.state == store::WebSubState::unsubscribing) {
+    callbacks_.pushed("unknown");
+    spdlog::warn("websub: content for an unknown subscription ({}) ignored", target);
+    return {410, "no such subscription\n"};
+  }
+  const auto signature = request.headers.find("x-hub-signature");
+  if (signature == request.headers.end() ||
+      !websub_signature_valid(signature->second, entry->sub.secret, request.body)) {
+    callbacks_.pushed("bad_signature");
+    spdlog::warn("websub: feed {}: content from hub {} rejected: {} X-Hub-Signature", entry->sub.feed_url,
+                 entry->sub.hub, signature == request.headers.end() ? "no" : "a wrong");
+    // 2xx all the same (WebSub 8): a sender probing for the secret learns nothing.
+    return {202, "ignored\n"};
+  }
+  callbacks_.pushed("accepted");
+  const auto type = request.headers.find("content-type");
+  callbacks_.content(entry->sub.feed_url, request.body, type == request.headers.end() ? "" : type->second);
+  return {202, "accepted\n"};
+}
+
+}  // namespace newsalert::daemon

@@ -1,0 +1,96 @@
+// WebSub subscriber: subscribes feeds that name a hub, answers the hub's verification of intent,
+// checks pushed content against the subscription's secret, renews leases, unsubscribes feeds
+// that leave the config. Runs on the daemon's event loop; subscriptions live in the state store.
+#pragma once
+
+#include "config/config.hpp"
+#include "daemon/admin_server.hpp"
+#include "net/http_client.hpp"
+#include "store/state_store.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace newsalert::daemon {
+
+// True when an X-Hub-Signature value ("sha256=<hex>", also sha1/sha384/sha512) is the HMAC of
+// `body` under `secret`.
+bool websub_signature_valid(std::string_view header, std::string_view secret, std::string_view body);
+
+// When to renew a lease: a quarter of it before it ends, at most an hour before.
+Millis websub_renew_margin(Millis lease);
+
+class WebSubSubscriber {
+ public:
+  struct Callbacks {
+    // Verified content for a feed, to go through the same path as a polled document.
+    std::function<void(const std::string& feed_url, std::string body, std::string content_type)> content;
+    // The feed's push became active (poll slowly) or stopped (poll at the normal interval again).
+    std::function<void(const std::string& feed_url, bool active)> state_changed;
+    // A content request was accepted, refused for its signature, or named no subscription.
+    std::function<void(std::string_view result)> pushed;
+  };
+
+  WebSubSubscriber(boost::asio::io_context& io, net::HttpClient& http, store::StateStore& store,
+                   config::WebSubConfig config, Callbacks callbacks);
+  ~WebSubSubscriber();
+  WebSubSubscriber(const WebSubSubscriber&) = delete;
+  WebSubSubscriber& operator=(const WebSubSubscriber&) = delete;
+
+  // Loads the stored subscriptions (feeds no longer configured are unsubscribed) and starts the
+  // loop that renews leases and notices ends.
+  void start(const std::vector<std::string>& feed_urls);
+  void stop();
+
+  // After a successful poll: the hubs the feed names now and its topic (rel="self", else the URL
+  // polled). Subscribes when the feed has a hub and no live subscription.
+  void discovered(const std::string& feed_url, const std::vector<std::string>& hubs, const std::string& topic);
+  // The feed left the config: unsubscribe.
+  void remove(const std::string& feed_url);
+
+  bool active(const std::string& feed_url) const;
+  std::size_t active_count() const;
+
+  // The listener's path prefix for callbacks ("/websub/" for callback_base http://host/websub).
+  const std::string& path_prefix() const { return prefix_; }
+  // A request to <prefix><token>: verification of intent (GET) or content distribution (POST).
+  CallbackAnswer handle(const CallbackRequest& request);
+
+ private:
+  struct Entry {
+    store::WebSubSubscription sub;
+    bool renewing = false;     // a renewal is out; the current lease still counts
+    bool requesting = false;   // a subscribe or unsubscribe POST is in flight
+    TimePoint next_try{};      // after a failed renewal: not before this
+  };
+
+  void subscribe(Entry& entry, bool renewal);
+  void unsubscribe(Entry& entry);
+  boost::asio::awaitable<void> send(std::string feed_url, std::string mode, bool renewal);
+  boost::asio::awaitable<void> maintain();
+  void fail(Entry& entry, const std::string& why);
+  void save(Entry& entry);
+  std::string callback_url(const Entry& entry) const;
+  Entry* by_token(std::string_view token);
+  CallbackAnswer verify(Entry* entry, const std::map<std::string, std::string>& query);
+
+  boost::asio::io_context& io_;
+  net::HttpClient& http_;
+  store::StateStore& store_;
+  config::WebSubConfig config_;
+  Callbacks callbacks_;
+  std::string prefix_;
+  std::map<std::string, Entry> entries_;   // by feed URL
+  boost::asio::steady_timer tick_;
+  bool stopped_ = false;
+};
+
+}  // namespace newsalert::daemon
