@@ -566,14 +566,14 @@ std::uint64_t fold_ascii8(std::uint64_t x) {
   return x | ((alpha & ~(x << 2)) >> 2);
 }
 
-// Reads the plain ASCII words of the 64 bytes at i (which needs kBlockReach bytes of text from i) with
-// bit operations instead of a loop per byte, and stops at the first word that might need more than
-// that: one touching the block's end, a non-ASCII byte or an apostrophe, or a single letter before a
-// dot (an initialism). Returns where to go on (i when no word could be read); `ascii` tells whether
-// the block starts with ASCII text, so that a retry soon is worth it.
+// Reads the plain ASCII words of the 64 bytes at p, offset i of the text (kBlockReach bytes must be
+// readable at p), with bit operations instead of a loop per byte, and stops at the first word that
+// might need more than that: one touching the block's end, a non-ASCII byte or an apostrophe, or a
+// single letter before a dot (an initialism). Returns where to go on (i when no word could be read;
+// possibly past the end of a text padded with zeros); `ascii` tells whether the block starts with
+// ASCII text, so that a retry soon is worth it.
 template <class Output>
-std::size_t scan_ascii_block(std::string_view s, std::size_t i, Output& out, bool& ascii) {
-  const char* p = s.data() + i;
+std::size_t scan_ascii_block(const char* p, std::size_t i, Output& out, bool& ascii) {
   const BlockMasks m = classify_block(p);
   const std::size_t simple_end = static_cast<std::size_t>(std::countr_zero(m.complex));  // kBlock if none
   ascii = simple_end > 0;
@@ -635,7 +635,8 @@ class BulkOutput final : public TokenSink {
   ScannedWords& out_;
 };
 
-template <class Output>
+// Blocks false: word by word only, the reference the block scanner must agree with.
+template <bool Blocks = true, class Output>
 void scan_words(std::string_view s, Output& out) {
   const std::size_t n = s.size();
   std::size_t i = 0;
@@ -655,9 +656,18 @@ void scan_words(std::string_view s, Output& out) {
     if (!f.empty()) sink.token(f, begin, end, upper, capitalized);
   };
   while (i < n) {
-    if (std::endian::native == std::endian::little && i >= block_from && n - i >= kBlockReach) {
+    if (Blocks && std::endian::native == std::endian::little && i >= block_from) {
       bool ascii = false;
-      const std::size_t next = scan_ascii_block(s, i, out, ascii);
+      std::size_t next = 0;
+      if (n - i >= kBlockReach) {
+        next = scan_ascii_block(s.data() + i, i, out, ascii);
+      } else {
+        // The last bytes of the text (all of a title) padded with zeros, which end words as the end
+        // of the text does, so that short texts take the block path too.
+        char tail[kBlockReach] = {};
+        std::memcpy(tail, s.data() + i, n - i);
+        next = std::min(scan_ascii_block(tail, i, out, ascii), n);
+      }
       if (next != i) {
         i = next;
         continue;
@@ -836,6 +846,14 @@ std::vector<Token> Normalizer::tokenize(std::string_view s) {
   std::vector<Token> out;
   TokenCollector collector(out);
   scan(s, collector);
+  return out;
+}
+
+std::vector<Token> Normalizer::tokenize_word_by_word(std::string_view s) {
+  std::vector<Token> out;
+  TokenCollector collector(out);
+  SinkOutput sink(collector);
+  scan_words<false>(s, sink);
   return out;
 }
 

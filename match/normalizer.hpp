@@ -84,6 +84,8 @@ class ScannedWords {
 class Normalizer {
  public:
   static std::vector<Token> tokenize(std::string_view text);
+  // The same tokens without the block scanner: the slower reference it is tested against.
+  static std::vector<Token> tokenize_word_by_word(std::string_view text);
 
   // The same tokens, streamed: the hot path of the matcher. Folding of Latin, Greek, Cyrillic,
   // Hebrew and Arabic letters comes from a table built once from ICU, so the common case never
