@@ -645,6 +645,7 @@ void scan_words(std::string_view s, Output& out) {
   thread_local std::string folded;  // the word folded through the table
   const CharTable& table = char_table();
   std::size_t block_from = 0;  // the block scanner is not tried again before this offset
+  char tail[kBlockReach];
   CharInfo computed;
   CharInfo computed2;
   auto emit = [&](std::size_t begin, std::size_t end, bool table_ok, bool upper, bool capitalized) {
@@ -658,16 +659,15 @@ void scan_words(std::string_view s, Output& out) {
   while (i < n) {
     if (Blocks && std::endian::native == std::endian::little && i >= block_from) {
       bool ascii = false;
-      std::size_t next = 0;
-      if (n - i >= kBlockReach) {
-        next = scan_ascii_block(s.data() + i, i, out, ascii);
-      } else {
+      const char* block = s.data() + i;
+      if (n - i < kBlockReach) {
         // The last bytes of the text (all of a title) padded with zeros, which end words as the end
         // of the text does, so that short texts take the block path too.
-        char tail[kBlockReach] = {};
-        std::memcpy(tail, s.data() + i, n - i);
-        next = std::min(scan_ascii_block(tail, i, out, ascii), n);
+        std::memset(tail, 0, sizeof tail);
+        std::memcpy(tail, block, n - i);
+        block = tail;
       }
+      const std::size_t next = std::min(scan_ascii_block(block, i, out, ascii), n);
       if (next != i) {
         i = next;
         continue;
