@@ -515,31 +515,36 @@ constexpr std::size_t kBlockReach = kBlock + 16;  // a word starting in the bloc
 static_assert(kSimpleWordBuffer >= kBlock, "a word of the block is written eight bytes at a time, 16 at least");
 
 #if defined(__SSE2__)
-BlockMasks classify_block(const char* p) {
+// `folded` receives the block with its ASCII upper case letters folded to lower case, and the 16 bytes
+// after it as they are (so that a word of the block can be copied 16 bytes at a time).
+BlockMasks classify_block(const char* p, char* folded) {
   BlockMasks m;
   const __m128i case_bit = _mm_set1_epi8(0x20);
   const __m128i zero = _mm_setzero_si128();
   for (int c = 0; c < 4; ++c) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * c));
-    const __m128i folded = _mm_or_si128(v, case_bit);  // bytes >= 0x80 stay negative: never letters
-    const __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
-                                        _mm_cmplt_epi8(folded, _mm_set1_epi8('z' + 1)));
+    const __m128i lowered = _mm_or_si128(v, case_bit);  // bytes >= 0x80 stay negative: never letters
+    const __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lowered, _mm_set1_epi8('a' - 1)),
+                                        _mm_cmplt_epi8(lowered, _mm_set1_epi8('z' + 1)));
     const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
     const __m128i has_case_bit = _mm_cmpeq_epi8(_mm_and_si128(v, case_bit), case_bit);
     const __m128i complex = _mm_or_si128(_mm_cmplt_epi8(v, zero), _mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
+    const __m128i upper = _mm_andnot_si128(has_case_bit, alpha);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(folded + 16 * c), _mm_or_si128(v, _mm_and_si128(upper, case_bit)));
     const auto shift = static_cast<unsigned>(16 * c);
     m.alnum |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(alpha, digit)))) << shift;
     m.lower |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(alpha, has_case_bit)))) << shift;
-    m.upper |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_andnot_si128(has_case_bit, alpha)))) << shift;
+    m.upper |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(upper))) << shift;
     m.complex |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(complex))) << shift;
   }
+  std::memcpy(folded + kBlock, p + kBlock, kBlockReach - kBlock);
   return m;
 }
 #else
 // The high bit of each byte gathered into one bit per byte (byte order of a little-endian load).
 std::uint64_t gather_high_bits(std::uint64_t m) { return ((m >> 7) * 0x0102040810204080ull) >> 56; }
 
-BlockMasks classify_block(const char* p) {
+BlockMasks classify_block(const char* p, char* folded) {
   BlockMasks m;
   for (unsigned c = 0; c < 8; ++c) {
     std::uint64_t x = 0;
@@ -553,18 +558,14 @@ BlockMasks classify_block(const char* p) {
     m.alnum |= gather_high_bits(alpha | digit) << (8 * c);
     m.lower |= gather_high_bits(alpha & case_bit) << (8 * c);
     m.upper |= gather_high_bits(alpha & ~case_bit) << (8 * c);
-    m.complex |= gather_high_bits(~ascii & kHighBits | apostrophe) << (8 * c);
+    m.complex |= gather_high_bits((~ascii & kHighBits) | apostrophe) << (8 * c);
+    const std::uint64_t folded8 = x | ((alpha & ~case_bit) >> 2);
+    std::memcpy(folded + 8 * c, &folded8, 8);
   }
+  std::memcpy(folded + kBlock, p + kBlock, kBlockReach - kBlock);
   return m;
 }
 #endif
-
-// Eight bytes with every ASCII upper case letter folded to lower case.
-std::uint64_t fold_ascii8(std::uint64_t x) {
-  const std::uint64_t ascii = ~x & kHighBits;
-  const std::uint64_t alpha = bytes_between((x & ~kHighBits) | (kOnes * 0x20), 'a', 'z') & ascii;
-  return x | ((alpha & ~(x << 2)) >> 2);
-}
 
 // Reads the plain ASCII words of the 64 bytes at p, offset i of the text (kBlockReach bytes must be
 // readable at p), with bit operations instead of a loop per byte, and stops at the first word that
@@ -574,7 +575,8 @@ std::uint64_t fold_ascii8(std::uint64_t x) {
 // ASCII text, so that a retry soon is worth it.
 template <class Output>
 std::size_t scan_ascii_block(const char* p, std::size_t i, Output& out, bool& ascii) {
-  const BlockMasks m = classify_block(p);
+  char block_folded[kBlockReach];
+  const BlockMasks m = classify_block(p, block_folded);
   const std::size_t simple_end = static_cast<std::size_t>(std::countr_zero(m.complex));  // kBlock if none
   ascii = simple_end > 0;
   std::uint64_t starts = m.alnum & ~(m.alnum << 1);
@@ -589,11 +591,9 @@ std::size_t scan_ascii_block(const char* p, std::size_t i, Output& out, bool& as
     if (e >= simple_end || (len == 1 && p[e] == '.')) return i + b;
     char* folded = out.buffer();
     const std::uint64_t word_bits = ((std::uint64_t{1} << len) - 1) << b;  // len < 64: the word ends inside
-    // Sixteen bytes whatever the length, so that no branch depends on it for words of up to 16.
-    for (std::size_t k = 0; k < std::max<std::size_t>(len, 16); k += 8) {
-      const std::uint64_t folded8 = fold_ascii8(swar::load8(p + b + k));
-      std::memcpy(folded + k, &folded8, 8);
-    }
+    // Sixteen bytes at a time from the folded block, so that no branch depends on the length for
+    // words of up to 16.
+    for (std::size_t k = 0; k < len; k += 16) std::memcpy(folded + k, block_folded + b + k, 16);
     const bool upper = (m.upper & word_bits) != 0 && (m.lower & word_bits) == 0;
     const bool capitalized = ((m.lower >> b) & 1) == 0;
     out.word(len, i + b, i + e, upper, capitalized);
