@@ -580,6 +580,7 @@ std::size_t scan_ascii_block(const char* p, std::size_t i, Output& out, bool& as
   const std::size_t simple_end = static_cast<std::size_t>(std::countr_zero(m.complex));  // kBlock if none
   ascii = simple_end > 0;
   std::uint64_t starts = m.alnum & ~(m.alnum << 1);
+  out.prepare_block();  // at most 32 words, 64 folded bytes and the last one's 16-byte copy
   while (starts != 0) {
     const auto b = static_cast<std::size_t>(std::countr_zero(starts));
     // Past a non-ASCII byte the masks no longer say where words begin ("état" is not "tat").
@@ -589,7 +590,7 @@ std::size_t scan_ascii_block(const char* p, std::size_t i, Output& out, bool& as
     const std::size_t len = static_cast<std::size_t>(std::countr_zero(rest));
     const std::size_t e = b + len;
     if (e >= simple_end || (len == 1 && p[e] == '.')) return i + b;
-    char* folded = out.buffer();
+    char* folded = out.block_buffer();
     const std::uint64_t word_bits = ((std::uint64_t{1} << len) - 1) << b;  // len < 64: the word ends inside
     // Sixteen bytes at a time from the folded block, so that no branch depends on the length for
     // words of up to 16.
@@ -607,6 +608,8 @@ std::size_t scan_ascii_block(const char* p, std::size_t i, Output& out, bool& as
 class SinkOutput final {
  public:
   explicit SinkOutput(TokenSink& sink) : sink_(sink) {}
+  void prepare_block() {}
+  char* block_buffer() { return buffer_; }
   char* buffer() { return buffer_; }
   void word(std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
     sink_.token(std::string_view(buffer_, len), begin, end, upper, capitalized);
@@ -621,12 +624,19 @@ class SinkOutput final {
 class BulkOutput final : public TokenSink {
  public:
   explicit BulkOutput(ScannedWords& out) : out_(out) {}
-  char* buffer() { return out_.room(kSimpleWordBuffer); }
+  // Room for the words of a block, checked once per block.
+  void prepare_block() { out_.reserve(kBlock / 2, kBlock + 16); }
+  char* block_buffer() { return out_.next(); }
+  char* buffer() {
+    out_.reserve(1, kSimpleWordBuffer);
+    return out_.next();
+  }
   void word(std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
     out_.add(len, begin, end, upper, capitalized);
   }
   void token(std::string_view folded, std::size_t begin, std::size_t end, bool upper, bool capitalized) override {
-    std::memcpy(out_.room(folded.size()), folded.data(), folded.size());
+    out_.reserve(1, folded.size());
+    std::memcpy(out_.next(), folded.data(), folded.size());
     out_.add(folded.size(), begin, end, upper, capitalized);
   }
   TokenSink& sink() { return *this; }
@@ -822,7 +832,7 @@ void Normalizer::scan(std::string_view text, TokenSink& sink) {
 }
 
 void Normalizer::scan(std::string_view text, ScannedWords& out) {
-  out.reserve(text.size() / 4 + 16);  // about one word in six bytes of news text
+  out.reserve(text.size() / 4 + 16, 0);  // about one word in six bytes of news text
   BulkOutput bulk(out);
   scan_words(text, bulk);
 }
