@@ -426,10 +426,14 @@ bool scan_simple_word(std::string_view s, std::size_t i, const CharTable& table,
   bool up = false;
   bool low = false;
   const CharInfo* stop = nullptr;  // a two-byte character that ended the word
+  // A word of another script (Cyrillic, Arabic) starts with its two-byte letters.
+  bool ascii_next = static_cast<unsigned char>(p[i]) < 0x80;
   for (;;) {
     // ASCII letters and digits, the bulk of every word: eight bytes at a time, byte by byte only in
     // the last eight bytes of the text.
-    if (std::endian::native == std::endian::little && n - k >= 8) {
+    if (!ascii_next) {
+      ascii_next = true;
+    } else if (std::endian::native == std::endian::little && n - k >= 8) {
       const AsciiRun run = ascii_run8(p + k, folded + len);
       len += run.count;
       k += run.count;
