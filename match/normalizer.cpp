@@ -598,7 +598,9 @@ std::size_t scan_ascii_block(const char* p, std::size_t i, Output& out, bool& as
     const std::uint64_t word_bits = ((std::uint64_t{1} << len) - 1) << b;  // len < 64: the word ends inside
     // Sixteen bytes at a time from the folded block, so that no branch depends on the length for
     // words of up to 16.
-    for (std::size_t k = 0; k < len; k += 16) std::memcpy(folded + k, block_folded + b + k, 16);
+    std::memcpy(folded, block_folded + b, 16);
+    if (len > 16) [[unlikely]]
+      for (std::size_t k = 16; k < len; k += 16) std::memcpy(folded + k, block_folded + b + k, 16);
     const bool upper = (m.upper & word_bits) != 0 && (m.lower & word_bits) == 0;
     const bool capitalized = ((m.lower >> b) & 1) == 0;
     out.word(len, i + b, i + e, upper, capitalized);
