@@ -584,17 +584,21 @@ std::size_t scan_ascii_block(const char* p, std::size_t i, Output& out, bool& as
   const std::size_t simple_end = static_cast<std::size_t>(std::countr_zero(m.complex));  // kBlock if none
   ascii = simple_end > 0;
   std::uint64_t starts = m.alnum & ~(m.alnum << 1);
-  out.prepare_block();  // at most 32 words, 64 folded bytes and the last one's 16-byte copy
+  std::size_t next = i + std::min(simple_end, kBlock);
+  auto block = out.begin_block();  // at most 32 words, 64 folded bytes and the last one's 16-byte copy
   while (starts != 0) {
     const auto b = static_cast<std::size_t>(std::countr_zero(starts));
     // Past a non-ASCII byte the masks no longer say where words begin ("état" is not "tat").
     if (b >= simple_end) break;
     const std::uint64_t rest = ~m.alnum >> b;
-    if (rest == 0) return i + b;  // the word may go on past the block
     const std::size_t len = static_cast<std::size_t>(std::countr_zero(rest));
     const std::size_t e = b + len;
-    if (e >= simple_end || (len == 1 && p[e] == '.')) return i + b;
-    char* folded = out.block_buffer();
+    // rest == 0: the word may go on past the block.
+    if (rest == 0 || e >= simple_end || (len == 1 && p[e] == '.')) {
+      next = i + b;
+      break;
+    }
+    char* folded = block.buffer();
     const std::uint64_t word_bits = ((std::uint64_t{1} << len) - 1) << b;  // len < 64: the word ends inside
     // Sixteen bytes at a time from the folded block, so that no branch depends on the length for
     // words of up to 16.
@@ -603,10 +607,11 @@ std::size_t scan_ascii_block(const char* p, std::size_t i, Output& out, bool& as
       for (std::size_t k = 16; k < len; k += 16) std::memcpy(folded + k, block_folded + b + k, 16);
     const bool upper = (m.upper & word_bits) != 0 && (m.lower & word_bits) == 0;
     const bool capitalized = ((m.lower >> b) & 1) == 0;
-    out.word(len, i + b, i + e, upper, capitalized);
+    block.word(len, i + b, i + e, upper, capitalized);
     starts &= starts - 1;
   }
-  return i + std::min(simple_end, kBlock);
+  out.end_block(block);
+  return next;
 }
 
 // Where the scanner puts words: `buffer()` is room for one word of the fast path (kSimpleWordBuffer
@@ -614,8 +619,16 @@ std::size_t scan_ascii_block(const char* p, std::size_t i, Output& out, bool& as
 class SinkOutput final {
  public:
   explicit SinkOutput(TokenSink& sink) : sink_(sink) {}
-  void prepare_block() {}
-  char* block_buffer() { return buffer_; }
+  // The words of one block.
+  struct Block {
+    SinkOutput& out;
+    char* buffer() { return out.buffer_; }
+    void word(std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
+      out.word(len, begin, end, upper, capitalized);
+    }
+  };
+  Block begin_block() { return Block{*this}; }
+  void end_block(const Block&) {}
   char* buffer() { return buffer_; }
   void word(std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
     sink_.token(std::string_view(buffer_, len), begin, end, upper, capitalized);
@@ -630,9 +643,27 @@ class SinkOutput final {
 class BulkOutput final : public TokenSink {
  public:
   explicit BulkOutput(ScannedWords& out) : out_(out) {}
-  // Room for the words of a block, checked once per block.
-  void prepare_block() { out_.reserve(kBlock / 2, kBlock + 16); }
-  char* block_buffer() { return out_.next(); }
+  // The words of one block, written straight into the reserved room and counted in locals (which
+  // stores of folded bytes cannot alias), then committed once.
+  struct Block {
+    ScannedWords::Word* words;
+    char* bytes;
+    std::size_t base;
+    std::size_t count = 0;
+    std::size_t used = 0;
+    char* buffer() { return bytes + used; }
+    void word(std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
+      words[count++] = ScannedWords::Word{static_cast<std::uint32_t>(base + used), static_cast<std::uint32_t>(len),
+                                          static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), upper,
+                                          capitalized};
+      used += len;
+    }
+  };
+  Block begin_block() {
+    out_.reserve(kBlock / 2, kBlock + 16);
+    return Block{out_.free_words(), out_.next(), out_.used()};
+  }
+  void end_block(const Block& block) { out_.commit(block.count, block.used); }
   char* buffer() {
     out_.reserve(1, kSimpleWordBuffer);
     return out_.next();

@@ -57,7 +57,14 @@ class ScannedWords {
   }
   // ... where the next word is to be written...
   char* next() { return bytes_.data() + used_; }
-  // ... and the word just written there.
+  // ... and the word just written there; or, for a batch of words, where their descriptions go and
+  // the count of words and bytes written.
+  Word* free_words() { return words_.data() + count_; }
+  std::size_t used() const { return used_; }
+  void commit(std::size_t words, std::size_t bytes) {
+    count_ += words;
+    used_ += bytes;
+  }
   void add(std::size_t length, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
     words_[count_++] = Word{static_cast<std::uint32_t>(used_), static_cast<std::uint32_t>(length),
                             static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), upper, capitalized};
