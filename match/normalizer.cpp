@@ -426,10 +426,14 @@ bool scan_simple_word(std::string_view s, std::size_t i, const CharTable& table,
   bool up = false;
   bool low = false;
   const CharInfo* stop = nullptr;  // a two-byte character that ended the word
+  // A word of another script (Cyrillic, Arabic) starts with its two-byte letters.
+  bool ascii_next = static_cast<unsigned char>(p[i]) < 0x80;
   for (;;) {
     // ASCII letters and digits, the bulk of every word: eight bytes at a time, byte by byte only in
     // the last eight bytes of the text.
-    if (std::endian::native == std::endian::little && n - k >= 8) {
+    if (!ascii_next) {
+      ascii_next = true;
+    } else if (std::endian::native == std::endian::little && n - k >= 8) {
       const AsciiRun run = ascii_run8(p + k, folded + len);
       len += run.count;
       k += run.count;
@@ -515,31 +519,36 @@ constexpr std::size_t kBlockReach = kBlock + 16;  // a word starting in the bloc
 static_assert(kSimpleWordBuffer >= kBlock, "a word of the block is written eight bytes at a time, 16 at least");
 
 #if defined(__SSE2__)
-BlockMasks classify_block(const char* p) {
+// `folded` receives the block with its ASCII upper case letters folded to lower case, and the 16 bytes
+// after it as they are (so that a word of the block can be copied 16 bytes at a time).
+BlockMasks classify_block(const char* p, char* folded) {
   BlockMasks m;
   const __m128i case_bit = _mm_set1_epi8(0x20);
   const __m128i zero = _mm_setzero_si128();
   for (int c = 0; c < 4; ++c) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * c));
-    const __m128i folded = _mm_or_si128(v, case_bit);  // bytes >= 0x80 stay negative: never letters
-    const __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
-                                        _mm_cmplt_epi8(folded, _mm_set1_epi8('z' + 1)));
+    const __m128i lowered = _mm_or_si128(v, case_bit);  // bytes >= 0x80 stay negative: never letters
+    const __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lowered, _mm_set1_epi8('a' - 1)),
+                                        _mm_cmplt_epi8(lowered, _mm_set1_epi8('z' + 1)));
     const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
     const __m128i has_case_bit = _mm_cmpeq_epi8(_mm_and_si128(v, case_bit), case_bit);
     const __m128i complex = _mm_or_si128(_mm_cmplt_epi8(v, zero), _mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
+    const __m128i upper = _mm_andnot_si128(has_case_bit, alpha);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(folded + 16 * c), _mm_or_si128(v, _mm_and_si128(upper, case_bit)));
     const auto shift = static_cast<unsigned>(16 * c);
     m.alnum |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(alpha, digit)))) << shift;
     m.lower |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(alpha, has_case_bit)))) << shift;
-    m.upper |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_andnot_si128(has_case_bit, alpha)))) << shift;
+    m.upper |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(upper))) << shift;
     m.complex |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(complex))) << shift;
   }
+  std::memcpy(folded + kBlock, p + kBlock, kBlockReach - kBlock);
   return m;
 }
 #else
 // The high bit of each byte gathered into one bit per byte (byte order of a little-endian load).
 std::uint64_t gather_high_bits(std::uint64_t m) { return ((m >> 7) * 0x0102040810204080ull) >> 56; }
 
-BlockMasks classify_block(const char* p) {
+BlockMasks classify_block(const char* p, char* folded) {
   BlockMasks m;
   for (unsigned c = 0; c < 8; ++c) {
     std::uint64_t x = 0;
@@ -553,53 +562,56 @@ BlockMasks classify_block(const char* p) {
     m.alnum |= gather_high_bits(alpha | digit) << (8 * c);
     m.lower |= gather_high_bits(alpha & case_bit) << (8 * c);
     m.upper |= gather_high_bits(alpha & ~case_bit) << (8 * c);
-    m.complex |= gather_high_bits(~ascii & kHighBits | apostrophe) << (8 * c);
+    m.complex |= gather_high_bits((~ascii & kHighBits) | apostrophe) << (8 * c);
+    const std::uint64_t folded8 = x | ((alpha & ~case_bit) >> 2);
+    std::memcpy(folded + 8 * c, &folded8, 8);
   }
+  std::memcpy(folded + kBlock, p + kBlock, kBlockReach - kBlock);
   return m;
 }
 #endif
 
-// Eight bytes with every ASCII upper case letter folded to lower case.
-std::uint64_t fold_ascii8(std::uint64_t x) {
-  const std::uint64_t ascii = ~x & kHighBits;
-  const std::uint64_t alpha = bytes_between((x & ~kHighBits) | (kOnes * 0x20), 'a', 'z') & ascii;
-  return x | ((alpha & ~(x << 2)) >> 2);
-}
-
-// Reads the plain ASCII words of the 64 bytes at i (which needs kBlockReach bytes of text from i) with
-// bit operations instead of a loop per byte, and stops at the first word that might need more than
-// that: one touching the block's end, a non-ASCII byte or an apostrophe, or a single letter before a
-// dot (an initialism). Returns where to go on (i when no word could be read); `ascii` tells whether
-// the block starts with ASCII text, so that a retry soon is worth it.
+// Reads the plain ASCII words of the 64 bytes at p, offset i of the text (kBlockReach bytes must be
+// readable at p), with bit operations instead of a loop per byte, and stops at the first word that
+// might need more than that: one touching the block's end, a non-ASCII byte or an apostrophe, or a
+// single letter before a dot (an initialism). Returns where to go on (i when no word could be read;
+// possibly past the end of a text padded with zeros); `ascii` tells whether the block starts with
+// ASCII text, so that a retry soon is worth it.
 template <class Output>
-std::size_t scan_ascii_block(std::string_view s, std::size_t i, Output& out, bool& ascii) {
-  const char* p = s.data() + i;
-  const BlockMasks m = classify_block(p);
+std::size_t scan_ascii_block(const char* p, std::size_t i, Output& out, bool& ascii) {
+  char block_folded[kBlockReach];
+  const BlockMasks m = classify_block(p, block_folded);
   const std::size_t simple_end = static_cast<std::size_t>(std::countr_zero(m.complex));  // kBlock if none
   ascii = simple_end > 0;
   std::uint64_t starts = m.alnum & ~(m.alnum << 1);
+  std::size_t next = i + std::min(simple_end, kBlock);
+  auto block = out.begin_block();  // at most 32 words, 64 folded bytes and the last one's 16-byte copy
   while (starts != 0) {
     const auto b = static_cast<std::size_t>(std::countr_zero(starts));
     // Past a non-ASCII byte the masks no longer say where words begin ("état" is not "tat").
     if (b >= simple_end) break;
     const std::uint64_t rest = ~m.alnum >> b;
-    if (rest == 0) return i + b;  // the word may go on past the block
     const std::size_t len = static_cast<std::size_t>(std::countr_zero(rest));
     const std::size_t e = b + len;
-    if (e >= simple_end || (len == 1 && p[e] == '.')) return i + b;
-    char* folded = out.buffer();
-    const std::uint64_t word_bits = ((std::uint64_t{1} << len) - 1) << b;  // len < 64: the word ends inside
-    // Sixteen bytes whatever the length, so that no branch depends on it for words of up to 16.
-    for (std::size_t k = 0; k < std::max<std::size_t>(len, 16); k += 8) {
-      const std::uint64_t folded8 = fold_ascii8(swar::load8(p + b + k));
-      std::memcpy(folded + k, &folded8, 8);
+    // rest == 0: the word may go on past the block.
+    if (rest == 0 || e >= simple_end || (len == 1 && p[e] == '.')) {
+      next = i + b;
+      break;
     }
+    char* folded = block.buffer();
+    const std::uint64_t word_bits = ((std::uint64_t{1} << len) - 1) << b;  // len < 64: the word ends inside
+    // Sixteen bytes at a time from the folded block, so that no branch depends on the length for
+    // words of up to 16.
+    std::memcpy(folded, block_folded + b, 16);
+    if (len > 16) [[unlikely]]
+      for (std::size_t k = 16; k < len; k += 16) std::memcpy(folded + k, block_folded + b + k, 16);
     const bool upper = (m.upper & word_bits) != 0 && (m.lower & word_bits) == 0;
     const bool capitalized = ((m.lower >> b) & 1) == 0;
-    out.word(len, i + b, i + e, upper, capitalized);
+    block.word(len, i + b, i + e, upper, capitalized);
     starts &= starts - 1;
   }
-  return i + std::min(simple_end, kBlock);
+  out.end_block(block);
+  return next;
 }
 
 // Where the scanner puts words: `buffer()` is room for one word of the fast path (kSimpleWordBuffer
@@ -607,6 +619,16 @@ std::size_t scan_ascii_block(std::string_view s, std::size_t i, Output& out, boo
 class SinkOutput final {
  public:
   explicit SinkOutput(TokenSink& sink) : sink_(sink) {}
+  // The words of one block.
+  struct Block {
+    SinkOutput& out;
+    char* buffer() { return out.buffer_; }
+    void word(std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
+      out.word(len, begin, end, upper, capitalized);
+    }
+  };
+  Block begin_block() { return Block{*this}; }
+  void end_block(const Block&) {}
   char* buffer() { return buffer_; }
   void word(std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
     sink_.token(std::string_view(buffer_, len), begin, end, upper, capitalized);
@@ -621,12 +643,37 @@ class SinkOutput final {
 class BulkOutput final : public TokenSink {
  public:
   explicit BulkOutput(ScannedWords& out) : out_(out) {}
-  char* buffer() { return out_.room(kSimpleWordBuffer); }
+  // The words of one block, written straight into the reserved room and counted in locals (which
+  // stores of folded bytes cannot alias), then committed once.
+  struct Block {
+    ScannedWords::Word* words;
+    char* bytes;
+    std::size_t base;
+    std::size_t count = 0;
+    std::size_t used = 0;
+    char* buffer() { return bytes + used; }
+    void word(std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
+      words[count++] = ScannedWords::Word{static_cast<std::uint32_t>(base + used), static_cast<std::uint32_t>(len),
+                                          static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), upper,
+                                          capitalized};
+      used += len;
+    }
+  };
+  Block begin_block() {
+    out_.reserve(kBlock / 2, kBlock + 16);
+    return Block{out_.free_words(), out_.next(), out_.used()};
+  }
+  void end_block(const Block& block) { out_.commit(block.count, block.used); }
+  char* buffer() {
+    out_.reserve(1, kSimpleWordBuffer);
+    return out_.next();
+  }
   void word(std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
     out_.add(len, begin, end, upper, capitalized);
   }
   void token(std::string_view folded, std::size_t begin, std::size_t end, bool upper, bool capitalized) override {
-    std::memcpy(out_.room(folded.size()), folded.data(), folded.size());
+    out_.reserve(1, folded.size());
+    std::memcpy(out_.next(), folded.data(), folded.size());
     out_.add(folded.size(), begin, end, upper, capitalized);
   }
   TokenSink& sink() { return *this; }
@@ -635,7 +682,8 @@ class BulkOutput final : public TokenSink {
   ScannedWords& out_;
 };
 
-template <class Output>
+// Blocks false: word by word only, the reference the block scanner must agree with.
+template <bool Blocks = true, class Output>
 void scan_words(std::string_view s, Output& out) {
   const std::size_t n = s.size();
   std::size_t i = 0;
@@ -644,6 +692,7 @@ void scan_words(std::string_view s, Output& out) {
   thread_local std::string folded;  // the word folded through the table
   const CharTable& table = char_table();
   std::size_t block_from = 0;  // the block scanner is not tried again before this offset
+  char tail[kBlockReach];
   CharInfo computed;
   CharInfo computed2;
   auto emit = [&](std::size_t begin, std::size_t end, bool table_ok, bool upper, bool capitalized) {
@@ -655,9 +704,17 @@ void scan_words(std::string_view s, Output& out) {
     if (!f.empty()) sink.token(f, begin, end, upper, capitalized);
   };
   while (i < n) {
-    if (std::endian::native == std::endian::little && i >= block_from && n - i >= kBlockReach) {
+    if (Blocks && std::endian::native == std::endian::little && i >= block_from) {
       bool ascii = false;
-      const std::size_t next = scan_ascii_block(s, i, out, ascii);
+      const char* block = s.data() + i;
+      if (n - i < kBlockReach) {
+        // The last bytes of the text (all of a title) padded with zeros, which end words as the end
+        // of the text does, so that short texts take the block path too.
+        std::memset(tail, 0, sizeof tail);
+        std::memcpy(tail, block, n - i);
+        block = tail;
+      }
+      const std::size_t next = std::min(scan_ascii_block(block, i, out, ascii), n);
       if (next != i) {
         i = next;
         continue;
@@ -812,7 +869,7 @@ void Normalizer::scan(std::string_view text, TokenSink& sink) {
 }
 
 void Normalizer::scan(std::string_view text, ScannedWords& out) {
-  out.reserve(text.size() / 4 + 16);  // about one word in six bytes of news text
+  out.reserve(text.size() / 4 + 16, 0);  // about one word in six bytes of news text
   BulkOutput bulk(out);
   scan_words(text, bulk);
 }
@@ -836,6 +893,14 @@ std::vector<Token> Normalizer::tokenize(std::string_view s) {
   std::vector<Token> out;
   TokenCollector collector(out);
   scan(s, collector);
+  return out;
+}
+
+std::vector<Token> Normalizer::tokenize_word_by_word(std::string_view s) {
+  std::vector<Token> out;
+  TokenCollector collector(out);
+  SinkOutput sink(collector);
+  scan_words<false>(s, sink);
   return out;
 }
 

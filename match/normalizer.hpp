@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,27 +43,37 @@ class ScannedWords {
   };
 
   void clear() {
-    words_.clear();
+    count_ = 0;
     used_ = 0;
   }
-  const std::vector<Word>& words() const { return words_; }
+  std::span<const Word> words() const { return {words_.data(), count_}; }
   std::string_view folded(const Word& w) const { return {bytes_.data() + w.folded, w.length}; }
 
-  void reserve(std::size_t words) { words_.reserve(words_.size() + words); }
-  // For the scanner: room for `bytes` more folded bytes (and the padding) at the end...
-  char* room(std::size_t bytes) {
+  // For the scanner: room for `words` more words and `bytes` more folded bytes (and the padding), so
+  // that up to that many next() and add() need no check of their own...
+  void reserve(std::size_t words, std::size_t bytes) {
+    if (words_.size() < count_ + words) words_.resize(2 * (count_ + words));
     if (bytes_.size() < used_ + bytes + kPadding) bytes_.resize(2 * (used_ + bytes + kPadding));
-    return bytes_.data() + used_;
   }
-  // ... and the word just written there.
+  // ... where the next word is to be written...
+  char* next() { return bytes_.data() + used_; }
+  // ... and the word just written there; or, for a batch of words, where their descriptions go and
+  // the count of words and bytes written.
+  Word* free_words() { return words_.data() + count_; }
+  std::size_t used() const { return used_; }
+  void commit(std::size_t words, std::size_t bytes) {
+    count_ += words;
+    used_ += bytes;
+  }
   void add(std::size_t length, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
-    words_.push_back(Word{static_cast<std::uint32_t>(used_), static_cast<std::uint32_t>(length),
-                          static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), upper, capitalized});
+    words_[count_++] = Word{static_cast<std::uint32_t>(used_), static_cast<std::uint32_t>(length),
+                            static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), upper, capitalized};
     used_ += length;
   }
 
  private:
-  std::vector<Word> words_;
+  std::vector<Word> words_;  // the first count_ are this text's; kept between texts
+  std::size_t count_ = 0;
   std::vector<char> bytes_;  // the folded words back to back; kept between texts
   std::size_t used_ = 0;
 };
@@ -84,6 +95,8 @@ class ScannedWords {
 class Normalizer {
  public:
   static std::vector<Token> tokenize(std::string_view text);
+  // The same tokens without the block scanner: the slower reference it is tested against.
+  static std::vector<Token> tokenize_word_by_word(std::string_view text);
 
   // The same tokens, streamed: the hot path of the matcher. Folding of Latin, Greek, Cyrillic,
   // Hebrew and Arabic letters comes from a table built once from ICU, so the common case never

@@ -171,12 +171,19 @@ std::string describe(std::string_view folded, std::size_t begin, std::size_t end
          (capitalized ? "C" : "");
 }
 
-// Long texts go through the 64-byte block scanner; pieces shorter than a block never do. No token
-// spans a space, so the text scanned whole and scanned piece by piece must give the same tokens.
-std::vector<std::string> scanned_whole(const std::string& text) {
+// Texts go through the 64-byte block scanner, their last bytes (and short texts whole) padded with
+// zeros; the word-by-word scan is the reference. No token spans a space, so the text scanned whole
+// and scanned piece by piece (each piece a short text) must give the same tokens too.
+std::vector<std::string> described(const std::vector<Token>& tokens) {
   std::vector<std::string> out;
-  for (const Token& t : Normalizer::tokenize(text)) out.push_back(describe(t.text, t.begin, t.end, t.upper, t.capitalized));
+  for (const Token& t : tokens) out.push_back(describe(t.text, t.begin, t.end, t.upper, t.capitalized));
   return out;
+}
+
+std::vector<std::string> scanned_whole(const std::string& text) { return described(Normalizer::tokenize(text)); }
+
+std::vector<std::string> scanned_word_by_word(const std::string& text) {
+  return described(Normalizer::tokenize_word_by_word(text));
 }
 
 std::vector<std::string> scanned_in_pieces(const std::string& text) {
@@ -214,7 +221,11 @@ TEST(Normalizer, BlockScannerAgreesWithWordByWordScanning) {
       // Mostly plain words, so that whole blocks of ASCII occur.
       s += next() % 3 == 0 ? atoms[next() % atoms.size()] : atoms[next() % 4];
     }
+    ASSERT_EQ(scanned_whole(s), scanned_word_by_word(s)) << s;
     ASSERT_EQ(scanned_whole(s), scanned_in_pieces(s)) << s;
+    // Every length of text ending anywhere: the zero-padded tail against the word path.
+    const std::string_view cut = std::string_view(s).substr(0, next() % (s.size() + 1));
+    ASSERT_EQ(scanned_whole(std::string(cut)), scanned_word_by_word(std::string(cut))) << cut;
   }
 }
 
