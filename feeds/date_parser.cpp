@@ -283,6 +283,9 @@ std::optional<TimePoint> parse_unix(std::string_view text) {
   if (dot != std::string_view::npos)
     for (const char ch : text.substr(dot + 1))
       if (!is_digit(ch)) return std::nullopt;
+  // Eleven digits of seconds reach the year 5138: past the clock's range, so no date (found by fuzzing).
+  constexpr std::int64_t kLimit = std::chrono::duration_cast<std::chrono::seconds>(Clock::duration::max()).count() - 1;
+  if ((whole.size() >= 12 ? value / 1000 : value) >= kLimit) return std::nullopt;
   const auto since_epoch = whole.size() >= 12 ? std::chrono::milliseconds(value)
                                                : std::chrono::milliseconds(value * 1000);
   return TimePoint(std::chrono::duration_cast<Clock::duration>(since_epoch));

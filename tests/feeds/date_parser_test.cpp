@@ -128,3 +128,11 @@ TEST(DateParser, RefusesDatesTheClockCannotHold) {
   EXPECT_TRUE(parse_date("2262-01-01T00:00:00Z"));
   EXPECT_TRUE(parse_date("1700-01-01T00:00:00Z"));
 }
+
+// Found by fuzzing: eleven digits of Unix seconds overflowed the nanosecond clock.
+TEST(DateParser, RefusesUnixTimestampsTheClockCannotHold) {
+  EXPECT_FALSE(parse_date("32526825262"));
+  EXPECT_FALSE(parse_date("99999999999"));
+  EXPECT_FALSE(parse_date("9999999999999"));
+  EXPECT_TRUE(parse_date("9223372034"));   // 2262-04-11, just inside
+}
