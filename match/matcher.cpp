@@ -201,13 +201,6 @@ std::uint32_t field_mask(config::Field field) {
 
 std::uint32_t slot_bit(std::uint32_t slot) { return slot >= 3 ? 8u : 1u << slot; }
 
-struct Tok {
-  std::uint32_t word;
-  std::uint32_t begin;
-  std::uint32_t end;
-  bool upper;
-  bool capitalized;
-};
 
 struct Hit {
   std::uint32_t owner;
@@ -225,6 +218,40 @@ struct Span {
   std::uint32_t begin;
   std::uint32_t end;
 };
+
+// The gazetteer names that can change a match: those listened to (`listened`, by name), and those
+// linked to them by chains of names that share a word.
+std::vector<char> names_needed(const Gazetteer& gazetteer, const std::vector<char>& listened) {
+  const std::size_t count = gazetteer.names().size();
+  std::vector<std::vector<std::string>> words(count);
+  std::unordered_map<std::string, std::vector<std::uint32_t>> names_with;  // word -> names using it
+  for (std::uint32_t i = 0; i < count; ++i) {
+    for (Token& t : Normalizer::tokenize(gazetteer.names()[i].text)) words[i].push_back(std::move(t.text));
+    for (const std::string& w : words[i]) {
+      auto& list = names_with[w];
+      if (list.empty() || list.back() != i) list.push_back(i);
+    }
+  }
+  std::vector<char> needed(listened);
+  std::vector<std::uint32_t> todo;
+  for (std::uint32_t i = 0; i < count; ++i)
+    if (needed[i] != 0) todo.push_back(i);
+  while (!todo.empty()) {
+    const std::uint32_t i = todo.back();
+    todo.pop_back();
+    for (const std::string& w : words[i]) {
+      auto it = names_with.find(w);
+      if (it == names_with.end()) continue;  // this word's names were all reached already
+      for (std::uint32_t j : it->second)
+        if (needed[j] == 0) {
+          needed[j] = 1;
+          todo.push_back(j);
+        }
+      names_with.erase(it);
+    }
+  }
+  return needed;
+}
 
 std::size_t count_nodes(const RequireNode& n) {
   std::size_t total = 1;
@@ -328,25 +355,6 @@ Matcher::Matcher(const std::vector<config::WatchlistConfig>& watchlists) : compi
   Compiled& c = *compiled_;
   const Gazetteer& gazetteer = c.gazetteer;
 
-  // Gazetteer names and the context words of ambiguous names are part of the one automaton.
-  for (std::uint32_t i = 0; i < gazetteer.names().size(); ++i)
-    c.add(gazetteer.names()[i].text, Target{0, i, Role::place, false});
-  std::unordered_map<std::string, std::uint32_t> context_ids;
-  for (const Ambiguity& ambiguity : gazetteer.ambiguities()) {
-    auto& senses = c.sense_context.emplace_back();
-    for (const Sense& sense : ambiguity.senses) {
-      auto& ids = senses.emplace_back();
-      for (std::string_view word : sense.context) {
-        const auto [it, inserted] = context_ids.emplace(Normalizer::key(word), static_cast<std::uint32_t>(c.context_words.size()));
-        if (inserted) {
-          c.context_words.emplace_back(word);
-          c.add(word, Target{0, it->second, Role::context, false});
-        }
-        if (std::find(ids.begin(), ids.end(), it->second) == ids.end()) ids.push_back(it->second);
-      }
-    }
-  }
-
   c.watchlists.reserve(watchlists.size());
   for (std::size_t wi = 0; wi < watchlists.size(); ++wi) {
     const config::WatchlistConfig& wl = watchlists[wi];
@@ -391,8 +399,6 @@ Matcher::Matcher(const std::vector<config::WatchlistConfig>& watchlists) : compi
     }
     c.watchlists.push_back(std::move(cw));
   }
-  c.finish_targets();
-
   // Articles that name no place any watchlist listens to skip place resolution altogether.
   c.place_listened.assign(gazetteer.names().size(), 0);
   auto listened = [&](std::uint32_t entry) {
@@ -408,6 +414,41 @@ Matcher::Matcher(const std::vector<config::WatchlistConfig>& watchlists) : compi
         any = any || (sense.entry != Sense::kNoPlace && listened(sense.entry));
     c.place_listened[i] = any ? 1 : 0;
   }
+
+  // Gazetteer names and the context words of ambiguous names join the one automaton, but only
+  // those that can change what a watchlist sees: the names a watchlist listens to, and every name
+  // that could overlap one of them in a text, directly or through a chain of overlapping names
+  // (they decide the leftmost-longest reading: "Papua New Guinea" is not "Guinea"). Two names can
+  // overlap only where they share a word. Watchlists of actors alone match no place at all.
+  const std::vector<char> needed = names_needed(gazetteer, c.place_listened);
+  std::vector<char> ambiguity_needed(gazetteer.ambiguities().size(), 0);
+  for (std::uint32_t i = 0; i < gazetteer.names().size(); ++i) {
+    if (needed[i] == 0) continue;
+    const PlaceName& name = gazetteer.names()[i];
+    c.add(name.text, Target{0, i, Role::place, false});
+    if (name.ambiguity >= 0) ambiguity_needed[static_cast<std::size_t>(name.ambiguity)] = 1;
+  }
+  std::unordered_map<std::string, std::uint32_t> context_ids;
+  std::vector<char> context_added;
+  for (std::size_t a = 0; a < gazetteer.ambiguities().size(); ++a) {
+    auto& senses = c.sense_context.emplace_back();
+    for (const Sense& sense : gazetteer.ambiguities()[a].senses) {
+      auto& ids = senses.emplace_back();
+      for (std::string_view word : sense.context) {
+        const auto [it, inserted] = context_ids.emplace(Normalizer::key(word), static_cast<std::uint32_t>(c.context_words.size()));
+        if (inserted) {
+          c.context_words.emplace_back(word);
+          context_added.push_back(0);
+        }
+        if (ambiguity_needed[a] != 0 && context_added[it->second] == 0) {
+          c.add(word, Target{0, it->second, Role::context, false});
+          context_added[it->second] = 1;
+        }
+        if (std::find(ids.begin(), ids.end(), it->second) == ids.end()) ids.push_back(it->second);
+      }
+    }
+  }
+  c.finish_targets();
 }
 
 Matcher::~Matcher() = default;
@@ -527,9 +568,7 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
   if (article.content == article.summary) texts[kContent] = {};  // many feeds repeat one as the other
   for (const std::string& category : article.categories) texts.emplace_back(category);
 
-  thread_local std::vector<std::vector<Tok>> tokens;
-  thread_local ScannedWords scanned;
-  thread_local std::vector<std::uint32_t> known;  // indexes of the tokens the trie knows
+  thread_local std::vector<LookedUpWords> tokens;
   thread_local std::vector<Hit> hits;
   thread_local std::vector<Hit> places;
   thread_local std::vector<Hit> context;
@@ -542,21 +581,11 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
   // One pass over every token of the article, walking the shared trie from each position and
   // recording every phrase that ends along the way.
   for (std::size_t s = 0; s < texts.size(); ++s) {
-    std::vector<Tok>& toks = tokens[s];
-    scanned.clear();
-    Normalizer::scan(texts[s], scanned);
-    // Every word looked up in one tight loop: the filter loads of neighbouring words overlap.
-    // Known words are noted without a branch, so the walk below visits only them.
-    toks.resize(scanned.words().size());
-    known.resize(toks.size());
-    std::size_t known_count = 0;
-    for (std::size_t i = 0; i < toks.size(); ++i) {
-      const ScannedWords::Word& w = scanned.words()[i];
-      const std::uint32_t word = trie.find_padded(scanned.folded(w));
-      toks[i] = Tok{word, w.begin, w.end, w.upper, w.capitalized};
-      known[known_count] = static_cast<std::uint32_t>(i);
-      known_count += word != TokenTrie::kUnknown ? 1 : 0;
-    }
+    LookedUpWords& toks = tokens[s];
+    // Every word looked up as the scanner finds it; the walk below visits only the known ones.
+    Normalizer::scan(texts[s], trie, toks);
+    const std::size_t known_count = toks.known_count;
+    const std::vector<std::uint32_t>& known = toks.known;
     for (std::size_t ki = 0; ki < known_count; ++ki) {
       const std::size_t i = known[ki];
       std::uint32_t n = TokenTrie::kRoot;
@@ -589,7 +618,7 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
     if (name.ambiguity >= 0)
       for (const Sense& sense : gazetteer.ambiguities()[static_cast<std::size_t>(name.ambiguity)].senses)
         if (sense.entry != Sense::kNoPlace) candidates.push_back(sense.entry);
-    const std::vector<Tok>& toks = tokens[hit.slot];
+    const LookedUpWords& toks = tokens[hit.slot];
     const std::string surface(texts[hit.slot].substr(toks[hit.begin].begin, toks[hit.end - 1].end - toks[hit.begin].begin));
     for (std::uint32_t e : candidates)
       for (std::uint32_t a : gazetteer.ancestors(e))
@@ -679,7 +708,7 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
   });
 
   auto surface_of = [&](const Hit& hit) {
-    const std::vector<Tok>& toks = tokens[hit.slot];
+    const LookedUpWords& toks = tokens[hit.slot];
     const std::size_t from = toks[hit.begin].begin;
     return collapse_space(texts[hit.slot].substr(from, toks[hit.end - 1].end - from));
   };
@@ -832,7 +861,7 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
     windows.clear();
     for (const Hit* hit : kept) {
       if (m.snippets.size() == kMaxSnippets) break;
-      const std::vector<Tok>& toks = tokens[hit->slot];
+      const LookedUpWords& toks = tokens[hit->slot];
       const std::size_t hb = toks[hit->begin].begin;
       const std::size_t he = toks[hit->end - 1].end;
       const bool inside = std::any_of(windows.begin(), windows.end(), [&](const auto& w) {

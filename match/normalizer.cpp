@@ -2,6 +2,7 @@
 #include "match/normalizer.hpp"
 
 #include "match/swar.hpp"
+#include "match/token_trie.hpp"
 
 #include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
@@ -240,11 +241,32 @@ CharInfo make_info(UChar32 c) {
   return info;
 }
 
+// The same for U+0080-U+07FF (the two-byte code points), packed into eight bytes for the scanner's
+// inner loop over Cyrillic, Greek, Hebrew and Arabic letters.
+enum : std::uint8_t { kTwoWord = 1, kTwoJoiner = 2, kTwoUpper = 4, kTwoLower = 8, kTwoFolds = 16 };
+struct TwoByteFold {
+  char fold[4] = {};      // the folded form, when kTwoFolds
+  std::uint8_t len = 0;
+  std::uint8_t flags = 0;
+};
+
 struct CharTable {
   std::array<CharInfo, 0x800> low;
   std::array<CharInfo, 0x70> punct;  // U+2000-U+206F
+  std::array<TwoByteFold, 0x800> two;
   CharTable() {
-    for (UChar32 c = 0; c < 0x800; ++c) low[static_cast<std::size_t>(c)] = make_info(c);
+    for (UChar32 c = 0; c < 0x800; ++c) {
+      const CharInfo& info = low[static_cast<std::size_t>(c)] = make_info(c);
+      TwoByteFold& t = two[static_cast<std::size_t>(c)];
+      t.flags = static_cast<std::uint8_t>((info.cls == CharClass::word ? kTwoWord : 0) |
+                                          (info.cls == CharClass::joiner ? kTwoJoiner : 0) |
+                                          (info.upper ? kTwoUpper : 0) | (info.lower ? kTwoLower : 0));
+      if (info.folds_in_table && info.len <= sizeof t.fold) {
+        t.flags |= kTwoFolds;
+        t.len = info.len;
+        std::copy(info.fold, info.fold + info.len, t.fold);
+      }
+    }
     for (UChar32 c = 0; c < 0x70; ++c) punct[static_cast<std::size_t>(c)] = make_info(0x2000 + c);
   }
 };
@@ -460,22 +482,27 @@ bool scan_simple_word(std::string_view s, std::size_t i, const CharTable& table,
     }
     // Two-byte letters (Cyrillic, Arabic, accented Latin), as many as follow one another.
     const std::size_t run_start = k;
-    while (k + 1 < n && kByteClass[static_cast<unsigned char>(p[k])] == kLead2 && is_continuation_byte(p[k + 1])) {
-      const CharInfo& d = table.low[two_byte(p + k)];
-      if (d.cls == CharClass::word) {
-        ++letters;
-        up = up || d.upper;
-        low = low || d.lower;
-      } else if (d.cls != CharClass::joiner) {
-        stop = &d;
+    unsigned seen = 0;  // kTwo* flags of the letters read
+    while (k + 1 < n) {
+      const auto lead = static_cast<unsigned char>(p[k]);
+      const auto next = static_cast<unsigned char>(p[k + 1]);
+      if (static_cast<unsigned>(lead - 0xC2) > 0xDF - 0xC2 || (next & 0xC0) != 0x80) break;
+      const std::size_t c = (static_cast<std::size_t>(lead & 0x1F) << 6) | (next & 0x3F);
+      const TwoByteFold& d = table.two[c];
+      if ((d.flags & (kTwoWord | kTwoJoiner)) == 0) {
+        stop = &table.low[c];
         break;
       }
-      if (!d.folds_in_table) return false;
+      if ((d.flags & kTwoFolds) == 0) return false;
       std::memcpy(folded + len, d.fold, sizeof d.fold);
       len += d.len;
+      letters += d.flags & kTwoWord;
+      seen |= d.flags;
       k += 2;
       if (len > kSimpleWordBytes) return false;
     }
+    up = up || (seen & kTwoUpper) != 0;
+    low = low || (seen & kTwoLower) != 0;
     if (stop != nullptr || k == run_start || k >= n) break;
     if (kAsciiWordByte[static_cast<unsigned char>(p[k])].kind == 0) break;  // no ASCII letter follows either
   }
@@ -505,26 +532,48 @@ bool scan_simple_word(std::string_view s, std::size_t i, const CharTable& table,
   return true;
 }
 
-// Sixty-four bytes of text as bit masks, bit j for byte j: ASCII letters and digits, upper and lower
-// case letters among them, and bytes the block scanner leaves to the word-at-a-time path (non-ASCII
-// bytes and apostrophes).
-struct BlockMasks {
-  std::uint64_t alnum = 0;
-  std::uint64_t upper = 0;
-  std::uint64_t lower = 0;
-  std::uint64_t complex = 0;
-};
-constexpr std::size_t kBlock = 64;
-constexpr std::size_t kBlockReach = kBlock + 16;  // a word starting in the block is read 16 bytes at a time
-static_assert(kSimpleWordBuffer >= kBlock, "a word of the block is written eight bytes at a time, 16 at least");
+// The whole text as bit masks, bit j of word k for byte 64k + j: ASCII letters and digits, where
+// runs of them start, upper and lower case letters among them, and bytes the plain-word pass leaves
+// to the word-at-a-time path (non-ASCII bytes and apostrophes). Bytes past the end read as zeros.
+struct TextMasks {
+  std::vector<std::uint64_t> alnum;
+  std::vector<std::uint64_t> starts;
+  std::vector<std::uint64_t> upper;
+  std::vector<std::uint64_t> lower;
+  std::vector<std::uint64_t> complex;
+  std::size_t chunks = 0;
 
+  void resize(std::size_t n) {
+    chunks = n;
+    if (alnum.size() < n) {
+      alnum.resize(n);
+      starts.resize(n);
+      upper.resize(n);
+      lower.resize(n);
+      complex.resize(n);
+    }
+  }
+  // Whether any bit of m in [b, e) is set (e > b).
+  bool any(const std::vector<std::uint64_t>& m, std::size_t b, std::size_t e) const {
+    std::size_t k = b >> 6;
+    const std::size_t last = (e - 1) >> 6;
+    std::uint64_t bits = m[k] & (~std::uint64_t{0} << (b & 63));
+    while (k < last) {
+      if (bits != 0) return true;
+      bits = m[++k];
+    }
+    return (bits & (~std::uint64_t{0} >> (63 - ((e - 1) & 63)))) != 0;
+  }
+};
+constexpr std::size_t kChunk = 64;
+
+// Sixty-four bytes at p as masks (into chunk k of m), and folded (ASCII upper case letters to lower
+// case, every other byte as it is) into `folded`.
 #if defined(__SSE2__)
-// `folded` receives the block with its ASCII upper case letters folded to lower case, and the 16 bytes
-// after it as they are (so that a word of the block can be copied 16 bytes at a time).
-BlockMasks classify_block(const char* p, char* folded) {
-  BlockMasks m;
+void classify_chunk(const char* p, char* folded, TextMasks& m, std::size_t k) {
   const __m128i case_bit = _mm_set1_epi8(0x20);
   const __m128i zero = _mm_setzero_si128();
+  std::uint64_t alnum = 0, lower = 0, upper = 0, complex = 0;
   for (int c = 0; c < 4; ++c) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * c));
     const __m128i lowered = _mm_or_si128(v, case_bit);  // bytes >= 0x80 stay negative: never letters
@@ -532,24 +581,26 @@ BlockMasks classify_block(const char* p, char* folded) {
                                         _mm_cmplt_epi8(lowered, _mm_set1_epi8('z' + 1)));
     const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
     const __m128i has_case_bit = _mm_cmpeq_epi8(_mm_and_si128(v, case_bit), case_bit);
-    const __m128i complex = _mm_or_si128(_mm_cmplt_epi8(v, zero), _mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
-    const __m128i upper = _mm_andnot_si128(has_case_bit, alpha);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(folded + 16 * c), _mm_or_si128(v, _mm_and_si128(upper, case_bit)));
+    const __m128i complex_bytes = _mm_or_si128(_mm_cmplt_epi8(v, zero), _mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
+    const __m128i upper_bytes = _mm_andnot_si128(has_case_bit, alpha);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(folded + 16 * c), _mm_or_si128(v, _mm_and_si128(upper_bytes, case_bit)));
     const auto shift = static_cast<unsigned>(16 * c);
-    m.alnum |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(alpha, digit)))) << shift;
-    m.lower |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(alpha, has_case_bit)))) << shift;
-    m.upper |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(upper))) << shift;
-    m.complex |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(complex))) << shift;
+    alnum |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(alpha, digit)))) << shift;
+    lower |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(alpha, has_case_bit)))) << shift;
+    upper |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(upper_bytes))) << shift;
+    complex |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(complex_bytes))) << shift;
   }
-  std::memcpy(folded + kBlock, p + kBlock, kBlockReach - kBlock);
-  return m;
+  m.alnum[k] = alnum;
+  m.lower[k] = lower;
+  m.upper[k] = upper;
+  m.complex[k] = complex;
 }
 #else
 // The high bit of each byte gathered into one bit per byte (byte order of a little-endian load).
 std::uint64_t gather_high_bits(std::uint64_t m) { return ((m >> 7) * 0x0102040810204080ull) >> 56; }
 
-BlockMasks classify_block(const char* p, char* folded) {
-  BlockMasks m;
+void classify_chunk(const char* p, char* folded, TextMasks& m, std::size_t k) {
+  std::uint64_t alnum = 0, lower = 0, upper = 0, complex = 0;
   for (unsigned c = 0; c < 8; ++c) {
     std::uint64_t x = 0;
     std::memcpy(&x, p + 8 * c, 8);
@@ -559,76 +610,134 @@ BlockMasks classify_block(const char* p, char* folded) {
     const std::uint64_t digit = bytes_between(low7, '0', '9') & ascii;
     const std::uint64_t case_bit = x << 2;
     const std::uint64_t apostrophe = bytes_between(low7, '\'', '\'') & ascii;
-    m.alnum |= gather_high_bits(alpha | digit) << (8 * c);
-    m.lower |= gather_high_bits(alpha & case_bit) << (8 * c);
-    m.upper |= gather_high_bits(alpha & ~case_bit) << (8 * c);
-    m.complex |= gather_high_bits((~ascii & kHighBits) | apostrophe) << (8 * c);
+    alnum |= gather_high_bits(alpha | digit) << (8 * c);
+    lower |= gather_high_bits(alpha & case_bit) << (8 * c);
+    upper |= gather_high_bits(alpha & ~case_bit) << (8 * c);
+    complex |= gather_high_bits((~ascii & kHighBits) | apostrophe) << (8 * c);
     const std::uint64_t folded8 = x | ((alpha & ~case_bit) >> 2);
     std::memcpy(folded + 8 * c, &folded8, 8);
   }
-  std::memcpy(folded + kBlock, p + kBlock, kBlockReach - kBlock);
-  return m;
+  m.alnum[k] = alnum;
+  m.lower[k] = lower;
+  m.upper[k] = upper;
+  m.complex[k] = complex;
 }
 #endif
 
-// Reads the plain ASCII words of the 64 bytes at p, offset i of the text (kBlockReach bytes must be
-// readable at p), with bit operations instead of a loop per byte, and stops at the first word that
-// might need more than that: one touching the block's end, a non-ASCII byte or an apostrophe, or a
-// single letter before a dot (an initialism). Returns where to go on (i when no word could be read;
-// possibly past the end of a text padded with zeros); `ascii` tells whether the block starts with
-// ASCII text, so that a retry soon is worth it.
-template <class Output>
-std::size_t scan_ascii_block(const char* p, std::size_t i, Output& out, bool& ascii) {
-  char block_folded[kBlockReach];
-  const BlockMasks m = classify_block(p, block_folded);
-  const std::size_t simple_end = static_cast<std::size_t>(std::countr_zero(m.complex));  // kBlock if none
-  ascii = simple_end > 0;
-  std::uint64_t starts = m.alnum & ~(m.alnum << 1);
-  std::size_t next = i + std::min(simple_end, kBlock);
-  auto block = out.begin_block();  // at most 32 words, 64 folded bytes and the last one's 16-byte copy
-  while (starts != 0) {
-    const auto b = static_cast<std::size_t>(std::countr_zero(starts));
-    // Past a non-ASCII byte the masks no longer say where words begin ("état" is not "tat").
-    if (b >= simple_end) break;
-    const std::uint64_t rest = ~m.alnum >> b;
-    const std::size_t len = static_cast<std::size_t>(std::countr_zero(rest));
-    const std::size_t e = b + len;
-    // rest == 0: the word may go on past the block.
-    if (rest == 0 || e >= simple_end || (len == 1 && p[e] == '.')) {
-      next = i + b;
-      break;
-    }
-    char* folded = block.buffer();
-    const std::uint64_t word_bits = ((std::uint64_t{1} << len) - 1) << b;  // len < 64: the word ends inside
-    // Sixteen bytes at a time from the folded block, so that no branch depends on the length for
-    // words of up to 16.
-    std::memcpy(folded, block_folded + b, 16);
-    if (len > 16) [[unlikely]]
-      for (std::size_t k = 16; k < len; k += 16) std::memcpy(folded + k, block_folded + b + k, 16);
-    const bool upper = (m.upper & word_bits) != 0 && (m.lower & word_bits) == 0;
-    const bool capitalized = ((m.lower >> b) & 1) == 0;
-    block.word(len, i + b, i + e, upper, capitalized);
-    starts &= starts - 1;
+// Classifies all of s (one pass, no byte twice) and writes its folded copy to `folded`, which has
+// room for the text rounded up to whole chunks.
+void classify_text(std::string_view s, char* folded, TextMasks& m) {
+  const std::size_t n = s.size();
+  m.resize((n + kChunk - 1) / kChunk);
+  std::size_t k = 0;
+  for (; (k + 1) * kChunk <= n; ++k) classify_chunk(s.data() + k * kChunk, folded + k * kChunk, m, k);
+  if (k < m.chunks) {
+    char tail[kChunk] = {};  // the last bytes padded with zeros, which end words as the end does
+    std::memcpy(tail, s.data() + k * kChunk, n - k * kChunk);
+    classify_chunk(tail, folded + k * kChunk, m, k);
   }
-  out.end_block(block);
-  return next;
+  std::uint64_t carry = 0;  // the last byte of the previous chunk was a letter or digit
+  for (k = 0; k < m.chunks; ++k) {
+    m.starts[k] = m.alnum[k] & ~((m.alnum[k] << 1) | carry);
+    carry = m.alnum[k] >> 63;
+  }
 }
 
-// Where the scanner puts words: `buffer()` is room for one word of the fast path (kSimpleWordBuffer
-// bytes), `word()` takes the word written there; everything else arrives through the TokenSink.
+// Reads the plain ASCII words of s from i on, with the masks alone, and stops at the first place
+// that might need more than that: a non-ASCII byte or an apostrophe (in a word or between words),
+// a word running into one, or a single letter before a dot (an initialism). Returns that place, or
+// the end of the text.
+//
+// A chunk at a time with its masks in registers: a word is a count of trailing zeros, its case two
+// masked tests. `folded` is the folded text (zeros after its end).
+template <class Output>
+std::size_t scan_plain_words(const char* folded, std::size_t n, std::size_t i, const TextMasks& m, Output& out) {
+  const std::uint64_t* const alnum = m.alnum.data();
+  const std::uint64_t* const starts = m.starts.data();
+  const std::uint64_t* const complex = m.complex.data();
+  const std::uint64_t* const upper = m.upper.data();
+  const std::uint64_t* const lower = m.lower.data();
+  const std::size_t chunks = m.chunks;
+  constexpr std::uint64_t kAll = ~std::uint64_t{0};
+  auto words = out.begin_plain();
+  for (;;) {
+    const std::size_t k = i >> 6;
+    if (k >= chunks) {
+      i = n;
+      break;
+    }
+    const std::size_t base = k * kChunk;
+    const unsigned from = i & 63;
+    const std::uint64_t a = alnum[k];
+    const std::uint64_t up = upper[k];
+    const std::uint64_t low = lower[k];
+    // Word starts from i on (i itself when the slower path stopped inside a run of letters).
+    std::uint64_t st = (starts[k] | (a & (std::uint64_t{1} << from))) & (kAll << from);
+    const std::uint64_t c = complex[k] & (kAll << from);
+    const unsigned first_complex = c != 0 ? static_cast<unsigned>(std::countr_zero(c)) : 64;
+    bool crossed = false;
+    while (st != 0) {
+      const auto b = static_cast<unsigned>(std::countr_zero(st));
+      if (b > first_complex) {  // the non-ASCII byte or apostrophe comes first
+        i = base + first_complex;
+        out.end_plain(words);
+        return i;
+      }
+      const std::uint64_t rest = ~a >> b;
+      if (rest == 0) {  // the word goes on into the next chunk
+        std::size_t j = k + 1;
+        while (j < chunks && alnum[j] == kAll) ++j;
+        const std::size_t e = j < chunks ? j * kChunk + static_cast<std::size_t>(std::countr_zero(~alnum[j])) : chunks * kChunk;
+        const std::size_t wb = base + b;
+        if ((e < n && ((complex[e >> 6] >> (e & 63)) & 1) != 0) || (e - wb == 1 && folded[e] == '.')) {
+          out.end_plain(words);
+          return wb;
+        }
+        words.word(wb, e - wb, e, m.any(m.upper, wb, e) && !m.any(m.lower, wb, e), ((low >> b) & 1) == 0);
+        i = e;
+        crossed = true;
+        break;
+      }
+      const auto len = static_cast<unsigned>(std::countr_zero(rest));
+      const unsigned e = b + len;  // < 64
+      // Running into a non-ASCII byte or an apostrophe, or a single letter before a dot.
+      if (e == first_complex || (len == 1 && folded[base + e] == '.')) {
+        out.end_plain(words);
+        return base + b;
+      }
+      const std::uint64_t in_word = ((std::uint64_t{1} << len) - 1) << b;
+      words.word(base + b, len, base + e, (up & in_word) != 0 && (low & in_word) == 0, ((low >> b) & 1) == 0);
+      st &= st - 1;
+    }
+    if (crossed) continue;
+    if (first_complex < 64) {
+      i = base + first_complex;
+      break;
+    }
+    i = base + kChunk;
+  }
+  out.end_plain(words);
+  return std::min(i, n);
+}
+
+// Where the scanner puts words. The plain-word pass writes the folded text to `text_buffer()` and
+// hands over words as offsets into it; the word-at-a-time path writes a word into `buffer()`
+// (kSimpleWordBuffer bytes) and hands it to `word()`; everything else arrives through the TokenSink.
 class SinkOutput final {
  public:
   explicit SinkOutput(TokenSink& sink) : sink_(sink) {}
-  // The words of one block.
-  struct Block {
+  char* text_buffer(std::size_t bytes) {
+    text_.resize(bytes);
+    return text_.data();
+  }
+  struct Plain {
     SinkOutput& out;
-    char* buffer() { return out.buffer_; }
-    void word(std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
-      out.word(len, begin, end, upper, capitalized);
+    void word(std::size_t begin, std::size_t len, std::size_t end, bool upper, bool capitalized) {
+      out.sink_.token(std::string_view(out.text_.data() + begin, len), begin, end, upper, capitalized);
     }
   };
-  Block begin_block() { return Block{*this}; }
-  void end_block(const Block&) {}
+  Plain begin_plain() { return Plain{*this}; }
+  void end_plain(const Plain&) {}
   char* buffer() { return buffer_; }
   void word(std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
     sink_.token(std::string_view(buffer_, len), begin, end, upper, capitalized);
@@ -637,33 +746,38 @@ class SinkOutput final {
 
  private:
   TokenSink& sink_;
+  std::string text_;
   char buffer_[kSimpleWordBuffer];
 };
 
 class BulkOutput final : public TokenSink {
  public:
-  explicit BulkOutput(ScannedWords& out) : out_(out) {}
-  // The words of one block, written straight into the reserved room and counted in locals (which
-  // stores of folded bytes cannot alias), then committed once.
-  struct Block {
+  BulkOutput(ScannedWords& out, std::size_t text_bytes) : out_(out), max_words_(text_bytes / 2 + 1) {}
+  // The folded text goes first, so that plain words are offsets into it.
+  char* text_buffer(std::size_t bytes) {
+    out_.reserve(0, bytes);
+    text_base_ = out_.used();
+    char* p = out_.next();
+    out_.commit(0, bytes);
+    return p;
+  }
+  // The words of one run of the plain-word pass, written straight into the reserved room and
+  // counted in a local, then committed once.
+  struct Plain {
     ScannedWords::Word* words;
-    char* bytes;
     std::size_t base;
     std::size_t count = 0;
-    std::size_t used = 0;
-    char* buffer() { return bytes + used; }
-    void word(std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
-      words[count++] = ScannedWords::Word{static_cast<std::uint32_t>(base + used), static_cast<std::uint32_t>(len),
+    void word(std::size_t begin, std::size_t len, std::size_t end, bool upper, bool capitalized) {
+      words[count++] = ScannedWords::Word{static_cast<std::uint32_t>(base + begin), static_cast<std::uint32_t>(len),
                                           static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), upper,
                                           capitalized};
-      used += len;
     }
   };
-  Block begin_block() {
-    out_.reserve(kBlock / 2, kBlock + 16);
-    return Block{out_.free_words(), out_.next(), out_.used()};
+  Plain begin_plain() {
+    out_.reserve(max_words_, 0);  // a text of n bytes has at most n / 2 + 1 words
+    return Plain{out_.free_words(), text_base_};
   }
-  void end_block(const Block& block) { out_.commit(block.count, block.used); }
+  void end_plain(const Plain& plain) { out_.commit(plain.count, 0); }
   char* buffer() {
     out_.reserve(1, kSimpleWordBuffer);
     return out_.next();
@@ -680,6 +794,83 @@ class BulkOutput final : public TokenSink {
 
  private:
   ScannedWords& out_;
+  std::size_t max_words_;
+  std::size_t text_base_ = 0;
+};
+
+// Looks every word up as it is found and keeps only its id, place and case: no folded bytes are
+// kept, and the plain words are looked up in the folded copy of the text where they lie.
+class LookupOutput final : public TokenSink {
+ public:
+  LookupOutput(const TokenTrie& trie, LookedUpWords& out, std::size_t text_bytes)
+      : trie_(trie), out_(out), words_(out.words), known_(out.known), max_plain_(text_bytes / 2 + 1) {}
+  ~LookupOutput() {
+    out_.count = count_;
+    out_.known_count = known_count_;
+  }
+  LookupOutput(const LookupOutput&) = delete;
+  LookupOutput& operator=(const LookupOutput&) = delete;
+
+  char* text_buffer(std::size_t bytes) {
+    thread_local std::vector<char> text;
+    if (text.size() < bytes) text.resize(2 * bytes);
+    text_ = text.data();
+    return text_;
+  }
+  struct Plain {
+    const TokenTrie& trie;
+    const char* text;
+    LookedUpWord* words;
+    std::uint32_t* known;
+    std::size_t count;
+    std::size_t known_count;
+    void word(std::size_t begin, std::size_t len, std::size_t end, bool upper, bool capitalized) {
+      const std::uint32_t id = trie.find_padded(std::string_view(text + begin, len));
+      words[count] = LookedUpWord{id, static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), upper, capitalized};
+      known[known_count] = static_cast<std::uint32_t>(count);  // kept only when known: no branch
+      known_count += id != TokenTrie::kUnknown ? 1 : 0;
+      ++count;
+    }
+  };
+  Plain begin_plain() {
+    room(max_plain_);
+    return Plain{trie_, text_, words_.data(), known_.data(), count_, known_count_};
+  }
+  void end_plain(const Plain& plain) {
+    count_ = plain.count;
+    known_count_ = plain.known_count;
+  }
+  char* buffer() { return buffer_; }
+  void word(std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
+    add(trie_.find_padded(std::string_view(buffer_, len)), begin, end, upper, capitalized);
+  }
+  void token(std::string_view folded, std::size_t begin, std::size_t end, bool upper, bool capitalized) override {
+    add(trie_.find(folded), begin, end, upper, capitalized);
+  }
+  TokenSink& sink() { return *this; }
+
+ private:
+  void room(std::size_t more) {
+    if (words_.size() < count_ + more) {
+      words_.resize(2 * (count_ + more));
+      known_.resize(2 * (count_ + more));
+    }
+  }
+  void add(std::uint32_t id, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
+    room(1);
+    if (id != TokenTrie::kUnknown) known_[known_count_++] = static_cast<std::uint32_t>(count_);
+    words_[count_++] = LookedUpWord{id, static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), upper, capitalized};
+  }
+
+  const TokenTrie& trie_;
+  LookedUpWords& out_;
+  std::vector<LookedUpWord>& words_;
+  std::vector<std::uint32_t>& known_;
+  std::size_t max_plain_;
+  std::size_t count_ = 0;
+  std::size_t known_count_ = 0;
+  char* text_ = nullptr;
+  char buffer_[kSimpleWordBuffer + ScannedWords::kPadding] = {};
 };
 
 // Blocks false: word by word only, the reference the block scanner must agree with.
@@ -691,8 +882,6 @@ void scan_words(std::string_view s, Output& out) {
   thread_local std::string raw;     // the word as written (for ICU folding and initialisms)
   thread_local std::string folded;  // the word folded through the table
   const CharTable& table = char_table();
-  std::size_t block_from = 0;  // the block scanner is not tried again before this offset
-  char tail[kBlockReach];
   CharInfo computed;
   CharInfo computed2;
   auto emit = [&](std::size_t begin, std::size_t end, bool table_ok, bool upper, bool capitalized) {
@@ -703,24 +892,15 @@ void scan_words(std::string_view s, Output& out) {
     const std::string f = fold_unicode(raw, false);
     if (!f.empty()) sink.token(f, begin, end, upper, capitalized);
   };
+  thread_local TextMasks masks;
+  char* folded_text = nullptr;
+  if (Blocks && std::endian::native == std::endian::little)
+    folded_text = out.text_buffer((n + kChunk - 1) / kChunk * kChunk + ScannedWords::kPadding);
+  if (folded_text != nullptr) classify_text(s, folded_text, masks);
   while (i < n) {
-    if (Blocks && std::endian::native == std::endian::little && i >= block_from) {
-      bool ascii = false;
-      const char* block = s.data() + i;
-      if (n - i < kBlockReach) {
-        // The last bytes of the text (all of a title) padded with zeros, which end words as the end
-        // of the text does, so that short texts take the block path too.
-        std::memset(tail, 0, sizeof tail);
-        std::memcpy(tail, block, n - i);
-        block = tail;
-      }
-      const std::size_t next = std::min(scan_ascii_block(block, i, out, ascii), n);
-      if (next != i) {
-        i = next;
-        continue;
-      }
-      // One word or character the slower way; text in another script: a block's worth of it.
-      block_from = ascii ? i + 1 : i + kBlock;
+    if (Blocks && std::endian::native == std::endian::little) {
+      i = scan_plain_words(folded_text, n, i, masks, out);
+      if (i >= n) break;
     }
     const auto b = static_cast<unsigned char>(s[i]);
     const std::uint8_t cls = kByteClass[b];
@@ -869,9 +1049,13 @@ void Normalizer::scan(std::string_view text, TokenSink& sink) {
 }
 
 void Normalizer::scan(std::string_view text, ScannedWords& out) {
-  out.reserve(text.size() / 4 + 16, 0);  // about one word in six bytes of news text
-  BulkOutput bulk(out);
+  BulkOutput bulk(out, text.size());
   scan_words(text, bulk);
+}
+
+void Normalizer::scan(std::string_view text, const TokenTrie& trie, LookedUpWords& out) {
+  LookupOutput lookup(trie, out, text.size());
+  scan_words(text, lookup);
 }
 
 namespace {

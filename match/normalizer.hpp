@@ -11,6 +11,8 @@
 
 namespace newsalert::match {
 
+class TokenTrie;
+
 struct Token {
   std::string text;        // folded form: "khamenei" for "Khāmeneī’s", "us" for "U.S."
   std::size_t begin = 0;   // byte offsets of the word in the original text (possessive "'s" excluded)
@@ -78,6 +80,27 @@ class ScannedWords {
   std::size_t used_ = 0;
 };
 
+// A word of a text as the matcher walks it: the trie's id for its folded form (TokenTrie::kUnknown
+// when no phrase uses it), where it sits, and its case, as in Token.
+struct LookedUpWord {
+  std::uint32_t word = 0;
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+  bool upper = false;
+  bool capitalized = false;
+};
+
+// The looked-up words of one text; reused from text to text, so that scanning allocates nothing.
+struct LookedUpWords {
+  std::vector<LookedUpWord> words;   // the first `count` are this text's
+  std::vector<std::uint32_t> known;  // the first `known_count`: indexes of the words the trie knows
+  std::size_t count = 0;
+  std::size_t known_count = 0;
+
+  const LookedUpWord& operator[](std::size_t i) const { return words[i]; }
+  std::size_t size() const { return count; }
+};
+
 // Stateless and thread-safe: the ICU normalizers it uses are process-wide singletons owned by ICU.
 //
 // Word rules, chosen so that names are found the way a reader would find them:
@@ -105,6 +128,9 @@ class Normalizer {
   // The same words into `out` (appended; clear() it first to start afresh). Texts must be shorter than
   // 4 GB.
   static void scan(std::string_view text, ScannedWords& out);
+  // The same words, each looked up in `trie` as it is found, into `out` (replacing what was there).
+  // Texts must be shorter than 4 GB.
+  static void scan(std::string_view text, const TokenTrie& trie, LookedUpWords& out);
 
   // The folded tokens joined by single spaces: the key under which names are compared.
   static std::string key(std::string_view text);

@@ -1,4 +1,5 @@
 #include "match/normalizer.hpp"
+#include "match/token_trie.hpp"
 
 #include <gtest/gtest.h>
 
@@ -186,6 +187,29 @@ std::vector<std::string> scanned_word_by_word(const std::string& text) {
   return described(Normalizer::tokenize_word_by_word(text));
 }
 
+// The matcher's scan: each word looked up as it is found. The reference: every token of the word-by-
+// word scan looked up afterwards. Both described with the id in place of the folded text.
+std::vector<std::string> looked_up(const newsalert::match::TokenTrie& trie, const std::string& text) {
+  thread_local newsalert::match::LookedUpWords words;  // reused, as the matcher reuses it
+  Normalizer::scan(text, trie, words);
+  std::vector<std::string> out;
+  std::vector<std::uint32_t> known;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const auto& w = words[i];
+    out.push_back(describe(std::to_string(w.word), w.begin, w.end, w.upper, w.capitalized));
+    if (w.word != newsalert::match::TokenTrie::kUnknown) known.push_back(static_cast<std::uint32_t>(i));
+  }
+  EXPECT_EQ(known, std::vector<std::uint32_t>(words.known.begin(), words.known.begin() + static_cast<std::ptrdiff_t>(words.known_count)));
+  return out;
+}
+
+std::vector<std::string> looked_up_word_by_word(const newsalert::match::TokenTrie& trie, const std::string& text) {
+  std::vector<std::string> out;
+  for (const Token& t : Normalizer::tokenize_word_by_word(text))
+    out.push_back(describe(std::to_string(trie.find(t.text)), t.begin, t.end, t.upper, t.capitalized));
+  return out;
+}
+
 std::vector<std::string> scanned_in_pieces(const std::string& text) {
   std::vector<std::string> out;
   for (std::size_t from = 0; from < text.size();) {
@@ -206,6 +230,10 @@ TEST(Normalizer, BlockScannerAgreesWithWordByWordScanning) {
       "état", "Khāmeneī’s", "Москва", "ТЕГЕРАН", "تهران", "北京", "Sana'a", "pro-Iranian", "G7", "2024",
       "internationalization", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
       "said,", "(Gaza)", "—", "“quoted”", "\n", "\t", "...", "e.g.", "A.B.C.", "tail'", "x'y", "ʼ", "\xff"};
+  // Half of the atoms' words are known to the trie (the long word too: it takes the hash loop).
+  newsalert::match::TokenTrie trie;
+  for (std::size_t a = 0; a < atoms.size(); a += 2)
+    for (const Token& t : Normalizer::tokenize(atoms[a])) trie.intern(t.text);
   std::uint64_t seed = 0x243F6A8885A308D3ull;
   auto next = [&] {
     seed ^= seed << 13;
@@ -226,6 +254,8 @@ TEST(Normalizer, BlockScannerAgreesWithWordByWordScanning) {
     // Every length of text ending anywhere: the zero-padded tail against the word path.
     const std::string_view cut = std::string_view(s).substr(0, next() % (s.size() + 1));
     ASSERT_EQ(scanned_whole(std::string(cut)), scanned_word_by_word(std::string(cut))) << cut;
+    ASSERT_EQ(looked_up(trie, s), looked_up_word_by_word(trie, s)) << s;
+    ASSERT_EQ(looked_up(trie, std::string(cut)), looked_up_word_by_word(trie, std::string(cut))) << cut;
   }
 }
 
