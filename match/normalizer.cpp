@@ -14,6 +14,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define NEWSALERT_AVX2_DISPATCH 1
+#endif
 
 #include <algorithm>
 #include <array>
@@ -250,10 +254,18 @@ struct TwoByteFold {
   std::uint8_t flags = 0;
 };
 
+// Two bytes of text, read as one little-endian 16-bit load, straight to the folded form of the
+// character they encode when that is a two-byte letter or joiner folding to at most two bytes:
+// bits 0-15 the folded bytes, 16-17 their count, 24-31 kTwo* flags. Anything else (ASCII, other
+// characters, ill-formed pairs) reads 0. 256 KB, of which a text touches the lines of its script.
+constexpr std::uint32_t kPairLetter = std::uint32_t{kTwoWord} << 24;
+constexpr std::uint32_t kPairJoiner = std::uint32_t{kTwoJoiner} << 24;
+
 struct CharTable {
   std::array<CharInfo, 0x800> low;
   std::array<CharInfo, 0x70> punct;  // U+2000-U+206F
   std::array<TwoByteFold, 0x800> two;
+  std::vector<std::uint32_t> pairs = std::vector<std::uint32_t>(0x10000, 0);
   CharTable() {
     for (UChar32 c = 0; c < 0x800; ++c) {
       const CharInfo& info = low[static_cast<std::size_t>(c)] = make_info(c);
@@ -268,6 +280,15 @@ struct CharTable {
       }
     }
     for (UChar32 c = 0; c < 0x70; ++c) punct[static_cast<std::size_t>(c)] = make_info(0x2000 + c);
+    for (std::size_t c = 0x80; c < 0x800; ++c) {
+      const TwoByteFold& t = two[c];
+      if ((t.flags & kTwoFolds) == 0 || (t.flags & (kTwoWord | kTwoJoiner)) == 0 || t.len > 2) continue;
+      const std::size_t lead = 0xC0 | (c >> 6);
+      const std::size_t cont = 0x80 | (c & 0x3F);
+      const std::uint32_t folded = static_cast<std::uint32_t>(static_cast<unsigned char>(t.fold[0])) |
+                                   static_cast<std::uint32_t>(static_cast<unsigned char>(t.fold[1])) << 8;
+      pairs[lead | (cont << 8)] = folded | std::uint32_t{t.len} << 16 | std::uint32_t{t.flags} << 24;
+    }
   }
 };
 
@@ -541,6 +562,7 @@ struct TextMasks {
   std::vector<std::uint64_t> upper;
   std::vector<std::uint64_t> lower;
   std::vector<std::uint64_t> complex;
+  std::vector<std::uint64_t> dots;  // '.' (a single letter before one may be an initialism)
   std::size_t chunks = 0;
 
   void resize(std::size_t n) {
@@ -551,6 +573,7 @@ struct TextMasks {
       upper.resize(n);
       lower.resize(n);
       complex.resize(n);
+      dots.resize(n);
     }
   }
   // Whether any bit of m in [b, e) is set (e > b).
@@ -573,7 +596,7 @@ constexpr std::size_t kChunk = 64;
 void classify_chunk(const char* p, char* folded, TextMasks& m, std::size_t k) {
   const __m128i case_bit = _mm_set1_epi8(0x20);
   const __m128i zero = _mm_setzero_si128();
-  std::uint64_t alnum = 0, lower = 0, upper = 0, complex = 0;
+  std::uint64_t alnum = 0, lower = 0, upper = 0, complex = 0, dots = 0;
   for (int c = 0; c < 4; ++c) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * c));
     const __m128i lowered = _mm_or_si128(v, case_bit);  // bytes >= 0x80 stay negative: never letters
@@ -589,18 +612,20 @@ void classify_chunk(const char* p, char* folded, TextMasks& m, std::size_t k) {
     lower |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(alpha, has_case_bit)))) << shift;
     upper |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(upper_bytes))) << shift;
     complex |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(complex_bytes))) << shift;
+    dots |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))))) << shift;
   }
   m.alnum[k] = alnum;
   m.lower[k] = lower;
   m.upper[k] = upper;
   m.complex[k] = complex;
+  m.dots[k] = dots;
 }
 #else
 // The high bit of each byte gathered into one bit per byte (byte order of a little-endian load).
 std::uint64_t gather_high_bits(std::uint64_t m) { return ((m >> 7) * 0x0102040810204080ull) >> 56; }
 
 void classify_chunk(const char* p, char* folded, TextMasks& m, std::size_t k) {
-  std::uint64_t alnum = 0, lower = 0, upper = 0, complex = 0;
+  std::uint64_t alnum = 0, lower = 0, upper = 0, complex = 0, dots = 0;
   for (unsigned c = 0; c < 8; ++c) {
     std::uint64_t x = 0;
     std::memcpy(&x, p + 8 * c, 8);
@@ -614,6 +639,7 @@ void classify_chunk(const char* p, char* folded, TextMasks& m, std::size_t k) {
     lower |= gather_high_bits(alpha & case_bit) << (8 * c);
     upper |= gather_high_bits(alpha & ~case_bit) << (8 * c);
     complex |= gather_high_bits((~ascii & kHighBits) | apostrophe) << (8 * c);
+    dots |= gather_high_bits(bytes_between(low7, '.', '.') & ascii) << (8 * c);
     const std::uint64_t folded8 = x | ((alpha & ~case_bit) >> 2);
     std::memcpy(folded + 8 * c, &folded8, 8);
   }
@@ -621,16 +647,66 @@ void classify_chunk(const char* p, char* folded, TextMasks& m, std::size_t k) {
   m.lower[k] = lower;
   m.upper[k] = upper;
   m.complex[k] = complex;
+  m.dots[k] = dots;
 }
 #endif
 
 // Classifies all of s (one pass, no byte twice) and writes its folded copy to `folded`, which has
 // room for the text rounded up to whole chunks.
+#if defined(NEWSALERT_AVX2_DISPATCH)
+// The same 32 bytes at a time, on processors with AVX2 (chosen at run time, so the build still runs
+// on any x86-64). A byte x is in [lo, lo + w) when x + (128 - lo), read as signed, is below w - 128.
+__attribute__((target("avx2"))) void classify_chunks_avx2(const char* p, char* folded, TextMasks& m, std::size_t from,
+                                                          std::size_t to) {
+  const __m256i case_bit = _mm256_set1_epi8(0x20);
+  const __m256i to_alpha = _mm256_set1_epi8(static_cast<char>(128 - 'a'));
+  const __m256i alpha_below = _mm256_set1_epi8(static_cast<char>(26 - 128));
+  const __m256i to_digit = _mm256_set1_epi8(static_cast<char>(128 - '0'));
+  const __m256i digit_below = _mm256_set1_epi8(static_cast<char>(10 - 128));
+  const __m256i apostrophe = _mm256_set1_epi8('\'');
+  const __m256i dot = _mm256_set1_epi8('.');
+  for (std::size_t k = from; k < to; ++k) {
+    std::uint64_t masks[5] = {};
+    for (int c = 0; c < 2; ++c) {
+      const std::size_t at = k * kChunk + 32 * static_cast<std::size_t>(c);
+      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + at));
+      const __m256i alpha = _mm256_cmpgt_epi8(alpha_below, _mm256_add_epi8(_mm256_or_si256(v, case_bit), to_alpha));
+      const __m256i digit = _mm256_cmpgt_epi8(digit_below, _mm256_add_epi8(v, to_digit));
+      const __m256i has_case_bit = _mm256_cmpeq_epi8(_mm256_and_si256(v, case_bit), case_bit);
+      const __m256i upper = _mm256_andnot_si256(has_case_bit, alpha);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(folded + at), _mm256_or_si256(v, _mm256_and_si256(upper, case_bit)));
+      const auto shift = static_cast<unsigned>(32 * c);
+      masks[0] |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_or_si256(alpha, digit)))} << shift;
+      masks[1] |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_and_si256(alpha, has_case_bit)))} << shift;
+      masks[2] |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(upper))} << shift;
+      // The high bit: non-ASCII bytes.
+      masks[3] |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_or_si256(v, _mm256_cmpeq_epi8(v, apostrophe))))}
+                  << shift;
+      masks[4] |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, dot)))} << shift;
+    }
+    m.alnum[k] = masks[0];
+    m.lower[k] = masks[1];
+    m.upper[k] = masks[2];
+    m.complex[k] = masks[3];
+    m.dots[k] = masks[4];
+  }
+}
+
+bool has_avx2() {
+  static const bool yes = __builtin_cpu_supports("avx2");
+  return yes;
+}
+#endif
+
 void classify_text(std::string_view s, char* folded, TextMasks& m) {
   const std::size_t n = s.size();
   m.resize((n + kChunk - 1) / kChunk);
-  std::size_t k = 0;
-  for (; (k + 1) * kChunk <= n; ++k) classify_chunk(s.data() + k * kChunk, folded + k * kChunk, m, k);
+  std::size_t k = n / kChunk;  // whole chunks
+#if defined(NEWSALERT_AVX2_DISPATCH)
+  if (has_avx2()) classify_chunks_avx2(s.data(), folded, m, 0, k);
+  else
+#endif
+    for (std::size_t j = 0; j < k; ++j) classify_chunk(s.data() + j * kChunk, folded + j * kChunk, m, j);
   if (k < m.chunks) {
     char tail[kChunk] = {};  // the last bytes padded with zeros, which end words as the end does
     std::memcpy(tail, s.data() + k * kChunk, n - k * kChunk);
@@ -643,6 +719,64 @@ void classify_text(std::string_view s, char* folded, TextMasks& m) {
   }
 }
 
+// A word of two-byte letters alone (Cyrillic, Greek, Hebrew, Arabic) at i, folded into `folded`
+// (kSimpleWordBuffer bytes), ended by what ends a word plainly: ASCII punctuation or space other than
+// an apostrophe, a two-byte character that is no letter, or the end of the text. False (nothing
+// consumed) for anything else, which the general path reads.
+struct TwoByteWord {
+  std::size_t end = 0;
+  std::size_t len = 0;  // bytes of the folded form; 0 when every letter folds away
+  bool upper = false;
+  bool capitalized = false;
+};
+bool scan_two_byte_word(const char* p, std::size_t n, std::size_t i, const CharTable& table, char* folded, TwoByteWord& w) {
+  std::size_t k = i;
+  std::size_t len = 0;
+  unsigned seen = 0;
+  unsigned letters = 0;
+  const std::uint32_t* const pairs = table.pairs.data();
+  // Two bytes per step through the pair table (the caller made sure a letter starts the word). At
+  // most 32 characters, which fold to at most 64 bytes: a longer word takes the general path.
+  std::uint32_t first = 0;
+  if (n - i >= 2) first = pairs[static_cast<unsigned char>(p[i]) | static_cast<std::size_t>(static_cast<unsigned char>(p[i + 1])) << 8];
+  if ((first & kPairLetter) == 0) return false;
+  w.capitalized = ((first >> 24) & kTwoLower) == 0;
+  const std::size_t limit = std::min(n, i + kSimpleWordBytes) - 1;  // k + 1 < n, k < i + 64
+  while (k < limit) {
+    std::uint16_t pair = 0;
+    std::memcpy(&pair, p + k, 2);
+    if constexpr (std::endian::native == std::endian::big) pair = static_cast<std::uint16_t>((pair >> 8) | (pair << 8));
+    const std::uint32_t d = pairs[pair];
+    if ((d & (kPairLetter | kPairJoiner)) == 0) break;
+    auto folded_pair = static_cast<std::uint16_t>(d);
+    if constexpr (std::endian::native == std::endian::big)
+      folded_pair = static_cast<std::uint16_t>((folded_pair >> 8) | (folded_pair << 8));
+    std::memcpy(folded + len, &folded_pair, 2);
+    len += (d >> 16) & 3;
+    seen |= d;  // the flags are bits 24-31
+    k += 2;
+  }
+  if (k >= i + kSimpleWordBytes) return false;
+  seen >>= 24;
+  if (k < n && p[k] == '.') {  // a single letter before a dot may start an initialism
+    for (std::size_t j = i; j < k; j += 2) letters += (pairs[static_cast<unsigned char>(p[j]) | static_cast<std::size_t>(static_cast<unsigned char>(p[j + 1])) << 8] >> 24) & kTwoWord;
+  }
+  if (k < n) {
+    const auto b = static_cast<unsigned char>(p[k]);
+    if (b < 0x80) {
+      if (kAsciiWordByte[b].kind != 0 || b == '\'' || (b == '.' && letters == 1)) return false;
+    } else if (static_cast<unsigned>(b - 0xC2) <= 0xDF - 0xC2 && k + 1 < n && is_continuation_byte(p[k + 1])) {
+      if (table.low[two_byte(p + k)].cls != CharClass::other) return false;  // an apostrophe (ʼ, ʻ, ʾ, ʿ)
+    } else {
+      return false;
+    }
+  }
+  w.end = k;
+  w.len = len;
+  w.upper = (seen & kTwoUpper) != 0 && (seen & kTwoLower) == 0;
+  return true;
+}
+
 // Reads the plain ASCII words of s from i on, with the masks alone, and stops at the first place
 // that might need more than that: a non-ASCII byte or an apostrophe (in a word or between words),
 // a word running into one, or a single letter before a dot (an initialism). Returns that place, or
@@ -652,13 +786,17 @@ void classify_text(std::string_view s, char* folded, TextMasks& m) {
 // masked tests. `folded` is the folded text (zeros after its end).
 template <class Output>
 std::size_t scan_plain_words(const char* folded, std::size_t n, std::size_t i, const TextMasks& m, Output& out) {
+  const CharTable& table = char_table();
+  char two_byte_folded[kSimpleWordBuffer + 8];
   const std::uint64_t* const alnum = m.alnum.data();
   const std::uint64_t* const starts = m.starts.data();
   const std::uint64_t* const complex = m.complex.data();
   const std::uint64_t* const upper = m.upper.data();
   const std::uint64_t* const lower = m.lower.data();
+  const std::uint64_t* const dots = m.dots.data();
   const std::size_t chunks = m.chunks;
   constexpr std::uint64_t kAll = ~std::uint64_t{0};
+  auto below = [](unsigned bit) { return bit >= 64 ? kAll : (std::uint64_t{1} << bit) - 1; };
   auto words = out.begin_plain();
   for (;;) {
     const std::size_t k = i >> 6;
@@ -669,22 +807,24 @@ std::size_t scan_plain_words(const char* folded, std::size_t n, std::size_t i, c
     const std::size_t base = k * kChunk;
     const unsigned from = i & 63;
     const std::uint64_t a = alnum[k];
-    const std::uint64_t up = upper[k];
-    const std::uint64_t low = lower[k];
     // Word starts from i on (i itself when the slower path stopped inside a run of letters).
-    std::uint64_t st = (starts[k] | (a & (std::uint64_t{1} << from))) & (kAll << from);
+    const std::uint64_t st = (starts[k] | (a & (std::uint64_t{1} << from))) & (kAll << from);
     const std::uint64_t c = complex[k] & (kAll << from);
     const unsigned first_complex = c != 0 ? static_cast<unsigned>(std::countr_zero(c)) : 64;
+    // Where the plain words of this chunk stop: at the word running into the first non-ASCII byte
+    // or apostrophe, or at a single letter before a dot (an initialism), whichever comes first.
+    std::uint64_t bad = st & ~(a >> 1) & (dots[k] >> 1);
+    if (first_complex < 64 && first_complex > from && ((a >> (first_complex - 1)) & 1) != 0)
+      bad |= std::uint64_t{1} << (63 - std::countl_zero(st & below(first_complex)));
+    const unsigned stop = std::min(bad != 0 ? static_cast<unsigned>(std::countr_zero(bad)) : 64u, first_complex);
+    std::uint64_t todo = st & below(stop);
+    const std::uint64_t up = upper[k];
+    const std::uint64_t low = lower[k];
     bool crossed = false;
-    while (st != 0) {
-      const auto b = static_cast<unsigned>(std::countr_zero(st));
-      if (b > first_complex) {  // the non-ASCII byte or apostrophe comes first
-        i = base + first_complex;
-        out.end_plain(words);
-        return i;
-      }
+    while (todo != 0) {
+      const auto b = static_cast<unsigned>(std::countr_zero(todo));
       const std::uint64_t rest = ~a >> b;
-      if (rest == 0) {  // the word goes on into the next chunk
+      if (rest == 0) {  // the last word of the chunk goes on into the next one
         std::size_t j = k + 1;
         while (j < chunks && alnum[j] == kAll) ++j;
         const std::size_t e = j < chunks ? j * kChunk + static_cast<std::size_t>(std::countr_zero(~alnum[j])) : chunks * kChunk;
@@ -699,22 +839,32 @@ std::size_t scan_plain_words(const char* folded, std::size_t n, std::size_t i, c
         break;
       }
       const auto len = static_cast<unsigned>(std::countr_zero(rest));
-      const unsigned e = b + len;  // < 64
-      // Running into a non-ASCII byte or an apostrophe, or a single letter before a dot.
-      if (e == first_complex || (len == 1 && folded[base + e] == '.')) {
-        out.end_plain(words);
-        return base + b;
-      }
       const std::uint64_t in_word = ((std::uint64_t{1} << len) - 1) << b;
-      words.word(base + b, len, base + e, (up & in_word) != 0 && (low & in_word) == 0, ((low >> b) & 1) == 0);
-      st &= st - 1;
+      words.word(base + b, len, base + b + len, (up & in_word) != 0 && (low & in_word) == 0, ((low >> b) & 1) == 0);
+      todo &= todo - 1;
     }
     if (crossed) continue;
-    if (first_complex < 64) {
-      i = base + first_complex;
+    if (stop < first_complex) {  // a word for the slower path
+      i = base + stop;
       break;
     }
-    i = base + kChunk;
+    if (first_complex == 64) {
+      i = base + kChunk;
+      continue;
+    }
+    // A non-ASCII byte or an apostrophe. Two-byte characters between words and words of two-byte
+    // letters are read here; anything else goes to the word-at-a-time path.
+    i = base + first_complex;
+    const auto lead = static_cast<unsigned char>(folded[i]);
+    if (static_cast<unsigned>(lead - 0xC2) > 0xDF - 0xC2 || i + 1 >= n || !is_continuation_byte(folded[i + 1])) break;
+    if ((table.two[two_byte(folded + i)].flags & kTwoWord) == 0) {
+      i += 2;  // punctuation, a joiner or an apostrophe between words (no word starts with them)
+      continue;
+    }
+    TwoByteWord w;
+    if (!scan_two_byte_word(folded, n, i, table, two_byte_folded, w)) break;
+    if (w.len > 0) words.word_folded(two_byte_folded, w.len, i, w.end, w.upper, w.capitalized);
+    i = w.end;
   }
   out.end_plain(words);
   return std::min(i, n);
@@ -734,6 +884,9 @@ class SinkOutput final {
     SinkOutput& out;
     void word(std::size_t begin, std::size_t len, std::size_t end, bool upper, bool capitalized) {
       out.sink_.token(std::string_view(out.text_.data() + begin, len), begin, end, upper, capitalized);
+    }
+    void word_folded(const char* folded, std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
+      out.sink_.token(std::string_view(folded, len), begin, end, upper, capitalized);
     }
   };
   Plain begin_plain() { return Plain{*this}; }
@@ -764,20 +917,30 @@ class BulkOutput final : public TokenSink {
   // The words of one run of the plain-word pass, written straight into the reserved room and
   // counted in a local, then committed once.
   struct Plain {
+    ScannedWords& out;
     ScannedWords::Word* words;
     std::size_t base;
     std::size_t count = 0;
+    std::size_t used = 0;  // folded bytes of words that are not in the text's folded copy
     void word(std::size_t begin, std::size_t len, std::size_t end, bool upper, bool capitalized) {
       words[count++] = ScannedWords::Word{static_cast<std::uint32_t>(base + begin), static_cast<std::uint32_t>(len),
                                           static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), upper,
                                           capitalized};
     }
+    void word_folded(const char* folded, std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
+      out.reserve(0, used + len);  // moves the bytes, never the words
+      std::memcpy(out.next() + used, folded, len);
+      words[count++] = ScannedWords::Word{static_cast<std::uint32_t>(out.used() + used), static_cast<std::uint32_t>(len),
+                                          static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), upper,
+                                          capitalized};
+      used += len;
+    }
   };
   Plain begin_plain() {
     out_.reserve(max_words_, 0);  // a text of n bytes has at most n / 2 + 1 words
-    return Plain{out_.free_words(), text_base_};
+    return Plain{out_, out_.free_words(), text_base_};
   }
-  void end_plain(const Plain& plain) { out_.commit(plain.count, 0); }
+  void end_plain(const Plain& plain) { out_.commit(plain.count, plain.used); }
   char* buffer() {
     out_.reserve(1, kSimpleWordBuffer);
     return out_.next();
@@ -818,14 +981,20 @@ class LookupOutput final : public TokenSink {
     return text_;
   }
   struct Plain {
-    const TokenTrie& trie;
+    TokenTrie::PaddedFinder find;
     const char* text;
     LookedUpWord* words;
     std::uint32_t* known;
     std::size_t count;
     std::size_t known_count;
     void word(std::size_t begin, std::size_t len, std::size_t end, bool upper, bool capitalized) {
-      const std::uint32_t id = trie.find_padded(std::string_view(text + begin, len));
+      add(find(text + begin, len), begin, end, upper, capitalized);
+    }
+    // `folded` is followed by at least eight readable bytes.
+    void word_folded(const char* folded, std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
+      add(find(folded, len), begin, end, upper, capitalized);
+    }
+    void add(std::uint32_t id, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
       words[count] = LookedUpWord{id, static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), upper, capitalized};
       known[known_count] = static_cast<std::uint32_t>(count);  // kept only when known: no branch
       known_count += id != TokenTrie::kUnknown ? 1 : 0;
@@ -834,7 +1003,7 @@ class LookupOutput final : public TokenSink {
   };
   Plain begin_plain() {
     room(max_plain_);
-    return Plain{trie_, text_, words_.data(), known_.data(), count_, known_count_};
+    return Plain{TokenTrie::PaddedFinder(trie_), text_, words_.data(), known_.data(), count_, known_count_};
   }
   void end_plain(const Plain& plain) {
     count_ = plain.count;

@@ -2,6 +2,7 @@
 // phrases over those word ids. Matching cost grows with the text, not with the number of phrases.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -25,6 +26,27 @@ class TokenTrie {
   std::uint32_t find(std::string_view word) const { return find<false>(word); }
   // The same for a word followed by at least eight readable bytes (ScannedWords): no byte loop.
   std::uint32_t find_padded(std::string_view word) const { return find<true>(word); }
+
+  // find_padded() with what it reads of the trie held in registers: for a loop that stores between
+  // lookups (which would otherwise make the compiler read them again for every word). The trie must
+  // outlive it and stay unchanged.
+  class PaddedFinder {
+   public:
+    explicit PaddedFinder(const TokenTrie& trie)
+        : trie_(trie), filter_(trie.filter_.data()), filter_mask_(trie.filter_mask_) {}
+    std::uint32_t operator()(const char* word, std::size_t len) const {
+      // The first min(len, 8) bytes, without a branch on the length (len >= 1).
+      const std::uint64_t prefix = load64(word) & (~std::uint64_t{0} >> (64 - 8 * std::min<std::size_t>(len, 8)));
+      const std::uint64_t h = hash<true>(std::string_view(word, len), prefix);
+      if (((filter_[(h >> 6) & filter_mask_] >> (h & 63)) & 1) == 0) return kUnknown;
+      return trie_.probe(std::string_view(word, len), prefix, h);
+    }
+
+   private:
+    const TokenTrie& trie_;
+    const std::uint64_t* filter_;
+    std::size_t filter_mask_;
+  };
 
   // The node reached from `node` by `word`, or kNone.
   std::uint32_t step(std::uint32_t node, std::uint32_t word) const {
