@@ -556,34 +556,30 @@ bool scan_simple_word(std::string_view s, std::size_t i, const CharTable& table,
 // The whole text as bit masks, bit j of word k for byte 64k + j: ASCII letters and digits, where
 // runs of them start, upper and lower case letters among them, and bytes the plain-word pass leaves
 // to the word-at-a-time path (non-ASCII bytes and apostrophes). Bytes past the end read as zeros.
+struct ChunkMasks {
+  std::uint64_t alnum = 0;
+  std::uint64_t starts = 0;
+  std::uint64_t upper = 0;
+  std::uint64_t lower = 0;
+  std::uint64_t complex = 0;
+  std::uint64_t dots = 0;  // '.' (a single letter before one may be an initialism)
+};
 struct TextMasks {
-  std::vector<std::uint64_t> alnum;
-  std::vector<std::uint64_t> starts;
-  std::vector<std::uint64_t> upper;
-  std::vector<std::uint64_t> lower;
-  std::vector<std::uint64_t> complex;
-  std::vector<std::uint64_t> dots;  // '.' (a single letter before one may be an initialism)
+  std::vector<ChunkMasks> chunk;  // the first `chunks`; kept from text to text
   std::size_t chunks = 0;
 
   void resize(std::size_t n) {
     chunks = n;
-    if (alnum.size() < n) {
-      alnum.resize(n);
-      starts.resize(n);
-      upper.resize(n);
-      lower.resize(n);
-      complex.resize(n);
-      dots.resize(n);
-    }
+    if (chunk.size() < n) chunk.resize(n);
   }
-  // Whether any bit of m in [b, e) is set (e > b).
-  bool any(const std::vector<std::uint64_t>& m, std::size_t b, std::size_t e) const {
+  // Whether any bit of the mask `field` in [b, e) is set (e > b).
+  bool any(std::uint64_t ChunkMasks::*field, std::size_t b, std::size_t e) const {
     std::size_t k = b >> 6;
     const std::size_t last = (e - 1) >> 6;
-    std::uint64_t bits = m[k] & (~std::uint64_t{0} << (b & 63));
+    std::uint64_t bits = chunk[k].*field & (~std::uint64_t{0} << (b & 63));
     while (k < last) {
       if (bits != 0) return true;
-      bits = m[++k];
+      bits = chunk[++k].*field;
     }
     return (bits & (~std::uint64_t{0} >> (63 - ((e - 1) & 63)))) != 0;
   }
@@ -614,11 +610,11 @@ void classify_chunk(const char* p, char* folded, TextMasks& m, std::size_t k) {
     complex |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(complex_bytes))) << shift;
     dots |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))))) << shift;
   }
-  m.alnum[k] = alnum;
-  m.lower[k] = lower;
-  m.upper[k] = upper;
-  m.complex[k] = complex;
-  m.dots[k] = dots;
+  m.chunk[k].alnum = alnum;
+  m.chunk[k].lower = lower;
+  m.chunk[k].upper = upper;
+  m.chunk[k].complex = complex;
+  m.chunk[k].dots = dots;
 }
 #else
 // The high bit of each byte gathered into one bit per byte (byte order of a little-endian load).
@@ -643,11 +639,11 @@ void classify_chunk(const char* p, char* folded, TextMasks& m, std::size_t k) {
     const std::uint64_t folded8 = x | ((alpha & ~case_bit) >> 2);
     std::memcpy(folded + 8 * c, &folded8, 8);
   }
-  m.alnum[k] = alnum;
-  m.lower[k] = lower;
-  m.upper[k] = upper;
-  m.complex[k] = complex;
-  m.dots[k] = dots;
+  m.chunk[k].alnum = alnum;
+  m.chunk[k].lower = lower;
+  m.chunk[k].upper = upper;
+  m.chunk[k].complex = complex;
+  m.chunk[k].dots = dots;
 }
 #endif
 
@@ -684,11 +680,11 @@ __attribute__((target("avx2"))) void classify_chunks_avx2(const char* p, char* f
                   << shift;
       masks[4] |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, dot)))} << shift;
     }
-    m.alnum[k] = masks[0];
-    m.lower[k] = masks[1];
-    m.upper[k] = masks[2];
-    m.complex[k] = masks[3];
-    m.dots[k] = masks[4];
+    m.chunk[k].alnum = masks[0];
+    m.chunk[k].lower = masks[1];
+    m.chunk[k].upper = masks[2];
+    m.chunk[k].complex = masks[3];
+    m.chunk[k].dots = masks[4];
   }
 }
 
@@ -714,10 +710,16 @@ void classify_text(std::string_view s, char* folded, TextMasks& m) {
   }
   std::uint64_t carry = 0;  // the last byte of the previous chunk was a letter or digit
   for (k = 0; k < m.chunks; ++k) {
-    m.starts[k] = m.alnum[k] & ~((m.alnum[k] << 1) | carry);
-    carry = m.alnum[k] >> 63;
+    m.chunk[k].starts = m.chunk[k].alnum & ~((m.chunk[k].alnum << 1) | carry);
+    carry = m.chunk[k].alnum >> 63;
   }
 }
+
+// The case of a word, as in Token.
+struct WordCase {
+  bool upper = false;
+  bool capitalized = false;
+};
 
 // A word of two-byte letters alone (Cyrillic, Greek, Hebrew, Arabic) at i, folded into `folded`
 // (kSimpleWordBuffer bytes), ended by what ends a word plainly: ASCII punctuation or space other than
@@ -785,15 +787,10 @@ bool scan_two_byte_word(const char* p, std::size_t n, std::size_t i, const CharT
 // A chunk at a time with its masks in registers: a word is a count of trailing zeros, its case two
 // masked tests. `folded` is the folded text (zeros after its end).
 template <class Output>
-std::size_t scan_plain_words(const char* folded, std::size_t n, std::size_t i, const TextMasks& m, Output& out) {
+[[gnu::noinline]] std::size_t scan_plain_words(const char* folded, std::size_t n, std::size_t i, const TextMasks& m, Output& out) {
   const CharTable& table = char_table();
   char two_byte_folded[kSimpleWordBuffer + 8];
-  const std::uint64_t* const alnum = m.alnum.data();
-  const std::uint64_t* const starts = m.starts.data();
-  const std::uint64_t* const complex = m.complex.data();
-  const std::uint64_t* const upper = m.upper.data();
-  const std::uint64_t* const lower = m.lower.data();
-  const std::uint64_t* const dots = m.dots.data();
+  const ChunkMasks* const masks = m.chunk.data();
   const std::size_t chunks = m.chunks;
   constexpr std::uint64_t kAll = ~std::uint64_t{0};
   auto below = [](unsigned bit) { return bit >= 64 ? kAll : (std::uint64_t{1} << bit) - 1; };
@@ -806,41 +803,45 @@ std::size_t scan_plain_words(const char* folded, std::size_t n, std::size_t i, c
     }
     const std::size_t base = k * kChunk;
     const unsigned from = i & 63;
-    const std::uint64_t a = alnum[k];
+    const std::uint64_t a = masks[k].alnum;
     // Word starts from i on (i itself when the slower path stopped inside a run of letters).
-    const std::uint64_t st = (starts[k] | (a & (std::uint64_t{1} << from))) & (kAll << from);
-    const std::uint64_t c = complex[k] & (kAll << from);
+    const std::uint64_t st = (masks[k].starts | (a & (std::uint64_t{1} << from))) & (kAll << from);
+    const std::uint64_t c = masks[k].complex & (kAll << from);
     const unsigned first_complex = c != 0 ? static_cast<unsigned>(std::countr_zero(c)) : 64;
     // Where the plain words of this chunk stop: at the word running into the first non-ASCII byte
     // or apostrophe, or at a single letter before a dot (an initialism), whichever comes first.
-    std::uint64_t bad = st & ~(a >> 1) & (dots[k] >> 1);
+    std::uint64_t bad = st & ~(a >> 1) & (masks[k].dots >> 1);
     if (first_complex < 64 && first_complex > from && ((a >> (first_complex - 1)) & 1) != 0)
       bad |= std::uint64_t{1} << (63 - std::countl_zero(st & below(first_complex)));
     const unsigned stop = std::min(bad != 0 ? static_cast<unsigned>(std::countr_zero(bad)) : 64u, first_complex);
     std::uint64_t todo = st & below(stop);
-    const std::uint64_t up = upper[k];
-    const std::uint64_t low = lower[k];
     bool crossed = false;
     while (todo != 0) {
       const auto b = static_cast<unsigned>(std::countr_zero(todo));
       const std::uint64_t rest = ~a >> b;
       if (rest == 0) {  // the last word of the chunk goes on into the next one
         std::size_t j = k + 1;
-        while (j < chunks && alnum[j] == kAll) ++j;
-        const std::size_t e = j < chunks ? j * kChunk + static_cast<std::size_t>(std::countr_zero(~alnum[j])) : chunks * kChunk;
+        while (j < chunks && masks[j].alnum == kAll) ++j;
+        const std::size_t e = j < chunks ? j * kChunk + static_cast<std::size_t>(std::countr_zero(~masks[j].alnum)) : chunks * kChunk;
         const std::size_t wb = base + b;
-        if ((e < n && ((complex[e >> 6] >> (e & 63)) & 1) != 0) || (e - wb == 1 && folded[e] == '.')) {
+        if ((e < n && ((masks[e >> 6].complex >> (e & 63)) & 1) != 0) || (e - wb == 1 && folded[e] == '.')) {
           out.end_plain(words);
           return wb;
         }
-        words.word(wb, e - wb, e, m.any(m.upper, wb, e) && !m.any(m.lower, wb, e), ((low >> b) & 1) == 0);
+        words.word(wb, e - wb, e, [&m, wb, e, low = masks[k].lower, b] {
+          return WordCase{m.any(&ChunkMasks::upper, wb, e) && !m.any(&ChunkMasks::lower, wb, e), ((low >> b) & 1) == 0};
+        });
         i = e;
         crossed = true;
         break;
       }
       const auto len = static_cast<unsigned>(std::countr_zero(rest));
       const std::uint64_t in_word = ((std::uint64_t{1} << len) - 1) << b;
-      words.word(base + b, len, base + b + len, (up & in_word) != 0 && (low & in_word) == 0, ((low >> b) & 1) == 0);
+      words.word(base + b, len, base + b + len, [in_word, b, &masks, k] {
+        const std::uint64_t up = masks[k].upper;
+        const std::uint64_t low = masks[k].lower;
+        return WordCase{(up & in_word) != 0 && (low & in_word) == 0, ((low >> b) & 1) == 0};
+      });
       todo &= todo - 1;
     }
     if (crossed) continue;
@@ -882,8 +883,10 @@ class SinkOutput final {
   }
   struct Plain {
     SinkOutput& out;
-    void word(std::size_t begin, std::size_t len, std::size_t end, bool upper, bool capitalized) {
-      out.sink_.token(std::string_view(out.text_.data() + begin, len), begin, end, upper, capitalized);
+    template <class Case>
+    void word(std::size_t begin, std::size_t len, std::size_t end, Case word_case) {
+      const WordCase c = word_case();
+      out.sink_.token(std::string_view(out.text_.data() + begin, len), begin, end, c.upper, c.capitalized);
     }
     void word_folded(const char* folded, std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
       out.sink_.token(std::string_view(folded, len), begin, end, upper, capitalized);
@@ -922,10 +925,12 @@ class BulkOutput final : public TokenSink {
     std::size_t base;
     std::size_t count = 0;
     std::size_t used = 0;  // folded bytes of words that are not in the text's folded copy
-    void word(std::size_t begin, std::size_t len, std::size_t end, bool upper, bool capitalized) {
+    template <class Case>
+    void word(std::size_t begin, std::size_t len, std::size_t end, Case word_case) {
+      const WordCase c = word_case();
       words[count++] = ScannedWords::Word{static_cast<std::uint32_t>(base + begin), static_cast<std::uint32_t>(len),
-                                          static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), upper,
-                                          capitalized};
+                                          static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), c.upper,
+                                          c.capitalized};
     }
     void word_folded(const char* folded, std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
       out.reserve(0, used + len);  // moves the bytes, never the words
@@ -987,18 +992,26 @@ class LookupOutput final : public TokenSink {
     std::uint32_t* known;
     std::size_t count;
     std::size_t known_count;
-    void word(std::size_t begin, std::size_t len, std::size_t end, bool upper, bool capitalized) {
-      add(find(text + begin, len), begin, end, upper, capitalized);
+    // The case is worked out for known words only: it matters for nothing else.
+    template <class Case>
+    void word(std::size_t begin, std::size_t len, std::size_t end, Case word_case) {
+      const std::uint32_t id = find(text + begin, len);
+      LookedUpWord w{id, static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), false, false};
+      if (id != TokenTrie::kUnknown) [[unlikely]] {
+        const WordCase c = word_case();
+        w.upper = c.upper;
+        w.capitalized = c.capitalized;
+        known[known_count++] = static_cast<std::uint32_t>(count);
+      }
+      words[count++] = w;
     }
     // `folded` is followed by at least eight readable bytes.
     void word_folded(const char* folded, std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
-      add(find(folded, len), begin, end, upper, capitalized);
-    }
-    void add(std::uint32_t id, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
-      words[count] = LookedUpWord{id, static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), upper, capitalized};
-      known[known_count] = static_cast<std::uint32_t>(count);  // kept only when known: no branch
-      known_count += id != TokenTrie::kUnknown ? 1 : 0;
-      ++count;
+      const std::uint32_t id = find(folded, len);
+      const bool is_known = id != TokenTrie::kUnknown;
+      if (is_known) known[known_count++] = static_cast<std::uint32_t>(count);
+      words[count++] = LookedUpWord{id, static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), is_known && upper,
+                                    is_known && capitalized};
     }
   };
   Plain begin_plain() {
@@ -1027,8 +1040,10 @@ class LookupOutput final : public TokenSink {
   }
   void add(std::uint32_t id, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
     room(1);
-    if (id != TokenTrie::kUnknown) known_[known_count_++] = static_cast<std::uint32_t>(count_);
-    words_[count_++] = LookedUpWord{id, static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), upper, capitalized};
+    const bool is_known = id != TokenTrie::kUnknown;
+    if (is_known) known_[known_count_++] = static_cast<std::uint32_t>(count_);
+    words_[count_++] = LookedUpWord{id, static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), is_known && upper,
+                                    is_known && capitalized};
   }
 
   const TokenTrie& trie_;

@@ -81,7 +81,8 @@ class ScannedWords {
 };
 
 // A word of a text as the matcher walks it: the trie's id for its folded form (TokenTrie::kUnknown
-// when no phrase uses it), where it sits, and its case, as in Token.
+// when no phrase uses it), where it sits, and its case, as in Token (for known words only: the case of
+// the others matters to nothing and is not worked out).
 struct LookedUpWord {
   std::uint32_t word = 0;
   std::uint32_t begin = 0;

@@ -34,7 +34,7 @@ std::uint32_t TokenTrie::intern(std::string_view word) {
   offsets_.push_back(static_cast<std::uint32_t>(pool_.size()));
   pool_.append(word);
   root_.push_back(kNone);
-  filter_[(h >> 6) & filter_mask_] |= std::uint64_t{1} << (h & 63);
+  add_to_filter(prefix, word.size());
   return id;
 }
 
@@ -47,8 +47,10 @@ void TokenTrie::grow() {
   if (filter_.size() * 64 < slots_.size() * 8) {
     filter_.assign(slots_.size() / 8, 0);
     filter_mask_ = filter_.size() - 1;
-    for (std::uint32_t id = 1; id <= count_; ++id)
-      filter_[(hashes_[id] >> 6) & filter_mask_] |= std::uint64_t{1} << (hashes_[id] & 63);
+    for (std::uint32_t id = 1; id <= count_; ++id) {
+      const std::size_t length = (id < count_ ? offsets_[id + 1] : pool_.size()) - offsets_[id];
+      add_to_filter(load_upto8<false>(pool_.data() + offsets_[id], length), length);
+    }
   }
 }
 

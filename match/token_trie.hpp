@@ -37,9 +37,9 @@ class TokenTrie {
     std::uint32_t operator()(const char* word, std::size_t len) const {
       // The first min(len, 8) bytes, without a branch on the length (len >= 1).
       const std::uint64_t prefix = load64(word) & (~std::uint64_t{0} >> (64 - 8 * std::min<std::size_t>(len, 8)));
-      const std::uint64_t h = hash<true>(std::string_view(word, len), prefix);
-      if (((filter_[(h >> 6) & filter_mask_] >> (h & 63)) & 1) == 0) return kUnknown;
-      return trie_.probe(std::string_view(word, len), prefix, h);
+      const std::uint64_t f = filter_hash(prefix, len);
+      if (((filter_[(f >> 20) & filter_mask_] >> (f >> 58)) & 1) == 0) return kUnknown;
+      return trie_.probe(std::string_view(word, len), prefix, hash<true>(std::string_view(word, len), prefix));
     }
 
    private:
@@ -80,13 +80,27 @@ class TokenTrie {
   template <bool Padded>
   std::uint32_t find(std::string_view word) const {
     const std::uint64_t prefix = load_upto8<Padded>(word.data(), word.size());
+    if (!may_know(prefix, word.size())) return kUnknown;
     const std::uint64_t h = hash<Padded>(word, prefix);
-    if (((filter_[(h >> 6) & filter_mask_] >> (h & 63)) & 1) == 0) return kUnknown;
     // Most known words are short and sit in their first slot: no call for them.
     const Slot& first = slots_[(h >> 20) & (slots_.size() - 1)];
     if (word.size() <= 8 && first.prefix == prefix && first.length == word.size() && first.id != kUnknown)
       return first.id;
     return probe(word, prefix, h);
+  }
+
+  // The filter looks at the first eight bytes and the length alone, so that a word is turned away
+  // with one multiplication whatever its length; the rest of a long word is compared in the table.
+  static std::uint64_t filter_hash(std::uint64_t prefix, std::size_t length) {
+    return (prefix ^ (length * 0x9E3779B97F4A7C15ull)) * 0xD6E8FEB86659FD93ull;
+  }
+  bool may_know(std::uint64_t prefix, std::size_t length) const {
+    const std::uint64_t f = filter_hash(prefix, length);
+    return ((filter_[(f >> 20) & filter_mask_] >> (f >> 58)) & 1) != 0;
+  }
+  void add_to_filter(std::uint64_t prefix, std::size_t length) {
+    const std::uint64_t f = filter_hash(prefix, length);
+    filter_[(f >> 20) & filter_mask_] |= std::uint64_t{1} << (f >> 58);
   }
 
   static std::uint64_t load64(const char* p) {

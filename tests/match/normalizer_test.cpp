@@ -205,8 +205,11 @@ std::vector<std::string> looked_up(const newsalert::match::TokenTrie& trie, cons
 
 std::vector<std::string> looked_up_word_by_word(const newsalert::match::TokenTrie& trie, const std::string& text) {
   std::vector<std::string> out;
-  for (const Token& t : Normalizer::tokenize_word_by_word(text))
-    out.push_back(describe(std::to_string(trie.find(t.text)), t.begin, t.end, t.upper, t.capitalized));
+  for (const Token& t : Normalizer::tokenize_word_by_word(text)) {
+    const std::uint32_t id = trie.find(t.text);
+    const bool known = id != newsalert::match::TokenTrie::kUnknown;
+    out.push_back(describe(std::to_string(id), t.begin, t.end, known && t.upper, known && t.capitalized));
+  }
   return out;
 }
 
