@@ -292,8 +292,13 @@ struct CharTable {
   }
 };
 
-const CharTable& char_table() {
+// Built on first use (ICU is asked once per code point). The accessor stays small enough to inline.
+[[gnu::noinline]] const CharTable& build_char_table() {
   static const CharTable table;
+  return table;
+}
+inline const CharTable& char_table() {
+  static const CharTable& table = build_char_table();
   return table;
 }
 
@@ -652,8 +657,7 @@ void classify_chunk(const char* p, char* folded, TextMasks& m, std::size_t k) {
 #if defined(NEWSALERT_AVX2_DISPATCH)
 // The same 32 bytes at a time, on processors with AVX2 (chosen at run time, so the build still runs
 // on any x86-64). A byte x is in [lo, lo + w) when x + (128 - lo), read as signed, is below w - 128.
-__attribute__((target("avx2"))) void classify_chunks_avx2(const char* p, char* folded, TextMasks& m, std::size_t from,
-                                                          std::size_t to) {
+__attribute__((target("avx2"))) void classify_chunks_avx2(const char* p, char* folded, ChunkMasks* out, std::size_t count) {
   const __m256i case_bit = _mm256_set1_epi8(0x20);
   const __m256i to_alpha = _mm256_set1_epi8(static_cast<char>(128 - 'a'));
   const __m256i alpha_below = _mm256_set1_epi8(static_cast<char>(26 - 128));
@@ -661,7 +665,7 @@ __attribute__((target("avx2"))) void classify_chunks_avx2(const char* p, char* f
   const __m256i digit_below = _mm256_set1_epi8(static_cast<char>(10 - 128));
   const __m256i apostrophe = _mm256_set1_epi8('\'');
   const __m256i dot = _mm256_set1_epi8('.');
-  for (std::size_t k = from; k < to; ++k) {
+  for (std::size_t k = 0; k < count; ++k) {
     std::uint64_t masks[5] = {};
     for (int c = 0; c < 2; ++c) {
       const std::size_t at = k * kChunk + 32 * static_cast<std::size_t>(c);
@@ -680,11 +684,11 @@ __attribute__((target("avx2"))) void classify_chunks_avx2(const char* p, char* f
                   << shift;
       masks[4] |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, dot)))} << shift;
     }
-    m.chunk[k].alnum = masks[0];
-    m.chunk[k].lower = masks[1];
-    m.chunk[k].upper = masks[2];
-    m.chunk[k].complex = masks[3];
-    m.chunk[k].dots = masks[4];
+    out[k].alnum = masks[0];
+    out[k].lower = masks[1];
+    out[k].upper = masks[2];
+    out[k].complex = masks[3];
+    out[k].dots = masks[4];
   }
 }
 
@@ -697,21 +701,23 @@ bool has_avx2() {
 void classify_text(std::string_view s, char* folded, TextMasks& m) {
   const std::size_t n = s.size();
   m.resize((n + kChunk - 1) / kChunk);
-  std::size_t k = n / kChunk;  // whole chunks
+  const std::size_t whole = n / kChunk;
+  char tail[kChunk] = {};  // the last bytes padded with zeros, which end words as the end does
+  if (whole < m.chunks) std::memcpy(tail, s.data() + whole * kChunk, n - whole * kChunk);
 #if defined(NEWSALERT_AVX2_DISPATCH)
-  if (has_avx2()) classify_chunks_avx2(s.data(), folded, m, 0, k);
-  else
+  if (has_avx2()) {
+    classify_chunks_avx2(s.data(), folded, m.chunk.data(), whole);
+    if (whole < m.chunks) classify_chunks_avx2(tail, folded + whole * kChunk, m.chunk.data() + whole, 1);
+  } else
 #endif
-    for (std::size_t j = 0; j < k; ++j) classify_chunk(s.data() + j * kChunk, folded + j * kChunk, m, j);
-  if (k < m.chunks) {
-    char tail[kChunk] = {};  // the last bytes padded with zeros, which end words as the end does
-    std::memcpy(tail, s.data() + k * kChunk, n - k * kChunk);
-    classify_chunk(tail, folded + k * kChunk, m, k);
+  {
+    for (std::size_t k = 0; k < whole; ++k) classify_chunk(s.data() + k * kChunk, folded + k * kChunk, m, k);
+    if (whole < m.chunks) classify_chunk(tail, folded + whole * kChunk, m, whole);
   }
   std::uint64_t carry = 0;  // the last byte of the previous chunk was a letter or digit
-  for (k = 0; k < m.chunks; ++k) {
-    m.chunk[k].starts = m.chunk[k].alnum & ~((m.chunk[k].alnum << 1) | carry);
-    carry = m.chunk[k].alnum >> 63;
+  for (ChunkMasks* c = m.chunk.data(); c != m.chunk.data() + m.chunks; ++c) {
+    c->starts = c->alnum & ~((c->alnum << 1) | carry);
+    carry = c->alnum >> 63;
   }
 }
 
@@ -731,7 +737,8 @@ struct TwoByteWord {
   bool upper = false;
   bool capitalized = false;
 };
-bool scan_two_byte_word(const char* p, std::size_t n, std::size_t i, const CharTable& table, char* folded, TwoByteWord& w) {
+inline bool scan_two_byte_word(const char* p, std::size_t n, std::size_t i, const CharTable& table, char* folded,
+                               TwoByteWord& w) {
   std::size_t k = i;
   std::size_t len = 0;
   unsigned seen = 0;
@@ -788,7 +795,6 @@ bool scan_two_byte_word(const char* p, std::size_t n, std::size_t i, const CharT
 // masked tests. `folded` is the folded text (zeros after its end).
 template <class Output>
 [[gnu::noinline]] std::size_t scan_plain_words(const char* folded, std::size_t n, std::size_t i, const TextMasks& m, Output& out) {
-  const CharTable& table = char_table();
   char two_byte_folded[kSimpleWordBuffer + 8];
   const ChunkMasks* const masks = m.chunk.data();
   const std::size_t chunks = m.chunks;
@@ -856,16 +862,33 @@ template <class Output>
     // A non-ASCII byte or an apostrophe. Two-byte characters between words and words of two-byte
     // letters are read here; anything else goes to the word-at-a-time path.
     i = base + first_complex;
+    const CharTable& table = char_table();
     const auto lead = static_cast<unsigned char>(folded[i]);
     if (static_cast<unsigned>(lead - 0xC2) > 0xDF - 0xC2 || i + 1 >= n || !is_continuation_byte(folded[i + 1])) break;
     if ((table.two[two_byte(folded + i)].flags & kTwoWord) == 0) {
       i += 2;  // punctuation, a joiner or an apostrophe between words (no word starts with them)
       continue;
     }
-    TwoByteWord w;
-    if (!scan_two_byte_word(folded, n, i, table, two_byte_folded, w)) break;
-    if (w.len > 0) words.word_folded(two_byte_folded, w.len, i, w.end, w.upper, w.capitalized);
-    i = w.end;
+    // Words of two-byte letters one after another, as long as one ASCII space or punctuation mark
+    // (no apostrophe, no letter or digit) is all that lies between them: text in Cyrillic, Greek,
+    // Hebrew or Arabic script, without going back to the masks for every word.
+    const std::uint32_t* const pairs = table.pairs.data();
+    for (;;) {
+      TwoByteWord w;
+      if (!scan_two_byte_word(folded, n, i, table, two_byte_folded, w)) {
+        out.end_plain(words);
+        return i;
+      }
+      if (w.len > 0) words.word_folded(two_byte_folded, w.len, i, w.end, w.upper, w.capitalized);
+      i = w.end;
+      if (i + 3 > n) break;
+      const auto sep = static_cast<unsigned char>(folded[i]);
+      if (sep >= 0x80 || sep == '\'' || kAsciiWordByte[sep].kind != 0) break;
+      const std::uint32_t next = pairs[static_cast<unsigned char>(folded[i + 1]) |
+                                       static_cast<std::size_t>(static_cast<unsigned char>(folded[i + 2])) << 8];
+      if ((next & kPairLetter) == 0) break;
+      ++i;
+    }
   }
   out.end_plain(words);
   return std::min(i, n);

@@ -232,7 +232,10 @@ TEST(Normalizer, BlockScannerAgreesWithWordByWordScanning) {
       "the", "Iran", "TEHRAN", "WaShInGtOn", "U.S.", "U.N.", "Iran's", "Hamas'", "O'Brien", "a.", "x", "Q.",
       "état", "Khāmeneī’s", "Москва", "ТЕГЕРАН", "تهران", "北京", "Sana'a", "pro-Iranian", "G7", "2024",
       "internationalization", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
-      "said,", "(Gaza)", "—", "“quoted”", "\n", "\t", "...", "e.g.", "A.B.C.", "tail'", "x'y", "ʼ", "\xff"};
+      "said,", "(Gaza)", "—", "“quoted”", "\n", "\t", "...", "e.g.", "A.B.C.", "tail'", "x'y", "ʼ", "\xff",
+      // Two-byte scripts next to punctuation, joiners, marks, digits and ASCII.
+      "غزة،", "«Москва»", "آتش\u200cبس", "ё", "Й.", "Д.Б.", "٢٠٢٤", "Ωμέγα", "שלום", "Москва's", "Москва-на", "Éric",
+      "Québec", "İstanbul", "ß", "Москваabc", "abcМосква", "وَزِير", "ـــ", "ТЕГЕРАНСКИЙКРАЙАДМИНИСТРАЦИЯНАЦИОНАЛЬНОЙБЕЗОПАСНОСТИ"};
   // Half of the atoms' words are known to the trie (the long word too: it takes the hash loop).
   newsalert::match::TokenTrie trie;
   for (std::size_t a = 0; a < atoms.size(); a += 2)
@@ -244,7 +247,7 @@ TEST(Normalizer, BlockScannerAgreesWithWordByWordScanning) {
     seed ^= seed << 17;
     return seed;
   };
-  for (int text = 0; text < 400; ++text) {
+  for (int text = 0; text < 2000; ++text) {
     std::string s;
     const std::size_t count = 10 + next() % 60;
     for (std::size_t i = 0; i < count; ++i) {
