@@ -692,8 +692,10 @@ __attribute__((target("avx2"))) void classify_chunks_avx2(const char* p, char* f
   }
 }
 
+// AVX2 with the bit-manipulation instructions that come with it (x86-64-v3: Haswell, Zen and later).
 bool has_avx2() {
-  static const bool yes = __builtin_cpu_supports("avx2");
+  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+                          __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("lzcnt");
   return yes;
 }
 #endif
@@ -719,6 +721,28 @@ void classify_text(std::string_view s, char* folded, TextMasks& m) {
     c->starts = c->alnum & ~((c->alnum << 1) | carry);
     carry = c->alnum >> 63;
   }
+}
+
+// A plain word that runs into an apostrophe at `at` (of the folded text): where scanning goes on
+// when the apostrophe marks a possessive ("Iran's", "Iran’s": past the s) or closes the word
+// ("Hamas' ": past the apostrophe), as the word-at-a-time path reads them; 0 for anything else
+// (an apostrophe inside a word, "O'Brien", or something the general path has to look at).
+std::size_t after_apostrophe(const char* folded, std::size_t n, std::size_t at) {
+  std::size_t after = 0;
+  if (folded[at] == '\'') {
+    after = at + 1;
+  } else if (at + 2 < n && static_cast<unsigned char>(folded[at]) == 0xE2 && static_cast<unsigned char>(folded[at + 1]) == 0x80 &&
+             static_cast<unsigned char>(folded[at + 2]) == 0x99) {  // ’
+    after = at + 3;
+  } else {
+    return 0;
+  }
+  // Nothing, or ASCII that is no letter or digit (the folded text has lower case letters only).
+  auto ends = [&](std::size_t p) {
+    return p >= n || (static_cast<unsigned char>(folded[p]) < 0x80 && kAsciiWordByte[static_cast<unsigned char>(folded[p])].kind == 0);
+  };
+  if (after < n && folded[after] == 's') return ends(after + 1) ? after + 1 : 0;
+  return ends(after) ? after : 0;
 }
 
 // The case of a word, as in Token.
@@ -794,7 +818,8 @@ inline bool scan_two_byte_word(const char* p, std::size_t n, std::size_t i, cons
 // A chunk at a time with its masks in registers: a word is a count of trailing zeros, its case two
 // masked tests. `folded` is the folded text (zeros after its end).
 template <class Output>
-[[gnu::noinline]] std::size_t scan_plain_words(const char* folded, std::size_t n, std::size_t i, const TextMasks& m, Output& out) {
+[[gnu::always_inline]] inline std::size_t scan_plain_words_body(const char* folded, std::size_t n, std::size_t i,
+                                                                 const TextMasks& m, Output& out) {
   char two_byte_folded[kSimpleWordBuffer + 8];
   const ChunkMasks* const masks = m.chunk.data();
   const std::size_t chunks = m.chunks;
@@ -816,10 +841,11 @@ template <class Output>
     const unsigned first_complex = c != 0 ? static_cast<unsigned>(std::countr_zero(c)) : 64;
     // Where the plain words of this chunk stop: at the word running into the first non-ASCII byte
     // or apostrophe, or at a single letter before a dot (an initialism), whichever comes first.
-    std::uint64_t bad = st & ~(a >> 1) & (masks[k].dots >> 1);
+    const std::uint64_t bad = st & ~(a >> 1) & (masks[k].dots >> 1);
+    unsigned touching = 64;  // the start of the word running into that byte
     if (first_complex < 64 && first_complex > from && ((a >> (first_complex - 1)) & 1) != 0)
-      bad |= std::uint64_t{1} << (63 - std::countl_zero(st & below(first_complex)));
-    const unsigned stop = std::min(bad != 0 ? static_cast<unsigned>(std::countr_zero(bad)) : 64u, first_complex);
+      touching = static_cast<unsigned>(63 - std::countl_zero(st & below(first_complex)));
+    const unsigned stop = std::min({bad != 0 ? static_cast<unsigned>(std::countr_zero(bad)) : 64u, touching, first_complex});
     std::uint64_t todo = st & below(stop);
     bool crossed = false;
     while (todo != 0) {
@@ -851,6 +877,18 @@ template <class Output>
       todo &= todo - 1;
     }
     if (crossed) continue;
+    if (touching < 64 && stop == touching) {
+      // A possessive ("Iran's", "Iran’s") or a closing apostrophe ("Hamas' ") is read here.
+      const std::size_t wb = base + stop;
+      const std::size_t we = base + first_complex;
+      if (const std::size_t next = after_apostrophe(folded, n, we); next != 0) {
+        words.word(wb, we - wb, we, [&m, wb, we, low = masks[k].lower, stop] {
+          return WordCase{m.any(&ChunkMasks::upper, wb, we) && !m.any(&ChunkMasks::lower, wb, we), ((low >> stop) & 1) == 0};
+        });
+        i = next;
+        continue;
+      }
+    }
     if (stop < first_complex) {  // a word for the slower path
       i = base + stop;
       break;
@@ -892,6 +930,29 @@ template <class Output>
   }
   out.end_plain(words);
   return std::min(i, n);
+}
+
+// The pass compiled twice: for any x86-64, and with BMI1/BMI2 (single instructions for shifts by a
+// variable, "lowest set bit" and "keep the low n bits", which the pass does for every word) for
+// processors that have them, chosen at run time.
+template <class Output>
+[[gnu::noinline]] std::size_t scan_plain_words(const char* folded, std::size_t n, std::size_t i, const TextMasks& m,
+                                               Output& out) {
+  return scan_plain_words_body(folded, n, i, m, out);
+}
+#if defined(NEWSALERT_AVX2_DISPATCH)
+template <class Output>
+[[gnu::noinline]] __attribute__((target("avx2,bmi,bmi2,lzcnt,popcnt"))) std::size_t scan_plain_words_v3(
+    const char* folded, std::size_t n, std::size_t i, const TextMasks& m, Output& out) {
+  return scan_plain_words_body(folded, n, i, m, out);
+}
+#endif
+template <class Output>
+std::size_t scan_plain_words_dispatch(const char* folded, std::size_t n, std::size_t i, const TextMasks& m, Output& out) {
+#if defined(NEWSALERT_AVX2_DISPATCH)
+  if (has_avx2()) return scan_plain_words_v3(folded, n, i, m, out);
+#endif
+  return scan_plain_words(folded, n, i, m, out);
 }
 
 // Where the scanner puts words. The plain-word pass writes the folded text to `text_buffer()` and
@@ -1106,7 +1167,7 @@ void scan_words(std::string_view s, Output& out) {
   if (folded_text != nullptr) classify_text(s, folded_text, masks);
   while (i < n) {
     if (Blocks && std::endian::native == std::endian::little) {
-      i = scan_plain_words(folded_text, n, i, masks, out);
+      i = scan_plain_words_dispatch(folded_text, n, i, masks, out);
       if (i >= n) break;
     }
     const auto b = static_cast<unsigned char>(s[i]);

@@ -235,7 +235,9 @@ TEST(Normalizer, BlockScannerAgreesWithWordByWordScanning) {
       "said,", "(Gaza)", "—", "“quoted”", "\n", "\t", "...", "e.g.", "A.B.C.", "tail'", "x'y", "ʼ", "\xff",
       // Two-byte scripts next to punctuation, joiners, marks, digits and ASCII.
       "غزة،", "«Москва»", "آتش\u200cبس", "ё", "Й.", "Д.Б.", "٢٠٢٤", "Ωμέγα", "שלום", "Москва's", "Москва-на", "Éric",
-      "Québec", "İstanbul", "ß", "Москваabc", "abcМосква", "وَزِير", "ـــ", "ТЕГЕРАНСКИЙКРАЙАДМИНИСТРАЦИЯНАЦИОНАЛЬНОЙБЕЗОПАСНОСТИ"};
+      "Québec", "İstanbul", "ß", "Москваabc", "abcМосква", "وَزِير", "ـــ", "ТЕГЕРАНСКИЙКРАЙАДМИНИСТРАЦИЯНАЦИОНАЛЬНОЙБЕЗОПАСНОСТИ",
+      // Apostrophes after plain words: possessives, closing ones, inner ones.
+      "Iran’s", "IRAN'S", "Hamas’", "it’s’", "O’Brien", "x’", "Iran’s—", "Iran'sx", "U.S.’s", "rock'n'roll"};
   // Half of the atoms' words are known to the trie (the long word too: it takes the hash loop).
   newsalert::match::TokenTrie trie;
   for (std::size_t a = 0; a < atoms.size(); a += 2)
