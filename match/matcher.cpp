@@ -753,10 +753,12 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
     while (g_end < hits.size() && hits[g_end].owner == owner) ++g_end;
     const CompiledWatchlist& wl = watchlists[owner];
 
-    Explanation ex;
-    ex.watchlist = wl.name;
-    ex.min_score = wl.min_score;
-    if (const auto it = ignored.find(owner); it != ignored.end()) ex.ignored = it->second;
+    Explanation ex;  // filled only when explaining
+    if (explain) {
+      ex.watchlist = wl.name;
+      ex.min_score = wl.min_score;
+      if (const auto it = ignored.find(owner); it != ignored.end()) ex.ignored = it->second;
+    }
 
     Match m;
     kept.clear();
@@ -821,7 +823,7 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
     }
 
     bool rule = false;
-    std::string rule_text;
+    std::string_view rule_text;
     if (!wl.expression.empty()) {
       RuleEvaluator evaluator(wl, counted, phrase_hits, explain ? &ex.clauses : nullptr);
       std::size_t pre = 0;
@@ -836,7 +838,7 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
           rule = any_actor && any_region, rule_text = "actor and region";
           break;
       }
-      if (explain) ex.clauses.push_back(Explanation::Clause{0, rule_text, rule});
+      if (explain) ex.clauses.push_back(Explanation::Clause{0, std::string(rule_text), rule});
     }
     const bool fires = vetoed_by.empty() && rule && m.score >= wl.min_score;
 
@@ -844,9 +846,9 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
       ex.fired = fires;
       ex.score = m.score;
       if (!vetoed_by.empty()) ex.verdict = "not sent: the article mentions '" + std::string(vetoed_by) + "', which the watchlist excludes";
-      else if (!rule) ex.verdict = "not sent: the rule '" + rule_text + "' did not hold";
+      else if (!rule) ex.verdict = "not sent: the rule '" + std::string(rule_text) + "' did not hold";
       else if (!fires) ex.verdict = "not sent: score " + format_score(m.score) + " is below min_score " + format_score(wl.min_score);
-      else ex.verdict = "sent: the rule '" + rule_text + "' held with score " + format_score(m.score);
+      else ex.verdict = "sent: the rule '" + std::string(rule_text) + "' held with score " + format_score(m.score);
       result.explanations.push_back(std::move(ex));
     }
     if (!fires) continue;
@@ -856,6 +858,8 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
     m.watchlist = wl.name;
     actor_ids.clear();
     region_ids.clear();
+    m.actors.reserve(counted.size());
+    m.snippets.reserve(std::min(kept.size(), kMaxSnippets));
     for (const Hit* hit : counted) {
       const bool actor = hit->role == Role::actor;
       const CompiledTerm& term = actor ? wl.actors[hit->id] : wl.regions[hit->id];

@@ -847,27 +847,19 @@ template <class Output>
       touching = static_cast<unsigned>(63 - std::countl_zero(st & below(first_complex)));
     const unsigned stop = std::min({bad != 0 ? static_cast<unsigned>(std::countr_zero(bad)) : 64u, touching, first_complex});
     std::uint64_t todo = st & below(stop);
-    bool crossed = false;
+    // The last word of the chunk may go on into the next one: it is read after the others, so that
+    // the loop below needs no test for it.
+    unsigned crossing = 64;
+    if ((a >> 63) != 0 && todo != 0) {
+      const auto last = static_cast<unsigned>(63 - std::countl_zero(todo));
+      if ((~a >> last) == 0) {
+        crossing = last;
+        todo &= ~(std::uint64_t{1} << last);
+      }
+    }
     while (todo != 0) {
       const auto b = static_cast<unsigned>(std::countr_zero(todo));
-      const std::uint64_t rest = ~a >> b;
-      if (rest == 0) {  // the last word of the chunk goes on into the next one
-        std::size_t j = k + 1;
-        while (j < chunks && masks[j].alnum == kAll) ++j;
-        const std::size_t e = j < chunks ? j * kChunk + static_cast<std::size_t>(std::countr_zero(~masks[j].alnum)) : chunks * kChunk;
-        const std::size_t wb = base + b;
-        if ((e < n && ((masks[e >> 6].complex >> (e & 63)) & 1) != 0) || (e - wb == 1 && folded[e] == '.')) {
-          out.end_plain(words);
-          return wb;
-        }
-        words.word(wb, e - wb, e, [&m, wb, e, low = masks[k].lower, b] {
-          return WordCase{m.any(&ChunkMasks::upper, wb, e) && !m.any(&ChunkMasks::lower, wb, e), ((low >> b) & 1) == 0};
-        });
-        i = e;
-        crossed = true;
-        break;
-      }
-      const auto len = static_cast<unsigned>(std::countr_zero(rest));
+      const auto len = static_cast<unsigned>(std::countr_zero(~a >> b));  // the word ends in the chunk
       const std::uint64_t in_word = ((std::uint64_t{1} << len) - 1) << b;
       words.word(base + b, len, base + b + len, [in_word, b, &masks, k] {
         const std::uint64_t up = masks[k].upper;
@@ -875,6 +867,23 @@ template <class Output>
         return WordCase{(up & in_word) != 0 && (low & in_word) == 0, ((low >> b) & 1) == 0};
       });
       todo &= todo - 1;
+    }
+    bool crossed = false;
+    if (crossing < 64) {
+      const unsigned b = crossing;
+      std::size_t j = k + 1;
+      while (j < chunks && masks[j].alnum == kAll) ++j;
+      const std::size_t e = j < chunks ? j * kChunk + static_cast<std::size_t>(std::countr_zero(~masks[j].alnum)) : chunks * kChunk;
+      const std::size_t wb = base + b;
+      if ((e < n && ((masks[e >> 6].complex >> (e & 63)) & 1) != 0) || (e - wb == 1 && folded[e] == '.')) {
+        out.end_plain(words);
+        return wb;
+      }
+      words.word(wb, e - wb, e, [&m, wb, e, low = masks[k].lower, b] {
+        return WordCase{m.any(&ChunkMasks::upper, wb, e) && !m.any(&ChunkMasks::lower, wb, e), ((low >> b) & 1) == 0};
+      });
+      i = e;
+      crossed = true;
     }
     if (crossed) continue;
     if (touching < 64 && stop == touching) {

@@ -35,8 +35,10 @@ class TokenTrie {
     explicit PaddedFinder(const TokenTrie& trie)
         : trie_(trie), filter_(trie.filter_.data()), filter_mask_(trie.filter_mask_) {}
     std::uint32_t operator()(const char* word, std::size_t len) const {
-      // The first min(len, 8) bytes, without a branch on the length (len >= 1).
-      const std::uint64_t prefix = load64(word) & (~std::uint64_t{0} >> (64 - 8 * std::min<std::size_t>(len, 8)));
+      // The first min(len, 8) bytes, without a branch on the length (len >= 1), which would be
+      // mispredicted for every long word among short ones.
+      const std::uint64_t shift = (64 - 8 * static_cast<std::uint64_t>(len)) & (0 - static_cast<std::uint64_t>(len < 8));
+      const std::uint64_t prefix = load64(word) & (~std::uint64_t{0} >> shift);
       const std::uint64_t f = filter_hash(prefix, len);
       const std::uint64_t bits = filter_bits(f);
       if ((filter_[(f >> 20) & filter_mask_] & bits) != bits) return kUnknown;
