@@ -745,6 +745,53 @@ std::size_t after_apostrophe(const char* folded, std::size_t n, std::size_t at) 
   return ends(after) ? after : 0;
 }
 
+// A dotted initialism of ASCII letters at b ("U.S.", "U.S.A", "e.g.") as the word-at-a-time path
+// reads it: the letters as one word, up to and with the last dot when one follows the last letter.
+// A letter alone before its dot ("a.", "Q. and") is a word of its own. False when a non-ASCII byte
+// is next to a letter, which that path has to look at.
+struct InitialismWord {
+  char folded[kSimpleWordBytes + 8] = {};
+  std::size_t len = 0;
+  std::size_t end = 0;
+  bool upper = false;
+  bool capitalized = false;
+};
+bool read_initialism(const char* folded, std::size_t n, std::size_t b, const ChunkMasks* masks, InitialismWord& w) {
+  auto byte = [&](std::size_t p) { return p < n ? static_cast<unsigned char>(folded[p]) : 0u; };
+  auto letter = [&](std::size_t p) { return kAsciiWordByte[byte(p)].kind == kAsciiLower; };  // folded: lower case only
+  auto bit = [&](std::uint64_t ChunkMasks::*field, std::size_t p) { return ((masks[p >> 6].*field >> (p & 63)) & 1) != 0; };
+  if (!letter(b)) return false;  // a digit before a dot is a plain word, for the general path
+  bool upper = bit(&ChunkMasks::upper, b);
+  bool lower = bit(&ChunkMasks::lower, b);
+  std::size_t len = 0;
+  w.folded[len++] = folded[b];
+  std::size_t last = b + 1;  // after the last letter taken
+  for (std::size_t p = b + 1; byte(p) == '.';) {
+    const unsigned next = byte(p + 1);
+    if (next >= 0x80) return false;
+    if (kAsciiWordByte[next].kind != kAsciiLower) break;
+    const unsigned after = byte(p + 2);
+    if (after >= 0x80) return false;
+    if (after != '.' && kAsciiWordByte[after].kind != 0) break;  // the letter starts a word: "U.Sx"
+    if (len == kSimpleWordBytes) return false;
+    w.folded[len++] = static_cast<char>(next);
+    upper = upper || bit(&ChunkMasks::upper, p + 1);
+    lower = lower || bit(&ChunkMasks::lower, p + 1);
+    last = p + 2;
+    p = last;
+  }
+  if (len < 2) {
+    w.len = 1;
+    w.end = b + 1;
+  } else {
+    w.len = len;
+    w.end = byte(last) == '.' ? last + 1 : last;
+  }
+  w.upper = upper && !lower && (len >= 2 || bit(&ChunkMasks::upper, b));
+  w.capitalized = !bit(&ChunkMasks::lower, b);
+  return true;
+}
+
 // The case of a word, as in Token.
 struct WordCase {
   bool upper = false;
@@ -895,6 +942,15 @@ template <class Output>
           return WordCase{m.any(&ChunkMasks::upper, wb, we) && !m.any(&ChunkMasks::lower, wb, we), ((low >> stop) & 1) == 0};
         });
         i = next;
+        continue;
+      }
+    }
+    if (stop < first_complex && ((bad >> stop) & 1) != 0) {
+      // A single letter before a dot: a dotted initialism ("U.S.", "e.g.") is read here.
+      InitialismWord w;
+      if (read_initialism(folded, n, base + stop, masks, w)) {
+        words.word_folded(w.folded, w.len, base + stop, w.end, w.upper, w.capitalized);
+        i = w.end;
         continue;
       }
     }
