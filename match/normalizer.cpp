@@ -864,7 +864,71 @@ inline bool scan_two_byte_word(const char* p, std::size_t n, std::size_t i, cons
 //
 // A chunk at a time with its masks in registers: a word is a count of trailing zeros, its case two
 // masked tests. `folded` is the folded text (zeros after its end).
-template <class Output>
+// The folded copy of a text is followed by this many readable bytes (zeros or left-overs), so that a
+// word near the end can be read 32 bytes at a time.
+constexpr std::size_t kFoldedTextPadding = 32 + ScannedWords::kPadding;
+
+// Where the run of non-ASCII bytes (and apostrophes) from i ends: the first ASCII byte other than an
+// apostrophe at or after i, or the end of the masks.
+inline std::size_t run_end(const ChunkMasks* masks, std::size_t chunks, std::size_t i) {
+  std::size_t k = i >> 6;
+  const std::uint64_t rest = ~masks[k].complex >> (i & 63);
+  if (rest != 0) return i + static_cast<std::size_t>(std::countr_zero(rest));
+  while (++k < chunks)
+    if (masks[k].complex != ~std::uint64_t{0}) return k * kChunk + static_cast<std::size_t>(std::countr_zero(~masks[k].complex));
+  return chunks * kChunk;
+}
+
+// Whether the word of two-byte letters [i, k) ends plainly at k: at the end of the text, or at ASCII
+// that is no letter, digit or apostrophe, and no dot after a single letter (an initialism).
+inline bool ends_two_byte_word(const char* p, std::size_t n, std::size_t i, std::size_t k) {
+  if (k >= n) return true;
+  const auto b = static_cast<unsigned char>(p[k]);
+  if (kAsciiWordByte[b].kind != 0 || b == '\'') return false;
+  return b != '.' || k - i != 2;  // every character is a letter here
+}
+
+#if defined(NEWSALERT_AVX2_DISPATCH)
+// The word of two-byte letters at i when it is all of the run of non-ASCII bytes [i, e) and every
+// character is a letter folding to two bytes (most Cyrillic, Greek, Hebrew and Arabic text): eight
+// characters at a time through the pair table with one gather, so that no branch depends on where
+// the word ends. False for anything else; scan_two_byte_word() then reads it a character at a time.
+__attribute__((target("avx2,bmi,bmi2"))) inline bool fold_two_byte_run_avx2(const char* p, std::size_t n, std::size_t i,
+                                                                            std::size_t e, const std::uint32_t* pairs,
+                                                                            char* folded, TwoByteWord& w) {
+  e = std::min(e, n);
+  const std::size_t bytes = e - i;
+  if (bytes == 0 || (bytes & 1) != 0 || bytes > 32 || !ends_two_byte_word(p, n, i, e)) return false;
+  const auto chars = static_cast<int>(bytes / 2);
+  const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i flags_mask = _mm256_set1_epi32(static_cast<int>(kPairLetter | (3u << 16)));
+  const __m256i letter_of_two = _mm256_set1_epi32(static_cast<int>(kPairLetter | (2u << 16)));
+  const __m256i low16 = _mm256_set1_epi32(0xFFFF);
+  unsigned upper = 0;
+  unsigned lower = 0;
+  for (int block = 0; block * 8 < chars; ++block) {
+    const __m128i raw = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 16 * static_cast<std::size_t>(block)));
+    const __m256i d = _mm256_i32gather_epi32(reinterpret_cast<const int*>(pairs), _mm256_cvtepu16_epi32(raw), 4);
+    const __m256i valid = _mm256_cmpgt_epi32(_mm256_set1_epi32(chars - 8 * block), lanes);
+    const __m256i good = _mm256_cmpeq_epi32(_mm256_and_si256(d, flags_mask), letter_of_two);
+    if (_mm256_movemask_epi8(_mm256_andnot_si256(good, valid)) != 0) return false;
+    const __m256i flags = _mm256_and_si256(d, valid);
+    upper |= static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_slli_epi32(flags, 31 - 26)))) << (8 * block);
+    lower |= static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_slli_epi32(flags, 31 - 27)))) << (8 * block);
+    // The low sixteen bits of the eight entries (the folded bytes) side by side.
+    const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi32(_mm256_and_si256(d, low16), _mm256_and_si256(d, low16)), 0x08);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(folded + 16 * block), _mm256_castsi256_si128(packed));
+  }
+  static_assert((kTwoUpper << 24) == (1u << 26) && (kTwoLower << 24) == (1u << 27), "flag bits of the pair table");
+  w.end = e;
+  w.len = bytes;
+  w.upper = upper != 0 && lower == 0;
+  w.capitalized = (lower & 1) == 0;
+  return true;
+}
+#endif
+
+template <bool V3, class Output>
 [[gnu::always_inline]] inline std::size_t scan_plain_words_body(const char* folded, std::size_t n, std::size_t i,
                                                                  const TextMasks& m, Output& out) {
   char two_byte_folded[kSimpleWordBuffer + 8];
@@ -978,7 +1042,11 @@ template <class Output>
     const std::uint32_t* const pairs = table.pairs.data();
     for (;;) {
       TwoByteWord w;
-      if (!scan_two_byte_word(folded, n, i, table, two_byte_folded, w)) {
+      bool read = false;
+#if defined(NEWSALERT_AVX2_DISPATCH)
+      if constexpr (V3) read = fold_two_byte_run_avx2(folded, n, i, run_end(masks, chunks, i), pairs, two_byte_folded, w);
+#endif
+      if (!read && !scan_two_byte_word(folded, n, i, table, two_byte_folded, w)) {
         out.end_plain(words);
         return i;
       }
@@ -1003,13 +1071,13 @@ template <class Output>
 template <class Output>
 [[gnu::noinline]] std::size_t scan_plain_words(const char* folded, std::size_t n, std::size_t i, const TextMasks& m,
                                                Output& out) {
-  return scan_plain_words_body(folded, n, i, m, out);
+  return scan_plain_words_body<false>(folded, n, i, m, out);
 }
 #if defined(NEWSALERT_AVX2_DISPATCH)
 template <class Output>
 [[gnu::noinline]] __attribute__((target("avx2,bmi,bmi2,lzcnt,popcnt"))) std::size_t scan_plain_words_v3(
     const char* folded, std::size_t n, std::size_t i, const TextMasks& m, Output& out) {
-  return scan_plain_words_body(folded, n, i, m, out);
+  return scan_plain_words_body<true>(folded, n, i, m, out);
 }
 #endif
 template <class Output>
@@ -1228,7 +1296,7 @@ void scan_words(std::string_view s, Output& out) {
   thread_local TextMasks masks;
   char* folded_text = nullptr;
   if (Blocks && std::endian::native == std::endian::little)
-    folded_text = out.text_buffer((n + kChunk - 1) / kChunk * kChunk + ScannedWords::kPadding);
+    folded_text = out.text_buffer((n + kChunk - 1) / kChunk * kChunk + kFoldedTextPadding);
   if (folded_text != nullptr) classify_text(s, folded_text, masks);
   while (i < n) {
     if (Blocks && std::endian::native == std::endian::little) {
