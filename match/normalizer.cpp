@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -29,6 +30,8 @@
 
 namespace newsalert::match {
 namespace {
+
+std::atomic<Normalizer::Simd> simd_limit{Normalizer::Simd::best};
 
 const icu::Normalizer2& nfkd() {
   // ICU owns these singletons; fetching them once keeps the lookup out of the hot path.
@@ -657,7 +660,8 @@ void classify_chunk(const char* p, char* folded, TextMasks& m, std::size_t k) {
 #if defined(NEWSALERT_AVX2_DISPATCH)
 // The same 32 bytes at a time, on processors with AVX2 (chosen at run time, so the build still runs
 // on any x86-64). A byte x is in [lo, lo + w) when x + (128 - lo), read as signed, is below w - 128.
-__attribute__((target("avx2"))) void classify_chunks_avx2(const char* p, char* folded, ChunkMasks* out, std::size_t count) {
+__attribute__((target("avx2"))) void classify_chunks_avx2(const char* p, char* folded, ChunkMasks* out, std::size_t count,
+                                                          std::uint64_t& carry) {
   const __m256i case_bit = _mm256_set1_epi8(0x20);
   const __m256i to_alpha = _mm256_set1_epi8(static_cast<char>(128 - 'a'));
   const __m256i alpha_below = _mm256_set1_epi8(static_cast<char>(26 - 128));
@@ -685,6 +689,8 @@ __attribute__((target("avx2"))) void classify_chunks_avx2(const char* p, char* f
       masks[4] |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, dot)))} << shift;
     }
     out[k].alnum = masks[0];
+    out[k].starts = masks[0] & ~((masks[0] << 1) | carry);
+    carry = masks[0] >> 63;
     out[k].lower = masks[1];
     out[k].upper = masks[2];
     out[k].complex = masks[3];
@@ -692,11 +698,39 @@ __attribute__((target("avx2"))) void classify_chunks_avx2(const char* p, char* f
   }
 }
 
+// The same 64 bytes at a time with AVX-512BW, whose comparisons give the 64-bit masks directly.
+__attribute__((target("avx512f,avx512bw"))) void classify_chunks_avx512(const char* p, char* folded, ChunkMasks* out,
+                                                                        std::size_t count, std::uint64_t& carry) {
+  const __m512i case_bit = _mm512_set1_epi8(0x20);
+  for (std::size_t k = 0; k < count; ++k) {
+    const __m512i v = _mm512_loadu_si512(p + k * kChunk);
+    const __m512i lowered = _mm512_or_si512(v, case_bit);
+    const std::uint64_t alpha = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(lowered, _mm512_set1_epi8('a')), _mm512_set1_epi8(26));
+    const std::uint64_t digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(10));
+    const std::uint64_t has_case_bit = _mm512_test_epi8_mask(v, case_bit);
+    const std::uint64_t upper = alpha & ~has_case_bit;
+    _mm512_storeu_si512(folded + k * kChunk, _mm512_mask_mov_epi8(v, upper, lowered));
+    const std::uint64_t alnum = alpha | digit;
+    out[k].alnum = alnum;
+    out[k].starts = alnum & ~((alnum << 1) | carry);
+    carry = alnum >> 63;
+    out[k].lower = alpha & has_case_bit;
+    out[k].upper = upper;
+    out[k].complex = _mm512_movepi8_mask(v) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\''));
+    out[k].dots = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('.'));
+  }
+}
+
+bool has_avx512bw() {
+  static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+  return yes && simd_limit.load(std::memory_order_relaxed) == Normalizer::Simd::best;
+}
+
 // AVX2 with the bit-manipulation instructions that come with it (x86-64-v3: Haswell, Zen and later).
 bool has_avx2() {
   static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
                           __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("lzcnt");
-  return yes;
+  return yes && simd_limit.load(std::memory_order_relaxed) != Normalizer::Simd::baseline;
 }
 #endif
 
@@ -706,17 +740,21 @@ void classify_text(std::string_view s, char* folded, TextMasks& m) {
   const std::size_t whole = n / kChunk;
   char tail[kChunk] = {};  // the last bytes padded with zeros, which end words as the end does
   if (whole < m.chunks) std::memcpy(tail, s.data() + whole * kChunk, n - whole * kChunk);
-#if defined(NEWSALERT_AVX2_DISPATCH)
-  if (has_avx2()) {
-    classify_chunks_avx2(s.data(), folded, m.chunk.data(), whole);
-    if (whole < m.chunks) classify_chunks_avx2(tail, folded + whole * kChunk, m.chunk.data() + whole, 1);
-  } else
-#endif
-  {
-    for (std::size_t k = 0; k < whole; ++k) classify_chunk(s.data() + k * kChunk, folded + k * kChunk, m, k);
-    if (whole < m.chunks) classify_chunk(tail, folded + whole * kChunk, m, whole);
-  }
   std::uint64_t carry = 0;  // the last byte of the previous chunk was a letter or digit
+#if defined(NEWSALERT_AVX2_DISPATCH)
+  if (has_avx512bw()) {
+    classify_chunks_avx512(s.data(), folded, m.chunk.data(), whole, carry);
+    if (whole < m.chunks) classify_chunks_avx512(tail, folded + whole * kChunk, m.chunk.data() + whole, 1, carry);
+    return;
+  }
+  if (has_avx2()) {
+    classify_chunks_avx2(s.data(), folded, m.chunk.data(), whole, carry);
+    if (whole < m.chunks) classify_chunks_avx2(tail, folded + whole * kChunk, m.chunk.data() + whole, 1, carry);
+    return;
+  }
+#endif
+  for (std::size_t k = 0; k < whole; ++k) classify_chunk(s.data() + k * kChunk, folded + k * kChunk, m, k);
+  if (whole < m.chunks) classify_chunk(tail, folded + whole * kChunk, m, whole);
   for (ChunkMasks* c = m.chunk.data(); c != m.chunk.data() + m.chunks; ++c) {
     c->starts = c->alnum & ~((c->alnum << 1) | carry);
     carry = c->alnum >> 63;
@@ -1443,6 +1481,16 @@ void scan_words(std::string_view s, Output& out) {
 }
 
 }  // namespace
+
+void Normalizer::limit_simd(Simd level) { simd_limit.store(level, std::memory_order_relaxed); }
+
+Normalizer::Simd Normalizer::simd_in_use() {
+#if defined(NEWSALERT_AVX2_DISPATCH)
+  if (has_avx512bw()) return Simd::best;
+  if (has_avx2()) return Simd::avx2;
+#endif
+  return Simd::baseline;
+}
 
 void Normalizer::scan(std::string_view text, TokenSink& sink) {
   SinkOutput out(sink);

@@ -142,6 +142,13 @@ class Normalizer {
   // Folds one word (no tokenization).
   static std::string fold_word(std::string_view word);
 
+  // Which vector instructions the scanner uses: the best the processor has (AVX-512BW, then AVX2 with
+  // BMI2), chosen at run time, or no more than AVX2, or only what every x86-64 has (SSE2). All give
+  // the same tokens; tests and benchmarks lower the level to check and measure each path.
+  enum class Simd { best, avx2, baseline };
+  static void limit_simd(Simd level);
+  static Simd simd_in_use();  // best here means AVX-512BW
+
   // True for short all-caps names ("US", "U.S.", "IRG", "G7": 1 to 3 letters, none lower case),
   // which are matched case-sensitively so that they never fire on ordinary words ("us").
   static bool is_short_acronym(std::string_view name);

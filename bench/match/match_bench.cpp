@@ -6,11 +6,13 @@
 //   build/bench/match/match_bench --profile ALIASES [SECONDS]   (the matcher only: one pass, or
 //                                                                 as many as fill SECONDS)
 #include "match/matcher.hpp"
+#include "match/normalizer.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -194,6 +196,13 @@ int main(int argc, char** argv) {
   const double min_seconds = profile > 0 ? (argc > 3 ? std::stod(argv[3]) : 0.0) : quick ? 0.3 : 2.0;
   const std::vector<std::size_t> sizes = profile > 0 ? std::vector<std::size_t>{profile}
                                                      : std::vector<std::size_t>{100, 10000, 100000};
+  // NEWSALERT_SIMD=avx2 or baseline measures the scanner's slower vector paths (see Normalizer::Simd).
+  if (const char* simd = std::getenv("NEWSALERT_SIMD")) {
+    if (std::strcmp(simd, "avx2") == 0) match::Normalizer::limit_simd(match::Normalizer::Simd::avx2);
+    else if (std::strcmp(simd, "baseline") == 0) match::Normalizer::limit_simd(match::Normalizer::Simd::baseline);
+  }
+  const char* const paths[] = {"AVX-512BW", "AVX2 and BMI2", "SSE2 (any x86-64)"};
+  std::printf("scanner: %s\n", paths[static_cast<int>(match::Normalizer::simd_in_use())]);
   const std::vector<std::string> all_aliases = make_aliases(sizes.back());
   const std::vector<Article> corpus = make_corpus(quick || profile > 0 ? 500 : 4000, all_aliases);
   const std::size_t bytes = corpus_bytes(corpus);

@@ -252,21 +252,29 @@ TEST(Normalizer, BlockScannerAgreesWithWordByWordScanning) {
     seed ^= seed << 17;
     return seed;
   };
-  for (int text = 0; text < 2000; ++text) {
-    std::string s;
-    const std::size_t count = 10 + next() % 60;
-    for (std::size_t i = 0; i < count; ++i) {
-      if (i > 0) s += ' ';
-      // Mostly plain words, so that whole blocks of ASCII occur.
-      s += next() % 3 == 0 ? atoms[next() % atoms.size()] : atoms[next() % 4];
+  // Each vector path the processor has (AVX-512BW, AVX2, SSE2): the same tokens from all.
+  struct RestoreSimd {
+    ~RestoreSimd() { Normalizer::limit_simd(Normalizer::Simd::best); }
+  } restore;
+  for (const Normalizer::Simd level : {Normalizer::Simd::best, Normalizer::Simd::avx2, Normalizer::Simd::baseline}) {
+    Normalizer::limit_simd(level);
+    SCOPED_TRACE("vector path " + std::to_string(static_cast<int>(Normalizer::simd_in_use())));
+    for (int text = 0; text < 2000; ++text) {
+      std::string s;
+      const std::size_t count = 10 + next() % 60;
+      for (std::size_t i = 0; i < count; ++i) {
+        if (i > 0) s += ' ';
+        // Mostly plain words, so that whole blocks of ASCII occur.
+        s += next() % 3 == 0 ? atoms[next() % atoms.size()] : atoms[next() % 4];
+      }
+      ASSERT_EQ(scanned_whole(s), scanned_word_by_word(s)) << s;
+      ASSERT_EQ(scanned_whole(s), scanned_in_pieces(s)) << s;
+      // Every length of text ending anywhere: the zero-padded tail against the word path.
+      const std::string_view cut = std::string_view(s).substr(0, next() % (s.size() + 1));
+      ASSERT_EQ(scanned_whole(std::string(cut)), scanned_word_by_word(std::string(cut))) << cut;
+      ASSERT_EQ(looked_up(trie, s), looked_up_word_by_word(trie, s)) << s;
+      ASSERT_EQ(looked_up(trie, std::string(cut)), looked_up_word_by_word(trie, std::string(cut))) << cut;
     }
-    ASSERT_EQ(scanned_whole(s), scanned_word_by_word(s)) << s;
-    ASSERT_EQ(scanned_whole(s), scanned_in_pieces(s)) << s;
-    // Every length of text ending anywhere: the zero-padded tail against the word path.
-    const std::string_view cut = std::string_view(s).substr(0, next() % (s.size() + 1));
-    ASSERT_EQ(scanned_whole(std::string(cut)), scanned_word_by_word(std::string(cut))) << cut;
-    ASSERT_EQ(looked_up(trie, s), looked_up_word_by_word(trie, s)) << s;
-    ASSERT_EQ(looked_up(trie, std::string(cut)), looked_up_word_by_word(trie, std::string(cut))) << cut;
   }
 }
 
