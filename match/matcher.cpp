@@ -600,6 +600,10 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
   // recording every phrase that ends along the way.
   for (std::size_t s = 0; s < texts.size(); ++s) {
     LookedUpWords& toks = tokens[s];
+    if (texts[s].empty()) {
+      toks.count = toks.known_count = 0;
+      continue;
+    }
     // Every word looked up as the scanner finds it; the walk below visits only the known ones.
     Normalizer::scan(texts[s], trie, toks);
     const std::size_t known_count = toks.known_count;
@@ -871,9 +875,16 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
         ids.insert(at, hit->id);
         list.insert(list.begin() + index, TermHit{term.name, {}});
       }
-      std::string surface = surface_of(*hit);
+      // The spelling as written; a string is made only for a new one.
+      const LookedUpWords& toks = tokens[hit->slot];
+      const std::size_t from = toks[hit->begin].begin;
+      const std::string_view raw = texts[hit->slot].substr(from, toks[hit->end - 1].end - from);
       std::vector<std::string>& forms = list[static_cast<std::size_t>(index)].surface_forms;
-      if (std::find(forms.begin(), forms.end(), surface) == forms.end()) forms.push_back(std::move(surface));
+      if (plainly_spaced(raw)) {
+        if (std::find(forms.begin(), forms.end(), raw) == forms.end()) forms.emplace_back(raw);
+      } else if (std::string surface = collapse_space(raw); std::find(forms.begin(), forms.end(), surface) == forms.end()) {
+        forms.push_back(std::move(surface));
+      }
     }
 
     // Body first (stable: an insertion sort, as the list is short and needs no buffer).
