@@ -728,8 +728,7 @@ bool has_avx512bw() {
 
 // AVX2 with the bit-manipulation instructions that come with it (x86-64-v3: Haswell, Zen and later).
 bool has_avx2() {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
-                          __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("lzcnt");
+  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
   return yes && simd_limit.load(std::memory_order_relaxed) != Normalizer::Simd::baseline;
 }
 #endif
@@ -1113,7 +1112,7 @@ template <class Output>
 }
 #if defined(NEWSALERT_AVX2_DISPATCH)
 template <class Output>
-[[gnu::noinline]] __attribute__((target("avx2,bmi,bmi2,lzcnt,popcnt"))) std::size_t scan_plain_words_v3(
+[[gnu::noinline]] __attribute__((target("avx2,bmi,bmi2"))) std::size_t scan_plain_words_v3(
     const char* folded, std::size_t n, std::size_t i, const TextMasks& m, Output& out) {
   return scan_plain_words_body<true>(folded, n, i, m, out);
 }
