@@ -271,6 +271,66 @@ std::vector<char> names_needed(const Gazetteer& gazetteer, const std::vector<cha
   return needed;
 }
 
+// Orders hits by watchlist, text slot, first word, longest first, role and term. Places that several
+// watchlists listen to make hundreds of hits in a text dense with place names: they are spread by
+// watchlist first (counting, one pass), and each watchlist's few are then sorted on two packed 64-bit
+// keys, unless a field does not fit its bits.
+void sort_hits(std::vector<Hit>& hits, std::size_t watchlists) {
+  auto before = [](const Hit& x, const Hit& y) {
+    return std::tie(x.owner, x.slot, x.begin, y.end, x.role, x.id) < std::tie(y.owner, y.slot, y.begin, x.end, y.role, y.id);
+  };
+  if (hits.size() < 32) {
+    std::sort(hits.begin(), hits.end(), before);
+    return;
+  }
+  struct Key {
+    std::uint64_t a;  // slot (32 bits), begin (32)
+    std::uint64_t b;  // end, inverted (32), role (8), id (24)
+    std::uint32_t index;
+    bool operator<(const Key& o) const { return a != o.a ? a < o.a : b < o.b; }
+  };
+  thread_local std::vector<std::uint32_t> start;  // by watchlist: where its hits go; zero between calls
+  thread_local std::vector<std::uint32_t> owners;
+  thread_local std::vector<Key> keys;
+  thread_local std::vector<Hit> sorted;
+  if (start.size() < watchlists + 1) start.assign(watchlists + 1, 0);
+  owners.clear();
+  std::uint32_t wide = 0;
+  for (const Hit& h : hits) {
+    if (start[h.owner]++ == 0) owners.push_back(h.owner);
+    wide |= h.id >> 24;
+  }
+  if (wide != 0) {
+    for (const std::uint32_t o : owners) start[o] = 0;
+    std::sort(hits.begin(), hits.end(), before);
+    return;
+  }
+  std::sort(owners.begin(), owners.end());
+  std::uint32_t at = 0;
+  for (const std::uint32_t o : owners) {
+    const std::uint32_t n = start[o];
+    start[o] = at;
+    at += n;
+  }
+  keys.resize(hits.size());
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    const Hit& h = hits[i];
+    keys[start[h.owner]++] = Key{(std::uint64_t{h.slot} << 32) | h.begin,
+                                 (std::uint64_t{~h.end} << 32) | (std::uint64_t{static_cast<std::uint8_t>(h.role)} << 24) | h.id,
+                                 static_cast<std::uint32_t>(i)};
+  }
+  // start[o] is now the end of watchlist o's keys, which begin where the previous one's end.
+  std::uint32_t from = 0;
+  for (const std::uint32_t o : owners) {
+    std::sort(keys.begin() + from, keys.begin() + start[o]);
+    from = start[o];
+    start[o] = 0;
+  }
+  sorted.resize(hits.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) sorted[i] = hits[keys[i].index];
+  hits.swap(sorted);
+}
+
 std::size_t count_nodes(const RequireNode& n) {
   std::size_t total = 1;
   for (const RequireNode& c : n.children) total += count_nodes(c);
@@ -725,9 +785,7 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
   }
   if (hits.empty() && ignored.empty()) return result;
 
-  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
-    return std::tie(a.owner, a.slot, a.begin, b.end, a.role, a.id) < std::tie(b.owner, b.slot, b.begin, a.end, b.role, b.id);
-  });
+  sort_hits(hits, watchlists.size());
 
   auto surface_of = [&](const Hit& hit) {
     const LookedUpWords& toks = tokens[hit.slot];
