@@ -241,31 +241,42 @@ struct Span {
 // linked to them by chains of names that share a word.
 std::vector<char> names_needed(const Gazetteer& gazetteer, const std::vector<char>& listened) {
   const std::size_t count = gazetteer.names().size();
-  std::vector<std::vector<std::string>> words(count);
-  std::unordered_map<std::string, std::vector<std::uint32_t>> names_with;  // word -> names using it
-  for (std::uint32_t i = 0; i < count; ++i) {
-    for (Token& t : Normalizer::tokenize(gazetteer.names()[i].text)) words[i].push_back(std::move(t.text));
-    for (const std::string& w : words[i]) {
-      auto& list = names_with[w];
-      if (list.empty() || list.back() != i) list.push_back(i);
-    }
-  }
+  // The words of every name as numbers, and the names using each word: once per process (the
+  // built-in gazetteer never changes).
+  struct NameWords {
+    std::vector<std::vector<std::uint32_t>> words;       // by name
+    std::vector<std::vector<std::uint32_t>> names_with;  // by word
+  };
+  static const NameWords built = [&] {
+    NameWords n;
+    std::unordered_map<std::string, std::uint32_t> ids;
+    n.words.resize(count);
+    for (std::uint32_t i = 0; i < count; ++i)
+      for (const Token& t : Normalizer::tokenize(gazetteer.names()[i].text)) {
+        const auto [it, added] = ids.emplace(t.text, static_cast<std::uint32_t>(n.names_with.size()));
+        if (added) n.names_with.emplace_back();
+        n.words[i].push_back(it->second);
+        auto& list = n.names_with[it->second];
+        if (list.empty() || list.back() != i) list.push_back(i);
+      }
+    return n;
+  }();
   std::vector<char> needed(listened);
+  std::vector<char> word_done(built.names_with.size(), 0);  // its names were all reached already
   std::vector<std::uint32_t> todo;
   for (std::uint32_t i = 0; i < count; ++i)
     if (needed[i] != 0) todo.push_back(i);
   while (!todo.empty()) {
     const std::uint32_t i = todo.back();
     todo.pop_back();
-    for (const std::string& w : words[i]) {
-      auto it = names_with.find(w);
-      if (it == names_with.end()) continue;  // this word's names were all reached already
-      for (std::uint32_t j : it->second)
+    for (const std::uint32_t w : built.words[i]) {
+      if (word_done[w] != 0) continue;
+      word_done[w] = 1;
+      for (const std::uint32_t j : built.names_with[w])
         if (needed[j] == 0) {
           needed[j] = 1;
           todo.push_back(j);
         }
-      names_with.erase(it);
     }
   }
   return needed;
