@@ -91,34 +91,44 @@ bool is_continuation(char ch) { return (static_cast<unsigned char>(ch) & 0xC0) =
 // after another space. Eight bytes at a time: each chunk is compared with itself one byte on.
 bool plainly_spaced(std::string_view s) {
   if (s.empty()) return true;
-  if (is_space(s.front()) || is_space(s.back())) return false;
-  std::uint64_t irregular = 0;
-  std::size_t i = 0;
+  if (is_space(s.front()) || is_space(s.back())) return false;  // the last byte needs no other check
+  const std::size_t n = s.size();
 #if defined(__SSE2__)
-  // Sixteen bytes at a time: a byte in [9, 13] is one whose value + (128 - 9), read as signed, is
-  // below 5 - 128.
-  __m128i bad = _mm_setzero_si128();
-  const __m128i space = _mm_set1_epi8(' ');
-  for (; i + 17 <= s.size(); i += 16) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i + 1));
-    const __m128i control = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(static_cast<char>(128 - 9))),
-                                           _mm_set1_epi8(static_cast<char>(5 - 128)));
-    bad = _mm_or_si128(bad, _mm_or_si128(control, _mm_and_si128(_mm_cmpeq_epi8(x, space), _mm_cmpeq_epi8(next, space))));
+  // Sixteen bytes at a time, each beside the next one; the last block overlaps the one before so
+  // that no byte is left for a loop. A byte in [9, 13] is one whose value + (128 - 9), read as
+  // signed, is below 5 - 128.
+  if (n >= 17) {
+    __m128i bad = _mm_setzero_si128();
+    const __m128i space = _mm_set1_epi8(' ');
+    auto check = [&](std::size_t i) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i + 1));
+      const __m128i control = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(static_cast<char>(128 - 9))),
+                                             _mm_set1_epi8(static_cast<char>(5 - 128)));
+      bad = _mm_or_si128(bad, _mm_or_si128(control, _mm_and_si128(_mm_cmpeq_epi8(x, space), _mm_cmpeq_epi8(next, space))));
+    };
+    for (std::size_t i = 0; i + 17 <= n; i += 16) check(i);
+    check(n - 17);
+    return _mm_movemask_epi8(bad) == 0;
   }
-  if (_mm_movemask_epi8(bad) != 0) return false;
 #endif
-  for (; i + 9 <= s.size(); i += 8) {
-    const std::uint64_t x = swar::load8(s.data() + i);
-    const std::uint64_t next = swar::load8(s.data() + i + 1);
-    irregular |= swar::ascii_between(x, '\t', '\r') |
-                 (swar::ascii_between(x, ' ', ' ') & swar::ascii_between(next, ' ', ' '));
+  // Eight bytes at a time in the same way.
+  if (n >= 9) {
+    std::uint64_t irregular = 0;
+    auto check = [&](std::size_t i) {
+      const std::uint64_t x = swar::load8(s.data() + i);
+      const std::uint64_t next = swar::load8(s.data() + i + 1);
+      irregular |= swar::ascii_between(x, '\t', '\r') | (swar::ascii_between(x, ' ', ' ') & swar::ascii_between(next, ' ', ' '));
+    };
+    for (std::size_t i = 0; i + 9 <= n; i += 8) check(i);
+    check(n - 9);
+    return irregular == 0;
   }
-  for (; i < s.size(); ++i) {
+  for (std::size_t i = 0; i + 1 < n; ++i) {
     if (s[i] != ' ' && is_space(s[i])) return false;
-    if (s[i] == ' ' && i + 1 < s.size() && s[i + 1] == ' ') return false;
+    if (s[i] == ' ' && s[i + 1] == ' ') return false;
   }
-  return irregular == 0;
+  return true;
 }
 
 // Runs of whitespace (line breaks in wrapped text) become one space; leading and trailing ones go.
