@@ -30,8 +30,9 @@ class TokenSink {
   ~TokenSink() = default;
 };
 
-// The words of a text in bulk, for the matcher's hot path: no call per word, and every folded word
-// is followed by at least kPadding readable bytes, so it can be read eight bytes at a time.
+// The words of a text in bulk, folded: no call per word, and every folded word is followed by at
+// least kPadding readable bytes, so it can be read eight bytes at a time. (The matcher itself takes
+// the looked-up form, LookedUpWords, which keeps no folded bytes.)
 class ScannedWords {
  public:
   static constexpr std::size_t kPadding = 8;

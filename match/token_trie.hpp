@@ -24,7 +24,7 @@ class TokenTrie {
   // The id of a folded word, or kUnknown. Runs once per word of every article: a bit filter
   // small enough for the CPU cache turns most unknown words away before the table is touched.
   std::uint32_t find(std::string_view word) const { return find<false>(word); }
-  // The same for a word followed by at least eight readable bytes (ScannedWords): no byte loop.
+  // The same for a word followed by at least eight readable bytes: no byte loop.
   std::uint32_t find_padded(std::string_view word) const { return find<true>(word); }
 
   // find_padded() with what it reads of the trie held in registers: for a loop that stores between
