@@ -851,6 +851,12 @@ struct WordCase {
   bool capitalized = false;
 };
 
+// The case of the plain word [b, e) of a text, from its masks.
+WordCase span_case(const TextMasks& m, std::size_t b, std::size_t e) {
+  return WordCase{m.any(&ChunkMasks::upper, b, e) && !m.any(&ChunkMasks::lower, b, e),
+                  ((m.chunk[b >> 6].lower >> (b & 63)) & 1) == 0};
+}
+
 // A word of two-byte letters alone (Cyrillic, Greek, Hebrew, Arabic) at i, folded into `folded`
 // (kSimpleWordBuffer bytes), ended by what ends a word plainly: ASCII punctuation or space other than
 // an apostrophe, a two-byte character that is no letter, or the end of the text. False (nothing
@@ -1043,9 +1049,7 @@ template <bool V3, class Output>
         out.end_plain(words);
         return wb;
       }
-      words.word(wb, e - wb, e, [&m, wb, e, low = masks[k].lower, b] {
-        return WordCase{m.any(&ChunkMasks::upper, wb, e) && !m.any(&ChunkMasks::lower, wb, e), ((low >> b) & 1) == 0};
-      });
+      words.word(wb, e - wb, e, [&m, wb, e] { return span_case(m, wb, e); });
       i = e;
       crossed = true;
     }
@@ -1055,9 +1059,7 @@ template <bool V3, class Output>
       const std::size_t wb = base + stop;
       const std::size_t we = base + first_complex;
       if (const std::size_t next = after_apostrophe(folded, n, we); next != 0) {
-        words.word(wb, we - wb, we, [&m, wb, we, low = masks[k].lower, stop] {
-          return WordCase{m.any(&ChunkMasks::upper, wb, we) && !m.any(&ChunkMasks::lower, wb, we), ((low >> stop) & 1) == 0};
-        });
+        words.word(wb, we - wb, we, [&m, wb, we] { return span_case(m, wb, we); });
         i = next;
         continue;
       }

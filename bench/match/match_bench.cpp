@@ -173,6 +173,35 @@ std::string lower_ascii(std::string s) {
   return s;
 }
 
+// 1000 actors per watchlist, each alias its own actor (the shape of a large deployment), each
+// watchlist also listening to `regions`.
+std::vector<config::WatchlistConfig> make_watchlists(const std::vector<std::string>& aliases, std::size_t n,
+                                                     config::Require require, const std::vector<std::string>& regions) {
+  std::vector<config::WatchlistConfig> watchlists;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i % 1000 == 0) {
+      watchlists.emplace_back();
+      watchlists.back().name = "w" + std::to_string(i / 1000);
+      watchlists.back().require = require;
+      for (const std::string& region : regions) watchlists.back().regions.push_back(config::Term{region, {}});
+    }
+    watchlists.back().actors.push_back(config::Term{aliases[i], {}});
+  }
+  return watchlists;
+}
+
+// Seconds per pass of `matcher` over the corpus (see time_passes); `alerts` gets the alerts of a pass.
+double match_seconds(const match::Matcher& matcher, const std::vector<Article>& corpus, double min_seconds,
+                     std::size_t& alerts) {
+  return time_passes(
+      [&] {
+        std::size_t m = 0;
+        for (const Article& a : corpus) m += matcher.match(a).size();
+        alerts = m;
+      },
+      min_seconds);
+}
+
 struct Row {
   std::size_t aliases = 0;
   double compile_ms = 0;
@@ -214,29 +243,13 @@ int main(int argc, char** argv) {
     Row row;
     row.aliases = n;
     const std::vector<std::string> aliases(all_aliases.begin(), all_aliases.begin() + static_cast<std::ptrdiff_t>(n));
-
-    // 1000 actors per watchlist, each alias its own actor: the shape of a large deployment.
-    std::vector<config::WatchlistConfig> watchlists;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i % 1000 == 0) {
-        watchlists.emplace_back();
-        watchlists.back().name = "w" + std::to_string(i / 1000);
-        watchlists.back().require = config::Require::actor;
-      }
-      watchlists.back().actors.push_back(config::Term{aliases[i], {}});
-    }
+    const std::vector<config::WatchlistConfig> watchlists = make_watchlists(aliases, n, config::Require::actor, {});
     const std::size_t rss_before = rss_bytes();
     auto t0 = Steady::now();
     const match::Matcher matcher(watchlists);
     row.compile_ms = std::chrono::duration<double, std::milli>(Steady::now() - t0).count();
     row.memory_mb = static_cast<double>(rss_bytes() - rss_before) / 1e6;
-    const double seconds = time_passes(
-        [&] {
-          std::size_t m = 0;
-          for (const Article& a : corpus) m += matcher.match(a).size();
-          row.matches = m;
-        },
-        min_seconds);
+    const double seconds = match_seconds(matcher, corpus, min_seconds, row.matches);
     row.mbps = static_cast<double>(bytes) / seconds / 1e6;
     row.articles_per_s = static_cast<double>(corpus.size()) / seconds;
     if (profile > 0) {
@@ -325,26 +338,11 @@ int main(int argc, char** argv) {
   // aliases with every watchlist also listening to regions show what places cost.
   {
     const std::size_t n = sizes.size() > 1 ? sizes[1] : sizes[0];
-    std::vector<config::WatchlistConfig> watchlists;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i % 1000 == 0) {
-        watchlists.emplace_back();
-        watchlists.back().name = "w" + std::to_string(i / 1000);
-        watchlists.back().require = config::Require::actor_and_region;
-        for (const char* region : {"Iran", "Israel", "Ukraine", "Russia", "Palestine", "Lebanon", "Syria", "Yemen"})
-          watchlists.back().regions.push_back(config::Term{region, {}});
-      }
-      watchlists.back().actors.push_back(config::Term{all_aliases[i], {}});
-    }
-    const match::Matcher matcher(watchlists);
+    const match::Matcher matcher(make_watchlists(
+        all_aliases, n, config::Require::actor_and_region,
+        {"Iran", "Israel", "Ukraine", "Russia", "Palestine", "Lebanon", "Syria", "Yemen"}));
     std::size_t alerts = 0;
-    const double seconds = time_passes(
-        [&] {
-          std::size_t m = 0;
-          for (const Article& a : corpus) m += matcher.match(a).size();
-          alerts = m;
-        },
-        min_seconds);
+    const double seconds = match_seconds(matcher, corpus, min_seconds, alerts);
     std::printf("\nwith regions: %zu aliases, every watchlist also listening to 8 countries (their capitals, cities,\n"
                 "provinces and demonyms through the gazetteer), require actor and region: %.1f MB/s, %zu alerts\n",
                 n, static_cast<double>(bytes) / seconds / 1e6, alerts);
