@@ -3,8 +3,8 @@
 
 #include "alerts/formatter.hpp"
 #include "alerts/retry_policy.hpp"
+#include "common/log_context.hpp"
 #include "common/log_exception.hpp"
-#include "common/log_fields.hpp"
 #include "common/text.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -24,6 +24,10 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
+// While outcomes cannot be written, the loop tries again after this, doubling up to the cap.
+constexpr Millis kStoreRetryFirst{1000};
+constexpr Millis kStoreRetryMax{30'000};
+
 }  // namespace
 
 std::string webhook_signature(std::string_view secret, std::string_view id, std::int64_t timestamp,
@@ -34,9 +38,9 @@ std::string webhook_signature(std::string_view secret, std::string_view id, std:
   return "v1," + hmac_sha256_base64(secret, signed_content);
 }
 
-Delivery::Delivery(asio::io_context& io, net::HttpClient& http, store::StateStore& store,
+Delivery::Delivery(asio::io_context& io, Supervisor& supervisor, net::HttpClient& http, store::StateStore& store,
                    std::vector<config::WebhookConfig> webhooks, std::ostream& lines)
-    : io_(io), http_(http), store_(store), lines_(lines), random_(std::random_device{}()) {
+    : io_(io), supervisor_(supervisor), http_(http), store_(store), lines_(lines), random_(std::random_device{}()) {
   endpoints_.reserve(webhooks.size());
   for (auto& webhook : webhooks) endpoints_.push_back(make_endpoint(std::move(webhook)));
 }
@@ -44,12 +48,12 @@ Delivery::Delivery(asio::io_context& io, net::HttpClient& http, store::StateStor
 Delivery::~Delivery() = default;
 
 std::unique_ptr<Delivery::Endpoint> Delivery::make_endpoint(config::WebhookConfig webhook) {
-  const int failures = webhook.breaker_failures;
-  const Millis cooldown = webhook.breaker_cooldown;
   const double rate = webhook.rate;
-  return std::unique_ptr<Endpoint>(new Endpoint{std::move(webhook), std::make_unique<asio::steady_timer>(io_),
-                                                CircuitBreaker(failures, cooldown),
-                                                RateLimiter(rate, std::max(1.0, rate)), {}, false, false, false, false});
+  auto endpoint = std::make_unique<Endpoint>(CircuitBreaker(webhook.breaker_failures, webhook.breaker_cooldown),
+                                             RateLimiter(rate, std::max(1.0, rate)));
+  endpoint->config = std::move(webhook);
+  endpoint->wakeup = std::make_unique<asio::steady_timer>(io_);
+  return endpoint;
 }
 
 void Delivery::start() {
@@ -59,11 +63,13 @@ void Delivery::start() {
 
 void Delivery::spawn(Endpoint& endpoint) {
   ++loops_;
-  asio::co_spawn(io_, run_loop(endpoint), [this, &endpoint, name = endpoint.config.name](std::exception_ptr error) {
-    --loops_;
-    endpoint.done = true;
-    log_exception("delivery to webhook '" + name + "' stopped", error);
-  });
+  const std::string& name = endpoint.config.name;
+  supervisor_.spawn(
+      "delivery", name, [this, &endpoint] { return run_loop(endpoint); }, webhook_log(name),
+      [this, &endpoint] {
+        --loops_;
+        endpoint.done = true;
+      });
 }
 
 std::size_t Delivery::update(std::vector<config::WebhookConfig> webhooks) {
@@ -77,8 +83,9 @@ std::size_t Delivery::update(std::vector<config::WebhookConfig> webhooks) {
       endpoint->wakeup->cancel();
       const std::size_t waiting = store_.pending_for(endpoint->config.name);
       if (waiting > 0)
-        spdlog::warn("webhook '{}' was removed; its {} pending alert(s) stay in the outbox until it is configured again",
-                     endpoint->config.name, waiting);
+        webhook_log(endpoint->config.name)
+            .warn("webhook '{}' was removed; its {} pending alert(s) stay in the outbox until it is configured again",
+                  endpoint->config.name, waiting);
       orphaned += waiting;
       continue;
     }
@@ -95,7 +102,9 @@ std::size_t Delivery::update(std::vector<config::WebhookConfig> webhooks) {
     webhooks.erase(kept);
   }
   // Removed endpoints whose loop and attempts have all ended can go.
-  std::erase_if(endpoints_, [](const std::unique_ptr<Endpoint>& e) { return e->removed && e->done && e->in_flight.empty(); });
+  std::erase_if(endpoints_, [](const std::unique_ptr<Endpoint>& e) {
+    return e->removed && e->done && e->in_flight.empty() && e->unrecorded.empty();
+  });
   for (auto& webhook : webhooks) {
     auto& endpoint = *endpoints_.emplace_back(make_endpoint(std::move(webhook)));
     if (started_ && !stopping_) spawn(endpoint);
@@ -130,7 +139,8 @@ void Delivery::launch(Endpoint& endpoint, store::PendingDelivery item) {
   asio::co_spawn(io_, attempt(endpoint, std::make_shared<const store::PendingDelivery>(std::move(item))), [this, &endpoint, id](std::exception_ptr error) {
     --attempts_;
     endpoint.in_flight.erase(id);
-    log_exception("delivery attempt to webhook '" + endpoint.config.name + "'", error);
+    if (error) webhook_log(endpoint.config.name).error("delivery attempt to webhook '{}' failed: {}", endpoint.config.name,
+                                                         describe_exception(error));
     poke(endpoint);
   });
 }
@@ -138,24 +148,30 @@ void Delivery::launch(Endpoint& endpoint, store::PendingDelivery item) {
 asio::awaitable<void> Delivery::run_loop(Endpoint& endpoint) {
   const std::string& name = endpoint.config.name;
 
+  const LogContext log = webhook_log(name);
   if (const auto disabled = store_.disabled_endpoint(name); disabled && disabled->url != endpoint.config.url) {
     store_.enable_endpoint(name);
-    spdlog::info("webhook '{}' re-enabled: its URL changed since it answered {}", name, disabled->reason);
+    log.info("webhook '{}' re-enabled: its URL changed since it answered {}", name, disabled->reason);
   }
   while (!stopping_ && !endpoint.removed) {
     const auto concurrency = static_cast<std::size_t>(std::max(1, endpoint.config.concurrency));
     endpoint.woken = false;
     std::optional<SteadyClock::duration> wait;
 
-    if (const auto disabled = store_.disabled_endpoint(name)) {
+    if (!record_held(endpoint)) {
+      // Nothing new starts while outcomes wait to be written: a sent alert whose outcome is not
+      // stored yet must not look due, and a broken store must not turn into a stream of requests.
+      const auto doublings = std::min(endpoint.store_failures++, 5);
+      wait = std::min(kStoreRetryMax, kStoreRetryFirst * (1 << doublings));
+    } else if (const auto disabled = store_.disabled_endpoint(name)) {
       if (!endpoint.disabled)
-        spdlog::error("webhook '{}' is disabled ({} since {}); {} alert(s) held in the outbox; "
-                      "change its URL or run `newsalertd deliveries retry` to enable it",
-                      name, disabled->reason, format_rfc3339(disabled->since), store_.pending_count(name));
+        log.error("webhook '{}' is disabled ({} since {}); {} alert(s) held in the outbox; "
+                  "change its URL or run `newsalertd deliveries retry` to enable it",
+                  name, disabled->reason, format_rfc3339(disabled->since), store_.pending_count(name));
       endpoint.disabled = true;
       wait = kIdlePoll;
     } else {
-      if (endpoint.disabled) spdlog::info("webhook '{}' enabled again", name);
+      if (endpoint.disabled) log.info("webhook '{}' enabled again", name);
       endpoint.disabled = false;
       std::size_t started = 0;
       bool more_due = false;
@@ -221,9 +237,12 @@ asio::awaitable<void> Delivery::attempt(Endpoint& endpoint, std::shared_ptr<cons
     formatted = format_body(webhook, item.payload);
   } catch (const std::exception& e) {
     endpoint.breaker.record_neutral();
-    store_.mark_dead(item.id, std::string("cannot format the payload: ") + e.what(), Clock::now());
-    spdlog::error("alert {} for webhook '{}': cannot format the payload ({}); kept as a dead letter", item.alert_id,
-                  webhook.name, e.what());
+    const std::string error = std::string("cannot format the payload: ") + e.what();
+    store_outcome(endpoint, item.id, [this, id = item.id, error, now = Clock::now()] { store_.mark_dead(id, error, now); });
+    webhook_log(webhook.name)
+        .with("ALERT_ID", item.alert_id)
+        .error("alert {} for webhook '{}': cannot format the payload ({}); kept as a dead letter", item.alert_id,
+               webhook.name, e.what());
     co_return;
   }
 
@@ -264,7 +283,9 @@ asio::awaitable<void> Delivery::attempt(Endpoint& endpoint, std::shared_ptr<cons
   if (disables_endpoint(status)) {
     // The receiver says the endpoint is gone for good: stop sending to it, keep its alerts.
     endpoint.breaker.record_neutral();
-    store_.disable_endpoint(webhook.name, webhook.url, "HTTP 410 Gone", Clock::now());
+    store_outcome(endpoint, item.id, [this, name = webhook.name, url = webhook.url, now = Clock::now()] {
+      store_.disable_endpoint(name, url, "HTTP 410 Gone", now);
+    });
     poke(endpoint);
     co_return;
   }
@@ -273,39 +294,82 @@ asio::awaitable<void> Delivery::attempt(Endpoint& endpoint, std::shared_ptr<cons
   else endpoint.breaker.record_success();
   const auto state_after = endpoint.breaker.state();
   if (state_after == CircuitBreaker::State::open && state_before != CircuitBreaker::State::open)
-    spdlog::warn("webhook '{}': {} failures in a row; circuit open, next probe in {}", webhook.name,
-                 endpoint.breaker.consecutive_failures(), format_duration(webhook.breaker_cooldown));
+    webhook_log(webhook.name)
+        .warn("webhook '{}': {} failures in a row; circuit open, next probe in {}", webhook.name,
+              endpoint.breaker.consecutive_failures(), format_duration(webhook.breaker_cooldown));
   else if (state_after == CircuitBreaker::State::closed && state_before == CircuitBreaker::State::half_open)
-    spdlog::info("webhook '{}': probe succeeded; circuit closed", webhook.name);
+    webhook_log(webhook.name).info("webhook '{}': probe succeeded; circuit closed", webhook.name);
   record(endpoint, item, status, error, parse_retry_after(response.header("retry-after"), Clock::now()));
 }
 
-void Delivery::record(const Endpoint& endpoint, const store::PendingDelivery& item, long status,
-                      const std::string& error, std::optional<Millis> retry_after) {
+void Delivery::record(Endpoint& endpoint, const store::PendingDelivery& item, long status, const std::string& error,
+                      std::optional<Millis> retry_after) {
   const auto& name = endpoint.config.name;
   const int attempts_made = item.attempts + 1;
   const double jitter = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
   const RetryDecision decision = decide_retry(status, attempts_made, endpoint.config.retry.schedule, retry_after, jitter);
   const auto now = Clock::now();
   if (observer_) observer_(name, decision.outcome);
-  const LogFields fields{{"WEBHOOK", name}, {"WATCHLIST", item.watchlist}, {"ALERT_ID", item.alert_id}};
+  const LogContext log = webhook_log(name).with("WATCHLIST", item.watchlist).with("ALERT_ID", item.alert_id);
   switch (decision.outcome) {
     case AttemptOutcome::delivered:
-      store_.mark_delivered(item.id, now);
-      spdlog::info("alert {} delivered to webhook '{}' (watchlist '{}', attempt {})", item.alert_id, name,
-                   item.watchlist, attempts_made);
+      store_outcome(endpoint, item.id, [this, id = item.id, now] { store_.mark_delivered(id, now); });
+      log.info("alert {} delivered to webhook '{}' (watchlist '{}', attempt {})", item.alert_id, name, item.watchlist,
+               attempts_made);
       break;
     case AttemptOutcome::retry:
-      store_.mark_retry(item.id, now + decision.delay, error);
-      spdlog::warn("alert {} to webhook '{}' failed (attempt {}): {}; retrying in {}", item.alert_id, name,
-                   attempts_made, error, format_duration(decision.delay));
+      store_outcome(endpoint, item.id, [this, id = item.id, next = now + decision.delay, error] {
+        store_.mark_retry(id, next, error);
+      });
+      log.warn("alert {} to webhook '{}' failed (attempt {}): {}; retrying in {}", item.alert_id, name, attempts_made,
+               error, format_duration(decision.delay));
       break;
     case AttemptOutcome::dead:
-      store_.mark_dead(item.id, error, now);
-      spdlog::error("alert {} to webhook '{}' failed for good after {} attempt(s): {}; kept as a dead letter",
-                    item.alert_id, name, attempts_made, error);
+      store_outcome(endpoint, item.id, [this, id = item.id, error, now] { store_.mark_dead(id, error, now); });
+      log.error("alert {} to webhook '{}' failed for good after {} attempt(s): {}; kept as a dead letter",
+                item.alert_id, name, attempts_made, error);
       break;
   }
+}
+
+void Delivery::store_outcome(Endpoint& endpoint, std::int64_t id, std::function<void()> write) {
+  if (endpoint.unrecorded.empty()) {
+    try {
+      write();
+      return;
+    } catch (const std::exception& e) {
+      webhook_log(endpoint.config.name)
+          .error("webhook '{}': cannot record the outcome of an attempt: {}; outcomes are kept in memory and "
+                 "written again, and no new attempt starts until they are",
+                 endpoint.config.name, e.what());
+    }
+  }
+  // Behind outcomes already waiting, in order: a later write must not overtake an earlier one.
+  endpoint.unrecorded.emplace_back(id, std::move(write));
+}
+
+bool Delivery::record_held(Endpoint& endpoint) {
+  if (endpoint.unrecorded.empty()) return true;
+  while (!endpoint.unrecorded.empty()) {
+    try {
+      endpoint.unrecorded.front().second();
+    } catch (const std::exception& e) {
+      webhook_log(endpoint.config.name)
+          .debug("webhook '{}': {} outcome(s) still not recorded: {}", endpoint.config.name,
+                 endpoint.unrecorded.size(), e.what());
+      return false;
+    }
+    endpoint.unrecorded.pop_front();
+  }
+  endpoint.store_failures = 0;
+  webhook_log(endpoint.config.name).info("webhook '{}': outcomes recorded again; delivering", endpoint.config.name);
+  return true;
+}
+
+std::size_t Delivery::unrecorded() const {
+  std::size_t count = 0;
+  for (const auto& endpoint : endpoints_) count += endpoint->unrecorded.size();
+  return count;
 }
 
 }  // namespace newsalert::alerts

@@ -7,6 +7,7 @@
 #include "alerts/circuit_breaker.hpp"
 #include "alerts/rate_limiter.hpp"
 #include "alerts/retry_policy.hpp"
+#include "common/supervisor.hpp"
 #include "config/config.hpp"
 #include "net/http_client.hpp"
 #include "store/state_store.hpp"
@@ -15,6 +16,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <deque>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <random>
@@ -34,7 +37,8 @@ class Delivery {
   static constexpr Millis kIdlePoll{2000};
 
   // `lines` receives the payloads of stdout-format webhooks, one JSON object per line.
-  Delivery(boost::asio::io_context& io, net::HttpClient& http, store::StateStore& store,
+  // Each webhook's loop runs under `supervisor`: a store error restarts it with backoff.
+  Delivery(boost::asio::io_context& io, Supervisor& supervisor, net::HttpClient& http, store::StateStore& store,
            std::vector<config::WebhookConfig> webhooks, std::ostream& lines);
   ~Delivery();
 
@@ -57,14 +61,22 @@ class Delivery {
   void stop();
   // Loops plus attempts still in flight.
   std::size_t running() const { return loops_ + attempts_; }
+  // Outcomes known but not written yet (the store refused them); lost at exit, so those alerts
+  // are sent again after a restart.
+  std::size_t unrecorded() const;
 
  private:
   struct Endpoint {
+    Endpoint(CircuitBreaker b, RateLimiter l) : breaker(std::move(b)), limiter(std::move(l)) {}
     config::WebhookConfig config;
     std::unique_ptr<boost::asio::steady_timer> wakeup;
     CircuitBreaker breaker;
     RateLimiter limiter;
     std::unordered_set<std::int64_t> in_flight;   // outbox ids with an attempt running
+    // Outcomes the store refused (full disk, locked database), in the order they happened; they
+    // are written before anything new starts, so a delivered alert is never sent again.
+    std::deque<std::pair<std::int64_t, std::function<void()>>> unrecorded;
+    int store_failures = 0;   // attempts in a row to write them that failed
     bool woken = false;
     bool disabled = false;
     bool removed = false;   // by a reload
@@ -78,10 +90,15 @@ class Delivery {
   boost::asio::awaitable<void> attempt(Endpoint& endpoint, std::shared_ptr<const store::PendingDelivery> item);
   void launch(Endpoint& endpoint, store::PendingDelivery item);
   void poke(Endpoint& endpoint);
-  void record(const Endpoint& endpoint, const store::PendingDelivery& item, long status, const std::string& error,
+  void record(Endpoint& endpoint, const store::PendingDelivery& item, long status, const std::string& error,
               std::optional<Millis> retry_after);
+  // Runs `write` (an outcome of outbox row `id`), or holds it when the store refuses it.
+  void store_outcome(Endpoint& endpoint, std::int64_t id, std::function<void()> write);
+  // Writes the held outcomes; false while the store still refuses them.
+  bool record_held(Endpoint& endpoint);
 
   boost::asio::io_context& io_;
+  Supervisor& supervisor_;
   net::HttpClient& http_;
   store::StateStore& store_;
   std::ostream& lines_;

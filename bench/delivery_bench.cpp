@@ -113,7 +113,8 @@ Result run_delivery(Receiver& receiver, int endpoints, int alerts, bool burst, c
     hooks.push_back(std::move(w));
   }
   std::ostringstream lines;
-  alerts::Delivery delivery(io, http, store, hooks, lines);
+  Supervisor supervisor(io);
+  alerts::Delivery delivery(io, supervisor, http, store, hooks, lines);
   std::unordered_map<std::string, SteadyClock::time_point> committed;
   const auto payload = [](const std::string& id) {
     return R"({"id":")" + id + R"(","watchlist":"bench","article":{"title":"Benchmark story","link":"https://x/"}})";

@@ -16,4 +16,14 @@ void log_exception(std::string_view what, std::exception_ptr error) noexcept {
   }
 }
 
+std::string describe_exception(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
 }  // namespace newsalert

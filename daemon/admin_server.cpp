@@ -147,8 +147,8 @@ AdminServer::AdminServer(asio::io_context& io, const config::HttpListen& listen,
 
 AdminServer::~AdminServer() { stop(); }
 
-void AdminServer::start() {
-  asio::co_spawn(impl_->io, impl_->accept_loop(), [](std::exception_ptr) {});
+void AdminServer::start(Supervisor& supervisor) {
+  supervisor.spawn("admin", impl_->listen.str(), [impl = impl_] { return impl->accept_loop(); });
   if (impl_->handlers.metrics)
     spdlog::info("admin listener on http://{}/ (/healthz, /readyz, /metrics, /v1/status{})", impl_->listen.str(),
                  impl_->handlers.callback ? ", " + impl_->handlers.callback_prefix + "..." : std::string());

@@ -1,6 +1,7 @@
 // The admin HTTP listener: /healthz, /readyz, /metrics and /v1/status on the daemon's event loop.
 #pragma once
 
+#include "common/supervisor.hpp"
 #include "config/config.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -47,7 +48,8 @@ class AdminServer {
   AdminServer(const AdminServer&) = delete;
   AdminServer& operator=(const AdminServer&) = delete;
 
-  void start();
+  // The accept loop runs under `supervisor`.
+  void start(Supervisor& supervisor);
   // Stops accepting; connections in progress finish their current request.
   void stop();
   const config::HttpListen& listen() const;

@@ -5,7 +5,8 @@
 #include "alerts/payload.hpp"
 #include "alerts/story_gate.hpp"
 #include "common/log_exception.hpp"
-#include "common/log_fields.hpp"
+#include "common/supervisor.hpp"
+#include "common/log_context.hpp"
 #include "common/worker_pool.hpp"
 #include "daemon/admin_server.hpp"
 #include "daemon/metrics.hpp"
@@ -16,6 +17,7 @@
 #include "feeds/poll_schedule.hpp"
 #include "match/matcher.hpp"
 #include "net/http_client.hpp"
+#include "pipeline/pipeline.hpp"
 #include "store/state_store.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -83,8 +85,6 @@ bool same_listen(const std::optional<config::HttpListen>& a, const std::optional
   return !a || (a->host == b->host && a->port == b->port);
 }
 
-// Matching this many new entries at once (a new feed's first poll) runs on the worker pool.
-constexpr std::size_t kOffloadMatchArticles = 32;
 // The loop-lag probe: a timer this often, and how late it fires is the lag.
 constexpr Millis kLagProbe{100};
 // Feed states of polls that found nothing new are written together this often.
@@ -124,10 +124,10 @@ struct App::Impl {
         store(store::StateStore::default_file(config.state_dir)),
         http(io, http_options(config)),
         pool(worker_threads()),
-        matcher(std::make_shared<const match::Matcher>(config.watchlists)),
-        delivery(io, http, store, config.webhooks, alert_lines),
+        delivery(io, supervisor, http, store, config.webhooks, alert_lines),
+        pipeline(store, pipeline::rules_of(config), std::make_shared<const match::Matcher>(config.watchlists),
+                 [this] { delivery.wake(); }),
         random(std::random_device{}()) {
-    route_webhooks();
     if (config.websub) start_websub(*config.websub);
     delivery.set_observer([this](const std::string& webhook, alerts::AttemptOutcome outcome) {
       metrics.delivery_outcome(webhook, outcome_name(outcome));
@@ -138,7 +138,7 @@ struct App::Impl {
       AdminServer::Handlers handlers;
       add_websub_handlers(handlers);
       websub_listener = std::make_unique<AdminServer>(io, *config.websub->listen, std::move(handlers));
-      websub_listener->start();
+      websub_listener->start(supervisor);
     }
   }
 
@@ -146,7 +146,7 @@ struct App::Impl {
     WebSubSubscriber::Callbacks callbacks;
     callbacks.content = [this](const std::string& feed_url, std::string body, std::string content_type) {
       asio::co_spawn(io, process_push(feed_url, std::move(body), std::move(content_type)),
-                     [feed_url](std::exception_ptr e) { log_exception("pushed content for " + feed_url, e); });
+                     [this, feed_url](std::exception_ptr e) { push_failed(feed_url, e); });
     };
     callbacks.state_changed = [this](const std::string& feed_url, bool active) { push_state_changed(feed_url, active); };
     callbacks.pushed = [this](std::string_view result) { metrics.websub_push(result); };
@@ -176,12 +176,24 @@ struct App::Impl {
       const auto since = slot->last_attempt ? std::chrono::steady_clock::now() - *slot->last_attempt
                                             : std::chrono::steady_clock::duration::zero();
       schedule(*slot, std::max(Millis(0), slow - std::chrono::duration_cast<Millis>(since)));
-      spdlog::info("feed {}: pushed by its WebSub hub; polling every {} as a safety net", feed_url,
+      feed_log(feed_url).info("feed {}: pushed by its WebSub hub; polling every {} as a safety net", feed_url,
                    format_duration(slow));
     } else {
       schedule(*slot, Millis(static_cast<Millis::rep>(1000 * jitter())));
-      spdlog::info("feed {}: no WebSub push; polling every {} again", feed_url, format_duration(interval_of(slot->feed)));
+      feed_log(feed_url).info("feed {}: no WebSub push; polling every {} again", feed_url, format_duration(interval_of(slot->feed)));
     }
+    slot->timer->cancel();
+  }
+
+  // The hub will not send that content again: the feed's next poll, brought forward, picks up
+  // whatever the push carried.
+  void push_failed(const std::string& feed_url, std::exception_ptr error) {
+    if (!error) return;
+    FeedSlot* slot = slot_of(feed_url);
+    feed_log(feed_url).error("feed {}: pushed content could not be committed: {}; polling the feed {}", feed_url,
+                             describe_exception(error), slot != nullptr ? "now instead" : "is not possible (removed)");
+    if (slot == nullptr || stopping) return;
+    schedule(*slot, Millis(0));
     slot->timer->cancel();
   }
 
@@ -198,9 +210,10 @@ struct App::Impl {
     else
       parsed = feeds::parse_feed(body, base, content_type, limits);
     if (!parsed.ok()) {
-      spdlog::warn("feed {}: pushed content is not a feed: {}", feed_url, parsed.error);
+      feed_log(feed_url).warn("feed {}: pushed content is not a feed: {}", feed_url, parsed.error);
       co_return;
     }
+    if (parsed.recovered) feed_log(feed_url).warn("feed {}: pushed content recovered: {}", feed_url, parsed.warning);
     for (auto& article : parsed.articles) article.feed_url = feed_url;
     if (stopping) co_return;
     co_await commit(feed_url, std::move(parsed), feed_state(feed_url), Clock::now());
@@ -292,20 +305,9 @@ struct App::Impl {
     runtime.worker_jobs = pool.jobs();
     runtime.websub_active = websub ? websub->active_count() : 0;
     runtime.pruned_rows = pruned_rows;
+    runtime.loop_restarts = supervisor.restarts_by_kind();
     metrics.set_runtime(runtime);
     return metrics.render(store.pending_count());
-  }
-
-  // Which webhooks each watchlist notifies; the story gate follows the same routes.
-  void route_webhooks() {
-    webhooks_of.clear();
-    for (const auto& watchlist : config.watchlists) {
-      auto& targets = webhooks_of[watchlist.name];
-      if (!watchlist.notify.empty()) targets = watchlist.notify;
-      else
-        for (const auto& webhook : config.webhooks) targets.push_back(webhook.name);
-    }
-    gate.emplace(store, config.watchlists, webhooks_of, [this] { delivery.wake(); });
   }
 
   feeds::PollPolicy poll_policy(const config::FeedConfig& feed) const {
@@ -330,7 +332,7 @@ struct App::Impl {
     auto server = std::make_unique<AdminServer>(io, listen, std::move(handlers));
     if (admin) admin->stop();
     admin = std::move(server);
-    admin->start();
+    admin->start(supervisor);
   }
 
   Millis interval_of(const config::FeedConfig& feed) const { return feed.interval.value_or(config.poll.interval); }
@@ -351,7 +353,7 @@ struct App::Impl {
       const Millis spread = feeds::resume_delay(late, poll_policy(slot.feed).interval, feed_slots.size(), jitter());
       if (spread.count() == 0) co_return;
       slot.respread = true;
-      spdlog::debug("feed {}: poll {} late; spreading it by {}", slot.feed.url, format_duration(late),
+      feed_log(slot.feed.url).debug("feed {}: poll {} late; spreading it by {}", slot.feed.url, format_duration(late),
                     format_duration(spread));
       schedule(slot, spread);
     }
@@ -381,6 +383,12 @@ struct App::Impl {
     if (untried > 0) return std::to_string(untried) + " of " + std::to_string(feed_slots.size()) + " feeds not polled yet";
     std::string error;
     if (!store.probe_writable(error)) return "state database not writable: " + error;
+    if (const auto failing = supervisor.failing(); !failing.empty()) {
+      std::string why = std::to_string(failing.size()) + " loop(s) failing: ";
+      for (std::size_t i = 0; i < failing.size() && i < 5; ++i)
+        why += (i > 0 ? "; " : "") + failing[i].kind + " " + failing[i].name + ": " + failing[i].last_error;
+      return why;
+    }
     return std::nullopt;
   }
 
@@ -401,6 +409,11 @@ struct App::Impl {
       feed.url = slot->feed.url;
       feed.title = slot->feed.title;
       report.feeds.push_back(std::move(feed));
+    }
+    for (const auto& loop : supervisor.loops()) {
+      if (loop.restarts == 0) continue;
+      report.loops.push_back({loop.kind, loop.name, loop.restarts, loop.streak > 0 && loop.running, loop.last_error,
+                              loop.last_failure});
     }
     return report;
   }
@@ -439,7 +452,7 @@ struct App::Impl {
       const auto wait = std::chrono::duration_cast<Millis>(*state.not_before - Clock::now());
       if (wait > first_delay) {
         first_delay = wait;
-        spdlog::debug("feed {}: first poll in {}, as the server asked", feed.url, format_duration(wait));
+        feed_log(feed.url).debug("feed {}: first poll in {}, as the server asked", feed.url, format_duration(wait));
       }
     }
     schedule(*slot, first_delay);
@@ -450,10 +463,8 @@ struct App::Impl {
     metrics.feed_known(feed.url, state.last_success);
     feed_slots.push_back(slot);
     ++polls_running;
-    asio::co_spawn(io, poll_loop(slot), [this, url = feed.url](std::exception_ptr e) {
-      --polls_running;
-      log_exception("poll loop of " + url + " stopped", e);
-    });
+    supervisor.spawn(
+        "poll", feed.url, [this, slot] { return poll_loop(slot); }, feed_log(feed.url), [this] { --polls_running; });
   }
 
   // SIGHUP: a valid config replaces the running one between two events of the loop, so no poll,
@@ -545,11 +556,10 @@ struct App::Impl {
       };
       return position(a->feed.url) < position(b->feed.url);
     });
-    matcher = std::move(next_matcher);
     delivery.update(next.webhooks);
+    pipeline.update(pipeline::rules_of(next), std::move(next_matcher));
     config = std::move(next);
     config_loaded = Clock::now();
-    route_webhooks();
     metrics.declare(names_of(config.watchlists), names_of(config.webhooks));
     spdlog::info("reloaded {}: {} feeds ({} added, {} removed, {} rescheduled), {} watchlists, {} webhooks",
                  config.source.string(), feed_slots.size(), added, removed, rescheduled, config.watchlists.size(),
@@ -592,7 +602,7 @@ struct App::Impl {
         state.last_modified = outcome.last_modified;
       }
       if (!outcome.permanent_url.empty() && outcome.permanent_url != state.current_url) {
-        spdlog::info("feed {}: moved permanently to {}; polling the new URL from now on", feed.url,
+        feed_log(feed.url).info("feed {}: moved permanently to {}; polling the new URL from now on", feed.url,
                      outcome.permanent_url);
         state.current_url = outcome.permanent_url;
       }
@@ -612,7 +622,7 @@ struct App::Impl {
           if (websub && !slot->removed)
             websub->discovered(url, outcome.hubs, outcome.self.empty() ? outcome.url : outcome.self);
         } else {
-          spdlog::debug("feed {}: not modified ({} ms)", feed.url, outcome.elapsed.count());
+          feed_log(feed.url).debug("feed {}: not modified ({} ms)", feed.url, outcome.elapsed.count());
         }
       }
       record_poll(*slot, outcome, state,
@@ -636,77 +646,24 @@ struct App::Impl {
       // does not add up: each feed keeps its interval and its phase.
       const auto taken = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - poll_started);
       schedule(*slot, state.error_streak == 0 ? std::max(Millis(0), next.delay - taken) : next.delay);
-      const LogFields fields{{"FEED_URL", feed.url}};
       if (state.error_streak > 0)
-        spdlog::warn("feed {}: poll failed: {}: {}; failure {} in a row; next poll in {} ({})", feed.url,
+        feed_log(feed.url).warn("feed {}: poll failed: {}: {}; failure {} in a row; next poll in {} ({})", feed.url,
                      feeds::failure_class_name(outcome.failure), state.last_error, state.error_streak,
                      format_duration(next.delay), feeds::poll_reason_name(next.reason));
       else
-        spdlog::debug("feed {}: next poll in {} ({})", feed.url, format_duration(next.delay),
+        feed_log(feed.url).debug("feed {}: next poll in {} ({})", feed.url, format_duration(next.delay),
                       feeds::poll_reason_name(next.reason));
       co_await wait_until_due(*slot);
     }
   }
 
-  // New entries, their matches and the resulting alerts are committed in one transaction.
-  // Matching many entries runs on the worker pool; the store is only touched on this thread.
+  // Every new entry of a poll or a push goes through the pipeline; what it queued is delivered.
   asio::awaitable<void> commit(std::string feed_url, feeds::ParsedFeed parsed, store::FeedState state, TimePoint now) {
-    std::vector<std::string> ids;
-    ids.reserve(parsed.articles.size());
-    for (const auto& article : parsed.articles) ids.push_back(article.id);
-    const Millis retention = config.state.retention;
-    std::vector<std::string> stale;
-    const auto unseen_ids = store.unseen(
-        feed_url, ids, retention.count() > 0 ? std::optional<TimePoint>(now - retention / 2) : std::nullopt, &stale);
-    std::unordered_set<std::string> unseen(unseen_ids.begin(), unseen_ids.end());
-
-    const Millis max_age = config.poll.max_age;
-    std::vector<store::SeenArticle> seen;
-    std::vector<const Article*> fresh;
-    for (const auto& article : parsed.articles) {
-      if (unseen.erase(article.id) == 0) continue;   // seen before, or a repeated id in this document
-      seen.push_back({feed_url, article.id, article.link, article.title, article.published});
-      if (max_age.count() > 0 && article.published && *article.published < now - max_age) continue;
-      fresh.push_back(&article);
-    }
-
-    const auto match_all = [snapshot = matcher, &fresh] {
-      std::vector<std::vector<match::Match>> out;
-      out.reserve(fresh.size());
-      for (const Article* article : fresh) out.push_back(snapshot->match(*article));
-      return out;
-    };
-    // Not a conditional expression: GCC 12 miscompiles temporaries around a co_await inside one.
-    std::vector<std::vector<match::Match>> matches_of;
-    if (fresh.size() >= kOffloadMatchArticles) matches_of = co_await pool.run(match_all);
-    else matches_of = match_all();
-
-    std::vector<store::OutboxEntry> alerts;
-    std::size_t matches = 0;
-    for (std::size_t i = 0; i < fresh.size(); ++i) {
-      const Article& article = *fresh[i];
-      for (const auto& match : matches_of[i]) {
-        ++matches;
-        // Copies of a known story and throttled stories add nothing here (see StoryGate).
-        auto admitted = gate->admit(match, article, now);
-        if (!admitted.empty()) metrics.alert_raised(match.watchlist);
-        const LogFields fields{{"FEED_URL", feed_url},
-                               {"WATCHLIST", match.watchlist},
-                               {"ALERT_ID", admitted.empty() ? std::string() : admitted.front().alert_id}};
-        for (auto& entry : admitted) alerts.push_back(std::move(entry));
-        spdlog::info("match: watchlist '{}' on \"{}\" ({}) from {}", match.watchlist, article.title, article.link,
-                     feed_url);
-      }
-    }
-    const std::size_t queued = store.commit_poll(feed_url, state, seen, alerts, now, stale);
-    metrics.articles_new(seen.size());
-    spdlog::debug("feed {}: {} entries, {} new, {} matches, {} alerts queued", feed_url, parsed.articles.size(),
-                  seen.size(), matches, queued);
-    if (queued > 0) {
-      std::vector<std::string> targets;
-      for (const auto& alert : alerts) targets.push_back(alert.webhook);
-      delivery.wake(targets);
-    }
+    pipeline::Batch batch{std::move(feed_url), std::move(parsed.articles), std::move(state), now};
+    const pipeline::Outcome outcome = co_await pipeline.process(std::move(batch), &pool);
+    metrics.articles_new(outcome.new_entries);
+    for (const auto& watchlist : outcome.raised) metrics.alert_raised(watchlist);
+    if (outcome.queued > 0) delivery.wake(outcome.webhooks);
   }
 
   double jitter() { return std::uniform_real_distribution<double>(0.0, 1.0)(random); }
@@ -716,7 +673,7 @@ struct App::Impl {
     asio::steady_timer timer(io);
     boost::system::error_code ec;
     while (!stopping) {
-      gate->flush(Clock::now());
+      pipeline.flush_digests(Clock::now());
       timer.expires_after(std::chrono::seconds(5));
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
@@ -735,6 +692,7 @@ struct App::Impl {
   // Stops polling, lets deliveries in flight finish for up to shutdown_grace, then ends the loop.
   asio::awaitable<void> shut_down() {
     stopping = true;
+    supervisor.stop();
     sd_notify_state("STOPPING=1");
     for (auto& slot : feed_slots) slot->timer->cancel();
     if (admin) admin->stop();
@@ -750,6 +708,10 @@ struct App::Impl {
     if (delivery.running() > 0)
       spdlog::warn("shutdown: {} delivery loop(s) still busy after {}; their alerts stay in the outbox",
                    delivery.running(), format_duration(config.shutdown_grace));
+    if (const std::size_t unrecorded = delivery.unrecorded(); unrecorded > 0)
+      spdlog::error("shutdown: the outcomes of {} delivery attempt(s) could not be written to the state database; "
+                    "those alerts will be sent again after the restart",
+                    unrecorded);
     if (websub) websub->stop();
     flush_states();
     http.cancel_all();
@@ -779,20 +741,20 @@ struct App::Impl {
     if (websub) {
       std::vector<std::string> urls;
       for (const auto& feed : config.feeds) urls.push_back(feed.url);
-      websub->start(urls);
+      websub->start(urls, supervisor);
     }
-    asio::co_spawn(io, digest_loop(), [](std::exception_ptr e) { log_exception("digest loop", e); });
-    asio::co_spawn(io, flush_loop(), [](std::exception_ptr e) { log_exception("state writer", e); });
-    asio::co_spawn(io, lag_loop(), [](std::exception_ptr e) { log_exception("loop lag probe", e); });
-    asio::co_spawn(io, prune_loop(), [](std::exception_ptr e) { log_exception("retention", e); });
+    supervisor.spawn("digest", "", [this] { return digest_loop(); });
+    supervisor.spawn("state_writer", "", [this] { return flush_loop(); });
+    supervisor.spawn("lag_probe", "", [this] { return lag_loop(); });
+    supervisor.spawn("retention", "", [this] { return prune_loop(); });
     if (const auto every = watchdog_ping_interval())
-      asio::co_spawn(io, watchdog(*every), [](std::exception_ptr e) { log_exception("watchdog", e); });
+      supervisor.spawn("watchdog", "", [this, every = *every] { return watchdog(every); });
 
     spdlog::info("newsalertd started: {} feeds, {} watchlists, {} webhooks, {} alerts pending, state in {}",
                  count, config.watchlists.size(), config.webhooks.size(), store.pending_count(),
                  config.state_dir.string());
     sd_notify_state("READY=1\n" + status_line());
-    asio::co_spawn(io, status_loop(), [](std::exception_ptr e) { log_exception("status", e); });
+    supervisor.spawn("status", "", [this] { return status_loop(); });
     io.run();
     spdlog::info("newsalertd stopped; {} alerts pending", store.pending_count());
     return 0;
@@ -800,14 +762,14 @@ struct App::Impl {
 
   config::Config config;
   asio::io_context io{1};
+  Supervisor supervisor{io};
   asio::signal_set signals;
   asio::signal_set hangup;
   store::StateStore store;
   net::HttpClient http;
   WorkerPool pool;
-  // Shared with matching jobs on the pool, so a reload never swaps it under one.
-  std::shared_ptr<const match::Matcher> matcher;
   alerts::Delivery delivery;
+  pipeline::Pipeline pipeline;
   Metrics metrics;
   std::vector<std::shared_ptr<FeedSlot>> feed_slots;   // config order
   std::unique_ptr<AdminServer> admin;
@@ -817,8 +779,6 @@ struct App::Impl {
   std::uint64_t pruned_rows = 0;
   TimePoint started = Clock::now();
   TimePoint config_loaded = Clock::now();
-  std::map<std::string, std::vector<std::string>> webhooks_of;
-  std::optional<alerts::StoryGate> gate;   // rebuilt with the routes on reload
   std::mt19937_64 random;
   bool stopping = false;
   std::size_t polls_running = 0;

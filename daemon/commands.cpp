@@ -8,9 +8,11 @@
 #include "feeds/html_text.hpp"
 #include "match/matcher.hpp"
 #include "net/http_client.hpp"
+#include "pipeline/pipeline.hpp"
 #include "store/state_store.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -20,6 +22,7 @@
 #include <set>
 #include <iostream>
 #include <iterator>
+#include <limits>
 #include <sstream>
 
 namespace newsalert::daemon {
@@ -89,12 +92,32 @@ Article article_from_text(const std::string& bytes, const std::string& source) {
   return article;
 }
 
-// The articles of one input: every entry of a feed, or the file as one article.
-bool read_articles(const std::string& input, std::vector<Article>& articles, std::string& error) {
+// Files that hold one article each (saved pages, text); in a directory, other files that are not
+// feeds (a config, a labels file beside the articles) are passed over.
+bool is_article_file(const std::filesystem::path& path) {
+  static const std::set<std::string> kArticleExtensions{".txt", ".text", ".md", ".html", ".htm", ".xhtml"};
+  std::string extension = path.extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return kArticleExtensions.contains(extension);
+}
+
+enum class InputKind { feed, article, other };
+
+// The articles of one input: every entry of a feed, or the file as one article. A file found in a
+// directory that is neither a feed nor an article file is `other`, with no articles.
+bool read_articles(const std::string& input, std::vector<Article>& articles, std::string& error,
+                   bool from_directory = false, InputKind* kind = nullptr) {
   std::string bytes, base;
   if (!read_input(input, bytes, base, error)) return false;
   feeds::ParsedFeed feed = feeds::parse_feed(bytes, base);
-  if (!feed.ok() || feed.articles.empty()) feed.articles = {article_from_text(bytes, base)};
+  InputKind found = InputKind::feed;
+  if (!feed.ok() || feed.articles.empty()) {
+    found = from_directory && !is_article_file(input) ? InputKind::other : InputKind::article;
+    feed.articles.clear();
+    if (found == InputKind::article) feed.articles.push_back(article_from_text(bytes, base));
+  }
+  if (kind != nullptr) *kind = found;
   articles = std::move(feed.articles);
   return true;
 }
@@ -121,9 +144,14 @@ void print_explanation(const match::Explanation& ex, std::ostream& out) {
   out << "    score " << score_text(ex.score) << ", min_score " << score_text(ex.min_score) << "\n";
 }
 
+struct ReplayInput {
+  std::string path;
+  bool from_directory = false;
+};
+
 // Directories are read recursively, files in name order, so a replay is repeatable.
-std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
-  std::vector<std::string> out;
+std::vector<ReplayInput> expand_inputs(const std::vector<std::string>& inputs) {
+  std::vector<ReplayInput> out;
   for (const auto& input : inputs) {
     std::error_code ec;
     if (!is_url(input) && std::filesystem::is_directory(input, ec)) {
@@ -131,12 +159,45 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
       for (const auto& entry : std::filesystem::recursive_directory_iterator(input, ec))
         if (entry.is_regular_file()) files.push_back(entry.path().string());
       std::sort(files.begin(), files.end());
-      out.insert(out.end(), files.begin(), files.end());
+      for (auto& file : files) out.push_back({std::move(file), true});
     } else {
-      out.push_back(input);
+      out.push_back({input, false});
     }
   }
   return out;
+}
+
+// Every watchlist notifies one stand-in webhook, so each alert the pipeline raises is one outbox row.
+constexpr const char* kReplayWebhook = "replay";
+
+pipeline::Rules replay_rules(const config::Config& config) {
+  pipeline::Rules rules = pipeline::rules_of(config);
+  for (auto& [watchlist, webhooks] : rules.webhooks_of) webhooks = {kReplayWebhook};
+  return rules;
+}
+
+void print_replay(const config::Config& config, store::StateStore& store, bool json, std::ostream& out) {
+  std::map<std::string, std::vector<nlohmann::json>> alerts_of;
+  for (const auto& pending : store.due(kReplayWebhook, TimePoint::max(), std::numeric_limits<std::size_t>::max())) {
+    auto payload = nlohmann::json::parse(pending.payload);
+    if (json) out << pending.payload << "\n";
+    alerts_of[pending.watchlist].push_back(std::move(payload));
+  }
+  if (json) return;
+  for (const auto& watchlist : config.watchlists) {
+    const auto& list = alerts_of[watchlist.name];
+    const std::size_t held = store.held_stories(watchlist.name).size();
+    out << watchlist.name << ": " << list.size() << (list.size() == 1 ? " alert" : " alerts");
+    if (held > 0) out << ", " << held << " held for a digest (throttle or quiet hours)";
+    out << "\n";
+    for (const auto& a : list) {
+      const auto& article = a["article"];
+      const std::string link = article.value("link", "");
+      out << "  " << (article["published"].is_string() ? article["published"].get<std::string>() : "-") << "  score "
+          << score_text(a.value("score", 0.0)) << "  " << article.value("title", "") << "  "
+          << (link.empty() ? article.value("id", "") : link) << "\n";
+    }
+  }
 }
 
 }  // namespace
@@ -172,6 +233,7 @@ int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::os
       status = kExitFailure;
       continue;
     }
+    if (feed.recovered) err << "newsalertd parse: " << input << ": recovered: " << feed.warning << "\n";
     for (const auto& article : feed.articles) out << alerts::article_json(article).dump() << "\n";
   }
   return status;
@@ -215,7 +277,7 @@ int run_match(const std::string& config_file, const std::vector<std::string>& in
 }
 
 int run_replay(const std::string& config_file, const std::vector<std::string>& inputs, std::ostream& out,
-               std::ostream& err) {
+               std::ostream& err, bool json) {
   const auto loaded = load_tool_config(config_file, err);
   if (!loaded) return kExitUsage;
   const config::Config& config = *loaded;
@@ -223,44 +285,38 @@ int run_replay(const std::string& config_file, const std::vector<std::string>& i
     err << "newsalertd replay: give at least one saved feed, article file or directory\n";
     return kExitUsage;
   }
-  const match::Matcher matcher(config.watchlists);
-  struct Alert {
-    std::string title;
-    std::string link;
-    std::string published;
-    double score = 0;
-  };
-  std::map<std::string, std::vector<Alert>> alerts_of;
-  std::map<std::string, std::set<std::string>> seen;  // alert ids: one alert per watchlist and story
+  // A scratch store: the daemon's own state is neither read nor touched, and every entry is new.
+  store::StateStore store(":memory:");
+  pipeline::Pipeline pipeline(store, replay_rules(config), std::make_shared<const match::Matcher>(config.watchlists));
   int status = kExitOk;
-  std::size_t files = 0;
-  std::size_t articles_read = 0;
+  std::size_t files = 0, articles_read = 0;
+  std::vector<std::string> skipped;
+  const TimePoint now = Clock::now();
   for (const auto& input : expand_inputs(inputs)) {
     std::vector<Article> articles;
     std::string error;
-    if (!read_articles(input, articles, error)) {
-      err << "newsalertd replay: " << input << ": " << error << "\n";
+    InputKind kind = InputKind::feed;
+    if (!read_articles(input.path, articles, error, input.from_directory, &kind)) {
+      err << "newsalertd replay: " << input.path << ": " << error << "\n";
       status = kExitFailure;
       continue;
     }
-    ++files;
-    for (const auto& article : articles) {
-      ++articles_read;
-      for (const auto& match : matcher.match(article)) {
-        if (!seen[match.watchlist].insert(alerts::alert_id(match.watchlist, article)).second) continue;
-        alerts_of[match.watchlist].push_back(Alert{article.title, article.link.empty() ? article.id : article.link,
-                                                   article.published ? format_rfc3339(*article.published) : "-",
-                                                   match.score});
-      }
+    if (kind == InputKind::other) {
+      skipped.push_back(input.path);
+      continue;
     }
+    ++files;
+    articles_read += articles.size();
+    // Each file is one poll of a feed named after it, as if the daemon had fetched it.
+    pipeline.process_now({input.path, std::move(articles), store::FeedState{}, now});
   }
-  out << "replayed " << articles_read << " articles from " << files << " files\n";
-  for (const auto& watchlist : config.watchlists) {
-    const auto& list = alerts_of[watchlist.name];
-    out << watchlist.name << ": " << list.size() << (list.size() == 1 ? " alert" : " alerts") << "\n";
-    for (const auto& a : list)
-      out << "  " << a.published << "  score " << score_text(a.score) << "  " << a.title << "  " << a.link << "\n";
+  if (!skipped.empty()) {
+    err << "newsalertd replay: passed over " << skipped.size() << " file(s) that are neither feeds nor articles:";
+    for (const auto& path : skipped) err << " " << path;
+    err << "\n";
   }
+  if (!json) out << "replayed " << articles_read << " articles from " << files << " files\n";
+  print_replay(config, store, json, out);
   return status;
 }
 

@@ -31,9 +31,10 @@ int run_deliveries(const std::string& config_file, const std::vector<std::string
                    std::ostream& err);
 int run_match(const std::string& config_file, const std::vector<std::string>& inputs, std::ostream& out,
               std::ostream& err, bool explain = false);
-// Runs the watchlists over saved feeds, article files or directories of them; prints per watchlist
-// how many alerts it would have sent (one per story, as the daemon does) and which.
+// Runs saved feeds, article files or directories of them through the daemon's own pipeline (on a
+// scratch store: unseen filter, max_age, matching, story dedupe, throttle); prints per watchlist
+// the alerts it would have sent, or with `json` their payloads, one per line.
 int run_replay(const std::string& config_file, const std::vector<std::string>& inputs, std::ostream& out,
-               std::ostream& err);
+               std::ostream& err, bool json = false);
 
 }  // namespace newsalert::daemon

@@ -1,7 +1,7 @@
 // journald logging through sd_journal_sendv.
 #include "daemon/journal_sink.hpp"
 
-#include "common/log_fields.hpp"
+#include "common/log_context.hpp"
 
 #include <sys/uio.h>
 #include <systemd/sd-journal.h>
@@ -36,7 +36,7 @@ std::vector<std::string> JournalSink::fields(const spdlog::details::log_msg& msg
   out.push_back("MESSAGE=" + std::string(msg.payload.data(), msg.payload.size()));
   out.push_back("PRIORITY=" + std::to_string(syslog_priority(msg.level)));
   out.push_back("SYSLOG_IDENTIFIER=newsalertd");
-  for (const auto& [name, value] : LogFields::current()) out.push_back(name + "=" + value);
+  for (const auto& [name, value] : LogContext::current()) out.push_back(name + "=" + value);
   return out;
 }
 

@@ -16,7 +16,7 @@ class JournalSink : public spdlog::sinks::base_sink<std::mutex> {
   // `fallback` receives "<level> message" lines when journald cannot be reached.
   explicit JournalSink(std::FILE* fallback);
 
-  // MESSAGE=, PRIORITY= (syslog numbering), SYSLOG_IDENTIFIER=newsalertd and the LogFields in scope.
+  // MESSAGE=, PRIORITY= (syslog numbering), SYSLOG_IDENTIFIER=newsalertd and the fields the line was logged with (LogContext).
   static std::vector<std::string> fields(const spdlog::details::log_msg& msg);
 
  protected:

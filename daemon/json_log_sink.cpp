@@ -1,7 +1,7 @@
 // JSON lines logging.
 #include "daemon/json_log_sink.hpp"
 
-#include "common/log_fields.hpp"
+#include "common/log_context.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -33,7 +33,7 @@ std::string JsonLogSink::format_line(const spdlog::details::log_msg& msg) {
   const auto level = spdlog::level::to_string_view(msg.level);
   line["level"] = std::string(level.data(), level.size());
   line["message"] = std::string(msg.payload.data(), msg.payload.size());
-  for (const auto& [name, value] : LogFields::current()) {
+  for (const auto& [name, value] : LogContext::current()) {
     std::string key = name;
     std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     line[key] = value;

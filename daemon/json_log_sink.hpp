@@ -15,7 +15,7 @@ class JsonLogSink : public spdlog::sinks::base_sink<std::mutex> {
   explicit JsonLogSink(std::FILE* out) : out_(out) {}
 
   // {"time":"2024-08-01T12:00:00.123Z","level":"info","message":"...","feed_url":"..."}: the
-  // structured fields in scope (LogFields) are added with lower-case names.
+  // the fields the line was logged with (LogContext) are added with lower-case names.
   static std::string format_line(const spdlog::details::log_msg& msg);
 
  protected:

@@ -30,8 +30,8 @@ commands:
          [--base-url URL]         resolve relative links against URL
   match  --config FILE [FILE|-]   match an article, HTML page or feed against the watchlists
          [--explain]              ... and show hits, rule clauses and why a watchlist did not fire
-  replay --config FILE ARCHIVE... how many alerts each watchlist would have sent for saved
-                                  feeds, article files or directories of them
+  replay --config FILE ARCHIVE... the alerts each watchlist would have sent for saved feeds,
+         [--json]                 article files or directories of them (payloads with --json)
   status --config FILE [--json]   ask the running daemon (http.listen) for its feeds' state
   deliveries list|retry ID...|retry --all|purge --config FILE
                                   dead letters and disabled webhooks (works beside the daemon)
@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
     args.erase(args.begin());
   }
   std::string config_file = "/etc/newsalert/newsalert.yaml";
-  std::string log_level = "info";
+  // replay runs the daemon's pipeline, whose per-match lines would bury its report.
+  std::string log_level = command == "replay" ? "warn" : "info";
   std::string content_type;
   std::string base_url;
   bool explain = false;
@@ -107,7 +108,7 @@ int main(int argc, char** argv) {
         if (v == nullptr) return kExitUsage;
         log_format = *v;
       }
-    } else if (arg == "--json" && command == "status") {
+    } else if (arg == "--json" && (command == "status" || command == "replay")) {
       json_output = true;
     } else if (command == "deliveries" && arg == "--all") {
       positional.push_back(arg);
@@ -138,7 +139,7 @@ int main(int argc, char** argv) {
     return daemon::run_parse(positional, std::cout, std::cerr, content_type, base_url);
   }
   if (command == "match") return daemon::run_match(config_file, positional, std::cout, std::cerr, explain);
-  if (command == "replay") return daemon::run_replay(config_file, positional, std::cout, std::cerr);
+  if (command == "replay") return daemon::run_replay(config_file, positional, std::cout, std::cerr, json_output);
   if (command == "status") return daemon::run_status(config_file, json_output, std::cout, std::cerr);
   if (command == "deliveries") return daemon::run_deliveries(config_file, positional, std::cout, std::cerr);
   if (command != "run") {

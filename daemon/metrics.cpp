@@ -187,6 +187,10 @@ std::string Metrics::render(std::size_t outbox_pending) const {
   fmt::format_to(line, "newsalert_worker_jobs_total {}\n", runtime_.worker_jobs);
   header(out, "newsalert_state_pruned_rows_total", "counter", "Rows removed by state.retention.");
   fmt::format_to(line, "newsalert_state_pruned_rows_total {}\n", runtime_.pruned_rows);
+  header(out, "newsalert_loop_restarts_total", "counter",
+         "Supervised loops restarted after a failure, by kind (poll, delivery, websub, retention, admin, ...).");
+  for (const auto& [kind, count] : runtime_.loop_restarts)
+    fmt::format_to(line, "newsalert_loop_restarts_total{{loop=\"{}\"}} {}\n", label(kind), count);
   header(out, "newsalert_websub_subscriptions_active", "gauge", "Feeds with a verified WebSub subscription.");
   fmt::format_to(line, "newsalert_websub_subscriptions_active {}\n", runtime_.websub_active);
   header(out, "newsalert_websub_pushes_total", "counter",

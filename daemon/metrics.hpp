@@ -33,6 +33,7 @@ class Metrics {
     std::uint64_t worker_jobs = 0;        // parses and match batches run on the worker pool
     std::size_t websub_active = 0;        // feeds with a verified subscription
     std::uint64_t pruned_rows = 0;        // rows removed by retention
+    std::map<std::string, std::uint64_t> loop_restarts;   // supervised loops restarted, by kind
   };
 
   Metrics();

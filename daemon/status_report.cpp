@@ -62,6 +62,14 @@ json StatusReport::to_json() const {
                          {"next_poll", time_json(feed.next_poll)},
                          {"error_streak", feed.error_streak},
                          {"last_error", feed.last_error}});
+  json loop_list = json::array();
+  for (const auto& loop : loops)
+    loop_list.push_back({{"kind", loop.kind},
+                         {"name", loop.name},
+                         {"restarts", loop.restarts},
+                         {"failing", loop.failing},
+                         {"last_error", loop.last_error},
+                         {"last_failure", time_json(loop.last_failure)}});
   return {{"version", version},
           {"config_file", config_file},
           {"started", format_rfc3339(started)},
@@ -72,7 +80,8 @@ json StatusReport::to_json() const {
           {"outbox_pending", outbox_pending},
           {"alerts_total", alerts_total},
           {"polls_total", polls_total},
-          {"feeds", std::move(feed_list)}};
+          {"feeds", std::move(feed_list)},
+          {"loops", std::move(loop_list)}};
 }
 
 StatusReport StatusReport::from_json(const json& object) {
@@ -102,6 +111,17 @@ StatusReport StatusReport::from_json(const json& object) {
     feed.last_error = field<std::string>(item, "last_error");
     report.feeds.push_back(std::move(feed));
   }
+  // Absent from daemons older than supervised loops.
+  for (const auto& item : object.value("loops", json::array())) {
+    LoopReport loop;
+    loop.kind = field<std::string>(item, "kind");
+    loop.name = field<std::string>(item, "name");
+    loop.restarts = field<std::uint64_t>(item, "restarts");
+    loop.failing = field<bool>(item, "failing");
+    loop.last_error = field<std::string>(item, "last_error");
+    loop.last_failure = parse_time(item.value("last_failure", json(nullptr)), "last_failure");
+    report.loops.push_back(std::move(loop));
+  }
   return report;
 }
 
@@ -114,6 +134,10 @@ std::string StatusReport::table(TimePoint now) const {
       version, format_duration(std::chrono::duration_cast<std::chrono::seconds>(std::max(now - started, Clock::duration{}))), ready ? "ready" : "not ready",
       config_file, relative(config_loaded, now), feeds.size(), failing, watchlists, webhooks, polls_total,
       alerts_total, outbox_pending);
+  for (const auto& loop : loops)
+    out += fmt::format("{} loop {}: {} restart(s), {}; last error {}: {}\n", loop.kind, loop.name, loop.restarts,
+                       loop.failing ? "failing" : "recovered", relative(loop.last_failure, now), loop.last_error);
+  if (!loops.empty()) out += '\n';
 
   std::size_t width = 4;
   const auto name = [](const FeedStatus& feed) { return feed.title.empty() ? feed.url : feed.title + " " + feed.url; };

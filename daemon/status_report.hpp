@@ -23,6 +23,16 @@ struct FeedStatus {
   std::string last_error;
 };
 
+// A supervised loop that has failed at least once since start.
+struct LoopReport {
+  std::string kind;   // poll, delivery, websub, retention, admin, ...
+  std::string name;   // which one: a feed's URL, a webhook's name
+  std::uint64_t restarts = 0;
+  bool failing = false;   // in a failure streak now (also makes the daemon not ready)
+  std::string last_error;
+  std::optional<TimePoint> last_failure;
+};
+
 class StatusReport {
  public:
   std::string version;
@@ -36,13 +46,15 @@ class StatusReport {
   std::uint64_t alerts_total = 0;   // since start
   std::uint64_t polls_total = 0;    // since start
   std::vector<FeedStatus> feeds;
+  std::vector<LoopReport> loops;    // only loops that failed since start
 
   // Times are RFC 3339 strings or null.
   nlohmann::json to_json() const;
   // Throws std::runtime_error naming the field when the JSON is not a status report.
   static StatusReport from_json(const nlohmann::json& json);
 
-  // A summary line, then one row per feed: last poll, result, next poll, error streak, last error.
+  // A summary line, one line per loop that failed, then one row per feed: last poll, result, next
+  // poll, error streak, last error.
   std::string table(TimePoint now) const;
 };
 

@@ -78,7 +78,7 @@ std::string WebSubSubscriber::callback_url(const Entry& entry) const {
   return origin_of(config_.callback_base) + prefix_ + entry.sub.token;
 }
 
-void WebSubSubscriber::start(const std::vector<std::string>& feed_urls) {
+void WebSubSubscriber::start(const std::vector<std::string>& feed_urls, Supervisor& supervisor) {
   for (auto& sub : store_.websub_subscriptions()) {
     const std::string url = sub.feed_url;
     Entry& entry = entries_[url];
@@ -87,7 +87,7 @@ void WebSubSubscriber::start(const std::vector<std::string>& feed_urls) {
     if (!configured) remove(url);
     else if (active(url)) callbacks_.state_changed(url, true);
   }
-  asio::co_spawn(io_, maintain(), [](std::exception_ptr e) { log_exception("websub maintenance", e); });
+  supervisor.spawn("websub", "", [this] { return maintain(); });
 }
 
 void WebSubSubscriber::stop() {

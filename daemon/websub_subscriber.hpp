@@ -47,7 +47,7 @@ class WebSubSubscriber {
 
   // Loads the stored subscriptions (feeds no longer configured are unsubscribed) and starts the
   // loop that renews leases and notices ends.
-  void start(const std::vector<std::string>& feed_urls);
+  void start(const std::vector<std::string>& feed_urls, Supervisor& supervisor);
   void stop();
 
   // After a successful poll: the hubs the feed names now and its topic (rel="self", else the URL

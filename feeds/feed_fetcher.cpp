@@ -1,6 +1,7 @@
 // Conditional GET and parse of one feed, following redirects hop by hop.
 #include "feeds/feed_fetcher.hpp"
 
+#include "common/log_context.hpp"
 #include "common/text.hpp"
 #include "common/worker_pool.hpp"
 #include "feeds/link_header.hpp"
@@ -160,6 +161,8 @@ boost::asio::awaitable<FetchOutcome> fetch_feed(net::HttpClient& http, const con
   else
     outcome.feed = parse_feed(response.body, url, response.header("content-type"), parse_limits(poll));
   if (!outcome.feed.ok()) co_return fail(outcome, FailureClass::not_a_feed, outcome.feed.error);
+  // Like feedparser's bozo: the entries are usable, but whoever runs the feed should hear about it.
+  if (outcome.feed.recovered) feed_log(feed.url).warn("feed {}: recovered: {}", feed.url, outcome.feed.warning);
   WebSubLinks links = parse_link_header(response.header("link"), url);
   for (auto& hub : outcome.feed.hubs)
     if (std::find(links.hubs.begin(), links.hubs.end(), hub) == links.hubs.end()) links.hubs.push_back(hub);

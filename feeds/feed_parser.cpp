@@ -13,7 +13,6 @@
 #include "feeds/xml_shape.hpp"
 
 #include <pugixml.hpp>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <array>
@@ -816,10 +815,7 @@ ParsedFeed parse(std::string_view document, const std::string& base_url, std::st
 ParsedFeed parse_feed(std::string_view document, const std::string& base_url, std::string_view content_type,
                       const ParseLimits& limits) {
   try {
-    ParsedFeed feed = parse(document, base_url, content_type, limits);
-    // Like feedparser's bozo: the entries are usable, but whoever runs the feed should hear about it.
-    if (feed.recovered) spdlog::warn("feed {}: recovered: {}", base_url, feed.warning);
-    return feed;
+    return parse(document, base_url, content_type, limits);
   } catch (const std::exception& e) {  // only std::bad_alloc in practice; a feed must not take the daemon down
     ParsedFeed feed;
     feed.error = std::string("feed could not be parsed: ") + e.what();

@@ -196,19 +196,24 @@ void Statement::rewind() noexcept {
 
 // ---- Transaction ----
 
-Transaction::Transaction(Database& db, Kind kind) : db_(db) {
-  db_.exec(kind == Kind::Immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+Transaction::Transaction(Database& db, Kind kind) : db_(db), nested_(db.in_transaction()) {
+  // Inside another transaction this is a savepoint: the outer one decides what is committed, and
+  // rolling this part back leaves the outer one's earlier writes in place.
+  if (nested_) db_.exec("SAVEPOINT nested");
+  else db_.exec(kind == Kind::Immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
 }
 
 Transaction::~Transaction() {
   if (done_) return;
   // SQLite may already have rolled back on its own (e.g. after SQLITE_FULL); ROLLBACK then fails,
   // which is harmless: there is nothing left to undo.
-  if (db_.in_transaction()) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  if (!db_.in_transaction()) return;
+  if (nested_) sqlite3_exec(db_.handle(), "ROLLBACK TO nested; RELEASE nested", nullptr, nullptr, nullptr);
+  else sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  db_.exec(nested_ ? "RELEASE nested" : "COMMIT");
   done_ = true;
 }
 

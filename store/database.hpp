@@ -131,7 +131,8 @@ class Database {
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
 };
 
-// BEGIN on construction; ROLLBACK on destruction unless commit() was called.
+// BEGIN on construction; ROLLBACK on destruction unless commit() was called. Inside another
+// transaction, a savepoint of it instead (released by commit(), rolled back to otherwise).
 class Transaction {
  public:
   enum class Kind {
@@ -148,6 +149,7 @@ class Transaction {
 
  private:
   Database& db_;
+  bool nested_;
   bool done_ = false;
 };
 

@@ -288,6 +288,10 @@ std::vector<TimePoint> StateStore::published_times(const std::string& feed_url, 
   return out;
 }
 
+std::unique_ptr<Transaction> StateStore::begin() {
+  return std::make_unique<Transaction>(*db_, Transaction::Kind::Immediate);
+}
+
 void StateStore::save_feed_state(const std::string& feed_url, const FeedState& state) {
   upsert_feed(*db_, feed_url, state);
 }

@@ -13,7 +13,8 @@
 
 namespace newsalert::store {
 
-class Database;   // store/database.hpp: the thin RAII wrapper over sqlite3
+class Database;      // store/database.hpp: the thin RAII wrapper over sqlite3
+class Transaction;   // store/database.hpp
 
 // What the fetcher needs to poll a feed politely and what status reports show.
 struct FeedState {
@@ -153,6 +154,11 @@ class StateStore {
   StateStore& operator=(const StateStore&) = delete;
 
   static std::filesystem::path default_file(const std::filesystem::path& state_dir);
+
+  // Takes the write lock now; every call until the transaction commits joins it (their own
+  // transactions become savepoints), so what one poll decides lands together or not at all.
+  // Include store/database.hpp to commit it.
+  std::unique_ptr<Transaction> begin();
 
   FeedState feed_state(const std::string& feed_url);
   void save_feed_state(const std::string& feed_url, const FeedState& state);

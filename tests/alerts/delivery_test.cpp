@@ -57,7 +57,7 @@ class DeliveryTest : public ::testing::Test {
     net::HttpClientOptions options;
     options.max_per_host = 64;
     http_ = std::make_unique<net::HttpClient>(io_, options);
-    delivery_ = std::make_unique<alerts::Delivery>(io_, *http_, *store_, std::move(hooks), lines_);
+    delivery_ = std::make_unique<alerts::Delivery>(io_, supervisor_, *http_, *store_, std::move(hooks), lines_);
     delivery_->start();
     thread_ = std::thread([this] { io_.run(); });
   }
@@ -109,6 +109,7 @@ class DeliveryTest : public ::testing::Test {
   std::unique_ptr<store::StateStore> store_;
   std::unique_ptr<store::StateStore> reader_;
   std::unique_ptr<net::HttpClient> http_;
+  Supervisor supervisor_{io_};
   std::unique_ptr<alerts::Delivery> delivery_;
   std::thread thread_;
 };

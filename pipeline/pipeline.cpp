@@ -1,0 +1,135 @@
+// Unseen filter, max_age, match, story gate, throttle, outbox: one batch, one transaction.
+#include "pipeline/pipeline.hpp"
+
+#include "alerts/payload.hpp"
+#include "common/log_context.hpp"
+#include "store/database.hpp"
+
+#include <unordered_set>
+
+namespace newsalert::pipeline {
+
+Rules rules_of(const config::Config& config) {
+  Rules rules;
+  rules.watchlists = config.watchlists;
+  rules.max_age = config.poll.max_age;
+  rules.retention = config.state.retention;
+  for (const auto& watchlist : config.watchlists) {
+    auto& targets = rules.webhooks_of[watchlist.name];
+    if (!watchlist.notify.empty()) targets = watchlist.notify;
+    else
+      for (const auto& webhook : config.webhooks) targets.push_back(webhook.name);
+  }
+  return rules;
+}
+
+// The entries of a batch not recorded before, and those of them young enough to alert.
+struct Pipeline::Selection {
+  std::vector<store::SeenArticle> seen;    // every new entry: recorded, alerting or not
+  std::vector<const Article*> fresh;       // the new entries that are matched
+  std::vector<std::string> stale;          // recorded long ago and still listed: refreshed
+  std::shared_ptr<const match::Matcher> matcher;   // the one this batch is matched with
+};
+
+Pipeline::Pipeline(store::StateStore& store, Rules rules, std::shared_ptr<const match::Matcher> matcher,
+                   std::function<void()> queued)
+    : store_(store), queued_(std::move(queued)) {
+  update(std::move(rules), std::move(matcher));
+}
+
+void Pipeline::update(Rules rules, std::shared_ptr<const match::Matcher> matcher) {
+  rules_ = std::move(rules);
+  matcher_ = std::move(matcher);
+  gate_.emplace(store_, rules_.watchlists, rules_.webhooks_of, queued_);
+}
+
+Pipeline::Selection Pipeline::select(const Batch& batch) {
+  Selection selection;
+  selection.matcher = matcher_;
+  std::vector<std::string> ids;
+  ids.reserve(batch.articles.size());
+  for (const auto& article : batch.articles) ids.push_back(article.id);
+  const Millis retention = rules_.retention;
+  const auto refresh_before =
+      retention.count() > 0 ? std::optional<TimePoint>(batch.now - retention / 2) : std::nullopt;
+  const auto unseen_ids = store_.unseen(batch.feed_url, ids, refresh_before, &selection.stale);
+  std::unordered_set<std::string> unseen(unseen_ids.begin(), unseen_ids.end());
+  const Millis max_age = rules_.max_age;
+  for (const auto& article : batch.articles) {
+    if (unseen.erase(article.id) == 0) continue;   // seen before, or a repeated id in this document
+    selection.seen.push_back({batch.feed_url, article.id, article.link, article.title, article.published});
+    if (max_age.count() > 0 && article.published && *article.published < batch.now - max_age) continue;
+    selection.fresh.push_back(&article);
+  }
+  return selection;
+}
+
+namespace {
+
+std::vector<std::vector<match::Match>> match_all(const match::Matcher& matcher, const std::vector<const Article*>& fresh) {
+  std::vector<std::vector<match::Match>> out;
+  out.reserve(fresh.size());
+  for (const Article* article : fresh) out.push_back(matcher.match(*article));
+  return out;
+}
+
+}  // namespace
+
+Outcome Pipeline::commit(const Batch& batch, const Selection& selection,
+                         const std::vector<std::vector<match::Match>>& matches) {
+  Outcome outcome;
+  outcome.entries = batch.articles.size();
+  outcome.new_entries = selection.seen.size();
+  std::vector<store::OutboxEntry> alerts;
+  // The gate's story records, the seen entries, the outbox rows and the feed's state: all or none.
+  const auto tx = store_.begin();
+  for (std::size_t i = 0; i < selection.fresh.size(); ++i) {
+    const Article& article = *selection.fresh[i];
+    for (const auto& match : matches[i]) {
+      ++outcome.matches;
+      // Copies of a known story and throttled stories add nothing here (see StoryGate).
+      auto admitted = gate_->admit(match, article, batch.now);
+      const std::string alert_id = admitted.empty() ? std::string() : admitted.front().alert_id;
+      feed_log(batch.feed_url)
+          .with("WATCHLIST", match.watchlist)
+          .with("ALERT_ID", alert_id)
+          .info("match: watchlist '{}' on \"{}\" ({}) from {}", match.watchlist, article.title, article.link,
+                batch.feed_url);
+      if (admitted.empty()) continue;
+      outcome.raised.push_back(match.watchlist);
+      outcome.alert_ids.push_back(alert_id);
+      for (auto& entry : admitted) alerts.push_back(std::move(entry));
+    }
+  }
+  outcome.queued = store_.commit_poll(batch.feed_url, batch.state, selection.seen, alerts, batch.now, selection.stale);
+  tx->commit();
+  std::unordered_set<std::string> webhooks;
+  for (const auto& alert : alerts)
+    if (webhooks.insert(alert.webhook).second) outcome.webhooks.push_back(alert.webhook);
+  feed_log(batch.feed_url)
+      .debug("feed {}: {} entries, {} new, {} matches, {} alerts queued", batch.feed_url, outcome.entries,
+             outcome.new_entries, outcome.matches, outcome.queued);
+  return outcome;
+}
+
+boost::asio::awaitable<Outcome> Pipeline::process(Batch batch, WorkerPool* pool) {
+  const Selection selection = select(batch);
+  std::vector<std::vector<match::Match>> matches;
+  // Not a conditional expression: GCC 12 miscompiles temporaries around a co_await inside one.
+  if (pool != nullptr && selection.fresh.size() >= kOffloadMatchArticles) {
+    matches = co_await pool->run(
+        [matcher = selection.matcher, fresh = selection.fresh] { return match_all(*matcher, fresh); });
+  } else {
+    matches = match_all(*selection.matcher, selection.fresh);
+  }
+  co_return commit(batch, selection, matches);
+}
+
+Outcome Pipeline::process_now(Batch batch) {
+  const Selection selection = select(batch);
+  return commit(batch, selection, match_all(*selection.matcher, selection.fresh));
+}
+
+std::size_t Pipeline::flush_digests(TimePoint now) { return gate_->flush(now); }
+
+}  // namespace newsalert::pipeline
