@@ -115,10 +115,11 @@ Outcome Pipeline::commit(const Batch& batch, const Selection& selection,
 boost::asio::awaitable<Outcome> Pipeline::process(Batch batch, WorkerPool* pool) {
   const Selection selection = select(batch);
   std::vector<std::vector<match::Match>> matches;
-  // Not a conditional expression: GCC 12 miscompiles temporaries around a co_await inside one.
+  // A named job, not a lambda inside the co_await expression (nor a conditional expression):
+  // GCC 12 destroys such temporaries twice around the suspension.
   if (pool != nullptr && selection.fresh.size() >= kOffloadMatchArticles) {
-    matches = co_await pool->run(
-        [matcher = selection.matcher, fresh = selection.fresh] { return match_all(*matcher, fresh); });
+    const auto job = [matcher = selection.matcher, fresh = selection.fresh] { return match_all(*matcher, fresh); };
+    matches = co_await pool->run(job);
   } else {
     matches = match_all(*selection.matcher, selection.fresh);
   }

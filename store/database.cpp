@@ -26,18 +26,36 @@ int open_flags(Database::OpenMode mode) {
 
 // ---- Database ----
 
+bool DatabaseError::damaged() const noexcept {
+  const int primary = code_ & 0xff;
+  return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
+}
+
+bool DatabaseError::busy() const noexcept {
+  const int primary = code_ & 0xff;
+  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+}
+
+bool DatabaseError::full() const noexcept { return (code_ & 0xff) == SQLITE_FULL; }
+
 Database::Database(const std::filesystem::path& file, OpenMode mode, int busy_timeout_ms) : path_(file) {
   const int rc = sqlite3_open_v2(path_.c_str(), &db_, open_flags(mode), nullptr);
   if (rc != SQLITE_OK) {
     // The handle is allocated even on failure (unless out of memory) and carries the message.
     const std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    const int code = db_ ? sqlite3_extended_errcode(db_) : rc;
     sqlite3_close_v2(db_);
     db_ = nullptr;
-    throw std::runtime_error(path_.string() + ": cannot open database: " + message);
+    throw DatabaseError(path_.string() + ": cannot open database: " + message, code);
   }
   sqlite3_extended_result_codes(db_, 1);
-  sqlite3_busy_timeout(db_, busy_timeout_ms);
+  set_busy_timeout(busy_timeout_ms);
   exec("PRAGMA foreign_keys = ON");
+}
+
+void Database::set_busy_timeout(int ms) noexcept {
+  sqlite3_busy_timeout(db_, ms);
+  busy_timeout_ms_ = ms;
 }
 
 Database::~Database() {
@@ -52,7 +70,7 @@ void Database::fail(std::string_view what) const {
   message += what;
   message += ": ";
   message += db_ ? sqlite3_errmsg(db_) : "no connection";
-  throw std::runtime_error(message);
+  throw DatabaseError(message, db_ ? sqlite3_extended_errcode(db_) : SQLITE_MISUSE);
 }
 
 void Database::exec(std::string_view sql) {
@@ -62,7 +80,7 @@ void Database::exec(std::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string message = path_.string() + ": " + text + ": " + (error ? error : sqlite3_errstr(rc));
     sqlite3_free(error);
-    throw std::runtime_error(message);
+    throw DatabaseError(message, sqlite3_extended_errcode(db_));
   }
 }
 
@@ -151,9 +169,10 @@ bool Statement::step() {
   if (rc == SQLITE_DONE) return false;
   // Read the message before reset, which may replace it.
   const std::string message = sqlite3_errmsg(db_->handle());
+  const int code = sqlite3_extended_errcode(db_->handle());
   const std::string sql = sqlite3_sql(stmt_);
   sqlite3_reset(stmt_);
-  throw std::runtime_error(db_->path().string() + ": cannot run \"" + sql + "\": " + message);
+  throw DatabaseError(db_->path().string() + ": cannot run \"" + sql + "\": " + message, code);
 }
 
 std::size_t Statement::run() {

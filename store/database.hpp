@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -17,6 +18,23 @@ struct sqlite3_stmt;
 namespace newsalert::store {
 
 class Database;
+
+// What SQLite refused, with its (extended) result code, so callers can tell a damaged file or a
+// full disk from a busy database without parsing messages.
+class DatabaseError : public std::runtime_error {
+ public:
+  DatabaseError(const std::string& message, int code) : std::runtime_error(message), code_(code) {}
+  int code() const noexcept { return code_; }
+  // The file is not a database, or its pages are damaged.
+  bool damaged() const noexcept;
+  // Another connection holds the lock longer than the busy timeout.
+  bool busy() const noexcept;
+  // The disk (or the database's size limit) is full.
+  bool full() const noexcept;
+
+ private:
+  int code_;
+};
 
 // One prepared statement. Parameters are 1-based, columns 0-based (as in SQLite).
 class Statement {
@@ -115,6 +133,10 @@ class Database {
   std::int64_t query_int64(std::string_view sql);
   std::string query_text(std::string_view sql);
 
+  // How long a statement waits for another connection's lock before failing with SQLITE_BUSY.
+  void set_busy_timeout(int ms) noexcept;
+  int busy_timeout() const noexcept { return busy_timeout_ms_; }
+
   std::int64_t last_insert_rowid() const noexcept;
   std::size_t changes() const noexcept;
   bool in_transaction() const noexcept;
@@ -122,12 +144,13 @@ class Database {
   const std::filesystem::path& path() const noexcept { return path_; }
   sqlite3* handle() const noexcept { return db_; }
 
-  // Throws std::runtime_error "<path>: <what>: <sqlite message>".
+  // Throws DatabaseError "<path>: <what>: <sqlite message>".
   [[noreturn]] void fail(std::string_view what) const;
 
  private:
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
+  int busy_timeout_ms_ = 0;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
 };
 

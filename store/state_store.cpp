@@ -238,18 +238,40 @@ void upsert_feed(Database& db, const std::string& feed_url, const FeedState& sta
 
 }  // namespace
 
-StateStore::StateStore(const std::filesystem::path& db_file)
-    : db_(std::make_unique<Database>(db_file, Database::OpenMode::ReadWriteCreate, 5000)) {
+namespace {
+
+// Opens, switches to WAL and migrates; what fails here stops start-up.
+std::unique_ptr<Database> open_state(const std::filesystem::path& db_file) {
+  auto db = std::make_unique<Database>(db_file, Database::OpenMode::ReadWriteCreate, 5000);
   // WAL: readers (status, a second process) never block the writer, and a commit is one append.
-  const auto mode = db_->query_text("PRAGMA journal_mode = WAL");
+  const auto mode = db->query_text("PRAGMA journal_mode = WAL");
   if (mode != "wal" && db_file != ":memory:")
     throw std::runtime_error(db_file.string() + ": cannot switch to WAL journal mode (got " + mode + ")");
   // FULL, not NORMAL: with WAL, NORMAL survives a process crash but a power loss may drop the last
   // commits. A dropped commit_poll can lose alerts for good (the entries may have left the feed by
   // the next poll) and a dropped mark_delivered sends an alert twice. One fsync per commit is cheap
   // next to a poll round trip.
-  db_->exec("PRAGMA synchronous = FULL");
-  migrate(*db_);
+  db->exec("PRAGMA synchronous = FULL");
+  migrate(*db);
+  return db;
+}
+
+}  // namespace
+
+StateStore::StateStore(const std::filesystem::path& db_file) {
+  try {
+    db_ = open_state(db_file);
+  } catch (const DatabaseError& e) {
+    if (!e.damaged()) throw;
+    // Nothing was written: the file stays as it is, for inspection or recovery.
+    throw std::runtime_error(
+        std::string(e.what()) + "\nThe state database " + db_file.string() +
+        " is damaged and was left untouched. To keep its pending alerts and history, try "
+        "`sqlite3 " + db_file.string() + " .recover | sqlite3 recovered.db` and put recovered.db in its place; "
+        "to start over, move it (and any -wal and -shm files beside it) aside: a new state takes every "
+        "entry the feeds still list as new (poll.max_age keeps old ones from alerting) and forgets the "
+        "alerts that were pending.");
+  }
 }
 
 StateStore::~StateStore() = default;
@@ -769,14 +791,20 @@ std::size_t StateStore::pending_for(const std::string& webhook) {
 }
 
 bool StateStore::probe_writable(std::string& error) {
+  // Without waiting for a lock: a readiness probe must answer at once, and must not hold up the
+  // thread that runs the daemon for a whole busy timeout each time it is asked.
+  const int timeout = db_->busy_timeout();
+  db_->set_busy_timeout(0);
+  bool writable = true;
   try {
     db_->exec("BEGIN IMMEDIATE");
     db_->exec("ROLLBACK");
-    return true;
   } catch (const std::exception& e) {
     error = e.what();
-    return false;
+    writable = false;
   }
+  db_->set_busy_timeout(timeout);
+  return writable;
 }
 
 std::size_t StateStore::delivered_count() {

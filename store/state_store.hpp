@@ -255,7 +255,8 @@ class StateStore {
 
   std::size_t pending_count();
   std::size_t pending_for(const std::string& webhook);
-  // Takes and releases the write lock: false, with SQLite's message, when the database cannot be written.
+  // Takes and releases the write lock without waiting for it: false, with SQLite's message, when
+  // the database cannot be written now (locked by another process, read-only).
   bool probe_writable(std::string& error);
   std::size_t delivered_count();
   std::vector<DeadLetter> dead_letters();
