@@ -3,7 +3,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 using namespace newsalert::testing;
 using namespace std::chrono_literals;
@@ -107,4 +120,212 @@ TEST_F(LogFormat, LevelFiltersAndUnknownValuesAreUsageErrors) {
   const auto level = run_command({"run", "--config", file, "--log-level", "loud"});
   EXPECT_EQ(level.exit_code, 2);
   EXPECT_NE(level.err.find("unknown log level 'loud'"), std::string::npos) << level.err;
+}
+
+namespace {
+
+// Feed i of many, each with one story the watchlist wants.
+std::string numbered_feed(int i) {
+  return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Desk " + std::to_string(i) +
+         "</title><item><title>Hamas and Israel: report " + std::to_string(i) +
+         "</title><link>http://desk.example/" + std::to_string(i) + "</link><guid>desk-" + std::to_string(i) +
+         "</guid><description>Talks on Gaza, dispatch number " + std::to_string(i) +
+         ".</description></item></channel></rss>";
+}
+
+// The URLs among `urls` that `message` names.
+std::vector<std::string> named_in(const std::string& message, const std::vector<std::string>& urls) {
+  std::vector<std::string> out;
+  for (const auto& url : urls)
+    if (message.find(url) != std::string::npos) out.push_back(url);
+  return out;
+}
+
+}  // namespace
+
+namespace {
+
+using JournalEntry = std::map<std::string, std::string>;
+
+// One datagram of journald's native protocol: FIELD=value lines, or FIELD, a newline, a 64-bit
+// little-endian length and the value (for values with newlines).
+JournalEntry parse_journal_datagram(const std::string& data) {
+  JournalEntry entry;
+  std::size_t at = 0;
+  while (at < data.size()) {
+    const std::size_t end = data.find_first_of("=\n", at);
+    if (end == std::string::npos) break;
+    const std::string name = data.substr(at, end - at);
+    if (data[end] == '=') {
+      const std::size_t line_end = data.find('\n', end);
+      entry[name] = data.substr(end + 1, line_end - end - 1);
+      at = line_end == std::string::npos ? data.size() : line_end + 1;
+    } else {
+      std::uint64_t length = 0;
+      for (int i = 0; i < 8; ++i) length |= std::uint64_t(static_cast<unsigned char>(data[end + 1 + i])) << (8 * i);
+      entry[name] = data.substr(end + 9, length);
+      at = end + 9 + length + 1;
+    }
+  }
+  return entry;
+}
+
+// journald as far as newsalertd can tell: a datagram socket at /run/systemd/journal/socket, in a
+// mount namespace of this thread only (the daemon forked from it sees it; the machine does not).
+class PrivateJournal {
+ public:
+  explicit PrivateJournal(const std::filesystem::path& dir) {
+    original_ = ::open("/proc/thread-self/ns/mnt", O_RDONLY | O_CLOEXEC);
+    if (::unshare(CLONE_NEWNS) != 0) {
+      error_ = std::string("unshare: ") + std::strerror(errno);
+      return;
+    }
+    ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
+    std::filesystem::create_directories(dir / "journal");
+    std::filesystem::create_directories("/run/systemd");
+    if (::mount(dir.c_str(), "/run/systemd", nullptr, MS_BIND, nullptr) != 0) {
+      error_ = std::string("mount: ") + std::strerror(errno);
+      return;
+    }
+    mounted_ = true;
+    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strcpy(address.sun_path, "/run/systemd/journal/socket");
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+      error_ = std::string("bind: ") + std::strerror(errno);
+      return;
+    }
+    timeval timeout{0, 100'000};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+    reader_ = std::thread([this] { read(); });
+  }
+  ~PrivateJournal() {
+    stop_ = true;
+    if (reader_.joinable()) reader_.join();
+    if (fd_ >= 0) ::close(fd_);
+    if (mounted_) ::umount2("/run/systemd", MNT_DETACH);
+    if (original_ >= 0) {
+      ::setns(original_, CLONE_NEWNS);
+      ::close(original_);
+    }
+  }
+  const std::string& error() const { return error_; }
+  std::vector<JournalEntry> entries() {
+    const std::lock_guard lock(mutex_);
+    return entries_;
+  }
+
+ private:
+  void read() {
+    std::string buffer(1 << 16, '\0');
+    while (!stop_) {
+      const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
+      if (n <= 0) continue;
+      const std::lock_guard lock(mutex_);
+      entries_.push_back(parse_journal_datagram(buffer.substr(0, static_cast<std::size_t>(n))));
+    }
+  }
+
+  int original_ = -1;
+  int fd_ = -1;
+  bool mounted_ = false;
+  std::string error_;
+  std::atomic<bool> stop_{false};
+  std::thread reader_;
+  std::mutex mutex_;
+  std::vector<JournalEntry> entries_;
+};
+
+}  // namespace
+
+TEST_F(LogFormat, JournalEntriesCarryTheirFeedOrWebhookAmongManyFeeds) {
+  PrivateJournal journal(dir_ / "run-systemd");
+  if (!journal.error().empty()) GTEST_SKIP() << "no private mount namespace here (needs root): " << journal.error();
+  constexpr int kFeeds = 50;
+  ServiceConfig config;
+  std::vector<std::string> urls;
+  for (int i = 0; i < kFeeds; ++i) {
+    const std::string path = "/desk" + std::to_string(i) + ".rss";
+    if (i % 5 != 4) server_.serve_feed(path, numbered_feed(i));
+    config.feeds.push_back(path);
+    urls.push_back(server_.url(path));
+  }
+  const auto file = write_config(config);
+  DaemonProcess daemon({"run", "--config", file, "--log-format", "journal"}, dir_.path());
+  const std::size_t alerts = kFeeds - kFeeds / 5;
+  ASSERT_TRUE(server_.wait_for("/hook", alerts, 30s)) << daemon.err();
+  EXPECT_EQ(daemon.stop(), 0);
+  EXPECT_EQ(daemon.err(), "") << "every line went to the journal";
+
+  std::size_t feed_entries = 0, webhook_entries = 0;
+  const auto entries = journal.entries();
+  ASSERT_GT(entries.size(), alerts);
+  for (const auto& entry : entries) {
+    ASSERT_TRUE(entry.contains("MESSAGE") && entry.contains("PRIORITY")) << entry.size();
+    EXPECT_EQ(entry.at("SYSLOG_IDENTIFIER"), "newsalertd");
+    const std::string& message = entry.at("MESSAGE");
+    const auto named = named_in(message, urls);
+    if (entry.contains("FEED_URL")) {
+      ++feed_entries;
+      ASSERT_EQ(named.size(), 1u) << message;
+      EXPECT_EQ(entry.at("FEED_URL"), named.front()) << message;
+      EXPECT_FALSE(entry.contains("WEBHOOK")) << message;
+    } else {
+      EXPECT_TRUE(named.empty()) << "an entry about a feed carries its field: " << message;
+    }
+    if (entry.contains("WEBHOOK")) {
+      ++webhook_entries;
+      EXPECT_NE(message.find("webhook '" + entry.at("WEBHOOK") + "'"), std::string::npos) << message;
+    } else {
+      EXPECT_EQ(message.find("webhook 'hook"), std::string::npos) << "an entry about a webhook carries its field: " << message;
+    }
+  }
+  EXPECT_GE(feed_entries, alerts);
+  EXPECT_GE(webhook_entries, alerts);
+}
+
+TEST_F(LogFormat, ManyFeedsAtOnceEachLineCarriesOnlyItsOwnFeedOrWebhook) {
+  constexpr int kFeeds = 50;
+  ServiceConfig config;
+  config.hooks = {"/hook", "/hook"};
+  std::vector<std::string> urls;
+  for (int i = 0; i < kFeeds; ++i) {
+    const std::string path = "/desk" + std::to_string(i) + ".rss";
+    // Every fifth feed is missing: its polls fail and warn while the others match and deliver.
+    if (i % 5 != 4) server_.serve_feed(path, numbered_feed(i));
+    config.feeds.push_back(path);
+    urls.push_back(server_.url(path));
+  }
+  const auto file = write_config(config);
+  DaemonProcess daemon({"run", "--config", file, "--log-format", "json", "--log-level", "debug"}, dir_.path());
+  const std::size_t alerts = kFeeds - kFeeds / 5;
+  ASSERT_TRUE(server_.wait_for("/hook", 2 * alerts, 30s)) << daemon.err();
+  EXPECT_EQ(daemon.stop(), 0);
+
+  std::size_t feed_lines = 0, webhook_lines = 0;
+  for (const auto& line : lines_of(daemon.err())) {
+    json entry;
+    ASSERT_NO_THROW(entry = json::parse(line)) << line;
+    const std::string message = entry["message"];
+    const auto named = named_in(message, urls);
+    if (entry.contains("feed_url")) {
+      ++feed_lines;
+      ASSERT_EQ(named.size(), 1u) << "a line with a feed's field names that feed, and only it: " << line;
+      EXPECT_EQ(entry["feed_url"], named.front()) << line;
+      EXPECT_FALSE(entry.contains("webhook")) << line;
+    } else {
+      EXPECT_TRUE(named.empty()) << "a line about a feed carries its field: " << line;
+    }
+    const bool about_webhook = message.find("webhook 'hook") != std::string::npos;
+    if (entry.contains("webhook")) {
+      ++webhook_lines;
+      EXPECT_NE(message.find("webhook '" + entry["webhook"].get<std::string>() + "'"), std::string::npos) << line;
+      EXPECT_FALSE(entry.contains("feed_url")) << line;
+    } else {
+      EXPECT_FALSE(about_webhook) << "a line about a webhook carries its field: " << line;
+    }
+  }
+  EXPECT_GE(feed_lines, static_cast<std::size_t>(kFeeds)) << daemon.err();
+  EXPECT_GE(webhook_lines, 2 * alerts) << daemon.err();
 }
