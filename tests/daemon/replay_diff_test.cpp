@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 
 #include <ctime>
-#include <map>
 #include <set>
 #include <sstream>
 #include <thread>

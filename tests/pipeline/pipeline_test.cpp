@@ -189,7 +189,7 @@ TEST_F(PipelineTest, ABatchWhoseCommitFailsLeavesNothingBehind) {
   EXPECT_EQ(store_.feed_state("http://a/rss").etag, "\"v2\"");
 }
 
-TEST_F(PipelineTest, TheBatchsFeedStateIsStoredWithIt) {
+TEST_F(PipelineTest, TheFeedStateOfABatchIsStoredWithIt) {
   make_pipeline({watchlist("w")});
   store::FeedState state;
   state.etag = "\"abc\"";
