@@ -62,7 +62,7 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
     const std::string_view target(request.target().data(), request.target().size());
     const std::string_view path = target.substr(0, target.find('?'));
     if (handlers.callback && !handlers.callback_prefix.empty() && path.starts_with(handlers.callback_prefix)) {
-      CallbackRequest call;
+      poll::CallbackRequest call;
       call.method = std::string(request.method_string());
       call.target = std::string(target);
       for (const auto& field : request) {
@@ -71,7 +71,7 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
         call.headers[name] = std::string(field.value());
       }
       call.body = request.body();
-      const CallbackAnswer answer = handlers.callback(call);
+      const poll::CallbackAnswer answer = handlers.callback(call);
       return reply(request, static_cast<http::status>(answer.status), answer.content_type, answer.body);
     }
     if (!handlers.metrics)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/supervisor.hpp"
+#include "poll/websub_callback.hpp"
 #include "config/config.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -16,19 +17,6 @@
 namespace newsalert::daemon {
 
 // A request under the callback path, as the callback handler sees it (no Beast types).
-struct CallbackRequest {
-  std::string method;                          // "GET", "POST", ...
-  std::string target;                          // path and query, as sent
-  std::map<std::string, std::string> headers;  // lower-case names
-  std::string body;
-};
-
-struct CallbackAnswer {
-  int status = 200;
-  std::string body;
-  std::string content_type = "text/plain";
-};
-
 class AdminServer {
  public:
   struct Handlers {
@@ -37,7 +25,7 @@ class AdminServer {
     std::function<std::optional<std::string>()> not_ready; // why the daemon is not ready, or nullopt
     // Requests whose path starts with callback_prefix (any method) go here: WebSub callbacks.
     std::string callback_prefix;
-    std::function<CallbackAnswer(const CallbackRequest&)> callback;
+    std::function<poll::CallbackAnswer(const poll::CallbackRequest&)> callback;
     std::uint64_t body_limit = 1 << 20;   // largest request body read
   };
 

@@ -12,9 +12,9 @@
 #include "daemon/metrics.hpp"
 #include "daemon/status_report.hpp"
 #include "daemon/systemd_notify.hpp"
-#include "daemon/websub_subscriber.hpp"
-#include "feeds/feed_fetcher.hpp"
-#include "feeds/poll_schedule.hpp"
+#include "poll/websub_subscriber.hpp"
+#include "poll/feed_fetcher.hpp"
+#include "poll/poll_schedule.hpp"
 #include "match/matcher.hpp"
 #include "net/http_client.hpp"
 #include "pipeline/pipeline.hpp"
@@ -56,11 +56,11 @@ net::HttpClientOptions http_options(const config::Config& config) {
   return options;
 }
 
-std::string_view result_name(feeds::FetchResult result) {
+std::string_view result_name(poll::FetchResult result) {
   switch (result) {
-    case feeds::FetchResult::updated: return "updated";
-    case feeds::FetchResult::not_modified: return "not_modified";
-    case feeds::FetchResult::failed: return "failed";
+    case poll::FetchResult::updated: return "updated";
+    case poll::FetchResult::not_modified: return "not_modified";
+    case poll::FetchResult::failed: return "failed";
   }
   return "failed";
 }
@@ -143,20 +143,20 @@ struct App::Impl {
   }
 
   void start_websub(const config::WebSubConfig& websub_config) {
-    WebSubSubscriber::Callbacks callbacks;
+    poll::WebSubSubscriber::Callbacks callbacks;
     callbacks.content = [this](const std::string& feed_url, std::string body, std::string content_type) {
       asio::co_spawn(io, process_push(feed_url, std::move(body), std::move(content_type)),
                      [this, feed_url](std::exception_ptr e) { push_failed(feed_url, e); });
     };
     callbacks.state_changed = [this](const std::string& feed_url, bool active) { push_state_changed(feed_url, active); };
     callbacks.pushed = [this](std::string_view result) { metrics.websub_push(result); };
-    websub = std::make_unique<WebSubSubscriber>(io, http, store, websub_config, std::move(callbacks));
+    websub = std::make_unique<poll::WebSubSubscriber>(io, http, store, websub_config, std::move(callbacks));
   }
 
   void add_websub_handlers(AdminServer::Handlers& handlers) {
     if (!websub) return;
     handlers.callback_prefix = websub->path_prefix();
-    handlers.callback = [this](const CallbackRequest& request) { return websub->handle(request); };
+    handlers.callback = [this](const poll::CallbackRequest& request) { return websub->handle(request); };
     handlers.body_limit = config.poll.max_bytes;
   }
 
@@ -204,9 +204,9 @@ struct App::Impl {
     store::FeedState state = feed_state(feed_url);
     const std::string base = state.current_url.empty() ? feed_url : state.current_url;
     feeds::ParsedFeed parsed;
-    const feeds::ParseLimits limits = feeds::parse_limits(config.poll);
-    if (body.size() >= feeds::kOffloadParseBytes)
-      parsed = co_await feeds::parse_on(pool, std::move(body), base, content_type, limits);
+    const feeds::ParseLimits limits = poll::parse_limits(config.poll);
+    if (body.size() >= poll::kOffloadParseBytes)
+      parsed = co_await poll::parse_on(pool, std::move(body), base, content_type, limits);
     else
       parsed = feeds::parse_feed(body, base, content_type, limits);
     if (!parsed.ok()) {
@@ -310,8 +310,8 @@ struct App::Impl {
     return metrics.render(store.pending_count());
   }
 
-  feeds::PollPolicy poll_policy(const config::FeedConfig& feed) const {
-    feeds::PollPolicy policy;
+  poll::PollPolicy poll_policy(const config::FeedConfig& feed) const {
+    poll::PollPolicy policy;
     policy.interval = feed.interval.value_or(config.poll.interval);
     policy.max_interval = std::max(config.poll.max_interval, policy.interval);
     policy.adaptive = config.poll.adaptive;
@@ -350,7 +350,7 @@ struct App::Impl {
       }
       if (stopping || slot.removed || slot.respread) co_return;
       const auto late = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - slot.due);
-      const Millis spread = feeds::resume_delay(late, poll_policy(slot.feed).interval, feed_slots.size(), jitter());
+      const Millis spread = poll::resume_delay(late, poll_policy(slot.feed).interval, feed_slots.size(), jitter());
       if (spread.count() == 0) co_return;
       slot.respread = true;
       feed_log(slot.feed.url).debug("feed {}: poll {} late; spreading it by {}", slot.feed.url, format_duration(late),
@@ -364,10 +364,10 @@ struct App::Impl {
     slot.status.next_poll = Clock::now() + delay;
   }
 
-  void record_poll(FeedSlot& slot, const feeds::FetchOutcome& outcome, const store::FeedState& state, double seconds) {
+  void record_poll(FeedSlot& slot, const poll::FetchOutcome& outcome, const store::FeedState& state, double seconds) {
     const auto result = result_name(outcome.result);
     metrics.feed_polled(slot.feed.url, result, seconds,
-                        outcome.result == feeds::FetchResult::failed ? std::nullopt : state.last_success);
+                        outcome.result == poll::FetchResult::failed ? std::nullopt : state.last_success);
     slot.last_attempt = std::chrono::steady_clock::now();
     slot.status.last_result = std::string(result);
     slot.status.last_poll = state.last_poll;
@@ -532,7 +532,7 @@ struct App::Impl {
       const Millis new_interval = kept->interval.value_or(next.poll.interval);
       slot->feed = *kept;
       if (new_interval != old_interval && slot->last_attempt) {
-        const Millis delay = feeds::next_poll_delay(new_interval, slot->status.error_streak, jitter());
+        const Millis delay = poll::next_poll_delay(new_interval, slot->status.error_streak, jitter());
         const auto since = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - *slot->last_attempt);
         schedule(*slot, std::max(Millis(0), delay - since));
         slot->timer->cancel();
@@ -545,7 +545,7 @@ struct App::Impl {
       if (std::none_of(feed_slots.begin(), feed_slots.end(), [&](const auto& slot) { return slot->feed.url == feed.url; }))
         new_feeds.push_back(&feed);
     for (std::size_t i = 0; i < new_feeds.size(); ++i) {
-      start_feed(*new_feeds[i], feeds::initial_poll_delay(i, new_feeds.size(), interval_of(*new_feeds[i])));
+      start_feed(*new_feeds[i], poll::initial_poll_delay(i, new_feeds.size(), interval_of(*new_feeds[i])));
       ++added;
     }
     // Config order for status: slots follow the new file.
@@ -589,15 +589,15 @@ struct App::Impl {
       // Now and then without validators, so the records of entries the feed still lists are
       // refreshed before retention could prune them (see needs_full_fetch).
       store::FeedState request_state = state;
-      if (feeds::needs_full_fetch(state.last_full, Clock::now(), config.state.retention)) {
+      if (poll::needs_full_fetch(state.last_full, Clock::now(), config.state.retention)) {
         request_state.etag.clear();
         request_state.last_modified.clear();
       }
-      feeds::FetchOutcome outcome = co_await feeds::fetch_feed(http, feed, config.poll, request_state, &pool);
+      poll::FetchOutcome outcome = co_await poll::fetch_feed(http, feed, config.poll, request_state, &pool);
       if (stopping) break;   // nothing was committed for this poll; the next start repeats it
       const auto now = Clock::now();
       state.last_poll = now;
-      if (outcome.result == feeds::FetchResult::updated) {   // otherwise the stored validators stay
+      if (outcome.result == poll::FetchResult::updated) {   // otherwise the stored validators stay
         state.etag = outcome.etag;
         state.last_modified = outcome.last_modified;
       }
@@ -606,14 +606,14 @@ struct App::Impl {
                      outcome.permanent_url);
         state.current_url = outcome.permanent_url;
       }
-      if (outcome.result == feeds::FetchResult::failed) {
+      if (outcome.result == poll::FetchResult::failed) {
         ++state.error_streak;
         state.last_error = outcome.error;
       } else {
         state.error_streak = 0;
         state.last_error.clear();
         state.last_success = now;
-        if (outcome.result == feeds::FetchResult::updated) {
+        if (outcome.result == poll::FetchResult::updated) {
           state.ttl = outcome.feed.ttl;
           state.last_full = now;
           pending_states.erase(feed.url);   // the commit writes the newer state
@@ -627,18 +627,18 @@ struct App::Impl {
       }
       record_poll(*slot, outcome, state,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - poll_started).count());
-      const feeds::PollPolicy policy = poll_policy(feed);
-      const feeds::ServerHints hints{outcome.retry_after, outcome.max_age, state.ttl};
+      const poll::PollPolicy policy = poll_policy(feed);
+      const poll::ServerHints hints{outcome.retry_after, outcome.max_age, state.ttl};
       const std::vector<TimePoint> published =
           policy.adaptive && state.error_streak == 0 ? store.published_times(feed.url, kAdaptiveSample)
                                                      : std::vector<TimePoint>{};
-      const feeds::PollDecision next =
-          feeds::decide_next_poll(policy, state.error_streak, hints, published, now, jitter());
+      const poll::PollDecision next =
+          poll::decide_next_poll(policy, state.error_streak, hints, published, now, jitter());
       const std::optional<TimePoint> not_before =
           next.server_directed() ? std::optional<TimePoint>(now + next.delay) : std::nullopt;
       // An updated feed's state went out with its commit; write again only when the floor moved.
       // Other polls are written in batches (one transaction a second for all of them).
-      if (outcome.result != feeds::FetchResult::updated || not_before != state.not_before) {
+      if (outcome.result != poll::FetchResult::updated || not_before != state.not_before) {
         state.not_before = not_before;
         pending_states[feed.url] = state;
       }
@@ -648,11 +648,11 @@ struct App::Impl {
       schedule(*slot, state.error_streak == 0 ? std::max(Millis(0), next.delay - taken) : next.delay);
       if (state.error_streak > 0)
         feed_log(feed.url).warn("feed {}: poll failed: {}: {}; failure {} in a row; next poll in {} ({})", feed.url,
-                     feeds::failure_class_name(outcome.failure), state.last_error, state.error_streak,
-                     format_duration(next.delay), feeds::poll_reason_name(next.reason));
+                     poll::failure_class_name(outcome.failure), state.last_error, state.error_streak,
+                     format_duration(next.delay), poll::poll_reason_name(next.reason));
       else
         feed_log(feed.url).debug("feed {}: next poll in {} ({})", feed.url, format_duration(next.delay),
-                      feeds::poll_reason_name(next.reason));
+                      poll::poll_reason_name(next.reason));
       co_await wait_until_due(*slot);
     }
   }
@@ -734,7 +734,7 @@ struct App::Impl {
 
     const std::size_t count = config.feeds.size();
     for (std::size_t i = 0; i < count; ++i)
-      start_feed(config.feeds[i], feeds::initial_poll_delay(i, count, interval_of(config.feeds[i])));
+      start_feed(config.feeds[i], poll::initial_poll_delay(i, count, interval_of(config.feeds[i])));
     if (const std::size_t resumed = store.make_pending_due(Clock::now()))
       spdlog::info("{} pending alert(s) from the last run will be retried now", resumed);
     delivery.start();
@@ -773,7 +773,7 @@ struct App::Impl {
   Metrics metrics;
   std::vector<std::shared_ptr<FeedSlot>> feed_slots;   // config order
   std::unique_ptr<AdminServer> admin;
-  std::unique_ptr<WebSubSubscriber> websub;
+  std::unique_ptr<poll::WebSubSubscriber> websub;
   std::unique_ptr<AdminServer> websub_listener;   // websub.listen, when callbacks have a listener of their own
   std::unordered_map<std::string, store::FeedState> pending_states;   // written by flush_states()
   std::uint64_t pruned_rows = 0;

@@ -1,11 +1,11 @@
 // The pure parts of the WebSub subscriber: X-Hub-Signature checking and when leases are renewed.
 #include "common/text.hpp"
-#include "daemon/websub_subscriber.hpp"
+#include "poll/websub_subscriber.hpp"
 
 #include <gtest/gtest.h>
 
 using namespace newsalert;
-using namespace newsalert::daemon;
+using namespace newsalert::poll;
 using namespace std::chrono_literals;
 
 TEST(WebSubSignature, AcceptsEveryHmacAlgorithmTheSpecNames) {

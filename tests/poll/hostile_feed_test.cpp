@@ -1,6 +1,6 @@
 // Feeds written to hurt: entity expansion, external entities and DTDs, deep nesting, floods of
 // entries and attributes, bombs and redirect tricks through fetch_feed. Servers are on 127.0.0.1.
-#include "feeds/feed_fetcher.hpp"
+#include "poll/feed_fetcher.hpp"
 #include "feeds/feed_parser.hpp"
 #include "tests/support/http_server.hpp"
 
@@ -13,6 +13,7 @@
 
 using namespace newsalert;
 using namespace newsalert::feeds;
+using namespace newsalert::poll;
 using namespace std::chrono_literals;
 using newsalert::testing::HttpServer;
 using newsalert::testing::Response;

@@ -1,18 +1,18 @@
 // Conditional GET and parse of one feed, following redirects hop by hop.
-#include "feeds/feed_fetcher.hpp"
+#include "poll/feed_fetcher.hpp"
 
 #include "common/log_context.hpp"
 #include "common/text.hpp"
 #include "common/worker_pool.hpp"
-#include "feeds/link_header.hpp"
-#include "feeds/poll_schedule.hpp"
+#include "poll/link_header.hpp"
+#include "poll/poll_schedule.hpp"
 #include "feeds/url.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 
-namespace newsalert::feeds {
+namespace newsalert::poll {
 
 namespace {
 
@@ -37,7 +37,7 @@ net::HttpRequest feed_request(const std::string& url, Millis timeout, const conf
   request.pinned_public_key = feed.tls.pinned_public_key;
   bool has_accept = false;
   // Credentials belong to the host they were configured for.
-  if (url_origin(url) == url_origin(feed.url)) {
+  if (feeds::url_origin(url) == feeds::url_origin(feed.url)) {
     for (const auto& [name, value] : feed.headers) {
       has_accept = has_accept || to_lower_ascii(name) == "accept";
       request.headers.emplace_back(name, value);
@@ -85,8 +85,8 @@ FetchOutcome& fail(FetchOutcome& outcome, FailureClass failure, std::string erro
 
 }  // namespace
 
-ParseLimits parse_limits(const config::PollConfig& poll) {
-  ParseLimits limits;
+feeds::ParseLimits parse_limits(const config::PollConfig& poll) {
+  feeds::ParseLimits limits;
   limits.max_entries = static_cast<std::size_t>(poll.max_entries);
   limits.max_field_bytes = static_cast<std::size_t>(poll.max_field_bytes);
   limits.max_depth = static_cast<std::size_t>(poll.max_xml_depth);
@@ -94,10 +94,10 @@ ParseLimits parse_limits(const config::PollConfig& poll) {
   return limits;
 }
 
-boost::asio::awaitable<ParsedFeed> parse_on(WorkerPool& pool, std::string body, std::string base_url,
-                                            std::string content_type, ParseLimits limits) {
+boost::asio::awaitable<feeds::ParsedFeed> parse_on(WorkerPool& pool, std::string body, std::string base_url,
+                                            std::string content_type, feeds::ParseLimits limits) {
   return pool.run([body = std::move(body), base_url = std::move(base_url), content_type = std::move(content_type),
-                   limits] { return parse_feed(body, base_url, content_type, limits); });
+                   limits] { return feeds::parse_feed(body, base_url, content_type, limits); });
 }
 
 // GCC 12 reports a false -Wmismatched-new-delete for large coroutine frames: Asio's frame
@@ -129,7 +129,7 @@ boost::asio::awaitable<FetchOutcome> fetch_feed(net::HttpClient& http, const con
     if (hop >= poll.max_redirects)
       co_return fail(outcome, FailureClass::redirect,
                      "more than " + std::to_string(poll.max_redirects) + " redirects (last: " + url + ")");
-    std::string next = resolve_url(url, location);
+    std::string next = feeds::resolve_url(url, location);
     const std::string scheme = to_lower_ascii(next.substr(0, 8));
     if (!scheme.starts_with("http://") && !scheme.starts_with("https://"))
       co_return fail(outcome, FailureClass::redirect, status + " to a URL that is not http(s): " + location);
@@ -159,7 +159,7 @@ boost::asio::awaitable<FetchOutcome> fetch_feed(net::HttpClient& http, const con
   if (pool != nullptr && response.body.size() >= kOffloadParseBytes)
     outcome.feed = co_await parse_on(*pool, std::move(response.body), url, response.header("content-type"), parse_limits(poll));
   else
-    outcome.feed = parse_feed(response.body, url, response.header("content-type"), parse_limits(poll));
+    outcome.feed = feeds::parse_feed(response.body, url, response.header("content-type"), parse_limits(poll));
   if (!outcome.feed.ok()) co_return fail(outcome, FailureClass::not_a_feed, outcome.feed.error);
   // Like feedparser's bozo: the entries are usable, but whoever runs the feed should hear about it.
   if (outcome.feed.recovered) feed_log(feed.url).warn("feed {}: recovered: {}", feed.url, outcome.feed.warning);
@@ -178,4 +178,4 @@ boost::asio::awaitable<FetchOutcome> fetch_feed(net::HttpClient& http, const con
 
 #pragma GCC diagnostic pop
 
-}  // namespace newsalert::feeds
+}  // namespace newsalert::poll

@@ -1,6 +1,6 @@
 // The WebSub subscriber side (W3C WebSub, section 5-7): subscription requests, verification of
 // intent, authenticated content distribution, lease renewal.
-#include "daemon/websub_subscriber.hpp"
+#include "poll/websub_subscriber.hpp"
 
 #include "common/log_exception.hpp"
 #include "common/text.hpp"
@@ -19,7 +19,7 @@ namespace asio = boost::asio;
 // operator new/delete pair (aligned_new / aligned_delete) is seen through only on one side.
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
-namespace newsalert::daemon {
+namespace newsalert::poll {
 
 namespace {
 
@@ -356,4 +356,4 @@ CallbackAnswer WebSubSubscriber::handle(const CallbackRequest& request) {
   return {202, "accepted\n"};
 }
 
-}  // namespace newsalert::daemon
+}  // namespace newsalert::poll

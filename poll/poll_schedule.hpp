@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace newsalert::feeds {
+namespace newsalert::poll {
 
 // The longest a failing feed waits between polls (unless its interval is longer).
 inline constexpr Millis kMaxBackoff{std::chrono::hours(4)};
@@ -88,4 +88,4 @@ struct PollDecision {
 PollDecision decide_next_poll(const PollPolicy& policy, int error_streak, const ServerHints& hints,
                               const std::vector<TimePoint>& published, TimePoint now, double jitter);
 
-}  // namespace newsalert::feeds
+}  // namespace newsalert::poll

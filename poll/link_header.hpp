@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-namespace newsalert::feeds {
+namespace newsalert::poll {
 
 struct WebSubLinks {
   std::vector<std::string> hubs;   // absolute, in header order, without repeats
@@ -16,4 +16,4 @@ struct WebSubLinks {
 // Links with other relations, and malformed parts, are skipped.
 WebSubLinks parse_link_header(std::string_view value, const std::string& base_url);
 
-}  // namespace newsalert::feeds
+}  // namespace newsalert::poll

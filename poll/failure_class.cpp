@@ -1,7 +1,7 @@
 // Mapping transport failures and statuses to failure classes.
-#include "feeds/failure_class.hpp"
+#include "poll/failure_class.hpp"
 
-namespace newsalert::feeds {
+namespace newsalert::poll {
 
 std::string_view failure_class_name(FailureClass failure) {
   switch (failure) {
@@ -40,4 +40,4 @@ FailureClass classify_response(const net::HttpResponse& response) {
   return FailureClass::network;
 }
 
-}  // namespace newsalert::feeds
+}  // namespace newsalert::poll

@@ -2,15 +2,14 @@
 #pragma once
 
 #include "config/config.hpp"
-#include "feeds/failure_class.hpp"
 #include "feeds/feed_parser.hpp"
 #include "net/http_client.hpp"
+#include "poll/failure_class.hpp"
 #include "store/state_store.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
 #include <cstddef>
-
 #include <optional>
 #include <string>
 
@@ -18,7 +17,7 @@ namespace newsalert {
 class WorkerPool;
 }
 
-namespace newsalert::feeds {
+namespace newsalert::poll {
 
 enum class FetchResult { updated, not_modified, failed };
 
@@ -27,7 +26,7 @@ inline constexpr int kMaxFeedRedirects = 5;
 
 struct FetchOutcome {
   FetchResult result = FetchResult::failed;
-  ParsedFeed feed;              // when updated
+  feeds::ParsedFeed feed;       // when updated
   std::string etag;             // validators to keep: the new ones when updated, the old ones otherwise
   std::string last_modified;
   long status = 0;
@@ -51,11 +50,11 @@ struct FetchOutcome {
 inline constexpr std::size_t kOffloadParseBytes = 256 * 1024;
 
 // The parser's bounds from the poll settings (entries, field length, XML depth and attributes).
-ParseLimits parse_limits(const config::PollConfig& poll);
+feeds::ParseLimits parse_limits(const config::PollConfig& poll);
 
 // parse_feed on the pool's threads; the caller resumes on its own executor.
-boost::asio::awaitable<ParsedFeed> parse_on(WorkerPool& pool, std::string body, std::string base_url,
-                                            std::string content_type, ParseLimits limits);
+boost::asio::awaitable<feeds::ParsedFeed> parse_on(WorkerPool& pool, std::string body, std::string base_url,
+                                                   std::string content_type, feeds::ParseLimits limits);
 
 // Sends the stored validators (If-None-Match / If-Modified-Since) so an unchanged feed costs a 304.
 // Polls state.current_url when set. Follows redirects itself (curl's following would hide which
@@ -65,4 +64,4 @@ boost::asio::awaitable<FetchOutcome> fetch_feed(net::HttpClient& http, const con
                                                 const config::PollConfig& poll, const store::FeedState& state,
                                                 WorkerPool* pool = nullptr);
 
-}  // namespace newsalert::feeds
+}  // namespace newsalert::poll

@@ -1,13 +1,13 @@
 // A small Link header reader: <uri-reference> followed by ;-separated parameters, links separated
 // by commas (which may also appear inside the <...> and inside quoted parameter values).
-#include "feeds/link_header.hpp"
+#include "poll/link_header.hpp"
 
 #include "common/text.hpp"
 #include "feeds/url.hpp"
 
 #include <algorithm>
 
-namespace newsalert::feeds {
+namespace newsalert::poll {
 
 namespace {
 
@@ -70,8 +70,8 @@ WebSubLinks parse_link_header(std::string_view value, const std::string& base_ur
     const std::string_view params = value.substr(close + 1, end - close - 1);
     i = end;
     if (target.empty()) continue;
-    const std::string url = resolve_url(base_url, target);
-    if (!is_absolute_url(url)) continue;
+    const std::string url = feeds::resolve_url(base_url, target);
+    if (!feeds::is_absolute_url(url)) continue;
     for (const auto& rel : relations(params)) {
       if (rel == "hub" && std::find(links.hubs.begin(), links.hubs.end(), url) == links.hubs.end())
         links.hubs.push_back(url);
@@ -82,4 +82,4 @@ WebSubLinks parse_link_header(std::string_view value, const std::string& base_ur
   return links;
 }
 
-}  // namespace newsalert::feeds
+}  // namespace newsalert::poll

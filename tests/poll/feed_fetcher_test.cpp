@@ -1,5 +1,5 @@
 // fetch_feed against a real loopback server: validators, 304, errors as values.
-#include "feeds/feed_fetcher.hpp"
+#include "poll/feed_fetcher.hpp"
 #include "common/worker_pool.hpp"
 #include "tests/support/http_server.hpp"
 
@@ -8,6 +8,7 @@
 
 using namespace newsalert;
 using namespace newsalert::feeds;
+using namespace newsalert::poll;
 using newsalert::testing::HttpServer;
 
 namespace {

@@ -1,4 +1,4 @@
-#include "feeds/poll_schedule.hpp"
+#include "poll/poll_schedule.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <vector>
 
 using namespace newsalert;
-using namespace newsalert::feeds;
+using namespace newsalert::poll;
 using namespace std::chrono_literals;
 
 TEST(PollSchedule, SuccessWaitsTheInterval) { EXPECT_EQ(next_poll_delay(300'000ms, 0, 0.0), 300'000ms); }

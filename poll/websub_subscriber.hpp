@@ -3,8 +3,9 @@
 // that leave the config. Runs on the daemon's event loop; subscriptions live in the state store.
 #pragma once
 
+#include "common/supervisor.hpp"
 #include "config/config.hpp"
-#include "daemon/admin_server.hpp"
+#include "poll/websub_callback.hpp"
 #include "net/http_client.hpp"
 #include "store/state_store.hpp"
 
@@ -19,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-namespace newsalert::daemon {
+namespace newsalert::poll {
 
 // True when an X-Hub-Signature value ("sha256=<hex>", also sha1/sha384/sha512) is the HMAC of
 // `body` under `secret`.
@@ -93,4 +94,4 @@ class WebSubSubscriber {
   bool stopped_ = false;
 };
 
-}  // namespace newsalert::daemon
+}  // namespace newsalert::poll

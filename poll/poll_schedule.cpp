@@ -1,5 +1,5 @@
 // Poll scheduling arithmetic.
-#include "feeds/poll_schedule.hpp"
+#include "poll/poll_schedule.hpp"
 
 #include "common/text.hpp"
 #include "feeds/date_parser.hpp"
@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <charconv>
 
-namespace newsalert::feeds {
+namespace newsalert::poll {
 
 namespace {
 
@@ -77,7 +77,7 @@ Millis adaptive_interval(const std::vector<TimePoint>& published, TimePoint now,
 std::optional<Millis> parse_retry_after(std::string_view value, TimePoint now) {
   value = trim(value);
   if (const auto seconds = parse_seconds(value)) return seconds_capped(*seconds, kMaxRetryAfter);
-  const auto at = parse_date(value);
+  const auto at = feeds::parse_date(value);
   if (!at) return std::nullopt;
   return std::clamp(std::chrono::duration_cast<Millis>(*at - now), Millis(0), kMaxRetryAfter);
 }
@@ -143,4 +143,4 @@ PollDecision decide_next_poll(const PollPolicy& policy, int error_streak, const 
   return decision;
 }
 
-}  // namespace newsalert::feeds
+}  // namespace newsalert::poll

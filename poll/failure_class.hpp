@@ -5,7 +5,7 @@
 
 #include <string_view>
 
-namespace newsalert::feeds {
+namespace newsalert::poll {
 
 enum class FailureClass {
   none,
@@ -29,4 +29,4 @@ std::string_view failure_class_name(FailureClass failure);
 // The class of a transport failure (response.error set) or of an HTTP status that is not a success.
 FailureClass classify_response(const net::HttpResponse& response);
 
-}  // namespace newsalert::feeds
+}  // namespace newsalert::poll

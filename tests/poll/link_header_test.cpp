@@ -1,11 +1,12 @@
 // WebSub discovery: the HTTP Link header, and rel="hub"/"self" links in Atom and RSS documents.
 #include "feeds/feed_parser.hpp"
-#include "feeds/link_header.hpp"
+#include "poll/link_header.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 using namespace newsalert::feeds;
+using namespace newsalert::poll;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 

@@ -1,7 +1,7 @@
 // fetch_feed as a polite HTTP client, checked from the loopback server's side: what it sent, how
 // often, where it went after redirects, and how each kind of failure is classified.
-#include "feeds/feed_fetcher.hpp"
-#include "feeds/poll_schedule.hpp"
+#include "poll/feed_fetcher.hpp"
+#include "poll/poll_schedule.hpp"
 #include "tests/support/http_server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -14,6 +14,7 @@
 
 using namespace newsalert;
 using namespace newsalert::feeds;
+using namespace newsalert::poll;
 using namespace std::chrono_literals;
 using newsalert::testing::HttpServer;
 using newsalert::testing::RecordedRequest;
