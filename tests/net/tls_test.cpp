@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 using namespace newsalert;
 using namespace newsalert::net;
 using namespace std::chrono_literals;
@@ -132,4 +134,25 @@ TEST_F(Tls, PostsAWebhookBody) {
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0].method, "POST");
   EXPECT_EQ(seen[0].body, R"({"id":"na_1"})");
+}
+
+// HTTP/1.1 over TLS keeps max_per_host connections alive and reuses them; docs/performance.md
+// ("HTTP/2") compares this test's output with the HTTP/2 one.
+TEST_F(Tls, TwoHundredFetchesOverHttp11ReuseMaxPerHostConnections) {
+  for (int i = 0; i < 20; ++i) server_.serve_feed("/feed" + std::to_string(i), "<rss>" + std::to_string(i) + "</rss>");
+  auto& relay = serve(good());
+  boost::asio::io_context io;
+  const HttpClientOptions options = newsalert::net::testing::loopback_allowed();
+  HttpClient http(io, options);
+  int ok = 0;
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < 200; ++i)
+    http.async_fetch(request("/feed" + std::to_string(i % 20)), [&ok](HttpResponse r) { ok += r.status == 200; });
+  io.run();
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  EXPECT_EQ(ok, 200);
+  EXPECT_EQ(relay.accepted(), static_cast<std::size_t>(options.max_per_host));
+  EXPECT_EQ(http.connection_stats().new_connections, static_cast<std::uint64_t>(options.max_per_host));
+  std::cout << "HTTP/1.1 (TLS relay + test server): 200 fetches, " << relay.accepted() << " connection(s), "
+            << elapsed.count() << " ms\n";
 }
