@@ -66,12 +66,17 @@ struct HttpResponse {
   ResponseLimit limit = ResponseLimit::none;
   std::uint64_t limit_bytes = 0;                // the bound that `limit` names
   std::string blocked;                          // why the SSRF guard refused, when failure() is blocked
+  // The curl option refused while setting up (e.g. "CURLOPT_PINNEDPUBLICKEY"): the transfer never
+  // started, rather than running without it.
+  std::string failed_option;
 
   std::string header(const std::string& lower_case_name) const;
-  // The failure class of `error`; too_large also when the body outgrew max_bytes mid-transfer.
+  // The failure class of `error`; too_large also when the body outgrew max_bytes mid-transfer;
+  // tls when a TLS option (CA file, pinned key, verification) could not be set.
   TransportFailure failure() const;
   bool is_success() const { return !error && status >= 200 && status < 300; }
-  // "HTTP 503", "timeout after 30s: ...", "response body larger than 16777216 bytes": for logs and status.
+  // "HTTP 503", "timeout after 30s: ...", "response body larger than 16777216 bytes",
+  // "cannot set CURLOPT_CAINFO: ...": for logs and status.
   std::string describe() const;
 };
 
@@ -94,6 +99,8 @@ struct HttpConnectionStats {
   std::uint64_t new_connections = 0;
 };
 
+// Confined to the thread that runs its io_context: every member function but the destructor and
+// the static ones aborts with a message when called from another thread (the first call binds it).
 class HttpClient {
  public:
   HttpClient(boost::asio::io_context& io, HttpClientOptions options);

@@ -9,6 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
 
+#include <thread>
+
 using namespace newsalert;
 using namespace newsalert::net;
 using namespace std::chrono_literals;
@@ -155,4 +157,43 @@ TEST(HttpClient, CancelAllCompletesEveryTransferWithAborted) {
   ASSERT_EQ(responses.size(), 3u);
   for (const auto& r : responses) EXPECT_EQ(r.error, boost::asio::error::operation_aborted);
   EXPECT_EQ(http.in_flight(), 0u);
+}
+
+// An option curl refuses must stop the transfer, not let it run without the option.
+TEST(HttpClient, ARefusedOptionFailsTheTransferAndNamesTheOption) {
+  HttpServer server;
+  server.serve_feed("/feed", "<rss/>");
+  auto request = get(server.url("/feed"));
+  request.max_redirects = -2;   // curl takes -1 (no limit) and up
+  const auto response = fetch_one(request);
+  EXPECT_TRUE(response.error);
+  EXPECT_EQ(response.failed_option, "CURLOPT_MAXREDIRS");
+  EXPECT_EQ(response.failure(), TransportFailure::other);
+  EXPECT_EQ(response.describe().rfind("cannot set CURLOPT_MAXREDIRS: ", 0), 0u) << response.describe();
+  EXPECT_EQ(server.count("/feed"), 0u);
+}
+
+// curl refuses any string option longer than 8,000,000 bytes when it is set.
+TEST(HttpClient, ARefusedPinnedKeyIsATlsFailure) {
+  HttpServer server;
+  server.serve_feed("/feed", "<rss/>");
+  auto request = get(server.url("/feed"));
+  request.pinned_public_key = "sha256//" + std::string(8'000'000, 'A');
+  const auto response = fetch_one(request);
+  EXPECT_EQ(response.failure(), TransportFailure::tls) << response.describe();
+  EXPECT_EQ(response.describe().rfind("cannot set CURLOPT_PINNEDPUBLICKEY: ", 0), 0u) << response.describe();
+  EXPECT_EQ(server.count("/feed"), 0u);
+}
+
+TEST(HttpClientDeathTest, AbortsWhenUsedFromASecondThread) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        boost::asio::io_context io;
+        HttpClient http(io, loopback_allowed());
+        http.cancel_all();   // binds the client to this thread
+        std::thread other([&] { http.in_flight(); });
+        other.join();
+      },
+      "HttpClient::in_flight called outside its io_context's thread");
 }
