@@ -6,6 +6,7 @@
 #include "alerts/story_gate.hpp"
 #include "common/log_exception.hpp"
 #include "common/log_fields.hpp"
+#include "common/version.hpp"
 #include "common/worker_pool.hpp"
 #include "daemon/admin_server.hpp"
 #include "daemon/metrics.hpp"
@@ -386,7 +387,7 @@ struct App::Impl {
 
   StatusReport status_report() {
     StatusReport report;
-    report.version = NEWSALERT_VERSION;
+    report.version = kVersion;
     report.config_file = config.source.string();
     report.started = started;
     report.config_loaded = config_loaded;
