@@ -3,9 +3,9 @@
 
 #include "alerts/formatter.hpp"
 #include "alerts/retry_policy.hpp"
+#include "common/crypto.hpp"
 #include "common/log_exception.hpp"
 #include "common/log_fields.hpp"
-#include "common/text.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>

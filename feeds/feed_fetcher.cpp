@@ -1,6 +1,7 @@
 // Conditional GET and parse of one feed, following redirects hop by hop.
 #include "feeds/feed_fetcher.hpp"
 
+#include "common/crypto.hpp"
 #include "common/text.hpp"
 #include "common/worker_pool.hpp"
 #include "feeds/link_header.hpp"

@@ -1,6 +1,6 @@
 #include "config/config.hpp"
 
-#include "common/text.hpp"
+#include "common/crypto.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
