@@ -45,7 +45,7 @@ void PrintTo(const Input& input, std::ostream* out) {
 
 // Test names allow only letters, digits and '_'.
 std::string identifier(std::string text) {
-  std::ranges::replace_if(text, [](unsigned char c) { return std::isalnum(c) == 0; }, '_');
+  std::replace_if(text.begin(), text.end(), [](unsigned char c) { return std::isalnum(c) == 0; }, '_');
   return text;
 }
 
@@ -55,9 +55,9 @@ std::vector<fs::path> files_in(const fs::path& dir, bool recursive) {
   const auto add = [&](const fs::directory_entry& file) {
     if (file.is_regular_file()) files.push_back(file.path());
   };
-  if (recursive) std::ranges::for_each(fs::recursive_directory_iterator(dir), add);
-  else std::ranges::for_each(fs::directory_iterator(dir), add);
-  std::ranges::sort(files);
+  if (recursive) std::for_each(fs::recursive_directory_iterator(dir), fs::recursive_directory_iterator(), add);
+  else std::for_each(fs::directory_iterator(dir), fs::directory_iterator(), add);
+  std::sort(files.begin(), files.end());
   return files;
 }
 
