@@ -3,6 +3,7 @@
 
 #include "common/crypto.hpp"
 #include "common/text.hpp"
+#include "config/load_config.hpp"
 #include "config/opml_reader.hpp"
 
 #include <yaml-cpp/yaml.h>

@@ -8,6 +8,7 @@
 #include "common/log_fields.hpp"
 #include "common/version.hpp"
 #include "common/worker_pool.hpp"
+#include "config/load_config.hpp"
 #include "daemon/admin_server.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/status_report.hpp"

@@ -6,6 +6,7 @@
 
 #include "common/version.hpp"
 #include "config/config.hpp"
+#include "config/load_config.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -1,4 +1,5 @@
 #include "config/config.hpp"
+#include "config/load_config.hpp"
 
 #include "common/crypto.hpp"
 
