@@ -3,6 +3,7 @@
 
 #include "alerts/formatter.hpp"
 #include "alerts/retry_policy.hpp"
+#include "common/crypto.hpp"
 #include "common/log_context.hpp"
 #include "common/log_exception.hpp"
 #include "common/text.hpp"

@@ -2,7 +2,7 @@
 #include "alerts/formatter.hpp"
 
 #include "alerts/template.hpp"
-#include "common/text.hpp"
+#include "common/crypto.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,6 +1,7 @@
 // Builds alert ids and JSON payloads.
 #include "alerts/payload.hpp"
 
+#include "common/crypto.hpp"
 #include "common/text.hpp"
 
 #include <cctype>

@@ -1,4 +1,4 @@
-// The daemon's configuration as typed values, and the loader that validates a YAML file into it.
+// The daemon's configuration as typed values; config/load_config.hpp reads a YAML file into them.
 #pragma once
 
 #include "common/network_range.hpp"
@@ -193,10 +193,5 @@ class ConfigError : public std::runtime_error {
  private:
   std::vector<Diagnostic> diagnostics_;
 };
-
-// Reads and validates a config file. Throws ConfigError.
-// check_state_dir: also verify the state directory exists (or can be created) and is writable.
-Config load_config(const std::filesystem::path& file, bool check_state_dir = true);
-Config parse_config(const std::string& yaml_text, const std::string& file_name, bool check_state_dir = true);
 
 }  // namespace newsalert::config

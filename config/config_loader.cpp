@@ -1,7 +1,9 @@
 // Turns YAML text into a Config, collecting every problem as a file:line diagnostic.
 #include "config/config_loader.hpp"
 
+#include "common/crypto.hpp"
 #include "common/text.hpp"
+#include "config/load_config.hpp"
 #include "config/opml_reader.hpp"
 
 #include <yaml-cpp/yaml.h>

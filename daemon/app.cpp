@@ -4,20 +4,22 @@
 #include "alerts/delivery.hpp"
 #include "alerts/payload.hpp"
 #include "alerts/story_gate.hpp"
+#include "common/log_context.hpp"
 #include "common/log_exception.hpp"
 #include "common/supervisor.hpp"
-#include "common/log_context.hpp"
+#include "common/version.hpp"
 #include "common/worker_pool.hpp"
+#include "config/load_config.hpp"
 #include "daemon/admin_server.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/status_report.hpp"
 #include "daemon/systemd_notify.hpp"
-#include "poll/websub_subscriber.hpp"
-#include "poll/feed_fetcher.hpp"
-#include "poll/poll_schedule.hpp"
 #include "match/matcher.hpp"
 #include "net/http_client.hpp"
 #include "pipeline/pipeline.hpp"
+#include "poll/feed_fetcher.hpp"
+#include "poll/poll_schedule.hpp"
+#include "poll/websub_subscriber.hpp"
 #include "store/state_store.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -394,7 +396,7 @@ struct App::Impl {
 
   StatusReport status_report() {
     StatusReport report;
-    report.version = NEWSALERT_VERSION;
+    report.version = kVersion;
     report.config_file = config.source.string();
     report.started = started;
     report.config_loaded = config_loaded;

@@ -3,6 +3,7 @@
 
 #include "alerts/payload.hpp"
 #include "config/config.hpp"
+#include "config/load_config.hpp"
 #include "feeds/charset.hpp"
 #include "feeds/feed_parser.hpp"
 #include "feeds/html_text.hpp"

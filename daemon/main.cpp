@@ -4,7 +4,9 @@
 #include "daemon/log_setup.hpp"
 #include "daemon/status_command.hpp"
 
+#include "common/version.hpp"
 #include "config/config.hpp"
+#include "config/load_config.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -78,7 +80,7 @@ int main(int argc, char** argv) {
       std::cout << kUsage;
       return kExitOk;
     } else if (arg == "-V" || arg == "--version") {
-      std::cout << "newsalertd 0.1.0\n";
+      std::cout << "newsalertd " << kVersion << '\n';
       return kExitOk;
     } else if (arg == "-c" || arg == "--config") {
       const auto* v = value("--config");

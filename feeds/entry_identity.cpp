@@ -1,7 +1,7 @@
 // Identity fallback for entries without a usable id.
 #include "feeds/entry_identity.hpp"
 
-#include "common/text.hpp"
+#include "common/crypto.hpp"
 
 #include <string_view>
 #include <unordered_map>

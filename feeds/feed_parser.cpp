@@ -2,6 +2,7 @@
 // normalizes entries into Articles.
 #include "feeds/feed_parser.hpp"
 
+#include "common/crypto.hpp"
 #include "common/text.hpp"
 #include "feeds/charset.hpp"
 #include "feeds/date_parser.hpp"

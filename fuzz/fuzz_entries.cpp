@@ -2,6 +2,7 @@
 #include "fuzz/fuzz_entries.hpp"
 
 #include "config/config.hpp"
+#include "config/load_config.hpp"
 #include "feeds/date_parser.hpp"
 #include "feeds/feed_parser.hpp"
 #include "feeds/html_text.hpp"

@@ -1,6 +1,7 @@
 // Conditional GET and parse of one feed, following redirects hop by hop.
 #include "poll/feed_fetcher.hpp"
 
+#include "common/crypto.hpp"
 #include "common/log_context.hpp"
 #include "common/text.hpp"
 #include "common/worker_pool.hpp"

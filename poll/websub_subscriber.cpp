@@ -2,6 +2,7 @@
 // intent, authenticated content distribution, lease renewal.
 #include "poll/websub_subscriber.hpp"
 
+#include "common/crypto.hpp"
 #include "common/log_exception.hpp"
 #include "common/text.hpp"
 

@@ -3,7 +3,7 @@
 // (a controlled clock), so no test waits for minutes.
 #include "alerts/delivery.hpp"
 
-#include "common/text.hpp"
+#include "common/crypto.hpp"
 #include "tests/store/temp_dir.hpp"
 #include "tests/support/http_server.hpp"
 #include "tests/support/webhook_verifier.hpp"

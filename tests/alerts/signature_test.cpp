@@ -1,5 +1,5 @@
 #include "alerts/delivery.hpp"
-#include "common/text.hpp"
+#include "common/crypto.hpp"
 
 #include <gtest/gtest.h>
 

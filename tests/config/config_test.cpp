@@ -1,6 +1,7 @@
 #include "config/config.hpp"
+#include "config/load_config.hpp"
 
-#include "common/text.hpp"
+#include "common/crypto.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

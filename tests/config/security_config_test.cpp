@@ -1,5 +1,6 @@
 // Config keys of the SSRF guard, limits and TLS, and the warnings about secrets and verification.
 #include "config/config.hpp"
+#include "config/load_config.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

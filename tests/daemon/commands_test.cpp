@@ -1,6 +1,8 @@
 // check, parse and match as a user runs them: exit codes, messages, JSON output.
 #include "daemon_process.hpp"
 
+#include "common/version.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -76,6 +78,15 @@ TEST(Usage, UnknownCommandOrOptionExits2) {
   EXPECT_EQ(run_command({"frobnicate"}).exit_code, 2);
   EXPECT_EQ(run_command({"check", "--frob"}).exit_code, 2);
   EXPECT_EQ(run_command({"--help"}).exit_code, 0);
+}
+
+TEST(Usage, VersionPrintsTheProjectVersion) {
+  const std::string expected = "newsalertd " + std::string(newsalert::kVersion) + "\n";
+  for (const char* option : {"--version", "-V"}) {
+    const auto result = run_command({option});
+    EXPECT_EQ(result.exit_code, 0) << option;
+    EXPECT_EQ(result.out, expected) << option;
+  }
 }
 
 TEST(ParseCommand, PrintsOneJsonObjectPerEntry) {

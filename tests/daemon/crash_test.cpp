@@ -2,6 +2,8 @@
 // restarted, many times over. At the end every (watchlist, story) pair must have been delivered,
 // always under one alert id, and every POST must carry a valid Standard Webhooks signature.
 // NEWSALERT_CRASH_CYCLES overrides the number of cycles (scripts/soak-delivery runs many more).
+// The random seed is printed at the start and in every failure message; NEWSALERT_CRASH_SEED=N
+// replays a run's random choices (kill instants, the receiver's answers), though not its timing.
 #include "alerts/payload.hpp"
 #include "daemon_process.hpp"
 #include "tests/support/http_server.hpp"
@@ -15,6 +17,7 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 using namespace newsalert;
@@ -43,6 +46,16 @@ std::string item(const std::string& link, int story) {
 std::string feed(const std::string& title, const std::string& items) {
   return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>" + title + "</title><link>http://x/</link>" +
          items + "</channel></rss>";
+}
+
+std::uint32_t crash_seed() {
+  const char* env = std::getenv("NEWSALERT_CRASH_SEED");
+  if (env == nullptr) return std::random_device{}();
+  char* end = nullptr;
+  const unsigned long seed = std::strtoul(env, &end, 10);
+  if (*env == '\0' || *end != '\0')
+    throw std::invalid_argument("NEWSALERT_CRASH_SEED is not a number: " + std::string(env));
+  return static_cast<std::uint32_t>(seed);
 }
 
 int cycles() {
@@ -145,19 +158,23 @@ webhooks:
   bool serving_ = false;
   std::mutex mutex_;
   Tally tally_;
-  std::mt19937 random_{std::random_device{}()};
+  const std::uint32_t seed_ = crash_seed();
+  std::mt19937 random_{seed_};
 };
 
 }  // namespace
 
 TEST_F(CrashTest, KilledAtRandomInstantsEveryAlertArrivesUnderOneId) {
+  std::cout << "crash test: seed " << seed_ << " (NEWSALERT_CRASH_SEED=" << seed_ << " replays it)" << std::endl;
+  RecordProperty("seed", std::to_string(seed_));
+  SCOPED_TRACE("NEWSALERT_CRASH_SEED=" + std::to_string(seed_));
   serve_flaky_receiver();
   const int total_cycles = cycles();
   const int stories = 40;
   int published = 4;
   publish(published);
   const auto file = config();
-  std::mt19937 random(std::random_device{}());
+  std::mt19937 random(seed_ + 1);
   for (int cycle = 0; cycle < total_cycles; ++cycle) {
     DaemonProcess daemon({"run", "--config", file, "--log-level", "warn"}, dir_.path());
     std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(30, 600)(random)));
@@ -191,6 +208,6 @@ TEST_F(CrashTest, KilledAtRandomInstantsEveryAlertArrivesUnderOneId) {
     }
   }
   EXPECT_GT(tally_.posts, static_cast<std::size_t>(2 * stories));
-  std::cout << "crash test: " << total_cycles << " kills, " << tally_.posts << " POSTs for " << 2 * stories
-            << " alerts\n";
+  std::cout << "crash test: seed " << seed_ << ", " << total_cycles << " kills, " << tally_.posts << " POSTs for "
+            << 2 * stories << " alerts\n";
 }

@@ -1,6 +1,8 @@
 // StatusReport: JSON round trip and the table `newsalertd status` prints.
 #include "daemon/status_report.hpp"
 
+#include "common/version.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -13,7 +15,7 @@ namespace {
 StatusReport sample(TimePoint now) {
   using namespace std::chrono_literals;
   StatusReport report;
-  report.version = "0.1.0";
+  report.version = kVersion;
   report.config_file = "/etc/newsalert/newsalert.yaml";
   report.started = now - 2h - 3min;
   report.config_loaded = now - 10min;
@@ -44,7 +46,7 @@ TEST(StatusReport, JsonRoundTrips) {
 TEST(StatusReport, TableShowsEveryFeedWithRelativeTimes) {
   const TimePoint now = Clock::from_time_t(1'722'434'400);
   const std::string table = sample(now).table(now);
-  EXPECT_NE(table.find("newsalertd 0.1.0, up 2h3m, ready\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("newsalertd " + std::string(kVersion) + ", up 2h3m, ready\n"), std::string::npos) << table;
   EXPECT_NE(table.find("2 feeds (1 failing), 2 watchlists, 1 webhooks; 300 polls and 12 alerts since start, 4 alerts pending"),
             std::string::npos)
       << table;

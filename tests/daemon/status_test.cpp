@@ -1,6 +1,8 @@
 // `newsalertd status` against a running daemon, a stopped one, and a config without http.listen.
 #include "service_fixture.hpp"
 
+#include "common/version.hpp"
+
 #include <nlohmann/json.hpp>
 
 using namespace newsalert::testing;
@@ -22,7 +24,7 @@ TEST_F(Status, PrintsATableOfFeeds) {
     result = run_command({"status", "--config", file});
     return result.exit_code == 0 && result.out.find("1 alerts since start") != std::string::npos;
   }, 15s)) << result.out << result.err;
-  EXPECT_NE(result.out.find("newsalertd 0.1.0, up "), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("newsalertd " + std::string(newsalert::kVersion) + ", up "), std::string::npos) << result.out;
   EXPECT_NE(result.out.find(", ready"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("2 feeds (1 failing)"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("FEED"), std::string::npos);

@@ -1,7 +1,7 @@
 // Identity of entries within one document: missing and reused ids get a stable fallback.
 #include "feeds/entry_identity.hpp"
 
-#include "common/text.hpp"
+#include "common/crypto.hpp"
 
 #include <gtest/gtest.h>
 

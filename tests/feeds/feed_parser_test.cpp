@@ -1,7 +1,7 @@
 // Feed parsing end to end: fixture documents in, normalized articles out.
 #include "feeds/feed_parser.hpp"
 
-#include "common/text.hpp"
+#include "common/crypto.hpp"
 #include "common/time.hpp"
 
 #include <gmock/gmock.h>

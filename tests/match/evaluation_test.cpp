@@ -1,6 +1,7 @@
 // Precision and recall of the watchlists in tests/data/articles/watchlists.yaml on the labelled
 // articles next to it; every miss is explained in docs/matching.md ("Evaluation").
 #include "config/config.hpp"
+#include "config/load_config.hpp"
 #include "match/matcher.hpp"
 
 #include <gtest/gtest.h>

@@ -56,14 +56,27 @@ echo "control: OK (Depends: $depends)"
 # Unpacked: the binary runs, the shipped config is valid, the unit passes verify and security.
 root=$work/root
 dpkg -x "$deb" "$root"
-"$root/usr/bin/newsalertd" --version | grep -q '^newsalertd ' || fail "unpacked binary does not run"
+# One version throughout: the package's (less the Debian revision), the binary's, the man page's.
+version=$(dpkg-deb -f "$deb" Version)
+[ "$("$root/usr/bin/newsalertd" --version)" = "newsalertd ${version%-*}" ] ||
+  fail "newsalertd --version does not say ${version%-*}"
 readelf -S "$root/usr/bin/newsalertd" | grep -q "\.debug_info" && fail "binary not stripped"
 # match does not touch state_dir (/var/lib/newsalert), so it validates the config anywhere.
 "$root/usr/bin/newsalertd" match --config "$root/etc/newsalert/newsalert.yaml" < /dev/null ||
   fail "the shipped config does not load"
 gzip -t "$root/usr/share/man/man8/newsalertd.8.gz" || fail "man page"
+# The licence in machine-readable form (DEP-5), its text by reference to Debian's copy.
+copyright=$root/usr/share/doc/newsalertd/copyright
+head -1 "$copyright" | grep -q '^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' ||
+  fail "copyright is not DEP-5"
+[ "$(grep -c '^License: Apache-2.0$' "$copyright")" -eq 2 ] || fail "copyright does not state Apache-2.0"
+grep -q '/usr/share/common-licenses/Apache-2.0' "$copyright" || fail "copyright does not point at the licence text"
+cmp -s "$source/LICENSE" /usr/share/common-licenses/Apache-2.0 || fail "LICENSE is not the Apache License 2.0"
 bash -n "$root/usr/share/bash-completion/completions/newsalertd" || fail "bash completion"
 zcat "$root/usr/share/man/man8/newsalertd.8.gz" > "$work/newsalertd.8"
+grep -q "^\.TH NEWSALERTD 8 .* \"newsalert ${version%-*}\"" "$work/newsalertd.8" || fail "man page version"
+zcat "$root/usr/share/doc/newsalertd/changelog.Debian.gz" | head -1 | grep -qF "newsalertd ($version)" ||
+  fail "changelog's newest entry is not $version"
 "$source/tests/packaging/unit_test.sh" "$root/lib/systemd/system/newsalertd.service" "$root/usr/bin/newsalertd" \
   "$work/newsalertd.8" || fail "the unpacked unit"
 echo "package_test: OK"

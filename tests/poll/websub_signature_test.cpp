@@ -1,5 +1,5 @@
 // The pure parts of the WebSub subscriber: X-Hub-Signature checking and when leases are renewed.
-#include "common/text.hpp"
+#include "common/crypto.hpp"
 #include "poll/websub_subscriber.hpp"
 
 #include <gtest/gtest.h>

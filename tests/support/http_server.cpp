@@ -1,6 +1,7 @@
 // The test HTTP server: one coroutine per connection on a private io_context and thread.
 #include "tests/support/http_server.hpp"
 
+#include "common/crypto.hpp"
 #include "common/text.hpp"
 
 #include <boost/asio/co_spawn.hpp>

@@ -2,6 +2,7 @@
 // as a real hub does, so the subscriber must cope with the verification arriving on its own.
 #include "tests/support/websub_hub.hpp"
 
+#include "common/crypto.hpp"
 #include "common/text.hpp"
 #include "tests/support/http_client.hpp"
 
