@@ -247,6 +247,43 @@ struct Span {
   std::uint32_t end;
 };
 
+// An article's texts by slot, and the looked-up words of each.
+struct ArticleText {
+  std::span<const std::string_view> texts;
+  std::span<LookedUpWords> tokens;
+
+  // The words of a hit as written, from the first byte of its first word to the last of its last.
+  std::string_view raw(const Hit& hit) const {
+    const LookedUpWords& toks = tokens[hit.slot];
+    const std::size_t from = toks[hit.begin].begin;
+    return texts[hit.slot].substr(from, toks[hit.end - 1].end - from);
+  }
+};
+
+// Where the steps of a match write why each watchlist fired or not. Matcher::explain passes one;
+// Matcher::match passes none, and then no step builds a string or a list for it.
+struct ExplanationSink {
+  std::unordered_map<std::uint32_t, std::vector<Explanation::Ignored>> ignored;  // by watchlist
+  std::vector<Explanation> explanations;                                          // in config order
+};
+
+// One watchlist's hits once overlaps are resolved. The lists are scratch reused from watchlist to
+// watchlist, so that matching allocates nothing per watchlist.
+struct WatchlistHits {
+  std::vector<const Hit*>& kept;     // counted, one per span (snippets)
+  std::vector<const Hit*>& counted;  // every actor/region hit that survived overlap
+  std::vector<const Hit*>& phrases;  // hits of the rule's phrases
+  double score = 0;
+  bool any_actor = false;
+  bool any_region = false;
+  std::string_view vetoed_by;        // the first exclude found, if any
+};
+
+struct RuleOutcome {
+  bool held = false;
+  std::string_view text;  // the rule as written, or the require setting it stands for
+};
+
 // The gazetteer names that can change a match: those listened to (`listened`, by name), and those
 // linked to them by chains of names that share a word.
 std::vector<char> names_needed(const Gazetteer& gazetteer, const std::vector<char>& listened) {
@@ -446,8 +483,20 @@ struct Matcher::Compiled {
     for (const RequireNode& c : node.children) compile_atoms(c, wl, cw, w, pre);
   }
 
-  struct Result;
-  Result run(const Article& article, bool explain) const;
+  // A match in steps, in the order run() takes them. `explain` is null unless Matcher::explain
+  // asked for the reasons.
+  std::vector<Match> run(const Article& article, ExplanationSink* explain) const;
+  bool collect_hits(const ArticleText& text, std::vector<Hit>& hits, std::vector<Hit>& places, std::vector<Hit>& context) const;
+  void resolve_places(const ArticleText& text, std::vector<Hit>& places, std::span<const Hit> context, std::vector<Hit>& hits,
+                      ExplanationSink* explain) const;
+  std::uint32_t read_ambiguous(const ArticleText& text, const PlaceName& name, const Hit& hit, std::span<const Hit> context,
+                               ExplanationSink* explain) const;
+  void add_listener_hits(const Hit& hit, std::span<const std::uint32_t> entries, std::vector<Hit>& hits) const;
+  void note_ignored(ExplanationSink& explain, const ArticleText& text, const PlaceName& name, const Hit& hit,
+                    const std::string& reason) const;
+  void resolve_overlaps(const CompiledWatchlist& wl, std::span<const Hit> hits, const ArticleText& text, WatchlistHits& found,
+                        Explanation* explain) const;
+  std::string via(const Hit& hit, bool with_ancestor) const;
 };
 
 Matcher::Matcher(const std::vector<config::WatchlistConfig>& watchlists) : compiled_(std::make_unique<Compiled>()) {
@@ -556,11 +605,6 @@ Matcher& Matcher::operator=(Matcher&&) noexcept = default;
 
 std::size_t Matcher::phrase_count() const { return compiled_->phrases; }
 
-struct Matcher::Compiled::Result {
-  std::vector<Match> matches;
-  std::vector<Explanation> explanations;
-};
-
 namespace {
 
 // Evaluates the rule over the spans each atom was found at.
@@ -660,33 +704,150 @@ std::string format_score(double v) {
 
 }  // namespace
 
-Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool explain) const {
-  Result result;
-  thread_local std::vector<std::string_view> texts;
-  texts.assign({article.title, article.summary, article.content});
-  if (article.content == article.summary) texts[kContent] = {};  // many feeds repeat one as the other
-  for (const std::string& category : article.categories) texts.emplace_back(category);
 
-  thread_local std::vector<LookedUpWords> tokens;
-  thread_local std::vector<Hit> hits;
-  thread_local std::vector<Hit> places;
-  thread_local std::vector<Hit> context;
-  if (tokens.size() < texts.size()) tokens.resize(texts.size());
-  hits.clear();
-  places.clear();
-  context.clear();
-  bool place_heard = false;  // some place found has a reading a watchlist listens to
+namespace {
 
-  // One pass over every token of the article, walking the shared trie from each position and
-  // recording every phrase that ends along the way.
-  for (std::size_t s = 0; s < texts.size(); ++s) {
-    LookedUpWords& toks = tokens[s];
-    if (texts[s].empty()) {
+// How much a context word says for one reading of the name at `hit`: 3 right beside it, 1
+// elsewhere in the article, 0 when the article does not have it.
+int context_weight(std::uint32_t word, const Hit& hit, std::span<const Hit> context) {
+  int best_here = 0;
+  for (const Hit& cx : context) {
+    if (cx.id != word) continue;
+    const bool adjacent = cx.slot == hit.slot && (cx.end == hit.begin || cx.begin == hit.end);
+    const bool inside = cx.slot == hit.slot && cx.begin >= hit.begin && cx.end <= hit.end;
+    if (inside) continue;  // "Georgia" is not evidence for itself
+    best_here = std::max(best_here, adjacent ? 3 : 1);
+  }
+  return best_here;
+}
+
+// The watchlists with something to report, in config order: those with hits (`hits` is sorted by
+// watchlist), and when explaining, those that passed over a place name.
+const std::vector<std::uint32_t>& owners_of(std::span<const Hit> hits, const ExplanationSink* explain) {
+  thread_local std::vector<std::uint32_t> owners;
+  owners.clear();
+  for (const Hit& h : hits)
+    if (owners.empty() || owners.back() != h.owner) owners.push_back(h.owner);
+  if (explain != nullptr)
+    for (const auto& [w, list] : explain->ignored)
+      if (std::find(owners.begin(), owners.end(), w) == owners.end()) owners.push_back(w);
+  std::sort(owners.begin(), owners.end());
+  return owners;
+}
+
+// The watchlist's rule over what was found: its require expression, or else its `require` setting.
+RuleOutcome evaluate_rule(const CompiledWatchlist& wl, const WatchlistHits& found, std::vector<Explanation::Clause>* clauses) {
+  RuleOutcome rule;
+  if (!wl.expression.empty()) {
+    RuleEvaluator evaluator(wl, found.counted, found.phrases, clauses);
+    std::size_t pre = 0;
+    rule.held = evaluator.eval(wl.expression.root(), 15, pre, 0).held;
+    rule.text = wl.expression.text();
+    return rule;
+  }
+  switch (wl.require) {
+    case config::Require::any: rule.held = found.any_actor || found.any_region, rule.text = "any"; break;
+    case config::Require::actor: rule.held = found.any_actor, rule.text = "actor"; break;
+    case config::Require::region: rule.held = found.any_region, rule.text = "region"; break;
+    case config::Require::actor_and_region:
+      rule.held = found.any_actor && found.any_region, rule.text = "actor and region";
+      break;
+  }
+  if (clauses != nullptr) clauses->push_back(Explanation::Clause{0, std::string(rule.text), rule.held});
+  return rule;
+}
+
+void give_verdict(Explanation& ex, const CompiledWatchlist& wl, const WatchlistHits& found, const RuleOutcome& rule, bool fires) {
+  ex.fired = fires;
+  ex.score = found.score;
+  if (!found.vetoed_by.empty())
+    ex.verdict = "not sent: the article mentions '" + std::string(found.vetoed_by) + "', which the watchlist excludes";
+  else if (!rule.held) ex.verdict = "not sent: the rule '" + std::string(rule.text) + "' did not hold";
+  else if (!fires) ex.verdict = "not sent: score " + format_score(found.score) + " is below min_score " + format_score(wl.min_score);
+  else ex.verdict = "sent: the rule '" + std::string(rule.text) + "' held with score " + format_score(found.score);
+}
+
+// The terms of a match in config order (kept sorted as they come), each with its spellings in
+// reading order.
+void add_terms(Match& m, const CompiledWatchlist& wl, std::span<const Hit* const> counted, const ArticleText& text) {
+  thread_local std::vector<std::uint32_t> actor_ids;  // term ids of Match::actors, in the same order
+  thread_local std::vector<std::uint32_t> region_ids;
+  actor_ids.clear();
+  region_ids.clear();
+  for (const Hit* hit : counted) {
+    const bool actor = hit->role == Role::actor;
+    const CompiledTerm& term = actor ? wl.actors[hit->id] : wl.regions[hit->id];
+    std::vector<std::uint32_t>& ids = actor ? actor_ids : region_ids;
+    std::vector<TermHit>& list = actor ? m.actors : m.regions;
+    const auto at = std::lower_bound(ids.begin(), ids.end(), hit->id);
+    const auto index = at - ids.begin();
+    if (at == ids.end() || *at != hit->id) {
+      ids.insert(at, hit->id);
+      list.insert(list.begin() + index, TermHit{term.name, {}});
+    }
+    // The spelling as written; a string is made only for a new one.
+    const std::string_view raw = text.raw(*hit);
+    std::vector<std::string>& forms = list[static_cast<std::size_t>(index)].surface_forms;
+    if (plainly_spaced(raw)) {
+      if (std::find(forms.begin(), forms.end(), raw) == forms.end()) forms.emplace_back(raw);
+    } else if (std::string surface = collapse_space(raw); std::find(forms.begin(), forms.end(), surface) == forms.end()) {
+      forms.push_back(std::move(surface));
+    }
+  }
+}
+
+// Up to kMaxSnippets distinct snippets around the kept hits, the body's first. Reorders `kept`.
+void add_snippets(Match& m, std::vector<const Hit*>& kept, const ArticleText& text) {
+  // Body first (stable: an insertion sort, as the list is short and needs no buffer).
+  for (std::size_t a = 1; a < kept.size(); ++a)
+    for (std::size_t b = a; b > 0 && snippet_preference(kept[b]->slot) < snippet_preference(kept[b - 1]->slot); --b)
+      std::swap(kept[b], kept[b - 1]);
+  thread_local std::vector<std::pair<std::uint32_t, Window>> windows;  // snippet windows by slot
+  windows.clear();
+  for (const Hit* hit : kept) {
+    if (m.snippets.size() == kMaxSnippets) break;
+    const LookedUpWords& toks = text.tokens[hit->slot];
+    const std::size_t hb = toks[hit->begin].begin;
+    const std::size_t he = toks[hit->end - 1].end;
+    const bool inside = std::any_of(windows.begin(), windows.end(), [&](const auto& w) {
+      return w.first == hit->slot && w.second.begin <= hb && he <= w.second.end;
+    });
+    if (inside) continue;
+    const Window w = snippet_window(text.texts[hit->slot], hb, he);
+    std::string snippet = render_snippet(text.texts[hit->slot], w);
+    windows.emplace_back(hit->slot, w);
+    if (std::find(m.snippets.begin(), m.snippets.end(), snippet) == m.snippets.end()) m.snippets.push_back(std::move(snippet));
+  }
+}
+
+// Only for a watchlist that fires: the match with its terms, their spellings and the snippets.
+Match describe_match(const CompiledWatchlist& wl, WatchlistHits& found, const ArticleText& text) {
+  Match m;
+  m.score = found.score;
+  m.watchlist = wl.name;
+  m.actors.reserve(found.counted.size());
+  m.snippets.reserve(std::min(found.kept.size(), kMaxSnippets));
+  add_terms(m, wl, found.counted, text);
+  add_snippets(m, found.kept, text);
+  return m;
+}
+
+}  // namespace
+
+// One pass over every token of the article, walking the shared trie from each position and
+// recording every phrase that ends along the way. True when some place found has a reading a
+// watchlist listens to.
+bool Matcher::Compiled::collect_hits(const ArticleText& text, std::vector<Hit>& hits, std::vector<Hit>& places,
+                                     std::vector<Hit>& context) const {
+  bool place_heard = false;
+  for (std::size_t s = 0; s < text.texts.size(); ++s) {
+    LookedUpWords& toks = text.tokens[s];
+    if (text.texts[s].empty()) {
       toks.count = toks.known_count = 0;
       continue;
     }
     // Every word looked up as the scanner finds it; the walk below visits only the known ones.
-    Normalizer::scan(texts[s], trie, toks);
+    Normalizer::scan(text.texts[s], trie, toks);
     const std::size_t known_count = toks.known_count;
     const std::vector<std::uint32_t>& known = toks.known;
     for (std::size_t ki = 0; ki < known_count; ++ki) {
@@ -711,28 +872,14 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
       }
     }
   }
+  return place_heard;
+}
 
-  // Places: leftmost-longest over every gazetteer name ("Papua New Guinea" is not "Guinea", "South
-  // Sudan" is not "Sudan"), then capitalization and context decide ambiguous names.
-  std::unordered_map<std::uint32_t, std::vector<Explanation::Ignored>> ignored;  // by watchlist
-  auto note_ignored = [&](const PlaceName& name, const Hit& hit, std::string reason) {
-    if (!explain) return;
-    std::vector<std::uint32_t> candidates = name.entries;
-    if (name.ambiguity >= 0)
-      for (const Sense& sense : gazetteer.ambiguities()[static_cast<std::size_t>(name.ambiguity)].senses)
-        if (sense.entry != Sense::kNoPlace) candidates.push_back(sense.entry);
-    const LookedUpWords& toks = tokens[hit.slot];
-    const std::string surface(texts[hit.slot].substr(toks[hit.begin].begin, toks[hit.end - 1].end - toks[hit.begin].begin));
-    for (std::uint32_t e : candidates)
-      for (std::uint32_t a : gazetteer.ancestors(e))
-        if (const auto it = listeners.find(a); it != listeners.end())
-          for (const Listener& l : it->second) {
-            auto& list = ignored[l.watchlist];
-            if (std::none_of(list.begin(), list.end(), [&](const auto& x) { return x.surface == surface && x.reason == reason; }))
-              list.push_back(Explanation::Ignored{surface, reason});
-          }
-  };
-  if (!place_heard) places.clear();  // nothing to resolve, and nothing to explain
+// Places: leftmost-longest over every gazetteer name ("Papua New Guinea" is not "Guinea", "South
+// Sudan" is not "Sudan"), then capitalization and context decide ambiguous names. Each place read
+// becomes a hit of every watchlist listening to it.
+void Matcher::Compiled::resolve_places(const ArticleText& text, std::vector<Hit>& places, std::span<const Hit> context,
+                                       std::vector<Hit>& hits, ExplanationSink* explain) const {
   std::sort(places.begin(), places.end(), [](const Hit& a, const Hit& b) {
     return std::tie(a.slot, a.begin, b.end) < std::tie(b.slot, b.begin, a.end);
   });
@@ -743,258 +890,206 @@ Matcher::Compiled::Result Matcher::Compiled::run(const Article& article, bool ex
     if (hit.begin < covered) continue;
     covered = hit.end;
     const PlaceName& name = gazetteer.names()[hit.id];
-    if (name.capital_only && !tokens[hit.slot][hit.begin].capitalized) {
-      if (explain) note_ignored(name, hit, "written in lower case, so read as an ordinary word");
+    if (name.capital_only && !text.tokens[hit.slot][hit.begin].capitalized) {
+      if (explain != nullptr) note_ignored(*explain, text, name, hit, "written in lower case, so read as an ordinary word");
       continue;
     }
-    std::span<const std::uint32_t> chosen(name.entries);
-    std::uint32_t sense_entry = Sense::kNoPlace;
-    if (name.ambiguity >= 0) {
-      const Ambiguity& ambiguity = gazetteer.ambiguities()[static_cast<std::size_t>(name.ambiguity)];
-      const auto& senses = sense_context[static_cast<std::size_t>(name.ambiguity)];
-      std::size_t best = 0;
-      int best_score = -1;
-      std::string evidence;
-      for (std::size_t si = 0; si < senses.size(); ++si) {
-        int score = 0;
-        std::string words;
-        for (std::uint32_t word : senses[si]) {
-          int best_here = 0;
-          for (const Hit& cx : context) {
-            if (cx.id != word) continue;
-            const bool adjacent = cx.slot == hit.slot && (cx.end == hit.begin || cx.begin == hit.end);
-            const bool inside = cx.slot == hit.slot && cx.begin >= hit.begin && cx.end <= hit.end;
-            if (inside) continue;  // "Georgia" is not evidence for itself
-            best_here = std::max(best_here, adjacent ? 3 : 1);
-          }
-          if (best_here > 0) {
-            score += best_here;
-            if (explain) {
-              if (!words.empty()) words += ", ";
-              words += context_words[word];
-            }
-          }
-        }
-        if (score > best_score) best = si, best_score = score, evidence = std::move(words);
-      }
-      const Sense& sense = ambiguity.senses[best];
-      auto because = [&] {
-        return evidence.empty() ? std::string("no context words, so the default reading") : "context: " + evidence;
-      };
-      if (sense.entry == Sense::kNoPlace) {
-        if (explain) note_ignored(name, hit, "read as not a place (" + because() + ")");
-        continue;
-      }
-      sense_entry = sense.entry;
-      chosen = std::span<const std::uint32_t>(&sense_entry, 1);
-      if (best != 0 && explain)
-        note_ignored(name, hit, "read as " + std::string(gazetteer.entries()[sense.entry].name) + " (" +
-                                    std::string(gazetteer.entries()[sense.entry].code) + "; " + because() + ")");
+    if (name.ambiguity < 0) {
+      add_listener_hits(hit, name.entries, hits);
+      continue;
     }
-    for (std::uint32_t e : chosen)
-      for (std::uint32_t a : gazetteer.ancestors(e))
-        if (const auto it = listeners.find(a); it != listeners.end())
-          for (const Listener& l : it->second) {
-            Hit h = hit;
-            h.owner = l.watchlist;
-            h.role = l.role;
-            h.id = l.id;
-            h.place = e;
-            h.ancestor = a;
-            hits.push_back(h);
-          }
+    const std::uint32_t entry = read_ambiguous(text, name, hit, context, explain);
+    if (entry != Sense::kNoPlace) add_listener_hits(hit, std::span<const std::uint32_t>(&entry, 1), hits);
   }
-  if (hits.empty() && ignored.empty()) return result;
+}
+
+// The entry an ambiguous name at `hit` is read as (Sense::kNoPlace: not a place), by the sense whose
+// context words the article has most of; the first sense, the default, when none has more.
+std::uint32_t Matcher::Compiled::read_ambiguous(const ArticleText& text, const PlaceName& name, const Hit& hit,
+                                                std::span<const Hit> context, ExplanationSink* explain) const {
+  const auto a = static_cast<std::size_t>(name.ambiguity);
+  const auto& senses = sense_context[a];
+  std::size_t best = 0;
+  int best_score = -1;
+  for (std::size_t si = 0; si < senses.size(); ++si) {
+    int score = 0;
+    for (std::uint32_t word : senses[si]) score += context_weight(word, hit, context);
+    if (score > best_score) best = si, best_score = score;
+  }
+  const Sense& sense = gazetteer.ambiguities()[a].senses[best];
+  if (explain == nullptr || (sense.entry != Sense::kNoPlace && best == 0)) return sense.entry;
+
+  std::string evidence;
+  for (std::uint32_t word : senses[best])
+    if (context_weight(word, hit, context) > 0) {
+      if (!evidence.empty()) evidence += ", ";
+      evidence += context_words[word];
+    }
+  const std::string because = evidence.empty() ? std::string("no context words, so the default reading") : "context: " + evidence;
+  if (sense.entry == Sense::kNoPlace) {
+    note_ignored(*explain, text, name, hit, "read as not a place (" + because + ")");
+  } else {
+    const GazetteerEntry& entry = gazetteer.entries()[sense.entry];
+    note_ignored(*explain, text, name, hit,
+                 "read as " + std::string(entry.name) + " (" + std::string(entry.code) + "; " + because + ")");
+  }
+  return sense.entry;
+}
+
+// The place read at `hit` as each of `entries`, as a hit of every watchlist listening to the entry or
+// to a place that contains it.
+void Matcher::Compiled::add_listener_hits(const Hit& hit, std::span<const std::uint32_t> entries, std::vector<Hit>& hits) const {
+  for (std::uint32_t e : entries)
+    for (std::uint32_t a : gazetteer.ancestors(e))
+      if (const auto it = listeners.find(a); it != listeners.end())
+        for (const Listener& l : it->second) {
+          Hit h = hit;
+          h.owner = l.watchlist;
+          h.role = l.role;
+          h.id = l.id;
+          h.place = e;
+          h.ancestor = a;
+          hits.push_back(h);
+        }
+}
+
+// A place name passed over, for every watchlist that one of its readings would have reached.
+void Matcher::Compiled::note_ignored(ExplanationSink& explain, const ArticleText& text, const PlaceName& name, const Hit& hit,
+                                     const std::string& reason) const {
+  std::vector<std::uint32_t> candidates = name.entries;
+  if (name.ambiguity >= 0)
+    for (const Sense& sense : gazetteer.ambiguities()[static_cast<std::size_t>(name.ambiguity)].senses)
+      if (sense.entry != Sense::kNoPlace) candidates.push_back(sense.entry);
+  const std::string surface(text.raw(hit));
+  for (std::uint32_t e : candidates)
+    for (std::uint32_t a : gazetteer.ancestors(e))
+      if (const auto it = listeners.find(a); it != listeners.end())
+        for (const Listener& l : it->second) {
+          auto& list = explain.ignored[l.watchlist];
+          if (std::none_of(list.begin(), list.end(), [&](const auto& x) { return x.surface == surface && x.reason == reason; }))
+            list.push_back(Explanation::Ignored{surface, reason});
+        }
+}
+
+// Leftmost-longest within one watchlist: "Iran's supreme leader" is the actor, not also Iran.
+// Several terms on the very same words all count ("Gaza" is both Gaza Strip and Palestine). `hits`
+// are the watchlist's, sorted.
+void Matcher::Compiled::resolve_overlaps(const CompiledWatchlist& wl, std::span<const Hit> hits, const ArticleText& text,
+                                         WatchlistHits& found, Explanation* explain) const {
+  found.kept.clear();
+  found.counted.clear();
+  found.phrases.clear();
+  auto surface_of = [&](const Hit& hit) { return collapse_space(text.raw(hit)); };
+  std::uint32_t cur_slot = UINT32_MAX;
+  std::uint32_t cur_covered = 0;
+  std::uint32_t kept_begin = UINT32_MAX;
+  std::uint32_t kept_end = UINT32_MAX;
+  for (const Hit& hit : hits) {
+    if (hit.role == Role::exclude) {
+      if (found.vetoed_by.empty()) found.vetoed_by = wl.excludes[hit.id];  // excludes are never empty
+      if (explain != nullptr)
+        explain->occurrences.push_back({"exclude", wl.excludes[hit.id], surface_of(hit), std::string(slot_name(hit.slot)), {}, 0});
+      continue;
+    }
+    if (hit.role == Role::phrase) {
+      found.phrases.push_back(&hit);
+      if (explain != nullptr)
+        explain->occurrences.push_back(
+            {"phrase", wl.phrases[hit.id], surface_of(hit), std::string(slot_name(hit.slot)), via(hit, false), 0});
+      continue;
+    }
+    if (hit.slot != cur_slot) {
+      cur_slot = hit.slot;
+      cur_covered = 0;
+      kept_begin = kept_end = UINT32_MAX;
+    }
+    const bool same_span = hit.begin == kept_begin && hit.end == kept_end;
+    if (!same_span && hit.begin < cur_covered) continue;
+    // One name reaching the same term twice ("Tehran" is Iran's capital and a province of Iran).
+    if (same_span && !found.counted.empty() && found.counted.back()->role == hit.role && found.counted.back()->id == hit.id)
+      continue;
+    const CompiledTerm& term = hit.role == Role::actor ? wl.actors[hit.id] : wl.regions[hit.id];
+    double added = 0;
+    if (!same_span) {
+      kept_begin = hit.begin;
+      kept_end = cur_covered = hit.end;
+      found.kept.push_back(&hit);
+      added = weight(hit.slot) * term.weight;
+      found.score += added;
+    }
+    found.counted.push_back(&hit);
+    (hit.role == Role::actor ? found.any_actor : found.any_region) = true;
+    if (explain != nullptr)
+      explain->occurrences.push_back({hit.role == Role::actor ? "actor" : "region", term.name, surface_of(hit),
+                                      std::string(slot_name(hit.slot)), via(hit, true), added});
+  }
+}
+
+// For a hit found through the gazetteer: "gazetteer: Tehran", and with the ancestor the watchlist
+// listens to, "gazetteer: Tehran -> Iran". Empty for others.
+std::string Matcher::Compiled::via(const Hit& hit, bool with_ancestor) const {
+  std::string out;
+  if (hit.place == UINT32_MAX) return out;
+  out = "gazetteer: " + std::string(gazetteer.entries()[hit.place].name);
+  if (with_ancestor && hit.ancestor != hit.place) out += " -> " + std::string(gazetteer.entries()[hit.ancestor].name);
+  return out;
+}
+
+std::vector<Match> Matcher::Compiled::run(const Article& article, ExplanationSink* explain) const {
+  thread_local std::vector<std::string_view> texts;
+  texts.assign({article.title, article.summary, article.content});
+  if (article.content == article.summary) texts[kContent] = {};  // many feeds repeat one as the other
+  for (const std::string& category : article.categories) texts.emplace_back(category);
+
+  thread_local std::vector<LookedUpWords> tokens;
+  thread_local std::vector<Hit> hits;
+  thread_local std::vector<Hit> places;
+  thread_local std::vector<Hit> context;
+  if (tokens.size() < texts.size()) tokens.resize(texts.size());
+  hits.clear();
+  places.clear();
+  context.clear();
+  const ArticleText text{texts, tokens};
+
+  std::vector<Match> matches;
+  if (!collect_hits(text, hits, places, context)) places.clear();  // nothing to resolve, and nothing to explain
+  resolve_places(text, places, context, hits, explain);
+  if (hits.empty() && (explain == nullptr || explain->ignored.empty())) return matches;
 
   sort_hits(hits, watchlists.size());
-
-  auto surface_of = [&](const Hit& hit) {
-    const LookedUpWords& toks = tokens[hit.slot];
-    const std::size_t from = toks[hit.begin].begin;
-    return collapse_space(texts[hit.slot].substr(from, toks[hit.end - 1].end - from));
-  };
-
-  thread_local std::vector<std::uint32_t> owners;
-  owners.clear();
-  for (const Hit& h : hits)
-    if (owners.empty() || owners.back() != h.owner) owners.push_back(h.owner);
-  if (explain)
-    for (const auto& [w, list] : ignored)
-      if (std::find(owners.begin(), owners.end(), w) == owners.end()) owners.push_back(w);
-  std::sort(owners.begin(), owners.end());
-
-  thread_local std::vector<const Hit*> kept;         // counted, one per span (snippets)
-  thread_local std::vector<const Hit*> counted;      // every actor/region hit that survived overlap
+  thread_local std::vector<const Hit*> kept;
+  thread_local std::vector<const Hit*> counted;
   thread_local std::vector<const Hit*> phrase_hits;
-  thread_local std::vector<std::uint32_t> actor_ids;  // term ids of Match::actors, in the same order
-  thread_local std::vector<std::uint32_t> region_ids;
-  thread_local std::vector<std::pair<std::uint32_t, Window>> windows;  // snippet windows by slot
   std::size_t g = 0;
-  for (const std::uint32_t owner : owners) {
+  for (const std::uint32_t owner : owners_of(hits, explain)) {
     while (g < hits.size() && hits[g].owner < owner) ++g;
     std::size_t g_end = g;
     while (g_end < hits.size() && hits[g_end].owner == owner) ++g_end;
     const CompiledWatchlist& wl = watchlists[owner];
 
-    Explanation ex;  // filled only when explaining
-    if (explain) {
-      ex.watchlist = wl.name;
-      ex.min_score = wl.min_score;
-      if (const auto it = ignored.find(owner); it != ignored.end()) ex.ignored = it->second;
+    Explanation* ex = nullptr;
+    if (explain != nullptr) {
+      ex = &explain->explanations.emplace_back();
+      ex->watchlist = wl.name;
+      ex->min_score = wl.min_score;
+      if (const auto it = explain->ignored.find(owner); it != explain->ignored.end()) ex->ignored = it->second;
     }
-
-    Match m;
-    kept.clear();
-    counted.clear();
-    phrase_hits.clear();
-    bool any_actor = false;
-    bool any_region = false;
-    std::string_view vetoed_by;
-
-    // Leftmost-longest within this watchlist: "Iran's supreme leader" is the actor, not also Iran.
-    // Several terms on the very same words all count ("Gaza" is both Gaza Strip and Palestine).
-    std::uint32_t cur_slot = UINT32_MAX;
-    std::uint32_t cur_covered = 0;
-    std::uint32_t kept_begin = UINT32_MAX;
-    std::uint32_t kept_end = UINT32_MAX;
-    for (std::size_t h = g; h < g_end; ++h) {
-      const Hit& hit = hits[h];
-      if (hit.role == Role::exclude) {
-        if (vetoed_by.empty()) vetoed_by = wl.excludes[hit.id];  // excludes are never empty
-        if (explain) ex.occurrences.push_back({"exclude", wl.excludes[hit.id], surface_of(hit), std::string(slot_name(hit.slot)), {}, 0});
-        continue;
-      }
-      if (hit.role == Role::phrase) {
-        phrase_hits.push_back(&hit);
-        if (explain) {
-          std::string via;
-          if (hit.place != UINT32_MAX) via = "gazetteer: " + std::string(gazetteer.entries()[hit.place].name);
-          ex.occurrences.push_back({"phrase", wl.phrases[hit.id], surface_of(hit), std::string(slot_name(hit.slot)), via, 0});
-        }
-        continue;
-      }
-      if (hit.slot != cur_slot) {
-        cur_slot = hit.slot;
-        cur_covered = 0;
-        kept_begin = kept_end = UINT32_MAX;
-      }
-      const bool same_span = hit.begin == kept_begin && hit.end == kept_end;
-      if (!same_span && hit.begin < cur_covered) continue;
-      // One name reaching the same term twice ("Tehran" is Iran's capital and a province of Iran).
-      if (same_span && !counted.empty() && counted.back()->role == hit.role && counted.back()->id == hit.id) continue;
-      const CompiledTerm& term = hit.role == Role::actor ? wl.actors[hit.id] : wl.regions[hit.id];
-      double added = 0;
-      if (!same_span) {
-        kept_begin = hit.begin;
-        kept_end = cur_covered = hit.end;
-        kept.push_back(&hit);
-        added = weight(hit.slot) * term.weight;
-        m.score += added;
-      }
-      counted.push_back(&hit);
-      (hit.role == Role::actor ? any_actor : any_region) = true;
-
-      if (explain) {
-        std::string via;
-        if (hit.place != UINT32_MAX) {
-          via = "gazetteer: " + std::string(gazetteer.entries()[hit.place].name);
-          if (hit.ancestor != hit.place) via += " -> " + std::string(gazetteer.entries()[hit.ancestor].name);
-        }
-        ex.occurrences.push_back({hit.role == Role::actor ? "actor" : "region", term.name, surface_of(hit),
-                                  std::string(slot_name(hit.slot)), via, added});
-      }
-    }
-
-    bool rule = false;
-    std::string_view rule_text;
-    if (!wl.expression.empty()) {
-      RuleEvaluator evaluator(wl, counted, phrase_hits, explain ? &ex.clauses : nullptr);
-      std::size_t pre = 0;
-      rule = evaluator.eval(wl.expression.root(), 15, pre, 0).held;
-      rule_text = wl.expression.text();
-    } else {
-      switch (wl.require) {
-        case config::Require::any: rule = any_actor || any_region, rule_text = "any"; break;
-        case config::Require::actor: rule = any_actor, rule_text = "actor"; break;
-        case config::Require::region: rule = any_region, rule_text = "region"; break;
-        case config::Require::actor_and_region:
-          rule = any_actor && any_region, rule_text = "actor and region";
-          break;
-      }
-      if (explain) ex.clauses.push_back(Explanation::Clause{0, std::string(rule_text), rule});
-    }
-    const bool fires = vetoed_by.empty() && rule && m.score >= wl.min_score;
-
-    if (explain) {
-      ex.fired = fires;
-      ex.score = m.score;
-      if (!vetoed_by.empty()) ex.verdict = "not sent: the article mentions '" + std::string(vetoed_by) + "', which the watchlist excludes";
-      else if (!rule) ex.verdict = "not sent: the rule '" + std::string(rule_text) + "' did not hold";
-      else if (!fires) ex.verdict = "not sent: score " + format_score(m.score) + " is below min_score " + format_score(wl.min_score);
-      else ex.verdict = "sent: the rule '" + std::string(rule_text) + "' held with score " + format_score(m.score);
-      result.explanations.push_back(std::move(ex));
-    }
-    if (!fires) continue;
-
-    // Only now, for a watchlist that fires: the terms with their spellings, and the snippets.
-    // Terms in config order (kept sorted as they come), each with its spellings in reading order.
-    m.watchlist = wl.name;
-    actor_ids.clear();
-    region_ids.clear();
-    m.actors.reserve(counted.size());
-    m.snippets.reserve(std::min(kept.size(), kMaxSnippets));
-    for (const Hit* hit : counted) {
-      const bool actor = hit->role == Role::actor;
-      const CompiledTerm& term = actor ? wl.actors[hit->id] : wl.regions[hit->id];
-      std::vector<std::uint32_t>& ids = actor ? actor_ids : region_ids;
-      std::vector<TermHit>& list = actor ? m.actors : m.regions;
-      const auto at = std::lower_bound(ids.begin(), ids.end(), hit->id);
-      const auto index = at - ids.begin();
-      if (at == ids.end() || *at != hit->id) {
-        ids.insert(at, hit->id);
-        list.insert(list.begin() + index, TermHit{term.name, {}});
-      }
-      // The spelling as written; a string is made only for a new one.
-      const LookedUpWords& toks = tokens[hit->slot];
-      const std::size_t from = toks[hit->begin].begin;
-      const std::string_view raw = texts[hit->slot].substr(from, toks[hit->end - 1].end - from);
-      std::vector<std::string>& forms = list[static_cast<std::size_t>(index)].surface_forms;
-      if (plainly_spaced(raw)) {
-        if (std::find(forms.begin(), forms.end(), raw) == forms.end()) forms.emplace_back(raw);
-      } else if (std::string surface = collapse_space(raw); std::find(forms.begin(), forms.end(), surface) == forms.end()) {
-        forms.push_back(std::move(surface));
-      }
-    }
-
-    // Body first (stable: an insertion sort, as the list is short and needs no buffer).
-    for (std::size_t a = 1; a < kept.size(); ++a)
-      for (std::size_t b = a; b > 0 && snippet_preference(kept[b]->slot) < snippet_preference(kept[b - 1]->slot); --b)
-        std::swap(kept[b], kept[b - 1]);
-    windows.clear();
-    for (const Hit* hit : kept) {
-      if (m.snippets.size() == kMaxSnippets) break;
-      const LookedUpWords& toks = tokens[hit->slot];
-      const std::size_t hb = toks[hit->begin].begin;
-      const std::size_t he = toks[hit->end - 1].end;
-      const bool inside = std::any_of(windows.begin(), windows.end(), [&](const auto& w) {
-        return w.first == hit->slot && w.second.begin <= hb && he <= w.second.end;
-      });
-      if (inside) continue;
-      const Window w = snippet_window(texts[hit->slot], hb, he);
-      std::string snippet = render_snippet(texts[hit->slot], w);
-      windows.emplace_back(hit->slot, w);
-      if (std::find(m.snippets.begin(), m.snippets.end(), snippet) == m.snippets.end())
-        m.snippets.push_back(std::move(snippet));
-    }
-    result.matches.push_back(std::move(m));
+    WatchlistHits found{kept, counted, phrase_hits, 0, false, false, {}};
+    resolve_overlaps(wl, std::span<const Hit>(hits).subspan(g, g_end - g), text, found, ex);
+    const RuleOutcome rule = evaluate_rule(wl, found, ex != nullptr ? &ex->clauses : nullptr);
+    const bool fires = found.vetoed_by.empty() && rule.held && found.score >= wl.min_score;
+    if (ex != nullptr) give_verdict(*ex, wl, found, rule, fires);
+    if (fires) matches.push_back(describe_match(wl, found, text));
   }
-  return result;
+  return matches;
 }
 
-std::vector<Match> Matcher::match(const Article& article) const { return compiled_->run(article, false).matches; }
+std::vector<Match> Matcher::match(const Article& article) const { return compiled_->run(article, nullptr); }
 
 std::vector<Explanation> Matcher::explain(const Article& article) const {
-  return compiled_->run(article, true).explanations;
+  ExplanationSink sink;
+  compiled_->run(article, &sink);
+  return std::move(sink.explanations);
 }
 
 }  // namespace newsalert::match

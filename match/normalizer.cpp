@@ -1,6 +1,7 @@
 // Text folding and word tokenization on top of ICU; the only place in match/ that includes ICU.
 #include "match/normalizer.hpp"
 
+#include "match/normalizer_simd.hpp"
 #include "match/swar.hpp"
 #include "match/token_trie.hpp"
 
@@ -11,12 +12,8 @@
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if defined(NEWSALERT_AVX2_DISPATCH)
 #include <immintrin.h>
-#define NEWSALERT_AVX2_DISPATCH 1
 #endif
 
 #include <algorithm>
@@ -31,7 +28,13 @@
 namespace newsalert::match {
 namespace {
 
-std::atomic<Normalizer::Simd> simd_limit{Normalizer::Simd::best};
+using simd::ChunkMasks;
+using simd::kChunk;
+using simd::simd_limit;
+#if defined(NEWSALERT_AVX2_DISPATCH)
+using simd::has_avx2;
+using simd::has_avx512bw;
+#endif
 
 const icu::Normalizer2& nfkd() {
   // ICU owns these singletons; fetching them once keeps the lookup out of the hot path.
@@ -561,17 +564,7 @@ bool scan_simple_word(std::string_view s, std::size_t i, const CharTable& table,
   return true;
 }
 
-// The whole text as bit masks, bit j of word k for byte 64k + j: ASCII letters and digits, where
-// runs of them start, upper and lower case letters among them, and bytes the plain-word pass leaves
-// to the word-at-a-time path (non-ASCII bytes and apostrophes). Bytes past the end read as zeros.
-struct ChunkMasks {
-  std::uint64_t alnum = 0;
-  std::uint64_t starts = 0;
-  std::uint64_t upper = 0;
-  std::uint64_t lower = 0;
-  std::uint64_t complex = 0;
-  std::uint64_t dots = 0;  // '.' (a single letter before one may be an initialism)
-};
+// The whole text as masks, a ChunkMasks for every kChunk bytes.
 struct TextMasks {
   std::vector<ChunkMasks> chunk;  // the first `chunks`; kept from text to text
   std::size_t chunks = 0;
@@ -592,157 +585,9 @@ struct TextMasks {
     return (bits & (~std::uint64_t{0} >> (63 - ((e - 1) & 63)))) != 0;
   }
 };
-constexpr std::size_t kChunk = 64;
 
-// Sixty-four bytes at p as masks (into chunk k of m), and folded (ASCII upper case letters to lower
-// case, every other byte as it is) into `folded`.
-#if defined(__SSE2__)
-void classify_chunk(const char* p, char* folded, TextMasks& m, std::size_t k) {
-  const __m128i case_bit = _mm_set1_epi8(0x20);
-  const __m128i zero = _mm_setzero_si128();
-  std::uint64_t alnum = 0, lower = 0, upper = 0, complex = 0, dots = 0;
-  for (int c = 0; c < 4; ++c) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * c));
-    const __m128i lowered = _mm_or_si128(v, case_bit);  // bytes >= 0x80 stay negative: never letters
-    const __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lowered, _mm_set1_epi8('a' - 1)),
-                                        _mm_cmplt_epi8(lowered, _mm_set1_epi8('z' + 1)));
-    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-    const __m128i has_case_bit = _mm_cmpeq_epi8(_mm_and_si128(v, case_bit), case_bit);
-    const __m128i complex_bytes = _mm_or_si128(_mm_cmplt_epi8(v, zero), _mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
-    const __m128i upper_bytes = _mm_andnot_si128(has_case_bit, alpha);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(folded + 16 * c), _mm_or_si128(v, _mm_and_si128(upper_bytes, case_bit)));
-    const auto shift = static_cast<unsigned>(16 * c);
-    alnum |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(alpha, digit)))) << shift;
-    lower |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(alpha, has_case_bit)))) << shift;
-    upper |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(upper_bytes))) << shift;
-    complex |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(complex_bytes))) << shift;
-    dots |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))))) << shift;
-  }
-  m.chunk[k].alnum = alnum;
-  m.chunk[k].lower = lower;
-  m.chunk[k].upper = upper;
-  m.chunk[k].complex = complex;
-  m.chunk[k].dots = dots;
-}
-#else
-// The high bit of each byte gathered into one bit per byte (byte order of a little-endian load).
-std::uint64_t gather_high_bits(std::uint64_t m) { return ((m >> 7) * 0x0102040810204080ull) >> 56; }
-
-void classify_chunk(const char* p, char* folded, TextMasks& m, std::size_t k) {
-  std::uint64_t alnum = 0, lower = 0, upper = 0, complex = 0, dots = 0;
-  for (unsigned c = 0; c < 8; ++c) {
-    std::uint64_t x = 0;
-    std::memcpy(&x, p + 8 * c, 8);
-    const std::uint64_t ascii = ~x & kHighBits;
-    const std::uint64_t low7 = x & ~kHighBits;
-    const std::uint64_t alpha = bytes_between(low7 | (kOnes * 0x20), 'a', 'z') & ascii;
-    const std::uint64_t digit = bytes_between(low7, '0', '9') & ascii;
-    const std::uint64_t case_bit = x << 2;
-    const std::uint64_t apostrophe = bytes_between(low7, '\'', '\'') & ascii;
-    alnum |= gather_high_bits(alpha | digit) << (8 * c);
-    lower |= gather_high_bits(alpha & case_bit) << (8 * c);
-    upper |= gather_high_bits(alpha & ~case_bit) << (8 * c);
-    complex |= gather_high_bits((~ascii & kHighBits) | apostrophe) << (8 * c);
-    dots |= gather_high_bits(bytes_between(low7, '.', '.') & ascii) << (8 * c);
-    const std::uint64_t folded8 = x | ((alpha & ~case_bit) >> 2);
-    std::memcpy(folded + 8 * c, &folded8, 8);
-  }
-  m.chunk[k].alnum = alnum;
-  m.chunk[k].lower = lower;
-  m.chunk[k].upper = upper;
-  m.chunk[k].complex = complex;
-  m.chunk[k].dots = dots;
-}
-#endif
-
-// Classifies all of s (one pass, no byte twice) and writes its folded copy to `folded`, which has
-// room for the text rounded up to whole chunks.
-#if defined(NEWSALERT_AVX2_DISPATCH)
-// The same 32 bytes at a time, on processors with AVX2 (chosen at run time, so the build still runs
-// on any x86-64). A byte x is in [lo, lo + w) when x + (128 - lo), read as signed, is below w - 128.
-__attribute__((target("avx2"))) void classify_chunks_avx2(const char* p, char* folded, ChunkMasks* out, std::size_t count,
-                                                          std::uint64_t& carry) {
-  const __m256i case_bit = _mm256_set1_epi8(0x20);
-  const __m256i to_alpha = _mm256_set1_epi8(static_cast<char>(128 - 'a'));
-  const __m256i alpha_below = _mm256_set1_epi8(static_cast<char>(26 - 128));
-  const __m256i to_digit = _mm256_set1_epi8(static_cast<char>(128 - '0'));
-  const __m256i digit_below = _mm256_set1_epi8(static_cast<char>(10 - 128));
-  const __m256i apostrophe = _mm256_set1_epi8('\'');
-  const __m256i dot = _mm256_set1_epi8('.');
-  for (std::size_t k = 0; k < count; ++k) {
-    _mm_prefetch(p + std::min(k + 8, count) * kChunk, _MM_HINT_NTA);  // as in classify_chunks_avx512()
-    std::uint64_t masks[5] = {};
-    for (int c = 0; c < 2; ++c) {
-      const std::size_t at = k * kChunk + 32 * static_cast<std::size_t>(c);
-      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + at));
-      const __m256i alpha = _mm256_cmpgt_epi8(alpha_below, _mm256_add_epi8(_mm256_or_si256(v, case_bit), to_alpha));
-      const __m256i digit = _mm256_cmpgt_epi8(digit_below, _mm256_add_epi8(v, to_digit));
-      const __m256i has_case_bit = _mm256_cmpeq_epi8(_mm256_and_si256(v, case_bit), case_bit);
-      const __m256i upper = _mm256_andnot_si256(has_case_bit, alpha);
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(folded + at), _mm256_or_si256(v, _mm256_and_si256(upper, case_bit)));
-      const auto shift = static_cast<unsigned>(32 * c);
-      masks[0] |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_or_si256(alpha, digit)))} << shift;
-      masks[1] |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_and_si256(alpha, has_case_bit)))} << shift;
-      masks[2] |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(upper))} << shift;
-      // The high bit: non-ASCII bytes.
-      masks[3] |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_or_si256(v, _mm256_cmpeq_epi8(v, apostrophe))))}
-                  << shift;
-      masks[4] |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, dot)))} << shift;
-    }
-    out[k].alnum = masks[0];
-    out[k].starts = masks[0] & ~((masks[0] << 1) | carry);
-    carry = masks[0] >> 63;
-    out[k].lower = masks[1];
-    out[k].upper = masks[2];
-    out[k].complex = masks[3];
-    out[k].dots = masks[4];
-  }
-}
-
-// The same 64 bytes at a time with AVX-512BW, whose comparisons give the 64-bit masks directly.
-// `count` chunks of 64 bytes and then `tail` bytes (fewer than 64), read with a masked load: the
-// bytes past the text read as zeros, and none of them is touched.
-__attribute__((target("avx512f,avx512bw,bmi2"))) void classify_chunks_avx512(const char* p, char* folded, ChunkMasks* out,
-                                                                             std::size_t count, std::size_t tail,
-                                                                             std::uint64_t& carry) {
-  const __m512i case_bit = _mm512_set1_epi8(0x20);
-  const std::size_t chunks = count + (tail != 0 ? 1 : 0);
-  for (std::size_t k = 0; k < chunks; ++k) {
-    // The text is read once: fetched ahead with the non-temporal hint, so that streaming through
-    // megabytes of articles does not push the trie's filter and tables out of the caches (about 10%
-    // faster at 100,000 aliases over a corpus larger than the L2 cache).
-    _mm_prefetch(p + std::min(k + 8, count) * kChunk, _MM_HINT_NTA);
-    const __m512i v = k < count ? _mm512_loadu_si512(p + k * kChunk)
-                                : _mm512_maskz_loadu_epi8(_bzhi_u64(~std::uint64_t{0}, static_cast<unsigned>(tail)), p + k * kChunk);
-    const __m512i lowered = _mm512_or_si512(v, case_bit);
-    const std::uint64_t alpha = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(lowered, _mm512_set1_epi8('a')), _mm512_set1_epi8(26));
-    const std::uint64_t digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(10));
-    const std::uint64_t has_case_bit = _mm512_test_epi8_mask(v, case_bit);
-    const std::uint64_t upper = alpha & ~has_case_bit;
-    _mm512_storeu_si512(folded + k * kChunk, _mm512_mask_mov_epi8(v, upper, lowered));
-    const std::uint64_t alnum = alpha | digit;
-    out[k].alnum = alnum;
-    out[k].starts = alnum & ~((alnum << 1) | carry);
-    carry = alnum >> 63;
-    out[k].lower = alpha & has_case_bit;
-    out[k].upper = upper;
-    out[k].complex = _mm512_movepi8_mask(v) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\''));
-    out[k].dots = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('.'));
-  }
-}
-
-bool has_avx512bw() {
-  static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("bmi2");
-  return yes && simd_limit.load(std::memory_order_relaxed) == Normalizer::Simd::best;
-}
-
-// AVX2 with the bit-manipulation instructions that come with it (x86-64-v3: Haswell, Zen and later).
-bool has_avx2() {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
-  return yes && simd_limit.load(std::memory_order_relaxed) != Normalizer::Simd::baseline;
-}
-#endif
-
+// Classifies all of s (one pass, no byte twice) with the widest instructions the processor has and
+// writes its folded copy to `folded`, which has room for the text rounded up to whole chunks.
 void classify_text(std::string_view s, char* folded, TextMasks& m) {
   const std::size_t n = s.size();
   m.resize((n + kChunk - 1) / kChunk);
@@ -750,7 +595,7 @@ void classify_text(std::string_view s, char* folded, TextMasks& m) {
   std::uint64_t carry = 0;  // the last byte of the previous chunk was a letter or digit
 #if defined(NEWSALERT_AVX2_DISPATCH)
   if (has_avx512bw()) {
-    classify_chunks_avx512(s.data(), folded, m.chunk.data(), whole, n - whole * kChunk, carry);
+    simd::classify_chunks_avx512(s.data(), folded, m.chunk.data(), whole, n - whole * kChunk, carry);
     return;
   }
 #endif
@@ -758,18 +603,18 @@ void classify_text(std::string_view s, char* folded, TextMasks& m) {
   if (whole < m.chunks) std::memcpy(tail, s.data() + whole * kChunk, n - whole * kChunk);
 #if defined(NEWSALERT_AVX2_DISPATCH)
   if (has_avx2()) {
-    classify_chunks_avx2(s.data(), folded, m.chunk.data(), whole, carry);
-    if (whole < m.chunks) classify_chunks_avx2(tail, folded + whole * kChunk, m.chunk.data() + whole, 1, carry);
+    simd::classify_chunks_avx2(s.data(), folded, m.chunk.data(), whole, carry);
+    if (whole < m.chunks) simd::classify_chunks_avx2(tail, folded + whole * kChunk, m.chunk.data() + whole, 1, carry);
     return;
   }
 #endif
-  for (std::size_t k = 0; k < whole; ++k) {
 #if defined(__SSE2__)
-    _mm_prefetch(s.data() + std::min(k + 8, whole) * kChunk, _MM_HINT_NTA);  // as in classify_chunks_avx512()
+  simd::classify_chunks_sse2(s.data(), folded, m.chunk.data(), whole);
+  if (whole < m.chunks) simd::classify_chunks_sse2(tail, folded + whole * kChunk, m.chunk.data() + whole, 1);
+#else
+  simd::classify_chunks_swar(s.data(), folded, m.chunk.data(), whole);
+  if (whole < m.chunks) simd::classify_chunks_swar(tail, folded + whole * kChunk, m.chunk.data() + whole, 1);
 #endif
-    classify_chunk(s.data() + k * kChunk, folded + k * kChunk, m, k);
-  }
-  if (whole < m.chunks) classify_chunk(tail, folded + whole * kChunk, m, whole);
   for (ChunkMasks* c = m.chunk.data(); c != m.chunk.data() + m.chunks; ++c) {
     c->starts = c->alnum & ~((c->alnum << 1) | carry);
     carry = c->alnum >> 63;
@@ -1122,7 +967,9 @@ template <bool V3, class Output>
 
 // The pass compiled twice: for any x86-64, and with BMI1/BMI2 (single instructions for shifts by a
 // variable, "lowest set bit" and "keep the low n bits", which the pass does for every word) for
-// processors that have them, chosen at run time.
+// processors that have them, chosen at run time. Unlike the classification (normalizer_avx2.cpp and
+// the others), both stay here, with fold_two_byte_run_avx2(): the pass is instantiated for each
+// output of this file, and its helpers and each output's word() are inlined into it.
 template <class Output>
 [[gnu::noinline]] std::size_t scan_plain_words(const char* folded, std::size_t n, std::size_t i, const TextMasks& m,
                                                Output& out) {
