@@ -3,11 +3,11 @@ _newsalertd() {
   local cur prev words cword
   _init_completion || return
 
-  local commands="run check parse match status"
+  local commands="run check parse match replay status deliveries"
   local command="" i
   for ((i = 1; i < cword; i++)); do
     case "${words[i]}" in
-      run|check|parse|match|status) command="${words[i]}"; break ;;
+      run|check|parse|match|replay|status|deliveries) command="${words[i]}"; break ;;
     esac
   done
 
@@ -25,13 +25,13 @@ _newsalertd() {
 
   if [[ "$cur" == -* ]]; then
     local options="--config --log-level --log-format --help --version"
-    [[ "$command" == status ]] && options+=" --json"
+    [[ "$command" == status || "$command" == replay ]] && options+=" --json"
     COMPREPLY=($(compgen -W "$options" -- "$cur"))
     return
   fi
   case "$command" in
     "") COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
-    parse|match) _filedir ;;
+    parse|match|replay) _filedir ;;
   esac
 }
 complete -F _newsalertd newsalertd
