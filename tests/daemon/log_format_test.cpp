@@ -24,7 +24,27 @@ using nlohmann::json;
 
 namespace {
 
-class LogFormat : public ServiceTest {};
+// Fifty feeds at once; every fifth is missing, so its polls fail and warn while the others match
+// and deliver.
+constexpr int kFeeds = 50;
+constexpr std::size_t kAlerts = kFeeds - kFeeds / 5;
+
+std::string numbered_feed(int i);
+
+class LogFormat : public ServiceTest {
+ protected:
+  // Serves the feeds, adds them to `config`, and returns their URLs.
+  std::vector<std::string> serve_many_feeds(ServiceConfig& config) {
+    std::vector<std::string> urls;
+    for (int i = 0; i < kFeeds; ++i) {
+      const std::string path = "/desk" + std::to_string(i) + ".rss";
+      if (i % 5 != 4) server_.serve_feed(path, numbered_feed(i));
+      config.feeds.push_back(path);
+      urls.push_back(server_.url(path));
+    }
+    return urls;
+  }
+};
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
@@ -242,25 +262,17 @@ class PrivateJournal {
 TEST_F(LogFormat, JournalEntriesCarryTheirFeedOrWebhookAmongManyFeeds) {
   PrivateJournal journal(dir_ / "run-systemd");
   if (!journal.error().empty()) GTEST_SKIP() << "no private mount namespace here (needs root): " << journal.error();
-  constexpr int kFeeds = 50;
   ServiceConfig config;
-  std::vector<std::string> urls;
-  for (int i = 0; i < kFeeds; ++i) {
-    const std::string path = "/desk" + std::to_string(i) + ".rss";
-    if (i % 5 != 4) server_.serve_feed(path, numbered_feed(i));
-    config.feeds.push_back(path);
-    urls.push_back(server_.url(path));
-  }
+  const std::vector<std::string> urls = serve_many_feeds(config);
   const auto file = write_config(config);
   DaemonProcess daemon({"run", "--config", file, "--log-format", "journal"}, dir_.path());
-  const std::size_t alerts = kFeeds - kFeeds / 5;
-  ASSERT_TRUE(server_.wait_for("/hook", alerts, 30s)) << daemon.err();
+  ASSERT_TRUE(server_.wait_for("/hook", kAlerts, 30s)) << daemon.err();
   EXPECT_EQ(daemon.stop(), 0);
   EXPECT_EQ(daemon.err(), "") << "every line went to the journal";
 
   std::size_t feed_entries = 0, webhook_entries = 0;
   const auto entries = journal.entries();
-  ASSERT_GT(entries.size(), alerts);
+  ASSERT_GT(entries.size(), kAlerts);
   for (const auto& entry : entries) {
     ASSERT_TRUE(entry.contains("MESSAGE") && entry.contains("PRIORITY")) << entry.size();
     EXPECT_EQ(entry.at("SYSLOG_IDENTIFIER"), "newsalertd");
@@ -281,26 +293,17 @@ TEST_F(LogFormat, JournalEntriesCarryTheirFeedOrWebhookAmongManyFeeds) {
       EXPECT_EQ(message.find("webhook 'hook"), std::string::npos) << "an entry about a webhook carries its field: " << message;
     }
   }
-  EXPECT_GE(feed_entries, alerts);
-  EXPECT_GE(webhook_entries, alerts);
+  EXPECT_GE(feed_entries, kAlerts);
+  EXPECT_GE(webhook_entries, kAlerts);
 }
 
 TEST_F(LogFormat, ManyFeedsAtOnceEachLineCarriesOnlyItsOwnFeedOrWebhook) {
-  constexpr int kFeeds = 50;
   ServiceConfig config;
   config.hooks = {"/hook", "/hook"};
-  std::vector<std::string> urls;
-  for (int i = 0; i < kFeeds; ++i) {
-    const std::string path = "/desk" + std::to_string(i) + ".rss";
-    // Every fifth feed is missing: its polls fail and warn while the others match and deliver.
-    if (i % 5 != 4) server_.serve_feed(path, numbered_feed(i));
-    config.feeds.push_back(path);
-    urls.push_back(server_.url(path));
-  }
+  const std::vector<std::string> urls = serve_many_feeds(config);
   const auto file = write_config(config);
   DaemonProcess daemon({"run", "--config", file, "--log-format", "json", "--log-level", "debug"}, dir_.path());
-  const std::size_t alerts = kFeeds - kFeeds / 5;
-  ASSERT_TRUE(server_.wait_for("/hook", 2 * alerts, 30s)) << daemon.err();
+  ASSERT_TRUE(server_.wait_for("/hook", 2 * kAlerts, 30s)) << daemon.err();
   EXPECT_EQ(daemon.stop(), 0);
 
   std::size_t feed_lines = 0, webhook_lines = 0;
@@ -327,5 +330,5 @@ TEST_F(LogFormat, ManyFeedsAtOnceEachLineCarriesOnlyItsOwnFeedOrWebhook) {
     }
   }
   EXPECT_GE(feed_lines, static_cast<std::size_t>(kFeeds)) << daemon.err();
-  EXPECT_GE(webhook_lines, 2 * alerts) << daemon.err();
+  EXPECT_GE(webhook_lines, 2 * kAlerts) << daemon.err();
 }
