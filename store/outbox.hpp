@@ -1,5 +1,4 @@
-// The alert outbox in the state database: pending deliveries, their outcomes, dead letters, and
-// webhooks switched off.
+// The alert outbox in the state database: pending deliveries, outcomes, dead letters, disabled webhooks.
 #pragma once
 
 #include "common/time.hpp"

@@ -1,5 +1,4 @@
-// The daemon's durable state in one SQLite file, and its parts: feeds, WebSub subscriptions, seen
-// articles, stories and the alert outbox, each over the one connection this store owns.
+// The daemon's durable state in one SQLite file: one connection, shared by the parts of each aggregate.
 #pragma once
 
 #include "common/time.hpp"
