@@ -39,9 +39,9 @@ std::string webhook_signature(std::string_view secret, std::string_view id, std:
   return "v1," + hmac_sha256_base64(secret, signed_content);
 }
 
-Delivery::Delivery(asio::io_context& io, Supervisor& supervisor, net::HttpClient& http, store::StateStore& store,
+Delivery::Delivery(asio::io_context& io, Supervisor& supervisor, net::HttpClient& http, store::Outbox& outbox,
                    std::vector<config::WebhookConfig> webhooks, std::ostream& lines)
-    : io_(io), supervisor_(supervisor), http_(http), store_(store), lines_(lines), random_(std::random_device{}()) {
+    : io_(io), supervisor_(supervisor), http_(http), outbox_(outbox), lines_(lines), random_(std::random_device{}()) {
   endpoints_.reserve(webhooks.size());
   for (auto& webhook : webhooks) endpoints_.push_back(make_endpoint(std::move(webhook)));
 }
@@ -82,7 +82,7 @@ std::size_t Delivery::update(std::vector<config::WebhookConfig> webhooks) {
     if (kept == webhooks.end()) {
       endpoint->removed = true;
       endpoint->wakeup->cancel();
-      const std::size_t waiting = store_.pending_for(endpoint->config.name);
+      const std::size_t waiting = outbox_.pending_count(endpoint->config.name);
       if (waiting > 0)
         webhook_log(endpoint->config.name)
             .warn("webhook '{}' was removed; its {} pending alert(s) stay in the outbox until it is configured again",
@@ -95,7 +95,7 @@ std::size_t Delivery::update(std::vector<config::WebhookConfig> webhooks) {
     const bool changed = old.url != kept->url || old.headers != kept->headers || old.secret != kept->secret ||
                          old.format != kept->format || old.timeout != kept->timeout ||
                          old.retry.schedule != kept->retry.schedule;
-    if (changed) store_.make_pending_due(Clock::now(), kept->name);
+    if (changed) outbox_.make_pending_due(Clock::now(), kept->name);
     if (old.rate != kept->rate) endpoint->limiter = RateLimiter(kept->rate, std::max(1.0, kept->rate));
     if (old.breaker_failures != kept->breaker_failures || old.breaker_cooldown != kept->breaker_cooldown)
       endpoint->breaker = CircuitBreaker(kept->breaker_failures, kept->breaker_cooldown);
@@ -150,8 +150,8 @@ asio::awaitable<void> Delivery::run_loop(Endpoint& endpoint) {
   const std::string& name = endpoint.config.name;
 
   const LogContext log = webhook_log(name);
-  if (const auto disabled = store_.disabled_endpoint(name); disabled && disabled->url != endpoint.config.url) {
-    store_.enable_endpoint(name);
+  if (const auto disabled = outbox_.disabled_endpoint(name); disabled && disabled->url != endpoint.config.url) {
+    outbox_.enable_endpoint(name);
     log.info("webhook '{}' re-enabled: its URL changed since it answered {}", name, disabled->reason);
   }
   while (!stopping_ && !endpoint.removed) {
@@ -164,11 +164,11 @@ asio::awaitable<void> Delivery::run_loop(Endpoint& endpoint) {
       // stored yet must not look due, and a broken store must not turn into a stream of requests.
       const auto doublings = std::min(endpoint.store_failures++, 5);
       wait = std::min(kStoreRetryMax, kStoreRetryFirst * (1 << doublings));
-    } else if (const auto disabled = store_.disabled_endpoint(name)) {
+    } else if (const auto disabled = outbox_.disabled_endpoint(name)) {
       if (!endpoint.disabled)
         log.error("webhook '{}' is disabled ({} since {}); {} alert(s) held in the outbox; "
                   "change its URL or run `newsalertd deliveries retry` to enable it",
-                  name, disabled->reason, format_rfc3339(disabled->since), store_.pending_count(name));
+                  name, disabled->reason, format_rfc3339(disabled->since), outbox_.pending_count(name));
       endpoint.disabled = true;
       wait = kIdlePoll;
     } else {
@@ -177,7 +177,7 @@ asio::awaitable<void> Delivery::run_loop(Endpoint& endpoint) {
       std::size_t started = 0;
       bool more_due = false;
       if (endpoint.in_flight.size() < concurrency) {
-        const auto due = store_.due(name, Clock::now(), concurrency + endpoint.in_flight.size());
+        const auto due = outbox_.due(name, Clock::now(), concurrency + endpoint.in_flight.size());
         for (auto& item : due) {
           if (endpoint.in_flight.contains(item.id)) continue;
           if (endpoint.in_flight.size() >= concurrency) {
@@ -205,7 +205,7 @@ asio::awaitable<void> Delivery::run_loop(Endpoint& endpoint) {
       if (!wait) {
         if (endpoint.in_flight.size() >= concurrency || more_due) {
           wait = kIdlePoll;   // a finishing attempt wakes us
-        } else if (const auto next = store_.next_due(name)) {
+        } else if (const auto next = outbox_.next_due(name)) {
           const auto until = std::chrono::duration_cast<SteadyClock::duration>(*next - Clock::now());
           // In the past: only attempts in flight are due, and their completion wakes us.
           wait = until <= SteadyClock::duration::zero() ? SteadyClock::duration(kIdlePoll)
@@ -239,7 +239,7 @@ asio::awaitable<void> Delivery::attempt(Endpoint& endpoint, std::shared_ptr<cons
   } catch (const std::exception& e) {
     endpoint.breaker.record_neutral();
     const std::string error = std::string("cannot format the payload: ") + e.what();
-    store_outcome(endpoint, item.id, [this, id = item.id, error, now = Clock::now()] { store_.mark_dead(id, error, now); });
+    store_outcome(endpoint, item.id, [this, id = item.id, error, now = Clock::now()] { outbox_.mark_dead(id, error, now); });
     webhook_log(webhook.name)
         .with("ALERT_ID", item.alert_id)
         .error("alert {} for webhook '{}': cannot format the payload ({}); kept as a dead letter", item.alert_id,
@@ -285,7 +285,7 @@ asio::awaitable<void> Delivery::attempt(Endpoint& endpoint, std::shared_ptr<cons
     // The receiver says the endpoint is gone for good: stop sending to it, keep its alerts.
     endpoint.breaker.record_neutral();
     store_outcome(endpoint, item.id, [this, name = webhook.name, url = webhook.url, now = Clock::now()] {
-      store_.disable_endpoint(name, url, "HTTP 410 Gone", now);
+      outbox_.disable_endpoint(name, url, "HTTP 410 Gone", now);
     });
     poke(endpoint);
     co_return;
@@ -314,19 +314,19 @@ void Delivery::record(Endpoint& endpoint, const store::PendingDelivery& item, lo
   const LogContext log = webhook_log(name).with("WATCHLIST", item.watchlist).with("ALERT_ID", item.alert_id);
   switch (decision.outcome) {
     case AttemptOutcome::delivered:
-      store_outcome(endpoint, item.id, [this, id = item.id, now] { store_.mark_delivered(id, now); });
+      store_outcome(endpoint, item.id, [this, id = item.id, now] { outbox_.mark_delivered(id, now); });
       log.info("alert {} delivered to webhook '{}' (watchlist '{}', attempt {})", item.alert_id, name, item.watchlist,
                attempts_made);
       break;
     case AttemptOutcome::retry:
       store_outcome(endpoint, item.id, [this, id = item.id, next = now + decision.delay, error] {
-        store_.mark_retry(id, next, error);
+        outbox_.mark_retry(id, next, error);
       });
       log.warn("alert {} to webhook '{}' failed (attempt {}): {}; retrying in {}", item.alert_id, name, attempts_made,
                error, format_duration(decision.delay));
       break;
     case AttemptOutcome::dead:
-      store_outcome(endpoint, item.id, [this, id = item.id, error, now] { store_.mark_dead(id, error, now); });
+      store_outcome(endpoint, item.id, [this, id = item.id, error, now] { outbox_.mark_dead(id, error, now); });
       log.error("alert {} to webhook '{}' failed for good after {} attempt(s): {}; kept as a dead letter",
                 item.alert_id, name, attempts_made, error);
       break;

@@ -10,7 +10,7 @@
 #include "common/supervisor.hpp"
 #include "config/config.hpp"
 #include "net/http_client.hpp"
-#include "store/state_store.hpp"
+#include "store/outbox.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -38,7 +38,7 @@ class Delivery {
 
   // `lines` receives the payloads of stdout-format webhooks, one JSON object per line.
   // Each webhook's loop runs under `supervisor`: a store error restarts it with backoff.
-  Delivery(boost::asio::io_context& io, Supervisor& supervisor, net::HttpClient& http, store::StateStore& store,
+  Delivery(boost::asio::io_context& io, Supervisor& supervisor, net::HttpClient& http, store::Outbox& outbox,
            std::vector<config::WebhookConfig> webhooks, std::ostream& lines);
   ~Delivery();
 
@@ -100,7 +100,7 @@ class Delivery {
   boost::asio::io_context& io_;
   Supervisor& supervisor_;
   net::HttpClient& http_;
-  store::StateStore& store_;
+  store::Outbox& outbox_;
   std::ostream& lines_;
   // Stable addresses: loops and attempts keep their Endpoint& while update() adds endpoints.
   std::vector<std::unique_ptr<Endpoint>> endpoints_;

@@ -50,7 +50,7 @@ std::vector<store::OutboxEntry> StoryGate::admit(const match::Match& match, cons
 
   // The same link: either this very entry again (a poll replayed after a crash, so its alert must
   // still be committed) or the story syndicated under one URL in another feed.
-  if (const auto known = store_.story(id)) {
+  if (const auto known = store_.stories().story(id)) {
     const bool same_entry = known->feed_url == article.feed_url && known->article_id == article.id;
     if (!same_entry) {
       record_copy(watchlist, *known, article, now);
@@ -62,7 +62,7 @@ std::vector<store::OutboxEntry> StoryGate::admit(const match::Match& match, cons
 
   const auto fingerprint = simhash64(story_text(article));
   if (fingerprint && watchlist.stories.window.count() > 0) {
-    for (const auto& story : store_.stories_since(match.watchlist, now - watchlist.stories.window)) {
+    for (const auto& story : store_.stories().stories_since(match.watchlist, now - watchlist.stories.window)) {
       if (hamming_distance(story.simhash, *fingerprint) > watchlist.stories.distance) continue;
       record_copy(watchlist, story, article, now);
       return {};
@@ -84,26 +84,28 @@ std::vector<store::OutboxEntry> StoryGate::admit(const match::Match& match, cons
   if (quiet(watchlist, now)) {
     story.state = store::StoryState::held;
     spdlog::info("watchlist '{}': quiet hours; \"{}\" held for the digest", match.watchlist, article.title);
-  } else if (throttle.max > 0 &&
-             store_.alerted_since(match.watchlist, now - throttle.per) >= static_cast<std::size_t>(throttle.max)) {
+  } else if (throttle.max > 0 && store_.stories().alerted_since(match.watchlist, now - throttle.per) >=
+                                      static_cast<std::size_t>(throttle.max)) {
     story.state = store::StoryState::held;
     spdlog::info("watchlist '{}': {} alerts in {} already; \"{}\" held for the digest", match.watchlist,
                  throttle.max, format_duration(throttle.per), article.title);
   }
-  store_.add_story(story);
+  store_.stories().add_story(story);
   if (story.state != store::StoryState::alerted) return {};
   return entries(match.watchlist, id, story.payload);
 }
 
 void StoryGate::record_copy(const config::WatchlistConfig& watchlist, const store::Story& story,
                             const Article& article, TimePoint now) {
-  if (!store_.add_story_copy(story.alert_id, {article.feed_url, article.id, article.link, article.title, now})) return;
+  const store::StoryCopy copy{article.feed_url, article.id, article.link, article.title, now};
+  if (!store_.stories().add_story_copy(story.alert_id, copy)) return;
   spdlog::info("watchlist '{}': \"{}\" ({}) is a copy of story {}; not alerted again", watchlist.name, article.title,
                article.feed_url, story.alert_id);
   const int follow_up = watchlist.stories.follow_up;
   if (follow_up <= 0 || story.follow_up_sent || story.copies + 1 < follow_up) return;
   std::vector<StoryCopyView> copies;
-  for (const auto& c : store_.story_copies(story.alert_id)) copies.push_back({c.feed_url, c.title, c.link, c.seen});
+  for (const auto& c : store_.stories().story_copies(story.alert_id))
+    copies.push_back({c.feed_url, c.title, c.link, c.seen});
   const std::string id = follow_up_id(story.alert_id);
   const std::string payload = follow_up_payload(watchlist.name, id, story.alert_id, story.title, story.link, copies, now)
                                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -114,7 +116,7 @@ void StoryGate::record_copy(const config::WatchlistConfig& watchlist, const stor
 std::size_t StoryGate::flush(TimePoint now) {
   std::size_t added = 0;
   std::map<std::string, std::vector<store::Story>> held;
-  for (auto& story : store_.held_stories()) held[story.watchlist].push_back(std::move(story));
+  for (auto& story : store_.stories().held_stories()) held[story.watchlist].push_back(std::move(story));
   for (const auto& [name, stories] : held) {
     const auto config = watchlists_.find(name);
     if (config == watchlists_.end()) continue;   // the watchlist left the config: its held stories stay

@@ -8,6 +8,7 @@
 // "trickle": alerts committed one by one at a fixed rate below capacity: latency from commit
 // (the moment a match is committed in the daemon) to the POST arriving at the receiver.
 #include "alerts/delivery.hpp"
+#include "store/state_store.hpp"
 #include "tests/support/http_server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -114,7 +115,7 @@ Result run_delivery(Receiver& receiver, int endpoints, int alerts, bool burst, c
   }
   std::ostringstream lines;
   Supervisor supervisor(io);
-  alerts::Delivery delivery(io, supervisor, http, store, hooks, lines);
+  alerts::Delivery delivery(io, supervisor, http, store.outbox(), hooks, lines);
   std::unordered_map<std::string, SteadyClock::time_point> committed;
   const auto payload = [](const std::string& id) {
     return R"({"id":")" + id + R"(","watchlist":"bench","article":{"title":"Benchmark story","link":"https://x/"}})";
@@ -132,7 +133,7 @@ Result run_delivery(Receiver& receiver, int endpoints, int alerts, bool burst, c
       std::vector<store::OutboxEntry> all;
       for (int i = 0; i < alerts; ++i) all.push_back(make(i));
       start = SteadyClock::now();
-      store.enqueue(all, Clock::now());
+      store.outbox().enqueue(all, Clock::now());
       for (int i = 0; i < alerts; ++i) committed["na_" + std::to_string(i)] = start;
       delivery.start();
       done.set_value();
@@ -147,7 +148,7 @@ Result run_delivery(Receiver& receiver, int endpoints, int alerts, bool burst, c
       asio::post(io, [&, i] {
         committed["na_" + std::to_string(i)] = SteadyClock::now();
         const auto entry = make(i);
-        store.enqueue({entry}, Clock::now());
+        store.outbox().enqueue({entry}, Clock::now());
         delivery.wake({entry.webhook});
       });
     }

@@ -126,7 +126,7 @@ struct App::Impl {
         store(store::StateStore::default_file(config.state_dir)),
         http(io, http_options(config)),
         pool(worker_threads()),
-        delivery(io, supervisor, http, store, config.webhooks, alert_lines),
+        delivery(io, supervisor, http, store.outbox(), config.webhooks, alert_lines),
         pipeline(store, pipeline::rules_of(config), std::make_shared<const match::Matcher>(config.watchlists),
                  [this] { delivery.wake(); }),
         random(std::random_device{}()) {
@@ -152,7 +152,7 @@ struct App::Impl {
     };
     callbacks.state_changed = [this](const std::string& feed_url, bool active) { push_state_changed(feed_url, active); };
     callbacks.pushed = [this](std::string_view result) { metrics.websub_push(result); };
-    websub = std::make_unique<poll::WebSubSubscriber>(io, http, store, websub_config, std::move(callbacks));
+    websub = std::make_unique<poll::WebSubSubscriber>(io, http, store.websub(), websub_config, std::move(callbacks));
   }
 
   void add_websub_handlers(AdminServer::Handlers& handlers) {
@@ -224,14 +224,14 @@ struct App::Impl {
   // The stored state, or the newer one still waiting for the next batched write.
   store::FeedState feed_state(const std::string& feed_url) {
     if (const auto it = pending_states.find(feed_url); it != pending_states.end()) return it->second;
-    return store.feed_state(feed_url);
+    return store.feeds().feed_state(feed_url);
   }
 
   void flush_states() {
     if (pending_states.empty()) return;
     std::vector<std::pair<std::string, store::FeedState>> batch(pending_states.begin(), pending_states.end());
     try {
-      store.save_feed_states(batch);
+      store.feeds().save_feed_states(batch);
       pending_states.clear();
     } catch (const std::exception& e) {
       spdlog::error("cannot save the state of {} feed(s): {}; trying again", batch.size(), e.what());
@@ -309,7 +309,7 @@ struct App::Impl {
     runtime.pruned_rows = pruned_rows;
     runtime.loop_restarts = supervisor.restarts_by_kind();
     metrics.set_runtime(runtime);
-    return metrics.render(store.pending_count());
+    return metrics.render(store.outbox().pending_count());
   }
 
   poll::PollPolicy poll_policy(const config::FeedConfig& feed) const {
@@ -403,7 +403,7 @@ struct App::Impl {
     report.ready = !not_ready();
     report.watchlists = config.watchlists.size();
     report.webhooks = config.webhooks.size();
-    report.outbox_pending = store.pending_count();
+    report.outbox_pending = store.outbox().pending_count();
     report.alerts_total = metrics.alerts_total();
     report.polls_total = metrics.polls_total();
     for (const auto& slot : feed_slots) {
@@ -425,7 +425,7 @@ struct App::Impl {
     for (const auto& slot : feed_slots) failing += slot->status.error_streak > 0 ? 1 : 0;
     return "STATUS=" + std::to_string(feed_slots.size()) + " feeds (" + std::to_string(failing) + " failing), " +
            std::to_string(config.watchlists.size()) + " watchlists, " + std::to_string(metrics.alerts_total()) +
-           " alerts since start, " + std::to_string(store.pending_count()) + " pending";
+           " alerts since start, " + std::to_string(store.outbox().pending_count()) + " pending";
   }
 
   // systemd shows the latest STATUS= in `systemctl status`; refreshed when it changes.
@@ -447,7 +447,7 @@ struct App::Impl {
     auto slot = std::make_shared<FeedSlot>();
     slot->feed = feed;
     slot->timer = std::make_unique<asio::steady_timer>(io);
-    const store::FeedState state = store.feed_state(feed.url);
+    const store::FeedState state = store.feeds().feed_state(feed.url);
     // A wait the server asked for (Retry-After, max-age, ttl) outlives a restart; our own backoff
     // does not, since a restart is often the fix for what failed.
     if (state.not_before) {
@@ -632,7 +632,7 @@ struct App::Impl {
       const poll::PollPolicy policy = poll_policy(feed);
       const poll::ServerHints hints{outcome.retry_after, outcome.max_age, state.ttl};
       const std::vector<TimePoint> published =
-          policy.adaptive && state.error_streak == 0 ? store.published_times(feed.url, kAdaptiveSample)
+          policy.adaptive && state.error_streak == 0 ? store.feeds().published_times(feed.url, kAdaptiveSample)
                                                      : std::vector<TimePoint>{};
       const poll::PollDecision next =
           poll::decide_next_poll(policy, state.error_streak, hints, published, now, jitter());
@@ -737,7 +737,7 @@ struct App::Impl {
     const std::size_t count = config.feeds.size();
     for (std::size_t i = 0; i < count; ++i)
       start_feed(config.feeds[i], poll::initial_poll_delay(i, count, interval_of(config.feeds[i])));
-    if (const std::size_t resumed = store.make_pending_due(Clock::now()))
+    if (const std::size_t resumed = store.outbox().make_pending_due(Clock::now()))
       spdlog::info("{} pending alert(s) from the last run will be retried now", resumed);
     delivery.start();
     if (websub) {
@@ -753,12 +753,12 @@ struct App::Impl {
       supervisor.spawn("watchdog", "", [this, every = *every] { return watchdog(every); });
 
     spdlog::info("newsalertd started: {} feeds, {} watchlists, {} webhooks, {} alerts pending, state in {}",
-                 count, config.watchlists.size(), config.webhooks.size(), store.pending_count(),
+                 count, config.watchlists.size(), config.webhooks.size(), store.outbox().pending_count(),
                  config.state_dir.string());
     sd_notify_state("READY=1\n" + status_line());
     supervisor.spawn("status", "", [this] { return status_loop(); });
     io.run();
-    spdlog::info("newsalertd stopped; {} alerts pending", store.pending_count());
+    spdlog::info("newsalertd stopped; {} alerts pending", store.outbox().pending_count());
     return 0;
   }
 

@@ -179,7 +179,8 @@ pipeline::Rules replay_rules(const config::Config& config) {
 
 void print_replay(const config::Config& config, store::StateStore& store, bool json, std::ostream& out) {
   std::map<std::string, std::vector<nlohmann::json>> alerts_of;
-  for (const auto& pending : store.due(kReplayWebhook, TimePoint::max(), std::numeric_limits<std::size_t>::max())) {
+  const auto everything = std::numeric_limits<std::size_t>::max();
+  for (const auto& pending : store.outbox().due(kReplayWebhook, TimePoint::max(), everything)) {
     auto payload = nlohmann::json::parse(pending.payload);
     if (json) out << pending.payload << "\n";
     alerts_of[pending.watchlist].push_back(std::move(payload));
@@ -187,7 +188,7 @@ void print_replay(const config::Config& config, store::StateStore& store, bool j
   if (json) return;
   for (const auto& watchlist : config.watchlists) {
     const auto& list = alerts_of[watchlist.name];
-    const std::size_t held = store.held_stories(watchlist.name).size();
+    const std::size_t held = store.stories().held_stories(watchlist.name).size();
     out << watchlist.name << ": " << list.size() << (list.size() == 1 ? " alert" : " alerts");
     if (held > 0) out << ", " << held << " held for a digest (throttle or quiet hours)";
     out << "\n";
@@ -330,13 +331,13 @@ std::string one_line(std::string text) {
 }
 
 void list_deliveries(store::StateStore& store, std::ostream& out) {
-  const auto disabled = store.disabled_endpoints();
+  const auto disabled = store.outbox().disabled_endpoints();
   for (const auto& endpoint : disabled)
     out << "webhook " << endpoint.webhook << ": disabled since " << format_rfc3339(endpoint.since) << " ("
-        << endpoint.reason << "); " << store.pending_count(endpoint.webhook)
+        << endpoint.reason << "); " << store.outbox().pending_count(endpoint.webhook)
         << " alert(s) held; `newsalertd deliveries retry --all` or a new URL enables it\n";
-  const auto letters = store.dead_letters();
-  out << letters.size() << " dead letter(s); " << store.pending_count() << " alert(s) pending\n";
+  const auto letters = store.outbox().dead_letters();
+  out << letters.size() << " dead letter(s); " << store.outbox().pending_count() << " alert(s) pending\n";
   if (letters.empty()) return;
   out << "ID\tFAILED\tWEBHOOK\tWATCHLIST\tATTEMPTS\tALERT\tERROR\n";
   for (const auto& letter : letters)
@@ -398,20 +399,20 @@ int run_deliveries(const std::string& config_file, const std::vector<std::string
       return kExitOk;
     }
     if (action == "purge") {
-      out << "purged " << store.purge_dead_letters() << " dead letter(s)\n";
+      out << "purged " << store.outbox().purge_dead_letters() << " dead letter(s)\n";
       return kExitOk;
     }
     if (ids.empty()) {
-      const std::size_t enabled = store.disabled_endpoints().size();
-      for (const auto& endpoint : store.disabled_endpoints()) store.enable_endpoint(endpoint.webhook);
-      out << "requeued " << store.retry_all_dead_letters(Clock::now()) << " dead letter(s)";
+      const std::size_t enabled = store.outbox().disabled_endpoints().size();
+      for (const auto& endpoint : store.outbox().disabled_endpoints()) store.outbox().enable_endpoint(endpoint.webhook);
+      out << "requeued " << store.outbox().retry_all_dead_letters(Clock::now()) << " dead letter(s)";
       if (enabled > 0) out << "; enabled " << enabled << " disabled webhook(s)";
       out << "\n";
       return kExitOk;
     }
     int status = kExitOk;
     for (const auto id : ids) {
-      if (store.retry_dead_letter(id, Clock::now())) {
+      if (store.outbox().retry_dead_letter(id, Clock::now())) {
         out << "requeued dead letter " << id << "\n";
       } else {
         err << "newsalertd deliveries retry: no dead letter with ID " << id << "\n";

@@ -52,7 +52,7 @@ Pipeline::Selection Pipeline::select(const Batch& batch) {
   const Millis retention = rules_.retention;
   const auto refresh_before =
       retention.count() > 0 ? std::optional<TimePoint>(batch.now - retention / 2) : std::nullopt;
-  const auto unseen_ids = store_.unseen(batch.feed_url, ids, refresh_before, &selection.stale);
+  const auto unseen_ids = store_.articles().unseen(batch.feed_url, ids, refresh_before, &selection.stale);
   std::unordered_set<std::string> unseen(unseen_ids.begin(), unseen_ids.end());
   const Millis max_age = rules_.max_age;
   for (const auto& article : batch.articles) {

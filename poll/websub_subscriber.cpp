@@ -65,9 +65,10 @@ bool websub_signature_valid(std::string_view header, std::string_view secret, st
 
 Millis websub_renew_margin(Millis lease) { return std::min(lease / 4, Millis(std::chrono::hours(1))); }
 
-WebSubSubscriber::WebSubSubscriber(asio::io_context& io, net::HttpClient& http, store::StateStore& store,
+WebSubSubscriber::WebSubSubscriber(asio::io_context& io, net::HttpClient& http, store::WebSubStore& subscriptions,
                                    config::WebSubConfig config, Callbacks callbacks)
-    : io_(io), http_(http), store_(store), config_(std::move(config)), callbacks_(std::move(callbacks)), tick_(io) {
+    : io_(io), http_(http), subscriptions_(subscriptions), config_(std::move(config)),
+      callbacks_(std::move(callbacks)), tick_(io) {
   // A base without a path still gets one, so callbacks never shadow the admin endpoints.
   const std::string path = url_path(config_.callback_base);
   prefix_ = (path.empty() ? std::string("/websub") : path) + "/";
@@ -80,7 +81,7 @@ std::string WebSubSubscriber::callback_url(const Entry& entry) const {
 }
 
 void WebSubSubscriber::start(const std::vector<std::string>& feed_urls, Supervisor& supervisor) {
-  for (auto& sub : store_.websub_subscriptions()) {
+  for (auto& sub : subscriptions_.all()) {
     const std::string url = sub.feed_url;
     Entry& entry = entries_[url];
     entry.sub = std::move(sub);
@@ -109,7 +110,7 @@ std::size_t WebSubSubscriber::active_count() const {
 
 void WebSubSubscriber::save(Entry& entry) {
   entry.sub.updated = Clock::now();
-  store_.save_websub(entry.sub);
+  subscriptions_.save(entry.sub);
 }
 
 void WebSubSubscriber::discovered(const std::string& feed_url, const std::vector<std::string>& hubs,
@@ -160,7 +161,7 @@ void WebSubSubscriber::remove(const std::string& feed_url) {
 void WebSubSubscriber::unsubscribe(Entry& entry) {
   if (entry.sub.state == store::WebSubState::failed || entry.sub.state == store::WebSubState::unsubscribing) {
     if (entry.sub.state == store::WebSubState::failed) {
-      store_.delete_websub(entry.sub.feed_url);
+      subscriptions_.remove(entry.sub.feed_url);
       entries_.erase(entry.sub.feed_url);
     }
     return;
@@ -206,7 +207,7 @@ asio::awaitable<void> WebSubSubscriber::send(std::string feed_url, std::string m
   if (mode == "unsubscribe") {
     spdlog::warn("websub: feed {}: hub {} did not take the unsubscribe request ({}); forgetting the subscription",
                  feed_url, sub.hub, error);
-    store_.delete_websub(feed_url);
+    subscriptions_.remove(feed_url);
     entries_.erase(it);
     co_return;
   }
@@ -264,7 +265,7 @@ asio::awaitable<void> WebSubSubscriber::maintain() {
     for (const auto& url : to_renew)
       if (auto it = entries_.find(url); it != entries_.end()) subscribe(it->second, true);
     for (const auto& url : to_forget) {
-      store_.delete_websub(url);
+      subscriptions_.remove(url);
       entries_.erase(url);
     }
     tick_.expires_after(kTick);
@@ -323,7 +324,7 @@ CallbackAnswer WebSubSubscriber::verify(Entry* entry, const std::map<std::string
     if (entry->sub.state != store::WebSubState::unsubscribing) return {404, "no unsubscription was requested\n"};
     spdlog::info("websub: feed {}: unsubscribed at hub {}", entry->sub.feed_url, entry->sub.hub);
     const std::string url = entry->sub.feed_url;
-    store_.delete_websub(url);
+    subscriptions_.remove(url);
     entries_.erase(url);
     return {200, challenge};
   }

@@ -7,7 +7,7 @@
 #include "config/config.hpp"
 #include "poll/websub_callback.hpp"
 #include "net/http_client.hpp"
-#include "store/state_store.hpp"
+#include "store/websub_store.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -40,7 +40,7 @@ class WebSubSubscriber {
     std::function<void(std::string_view result)> pushed;
   };
 
-  WebSubSubscriber(boost::asio::io_context& io, net::HttpClient& http, store::StateStore& store,
+  WebSubSubscriber(boost::asio::io_context& io, net::HttpClient& http, store::WebSubStore& subscriptions,
                    config::WebSubConfig config, Callbacks callbacks);
   ~WebSubSubscriber();
   WebSubSubscriber(const WebSubSubscriber&) = delete;
@@ -85,7 +85,7 @@ class WebSubSubscriber {
 
   boost::asio::io_context& io_;
   net::HttpClient& http_;
-  store::StateStore& store_;
+  store::WebSubStore& subscriptions_;
   config::WebSubConfig config_;
   Callbacks callbacks_;
   std::string prefix_;

@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
     }
     const double prune_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - prune_started).count();
     std::printf("retention 30d (half the articles are older): removed %zu records in %.1f s (batches of 5000); "
-                "%zu remain; file %.1f MB\n", removed.articles, prune_seconds, store.seen_count(),
+                "%zu remain; file %.1f MB\n", removed.articles, prune_seconds, store.articles().seen_count(),
                 static_cast<double>(db_size(file)) / 1e6);
     // The next 30 days: as many new articles as were pruned go into the freed pages.
     const double before = static_cast<double>(db_size(file)) / 1e6;

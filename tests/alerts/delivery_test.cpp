@@ -4,6 +4,7 @@
 #include "alerts/delivery.hpp"
 
 #include "common/crypto.hpp"
+#include "store/state_store.hpp"
 #include "tests/store/temp_dir.hpp"
 #include "tests/support/http_server.hpp"
 #include "tests/support/webhook_verifier.hpp"
@@ -49,7 +50,7 @@ class DeliveryTest : public ::testing::Test {
       const std::string id = prefix + std::to_string(i);
       entries.push_back({id, webhook_name, "w", R"({"id":")" + id + R"(","n":)" + std::to_string(i) + "}"});
     }
-    reader().enqueue(entries, Clock::now());
+    reader().outbox().enqueue(entries, Clock::now());
   }
 
   void start(std::vector<config::WebhookConfig> hooks) {
@@ -57,7 +58,8 @@ class DeliveryTest : public ::testing::Test {
     net::HttpClientOptions options;
     options.max_per_host = 64;
     http_ = std::make_unique<net::HttpClient>(io_, options);
-    delivery_ = std::make_unique<alerts::Delivery>(io_, supervisor_, *http_, *store_, std::move(hooks), lines_);
+    delivery_ =
+        std::make_unique<alerts::Delivery>(io_, supervisor_, *http_, store_->outbox(), std::move(hooks), lines_);
     delivery_->start();
     thread_ = std::thread([this] { io_.run(); });
   }
@@ -132,7 +134,7 @@ TEST_F(DeliveryTest, TwoHundredDeliversOnceSignedAndLeavesTheOutbox) {
   server_.serve_webhook("/hook");
   enqueue("ops", 3);
   start({webhook("ops", server_.url("/hook"))});
-  ASSERT_TRUE(eventually([&] { return reader().delivered_count() == 3; }));
+  ASSERT_TRUE(eventually([&] { return reader().outbox().delivered_count() == 3; }));
   const auto requests = server_.requests("/hook");
   ASSERT_EQ(requests.size(), 3u);
   expect_signed(requests);
@@ -140,14 +142,14 @@ TEST_F(DeliveryTest, TwoHundredDeliversOnceSignedAndLeavesTheOutbox) {
     EXPECT_EQ(r.header("content-type"), "application/json");
     EXPECT_EQ(r.body.find(R"({"id":")" + r.header("webhook-id")), 0u);
   }
-  EXPECT_EQ(reader().pending_count(), 0u);
+  EXPECT_EQ(reader().outbox().pending_count(), 0u);
 }
 
 TEST_F(DeliveryTest, ServerErrorsAndDropsAreRetriedUnderTheSameId) {
   server_.serve_webhook("/hook", {{500}, {503}, Response{.close_without_response = true}});
   enqueue("ops", 1);
   start({webhook("ops", server_.url("/hook"))});
-  ASSERT_TRUE(eventually([&] { return reader().delivered_count() == 1; }));
+  ASSERT_TRUE(eventually([&] { return reader().outbox().delivered_count() == 1; }));
   const auto requests = server_.requests("/hook");
   ASSERT_EQ(requests.size(), 4u);
   for (const auto& r : requests) EXPECT_EQ(r.header("webhook-id"), "na_0");
@@ -158,9 +160,9 @@ TEST_F(DeliveryTest, PermanentClientErrorsGoStraightToDeadLetters) {
   server_.serve_webhook("/hook", {}, Response{422, {}, "bad"});
   enqueue("ops", 1);
   start({webhook("ops", server_.url("/hook"))});
-  ASSERT_TRUE(eventually([&] { return reader().dead_letters().size() == 1; }));
+  ASSERT_TRUE(eventually([&] { return reader().outbox().dead_letters().size() == 1; }));
   EXPECT_EQ(server_.count("/hook"), 1u);
-  const auto letter = reader().dead_letters().front();
+  const auto letter = reader().outbox().dead_letters().front();
   EXPECT_EQ(letter.attempts, 1);
   EXPECT_EQ(letter.last_error, "HTTP 422");
 }
@@ -169,9 +171,9 @@ TEST_F(DeliveryTest, ExhaustedScheduleEndsInDeadLetters) {
   server_.serve_webhook("/hook", {}, Response{502});
   enqueue("ops", 1);
   start({webhook("ops", server_.url("/hook"))});
-  ASSERT_TRUE(eventually([&] { return reader().dead_letters().size() == 1; }));
+  ASSERT_TRUE(eventually([&] { return reader().outbox().dead_letters().size() == 1; }));
   EXPECT_EQ(server_.count("/hook"), 4u);   // the schedule has four slots
-  EXPECT_EQ(reader().dead_letters().front().attempts, 4);
+  EXPECT_EQ(reader().outbox().dead_letters().front().attempts, 4);
 }
 
 TEST_F(DeliveryTest, RetryAfterInSecondsPostponesTheNextAttempt) {
@@ -179,8 +181,8 @@ TEST_F(DeliveryTest, RetryAfterInSecondsPostponesTheNextAttempt) {
   enqueue("ops", 1);
   const auto before = Clock::now();
   start({webhook("ops", server_.url("/hook"))});
-  ASSERT_TRUE(eventually([&] { return reader().next_due("ops") > before + 30min; }));
-  EXPECT_GE(*reader().next_due("ops"), before + 3600s);
+  ASSERT_TRUE(eventually([&] { return reader().outbox().next_due("ops") > before + 30min; }));
+  EXPECT_GE(*reader().outbox().next_due("ops"), before + 3600s);
   EXPECT_EQ(server_.count("/hook"), 1u);
 }
 
@@ -193,8 +195,8 @@ TEST_F(DeliveryTest, RetryAfterAsAnHttpDatePostponesTheNextAttempt) {
   server_.serve_webhook("/hook", {Response{503, {{"Retry-After", date}}, ""}});
   enqueue("ops", 1);
   start({webhook("ops", server_.url("/hook"))});
-  ASSERT_TRUE(eventually([&] { return reader().next_due("ops") > Clock::now() + 1h; }));
-  EXPECT_GE(*reader().next_due("ops"), Clock::from_time_t(in_two_hours) - 1s);
+  ASSERT_TRUE(eventually([&] { return reader().outbox().next_due("ops") > Clock::now() + 1h; }));
+  EXPECT_GE(*reader().outbox().next_due("ops"), Clock::from_time_t(in_two_hours) - 1s);
 }
 
 TEST_F(DeliveryTest, AHangingReceiverTimesOutAndIsRetried) {
@@ -203,7 +205,7 @@ TEST_F(DeliveryTest, AHangingReceiverTimesOutAndIsRetried) {
   auto hook = webhook("ops", server_.url("/hook"));
   hook.timeout = 300ms;
   start({hook});
-  ASSERT_TRUE(eventually([&] { return reader().delivered_count() == 1; }));
+  ASSERT_TRUE(eventually([&] { return reader().outbox().delivered_count() == 1; }));
   EXPECT_EQ(server_.count("/hook"), 2u);
 }
 
@@ -217,8 +219,8 @@ TEST_F(DeliveryTest, ADownReceiverIsRetriedAndNothingIsLost) {
   auto hook = webhook("ops", url);
   hook.retry.schedule = {0ms, 1h};
   start({hook});
-  ASSERT_TRUE(eventually([&] { return reader().next_due("ops") > Clock::now() + 30min; }));
-  const auto pending = reader().due("ops", Clock::now() + 2h, 10);
+  ASSERT_TRUE(eventually([&] { return reader().outbox().next_due("ops") > Clock::now() + 30min; }));
+  const auto pending = reader().outbox().due("ops", Clock::now() + 2h, 10);
   ASSERT_EQ(pending.size(), 2u);
   for (const auto& p : pending) {
     EXPECT_EQ(p.attempts, 1);
@@ -230,27 +232,27 @@ TEST_F(DeliveryTest, GoneDisablesTheEndpointUntilItIsEnabledAgain) {
   server_.serve_webhook("/hook", {Response{410}});
   enqueue("ops", 1, "na_first_");
   start({webhook("ops", server_.url("/hook"))});
-  ASSERT_TRUE(eventually([&] { return reader().disabled_endpoint("ops").has_value(); }));
-  EXPECT_EQ(reader().disabled_endpoint("ops")->reason, "HTTP 410 Gone");
+  ASSERT_TRUE(eventually([&] { return reader().outbox().disabled_endpoint("ops").has_value(); }));
+  EXPECT_EQ(reader().outbox().disabled_endpoint("ops")->reason, "HTTP 410 Gone");
   enqueue("ops", 2, "na_later_");
   wake();
   std::this_thread::sleep_for(500ms);   // a disabled endpoint must not be contacted
   EXPECT_EQ(server_.count("/hook"), 1u);
-  EXPECT_EQ(reader().pending_count("ops"), 3u);   // held, not dropped
-  EXPECT_TRUE(reader().dead_letters().empty());
+  EXPECT_EQ(reader().outbox().pending_count("ops"), 3u);   // held, not dropped
+  EXPECT_TRUE(reader().outbox().dead_letters().empty());
   // What `newsalertd deliveries retry` does from another process; the loop notices by itself.
-  reader().enable_endpoint("ops");
-  ASSERT_TRUE(eventually([&] { return reader().delivered_count() == 3; }));
+  reader().outbox().enable_endpoint("ops");
+  ASSERT_TRUE(eventually([&] { return reader().outbox().delivered_count() == 3; }));
   expect_signed(server_.requests("/hook"));
 }
 
 TEST_F(DeliveryTest, AChangedUrlReEnablesAGoneEndpoint) {
   server_.serve_webhook("/new");
-  reader().disable_endpoint("ops", server_.url("/old"), "HTTP 410 Gone", Clock::now());
+  reader().outbox().disable_endpoint("ops", server_.url("/old"), "HTTP 410 Gone", Clock::now());
   enqueue("ops", 1);
   start({webhook("ops", server_.url("/new"))});
-  ASSERT_TRUE(eventually([&] { return reader().delivered_count() == 1; }));
-  EXPECT_FALSE(reader().disabled_endpoint("ops"));
+  ASSERT_TRUE(eventually([&] { return reader().outbox().delivered_count() == 1; }));
+  EXPECT_FALSE(reader().outbox().disabled_endpoint("ops"));
 }
 
 TEST_F(DeliveryTest, ConcurrencyBoundsTheAttemptsInFlight) {
@@ -260,7 +262,7 @@ TEST_F(DeliveryTest, ConcurrencyBoundsTheAttemptsInFlight) {
   auto hook = webhook("ops", server_.url("/hook"));
   hook.concurrency = 3;
   start({hook});
-  ASSERT_TRUE(eventually([&] { return reader().delivered_count() == 9; }, 30s));
+  ASSERT_TRUE(eventually([&] { return reader().outbox().delivered_count() == 9; }, 30s));
   const auto overlap = max_overlap(server_.requests("/hook"), hold);
   EXPECT_LE(overlap, 3u);
   EXPECT_GE(overlap, 2u);   // attempts really run side by side
@@ -273,7 +275,7 @@ TEST_F(DeliveryTest, ConcurrencyOneIsSequential) {
   auto hook = webhook("ops", server_.url("/hook"));
   hook.concurrency = 1;
   start({hook});
-  ASSERT_TRUE(eventually([&] { return reader().delivered_count() == 4; }));
+  ASSERT_TRUE(eventually([&] { return reader().outbox().delivered_count() == 4; }));
   EXPECT_EQ(max_overlap(server_.requests("/hook"), hold), 1u);
 }
 
@@ -284,7 +286,7 @@ TEST_F(DeliveryTest, TheRateLimitPacesAttempts) {
   hook.rate = 5;   // 5/s, bursts of 5
   hook.concurrency = 16;
   start({hook});
-  ASSERT_TRUE(eventually([&] { return reader().delivered_count() == 15; }));
+  ASSERT_TRUE(eventually([&] { return reader().outbox().delivered_count() == 15; }));
   const auto requests = server_.requests("/hook");
   // 5 at once, then 10 more at 5/s: at least 2 s from first to last (load only makes it longer).
   EXPECT_GE(requests.back().at - requests.front().at, 1800ms);
@@ -300,7 +302,7 @@ TEST_F(DeliveryTest, TheCircuitBreakerProbesADeadEndpointAndHealthyOnesAreUnaffe
   dead.breaker_failures = 3;
   dead.breaker_cooldown = 1s;
   start({dead, webhook("healthy", server_.url("/healthy"))});
-  ASSERT_TRUE(eventually([&] { return reader().delivered_count() == 10; }));
+  ASSERT_TRUE(eventually([&] { return reader().outbox().delivered_count() == 10; }));
   // After the cool-down one probe goes out, fails, and the circuit opens again.
   ASSERT_TRUE(server_.wait_for("/dead", 5, 15s));
   const auto start_count = server_.count("/dead");
@@ -309,7 +311,7 @@ TEST_F(DeliveryTest, TheCircuitBreakerProbesADeadEndpointAndHealthyOnesAreUnaffe
   // Two or three probes in 2.5 s at a 1 s cool-down; never a burst of retries.
   EXPECT_LE(later - start_count, 4u);
   EXPECT_LE(later, 16u);
-  EXPECT_EQ(reader().pending_count("dead"), 10u);   // nothing burnt through its schedule
+  EXPECT_EQ(reader().outbox().pending_count("dead"), 10u);   // nothing burnt through its schedule
 }
 
 TEST_F(DeliveryTest, StopLetsAttemptsInFlightFinishAndKeepsTheRest) {
@@ -330,15 +332,15 @@ TEST_F(DeliveryTest, StopLetsAttemptsInFlightFinishAndKeepsTheRest) {
     asio::post(io_, [&] { running.set_value(delivery_->running()); });
     return running.get_future().get() == 0;
   }));
-  const auto delivered = reader().delivered_count();
-  EXPECT_EQ(delivered + reader().pending_count(), 20u);
+  const auto delivered = reader().outbox().delivered_count();
+  EXPECT_EQ(delivered + reader().outbox().pending_count(), 20u);
   EXPECT_EQ(delivered, server_.count("/hook"));   // every request that went out was recorded
   EXPECT_LT(delivered, 20u);
 }
 
 TEST_F(DeliveryTest, ChatFormatsAreSignedOverTheBodyActuallySent) {
   server_.serve_webhook("/slack");
-  reader().enqueue({{"na_00000000000000000000000000000001", "slack", "w",
+  reader().outbox().enqueue({{"na_00000000000000000000000000000001", "slack", "w",
                      R"({"id":"na_00000000000000000000000000000001","watchlist":"w","article":{"id":"1","title":"T",)"
                      R"("link":"https://x.example/1","published":null,"feed":{"title":"F","url":"u"}},"actors":[],)"
                      R"("regions":[],"score":1,"snippets":[],"detected_at":"2024-08-01T12:00:00Z"})"}},
@@ -347,7 +349,7 @@ TEST_F(DeliveryTest, ChatFormatsAreSignedOverTheBodyActuallySent) {
   hook.format = config::WebhookFormat::slack;
   hook.headers = {{"Authorization", "Bearer t0ken"}};
   start({hook});
-  ASSERT_TRUE(eventually([&] { return reader().delivered_count() == 1; }));
+  ASSERT_TRUE(eventually([&] { return reader().outbox().delivered_count() == 1; }));
   const auto r = server_.requests("/slack").at(0);
   EXPECT_NE(r.body.find("\"blocks\""), std::string::npos);
   EXPECT_EQ(r.header("authorization"), "Bearer t0ken");

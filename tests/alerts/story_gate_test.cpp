@@ -98,10 +98,10 @@ TEST_F(StoryGateTest, ANearDuplicateInAnotherFeedIsRecordedNotAlerted) {
   b.title += " (AFP)";   // a syndicated copy with a small edit
   ASSERT_EQ(gate_->admit(matched("w"), a, kT0).size(), 2u);
   EXPECT_TRUE(gate_->admit(matched("w"), b, kT0 + 1h).empty());
-  const auto copies = store_.story_copies(alert_id("w", a));
+  const auto copies = store_.stories().story_copies(alert_id("w", a));
   ASSERT_EQ(copies.size(), 1u);
   EXPECT_EQ(copies[0].feed_url, "http://b/rss");
-  EXPECT_EQ(store_.story(alert_id("w", a))->copies, 1);
+  EXPECT_EQ(store_.stories().story(alert_id("w", a))->copies, 1);
 }
 
 TEST_F(StoryGateTest, TheSameLinkInAnotherFeedIsACopyEvenWithOtherText) {
@@ -120,7 +120,7 @@ TEST_F(StoryGateTest, AReplayedEntryGetsTheSameEntriesAgain) {
   ASSERT_EQ(first.size(), again.size());
   EXPECT_EQ(first[0].alert_id, again[0].alert_id);
   EXPECT_EQ(first[0].payload, again[0].payload);
-  EXPECT_EQ(store_.story(first[0].alert_id)->copies, 0);
+  EXPECT_EQ(store_.stories().story(first[0].alert_id)->copies, 0);
 }
 
 TEST_F(StoryGateTest, OutsideTheWindowOrOverTheDistanceIsANewStory) {
@@ -147,21 +147,21 @@ TEST_F(StoryGateTest, AFollowUpIsQueuedOnceWhenEnoughCopiesArrive) {
   w.stories.follow_up = 2;
   make_gate({w});
   const auto a = article("http://a/rss", "1", "https://a.example/1", 1);
-  ASSERT_EQ(store_.enqueue(gate_->admit(matched("w"), a, kT0), kT0), 2u);
+  ASSERT_EQ(store_.outbox().enqueue(gate_->admit(matched("w"), a, kT0), kT0), 2u);
   gate_->admit(matched("w"), article("http://b/rss", "2", "https://b.example/2", 1), kT0 + 1min);
-  EXPECT_EQ(store_.pending_count(), 2u);
+  EXPECT_EQ(store_.outbox().pending_count(), 2u);
   EXPECT_EQ(queued_, 0);
   gate_->admit(matched("w"), article("http://c/rss", "3", "https://c.example/3", 1), kT0 + 2min);
   EXPECT_EQ(queued_, 1);
-  ASSERT_EQ(store_.pending_count(), 4u);
-  const auto due = store_.due("ops", kT0 + 1h, 10);
+  ASSERT_EQ(store_.outbox().pending_count(), 4u);
+  const auto due = store_.outbox().due("ops", kT0 + 1h, 10);
   ASSERT_EQ(due.size(), 2u);
   const auto follow_up = json::parse(due[1].payload);
   EXPECT_EQ(follow_up["type"], "follow_up");
   EXPECT_EQ(follow_up["id"], follow_up_id(alert_id("w", a)));
   EXPECT_EQ(follow_up["copies"].size(), 2u);
   gate_->admit(matched("w"), article("http://d/rss", "4", "https://d.example/4", 1), kT0 + 3min);
-  EXPECT_EQ(store_.pending_count(), 4u);
+  EXPECT_EQ(store_.outbox().pending_count(), 4u);
 }
 
 TEST_F(StoryGateTest, ThrottleHoldsAlertsBeyondTheLimitAndSendsOneDigestAfterThePeriod) {
@@ -182,7 +182,7 @@ TEST_F(StoryGateTest, ThrottleHoldsAlertsBeyondTheLimitAndSendsOneDigestAfterThe
   EXPECT_EQ(gate_->flush(kT0 + 30min), 0u);
   EXPECT_EQ(gate_->flush(kT0 + 2min + 1h), 2u);   // one digest, to both webhooks
   EXPECT_EQ(queued_, 1);
-  const auto due = store_.due("ops", kT0 + 2h, 10);
+  const auto due = store_.outbox().due("ops", kT0 + 2h, 10);
   ASSERT_EQ(due.size(), 1u);
   const auto digest = json::parse(due[0].payload);
   EXPECT_EQ(digest["type"], "digest");
@@ -205,6 +205,6 @@ TEST_F(StoryGateTest, QuietHoursHoldEverythingUntilTheyEnd) {
   EXPECT_EQ(gate_->flush(kT0 + 4h), 0u);
   minute = 7 * 60;
   EXPECT_EQ(gate_->flush(kT0 + 8h), 2u);
-  EXPECT_EQ(json::parse(store_.due("chat", kT0 + 9h, 10).at(0).payload)["alerts"].size(), 2u);
+  EXPECT_EQ(json::parse(store_.outbox().due("chat", kT0 + 9h, 10).at(0).payload)["alerts"].size(), 2u);
   EXPECT_EQ(gate_->admit(matched("w"), article("http://a/rss", "3", "https://a.example/3", 3), kT0 + 8h).size(), 2u);
 }

@@ -97,10 +97,10 @@ TEST_F(PipelineTest, SyndicatedCopiesRaiseOneAlert) {
   EXPECT_TRUE(copies.raised.empty());
   EXPECT_EQ(copies.queued, 0u);
 
-  EXPECT_EQ(store_.pending_for("ops"), 1u);
-  EXPECT_EQ(store_.pending_for("chat"), 1u);
-  EXPECT_EQ(store_.story_copies(id).size(), 2u);
-  EXPECT_FALSE(store_.story(alerts::alert_id("w", same_text)));
+  EXPECT_EQ(store_.outbox().pending_count("ops"), 1u);
+  EXPECT_EQ(store_.outbox().pending_count("chat"), 1u);
+  EXPECT_EQ(store_.stories().story_copies(id).size(), 2u);
+  EXPECT_FALSE(store_.stories().story(alerts::alert_id("w", same_text)));
 }
 
 TEST_F(PipelineTest, EntriesOlderThanMaxAgeAreRecordedNotAlerted) {
@@ -112,14 +112,14 @@ TEST_F(PipelineTest, EntriesOlderThanMaxAgeAreRecordedNotAlerted) {
   const auto first = process("http://a/rss", {old, young});
   EXPECT_EQ(first.new_entries, 2u);
   EXPECT_EQ(first.alert_ids, std::vector<std::string>{alerts::alert_id("w", young)});
-  EXPECT_FALSE(store_.story(alerts::alert_id("w", old)));
-  EXPECT_TRUE(store_.unseen("http://a/rss", {"old", "young"}).empty());
+  EXPECT_FALSE(store_.stories().story(alerts::alert_id("w", old)));
+  EXPECT_TRUE(store_.articles().unseen("http://a/rss", {"old", "young"}).empty());
 
   const auto again = process("http://a/rss", {old, young}, {}, kNow + 5min);
   EXPECT_EQ(again.new_entries, 0u);
   EXPECT_EQ(again.matches, 0u);
   EXPECT_TRUE(again.raised.empty());
-  EXPECT_EQ(store_.pending_for("ops"), 1u);
+  EXPECT_EQ(store_.outbox().pending_count("ops"), 1u);
 }
 
 TEST_F(PipelineTest, AThrottledWatchlistHoldsTheSecondStory) {
@@ -132,8 +132,8 @@ TEST_F(PipelineTest, AThrottledWatchlistHoldsTheSecondStory) {
   const auto outcome = process("http://a/rss", {first, second});
   EXPECT_EQ(outcome.matches, 2u);
   EXPECT_EQ(outcome.alert_ids, std::vector<std::string>{alerts::alert_id("w", first)});
-  EXPECT_EQ(store_.pending_for("ops"), 1u);
-  const auto held = store_.held_stories("w");
+  EXPECT_EQ(store_.outbox().pending_count("ops"), 1u);
+  const auto held = store_.stories().held_stories("w");
   ASSERT_EQ(held.size(), 1u);
   EXPECT_EQ(held[0].alert_id, alerts::alert_id("w", second));
 }
@@ -148,8 +148,8 @@ TEST_F(PipelineTest, ExcludedTermsRaiseNothing) {
   const auto outcome = process("http://a/rss", {sport, news});
   EXPECT_EQ(outcome.new_entries, 2u);
   EXPECT_EQ(outcome.alert_ids, std::vector<std::string>{alerts::alert_id("w", news)});
-  EXPECT_FALSE(store_.story(alerts::alert_id("w", sport)));
-  EXPECT_EQ(store_.pending_for("ops"), 1u);
+  EXPECT_FALSE(store_.stories().story(alerts::alert_id("w", sport)));
+  EXPECT_EQ(store_.outbox().pending_count("ops"), 1u);
 }
 
 TEST_F(PipelineTest, ABatchWhoseCommitFailsLeavesNothingBehind) {
@@ -157,7 +157,7 @@ TEST_F(PipelineTest, ABatchWhoseCommitFailsLeavesNothingBehind) {
   store::FeedState before;
   before.etag = "\"v1\"";
   before.last_success = kNow - 1h;
-  store_.save_feed_state("http://a/rss", before);
+  store_.feeds().save_feed_state("http://a/rss", before);
   store::FeedState after = before;
   after.etag = "\"v2\"";
   after.last_poll = kNow;
@@ -174,19 +174,19 @@ TEST_F(PipelineTest, ABatchWhoseCommitFailsLeavesNothingBehind) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("outbox refused"), std::string::npos) << e.what();
   }
-  EXPECT_FALSE(store_.story(id));
-  EXPECT_EQ(store_.unseen("http://a/rss", {"1"}), std::vector<std::string>{"1"});
-  EXPECT_EQ(store_.feed_state("http://a/rss").etag, "\"v1\"");
-  EXPECT_EQ(store_.pending_count(), 0u);
+  EXPECT_FALSE(store_.stories().story(id));
+  EXPECT_EQ(store_.articles().unseen("http://a/rss", {"1"}), std::vector<std::string>{"1"});
+  EXPECT_EQ(store_.feeds().feed_state("http://a/rss").etag, "\"v1\"");
+  EXPECT_EQ(store_.outbox().pending_count(), 0u);
 
   other.exec("DROP TRIGGER fail_outbox;");
   const auto outcome = process("http://a/rss", {a}, after);
   EXPECT_EQ(outcome.alert_ids, std::vector<std::string>{id});
-  EXPECT_EQ(store_.pending_for("ops"), 1u);
-  EXPECT_EQ(store_.pending_for("chat"), 1u);
-  ASSERT_TRUE(store_.story(id));
-  EXPECT_EQ(store_.story(id)->state, store::StoryState::alerted);
-  EXPECT_EQ(store_.feed_state("http://a/rss").etag, "\"v2\"");
+  EXPECT_EQ(store_.outbox().pending_count("ops"), 1u);
+  EXPECT_EQ(store_.outbox().pending_count("chat"), 1u);
+  ASSERT_TRUE(store_.stories().story(id));
+  EXPECT_EQ(store_.stories().story(id)->state, store::StoryState::alerted);
+  EXPECT_EQ(store_.feeds().feed_state("http://a/rss").etag, "\"v2\"");
 }
 
 TEST_F(PipelineTest, TheFeedStateOfABatchIsStoredWithIt) {
@@ -202,7 +202,7 @@ TEST_F(PipelineTest, TheFeedStateOfABatchIsStoredWithIt) {
                                state);
   EXPECT_EQ(outcome.new_entries, 1u);
   EXPECT_EQ(outcome.matches, 0u);
-  const auto stored = store_.feed_state("http://a/rss");
+  const auto stored = store_.feeds().feed_state("http://a/rss");
   EXPECT_EQ(stored.etag, "\"abc\"");
   EXPECT_EQ(stored.last_modified, "Thu, 01 Aug 2024 11:00:00 GMT");
   EXPECT_EQ(stored.last_success, kNow);

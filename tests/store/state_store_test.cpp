@@ -89,14 +89,14 @@ TEST(StateStore, MigratesAVersionOneDatabaseKeepingItsFeeds) {
   const auto file = dir.file("state.db");
   {
     StateStore store(file);
-    store.save_feed_state(kFeed, ok_state("\"v1\""));
+    store.feeds().save_feed_state(kFeed, ok_state("\"v1\""));
   }
   {
     Database db(file);
     downgrade_to_version_one(db);
   }
   StateStore store(file);
-  const FeedState s = store.feed_state(kFeed);
+  const FeedState s = store.feeds().feed_state(kFeed);
   EXPECT_EQ(s.etag, "\"v1\"");
   EXPECT_EQ(s.current_url, "");
   EXPECT_EQ(s.ttl, std::nullopt);
@@ -113,10 +113,10 @@ TEST(StateStore, KeepsRedirectsAndServerFloorsOfAFeed) {
     s.current_url = "https://example.org/moved.xml";
     s.ttl = 45min;
     s.not_before = kT0 + 1h;
-    store.save_feed_state(kFeed, s);
+    store.feeds().save_feed_state(kFeed, s);
   }
   StateStore store(file);
-  const FeedState s = store.feed_state(kFeed);
+  const FeedState s = store.feeds().feed_state(kFeed);
   EXPECT_EQ(s.current_url, "https://example.org/moved.xml");
   EXPECT_EQ(s.ttl, 45min);
   EXPECT_EQ(s.not_before, kT0 + 1h);
@@ -136,9 +136,9 @@ TEST(StateStore, PublishedTimesAreTheFeedsNewestDatedArticles) {
   seen.push_back(undated);
   seen.push_back(article("elsewhere", "https://other.example/feed"));
   store.commit_poll(kFeed, ok_state("\"e\""), seen, {}, kT0);
-  EXPECT_THAT(store.published_times(kFeed, 3), ElementsAre(kT0, kT0 - 10h, kT0 - 20h));
-  EXPECT_EQ(store.published_times(kFeed, 100).size(), 5u);
-  EXPECT_THAT(store.published_times("https://nowhere.example/feed", 10), IsEmpty());
+  EXPECT_THAT(store.feeds().published_times(kFeed, 3), ElementsAre(kT0, kT0 - 10h, kT0 - 20h));
+  EXPECT_EQ(store.feeds().published_times(kFeed, 100).size(), 5u);
+  EXPECT_THAT(store.feeds().published_times("https://nowhere.example/feed", 10), IsEmpty());
 }
 
 TEST(StateStore, RefusesADatabaseFromANewerRelease) {
@@ -169,7 +169,7 @@ TEST(StateStore, UnwritableLocationNamesTheFile) {
 TEST(StateStore, UnknownFeedHasEmptyState) {
   TempDir dir;
   StateStore store(dir.file("state.db"));
-  const FeedState s = store.feed_state("https://nowhere.example/feed");
+  const FeedState s = store.feeds().feed_state("https://nowhere.example/feed");
   EXPECT_EQ(s.etag, "");
   EXPECT_EQ(s.last_modified, "");
   EXPECT_EQ(s.last_poll, std::nullopt);
@@ -186,16 +186,16 @@ TEST(StateStore, FeedStateRoundTripsAndOverwrites) {
   failing.last_poll = kT0 + 1500ms;
   failing.error_streak = 3;
   failing.last_error = "connection refused";
-  store.save_feed_state(kFeed, failing);
-  FeedState got = store.feed_state(kFeed);
+  store.feeds().save_feed_state(kFeed, failing);
+  FeedState got = store.feeds().feed_state(kFeed);
   EXPECT_EQ(got.etag, "\"abc\"");
   EXPECT_EQ(got.last_poll, kT0 + 1500ms);
   EXPECT_EQ(got.last_success, std::nullopt);
   EXPECT_EQ(got.error_streak, 3);
   EXPECT_EQ(got.last_error, "connection refused");
 
-  store.save_feed_state(kFeed, ok_state("\"def\""));
-  got = store.feed_state(kFeed);
+  store.feeds().save_feed_state(kFeed, ok_state("\"def\""));
+  got = store.feeds().feed_state(kFeed);
   EXPECT_EQ(got.etag, "\"def\"");
   EXPECT_EQ(got.last_modified, "Thu, 01 Aug 2024 12:00:00 GMT");
   EXPECT_EQ(got.last_success, kT0);
@@ -211,17 +211,17 @@ TEST(StateStore, StatePersistsAcrossRestart) {
     EXPECT_EQ(store.commit_poll(kFeed, ok_state("e1"), {article("a"), article("b")},
                                 {alert("w:a"), alert("w:b")}, kT0),
               2u);
-    const auto due = store.due("ops", kT0, 10);
+    const auto due = store.outbox().due("ops", kT0, 10);
     ASSERT_EQ(due.size(), 2u);
-    store.mark_delivered(due[0].id, kT0);
+    store.outbox().mark_delivered(due[0].id, kT0);
   }
   StateStore store(file);
-  EXPECT_EQ(store.feed_state(kFeed).etag, "e1");
-  EXPECT_EQ(store.seen_count(), 2u);
-  EXPECT_THAT(store.unseen(kFeed, {"a", "b", "c"}), ElementsAre("c"));
-  EXPECT_EQ(store.pending_count(), 1u);
-  EXPECT_EQ(store.delivered_count(), 1u);
-  EXPECT_THAT(alert_ids(store.due("ops", kT0, 10)), ElementsAre("w:b"));
+  EXPECT_EQ(store.feeds().feed_state(kFeed).etag, "e1");
+  EXPECT_EQ(store.articles().seen_count(), 2u);
+  EXPECT_THAT(store.articles().unseen(kFeed, {"a", "b", "c"}), ElementsAre("c"));
+  EXPECT_EQ(store.outbox().pending_count(), 1u);
+  EXPECT_EQ(store.outbox().delivered_count(), 1u);
+  EXPECT_THAT(alert_ids(store.outbox().due("ops", kT0, 10)), ElementsAre("w:b"));
   // Neither the delivered nor the pending alert comes back after the restart.
   EXPECT_EQ(store.commit_poll(kFeed, ok_state("e2"), {}, {alert("w:a"), alert("w:b")}, kT0 + 1min), 0u);
 }
@@ -230,9 +230,9 @@ TEST(StateStore, UnseenKeepsInputOrderAndIsPerFeed) {
   TempDir dir;
   StateStore store(dir.file("state.db"));
   store.commit_poll(kFeed, ok_state("e"), {article("2"), article("4")}, {}, kT0);
-  EXPECT_THAT(store.unseen(kFeed, {"5", "4", "3", "2", "1"}), ElementsAre("5", "3", "1"));
-  EXPECT_THAT(store.unseen("https://other.example/feed", {"2", "4"}), ElementsAre("2", "4"));
-  EXPECT_THAT(store.unseen(kFeed, {}), IsEmpty());
+  EXPECT_THAT(store.articles().unseen(kFeed, {"5", "4", "3", "2", "1"}), ElementsAre("5", "3", "1"));
+  EXPECT_THAT(store.articles().unseen("https://other.example/feed", {"2", "4"}), ElementsAre("2", "4"));
+  EXPECT_THAT(store.articles().unseen(kFeed, {}), IsEmpty());
 }
 
 TEST(StateStore, UnseenHandlesABatchOfAHundredIds) {
@@ -245,7 +245,7 @@ TEST(StateStore, UnseenHandlesABatchOfAHundredIds) {
     if (i % 3 == 0) seen.push_back(article(ids.back()));
   }
   store.commit_poll(kFeed, ok_state("e"), seen, {}, kT0);
-  const auto fresh = store.unseen(kFeed, ids);
+  const auto fresh = store.articles().unseen(kFeed, ids);
   EXPECT_EQ(fresh.size(), 66u);
   for (const auto& id : fresh) EXPECT_NE(std::stoi(id.substr(3)) % 3, 0) << id;
 }
@@ -256,8 +256,8 @@ TEST(StateStore, CommitPollRecordsArticlesOnceAndCountsAddedAlerts) {
   EXPECT_EQ(store.commit_poll(kFeed, ok_state("e"), {article("a"), article("a")},
                               {alert("w:a", "ops"), alert("w:a", "slack"), alert("w:a", "ops")}, kT0),
             2u);
-  EXPECT_EQ(store.seen_count(), 1u);
-  EXPECT_EQ(store.pending_count(), 2u);
+  EXPECT_EQ(store.articles().seen_count(), 1u);
+  EXPECT_EQ(store.outbox().pending_count(), 2u);
 }
 
 TEST(StateStore, SameAlertFromTwoFeedsIsStoredOnce) {
@@ -266,22 +266,22 @@ TEST(StateStore, SameAlertFromTwoFeedsIsStoredOnce) {
   const std::string other = "https://mirror.example/feed.xml";
   EXPECT_EQ(store.commit_poll(kFeed, ok_state("e"), {article("story")}, {alert("w:story")}, kT0), 1u);
   EXPECT_EQ(store.commit_poll(other, ok_state("e"), {article("story", other)}, {alert("w:story")}, kT0), 0u);
-  EXPECT_EQ(store.seen_count(), 2u);   // seen in each feed
-  EXPECT_EQ(store.pending_count(), 1u);
-  EXPECT_THAT(store.unseen(other, {"story"}), IsEmpty());
+  EXPECT_EQ(store.articles().seen_count(), 2u);   // seen in each feed
+  EXPECT_EQ(store.outbox().pending_count(), 1u);
+  EXPECT_THAT(store.articles().unseen(other, {"story"}), IsEmpty());
 }
 
 TEST(StateStore, DeliveredAlertIsNeverEnqueuedAgain) {
   TempDir dir;
   StateStore store(dir.file("state.db"));
   store.commit_poll(kFeed, ok_state("e"), {article("a")}, {alert("w:a")}, kT0);
-  const auto due = store.due("ops", kT0, 10);
+  const auto due = store.outbox().due("ops", kT0, 10);
   ASSERT_EQ(due.size(), 1u);
-  store.mark_delivered(due[0].id, kT0 + 1s);
-  EXPECT_EQ(store.pending_count(), 0u);
-  EXPECT_EQ(store.delivered_count(), 1u);
+  store.outbox().mark_delivered(due[0].id, kT0 + 1s);
+  EXPECT_EQ(store.outbox().pending_count(), 0u);
+  EXPECT_EQ(store.outbox().delivered_count(), 1u);
   EXPECT_EQ(store.commit_poll(kFeed, ok_state("e2"), {}, {alert("w:a")}, kT0 + 1h), 0u);
-  EXPECT_EQ(store.pending_count(), 0u);
+  EXPECT_EQ(store.outbox().pending_count(), 0u);
   // The same alert for another webhook is a different delivery.
   EXPECT_EQ(store.commit_poll(kFeed, ok_state("e3"), {}, {alert("w:a", "slack")}, kT0 + 1h), 1u);
 }
@@ -298,9 +298,9 @@ TEST(StateStore, CommitPollIsAllOrNothing) {
   EXPECT_THROW(store.commit_poll(kFeed, ok_state("new"), {article("b"), article("c")},
                                  {alert("w:b"), alert("poison")}, kT0 + 1min),
                std::runtime_error);
-  EXPECT_EQ(store.feed_state(kFeed).etag, "old");
-  EXPECT_THAT(store.unseen(kFeed, {"a", "b", "c"}), ElementsAre("b", "c"));
-  EXPECT_EQ(store.pending_count(), 1u);
+  EXPECT_EQ(store.feeds().feed_state(kFeed).etag, "old");
+  EXPECT_THAT(store.articles().unseen(kFeed, {"a", "b", "c"}), ElementsAre("b", "c"));
+  EXPECT_EQ(store.outbox().pending_count(), 1u);
   // The store stays usable after the failure.
   EXPECT_EQ(store.commit_poll(kFeed, ok_state("new"), {article("b")}, {alert("w:b")}, kT0 + 2min), 1u);
 }
@@ -309,7 +309,7 @@ TEST(StateStore, RetryThenDeadLetter) {
   TempDir dir;
   StateStore store(dir.file("state.db"));
   store.commit_poll(kFeed, ok_state("e"), {article("a")}, {alert("w:a")}, kT0);
-  auto due = store.due("ops", kT0, 10);
+  auto due = store.outbox().due("ops", kT0, 10);
   ASSERT_EQ(due.size(), 1u);
   const auto id = due[0].id;
   EXPECT_EQ(due[0].attempts, 0);
@@ -318,22 +318,22 @@ TEST(StateStore, RetryThenDeadLetter) {
   EXPECT_EQ(due[0].payload, R"({"id":"w:a"})");
   EXPECT_EQ(due[0].watchlist, "iran-israel");
 
-  store.mark_retry(id, kT0 + 5s, "HTTP 503");
-  EXPECT_THAT(store.due("ops", kT0 + 4s, 10), IsEmpty());
-  EXPECT_EQ(store.next_due("ops"), kT0 + 5s);
-  due = store.due("ops", kT0 + 5s, 10);
+  store.outbox().mark_retry(id, kT0 + 5s, "HTTP 503");
+  EXPECT_THAT(store.outbox().due("ops", kT0 + 4s, 10), IsEmpty());
+  EXPECT_EQ(store.outbox().next_due("ops"), kT0 + 5s);
+  due = store.outbox().due("ops", kT0 + 5s, 10);
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].attempts, 1);
   EXPECT_EQ(due[0].last_error, "HTTP 503");
 
-  store.mark_retry(id, kT0 + 5min, "timeout");
-  EXPECT_EQ(store.due("ops", kT0 + 5min, 10).at(0).attempts, 2);
-  store.mark_dead(id, "HTTP 410", kT0 + 6min);
+  store.outbox().mark_retry(id, kT0 + 5min, "timeout");
+  EXPECT_EQ(store.outbox().due("ops", kT0 + 5min, 10).at(0).attempts, 2);
+  store.outbox().mark_dead(id, "HTTP 410", kT0 + 6min);
 
-  EXPECT_EQ(store.pending_count(), 0u);
-  EXPECT_EQ(store.delivered_count(), 0u);
-  EXPECT_EQ(store.next_due("ops"), std::nullopt);
-  const auto dead = store.dead_letters();
+  EXPECT_EQ(store.outbox().pending_count(), 0u);
+  EXPECT_EQ(store.outbox().delivered_count(), 0u);
+  EXPECT_EQ(store.outbox().next_due("ops"), std::nullopt);
+  const auto dead = store.outbox().dead_letters();
   ASSERT_EQ(dead.size(), 1u);
   EXPECT_EQ(dead[0].id, id);
   EXPECT_EQ(dead[0].alert_id, "w:a");
@@ -352,26 +352,26 @@ TEST(StateStore, MarkingAnUnknownIdChangesNothing) {
   TempDir dir;
   StateStore store(dir.file("state.db"));
   store.commit_poll(kFeed, ok_state("e"), {}, {alert("w:a")}, kT0);
-  store.mark_delivered(999, kT0);
-  store.mark_dead(999, "x", kT0);
-  store.mark_retry(999, kT0 + 1h, "x");
-  EXPECT_EQ(store.pending_count(), 1u);
-  EXPECT_EQ(store.delivered_count(), 0u);
-  EXPECT_THAT(store.dead_letters(), IsEmpty());
-  EXPECT_EQ(store.due("ops", kT0, 10).at(0).attempts, 0);
+  store.outbox().mark_delivered(999, kT0);
+  store.outbox().mark_dead(999, "x", kT0);
+  store.outbox().mark_retry(999, kT0 + 1h, "x");
+  EXPECT_EQ(store.outbox().pending_count(), 1u);
+  EXPECT_EQ(store.outbox().delivered_count(), 0u);
+  EXPECT_THAT(store.outbox().dead_letters(), IsEmpty());
+  EXPECT_EQ(store.outbox().due("ops", kT0, 10).at(0).attempts, 0);
 }
 
 TEST(StateStore, MakePendingDueBringsEveryRetryForwardOnce) {
   TempDir dir;
   StateStore store(dir.file("state.db"));
   store.commit_poll(kFeed, ok_state("e"), {}, {alert("1"), alert("2")}, kT0);
-  for (const auto& item : store.due("ops", kT0, 10)) store.mark_retry(item.id, kT0 + 1h, "HTTP 503");
-  EXPECT_THAT(store.due("ops", kT0 + 1s, 10), IsEmpty());
-  EXPECT_EQ(store.make_pending_due(kT0 + 1s), 2u);
-  const auto due = store.due("ops", kT0 + 1s, 10);
+  for (const auto& item : store.outbox().due("ops", kT0, 10)) store.outbox().mark_retry(item.id, kT0 + 1h, "HTTP 503");
+  EXPECT_THAT(store.outbox().due("ops", kT0 + 1s, 10), IsEmpty());
+  EXPECT_EQ(store.outbox().make_pending_due(kT0 + 1s), 2u);
+  const auto due = store.outbox().due("ops", kT0 + 1s, 10);
   ASSERT_EQ(due.size(), 2u);
   EXPECT_EQ(due[0].attempts, 1);   // the attempt count, and so the rest of the schedule, is kept
-  EXPECT_EQ(store.make_pending_due(kT0 + 1s), 0u);
+  EXPECT_EQ(store.outbox().make_pending_due(kT0 + 1s), 0u);
 }
 
 TEST(StateStore, DueIsPerWebhookOrderedAndLimited) {
@@ -380,21 +380,21 @@ TEST(StateStore, DueIsPerWebhookOrderedAndLimited) {
   store.commit_poll(kFeed, ok_state("e"), {}, {alert("1"), alert("2"), alert("x", "slack")}, kT0);
   store.commit_poll(kFeed, ok_state("e"), {}, {alert("3")}, kT0 + 1s);
   store.commit_poll(kFeed, ok_state("e"), {}, {alert("4")}, kT0 + 2s);
-  EXPECT_EQ(store.next_due("ops"), kT0);
-  EXPECT_EQ(store.next_due("slack"), kT0);
-  EXPECT_EQ(store.next_due("nobody"), std::nullopt);
+  EXPECT_EQ(store.outbox().next_due("ops"), kT0);
+  EXPECT_EQ(store.outbox().next_due("slack"), kT0);
+  EXPECT_EQ(store.outbox().next_due("nobody"), std::nullopt);
 
-  EXPECT_THAT(alert_ids(store.due("ops", kT0 + 10s, 10)), ElementsAre("1", "2", "3", "4"));
-  EXPECT_THAT(alert_ids(store.due("ops", kT0 + 1s, 10)), ElementsAre("1", "2", "3"));
-  EXPECT_THAT(alert_ids(store.due("ops", kT0 + 10s, 2)), ElementsAre("1", "2"));
-  EXPECT_THAT(alert_ids(store.due("slack", kT0 + 10s, 10)), ElementsAre("x"));
+  EXPECT_THAT(alert_ids(store.outbox().due("ops", kT0 + 10s, 10)), ElementsAre("1", "2", "3", "4"));
+  EXPECT_THAT(alert_ids(store.outbox().due("ops", kT0 + 1s, 10)), ElementsAre("1", "2", "3"));
+  EXPECT_THAT(alert_ids(store.outbox().due("ops", kT0 + 10s, 2)), ElementsAre("1", "2"));
+  EXPECT_THAT(alert_ids(store.outbox().due("slack", kT0 + 10s, 10)), ElementsAre("x"));
 
   // A retried entry moves behind those that became due before it.
-  const auto first = store.due("ops", kT0, 1).at(0);
-  store.mark_retry(first.id, kT0 + 1500ms, "HTTP 500");
-  EXPECT_THAT(alert_ids(store.due("ops", kT0 + 10s, 10)), ElementsAre("2", "3", "1", "4"));
-  EXPECT_EQ(store.next_due("ops"), kT0);
-  EXPECT_EQ(store.pending_count(), 5u);
+  const auto first = store.outbox().due("ops", kT0, 1).at(0);
+  store.outbox().mark_retry(first.id, kT0 + 1500ms, "HTTP 500");
+  EXPECT_THAT(alert_ids(store.outbox().due("ops", kT0 + 10s, 10)), ElementsAre("2", "3", "1", "4"));
+  EXPECT_EQ(store.outbox().next_due("ops"), kT0);
+  EXPECT_EQ(store.outbox().pending_count(), 5u);
 }
 
 TEST(StateStore, SecondConnectionSeesCommittedData) {
@@ -402,20 +402,20 @@ TEST(StateStore, SecondConnectionSeesCommittedData) {
   const auto file = dir.file("state.db");
   StateStore daemon(file);
   StateStore status(file);   // e.g. an admin command reading while the daemon runs
-  EXPECT_EQ(status.pending_count(), 0u);
+  EXPECT_EQ(status.outbox().pending_count(), 0u);
   daemon.commit_poll(kFeed, ok_state("e"), {article("a")}, {alert("w:a")}, kT0);
-  EXPECT_EQ(status.pending_count(), 1u);
-  EXPECT_EQ(status.feed_state(kFeed).etag, "e");
-  EXPECT_THAT(status.unseen(kFeed, {"a", "b"}), ElementsAre("b"));
+  EXPECT_EQ(status.outbox().pending_count(), 1u);
+  EXPECT_EQ(status.feeds().feed_state(kFeed).etag, "e");
+  EXPECT_THAT(status.articles().unseen(kFeed, {"a", "b"}), ElementsAre("b"));
 
   // A reader is not blocked by an open write transaction and does not see its rows.
   Database raw(file);
   {
     Transaction tx(raw);
     raw.exec("DELETE FROM outbox");
-    EXPECT_EQ(status.pending_count(), 1u);
+    EXPECT_EQ(status.outbox().pending_count(), 1u);
   }
-  EXPECT_EQ(status.pending_count(), 1u);
+  EXPECT_EQ(status.outbox().pending_count(), 1u);
 }
 
 // A child process commits polls in a loop and is killed with SIGKILL mid-way. Every commit is
@@ -451,7 +451,7 @@ TEST(StateStore, SurvivesAKillDuringCommits) {
   {
     StateStore watcher(file);
     const auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (watcher.seen_count() < 20 * kPerPoll && std::chrono::steady_clock::now() < deadline)
+    while (watcher.articles().seen_count() < 20 * kPerPoll && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(5ms);
   }
   std::this_thread::sleep_for(7ms);
@@ -463,13 +463,13 @@ TEST(StateStore, SurvivesAKillDuringCommits) {
 
   StateStore store(file);
   EXPECT_EQ(store.integrity_check(), "ok");
-  const auto seen = store.seen_count();
+  const auto seen = store.articles().seen_count();
   ASSERT_GE(seen, 20u * kPerPoll);
   EXPECT_EQ(seen % kPerPoll, 0u) << "a poll was half recorded";
-  EXPECT_EQ(store.pending_count(), 2 * seen);
+  EXPECT_EQ(store.outbox().pending_count(), 2 * seen);
   // The feed state is that of the last complete poll.
   const auto polls = static_cast<int>(seen / kPerPoll);
-  EXPECT_EQ(store.feed_state(kFeed).etag, std::to_string(polls - 1));
+  EXPECT_EQ(store.feeds().feed_state(kFeed).etag, std::to_string(polls - 1));
 
   Database db(file, Database::OpenMode::ReadOnly);
   EXPECT_EQ(db.query_int64("SELECT COUNT(*) FROM articles a WHERE NOT EXISTS "
@@ -479,7 +479,7 @@ TEST(StateStore, SurvivesAKillDuringCommits) {
                            "(SELECT 1 FROM articles a WHERE o.alert_id = 'w:' || a.article_id)"),
             0);
   // And the store carries on where the killed process stopped.
-  EXPECT_THAT(store.unseen(kFeed, {std::to_string(polls - 1) + "-0", std::to_string(polls) + "-0"}),
+  EXPECT_THAT(store.articles().unseen(kFeed, {std::to_string(polls - 1) + "-0", std::to_string(polls) + "-0"}),
               ElementsAre(std::to_string(polls) + "-0"));
 }
 
@@ -495,50 +495,50 @@ TEST(StateStore, MigratesAVersionOneDatabaseKeepingItsOutbox) {
     downgrade_to_version_one(db);
   }
   StateStore store(file);
-  EXPECT_EQ(store.pending_count(), 1u);
-  EXPECT_FALSE(store.disabled_endpoint("ops"));
-  EXPECT_TRUE(store.held_stories().empty());
+  EXPECT_EQ(store.outbox().pending_count(), 1u);
+  EXPECT_FALSE(store.outbox().disabled_endpoint("ops"));
+  EXPECT_TRUE(store.stories().held_stories().empty());
 }
 
 TEST(StateStore, RetryingADeadLetterRequeuesItFromScratchAndEnablesItsWebhook) {
   TempDir dir;
   StateStore store(dir.file("state.db"));
   store.commit_poll(kFeed, ok_state("e"), {article("a")}, {alert("na_a"), alert("na_b")}, kT0);
-  for (const auto& d : store.due("ops", kT0, 10)) {
-    store.mark_retry(d.id, kT0, "HTTP 500");
-    store.mark_dead(d.id, "HTTP 500", kT0 + 1h);
+  for (const auto& d : store.outbox().due("ops", kT0, 10)) {
+    store.outbox().mark_retry(d.id, kT0, "HTTP 500");
+    store.outbox().mark_dead(d.id, "HTTP 500", kT0 + 1h);
   }
-  store.disable_endpoint("ops", "http://x/", "HTTP 410 Gone", kT0);
-  const auto letters = store.dead_letters();
+  store.outbox().disable_endpoint("ops", "http://x/", "HTTP 410 Gone", kT0);
+  const auto letters = store.outbox().dead_letters();
   ASSERT_EQ(letters.size(), 2u);
   EXPECT_EQ(letters[0].attempts, 2);
 
-  EXPECT_TRUE(store.retry_dead_letter(letters[0].id, kT0 + 2h));
-  EXPECT_FALSE(store.retry_dead_letter(letters[0].id, kT0 + 2h));   // gone from dead letters
-  EXPECT_FALSE(store.disabled_endpoint("ops"));
-  EXPECT_EQ(store.dead_letters().size(), 1u);
-  const auto due = store.due("ops", kT0 + 2h, 10);
+  EXPECT_TRUE(store.outbox().retry_dead_letter(letters[0].id, kT0 + 2h));
+  EXPECT_FALSE(store.outbox().retry_dead_letter(letters[0].id, kT0 + 2h));   // gone from dead letters
+  EXPECT_FALSE(store.outbox().disabled_endpoint("ops"));
+  EXPECT_EQ(store.outbox().dead_letters().size(), 1u);
+  const auto due = store.outbox().due("ops", kT0 + 2h, 10);
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].alert_id, letters[0].alert_id);
   EXPECT_EQ(due[0].attempts, 0);
   // Delivered now, it is remembered as delivered and never enqueued again.
-  store.mark_delivered(due[0].id, kT0 + 2h);
+  store.outbox().mark_delivered(due[0].id, kT0 + 2h);
   EXPECT_EQ(store.commit_poll(kFeed, ok_state("f"), {}, {alert(letters[0].alert_id)}, kT0 + 3h), 0u);
-  EXPECT_EQ(store.delivered_count(), 1u);
+  EXPECT_EQ(store.outbox().delivered_count(), 1u);
 }
 
 TEST(StateStore, RetryAllAndPurge) {
   TempDir dir;
   StateStore store(dir.file("state.db"));
   store.commit_poll(kFeed, ok_state("e"), {article("a")}, {alert("na_a"), alert("na_b"), alert("na_c")}, kT0);
-  for (const auto& d : store.due("ops", kT0, 10)) store.mark_dead(d.id, "HTTP 400", kT0);
-  ASSERT_EQ(store.dead_letters().size(), 3u);
-  EXPECT_EQ(store.retry_all_dead_letters(kT0 + 1h), 3u);
-  EXPECT_EQ(store.pending_count(), 3u);
-  EXPECT_TRUE(store.dead_letters().empty());
-  for (const auto& d : store.due("ops", kT0 + 1h, 10)) store.mark_dead(d.id, "HTTP 400", kT0 + 1h);
-  EXPECT_EQ(store.purge_dead_letters(), 3u);
-  EXPECT_TRUE(store.dead_letters().empty());
+  for (const auto& d : store.outbox().due("ops", kT0, 10)) store.outbox().mark_dead(d.id, "HTTP 400", kT0);
+  ASSERT_EQ(store.outbox().dead_letters().size(), 3u);
+  EXPECT_EQ(store.outbox().retry_all_dead_letters(kT0 + 1h), 3u);
+  EXPECT_EQ(store.outbox().pending_count(), 3u);
+  EXPECT_TRUE(store.outbox().dead_letters().empty());
+  for (const auto& d : store.outbox().due("ops", kT0 + 1h, 10)) store.outbox().mark_dead(d.id, "HTTP 400", kT0 + 1h);
+  EXPECT_EQ(store.outbox().purge_dead_letters(), 3u);
+  EXPECT_TRUE(store.outbox().dead_letters().empty());
   // A purged alert stays finished: the same story polled again is not re-sent.
   EXPECT_EQ(store.commit_poll(kFeed, ok_state("g"), {}, {alert("na_a")}, kT0 + 2h), 0u);
 }
@@ -546,16 +546,16 @@ TEST(StateStore, RetryAllAndPurge) {
 TEST(StateStore, DisabledEndpointsRoundTrip) {
   TempDir dir;
   StateStore store(dir.file("state.db"));
-  store.disable_endpoint("ops", "https://hooks.example/x", "HTTP 410 Gone", kT0);
-  const auto disabled = store.disabled_endpoint("ops");
+  store.outbox().disable_endpoint("ops", "https://hooks.example/x", "HTTP 410 Gone", kT0);
+  const auto disabled = store.outbox().disabled_endpoint("ops");
   ASSERT_TRUE(disabled);
   EXPECT_EQ(disabled->url, "https://hooks.example/x");
   EXPECT_EQ(disabled->reason, "HTTP 410 Gone");
   EXPECT_EQ(disabled->since, kT0);
-  EXPECT_EQ(store.disabled_endpoints().size(), 1u);
-  EXPECT_TRUE(store.enable_endpoint("ops"));
-  EXPECT_FALSE(store.enable_endpoint("ops"));
-  EXPECT_TRUE(store.disabled_endpoints().empty());
+  EXPECT_EQ(store.outbox().disabled_endpoints().size(), 1u);
+  EXPECT_TRUE(store.outbox().enable_endpoint("ops"));
+  EXPECT_FALSE(store.outbox().enable_endpoint("ops"));
+  EXPECT_TRUE(store.outbox().disabled_endpoints().empty());
 }
 
 TEST(StateStore, StoriesRecordCopiesOnceAndDigestsTakeHeldStories) {
@@ -569,25 +569,25 @@ TEST(StateStore, StoriesRecordCopiesOnceAndDigestsTakeHeldStories) {
   s.first_seen = kT0;
   s.state = StoryState::held;
   s.payload = R"({"id":"na_s1"})";
-  EXPECT_TRUE(store.add_story(s));
-  EXPECT_FALSE(store.add_story(s));
-  const auto read = store.story("na_s1");
+  EXPECT_TRUE(store.stories().add_story(s));
+  EXPECT_FALSE(store.stories().add_story(s));
+  const auto read = store.stories().story("na_s1");
   ASSERT_TRUE(read);
   EXPECT_EQ(read->simhash, 0xF0F0F0F0F0F0F0F0ull);   // the full 64 bits survive the signed column
-  EXPECT_EQ(store.stories_since("w", kT0).size(), 1u);
-  EXPECT_TRUE(store.stories_since("w", kT0 + 1s).empty());
+  EXPECT_EQ(store.stories().stories_since("w", kT0).size(), 1u);
+  EXPECT_TRUE(store.stories().stories_since("w", kT0 + 1s).empty());
 
   const StoryCopy copy{"http://b/rss", "7", "https://b/7", "Copy", kT0 + 1min};
-  EXPECT_TRUE(store.add_story_copy("na_s1", copy));
-  EXPECT_FALSE(store.add_story_copy("na_s1", copy));
-  EXPECT_EQ(store.story("na_s1")->copies, 1);
+  EXPECT_TRUE(store.stories().add_story_copy("na_s1", copy));
+  EXPECT_FALSE(store.stories().add_story_copy("na_s1", copy));
+  EXPECT_EQ(store.stories().story("na_s1")->copies, 1);
 
-  ASSERT_EQ(store.held_stories("w").size(), 1u);
-  EXPECT_EQ(store.alerted_since("w", kT0 - 1h), 0u);
+  ASSERT_EQ(store.stories().held_stories("w").size(), 1u);
+  EXPECT_EQ(store.stories().alerted_since("w", kT0 - 1h), 0u);
   store.commit_digest({read->id}, {OutboxEntry{"na_digest", "ops", "w", "{}"}}, kT0 + 1h);
-  EXPECT_TRUE(store.held_stories().empty());
-  EXPECT_EQ(store.story("na_s1")->state, StoryState::digested);
-  EXPECT_EQ(store.pending_count("ops"), 1u);
+  EXPECT_TRUE(store.stories().held_stories().empty());
+  EXPECT_EQ(store.stories().story("na_s1")->state, StoryState::digested);
+  EXPECT_EQ(store.outbox().pending_count("ops"), 1u);
 }
 
 TEST(StateStore, RetentionPrunesOldArticlesDeliveriesAndStoriesButKeepsPendingOnes) {
@@ -599,33 +599,33 @@ TEST(StateStore, RetentionPrunesOldArticlesDeliveriesAndStoriesButKeepsPendingOn
                     old_time);
   store.commit_poll(kFeed, ok_state("\"b\""), {article("new-1")}, {alert("new-alert")}, kT0);
   // One old alert reached its end (a delivery record from 40 days ago); one is still pending.
-  for (const auto& d : store.due("ops", kT0, 10))
-    if (d.alert_id == "old-alert") store.mark_delivered(d.id, old_time);
+  for (const auto& d : store.outbox().due("ops", kT0, 10))
+    if (d.alert_id == "old-alert") store.outbox().mark_delivered(d.id, old_time);
   Story old_story;
   old_story.watchlist = "w";
   old_story.alert_id = "old-alert";
   old_story.first_seen = old_time;
-  ASSERT_TRUE(store.add_story(old_story));
+  ASSERT_TRUE(store.stories().add_story(old_story));
   Story held = old_story;
   held.alert_id = "held-story";
   held.state = StoryState::held;
-  ASSERT_TRUE(store.add_story(held));
+  ASSERT_TRUE(store.stories().add_story(held));
   Story pending_story = old_story;
   pending_story.alert_id = "old-pending";
-  ASSERT_TRUE(store.add_story(pending_story));
-  ASSERT_TRUE(store.add_story_copy("old-alert", {kFeed, "copy", "l", "t", old_time}));
+  ASSERT_TRUE(store.stories().add_story(pending_story));
+  ASSERT_TRUE(store.stories().add_story_copy("old-alert", {kFeed, "copy", "l", "t", old_time}));
 
   const PruneCounts removed = store.prune(kT0 - 30 * 24h, 1000);
   EXPECT_EQ(removed.articles, 2u);
   EXPECT_EQ(removed.deliveries, 1u);
   EXPECT_EQ(removed.stories, 1u);   // not the held one, not the one whose alert is pending
   EXPECT_EQ(removed.story_copies, 1u);
-  EXPECT_EQ(store.seen_count(), 1u);
-  EXPECT_THAT(store.unseen(kFeed, {"old-1", "old-2", "new-1"}), ElementsAre("old-1", "old-2"));
-  EXPECT_EQ(store.pending_count(), 2u);   // old-pending and new-alert stay in the outbox
-  EXPECT_FALSE(store.story("old-alert").has_value());
-  EXPECT_TRUE(store.story("held-story").has_value());
-  EXPECT_TRUE(store.story("old-pending").has_value());
+  EXPECT_EQ(store.articles().seen_count(), 1u);
+  EXPECT_THAT(store.articles().unseen(kFeed, {"old-1", "old-2", "new-1"}), ElementsAre("old-1", "old-2"));
+  EXPECT_EQ(store.outbox().pending_count(), 2u);   // old-pending and new-alert stay in the outbox
+  EXPECT_FALSE(store.stories().story("old-alert").has_value());
+  EXPECT_TRUE(store.stories().story("held-story").has_value());
+  EXPECT_TRUE(store.stories().story("old-pending").has_value());
   // Nothing else is old enough.
   EXPECT_EQ(store.prune(kT0 - 30 * 24h, 1000).total(), 0u);
 }
@@ -639,7 +639,7 @@ TEST(StateStore, RetentionRemovesALargeBacklogInBatches) {
   EXPECT_EQ(store.prune(kT0, 10).articles, 10u);
   EXPECT_EQ(store.prune(kT0, 10).articles, 10u);
   EXPECT_EQ(store.prune(kT0, 10).articles, 5u);
-  EXPECT_EQ(store.seen_count(), 0u);
+  EXPECT_EQ(store.articles().seen_count(), 0u);
 }
 
 TEST(StateStore, AnArticleStillInItsFeedIsRefreshedAndOutlivesTheRetention) {
@@ -648,15 +648,15 @@ TEST(StateStore, AnArticleStillInItsFeedIsRefreshedAndOutlivesTheRetention) {
   store.commit_poll(kFeed, ok_state("\"a\""), {article("evergreen"), article("gone")}, {}, kT0 - 20 * 24h);
   // 20 days later the feed still lists "evergreen": its record is older than half the retention.
   std::vector<std::string> stale;
-  EXPECT_THAT(store.unseen(kFeed, {"evergreen"}, kT0 - 15 * 24h, &stale), IsEmpty());
+  EXPECT_THAT(store.articles().unseen(kFeed, {"evergreen"}, kT0 - 15 * 24h, &stale), IsEmpty());
   EXPECT_THAT(stale, ElementsAre("evergreen"));
   store.commit_poll(kFeed, ok_state("\"b\""), {}, {}, kT0, stale);
   stale.clear();
-  EXPECT_THAT(store.unseen(kFeed, {"evergreen"}, kT0 - 15 * 24h, &stale), IsEmpty());
+  EXPECT_THAT(store.articles().unseen(kFeed, {"evergreen"}, kT0 - 15 * 24h, &stale), IsEmpty());
   EXPECT_THAT(stale, IsEmpty());
   // 30-day retention, 15 days on: "gone" goes, "evergreen" stays recorded, so it is never new again.
   store.prune(kT0 + 15 * 24h - 30 * 24h, 100);
-  EXPECT_THAT(store.unseen(kFeed, {"evergreen", "gone"}), ElementsAre("gone"));
+  EXPECT_THAT(store.articles().unseen(kFeed, {"evergreen", "gone"}), ElementsAre("gone"));
 }
 
 TEST(StateStore, SavesFeedStatesOfManyPollsInOneBatch) {
@@ -664,9 +664,9 @@ TEST(StateStore, SavesFeedStatesOfManyPollsInOneBatch) {
   StateStore store(dir.file("state.db"));
   std::vector<std::pair<std::string, FeedState>> batch;
   for (int i = 0; i < 3; ++i) batch.emplace_back("https://example.org/" + std::to_string(i), ok_state(std::to_string(i)));
-  store.save_feed_states(batch);
-  EXPECT_EQ(store.feed_state("https://example.org/2").etag, "2");
-  EXPECT_EQ(store.feed_state("https://example.org/0").last_success, kT0);
+  store.feeds().save_feed_states(batch);
+  EXPECT_EQ(store.feeds().feed_state("https://example.org/2").etag, "2");
+  EXPECT_EQ(store.feeds().feed_state("https://example.org/0").last_success, kT0);
 }
 
 TEST(StateStore, KeepsWebSubSubscriptions) {
@@ -684,17 +684,17 @@ TEST(StateStore, KeepsWebSubSubscriptions) {
     sub.lease = 3600s;
     sub.expires = kT0 + 1h;
     sub.updated = kT0;
-    store.save_websub(sub);
+    store.websub().save(sub);
     sub.feed_url = "https://other.example/feed";
     sub.token = "t1";
     sub.state = WebSubState::failed;
     sub.lease.reset();
     sub.expires.reset();
     sub.last_error = "HTTP 500";
-    store.save_websub(sub);
+    store.websub().save(sub);
   }
   StateStore store(file);
-  auto subs = store.websub_subscriptions();
+  auto subs = store.websub().all();
   ASSERT_EQ(subs.size(), 2u);
   EXPECT_EQ(subs[0].feed_url, kFeed);   // in URL order
   EXPECT_EQ(subs[0].state, WebSubState::active);
@@ -704,6 +704,6 @@ TEST(StateStore, KeepsWebSubSubscriptions) {
   EXPECT_EQ(subs[1].state, WebSubState::failed);
   EXPECT_EQ(subs[1].expires, std::nullopt);
   EXPECT_EQ(subs[1].last_error, "HTTP 500");
-  store.delete_websub(kFeed);
-  EXPECT_EQ(store.websub_subscriptions().size(), 1u);
+  store.websub().remove(kFeed);
+  EXPECT_EQ(store.websub().all().size(), 1u);
 }
