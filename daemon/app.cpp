@@ -2,8 +2,6 @@
 #include "daemon/app.hpp"
 
 #include "alerts/delivery.hpp"
-#include "alerts/payload.hpp"
-#include "alerts/story_gate.hpp"
 #include "common/log_context.hpp"
 #include "common/log_exception.hpp"
 #include "common/supervisor.hpp"
@@ -34,10 +32,8 @@
 #include <algorithm>
 #include <csignal>
 #include <random>
-#include <map>
 #include <thread>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace asio = boost::asio;
 
