@@ -1,6 +1,7 @@
 // The chat-service renderings of alerts, digests and follow-ups.
 #include "alerts/formatter.hpp"
 
+#include "alerts/chat_text.hpp"
 #include "alerts/template.hpp"
 #include "common/crypto.hpp"
 
@@ -50,7 +51,7 @@ std::string clip(const std::string& text, std::size_t max) {
   return text.substr(0, end) + "...";
 }
 
-Message message_of(const json& p) {
+Message read_message(const json& p) {
   Message m;
   m.watchlist = str(p, "watchlist");
   m.timestamp = str(p, "detected_at");
@@ -90,16 +91,19 @@ Message message_of(const json& p) {
   return m;
 }
 
-// Slack mrkdwn treats &, < and > as control characters.
-std::string slack_escape(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else out += c;
+// Feed text on one line, links safe as markup targets: what every format below starts from.
+Message message_of(const json& payload) {
+  Message m = read_message(payload);
+  m.heading = single_line(m.heading);
+  m.link = link_target(m.link);
+  for (auto& [label, value] : m.facts) value = single_line(value);
+  for (auto& [title, link] : m.items) {
+    title = single_line(title);
+    link = link_target(link);
   }
-  return out;
+  m.snippet = single_line(m.snippet);
+  m.footer = single_line(m.footer);
+  return m;
 }
 
 std::string slack_link(const std::string& title, const std::string& link) {
@@ -127,40 +131,48 @@ json slack(const Message& m) {
   }
   if (!m.footer.empty())
     blocks.push_back({{"type", "context"}, {"elements", {{{"type", "mrkdwn"}, {"text", clip(slack_escape(m.footer), 2000)}}}}});
-  // `text` is the notification and accessibility fallback.
-  return {{"text", clip(m.heading, 3000)}, {"blocks", blocks}};
+  // `text` is the notification and accessibility fallback, read as mrkdwn: a title's `<!channel>`
+  // would ping everyone. 600 characters escape to at most 3,000.
+  return {{"text", slack_escape(clip(m.heading, 600))}, {"blocks", blocks}};
 }
 
 json discord(const Message& m) {
-  json embed = {{"title", clip(m.heading, 256)}};
+  json embed = {{"title", clip(discord_plain(m.heading), 256)}};
   if (!m.link.empty()) embed["url"] = m.link;
-  std::string description = m.intro;
-  if (!m.snippet.empty()) description += "\n\n" + m.snippet;
+  std::string description = discord_markdown(m.intro);
+  if (!m.snippet.empty()) description += "\n\n" + discord_markdown(m.snippet);
   for (const auto& [title, link] : m.items)
-    description += "\n• " + (link.empty() ? title : "[" + title + "](" + link + ")");
+    description += "\n• " + (link.empty() ? discord_markdown(title) : "[" + discord_markdown(title) + "](" + link + ")");
   embed["description"] = clip(description, 4096);
   if (!m.facts.empty()) {
     json fields = json::array();
-    for (const auto& [label, value] : m.facts) fields.push_back({{"name", label}, {"value", clip(value, 1024)}, {"inline", true}});
+    for (const auto& [label, value] : m.facts)
+      fields.push_back({{"name", label}, {"value", clip(discord_markdown(value), 1024)}, {"inline", true}});
     embed["fields"] = fields;
   }
-  if (!m.footer.empty()) embed["footer"] = {{"text", clip(m.footer, 2048)}};
+  if (!m.footer.empty()) embed["footer"] = {{"text", clip(discord_plain(m.footer), 2048)}};
   if (!m.timestamp.empty()) embed["timestamp"] = m.timestamp;
   return {{"embeds", json::array({embed})}, {"allowed_mentions", {{"parse", json::array()}}}};
 }
 
 json teams(const Message& m) {
+  const auto block = [](const std::string& text) { return json{{"type", "TextBlock"}, {"text", commonmark_escape(text)}, {"wrap", true}}; };
   json body = json::array();
-  body.push_back({{"type", "TextBlock"}, {"text", m.heading}, {"weight", "Bolder"}, {"size", "Medium"}, {"wrap", true}});
-  body.push_back({{"type", "TextBlock"}, {"text", m.intro}, {"isSubtle", true}, {"wrap", true}});
-  if (!m.snippet.empty()) body.push_back({{"type", "TextBlock"}, {"text", m.snippet}, {"wrap", true}});
+  body.push_back(block(m.heading));
+  body.back()["weight"] = "Bolder";
+  body.back()["size"] = "Medium";
+  body.push_back(block(m.intro));
+  body.back()["isSubtle"] = true;
+  if (!m.snippet.empty()) body.push_back(block(m.snippet));
   if (!m.facts.empty()) {
     json facts = json::array();
-    for (const auto& [label, value] : m.facts) facts.push_back({{"title", label}, {"value", value}});
+    for (const auto& [label, value] : m.facts) facts.push_back({{"title", label}, {"value", commonmark_escape(value)}});
     body.push_back({{"type", "FactSet"}, {"facts", facts}});
   }
-  for (const auto& [title, link] : m.items)
-    body.push_back({{"type", "TextBlock"}, {"text", link.empty() ? title : "[" + title + "](" + link + ")"}, {"wrap", true}});
+  for (const auto& [title, link] : m.items) {
+    const std::string text = commonmark_escape(title);
+    body.push_back({{"type", "TextBlock"}, {"text", link.empty() ? text : "[" + text + "](" + link + ")"}, {"wrap", true}});
+  }
   json card = {{"$schema", "http://adaptivecards.io/schemas/adaptive-card.json"},
                {"type", "AdaptiveCard"},
                {"version", "1.4"},

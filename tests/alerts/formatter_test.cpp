@@ -1,5 +1,6 @@
 // Payload formats: the JSON contract checked against docs/webhook-payload.schema.json, the chat
 // renderings checked for the fields each service requires, and the user template's escaping.
+#include "alerts/chat_text.hpp"
 #include "alerts/formatter.hpp"
 #include "alerts/payload.hpp"
 #include "alerts/template.hpp"
@@ -132,7 +133,7 @@ TEST(Formatter, TeamsSendsAnAdaptiveCardMessage) {
   const auto& attachment = out["attachments"][0];
   EXPECT_EQ(attachment["contentType"], "application/vnd.microsoft.card.adaptive");
   EXPECT_EQ(attachment["content"]["type"], "AdaptiveCard");
-  EXPECT_EQ(attachment["content"]["body"][0]["text"], sample_article().title);
+  EXPECT_EQ(attachment["content"]["body"][0]["text"], "Iran\u2019s leader orders \"direct\" strike on \\<Israel\\>");
   EXPECT_EQ(attachment["content"]["actions"][0]["url"], sample_article().link);
 }
 
@@ -145,6 +146,106 @@ TEST(Formatter, NtfySendsTextWithTitleAndClickHeaders) {
   EXPECT_EQ(headers["Title"].rfind("=?UTF-8?B?", 0), 0u);
   EXPECT_EQ(headers["Tags"], "iran-israel");
   EXPECT_NE(out.body.find("Actors: Ali Khamenei, Hamas"), std::string::npos);
+}
+
+// What a hostile feed puts in a title, a feed name and a link to ping a workspace or forge markup.
+Article hostile_article() {
+  Article a = sample_article();
+  a.title = "<!channel> <!here|here> <@U0123ABCD> @everyone @here [Iran](https://evil.example) **now**\n# 1. forged\r\n- item";
+  a.feed_title = "Wire <!everyone> @here";
+  a.link = "https://wire.example/a)(b|c>d\r\nX-Injected: 1";
+  return a;
+}
+
+std::string hostile_alert() {
+  const auto a = hostile_article();
+  return alert_payload(sample_match(), a, alert_id("iran-israel", a), kNow).dump();
+}
+
+std::string hostile_digest() {
+  const auto alert = json::parse(hostile_alert());
+  return digest_payload("iran-israel", digest_id("iran-israel", alert["id"]), {alert}, kNow).dump();
+}
+
+// Every string in a JSON document, with its path, to check each field a service renders.
+void strings_of(const json& j, const std::string& path, std::vector<std::pair<std::string, std::string>>& out) {
+  if (j.is_string()) out.emplace_back(path, j.get<std::string>());
+  if (j.is_object())
+    for (const auto& [key, value] : j.items()) strings_of(value, path + "." + key, out);
+  if (j.is_array())
+    for (std::size_t i = 0; i < j.size(); ++i) strings_of(j[i], path + "[" + std::to_string(i) + "]", out);
+}
+
+std::vector<std::pair<std::string, std::string>> rendered(config::WebhookFormat format, const std::string& payload) {
+  std::vector<std::pair<std::string, std::string>> out;
+  strings_of(json::parse(format_body(hook(format), payload).body), "", out);
+  return out;
+}
+
+TEST(Formatter, SlackTitlesCannotPingOrOpenLinks) {
+  for (const auto& payload : {hostile_alert(), hostile_digest()}) {
+    for (const auto& [path, text] : rendered(config::WebhookFormat::slack, payload)) {
+      if (path.ends_with(".type")) continue;
+      // A header is plain_text, which Slack never parses; every other string is mrkdwn.
+      const bool plain = path.find("blocks[0].text.text") != std::string::npos;
+      if (plain) continue;
+      EXPECT_EQ(text.find("<!"), std::string::npos) << path << ": " << text;
+      EXPECT_EQ(text.find("<@"), std::string::npos) << path << ": " << text;
+      EXPECT_EQ(text.find('\r'), std::string::npos) << path << ": " << text;
+    }
+  }
+  const auto out = json::parse(format_body(hook(config::WebhookFormat::slack), hostile_alert()).body);
+  EXPECT_EQ(out["text"].get<std::string>().rfind("&lt;!channel&gt; &lt;!here|here&gt; &lt;@U0123ABCD&gt;", 0), 0u) << out["text"];
+  const std::string section = out["blocks"][1]["text"]["text"];
+  // The link keeps its meaning but cannot end Slack's <url|text> early.
+  EXPECT_NE(section.find("<https://wire.example/a%29%28b%7Cc%3Ed%0D%0AX-Injected:%201|"), std::string::npos) << section;
+}
+
+TEST(Formatter, DiscordTitlesCannotPingOrForgeLinks) {
+  for (const auto& payload : {hostile_alert(), hostile_digest()}) {
+    const auto out = json::parse(format_body(hook(config::WebhookFormat::discord), payload).body);
+    EXPECT_TRUE(out["allowed_mentions"]["parse"].empty());
+    for (const auto& [path, text] : rendered(config::WebhookFormat::discord, payload)) {
+      EXPECT_EQ(text.find("@everyone"), std::string::npos) << path << ": " << text;
+      EXPECT_EQ(text.find("@here"), std::string::npos) << path << ": " << text;
+      EXPECT_EQ(text.find(" <@"), std::string::npos) << path << ": " << text;
+      // An embed's title and footer show no markdown links or headings: only the rest is escaped.
+      if (path.ends_with(".title") || path.ends_with(".footer.text")) continue;
+      EXPECT_EQ(text.find("[Iran](https://evil"), std::string::npos) << path << ": " << text;
+      EXPECT_EQ(text.find('\n' + std::string("# ")), std::string::npos) << path << ": " << text;
+    }
+  }
+  const auto out = json::parse(format_body(hook(config::WebhookFormat::discord), hostile_alert()).body);
+  EXPECT_EQ(out["embeds"][0]["url"], "https://wire.example/a%29%28b%7Cc%3Ed%0D%0AX-Injected:%201");
+}
+
+TEST(Formatter, TeamsTitlesCannotForgeLinksOrLists) {
+  for (const auto& payload : {hostile_alert(), hostile_digest()}) {
+    for (const auto& [path, text] : rendered(config::WebhookFormat::teams, payload)) {
+      EXPECT_EQ(text.find("[Iran](https://evil"), std::string::npos) << path << ": " << text;
+      EXPECT_EQ(text.find("**now"), std::string::npos) << path << ": " << text;
+      EXPECT_EQ(text.find('\n'), std::string::npos) << path << ": " << text;
+      EXPECT_EQ(text.find('\r'), std::string::npos) << path << ": " << text;
+    }
+  }
+}
+
+TEST(Formatter, NtfyHeadersCannotBeSplit) {
+  const auto out = format_body(hook(config::WebhookFormat::ntfy), hostile_alert());
+  for (const auto& [name, value] : out.headers) {
+    EXPECT_EQ(value.find_first_of("\r\n"), std::string::npos) << name << ": " << value;
+  }
+}
+
+TEST(ChatText, EscapesPerService) {
+  EXPECT_EQ(slack_escape("a & <!channel> > b"), "a &amp; &lt;!channel&gt; &gt; b");
+  EXPECT_EQ(discord_plain("@everyone hi @here <@123>"), "@\u200beveryone hi @\u200bhere \\<@123>");
+  EXPECT_EQ(discord_markdown("# x *y* [a](b) ~z~ `c` ||s||"), "\\# x \\*y\\* \\[a\\]\\(b\\) \\~z\\~ \\`c\\` \\|\\|s\\|\\|");
+  EXPECT_EQ(commonmark_escape("1. first"), "1\\. first");
+  EXPECT_EQ(commonmark_escape("- [x](y) _z_"), "\\- \\[x\\](y) \\_z\\_");
+  EXPECT_EQ(commonmark_escape("2024 in review"), "2024 in review");
+  EXPECT_EQ(single_line("a\nb\r\tc\x1b[31m\xC2\x85" "d"), "a b  c [31m d");
+  EXPECT_EQ(link_target("https://x.example/a b(c)|<d>"), "https://x.example/a%20b%28c%29%7C%3Cd%3E");
 }
 
 TEST(Formatter, DigestsAndFollowUpsRenderInEveryChatFormat) {
