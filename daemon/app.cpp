@@ -18,6 +18,7 @@
 #include "poll/feed_fetcher.hpp"
 #include "poll/poll_schedule.hpp"
 #include "poll/websub_subscriber.hpp"
+#include "store/database.hpp"
 #include "store/state_store.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -565,6 +566,17 @@ struct App::Impl {
     done();
   }
 
+  // A restart often is the fix for a broken receiver, so the backlog is tried at once. On a full
+  // disk this write can fail; the backlog then goes at its scheduled times, which loses nothing.
+  void resume_pending() {
+    try {
+      if (const std::size_t resumed = store.outbox().make_pending_due(Clock::now()))
+        spdlog::info("{} pending alert(s) from the last run will be retried now", resumed);
+    } catch (const newsalert::store::DatabaseError& e) {
+      spdlog::warn("cannot bring pending alerts forward: {}; they are retried at their scheduled times", e.what());
+    }
+  }
+
   void wait_for_hangup() {
     hangup.async_wait([this](const boost::system::error_code& ec, int) {
       if (ec || stopping) return;
@@ -733,8 +745,7 @@ struct App::Impl {
     const std::size_t count = config.feeds.size();
     for (std::size_t i = 0; i < count; ++i)
       start_feed(config.feeds[i], poll::initial_poll_delay(i, count, interval_of(config.feeds[i])));
-    if (const std::size_t resumed = store.outbox().make_pending_due(Clock::now()))
-      spdlog::info("{} pending alert(s) from the last run will be retried now", resumed);
+    resume_pending();
     delivery.start();
     if (websub) {
       std::vector<std::string> urls;

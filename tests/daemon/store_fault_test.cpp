@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <set>
 #include <thread>
 
 using namespace newsalert::testing;
@@ -158,12 +159,16 @@ class SmallDisk {
   }
   const std::string& error() const { return error_; }
 
-  // Writes a file until the disk refuses more.
-  void fill() {
-    std::ofstream filler(path_ / "filler", std::ios::binary);
-    const std::string block(64 * 1024, 'x');
-    while (filler.write(block.data(), static_cast<std::streamsize>(block.size())) && filler.flush()) {
+  // Writes a file until the disk refuses more, then gives `spare` bytes back.
+  void fill(std::uintmax_t spare = 0) {
+    {
+      std::ofstream filler(path_ / "filler", std::ios::binary);
+      const std::string block(4 * 1024, 'x');
+      while (filler.write(block.data(), static_cast<std::streamsize>(block.size())) && filler.flush()) {
+      }
     }
+    const auto size = std::filesystem::file_size(path_ / "filler");
+    std::filesystem::resize_file(path_ / "filler", size > spare ? size - spare : 0);
   }
   void free_up() { std::filesystem::remove(path_ / "filler"); }
 
@@ -210,6 +215,65 @@ TEST_F(StoreFaults, AFullDiskDelaysAlertsButLosesAndRepeatsNone) {
     EXPECT_EQ(count_of(log, "poll " + server_.url("/wire.rss") + " loop failed:"), 1u) << log;
     EXPECT_EQ(daemon.stop(), 0);
   }
+}
+
+namespace {
+
+// Alerts that match the fixture's watchlist, each its own story (under eight words: no fingerprint).
+std::string matching_items(int count) {
+  std::string items;
+  for (int i = 0; i < count; ++i)
+    items += "<item><title>Hamas and Israel, report " + std::to_string(i) + "</title><link>http://wire.example/report/" +
+             std::to_string(i) + "</link><guid>report-" + std::to_string(i) + "</guid></item>\n";
+  return items;
+}
+
+}  // namespace
+
+// Alerts wait in the outbox (the receiver was down); the daemon restarts on a disk with almost no
+// room, so the marks of sent alerts cannot be stored. It must wait and retry the marks, not send
+// the same alerts again and again, and say so once.
+TEST_F(StoreFaults, OutcomesThatCannotBeStoredHoldDeliveriesBackInsteadOfResendingThem) {
+  SmallDisk disk(dir_ / "state");
+  if (!disk.error().empty()) GTEST_SKIP() << "cannot mount a tmpfs here (needs root): " << disk.error();
+  constexpr int kAlerts = 60;
+  server_.serve_feed("/wire.rss", wire_with(matching_items(kAlerts)));
+  server_.serve_webhook("/hook", {}, {503, {}, "down"});
+  const auto file = write_config({.feeds = {"/wire.rss"}, .retry = "[0s, 1s, 1s, 1s, 1s, 1s, 1s, 1s, 1s, 1s, 1s, 1s]"});
+  {
+    DaemonProcess daemon({"run", "--config", file}, dir_.path());
+    // One batch commits all the alerts; the first refused POST means they are all in the outbox.
+    ASSERT_TRUE(server_.wait_for("/hook", 1, 30s)) << daemon.err();
+    EXPECT_EQ(daemon.stop(), 0);
+  }
+  const std::size_t refused = server_.count("/hook");
+  disk.fill(40 * 1024);
+  server_.serve_webhook("/hook");
+  DaemonProcess daemon({"run", "--config", file}, dir_.path());
+  ASSERT_TRUE(daemon.wait_for_log("cannot record the outcome of an attempt", 30s)) << daemon.err();
+  std::this_thread::sleep_for(6s);
+  const std::size_t sent_while_full = server_.count("/hook") - refused;
+  EXPECT_LE(sent_while_full, static_cast<std::size_t>(kAlerts) + 1) << "alerts were sent again while their marks could not be stored";
+  EXPECT_TRUE(daemon.running());
+
+  disk.free_up();
+  ASSERT_TRUE(daemon.wait_for_log("outcomes recorded again", 40s)) << daemon.err();
+  const auto all_sent = [&] {
+    std::set<std::string> delivered;
+    const auto requests = server_.requests("/hook");
+    for (std::size_t i = refused; i < requests.size(); ++i) delivered.insert(requests[i].header("webhook-id"));
+    return delivered.size() == static_cast<std::size_t>(kAlerts) + 1;   // the fixture's Hamas story too
+  };
+  for (int i = 0; i < 300 && !all_sent(); ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_TRUE(all_sent()) << daemon.err();
+  std::this_thread::sleep_for(2s);
+  std::map<std::string, int> accepted;
+  const auto requests = server_.requests("/hook");
+  for (std::size_t i = refused; i < requests.size(); ++i) ++accepted[requests[i].header("webhook-id")];
+  for (const auto& [id, times] : accepted) EXPECT_EQ(times, 1) << id << " was accepted " << times << " times";
+  const std::string log = daemon.err();
+  EXPECT_EQ(count_of(log, "cannot record the outcome of an attempt"), 1u) << "once per streak:\n" << log;
+  EXPECT_EQ(daemon.stop(), 0);
 }
 
 namespace {
