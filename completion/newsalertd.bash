@@ -26,6 +26,7 @@ _newsalertd() {
   if [[ "$cur" == -* ]]; then
     local options="--config --log-level --log-format --help --version"
     [[ "$command" == status || "$command" == replay ]] && options+=" --json"
+    [[ "$command" == run || -z "$command" ]] && options+=" --init-state"
     COMPREPLY=($(compgen -W "$options" -- "$cur"))
     return
   fi

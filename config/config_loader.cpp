@@ -1180,7 +1180,8 @@ std::optional<std::string> ConfigLoader::decode_secret(std::string value, const 
 void ConfigLoader::check_state_dir(const fs::path& dir, int line) {
   const std::string label = "state_dir '" + dir.string() + "': ";
   std::error_code ec;
-  fs::create_directories(dir, ec);
+  // A directory made here is the owner's alone (0700): the state holds webhook URLs and secrets.
+  if (fs::create_directories(dir, ec)) fs::permissions(dir, fs::perms::owner_all, ec);
   if (ec) {
     error(line, label + ec.message());
     return;

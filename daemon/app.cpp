@@ -116,11 +116,12 @@ struct App::Impl {
   // every hour to show its full weekly pace.
   static constexpr std::size_t kAdaptiveSample = 200;
 
-  Impl(config::Config cfg, std::ostream& alert_lines)
+  Impl(config::Config cfg, std::ostream& alert_lines, StartOptions options)
       : config(std::move(cfg)),
         signals(io, SIGINT, SIGTERM),
         hangup(io, SIGHUP),
-        store(store::StateStore::default_file(config.state_dir)),
+        store(store::StateStore::default_file(config.state_dir),
+              options.init_state ? store::StateStore::EmptyFile::initialise : store::StateStore::EmptyFile::refuse),
         http(io, http_options(config)),
         pool(worker_threads()),
         delivery(io, supervisor, http, store.outbox(), config.webhooks, alert_lines),
@@ -793,8 +794,8 @@ struct App::Impl {
   std::size_t polls_running = 0;
 };
 
-App::App(config::Config config, std::ostream& alert_lines)
-    : impl_(std::make_unique<Impl>(std::move(config), alert_lines)) {}
+App::App(config::Config config, std::ostream& alert_lines, StartOptions options)
+    : impl_(std::make_unique<Impl>(std::move(config), alert_lines, options)) {}
 
 App::~App() = default;
 

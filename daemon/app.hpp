@@ -8,11 +8,15 @@
 
 namespace newsalert::daemon {
 
+struct StartOptions {
+  bool init_state = false;   // --init-state: an existing empty state database may be initialised
+};
+
 class App {
  public:
   // Opens the state database; throws std::runtime_error when it cannot.
   // `alert_lines` receives the stdout notifier's JSON lines.
-  App(config::Config config, std::ostream& alert_lines);
+  App(config::Config config, std::ostream& alert_lines, StartOptions options = {});
   ~App();
 
   // Runs until SIGINT or SIGTERM, then shuts down within config.shutdown_grace. Returns the exit code.

@@ -208,6 +208,10 @@ int run_check(const std::string& config_file, std::ostream& out, std::ostream& e
   try {
     const config::Config config = config::load_config(config_file);
     for (const auto& warning : config.warnings) err << warning.str() << "\n";
+    if (const auto problem = store::StateStore::problem_opening(store::StateStore::default_file(config.state_dir))) {
+      err << config_file << ": state database: " << *problem << "\n";
+      return kExitFailure;
+    }
     out << config_file << ": OK: " << config.feeds.size() << " feeds, " << config.watchlists.size()
         << " watchlists, " << config.webhooks.size() << " webhooks; state in " << config.state_dir.string() << "\n";
     return kExitOk;

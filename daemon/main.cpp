@@ -26,6 +26,7 @@ constexpr const char* kUsage = R"(usage: newsalertd [COMMAND] [OPTIONS] [ARGS]
 
 commands:
   run    --config FILE            run the daemon (the default command)
+         [--init-state]           accept an existing empty state database as a new state
   check  --config FILE            validate the config; print file:line: message per problem
   parse  FILE|URL...              print each feed entry as one JSON object per line
          [--content-type TYPE]    read files as if served with this Content-Type
@@ -66,6 +67,7 @@ int main(int argc, char** argv) {
   bool explain = false;
   std::string log_format = "text";
   bool json_output = false;
+  daemon::StartOptions start;
   std::vector<std::string> positional;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -112,6 +114,8 @@ int main(int argc, char** argv) {
       }
     } else if (arg == "--json" && (command == "status" || command == "replay")) {
       json_output = true;
+    } else if (arg == "--init-state" && command == "run") {
+      start.init_state = true;
     } else if (command == "deliveries" && arg == "--all") {
       positional.push_back(arg);
     } else if (arg.starts_with("-") && arg != "-") {
@@ -161,7 +165,7 @@ int main(int argc, char** argv) {
   }
   for (const auto& warning : config.warnings) spdlog::warn("{}", warning.str());
   try {
-    daemon::App app(std::move(config), std::cout);
+    daemon::App app(std::move(config), std::cout, start);
     return app.run();
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());

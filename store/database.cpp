@@ -3,6 +3,9 @@
 
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <stdexcept>
 #include <utility>
 
@@ -22,6 +25,16 @@ int open_flags(Database::OpenMode mode) {
   return common | SQLITE_OPEN_READWRITE;
 }
 
+// SQLite creates a file 0644 (less the umask) and gives its -wal and -shm files the same mode. The
+// state holds webhook URLs and WebSub secrets: a file created here starts as 0600, whatever the
+// umask, so its companions are 0600 too.
+void create_private(const std::filesystem::path& file, Database::OpenMode mode) {
+  if (mode != Database::OpenMode::ReadWriteCreate || file.empty() || file == ":memory:" || file.string().starts_with("file:"))
+    return;
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) ::close(fd);   // EEXIST and the rest: sqlite3_open_v2 reports what matters
+}
+
 }  // namespace
 
 // ---- Database ----
@@ -39,6 +52,7 @@ bool DatabaseError::busy() const noexcept {
 bool DatabaseError::full() const noexcept { return (code_ & 0xff) == SQLITE_FULL; }
 
 Database::Database(const std::filesystem::path& file, OpenMode mode, int busy_timeout_ms) : path_(file) {
+  create_private(path_, mode);
   const int rc = sqlite3_open_v2(path_.c_str(), &db_, open_flags(mode), nullptr);
   if (rc != SQLITE_OK) {
     // The handle is allocated even on failure (unless out of memory) and carries the message.

@@ -139,14 +139,20 @@ CREATE TABLE websub (
 )sql",
 };
 
-void migrate(Database& db) {
-  Transaction tx(db, Transaction::Kind::Immediate);
-  const auto version = db.query_int64("PRAGMA user_version");
+// A schema this release cannot read: refused before anything is written.
+void check_version(const Database& db, std::int64_t version) {
   const auto latest = static_cast<std::int64_t>(kMigrations.size());
   if (version > latest)
     throw std::runtime_error(db.path().string() + ": schema version " + std::to_string(version) +
                              " is newer than this newsalertd understands (" + std::to_string(latest) +
                              "); use a newer release or another state_dir");
+}
+
+void migrate(Database& db) {
+  Transaction tx(db, Transaction::Kind::Immediate);
+  const auto version = db.query_int64("PRAGMA user_version");
+  const auto latest = static_cast<std::int64_t>(kMigrations.size());
+  check_version(db, version);
   for (auto v = version; v < latest; ++v) db.exec(kMigrations[static_cast<std::size_t>(v)]);
   if (version != latest) db.exec("PRAGMA user_version = " + std::to_string(latest));
   tx.commit();
@@ -185,12 +191,56 @@ std::unique_ptr<Database> open_or_explain(const std::filesystem::path& db_file) 
   }
 }
 
+bool empty_file(const std::filesystem::path& db_file) {
+  std::error_code ec;
+  if (std::filesystem::file_size(db_file, ec) != 0 || ec) return false;
+  const auto wal = std::filesystem::path(db_file.string() + "-wal");
+  return std::filesystem::file_size(wal, ec) == 0 || ec;
+}
+
+std::unique_ptr<Database> open_checked(const std::filesystem::path& db_file, StateStore::EmptyFile empty) {
+  if (empty == StateStore::EmptyFile::refuse && empty_file(db_file))
+    throw std::runtime_error(
+        "the state database " + db_file.string() +
+        " exists but is empty (0 bytes). Taken as a new state, it would send every pending alert again "
+        "and alert on entries already seen. Restore it from a backup, or, if this is meant to be a new "
+        "state, start once with `newsalertd run --init-state`.");
+  std::error_code ec;
+  const bool existed = db_file == ":memory:" || std::filesystem::exists(db_file, ec);
+  try {
+    return open_or_explain(db_file);
+  } catch (...) {
+    // A file this start created and could not fill (a full disk) must not make the next start
+    // refuse it as an empty state.
+    if (!existed && empty_file(db_file)) std::filesystem::remove(db_file, ec);
+    throw;
+  }
+}
+
 }  // namespace
 
-StateStore::StateStore(const std::filesystem::path& db_file)
-    : db_(open_or_explain(db_file)), feeds_(*db_), websub_(*db_), articles_(*db_), stories_(*db_), outbox_(*db_) {}
+StateStore::StateStore(const std::filesystem::path& db_file, EmptyFile empty)
+    : db_(open_checked(db_file, empty)), feeds_(*db_), websub_(*db_), articles_(*db_), stories_(*db_), outbox_(*db_) {}
 
 StateStore::~StateStore() = default;
+
+std::optional<std::string> StateStore::problem_opening(const std::filesystem::path& db_file) {
+  std::error_code ec;
+  if (!std::filesystem::exists(db_file, ec) && !ec) return std::nullopt;   // created at start
+  if (empty_file(db_file))
+    return db_file.string() + " exists but is empty (0 bytes); the daemon refuses it unless started with --init-state";
+  try {
+    // Read-only and without migrating: `check` runs beside the daemon and before it, and writes nothing.
+    Database db(db_file, Database::OpenMode::ReadOnly, 1000);
+    check_version(db, db.query_int64("PRAGMA user_version"));
+    db.query_int64("SELECT count(*) FROM sqlite_schema");   // reads page 1: a file that is not a database fails here
+  } catch (const DatabaseError& e) {
+    return std::string(e.what()) + (e.damaged() ? " (the file is damaged: `newsalertd run` explains how to recover it)" : "");
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return std::nullopt;
+}
 
 std::filesystem::path StateStore::default_file(const std::filesystem::path& state_dir) {
   return state_dir / "newsalert.db";

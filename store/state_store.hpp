@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,14 +32,22 @@ struct PruneCounts {
 
 class StateStore {
  public:
-  // Opens (creating if needed) <state_dir>/newsalert.db in WAL mode and migrates the schema.
-  // Throws std::runtime_error with the path and SQLite's message when it cannot.
-  explicit StateStore(const std::filesystem::path& db_file);
+  // What to do with a database file that exists but is empty (0 bytes, no WAL beside it).
+  // SQLite would take it as a new database, so a state lost to a truncation or a bad restore
+  // would resend every pending alert and alert again on every entry the feeds still list.
+  enum class EmptyFile { refuse, initialise };
+
+  // Opens (creating if needed, mode 0600) <state_dir>/newsalert.db in WAL mode and migrates the
+  // schema. Throws std::runtime_error with the path and SQLite's message when it cannot.
+  explicit StateStore(const std::filesystem::path& db_file, EmptyFile empty = EmptyFile::refuse);
   ~StateStore();
   StateStore(const StateStore&) = delete;
   StateStore& operator=(const StateStore&) = delete;
 
   static std::filesystem::path default_file(const std::filesystem::path& state_dir);
+  // Why the daemon could not open an existing state file (unreadable, not a database, empty, from
+  // a newer release), without writing to it; nothing when it could, or when it does not exist yet.
+  static std::optional<std::string> problem_opening(const std::filesystem::path& db_file);
 
   FeedStore& feeds() noexcept { return feeds_; }
   const FeedStore& feeds() const noexcept { return feeds_; }

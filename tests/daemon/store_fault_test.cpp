@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -312,3 +313,55 @@ TEST_F(StoreFaults, ADamagedDatabaseStopsStartUpAndIsLeftUntouched) {
     EXPECT_EQ(file_bytes(db_file()), damage.bytes) << "the damaged file must stay as it was";
   }
 }
+
+TEST_F(StoreFaults, AnEmptyDatabaseFileIsRefusedUnlessTheStartSaysItIsNew) {
+  const auto file = write_config({.feeds = {"/wire.rss"}});
+  std::filesystem::create_directories(db_file().parent_path());
+  write_file(db_file(), "");
+
+  const CommandResult check = run_command({"check", "--config", file});
+  EXPECT_EQ(check.exit_code, 1) << check.err;
+  EXPECT_NE(check.err.find(file + ": state database: " + db_file().string() + " exists but is empty (0 bytes)"),
+            std::string::npos) << check.err;
+
+  const CommandResult run = run_command({"run", "--config", file});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find(db_file().string() + " exists but is empty (0 bytes)"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("newsalertd run --init-state"), std::string::npos) << run.err;
+  EXPECT_EQ(file_bytes(db_file()), "") << "the file stays as it was";
+  EXPECT_EQ(server_.count("/hook"), 0u);
+
+  DaemonProcess daemon({"run", "--init-state", "--config", file}, dir_.path());
+  ASSERT_TRUE(server_.wait_for("/hook", 1, 15s)) << daemon.err();
+  EXPECT_EQ(daemon.stop(), 0);
+}
+
+TEST_F(StoreFaults, CheckReportsAStateDatabaseTheDaemonCouldNotOpen) {
+  const auto file = write_config({.feeds = {}});
+  const CommandResult fresh = run_command({"check", "--config", file});
+  EXPECT_EQ(fresh.exit_code, 0) << fresh.err;   // no file yet: the daemon creates it
+  EXPECT_EQ((std::filesystem::status(dir_ / "state").permissions() & std::filesystem::perms::all),
+            std::filesystem::perms::owner_all) << "a state_dir made by newsalertd is the owner's alone";
+
+  write_file(db_file(), std::string("not a database!!") + std::string(8192, 'x'));
+  const CommandResult garbled = run_command({"check", "--config", file});
+  EXPECT_EQ(garbled.exit_code, 1) << garbled.err;
+  EXPECT_NE(garbled.err.find(file + ": state database: " + db_file().string()), std::string::npos) << garbled.err;
+  EXPECT_NE(garbled.err.find("file is not a database"), std::string::npos) << garbled.err;
+
+  std::filesystem::remove(db_file());
+  {
+    DaemonProcess daemon({"run", "--config", file}, dir_.path());
+    ASSERT_TRUE(daemon.wait_for_log("newsalertd started", 15s)) << daemon.err();
+    EXPECT_EQ(daemon.stop(), 0);
+  }
+  const CommandResult healthy = run_command({"check", "--config", file});
+  EXPECT_EQ(healthy.exit_code, 0) << healthy.err;
+  // A state written by a newer release.
+  const std::string bump = "python3 -c \"import sqlite3,sys; c = sqlite3.connect(sys.argv[1]); c.execute('PRAGMA user_version = 99'); c.commit()\" " + db_file().string();
+  ASSERT_EQ(std::system(bump.c_str()), 0);
+  const CommandResult newer = run_command({"check", "--config", file});
+  EXPECT_EQ(newer.exit_code, 1) << newer.err;
+  EXPECT_NE(newer.err.find("schema version 99 is newer than this newsalertd understands"), std::string::npos) << newer.err;
+}
+

@@ -8,10 +8,13 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -164,6 +167,39 @@ TEST(StateStore, UnwritableLocationNamesTheFile) {
   } catch (const std::runtime_error& e) {
     EXPECT_THAT(e.what(), HasSubstr(file.string()));
   }
+}
+
+// The state holds webhook URLs and WebSub secrets: owner-only whatever the umask, -wal and -shm too.
+TEST(StateStore, CreatesItsFilesForTheOwnerOnly) {
+  TempDir dir;
+  const auto file = dir.file("state.db");
+  const mode_t old_mask = ::umask(022);
+  {
+    StateStore store(file);
+    store.feeds().save_feed_state(kFeed, FeedState{});
+    for (const auto& path : {file.string(), file.string() + "-wal", file.string() + "-shm"}) {
+      const auto perms = std::filesystem::status(path).permissions();
+      EXPECT_EQ(perms, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write) << path;
+    }
+  }
+  ::umask(old_mask);
+}
+
+TEST(StateStore, RefusesAnExistingEmptyFileUnlessToldToInitialiseIt) {
+  TempDir dir;
+  const auto file = dir.file("state.db");
+  { std::ofstream touch(file); }
+  try {
+    StateStore store(file);
+    FAIL() << "expected an exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr(file.string() + " exists but is empty (0 bytes)"));
+    EXPECT_THAT(e.what(), HasSubstr("--init-state"));
+  }
+  EXPECT_EQ(std::filesystem::file_size(file), 0u) << "the file stays as it was";
+  { StateStore store(file, StateStore::EmptyFile::initialise); }
+  EXPECT_GT(std::filesystem::file_size(file), 0u);
+  StateStore again(file);   // no longer empty: opens as usual
 }
 
 TEST(StateStore, UnknownFeedHasEmptyState) {
