@@ -1,4 +1,4 @@
-// Outside text made safe for a line of a text log: one record per line, nothing a terminal obeys.
+// Outside text made safe for a line of a text log or a terminal: one line, nothing a terminal obeys.
 #pragma once
 
 #include <string>
