@@ -3,6 +3,7 @@
 
 #include "common/crypto.hpp"
 #include "common/text.hpp"
+#include "common/url_redaction.hpp"
 #include "config/load_config.hpp"
 #include "config/opml_reader.hpp"
 
@@ -396,7 +397,7 @@ std::optional<std::string> ConfigLoader::get_url(const YAML::Node& node, const s
     if (!url) return std::nullopt;
   }
   if (const std::string problem = url_problem(*url); !problem.empty()) {
-    error(node, field + ": invalid URL " + quote(redact ? redact_url(*url) : *url) + ": " + problem);
+    error(node, field + ": invalid URL " + quote(redact ? redact_url(*url) : redact_url_secrets(*url)) + ": " + problem);
     return std::nullopt;
   }
   return url;
@@ -725,7 +726,7 @@ void ConfigLoader::load_feeds(const YAML::Node& node, std::vector<FeedConfig>& f
     feed.url = *url;
     const int url_line = line(url_node);
     if (const auto [earlier, inserted] = first_line.emplace(feed.url, url_line); !inserted) {
-      error(url_line, field + ": duplicate feed URL " + quote(feed.url) + " (already listed on line " +
+      error(url_line, field + ": duplicate feed URL " + quote(redact_url_secrets(feed.url)) + " (already listed on line " +
                           std::to_string(earlier->second) + ")");
       continue;
     }
@@ -746,7 +747,8 @@ void ConfigLoader::load_opml(const std::string& path, const YAML::Node& at, cons
   }
   for (const auto& entry : list.feeds) {
     if (const std::string problem = url_problem(entry.url); !problem.empty()) {
-      diagnostics_.push_back(Diagnostic{file.string(), entry.line, "invalid xmlUrl " + quote(entry.url) + ": " + problem});
+      diagnostics_.push_back(
+          Diagnostic{file.string(), entry.line, "invalid xmlUrl " + quote(redact_url_secrets(entry.url)) + ": " + problem});
       continue;
     }
     if (!first_line.emplace(entry.url, line(at)).second) continue;

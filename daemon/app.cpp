@@ -5,6 +5,7 @@
 #include "common/log_context.hpp"
 #include "common/log_exception.hpp"
 #include "common/supervisor.hpp"
+#include "common/url_redaction.hpp"
 #include "common/version.hpp"
 #include "common/worker_pool.hpp"
 #include "config/load_config.hpp"
@@ -387,7 +388,7 @@ struct App::Impl {
       std::string why = std::to_string(failing.size()) + " loop(s) failing: ";
       for (std::size_t i = 0; i < failing.size() && i < 5; ++i)
         why += (i > 0 ? "; " : "") + failing[i].kind + " " + failing[i].name + ": " + failing[i].last_error;
-      return why;
+      return redact_urls_in_text(why);
     }
     return std::nullopt;
   }
@@ -404,16 +405,18 @@ struct App::Impl {
     report.outbox_pending = store.outbox().pending_count();
     report.alerts_total = metrics.alerts_total();
     report.polls_total = metrics.polls_total();
+    // What the report shows leaves the process: URLs with their secrets hidden.
     for (const auto& slot : feed_slots) {
       FeedStatus feed = slot->status;
-      feed.url = slot->feed.url;
+      feed.url = redact_url_secrets(slot->feed.url);
       feed.title = slot->feed.title;
+      feed.last_error = redact_urls_in_text(feed.last_error);
       report.feeds.push_back(std::move(feed));
     }
     for (const auto& loop : supervisor.loops()) {
       if (loop.restarts == 0) continue;
-      report.loops.push_back({loop.kind, loop.name, loop.restarts, loop.streak > 0 && loop.running, loop.last_error,
-                              loop.last_failure});
+      report.loops.push_back({loop.kind, loop.name, loop.restarts, loop.streak > 0 && loop.running,
+                              redact_urls_in_text(loop.last_error), loop.last_failure});
     }
     return report;
   }
@@ -464,7 +467,8 @@ struct App::Impl {
     feed_slots.push_back(slot);
     ++polls_running;
     supervisor.spawn(
-        "poll", feed.url, [this, slot] { return poll_loop(slot); }, feed_log(feed.url), [this] { --polls_running; });
+        "poll", redact_url_secrets(feed.url), [this, slot] { return poll_loop(slot); }, feed_log(feed.url),
+        [this] { --polls_running; });
   }
 
   // SIGHUP: a valid config replaces the running one between two events of the loop, so no poll,

@@ -2,6 +2,8 @@
 #include "daemon/journal_sink.hpp"
 
 #include "common/log_context.hpp"
+#include "common/url_redaction.hpp"
+#include "daemon/escaped_message_flag.hpp"
 
 #include <sys/uio.h>
 #include <systemd/sd-journal.h>
@@ -33,10 +35,13 @@ JournalSink::JournalSink(std::FILE* fallback)
 
 std::vector<std::string> JournalSink::fields(const spdlog::details::log_msg& msg) {
   std::vector<std::string> out;
-  out.push_back("MESSAGE=" + std::string(msg.payload.data(), msg.payload.size()));
+  // The journal keeps a multi-line MESSAGE intact, but journalctl shows one with an escape
+  // sequence as "[blob data]" (or, with --all, sends it to the terminal): it is escaped as in the
+  // text format. The other fields are data, like the JSON format's, with secrets in URLs hidden.
+  out.push_back("MESSAGE=" + EscapedMessageFlag::text(std::string_view(msg.payload.data(), msg.payload.size())));
   out.push_back("PRIORITY=" + std::to_string(syslog_priority(msg.level)));
   out.push_back("SYSLOG_IDENTIFIER=newsalertd");
-  for (const auto& [name, value] : LogContext::current()) out.push_back(name + "=" + value);
+  for (const auto& [name, value] : LogContext::current()) out.push_back(name + "=" + redact_urls_in_text(value));
   return out;
 }
 
@@ -49,8 +54,9 @@ void JournalSink::sink_it_(const spdlog::details::log_msg& msg) {
     if (sd_journal_sendv(iov.data(), static_cast<int>(iov.size())) >= 0) return;
   }
   const auto level = spdlog::level::to_string_view(msg.level);
-  std::fprintf(fallback_, "<%.*s> %.*s\n", static_cast<int>(level.size()), level.data(),
-               static_cast<int>(msg.payload.size()), msg.payload.data());
+  const std::string text = EscapedMessageFlag::text(std::string_view(msg.payload.data(), msg.payload.size()));
+  std::fprintf(fallback_, "<%.*s> %.*s\n", static_cast<int>(level.size()), level.data(), static_cast<int>(text.size()),
+               text.data());
 }
 
 void JournalSink::flush_() { std::fflush(fallback_); }

@@ -1,6 +1,7 @@
 // Builds the default logger for the chosen format.
 #include "daemon/log_setup.hpp"
 
+#include "daemon/escaped_message_flag.hpp"
 #include "daemon/journal_sink.hpp"
 #include "daemon/json_log_sink.hpp"
 
@@ -16,8 +17,11 @@ namespace {
 
 // journald stamps every line itself; JOURNAL_STREAM says stderr goes there.
 void set_text_pattern(spdlog::logger& logger) {
-  if (std::getenv("JOURNAL_STREAM") != nullptr) logger.set_pattern("<%l> %v");
-  else logger.set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v");
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  formatter->add_flag<EscapedMessageFlag>(EscapedMessageFlag::kFlag);
+  if (std::getenv("JOURNAL_STREAM") != nullptr) formatter->set_pattern("<%l> %v");
+  else formatter->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v");
+  logger.set_formatter(std::move(formatter));
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // Prometheus text rendering of the daemon's metrics.
 #include "daemon/metrics.hpp"
 
+#include "common/url_redaction.hpp"
+
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -153,9 +155,15 @@ std::string Metrics::render(std::size_t outbox_pending) const {
 
   header(out, "newsalert_feed_last_success_timestamp_seconds", "gauge",
          "When each feed was last fetched successfully (200 or 304), since the Unix epoch; 0 if never.");
-  for (const auto& [url, when] : last_success_)
-    fmt::format_to(line, "newsalert_feed_last_success_timestamp_seconds{{feed=\"{}\"}} {}\n", label(url),
+  // A scraper sees the URL with its secrets hidden; feeds whose URLs differ only there would share
+  // a series, so the second and later get " (2)", " (3)" (in the order of their real URLs).
+  std::map<std::string, int> shown;
+  for (const auto& [url, when] : last_success_) {
+    std::string feed = redact_url_secrets(url);
+    if (const int n = ++shown[feed]; n > 1) feed += " (" + std::to_string(n) + ")";
+    fmt::format_to(line, "newsalert_feed_last_success_timestamp_seconds{{feed=\"{}\"}} {}\n", label(feed),
                    when ? number(seconds_since_epoch(*when)) : "0");
+  }
 
   header(out, "newsalert_articles_new_total", "counter", "Feed entries seen for the first time.");
   fmt::format_to(line, "newsalert_articles_new_total {}\n", articles_new_);

@@ -1,6 +1,8 @@
 // JSON and table forms of the daemon's status.
 #include "daemon/status_report.hpp"
 
+#include "common/log_escape.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -128,19 +130,22 @@ StatusReport StatusReport::from_json(const json& object) {
 std::string StatusReport::table(TimePoint now) const {
   std::size_t failing = 0;
   for (const auto& feed : feeds) failing += feed.error_streak > 0 ? 1 : 0;
+  // The text comes from the daemon (or whatever answers at its address) and holds what servers
+  // said: escaped, so a row stays a row and the terminal obeys nothing in it.
+  const auto safe = [](std::string_view text) { return escape_for_log(text); };
   std::string out = fmt::format(
       "newsalertd {}, up {}, {}\nconfig {} (loaded {})\n{} feeds ({} failing), {} watchlists, {} webhooks; "
       "{} polls and {} alerts since start, {} alerts pending\n\n",
-      version, format_duration(std::chrono::duration_cast<std::chrono::seconds>(std::max(now - started, Clock::duration{}))), ready ? "ready" : "not ready",
-      config_file, relative(config_loaded, now), feeds.size(), failing, watchlists, webhooks, polls_total,
+      safe(version), format_duration(std::chrono::duration_cast<std::chrono::seconds>(std::max(now - started, Clock::duration{}))), ready ? "ready" : "not ready",
+      safe(config_file), relative(config_loaded, now), feeds.size(), failing, watchlists, webhooks, polls_total,
       alerts_total, outbox_pending);
   for (const auto& loop : loops)
-    out += fmt::format("{} loop {}: {} restart(s), {}; last error {}: {}\n", loop.kind, loop.name, loop.restarts,
-                       loop.failing ? "failing" : "recovered", relative(loop.last_failure, now), loop.last_error);
+    out += fmt::format("{} loop {}: {} restart(s), {}; last error {}: {}\n", safe(loop.kind), safe(loop.name), loop.restarts,
+                       loop.failing ? "failing" : "recovered", relative(loop.last_failure, now), safe(loop.last_error));
   if (!loops.empty()) out += '\n';
 
   std::size_t width = 4;
-  const auto name = [](const FeedStatus& feed) { return feed.title.empty() ? feed.url : feed.title + " " + feed.url; };
+  const auto name = [&](const FeedStatus& feed) { return safe(feed.title.empty() ? feed.url : feed.title + " " + feed.url); };
   for (const auto& feed : feeds) width = std::max(width, std::min<std::size_t>(name(feed).size(), 60));
   const auto row = [&](std::string_view feed, std::string_view last, std::string_view result, std::string_view next,
                        std::string_view errors, std::string_view error) {
@@ -152,8 +157,8 @@ std::string StatusReport::table(TimePoint now) const {
   };
   row("FEED", "LAST POLL", "RESULT", "NEXT POLL", "ERRORS", "LAST ERROR");
   for (const auto& feed : feeds)
-    row(name(feed), relative(feed.last_poll, now), feed.last_result, relative(feed.next_poll, now),
-        std::to_string(feed.error_streak), feed.last_error);
+    row(name(feed), relative(feed.last_poll, now), safe(feed.last_result), relative(feed.next_poll, now),
+        std::to_string(feed.error_streak), safe(feed.last_error));
   return out;
 }
 

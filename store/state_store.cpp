@@ -182,7 +182,7 @@ std::unique_ptr<Database> open_or_explain(const std::filesystem::path& db_file) 
     if (!e.damaged()) throw;
     // Nothing was written: the file stays as it is, for inspection or recovery.
     throw std::runtime_error(
-        std::string(e.what()) + "\nThe state database " + db_file.string() +
+        std::string(e.what()) + ". The state database " + db_file.string() +
         " is damaged and was left untouched. To keep its pending alerts and history, try "
         "`sqlite3 " + db_file.string() + " .recover | sqlite3 recovered.db` and put recovered.db in its place; "
         "to start over, move it (and any -wal and -shm files beside it) aside: a new state takes every "

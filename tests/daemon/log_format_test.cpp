@@ -55,6 +55,89 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 }  // namespace
 
+namespace {
+
+// A JSON Feed whose entry title and link carry what a hostile feed would use to forge log lines
+// and drive a terminal: line breaks, a journald priority prefix, escape sequences, a backslash,
+// a C1 CSI and DEL. Served at a path with a backslash and "<0>" of its own.
+const char* const kHostileFeedPath = "/desk<0>\\x1b.json";
+const char* const kHostileFeed = R"({"version": "https://jsonfeed.org/version/1.1", "title": "Desk",
+  "items": [{"id": "h-1", "content_text": "Hamas and Israel talk in Iran.",
+    "title": "Hamas <0>forged \u001b[31mIsrael\u001b[0m back\\slash \u009b31m \u007f end",
+    "url": "http://wire.example/a\n<0>forged\r\u001b[2Jb\\c"}]})";
+
+// What the log shows of them: the match line names the title and the link.
+const char* const kEscapedTitle = R"("Hamas <0>forged \x1b[31mIsrael\x1b[0m back\\slash \u009b31m \x7f end")";
+const char* const kEscapedLink = R"((http://wire.example/a\n<0>forged\r\x1b[2Jb\\c))";
+const char* const kEscapedFeedPath = R"(/desk<0>\\x1b.json)";
+
+// C0 controls (the line's own end aside), DEL and C1 controls in UTF-8.
+bool has_raw_control(const std::string& line) {
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    const auto next = i + 1 < line.size() ? static_cast<unsigned char>(line[i + 1]) : 0;
+    if (c < 0x20 || c == 0x7f || (c == 0xc2 && next >= 0x80 && next <= 0x9f)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_F(LogFormat, TextShowsHostileFeedTextEscapedOneRecordPerLine) {
+  server_.serve_feed(kHostileFeedPath, kHostileFeed, "application/feed+json");
+  const auto file = write_config({.feeds = {kHostileFeedPath}});
+  for (const bool journald : {false, true}) {
+    SCOPED_TRACE(journald ? "under journald" : "plain");
+    const auto dir = dir_ / (journald ? "journald" : "plain");
+    std::filesystem::create_directories(dir);
+    std::filesystem::remove_all(dir_ / "state");   // the entry is new to each run
+    DaemonProcess daemon({"run", "--config", file, "--log-level", "debug"}, dir,
+                         journald ? std::vector<std::string>{"JOURNAL_STREAM=8:12345"} : std::vector<std::string>{});
+    ASSERT_TRUE(daemon.wait_for_log("delivered to webhook", 15s)) << daemon.err();
+    EXPECT_EQ(daemon.stop(), 0);
+
+    bool saw_match = false;
+    for (const auto& line : lines_of(daemon.err())) {
+      EXPECT_FALSE(has_raw_control(line)) << line;
+      if (journald) {
+        EXPECT_TRUE(line.starts_with("<debug> ") || line.starts_with("<info> ") || line.starts_with("<warning> "))
+            << "a record of its own: " << line;
+      } else {
+        ASSERT_GT(line.size(), 24u) << line;
+        EXPECT_TRUE(line[4] == '-' && line[10] == 'T' && line[23] == ' ') << "a record of its own: " << line;
+      }
+      if (line.find("match: ") == std::string::npos) continue;
+      saw_match = true;
+      EXPECT_NE(line.find(kEscapedTitle), std::string::npos) << line;
+      EXPECT_NE(line.find(kEscapedLink), std::string::npos) << line;
+      EXPECT_NE(line.find(kEscapedFeedPath), std::string::npos) << line;
+    }
+    EXPECT_TRUE(saw_match) << daemon.err();
+  }
+}
+
+TEST_F(LogFormat, JsonCarriesHostileFeedTextExactly) {
+  server_.serve_feed(kHostileFeedPath, kHostileFeed, "application/feed+json");
+  const auto file = write_config({.feeds = {kHostileFeedPath}});
+  DaemonProcess daemon({"run", "--config", file, "--log-format", "json", "--log-level", "debug"}, dir_.path());
+  ASSERT_TRUE(daemon.wait_for_log("delivered to webhook", 15s)) << daemon.err();
+  EXPECT_EQ(daemon.stop(), 0);
+  bool saw_match = false;
+  for (const auto& line : lines_of(daemon.err())) {
+    EXPECT_FALSE(has_raw_control(line)) << line;
+    json entry;
+    ASSERT_NO_THROW(entry = json::parse(line)) << line;
+    const std::string message = entry["message"];
+    if (!message.starts_with("match: ")) continue;
+    saw_match = true;
+    EXPECT_NE(message.find("\"Hamas <0>forged \x1b[31mIsrael\x1b[0m back\\slash \xc2\x9b" "31m \x7f end\""),
+              std::string::npos) << line;
+    EXPECT_NE(message.find("(http://wire.example/a\n<0>forged\r\x1b[2Jb\\c)"), std::string::npos) << line;
+    EXPECT_EQ(entry["feed_url"], server_.url(kHostileFeedPath)) << line;
+  }
+  EXPECT_TRUE(saw_match) << daemon.err();
+}
+
 TEST_F(LogFormat, JsonIsOneObjectPerLineWithStructuredFields) {
   const auto file = write_config({.feeds = {"/wire.rss", "/missing.rss"}});
   DaemonProcess daemon({"run", "--config", file, "--log-format", "json"}, dir_.path());

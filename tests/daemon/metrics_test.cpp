@@ -54,3 +54,19 @@ TEST(Metrics, DeclaredLabelsStartAtZeroAndForgottenFeedsDisappear) {
   metrics.feed_polled("http://a/", "updated", 0.1, newsalert::from_unix_millis(1'700'000'000'500));
   EXPECT_EQ(metrics.render(0).find("feed=\"http://a/\""), std::string::npos);
 }
+
+TEST(Metrics, FeedLabelsHideSecretsAndStayDistinct) {
+  Metrics metrics;
+  metrics.feed_known("https://a.example/rss?apikey=k-one&x=1", std::nullopt);
+  metrics.feed_known("https://a.example/rss?apikey=k-two&x=1", newsalert::from_unix_millis(1'700'000'000'000));
+  metrics.feed_known("https://a.example/rss?q=open", std::nullopt);
+  const std::string text = metrics.render(0);
+  EXPECT_EQ(text.find("k-one"), std::string::npos) << text;
+  EXPECT_EQ(text.find("k-two"), std::string::npos) << text;
+  EXPECT_TRUE(has_line(text, R"(newsalert_feed_last_success_timestamp_seconds{feed="https://a.example/rss?apikey=REDACTED&x=1"} 0)"))
+      << text;
+  EXPECT_TRUE(has_line(
+      text, R"x(newsalert_feed_last_success_timestamp_seconds{feed="https://a.example/rss?apikey=REDACTED&x=1 (2)"} 1700000000)x"))
+      << text;
+  EXPECT_TRUE(has_line(text, R"(newsalert_feed_last_success_timestamp_seconds{feed="https://a.example/rss?q=open"} 0)")) << text;
+}

@@ -67,3 +67,16 @@ TEST(StatusReport, MalformedJsonNamesTheField) {
   json["started"] = "yesterday";
   EXPECT_THROW(StatusReport::from_json(json), std::runtime_error);
 }
+
+TEST(StatusReport, TableEscapesWhatServersSaid) {
+  const TimePoint now = Clock::from_time_t(1'722'434'400);
+  StatusReport report = sample(now);
+  report.feeds[1].last_error = "HTTP 503: \x1b]0;owned\x07\nb.example OK";
+  report.loops.push_back({"poll", "https://c.example/\x1b[2J", 1, true, "boom\r\n", now});
+  const std::string table = report.table(now);
+  EXPECT_NE(table.find("  HTTP 503: \\x1b]0;owned\\x07\\nb.example OK\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("poll loop https://c.example/\\x1b[2J: 1 restart(s), failing; last error now: boom\\r\\n\n"),
+            std::string::npos)
+      << table;
+  EXPECT_EQ(table.find('\x1b'), std::string::npos) << table;
+}
