@@ -2,6 +2,7 @@
 #include "daemon/commands.hpp"
 
 #include "alerts/payload.hpp"
+#include "common/log_escape.hpp"
 #include "config/config.hpp"
 #include "config/load_config.hpp"
 #include "feeds/charset.hpp"
@@ -328,17 +329,11 @@ int run_replay(const std::string& config_file, const std::vector<std::string>& i
 
 namespace {
 
-std::string one_line(std::string text) {
-  for (char& c : text)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  return text;
-}
-
 void list_deliveries(store::StateStore& store, std::ostream& out) {
   const auto disabled = store.outbox().disabled_endpoints();
   for (const auto& endpoint : disabled)
     out << "webhook " << endpoint.webhook << ": disabled since " << format_rfc3339(endpoint.since) << " ("
-        << endpoint.reason << "); " << store.outbox().pending_count(endpoint.webhook)
+        << escape_for_log(endpoint.reason) << "); " << store.outbox().pending_count(endpoint.webhook)
         << " alert(s) held; `newsalertd deliveries retry --all` or a new URL enables it\n";
   const auto letters = store.outbox().dead_letters();
   out << letters.size() << " dead letter(s); " << store.outbox().pending_count() << " alert(s) pending\n";
@@ -346,7 +341,7 @@ void list_deliveries(store::StateStore& store, std::ostream& out) {
   out << "ID\tFAILED\tWEBHOOK\tWATCHLIST\tATTEMPTS\tALERT\tERROR\n";
   for (const auto& letter : letters)
     out << letter.id << '\t' << format_rfc3339(letter.failed) << '\t' << letter.webhook << '\t' << letter.watchlist
-        << '\t' << letter.attempts << '\t' << letter.alert_id << '\t' << one_line(letter.last_error) << '\n';
+        << '\t' << letter.attempts << '\t' << letter.alert_id << '\t' << escape_for_log(letter.last_error) << '\n';
 }
 
 }  // namespace
