@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <utility>
 
 using namespace newsalert;
 using namespace newsalert::feeds;
@@ -210,6 +211,26 @@ TEST(HostileFeedServer, EndlessFeedFailsAtTheCompressedLimit) {
   const auto outcome = fetch(feed_at(server.url("/forever")), poll);
   EXPECT_EQ(outcome.failure, FailureClass::too_large);
   EXPECT_EQ(outcome.error, "response larger than 1048576 bytes as received (poll.max_compressed_bytes)");
+}
+
+TEST(HostileFeedServer, OversizedHeaderFailsAsTooLargeNamingTheSetting) {
+  HttpServer server;
+  server.route("/headers", [](const auto&) {
+    Response r;   // streamed, so that the server writes the header line as given, whatever its length
+    r.headers["Set-Cookie"] = "c=" + std::string(150 << 10, 'h');
+    r.stream = [sent = false]() mutable { return std::exchange(sent, true) ? std::string() : std::string("<rss/>"); };
+    return r;
+  });
+  const auto outcome = fetch(feed_at(server.url("/headers")));
+  EXPECT_EQ(outcome.failure, FailureClass::too_large);
+  EXPECT_EQ(outcome.error, "response headers larger than 65536 bytes (poll.max_header_bytes)");
+
+  // Above libcurl's bound for one line, that bound is what stopped it.
+  config::PollConfig poll;
+  poll.max_header_bytes = 1 << 20;
+  const auto generous = fetch(feed_at(server.url("/headers")), poll);
+  EXPECT_EQ(generous.failure, FailureClass::too_large);
+  EXPECT_EQ(generous.error, "response header line longer than 102400 bytes (libcurl's limit)");
 }
 
 TEST(HostileFeedServer, ParseLimitsComeFromThePollSettings) {
