@@ -4,6 +4,7 @@
 
 #include "common/article.hpp"
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,13 @@ namespace newsalert::feeds {
 struct DraftEntry {
   Article article;         // article.id is the feed's own id (guid, atom:id, JSON id), possibly empty
   std::string date_text;   // the date as written, part of the hash identity
+};
+
+// What a reader produced: the entries it built, and how many entry elements past
+// ParseLimits::max_entries it skipped without building them.
+struct DraftEntries {
+  std::vector<DraftEntry> kept;
+  std::size_t dropped = 0;
 };
 
 // Moves the entries into out, each with a non-empty id unique within the document:

@@ -142,11 +142,19 @@ pugi::xml_attribute attribute_ns(pugi::xml_node node, Ns ns, std::string_view lo
   return {};
 }
 
+// All text below the node in document order. pugixml's traverse is iterative: however deep the
+// markup, the stack does not grow with it.
 void collect_text(pugi::xml_node node, std::string& out) {
-  for (const auto child : node.children()) {
-    if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) out.append(child.value());
-    else if (child.type() == pugi::node_element) collect_text(child, out);
-  }
+  struct TextCollector : pugi::xml_tree_walker {
+    std::string& out;
+    explicit TextCollector(std::string& o) : out(o) {}
+    bool for_each(pugi::xml_node& n) override {
+      if (n.type() == pugi::node_pcdata || n.type() == pugi::node_cdata) out.append(n.value());
+      return true;
+    }
+  };
+  TextCollector collector(out);
+  node.traverse(collector);
 }
 
 // The node's text when it is a single text or CDATA child, the usual case, which needs no assembling.
@@ -312,7 +320,8 @@ struct EntryDraft {
 
 class FeedReader {
  public:
-  FeedReader(const std::string& base_url, ParsedFeed& feed) : base_url_(base_url), feed_(feed) {
+  FeedReader(const std::string& base_url, std::size_t max_entries, ParsedFeed& feed)
+      : base_url_(base_url), max_entries_(max_entries), feed_(feed) {
     item_base_ = is_absolute_url(base_url) ? base_url : std::string();
   }
 
@@ -432,8 +441,17 @@ class FeedReader {
     return std::find(unfinished_.begin(), unfinished_.end(), node) != unfinished_.end();
   }
 
+  // Whether an item element becomes an entry: not when the damage cut it short, nor once max_entries
+  // entries are kept. Those past the limit are only counted, so a flood of items costs its tree alone.
+  bool take(pugi::xml_node item) {
+    if (is_unfinished(item)) return false;
+    if (entries_.size() < max_entries_) return true;
+    ++dropped_;
+    return false;
+  }
+
   void read_rss_item(pugi::xml_node item) {
-    if (is_unfinished(item)) return;
+    if (!take(item)) return;
     EntryDraft d;
     std::string guid;
     std::string dc_title;
@@ -504,7 +522,7 @@ class FeedReader {
   }
 
   void read_atom_entry(pugi::xml_node entry, const std::vector<std::string>& feed_authors) {
-    if (is_unfinished(entry)) return;
+    if (!take(entry)) return;
     EntryDraft d;
     AtomLinkPicker links;
     MediaFields media;
@@ -556,7 +574,19 @@ class FeedReader {
     }
   };
 
+  // media:group and media:content hold more media elements; they are read depth first, in document
+  // order, from a list rather than by recursion, so nesting cannot exhaust the stack.
   void read_media(pugi::xml_node node, MediaFields& m) const {
+    std::vector<pugi::xml_node> pending;
+    for (;;) {
+      read_media_element(node, m, pending);
+      if (pending.empty()) return;
+      node = pending.back();
+      pending.pop_back();
+    }
+  }
+
+  void read_media_element(pugi::xml_node node, MediaFields& m, std::vector<pugi::xml_node>& pending) const {
     const auto l = qname(node).local;
     if (l == "title" && m.title.empty()) {
       m.title = html_text_of(node);
@@ -570,8 +600,9 @@ class FeedReader {
       const std::string_view medium = node.attribute("medium").value();
       if (l == "content" && m.image_content.empty() && (medium == "image" || is_image_type(node.attribute("type").value())))
         m.image_content = resolve(node, node.attribute("url").value());
-      for (const auto child : node.children())
-        if (child.type() == pugi::node_element && qname(child).ns == Ns::media) read_media(child, m);
+      // Last child first, so that the first comes off the list first.
+      for (auto child = node.last_child(); child; child = child.previous_sibling())
+        if (child.type() == pugi::node_element && qname(child).ns == Ns::media) pending.push_back(child);
     }
   }
 
@@ -600,6 +631,8 @@ class FeedReader {
 
  public:
   std::vector<DraftEntry>& entries() { return entries_; }
+  // Entry elements past max_entries, skipped unread.
+  std::size_t dropped() const { return dropped_; }
 
  private:
 
@@ -607,6 +640,8 @@ class FeedReader {
   QName qname(pugi::xml_node node) const { return prefixes_.qname(node); }
 
   const std::string& base_url_;
+  const std::size_t max_entries_;
+  std::size_t dropped_ = 0;
   ParsedFeed& feed_;
   mutable PrefixCache prefixes_;
   std::string item_base_;
@@ -707,7 +742,7 @@ constexpr unsigned kParseOptions = pugi::parse_default | pugi::parse_declaration
 // and the repair pass need the original, so a damaged document is decoded again by the caller's lambda.
 template <typename Redecode>
 bool read_xml(std::string& text, Redecode redecode, const std::string& base_url, const ParseLimits& limits,
-              ParsedFeed& feed, std::vector<DraftEntry>& entries) {
+              ParsedFeed& feed, DraftEntries& entries) {
   // parse_default never expands external entities (pugixml has no DTD processing), so no XXE.
   pugi::xml_document doc;
   const bool undeclared = has_undeclared_reference(text);
@@ -733,13 +768,14 @@ bool read_xml(std::string& text, Redecode redecode, const std::string& base_url,
     feed.error = result ? "not a feed: no root element" : "not a feed: " + xml_error(result);
     return false;
   }
-  // Before anything below walks the tree (some of it recursively).
+  // Before anything below walks the tree: the walks are iterative, but some go up to the root from
+  // each element they read.
   if (const std::string problem = xml_shape_problem(doc, limits); !problem.empty()) {
     feed.error = "refused: " + problem;
     return false;
   }
   const auto q = qname(root);
-  FeedReader reader(base_url, feed);
+  FeedReader reader(base_url, limits.max_entries, feed);
   if (!result) reader.set_unfinished(open_elements(doc));
   if (q.local == "rss" && is_rss_core(q.ns)) reader.read_rss(root);
   else if (q.local == "RDF" && (q.ns == Ns::rdf || q.ns == Ns::none)) reader.read_rdf(root);
@@ -749,10 +785,11 @@ bool read_xml(std::string& text, Redecode redecode, const std::string& base_url,
     if (!result) feed.error += " (" + xml_error(result) + ")";
     return false;
   }
-  entries = std::move(reader.entries());
+  entries.kept = std::move(reader.entries());
+  entries.dropped = reader.dropped();
   if (undeclared) add_warning(feed, "undeclared entity or bare '&' kept as text");
   if (!result) {
-    if (entries.empty()) {
+    if (entries.kept.empty()) {
       feed.error = "malformed feed: " + xml_error(result);
       return false;
     }
@@ -761,14 +798,13 @@ bool read_xml(std::string& text, Redecode redecode, const std::string& base_url,
   return true;
 }
 
-// The configured bounds (poll.max_entries, poll.max_field_bytes), the same for every format.
-void apply_limits(std::vector<DraftEntry>& entries, const ParseLimits& limits, ParsedFeed& feed) {
-  if (entries.size() > limits.max_entries) {
-    add_warning(feed, "kept the first " + std::to_string(limits.max_entries) + " entries, dropped " +
-                          std::to_string(entries.size() - limits.max_entries));
-    entries.resize(limits.max_entries);
-  }
-  for (auto& entry : entries) {
+// The configured bounds (poll.max_entries, poll.max_field_bytes), the same for every format. The
+// readers stop building entries at max_entries and count the rest.
+void apply_limits(DraftEntries& entries, const ParseLimits& limits, ParsedFeed& feed) {
+  if (entries.dropped > 0)
+    add_warning(feed, "kept the first " + std::to_string(entries.kept.size()) + " entries, dropped " +
+                          std::to_string(entries.dropped));
+  for (auto& entry : entries.kept) {
     Article& a = entry.article;
     for (std::string* field : {&a.id, &a.title, &a.link, &a.summary, &a.summary_html, &a.content, &a.content_html, &a.image})
       truncate_utf8(*field, limits.max_field_bytes);
@@ -788,9 +824,9 @@ ParsedFeed parse(std::string_view document, const std::string& base_url, std::st
   feed.charset = decoded.charset;
   if (!decoded.warning.empty()) add_warning(feed, decoded.warning);
   std::string& text = decoded.text;
-  std::vector<DraftEntry> entries;
+  DraftEntries entries;
   if (looks_like_json(text, content_type)) {
-    read_json_feed(text, base_url, feed, entries);
+    read_json_feed(text, base_url, limits, feed, entries);
   } else {
     const auto start = markup_start(text);
     if (!trim(std::string_view(text).substr(0, start)).empty())
@@ -806,7 +842,7 @@ ParsedFeed parse(std::string_view document, const std::string& base_url, std::st
     return feed;
   }
   apply_limits(entries, limits, feed);
-  settle_identities(entries, feed.articles);
+  settle_identities(entries.kept, feed.articles);
   feed.recovered = !feed.warning.empty();
   return feed;
 }

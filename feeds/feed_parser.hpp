@@ -33,7 +33,8 @@ struct ParsedFeed {
 // (and against xml:base where present). Each article's feed_url is set to base_url. content_type is the
 // HTTP Content-Type header, if any: its charset parameter outranks the XML declaration (docs/feeds.md).
 // A document deeper or with more attributes than `limits` allow is refused; entries past
-// limits.max_entries are dropped and fields are cut to limits.max_field_bytes (both with a warning).
+// limits.max_entries are counted but never built, and fields are cut to limits.max_field_bytes (both
+// with a warning).
 ParsedFeed parse_feed(std::string_view document, const std::string& base_url, std::string_view content_type = {},
                       const ParseLimits& limits = {});
 inline ParsedFeed parse_feed(std::string_view document, const std::string& base_url, const ParseLimits& limits) {

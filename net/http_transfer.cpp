@@ -110,6 +110,10 @@ HttpResponse HttpTransfer::finish(CURLcode result, long& connections) {
     response_.error = boost::system::error_code(static_cast<int>(result), curl_category());
     response_.error_message = error_buffer_;
     if (result == CURLE_FILESIZE_EXCEEDED) hit_limit(ResponseLimit::compressed, request_.max_compressed_bytes);
+    // libcurl keeps at most CURL_MAX_HTTP_HEADER bytes of one header line and fails a longer one
+    // with "Out of memory" before on_header sees it: over our bound too, or else over curl's.
+    if (result == CURLE_OUT_OF_MEMORY && in_headers_)
+      hit_limit(ResponseLimit::headers, std::min<std::uint64_t>(request_.max_header_bytes, CURL_MAX_HTTP_HEADER));
   }
   return std::move(response_);
 }
@@ -158,8 +162,11 @@ size_t HttpTransfer::on_header(char* data, size_t size, size_t count, void* user
     self->hit_limit(ResponseLimit::headers, self->request_.max_header_bytes);
     return 0;
   }
+  const std::string_view line(data, n);
+  if (line.starts_with("HTTP/")) self->in_headers_ = true;
+  else if (line == "\r\n" || line == "\n") self->in_headers_ = false;
   try {
-    add_header_line(self->response_, std::string_view(data, n));
+    add_header_line(self->response_, line);
   } catch (...) {
     return 0;
   }

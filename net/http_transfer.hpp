@@ -68,6 +68,7 @@ class HttpTransfer {
   HttpResponse response_;
   std::shared_ptr<const AddressPolicy> policy_;
   std::uint64_t header_bytes_ = 0;
+  bool in_headers_ = false;        // a response's status line came and its blank line has not
   std::uint64_t wire_bytes_ = 0;   // body bytes as received, before content decoding
   char error_buffer_[CURL_ERROR_SIZE] = {};
 };

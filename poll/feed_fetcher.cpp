@@ -63,6 +63,8 @@ std::string transport_error(const net::HttpResponse& response, const config::Pol
         return "response larger than " + std::to_string(poll.max_compressed_bytes) +
                " bytes as received (poll.max_compressed_bytes)";
       case net::ResponseLimit::headers:
+        if (response.limit_bytes < poll.max_header_bytes)
+          return "response header line longer than " + std::to_string(response.limit_bytes) + " bytes (libcurl's limit)";
         return "response headers larger than " + std::to_string(poll.max_header_bytes) +
                " bytes (poll.max_header_bytes)";
       case net::ResponseLimit::body:

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
+#include <utility>
+
 using namespace newsalert;
 using namespace newsalert::net;
 using namespace std::chrono_literals;
@@ -131,6 +133,29 @@ TEST(HostileServer, HugeHeadersStopAtTheHeaderLimit) {
   EXPECT_EQ(response.failure(), TransportFailure::too_large);
   EXPECT_EQ(response.limit, ResponseLimit::headers);
   EXPECT_EQ(response.describe(), "response headers larger than 16384 bytes");
+}
+
+// One header line longer than libcurl keeps for a line (CURL_MAX_HTTP_HEADER, 100 KiB): curl gives up
+// on it before the header callback sees it, with CURLE_OUT_OF_MEMORY, which must still read as the
+// header limit. Under a larger max_header_bytes, curl's own bound is the one that applied.
+TEST(HostileServer, OneHeaderLineLongerThanCurlTakesStopsAtTheHeaderLimit) {
+  HttpServer server;
+  server.route("/headers", [](const auto&) {
+    Response r;   // streamed, so that the server writes the header line as given, whatever its length
+    r.headers["X-Filler"] = std::string(150 << 10, 'h');
+    r.stream = [sent = false]() mutable { return std::exchange(sent, true) ? std::string() : std::string("<rss/>"); };
+    return r;
+  });
+  auto request = get(server.url("/headers"));
+  const auto response = fetch_one(request);
+  EXPECT_EQ(response.failure(), TransportFailure::too_large) << response.describe();
+  EXPECT_EQ(response.limit, ResponseLimit::headers);
+  EXPECT_EQ(response.describe(), "response headers larger than 65536 bytes");
+
+  request.max_header_bytes = 1 << 20;
+  const auto generous = fetch_one(request);
+  EXPECT_EQ(generous.failure(), TransportFailure::too_large) << generous.describe();
+  EXPECT_EQ(generous.describe(), "response headers larger than 102400 bytes");
 }
 
 TEST(SsrfGuard, RefusesLoopbackUnlessAllowedAndNeverConnects) {

@@ -6,10 +6,13 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <gtest/gtest.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <utility>
 
 using namespace newsalert;
 using namespace newsalert::feeds;
@@ -40,6 +43,22 @@ config::FeedConfig feed_at(std::string url, std::string allow = "127.0.0.0/8") {
   feed.url = std::move(url);
   if (!allow.empty()) feed.allow = {*NetworkRange::parse(allow)};
   return feed;
+}
+
+// Runs fn on a thread with a stack of `bytes`, so that code which recurses per level of its input
+// crashes at a depth a test can build.
+void run_with_stack(std::size_t bytes, const std::function<void()>& fn) {
+  pthread_attr_t attr;
+  ASSERT_EQ(pthread_attr_init(&attr), 0);
+  ASSERT_EQ(pthread_attr_setstacksize(&attr, bytes), 0);
+  pthread_t thread;
+  const auto body = [](void* arg) -> void* {
+    (*static_cast<const std::function<void()>*>(arg))();
+    return nullptr;
+  };
+  ASSERT_EQ(pthread_create(&thread, &attr, body, const_cast<std::function<void()>*>(&fn)), 0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attr);
 }
 
 std::string rss_item(int i) {
@@ -107,6 +126,65 @@ TEST(HostileFeed, DeepNestingIsRefusedWithoutExhaustingTheStack) {
   EXPECT_TRUE(feed.articles.empty());
 }
 
+TEST(HostileFeed, DeepJsonIsRefusedWithAClearMessage) {
+  const std::string arrays = "{\"items\":[{\"id\":\"1\",\"x\":" + std::string(100'000, '[') +
+                             std::string(100'000, ']') + "}]}";
+  EXPECT_EQ(parse_feed(arrays, "https://feed.example/feed.json").error, "refused: JSON nested deeper than 100 levels");
+  std::string objects = "{\"items\":[],\"x\":";
+  for (int i = 0; i < 100'000; ++i) objects += "{\"a\":";
+  objects += "1" + std::string(100'000, '}') + "}";
+  EXPECT_EQ(parse_feed(objects, "https://feed.example/feed.json").error, "refused: JSON nested deeper than 100 levels");
+  // Unclosed: refused for its depth before the parser could call it invalid.
+  EXPECT_EQ(parse_feed("{\"items\":" + std::string(100'000, '['), "").error,
+            "refused: JSON nested deeper than 100 levels");
+
+  ParseLimits limits;
+  limits.max_json_depth = 3;   // the root object, "items" and an item
+  EXPECT_TRUE(parse_feed("{\"items\":[{\"id\":\"1\"}]}", "", limits).ok());
+  EXPECT_EQ(parse_feed("{\"items\":[{\"id\":\"1\",\"tags\":[]}]}", "", limits).error,
+            "refused: JSON nested deeper than 3 levels");
+}
+
+// HTML is text to the parser, however deeply its tags nest: html_to_text reads it in one pass, so
+// deep HTML in a summary neither refuses the feed nor costs stack.
+TEST(HostileFeed, DeepHtmlInASummaryIsReadAsText) {
+  std::string escaped, raw;
+  for (int i = 0; i < 100'000; ++i) escaped += "&lt;b&gt;", raw += "<b>";
+  const auto rss = [](const std::string& description) {
+    return "<rss version=\"2.0\"><channel><item><guid>1</guid><description>" + description +
+           "deep</description></item></channel></rss>";
+  };
+  for (const std::string& doc : {rss(escaped), rss("<![CDATA[" + raw + "]]>"),
+                                 "{\"items\":[{\"id\":\"1\",\"content_html\":\"" + raw + "deep\"}]}"}) {
+    const auto feed = parse_feed(doc, "https://feed.example/rss");
+    ASSERT_TRUE(feed.ok()) << feed.error;
+    ASSERT_EQ(feed.articles.size(), 1u);
+    EXPECT_EQ(feed.articles[0].summary, "deep");
+  }
+}
+
+// With the depth limit lifted, every walk over markup inside an entry (text, HTML serialization,
+// nested media groups) must still run in a small stack: none of them may recurse per level.
+TEST(HostileFeed, WalksOverDeepMarkupDoNotRecurse) {
+  std::string open, close;
+  for (int i = 0; i < 20'000; ++i) open += "<b>", close += "</b>";
+  std::string groups, groups_end;
+  for (int i = 0; i < 5'000; ++i) groups += "<media:group>", groups_end += "</media:group>";
+  const std::string doc =
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:media=\"http://search.yahoo.com/mrss/\"><entry>"
+      "<id>1</id><title type=\"text\">" + open + "deep" + close + "</title>"
+      "<content type=\"html\">" + open + "deeper" + close + "</content>" +
+      groups + "<media:title>media</media:title>" + groups_end + "</entry></feed>";
+  ParseLimits limits;
+  limits.max_depth = 1'000'000;
+  ParsedFeed feed;
+  run_with_stack(256 << 10, [&] { feed = parse_feed(doc, "https://feed.example/atom", limits); });
+  ASSERT_TRUE(feed.ok()) << feed.error;
+  ASSERT_EQ(feed.articles.size(), 1u);
+  EXPECT_EQ(feed.articles[0].title, "deep");
+  EXPECT_EQ(feed.articles[0].content, "deeper");
+}
+
 TEST(HostileFeed, DepthAndAttributeLimitsAreConfigurable) {
   std::string nested = "<rss version=\"2.0\"><channel><item><title><b><i>x</i></b></title><guid>1</guid></item></channel></rss>";
   ParseLimits limits;
@@ -135,6 +213,35 @@ TEST(HostileFeed, EntriesPastTheLimitAreDroppedWithAWarning) {
   EXPECT_EQ(feed.articles.front().title, "Story 0");
   EXPECT_EQ(feed.articles.back().title, "Story 9");
   EXPECT_EQ(feed.warning, "kept the first 10 entries, dropped 40");
+}
+
+// The same bound in every format, applied while reading: the first entries in document order are
+// kept, and the warning counts the entry elements after them.
+TEST(HostileFeed, EveryFormatKeepsTheFirstEntriesAndCountsTheRest) {
+  std::string atom = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Flood</title>";
+  std::string rdf = "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns=\"http://purl.org/rss/1.0/\">"
+                    "<channel rdf:about=\"https://feed.example/\"><title>Flood</title></channel>";
+  std::string json = "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"Flood\",\"items\":[";
+  for (int i = 0; i < 50; ++i) {
+    const std::string n = std::to_string(i);
+    atom += "<entry><id>e" + n + "</id><title>Story " + n + "</title></entry>";
+    rdf += "<item rdf:about=\"https://feed.example/" + n + "\"><title>Story " + n + "</title></item>";
+    // Values that can never be entries are neither kept nor counted.
+    json += std::string(i == 0 ? "" : ",") + "\"not an item\",[" + n + "],{\"id\":\"j" + n + "\",\"title\":\"Story " + n + "\"}";
+  }
+  atom += "</feed>";
+  rdf += "</rdf:RDF>";
+  json += "],\"home_page_url\":\"https://feed.example/\"}";
+  ParseLimits limits;
+  limits.max_entries = 10;
+  for (const auto& doc : {atom, rdf, json}) {
+    const auto feed = parse_feed(doc, "https://feed.example/feed", limits);
+    ASSERT_TRUE(feed.ok()) << feed.error;
+    ASSERT_EQ(feed.articles.size(), 10u) << doc.substr(0, 40);
+    EXPECT_EQ(feed.articles.front().title, "Story 0");
+    EXPECT_EQ(feed.articles.back().title, "Story 9");
+    EXPECT_EQ(feed.warning, "kept the first 10 entries, dropped 40");
+  }
 }
 
 TEST(HostileFeed, LongFieldsAreCutAtACharacterBoundary) {
@@ -210,6 +317,26 @@ TEST(HostileFeedServer, EndlessFeedFailsAtTheCompressedLimit) {
   const auto outcome = fetch(feed_at(server.url("/forever")), poll);
   EXPECT_EQ(outcome.failure, FailureClass::too_large);
   EXPECT_EQ(outcome.error, "response larger than 1048576 bytes as received (poll.max_compressed_bytes)");
+}
+
+TEST(HostileFeedServer, OversizedHeaderFailsAsTooLargeNamingTheSetting) {
+  HttpServer server;
+  server.route("/headers", [](const auto&) {
+    Response r;   // streamed, so that the server writes the header line as given, whatever its length
+    r.headers["Set-Cookie"] = "c=" + std::string(150 << 10, 'h');
+    r.stream = [sent = false]() mutable { return std::exchange(sent, true) ? std::string() : std::string("<rss/>"); };
+    return r;
+  });
+  const auto outcome = fetch(feed_at(server.url("/headers")));
+  EXPECT_EQ(outcome.failure, FailureClass::too_large);
+  EXPECT_EQ(outcome.error, "response headers larger than 65536 bytes (poll.max_header_bytes)");
+
+  // Above libcurl's bound for one line, that bound is what stopped it.
+  config::PollConfig poll;
+  poll.max_header_bytes = 1 << 20;
+  const auto generous = fetch(feed_at(server.url("/headers")), poll);
+  EXPECT_EQ(generous.failure, FailureClass::too_large);
+  EXPECT_EQ(generous.error, "response header line longer than 102400 bytes (libcurl's limit)");
 }
 
 TEST(HostileFeedServer, ParseLimitsComeFromThePollSettings) {
