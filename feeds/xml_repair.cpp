@@ -2,6 +2,8 @@
 #include "feeds/xml_repair.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace newsalert::feeds {
@@ -98,11 +100,16 @@ class Balancer {
     const auto name = name_at(j);
     const auto gt = in_.find('>', j);
     i_ = gt == std::string_view::npos ? in_.size() : gt + 1;
+    // Closes nothing that is open: dropped without a scan, so a run of stray end tags under deep
+    // markup costs linear time, not open elements times end tags.
+    const auto count = open_count_.find(name);
+    if (count == open_count_.end() || count->second == 0) return;
+    // Every element the scan passes is closed and popped, so scanning is paid for by the pushes.
     const auto match = std::find(open_.rbegin(), open_.rend(), name);
-    if (match == open_.rend()) return;  // closes nothing that is open: drop it
     const auto keep = static_cast<std::size_t>(open_.rend() - match) - 1;
     while (open_.size() > keep) {
       out_.append("</").append(open_.back()).append(">");
+      --open_count_[open_.back()];
       open_.pop_back();
     }
   }
@@ -166,6 +173,7 @@ class Balancer {
     } else {
       out_.push_back('>');
       open_.push_back(name);
+      ++open_count_[name];
     }
   }
 
@@ -183,6 +191,7 @@ class Balancer {
   std::size_t i_ = 0;
   std::string out_;
   std::vector<std::string_view> open_;
+  std::unordered_map<std::string_view, std::size_t> open_count_;
 };
 
 }  // namespace
