@@ -5,6 +5,7 @@
 #include "common/text.hpp"
 #include "config/load_config.hpp"
 #include "config/opml_reader.hpp"
+#include "config/yaml_bounds.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -491,6 +492,7 @@ Config ConfigLoader::load(const std::string& yaml_text) {
   source_ = yaml_text;
   YAML::Node root;
   try {
+    check_yaml_bounds(yaml_text, file_);
     root = YAML::Load(yaml_text);
   } catch (const YAML::Exception& e) {
     throw ConfigError({Diagnostic{file_, e.mark.is_null() ? 0 : e.mark.line + 1, e.msg}});
