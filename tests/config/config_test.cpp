@@ -680,6 +680,25 @@ TEST_F(ConfigTest, OpmlBadFeedUrlsInTheFileAreErrorsWithTheirLine) {
   EXPECT_THAT(opml_errors("  - opml: bad.opml\n"), ElementsAre(HasSubstr("bad.opml:3: invalid xmlUrl 'ftp://x/'")));
 }
 
+// `levels` folders inside each other, one per line from line 2, the deepest holding a feed.
+std::string nested_opml(int levels) {
+  std::string text = "<opml><body>\n";
+  for (int i = 1; i < levels; ++i) text += "<outline text=\"folder\">\n";
+  text += "<outline xmlUrl=\"https://deep.example/rss\"/>\n";
+  for (int i = 1; i < levels; ++i) text += "</outline>";
+  return text + "</body></opml>\n";
+}
+
+TEST_F(ConfigTest, OpmlOutlinesNestUpTo64Levels) {
+  write("deep.opml", nested_opml(64));
+  EXPECT_THAT(feed_urls(load("feeds:\n  - opml: deep.opml\n", false)), ElementsAre("https://deep.example/rss"));
+  write("deep.opml", nested_opml(65));
+  EXPECT_THAT(opml_errors("  - opml: deep.opml\n"), ElementsAre("deep.opml:66: outline nested deeper than 64"));
+  // The reader recursed once per level: this overflowed the stack.
+  write("deep.opml", nested_opml(200'000));
+  EXPECT_THAT(opml_errors("  - opml: deep.opml\n"), ElementsAre("deep.opml:66: outline nested deeper than 64"));
+}
+
 TEST_F(ConfigTest, OpmlUrlAndOpmlTogetherAreRefused) {
   EXPECT_THAT(opml_errors("  - opml: x.opml\n    url: https://a.example/\n"),
               ElementsAre(HasSubstr("give either 'url' or 'opml', not both")));
