@@ -214,6 +214,34 @@ TEST(RunCommand, RefusesToStartWithRulesNestedTooDeep) {
       << result.err;
 }
 
+// 192.0.2.1 is a documentation address no machine has: nothing is exposed, and start fails to bind
+// after the config's warnings are logged.
+const char* const kAdminWarning =
+    ":3: warning: http.listen: 192.0.2.1:9464 is not a loopback address, so other machines can reach the admin "
+    "endpoints; listen on 127.0.0.1 or [::1], or set http.public: true if that is meant";
+
+TEST(CheckCommand, WarnsAboutAnAdminListenerBeyondLoopbackUnlessPublic) {
+  TempDir dir;
+  const auto file = (dir / "admin.yaml").string();
+  const std::string head = "state_dir: " + (dir / "state").string() + "\nhttp:\n  listen: 192.0.2.1:9464\n";
+  write_file(file, head);
+  const auto result = run_command({"check", "--config", file});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.err, file + kAdminWarning + "\n");
+  write_file(file, head + "  public: true\n");
+  const auto on_purpose = run_command({"check", "--config", file});
+  EXPECT_EQ(on_purpose.exit_code, 0) << on_purpose.err;
+  EXPECT_EQ(on_purpose.err, "");
+}
+
+TEST(RunCommand, WarnsAtStartAboutAnAdminListenerBeyondLoopback) {
+  TempDir dir;
+  const auto file = (dir / "admin.yaml").string();
+  write_file(file, "state_dir: " + (dir / "state").string() + "\nhttp:\n  listen: 192.0.2.1:9464\n");
+  const auto result = run_command({"run", "--config", file});
+  EXPECT_NE(result.err.find(file + kAdminWarning), std::string::npos) << result.err;
+}
+
 TEST(ReplayCommand, CountsAlertsPerWatchlistOncePerStory) {
   TempDir dir;
   std::filesystem::create_directories(dir / "archive");
