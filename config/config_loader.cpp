@@ -6,6 +6,7 @@
 #include "common/url_redaction.hpp"
 #include "config/load_config.hpp"
 #include "config/opml_reader.hpp"
+#include "config/yaml_bounds.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -191,6 +192,13 @@ std::string template_problem(std::string_view text) {
     pos = close + 2;
   }
   return {};
+}
+
+bool is_loopback(const std::string& host) {
+  static const NetworkRange v4 = *NetworkRange::parse("127.0.0.0/8");
+  static const NetworkRange v6 = *NetworkRange::parse("::1");
+  const auto address = IpAddress::parse(host);   // ::ffff:127.0.0.1 is read as IPv4
+  return address && (v4.contains(*address) || v6.contains(*address));
 }
 
 std::string index_field(std::string_view list, std::size_t i) {
@@ -492,6 +500,7 @@ Config ConfigLoader::load(const std::string& yaml_text) {
   source_ = yaml_text;
   YAML::Node root;
   try {
+    check_yaml_bounds(yaml_text, file_);
     root = YAML::Load(yaml_text);
   } catch (const YAML::Exception& e) {
     throw ConfigError({Diagnostic{file_, e.mark.is_null() ? 0 : e.mark.line + 1, e.msg}});
@@ -1204,11 +1213,25 @@ void ConfigLoader::check_state_dir(const fs::path& dir, int line) {
   ::unlink(probe.c_str());
 }
 
+// The admin listener answers anyone who can reach it (status, metrics, and a write API to come),
+// so an address beyond loopback must be meant: `public: true` says it is.
 void ConfigLoader::load_http(const YAML::Node& node, std::optional<HttpListen>& http) {
   if (node.IsNull()) return;
   if (!expect_map(node, "http")) return;
-  for (const auto& [key, value] : entries(node, "http", {"listen"}))
-    if (auto listen = get_listen(value, "http.listen")) http = std::move(listen);
+  YAML::Node listen_node;
+  bool is_public = false;
+  for (const auto& [key, value] : entries(node, "http", {"listen", "public"})) {
+    if (key.Scalar() == "public") {
+      if (const auto b = get_bool(value, "http.public")) is_public = *b;
+    } else if (auto listen = get_listen(value, "http.listen")) {
+      http = std::move(listen);
+      listen_node = value;
+    }
+  }
+  if (http && !is_public && !is_loopback(http->host))
+    warning(listen_node, "warning: http.listen: " + http->str() + " is not a loopback address, so other machines can "
+                         "reach the admin endpoints; listen on 127.0.0.1 or [::1], or set http.public: true if that "
+                         "is meant");
 }
 
 std::optional<HttpListen> ConfigLoader::get_listen(const YAML::Node& value, const std::string& field) {

@@ -20,16 +20,24 @@ int line_at(const std::string& text, std::ptrdiff_t offset) {
   return 1 + static_cast<int>(std::count(text.begin(), end, '\n'));
 }
 
-void collect(pugi::xml_node parent, const std::string& text, OpmlList& list) {
+// The outlines below `parent`, which sits `depth` levels down; false, with the problem listed, at
+// the first outline nested deeper than kMaxOpmlDepth.
+bool collect(pugi::xml_node parent, const std::string& text, OpmlList& list, int depth) {
   for (const auto outline : parent.children("outline")) {
+    if (depth == kMaxOpmlDepth) {
+      list.problems.push_back({line_at(text, outline.offset_debug()),
+                               "outline nested deeper than " + std::to_string(kMaxOpmlDepth)});
+      return false;
+    }
     const std::string url(trim(outline.attribute("xmlUrl").value()));
     if (!url.empty()) {
       std::string title(trim(outline.attribute("title").value()));
       if (title.empty()) title = trim(outline.attribute("text").value());
       list.feeds.push_back({url, std::move(title), line_at(text, outline.offset_debug())});
     }
-    collect(outline, text, list);
+    if (!collect(outline, text, list, depth + 1)) return false;
   }
+  return true;
 }
 
 }  // namespace
@@ -53,7 +61,7 @@ OpmlList read_opml(const std::filesystem::path& file) {
     list.problems.push_back({0, "not an OPML file: no <opml><body>"});
     return list;
   }
-  collect(body, text, list);
+  if (!collect(body, text, list, 0)) return list;
   if (list.feeds.empty()) list.problems.push_back({line_at(text, body.offset_debug()), "no outline with an xmlUrl"});
   return list;
 }

@@ -23,7 +23,12 @@ struct OpmlList {
   std::vector<OpmlProblem> problems;   // a file that cannot be read or parsed is one problem, line 0 or the XML error's
 };
 
-// Every outline with an xmlUrl, at any depth (folders are nested outlines), in document order.
+// Folders are nested outlines; exports are a few levels deep, and the reader recurses once per
+// level, so a file of 100,000 levels would overflow the stack.
+inline constexpr int kMaxOpmlDepth = 64;
+
+// Every outline with an xmlUrl, at any depth up to kMaxOpmlDepth (folders are nested outlines), in
+// document order. An outline nested deeper is a problem at its line.
 OpmlList read_opml(const std::filesystem::path& file);
 
 }  // namespace newsalert::config

@@ -1,7 +1,9 @@
 // Recursive-descent parser for the watchlist `require` language.
 #include "config/require_expression.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <utility>
 
 namespace newsalert::config {
 
@@ -113,6 +115,26 @@ class Parser {
     return l;
   }
 
+  // A clause that holds others ('(', 'N of (', 'not', 'FIELD:') while its contents are parsed.
+  class Level {
+   public:
+    Level(Parser& parser, std::size_t at) : parser_(parser) {
+      parser.check_depth(at, parser.depth_ + 1);
+      parser.peak_ = std::max(parser.peak_, ++parser.depth_);
+    }
+    ~Level() { --parser_.depth_; }
+    Level(const Level&) = delete;
+    Level& operator=(const Level&) = delete;
+
+   private:
+    Parser& parser_;
+  };
+
+  void check_depth(std::size_t at, int depth) const {
+    if (depth > kMaxRequireDepth)
+      throw RequireSyntaxError(at, "rule nested deeper than " + std::to_string(kMaxRequireDepth));
+  }
+
   RequireNode parse_or() { return parse_chain(Kind::either, "or", "OR", &Parser::parse_and); }
   RequireNode parse_and() { return parse_chain(Kind::all, "and", "AND", &Parser::parse_unary); }
 
@@ -134,6 +156,7 @@ class Parser {
     if (keyword(look_, "not", "NOT")) {
       const Lexeme op = take();
       expect_operand(op);
+      const Level level(*this, op.begin);
       std::vector<RequireNode> child;
       child.push_back(parse_unary());
       return make(Kind::negate, op.begin, std::move(child));
@@ -160,22 +183,28 @@ class Parser {
                                             "' has no position in the text; use terms, phrases, 'or' or 'and'");
   }
 
+  // A chain nests to the left, so each link puts every operand before it one level deeper: the
+  // deepest operand of the chain (peak_) plus its links must stay within the bound.
   RequireNode parse_near() {
     const std::size_t begin = look_.begin;
+    const int outer_peak = std::exchange(peak_, depth_);
     RequireNode left = parse_atom();
     int distance = 0;
+    int links = 0;
     while (at_near(distance)) {
       check_positional(left);
       const Lexeme op = take();
       expect_operand(op);
       RequireNode right = parse_atom();
       check_positional(right);
+      check_depth(op.begin, peak_ + ++links);
       std::vector<RequireNode> pair;
       pair.push_back(std::move(left));
       pair.push_back(std::move(right));
       left = make(Kind::near, begin, std::move(pair));
       left.count = distance;
     }
+    peak_ = std::max(outer_peak, peak_ + links);
     return left;
   }
 
@@ -207,6 +236,7 @@ class Parser {
         throw RequireSyntaxError(l.begin, "expected a term, got " + shown(l));
       case Lexeme::Type::open: {
         take();
+        const Level level(*this, l.begin);
         if (look_.type == Lexeme::Type::close) throw RequireSyntaxError(look_.begin, "empty parentheses");
         RequireNode inner = parse_group(l.begin);
         inner.begin = l.begin;  // explanations show the parentheses
@@ -252,6 +282,7 @@ class Parser {
     const Lexeme colon = take();
     if (look_.type == Lexeme::Type::end || look_.begin != colon.end)
       throw RequireSyntaxError(colon.end, "expected a term or '(' right after '" + name.text + ":'");
+    const Level level(*this, name.begin);
     std::vector<RequireNode> child;
     child.push_back(parse_atom());
     RequireNode n = make(Kind::scope, name.begin, std::move(child));
@@ -265,6 +296,7 @@ class Parser {
       throw RequireSyntaxError(look_.begin, "expected '(' after '" + number.text + " of', like " + number.text +
                                                 " of (a, b, c)");
     const std::size_t open_at = take().begin;
+    const Level level(*this, number.begin);
     std::vector<RequireNode> parts;
     while (true) {
       if (look_.type == Lexeme::Type::close) throw RequireSyntaxError(look_.begin, "expected a term, got ')'");
@@ -291,6 +323,8 @@ class Parser {
   std::size_t pos_ = 0;
   std::size_t last_end_ = 0;
   Lexeme look_;
+  int depth_ = 0;   // levels open around the clause being parsed
+  int peak_ = 0;    // the deepest level reached since the current near/N chain began
 };
 
 bool uses_kind(const RequireNode& n, Kind kind) {
@@ -303,6 +337,8 @@ bool uses_kind(const RequireNode& n, Kind kind) {
 }  // namespace
 
 RequireExpression RequireExpression::parse(std::string_view text) {
+  if (text.size() > kMaxRequireLength)
+    throw RequireSyntaxError(0, "rule longer than " + std::to_string(kMaxRequireLength) + " bytes");
   RequireExpression e;
   e.text_ = std::string(text);
   Parser parser(e.text_);

@@ -11,6 +11,17 @@
 
 namespace newsalert::config {
 
+// A rule is parsed, compiled, evaluated per article and shown by `match --explain` by walks that
+// recurse once per level, so a rule of thousands of nested parentheses or `not`s would overflow the
+// stack (of `check`, of the daemon at start or on SIGHUP). Real rules are a few levels deep and a
+// few hundred bytes long; these bounds leave room for generated rules and keep every walk a few
+// hundred frames deep at most. Levels are opened by '(', 'N of (', 'not', 'FIELD:' and each
+// near/N of a chain (a near/1 b near/1 c nests as near(near(a, b), c)).
+inline constexpr int kMaxRequireDepth = 64;
+// Bounds the clauses of one rule, and so the work of evaluating it for every article and the size
+// of its explanation; a page of text.
+inline constexpr std::size_t kMaxRequireLength = 8 * 1024;
+
 // The parts of an article a clause may be limited to with `field:`.
 enum class Field : std::uint8_t { any, title, summary, content, body, categories };
 
@@ -59,7 +70,8 @@ class RequireExpression {
  public:
   RequireExpression() = default;
 
-  // Throws RequireSyntaxError.
+  // Throws RequireSyntaxError, also for a rule nested deeper than kMaxRequireDepth or longer
+  // than kMaxRequireLength bytes.
   static RequireExpression parse(std::string_view text);
 
   bool empty() const { return nodes_.empty(); }

@@ -79,13 +79,23 @@ int config_loader(const std::uint8_t* data, std::size_t size) {
   return 0;
 }
 
+// A rule that parses is also compiled and evaluated, and explained: every walk over its tree runs.
 int require_rule(const std::uint8_t* data, std::size_t size) {
   const std::string yaml = "state_dir: /nonexistent\nwatchlists:\n  - name: w\n    actors: [Hamas]\n"
                            "    regions: [Israel]\n    require: " + yaml_quoted(as_text(data, size)) + "\n";
+  config::Config config;
   try {
-    config::parse_config(yaml, "fuzz.yaml", /*check_state_dir=*/false);
+    config = config::parse_config(yaml, "fuzz.yaml", /*check_state_dir=*/false);
   } catch (const config::ConfigError&) {
+    return 0;
   }
+  Article article;
+  article.id = "fuzz";
+  article.title = "Hamas and Israel: strike near Gaza";
+  article.content = "Hamas said Israel struck Gaza. Israel said Hamas fired first; Hamas, Hamas and Israel again.";
+  article.categories = {"World"};
+  const match::Matcher m(config.watchlists);
+  m.explain(article);
   return 0;
 }
 

@@ -13,7 +13,7 @@ int feed_parser(const std::uint8_t* data, std::size_t size);    // parse_feed, t
 int html_text(const std::uint8_t* data, std::size_t size);      // html_to_text
 int date_parser(const std::uint8_t* data, std::size_t size);    // parse_date
 int config_loader(const std::uint8_t* data, std::size_t size);  // parse_config on the bytes as YAML
-int require_rule(const std::uint8_t* data, std::size_t size);   // a watchlist's `require:` value
+int require_rule(const std::uint8_t* data, std::size_t size);   // a watchlist's `require:` value, then matched
 int matcher(const std::uint8_t* data, std::size_t size);        // Matcher over article text and aliases
 int network_range(const std::uint8_t* data, std::size_t size);  // allow entries and address checks
 

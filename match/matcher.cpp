@@ -245,6 +245,7 @@ struct Span {
   std::uint32_t slot;
   std::uint32_t begin;
   std::uint32_t end;
+  auto operator<=>(const Span&) const = default;
 };
 
 // An article's texts by slot, and the looked-up words of each.
@@ -607,6 +608,13 @@ std::size_t Matcher::phrase_count() const { return compiled_->phrases; }
 
 namespace {
 
+// A clause's spans are places where its terms were found, kept once each: repeated, a chain of
+// near/N would multiply them at every link (each pair in range adds both of its spans).
+void keep_distinct(std::vector<Span>& spans) {
+  std::sort(spans.begin(), spans.end());
+  spans.erase(std::unique(spans.begin(), spans.end()), spans.end());
+}
+
 // Evaluates the rule over the spans each atom was found at.
 class RuleEvaluator {
  public:
@@ -657,6 +665,7 @@ class RuleEvaluator {
         const int needed = n.kind == Kind::all ? static_cast<int>(n.children.size()) : n.kind == Kind::either ? 1 : n.count;
         v.held = held >= needed;
         if (!v.held) v.spans.clear();
+        keep_distinct(v.spans);
         break;
       }
       case Kind::negate:
@@ -679,6 +688,7 @@ class RuleEvaluator {
               v.spans.push_back(y);
             }
           }
+        keep_distinct(v.spans);
         break;
       }
     }

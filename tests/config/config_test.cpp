@@ -680,6 +680,25 @@ TEST_F(ConfigTest, OpmlBadFeedUrlsInTheFileAreErrorsWithTheirLine) {
   EXPECT_THAT(opml_errors("  - opml: bad.opml\n"), ElementsAre(HasSubstr("bad.opml:3: invalid xmlUrl 'ftp://x/'")));
 }
 
+// `levels` folders inside each other, one per line from line 2, the deepest holding a feed.
+std::string nested_opml(int levels) {
+  std::string text = "<opml><body>\n";
+  for (int i = 1; i < levels; ++i) text += "<outline text=\"folder\">\n";
+  text += "<outline xmlUrl=\"https://deep.example/rss\"/>\n";
+  for (int i = 1; i < levels; ++i) text += "</outline>";
+  return text + "</body></opml>\n";
+}
+
+TEST_F(ConfigTest, OpmlOutlinesNestUpTo64Levels) {
+  write("deep.opml", nested_opml(64));
+  EXPECT_THAT(feed_urls(load("feeds:\n  - opml: deep.opml\n", false)), ElementsAre("https://deep.example/rss"));
+  write("deep.opml", nested_opml(65));
+  EXPECT_THAT(opml_errors("  - opml: deep.opml\n"), ElementsAre("deep.opml:66: outline nested deeper than 64"));
+  // The reader recursed once per level: this overflowed the stack.
+  write("deep.opml", nested_opml(200'000));
+  EXPECT_THAT(opml_errors("  - opml: deep.opml\n"), ElementsAre("deep.opml:66: outline nested deeper than 64"));
+}
+
 TEST_F(ConfigTest, OpmlUrlAndOpmlTogetherAreRefused) {
   EXPECT_THAT(opml_errors("  - opml: x.opml\n    url: https://a.example/\n"),
               ElementsAre(HasSubstr("give either 'url' or 'opml', not both")));
@@ -822,4 +841,67 @@ TEST_F(ConfigTest, WebSubNeedsACallbackBaseAndAListener) {
               ElementsAre("bad.yaml:5: websub: missing required key 'callback_base' (the public URL hubs call back)"));
   EXPECT_THAT(errors("state_dir: s\nwebsub:\n  callback_base: ftp://x\n  listen: 127.0.0.1:1\n", false),
               ElementsAre("bad.yaml:3: websub.callback_base: invalid URL 'ftp://x': expected http:// or https://"));
+}
+
+namespace {
+
+std::string repeated(std::string_view part, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += part;
+  return out;
+}
+
+// Ten levels of ten aliases of the level before: a few hundred bytes that stand for 10^10 nodes.
+std::string billion_laughs() {
+  std::string text = "state_dir: s\nlol0: &lol0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  for (int i = 1; i < 10; ++i) {
+    const std::string previous = "*lol" + std::to_string(i - 1);
+    text += "lol" + std::to_string(i) + ": &lol" + std::to_string(i) + " [" + previous;
+    for (int j = 1; j < 10; ++j) text += ", " + previous;
+    text += "]\n";
+  }
+  return text;
+}
+
+// Watchlists that share one list of `actors` actors through an alias, each actor with the same
+// 99 aliases through another: what the loader walks grows with every watchlist added.
+std::string shared_actors(int watchlists, int actors) {
+  std::string text = "watchlists:\n  - name: w0\n    regions: [Iran]\n    actors: &actors\n";
+  text += "      - name: actor0\n        aliases: &aliases [" + repeated("alias, ", 98) + "alias]\n";
+  for (int a = 1; a < actors; ++a) text += "      - {name: actor" + std::to_string(a) + ", aliases: *aliases}\n";
+  for (int w = 1; w < watchlists; ++w) text += "  - {name: w" + std::to_string(w) + ", regions: [Iran], actors: *actors}\n";
+  return text;
+}
+
+}  // namespace
+
+TEST_F(ConfigTest, RefusesYamlNestedDeeperThan64) {
+  // The top-level map is the first level, so 63 lists inside `feeds` are the 64th.
+  EXPECT_THAT(errors("state_dir: s\nfeeds: " + repeated("[", 63) + repeated("]", 63) + "\n"),
+              ElementsAre("bad.yaml:2: feeds[0]: expected a URL or a map with 'url', got a list"));
+  EXPECT_THAT(errors("state_dir: s\nfeeds: " + repeated("[", 64) + repeated("]", 64) + "\n"),
+              ElementsAre("bad.yaml:2:71: nested deeper than 64"));
+  // yaml-cpp refuses 500 levels by itself, but only as "bad file".
+  EXPECT_THAT(errors("state_dir: s\nfeeds: " + repeated("[", 5000) + repeated("]", 5000) + "\n"),
+              ElementsAre("bad.yaml:2:71: nested deeper than 64"));
+  std::string block = "state_dir: s\npoll:\n";
+  for (int i = 1; i <= 64; ++i) block += std::string(2 * static_cast<std::size_t>(i), ' ') + "k:\n";
+  EXPECT_THAT(errors(block), ElementsAre("bad.yaml:66:129: nested deeper than 64"));
+}
+
+TEST_F(ConfigTest, RefusesAliasesThatExpandPast100000Nodes) {
+  EXPECT_THAT(errors(billion_laughs()), ElementsAre("bad.yaml:6:63: aliases expand to more than 100000 nodes"));
+  // 89 actors name the list of aliases (100 nodes each) and nine watchlists the list of actors
+  // (9,361 nodes): 93,149 nodes through aliases. An eleventh watchlist takes it to 102,510.
+  const Config c = load(shared_actors(10, 90), false);
+  ASSERT_EQ(c.watchlists.size(), 10u);
+  EXPECT_EQ(c.watchlists[9].actors.size(), 90u);
+  EXPECT_EQ(c.watchlists[9].actors[89].aliases.size(), 99u);
+  EXPECT_THAT(errors("state_dir: s\n" + shared_actors(11, 90), false),
+              ElementsAre("bad.yaml:106:42: aliases expand to more than 100000 nodes"));
+}
+
+TEST_F(ConfigTest, RefusesAnAliasInsideTheNodeItNames) {
+  EXPECT_THAT(errors("state_dir: s\nwatchlists: &w [{name: x, actors: *w}]\n"),
+              ElementsAre("bad.yaml:2:35: alias refers to a node that contains it"));
 }

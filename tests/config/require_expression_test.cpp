@@ -108,3 +108,59 @@ TEST(RequireExpression, ReportsSyntaxErrorsWithOffsets) {
   EXPECT_EQ(error("2 of (a, b"), "5: '(' is never closed");
   EXPECT_EQ(error("of (a)"), "0: 'of' needs a count before it, like 2 of (a, b, c)");
 }
+
+namespace {
+
+std::string repeated(std::string_view part, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += part;
+  return out;
+}
+
+std::string parens(int depth) { return repeated("(", depth) + "a" + repeated(")", depth); }
+std::string nots(int depth) { return repeated("not ", depth) + "a"; }
+std::string near_chain(int links) { return "a" + repeated(" near/1 a", links); }
+
+}  // namespace
+
+TEST(RequireExpression, NestsParenthesesUpToTheLimit) {
+  EXPECT_EQ(parsed(parens(newsalert::config::kMaxRequireDepth)), "a");
+  EXPECT_EQ(error(parens(64)), "no error");
+  EXPECT_EQ(error(parens(65)), "64: rule nested deeper than 64");
+  // Unclosed, so the parser is 8,000 levels down before it could find out (this overflowed the stack).
+  EXPECT_EQ(error(repeated("(", 8000) + "a"), "64: rule nested deeper than 64");
+  EXPECT_EQ(error(repeated("2 of (a, ", 65) + "a" + repeated(")", 65)), "576: rule nested deeper than 64");
+  EXPECT_EQ(error(repeated("title:", 65) + "a"), "384: rule nested deeper than 64");
+}
+
+TEST(RequireExpression, ChainsNotUpToTheLimit) {
+  EXPECT_EQ(error(nots(64)), "no error");
+  EXPECT_EQ(error(nots(65)), "256: rule nested deeper than 64");
+  EXPECT_EQ(error(nots(2000)), "256: rule nested deeper than 64");
+  // Levels add up across the forms: 32 parentheses around 33 nots are 65 levels.
+  EXPECT_EQ(error(repeated("(", 32) + nots(32) + repeated(")", 32)), "no error");
+  EXPECT_EQ(error(repeated("(", 32) + nots(33) + repeated(")", 32)), "160: rule nested deeper than 64");
+}
+
+// a near/1 b near/1 c is near(near(a, b), c): a chain nests as deep as it is long, with no
+// parenthesis to show it.
+TEST(RequireExpression, ChainsNearUpToTheLimit) {
+  EXPECT_EQ(error(near_chain(64)), "no error");
+  EXPECT_EQ(error(near_chain(65)), "578: rule nested deeper than 64");
+  EXPECT_EQ(error(near_chain(900)), "578: rule nested deeper than 64");
+  // The operands' own levels count: a chain of 33 around 32 parentheses.
+  EXPECT_EQ(error(parens(32) + repeated(" near/1 a", 32)), "no error");
+  EXPECT_EQ(error(parens(32) + repeated(" near/1 a", 33)), "354: rule nested deeper than 64");
+  EXPECT_EQ(error("a" + repeated(" near/1 a", 32) + " near/1 " + parens(32)), "290: rule nested deeper than 64");
+}
+
+TEST(RequireExpression, RefusesARuleLongerThanTheLimit) {
+  const std::string longest = "a" + repeated(" or a", (newsalert::config::kMaxRequireLength - 1) / 5);
+  ASSERT_LE(longest.size(), 8192u);
+  ASSERT_GT(longest.size() + 5, 8192u);
+  EXPECT_EQ(error(longest), "no error");
+  EXPECT_EQ(error(longest + " or a"), "0: rule longer than 8192 bytes");
+  // The rules that overflowed the stack: 5,000 parentheses, 20,000 nots.
+  EXPECT_EQ(error(parens(5000)), "0: rule longer than 8192 bytes");
+  EXPECT_EQ(error(nots(20000)), "0: rule longer than 8192 bytes");
+}

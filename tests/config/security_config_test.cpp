@@ -220,3 +220,24 @@ TEST_F(SecurityConfig, WorldReadableSecretFileIsAWarning) {
   EXPECT_THAT(warnings(c), ElementsAre(HasSubstr("5: warning: webhooks[0].secret_file '")));
   EXPECT_THAT(c.warnings[0].message, HasSubstr("is readable by every user; chmod o-r it"));
 }
+
+// The admin listener serves status and metrics (and will carry a write API): off loopback only on purpose.
+TEST_F(SecurityConfig, AdminListenerBeyondLoopbackIsAWarningUnlessPublic) {
+  EXPECT_THAT(warnings(load("http:\n  listen: 0.0.0.0:9464\n")),
+              ElementsAre("3: warning: http.listen: 0.0.0.0:9464 is not a loopback address, so other machines can "
+                          "reach the admin endpoints; listen on 127.0.0.1 or [::1], or set http.public: true if "
+                          "that is meant"));
+  EXPECT_THAT(warnings(load("http:\n  listen: \"[::]:9464\"\n")),
+              ElementsAre(HasSubstr("3: warning: http.listen: [::]:9464 is not a loopback address")));
+  EXPECT_THAT(warnings(load("http:\n  listen: 192.168.1.5:9464\n")), ElementsAre(HasSubstr("192.168.1.5:9464")));
+  for (const char* loopback : {"127.0.0.1:9464", "127.0.0.2:9464", "localhost:9464", "\"[::1]:9464\"",
+                               "\"[::ffff:127.0.0.1]:9464\""})
+    EXPECT_TRUE(load(std::string("http:\n  listen: ") + loopback + "\n").warnings.empty()) << loopback;
+  const Config on_purpose = load("http:\n  listen: 0.0.0.0:9464\n  public: true\n");
+  EXPECT_TRUE(on_purpose.warnings.empty());
+  EXPECT_EQ(on_purpose.http->str(), "0.0.0.0:9464");
+  EXPECT_TRUE(load("http:\n  listen: 0.0.0.0:9464\n  public: yes\n").warnings.empty());
+  EXPECT_THAT(warnings(load("http:\n  listen: 0.0.0.0:9464\n  public: false\n")), ElementsAre(HasSubstr("3: warning")));
+  EXPECT_THAT(errors("http:\n  listen: 0.0.0.0:9464\n  public: maybe\n"),
+              ElementsAre("4: http.public: expected true or false, got 'maybe'"));
+}

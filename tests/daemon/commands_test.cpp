@@ -167,6 +167,81 @@ watchlists:
                                "from 1 to 1000\n");
 }
 
+namespace {
+
+// Two rules that overflowed the stack of check, match and run: 8,000 parentheses the parser
+// descended into before it could find them unclosed, and 20,000 nots.
+std::string deep_rules_config(const TempDir& dir) {
+  const auto file = (dir / "deep.yaml").string();
+  std::string nots;
+  for (int i = 0; i < 20000; ++i) nots += "not ";
+  write_file(file, "state_dir: " + (dir / "state").string() + "\nwatchlists:\n  - name: parens\n    actors: [Hamas]\n"
+                   "    require: " + std::string(8000, '(') + "Hamas\n  - name: nots\n    actors: [Hamas]\n"
+                   "    require: " + nots + "Hamas\n");
+  return file;
+}
+
+std::string deep_rules_errors(const std::string& file) {
+  return file + ":5:78: watchlists[0].require: rule nested deeper than 64\n" +
+         file + ":8:14: watchlists[1].require: rule longer than 8192 bytes\n";
+}
+
+}  // namespace
+
+TEST(CheckCommand, RefusesRulesNestedTooDeepOrTooLong) {
+  TempDir dir;
+  const auto file = deep_rules_config(dir);
+  const auto result = run_command({"check", "--config", file});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err, deep_rules_errors(file));
+}
+
+TEST(MatchCommand, RefusesRulesNestedTooDeepOrTooLong) {
+  TempDir dir;
+  const auto file = deep_rules_config(dir);
+  const auto result = run_command({"match", "--config", file, "-"}, "Hamas statement\n");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err, deep_rules_errors(file));
+  EXPECT_TRUE(result.out.empty()) << result.out;
+}
+
+TEST(RunCommand, RefusesToStartWithRulesNestedTooDeep) {
+  TempDir dir;
+  const auto file = deep_rules_config(dir);
+  const auto result = run_command({"run", "--config", file});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find(file + ":5:78: watchlists[0].require: rule nested deeper than 64"), std::string::npos)
+      << result.err;
+}
+
+// 192.0.2.1 is a documentation address no machine has: nothing is exposed, and start fails to bind
+// after the config's warnings are logged.
+const char* const kAdminWarning =
+    ":3: warning: http.listen: 192.0.2.1:9464 is not a loopback address, so other machines can reach the admin "
+    "endpoints; listen on 127.0.0.1 or [::1], or set http.public: true if that is meant";
+
+TEST(CheckCommand, WarnsAboutAnAdminListenerBeyondLoopbackUnlessPublic) {
+  TempDir dir;
+  const auto file = (dir / "admin.yaml").string();
+  const std::string head = "state_dir: " + (dir / "state").string() + "\nhttp:\n  listen: 192.0.2.1:9464\n";
+  write_file(file, head);
+  const auto result = run_command({"check", "--config", file});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.err, file + kAdminWarning + "\n");
+  write_file(file, head + "  public: true\n");
+  const auto on_purpose = run_command({"check", "--config", file});
+  EXPECT_EQ(on_purpose.exit_code, 0) << on_purpose.err;
+  EXPECT_EQ(on_purpose.err, "");
+}
+
+TEST(RunCommand, WarnsAtStartAboutAnAdminListenerBeyondLoopback) {
+  TempDir dir;
+  const auto file = (dir / "admin.yaml").string();
+  write_file(file, "state_dir: " + (dir / "state").string() + "\nhttp:\n  listen: 192.0.2.1:9464\n");
+  const auto result = run_command({"run", "--config", file});
+  EXPECT_NE(result.err.find(file + kAdminWarning), std::string::npos) << result.err;
+}
+
 TEST(ReplayCommand, CountsAlertsPerWatchlistOncePerStory) {
   TempDir dir;
   std::filesystem::create_directories(dir / "archive");

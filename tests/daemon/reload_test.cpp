@@ -134,6 +134,27 @@ TEST_F(Reload, InvalidConfigIsRejectedAndTheOldOneKeepsRunning) {
   EXPECT_EQ(server_.count("/hook"), 1u);
 }
 
+TEST_F(Reload, RuleNestedTooDeepIsRejectedAndTheOldConfigKeepsRunning) {
+  ServiceConfig good{.feeds = {"/wire.rss"}, .admin_port = port_};
+  DaemonProcess daemon({"run", "--config", write_config(good)}, dir_.path());
+  ASSERT_TRUE(server_.wait_for("/hook", 1, 15s)) << daemon.err();
+
+  // 8,000 parentheses: the parser used to overflow the stack before it could find them unclosed.
+  ServiceConfig deep = good;
+  deep.watchlists += "  - name: deep\n    actors: [Hamas]\n    require: " + std::string(8000, '(') + "Hamas\n";
+  write_config(deep);
+  ASSERT_TRUE(reload(daemon, "reload rejected")) << daemon.err();
+  EXPECT_NE(daemon.err().find("reload: " + config_file() + ":16:78: watchlists[1].require: rule nested deeper than 64"),
+            std::string::npos) << daemon.err();
+
+  const std::size_t polls = server_.count("/wire.rss");
+  EXPECT_TRUE(server_.wait_for("/wire.rss", polls + 2, 15s));
+  HttpClient admin("127.0.0.1", port_);
+  EXPECT_EQ(json::parse(admin.get("/v1/status").body)["watchlists"], 1);
+  EXPECT_TRUE(daemon.running());
+  EXPECT_EQ(daemon.stop(), 0) << daemon.err();
+}
+
 TEST_F(Reload, TakenAdminPortRejectsTheReload) {
   ServiceConfig good{.feeds = {"/wire.rss"}, .admin_port = port_};
   DaemonProcess daemon({"run", "--config", write_config(good)}, dir_.path());

@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
+#include <cstdlib>
+#include <fstream>
+
 using namespace newsalert;
 using newsalert::config::RequireExpression;
 using newsalert::config::Term;
@@ -33,6 +38,35 @@ Article article(std::string title, std::string summary = {}, std::string content
 bool fires(const std::string& rule, const Article& a, double min_score = 0) {
   return !Matcher({watchlist(rule, min_score)}).match(a).empty();
 }
+
+// The address space this process has mapped now, in bytes (first field of /proc/self/statm, in pages).
+rlim_t mapped_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  rlim_t pages = 0;
+  statm >> pages;
+  return pages * static_cast<rlim_t>(sysconf(_SC_PAGESIZE));
+}
+
+// Matches with at most 256 MiB more address space than is mapped now, and exits 0 when the one
+// watchlist fired (a death test's child, so the cap ends with it).
+[[noreturn]] void match_in_256_mib_more(const Matcher& matcher, const Article& a) {
+  const rlim_t cap = mapped_bytes() + (rlim_t{256} << 20);
+  const rlimit limit{cap, cap};
+  ::setrlimit(RLIMIT_AS, &limit);
+  std::_Exit(matcher.match(a).size() == 1 ? 0 : 3);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
 
 }  // namespace
 
@@ -149,4 +183,16 @@ TEST(Rules, ExplainReportsGazetteerPath) {
   ASSERT_EQ(ex2[0].occurrences.size(), 1u);
   EXPECT_EQ(ex2[0].occurrences[0].term, "Iran");
   EXPECT_NE(ex2[0].occurrences[0].via.find("Iran"), std::string::npos);
+}
+
+// A clause's spans are places its terms were found, so a rule at the nesting limit costs no more
+// memory than the article's hits: each link of a near/N chain used to repeat the spans of the link
+// before for every span of its operand (8^n spans after n links over four "Hamas").
+TEST(Rules, DeepestNearChainStaysWithinTheArticlesHits) {
+  if (kAddressSanitizer) GTEST_SKIP() << "AddressSanitizer maps more address space than the limit allows";
+  std::string chain = "Hamas";
+  for (int i = 0; i < config::kMaxRequireDepth; ++i) chain += " near/1000 Hamas";
+  const Matcher matcher({watchlist(chain)});
+  const Article four = article("Hamas Hamas Hamas Hamas");
+  EXPECT_EXIT(match_in_256_mib_more(matcher, four), ::testing::ExitedWithCode(0), "");
 }
