@@ -487,6 +487,7 @@ struct App::Impl {
       done();
       return;
     }
+    for (const auto& warning : next.warnings) spdlog::warn("reload: {}", warning.str());
     if (next.state_dir != config.state_dir) {
       spdlog::warn("reload: state_dir changed to {}; restart to use it, still using {}", next.state_dir.string(),
                    config.state_dir.string());

@@ -155,6 +155,21 @@ TEST_F(Reload, RuleNestedTooDeepIsRejectedAndTheOldConfigKeepsRunning) {
   EXPECT_EQ(daemon.stop(), 0) << daemon.err();
 }
 
+TEST_F(Reload, WarningsOfTheNewConfigAreLogged) {
+  ServiceConfig good{.feeds = {"/wire.rss"}};
+  DaemonProcess daemon({"run", "--config", write_config(good)}, dir_.path());
+  ASSERT_TRUE(server_.wait_for("/hook", 1, 15s)) << daemon.err();
+
+  std::string text = read_file(config_file());
+  const std::string feed_line = "  - url: " + server_.url("/wire.rss") + "\n";
+  text.replace(text.find(feed_line), feed_line.size(), feed_line + "    tls_verify: false\n");
+  write_file(config_file(), text);
+  ASSERT_TRUE(reload(daemon, "reloaded ")) << daemon.err();
+  EXPECT_NE(daemon.err().find("reload: " + config_file() + ":"), std::string::npos) << daemon.err();
+  EXPECT_NE(daemon.err().find("warning: feeds[0].tls_verify: false"), std::string::npos) << daemon.err();
+  EXPECT_EQ(daemon.stop(), 0) << daemon.err();
+}
+
 TEST_F(Reload, TakenAdminPortRejectsTheReload) {
   ServiceConfig good{.feeds = {"/wire.rss"}, .admin_port = port_};
   DaemonProcess daemon({"run", "--config", write_config(good)}, dir_.path());
