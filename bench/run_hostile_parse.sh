@@ -28,8 +28,8 @@ tiny = "<item><guid>%d</guid></item>"
 n = (size - 100) // len(tiny % 999999)
 write("tiny-items-rss.xml", "<rss version=\"2.0\"><channel><title>t</title>" + "".join(tiny % k for k in range(n)) + "</channel></rss>")
 write("tiny-items.json", "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\",\"items\":[" +
-      ",".join("{\"id\":\"%d\"}" % k for k in range((size - 100) // 12)) + "]}")
-half = (size - 100) // 2
+      ",".join("{\"id\":\"%07d\"}" % k for k in range((size - 100) // 17)) + "]}")
+half = (size - 200) // 2
 write("stray-end-tags-rss.xml", "<rss version=\"2.0\"><channel><title>t</title><item><title>x" +
       "<b>" * (half // 3) + "</x>" * (half // 4) + "</title></item></channel></rss>")
 write("deep-json.json", "[" * (size - 10))
