@@ -1204,8 +1204,30 @@ void ConfigLoader::check_state_dir(const fs::path& dir, int line) {
 void ConfigLoader::load_http(const YAML::Node& node, std::optional<HttpListen>& http) {
   if (node.IsNull()) return;
   if (!expect_map(node, "http")) return;
-  for (const auto& [key, value] : entries(node, "http", {"listen"}))
-    if (auto listen = get_listen(value, "http.listen")) http = std::move(listen);
+  HttpListen limits;
+  std::optional<HttpListen> address;
+  bool has_listen = false, has_bounds = false;
+  for (const auto& [key, value] :
+       entries(node, "http", {"listen", "max_connections", "request_timeout", "idle_timeout"})) {
+    const std::string& name = key.Scalar();
+    const std::string field = "http." + name;
+    has_listen = has_listen || name == "listen";
+    has_bounds = has_bounds || name != "listen";
+    if (name == "listen") {
+      address = get_listen(value, field);
+    } else if (name == "max_connections") {
+      if (const auto n = get_int(value, field, 1, 100'000)) limits.max_connections = static_cast<int>(*n);
+    } else if (name == "request_timeout") {
+      if (const auto d = get_duration(value, field, 100ms)) limits.request_timeout = *d;
+    } else if (const auto d = get_duration(value, field, 100ms)) {
+      limits.idle_timeout = *d;
+    }
+  }
+  if (!has_listen && has_bounds) error(node, "http: missing required key 'listen' (the admin listener's address)");
+  if (!address) return;
+  limits.host = address->host;
+  limits.port = address->port;
+  http = std::move(limits);
 }
 
 std::optional<HttpListen> ConfigLoader::get_listen(const YAML::Node& value, const std::string& field) {
