@@ -136,9 +136,13 @@ struct WebhookConfig {
 };
 
 // The admin HTTP listener (/healthz, /readyz, /metrics, /v1/status); off unless configured.
+// The bounds keep a crowd of idle or slow clients from holding the daemon's descriptors.
 struct HttpListen {
   std::string host;          // an IPv4 or IPv6 literal
   std::uint16_t port = 0;
+  int max_connections = 64;  // open at once; further ones are closed as soon as they are accepted
+  Millis request_timeout{std::chrono::seconds(10)};   // from accept (or a request's first byte) to its end
+  Millis idle_timeout{std::chrono::seconds(15)};      // a kept-alive connection waiting for its next request
   std::string str() const;   // "127.0.0.1:9464", "[::1]:9464"
 };
 

@@ -1218,20 +1218,38 @@ void ConfigLoader::check_state_dir(const fs::path& dir, int line) {
 void ConfigLoader::load_http(const YAML::Node& node, std::optional<HttpListen>& http) {
   if (node.IsNull()) return;
   if (!expect_map(node, "http")) return;
+  HttpListen limits;
+  std::optional<HttpListen> address;
   YAML::Node listen_node;
-  bool is_public = false;
-  for (const auto& [key, value] : entries(node, "http", {"listen", "public"})) {
-    if (key.Scalar() == "public") {
-      if (const auto b = get_bool(value, "http.public")) is_public = *b;
-    } else if (auto listen = get_listen(value, "http.listen")) {
-      http = std::move(listen);
+  bool has_listen = false, has_bounds = false, is_public = false;
+  for (const auto& [key, value] :
+       entries(node, "http", {"listen", "public", "max_connections", "request_timeout", "idle_timeout"})) {
+    const std::string& name = key.Scalar();
+    const std::string field = "http." + name;
+    has_listen = has_listen || name == "listen";
+    has_bounds = has_bounds || (name != "listen" && name != "public");
+    if (name == "listen") {
+      address = get_listen(value, field);
       listen_node = value;
+    } else if (name == "public") {
+      if (const auto b = get_bool(value, field)) is_public = *b;
+    } else if (name == "max_connections") {
+      if (const auto n = get_int(value, field, 1, 100'000)) limits.max_connections = static_cast<int>(*n);
+    } else if (name == "request_timeout") {
+      if (const auto d = get_duration(value, field, 100ms)) limits.request_timeout = *d;
+    } else if (const auto d = get_duration(value, field, 100ms)) {
+      limits.idle_timeout = *d;
     }
   }
-  if (http && !is_public && !is_loopback(http->host))
-    warning(listen_node, "warning: http.listen: " + http->str() + " is not a loopback address, so other machines can "
+  if (!has_listen && (has_bounds || is_public)) error(node, "http: missing required key 'listen' (the admin listener's address)");
+  if (!address) return;
+  if (!is_public && !is_loopback(address->host))
+    warning(listen_node, "warning: http.listen: " + address->str() + " is not a loopback address, so other machines can "
                          "reach the admin endpoints; listen on 127.0.0.1 or [::1], or set http.public: true if that "
                          "is meant");
+  limits.host = address->host;
+  limits.port = address->port;
+  http = std::move(limits);
 }
 
 std::optional<HttpListen> ConfigLoader::get_listen(const YAML::Node& value, const std::string& field) {

@@ -1,9 +1,12 @@
 // Beast coroutine server for the admin endpoints; answers are built by the App's handlers.
 #include "daemon/admin_server.hpp"
 
+#include "daemon/descriptor_limit.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -13,8 +16,10 @@
 #include <boost/beast/http/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cctype>
 #include <stdexcept>
+#include <utility>
 
 namespace newsalert::daemon {
 
@@ -25,7 +30,20 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr auto kRequestTimeout = std::chrono::seconds(10);
+// A failed accept (descriptors used up, kernel memory short) leaves the connection queued and the
+// listener readable, so retrying at once only spins. The first retry comes after 100 ms, so a freed
+// descriptor is used almost at once; waits double up to 1 s, so the listener is back within a second
+// of the pressure ending while trying at most once a second meanwhile.
+constexpr Millis kAcceptRetryFirst{100};
+constexpr Millis kAcceptRetryMax{1000};
+// Descriptors the listener leaves to polls, deliveries, the database and the resolver: a connection
+// that lands on one of the last ones is closed at once, so a crowd of clients cannot starve polling.
+constexpr std::uint64_t kSpareDescriptors = 32;
+// Refusals are over once none has come for this long: a client that frees a slot and takes two
+// again and again keeps one streak going instead of logging two lines per round.
+constexpr Millis kRefusalsOver{10'000};
+// What a kept-alive connection reads while it waits for its next request.
+constexpr std::size_t kReadChunk = 4096;
 
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
@@ -41,6 +59,43 @@ Response reply(const Request& request, http::status status, std::string content_
   if (request.method() == http::verb::head) response.body().clear();
   return response;
 }
+
+Millis accept_retry_delay(std::uint64_t failures) {
+  Millis delay = kAcceptRetryFirst;
+  for (std::uint64_t i = 1; i < failures && delay < kAcceptRetryMax; ++i) delay *= 2;
+  return std::min(delay, kAcceptRetryMax);
+}
+
+// A run of failed or refused accepts, logged when it starts and when it ends, never per event.
+struct Streak {
+  using Clock = std::chrono::steady_clock;
+  std::uint64_t count = 0;
+  Clock::time_point first, last;
+
+  // True for the first event of a run.
+  bool add() {
+    last = Clock::now();
+    if (count++ > 0) return false;
+    first = last;
+    return true;
+  }
+  bool quiet_for(Millis quiet) const { return Clock::now() - last >= quiet; }
+  std::string span() const { return format_duration(std::chrono::duration_cast<Millis>(last - first)); }
+};
+
+// One slot of http.max_connections, held by a session for as long as it runs.
+class ConnectionSlot {
+ public:
+  explicit ConnectionSlot(int& open) : open_(&open) { ++*open_; }
+  ConnectionSlot(ConnectionSlot&& other) noexcept : open_(std::exchange(other.open_, nullptr)) {}
+  ConnectionSlot& operator=(ConnectionSlot&&) = delete;
+  ~ConnectionSlot() {
+    if (open_ != nullptr) --*open_;
+  }
+
+ private:
+  int* open_;
+};
 
 }  // namespace
 
@@ -94,13 +149,13 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
                  "not found; try /healthz, /readyz, /metrics or /v1/status\n");
   }
 
-  asio::awaitable<void> session(tcp::socket socket) {
+  asio::awaitable<void> session(tcp::socket socket, [[maybe_unused]] ConnectionSlot slot) {
     auto self = shared_from_this();   // the server may be replaced by a reload while we answer
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
     boost::system::error_code ec;
+    stream.expires_after(listen.request_timeout);   // from accept, like nginx's client_header_timeout
     for (;;) {
-      stream.expires_after(kRequestTimeout);
       http::request_parser<http::string_body> parser;
       parser.body_limit(handlers.body_limit);
       co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
@@ -108,23 +163,45 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
       Request request = parser.release();
       Response response = route(request);
       const bool keep_alive = response.keep_alive();
+      stream.expires_after(listen.request_timeout);
       co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
       if (ec || !keep_alive || stopped) break;
+      const bool next = co_await next_request_begins(stream, buffer);
+      if (!next) break;
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
+  // A kept-alive connection has idle_timeout to start its next request, then request_timeout to
+  // finish it; false when it stayed silent or went away.
+  asio::awaitable<bool> next_request_begins(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
+    if (buffer.size() == 0) {
+      stream.expires_after(listen.idle_timeout);
+      boost::system::error_code ec;
+      const std::size_t n =
+          co_await stream.async_read_some(buffer.prepare(kReadChunk), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return false;
+      buffer.commit(n);
+    }
+    stream.expires_after(listen.request_timeout);
+    co_return true;
+  }
+
   asio::awaitable<void> accept_loop() {
     auto self = shared_from_this();
+    asio::steady_timer pause(io);
     while (!stopped) {
       boost::system::error_code ec;
       tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
       if (stopped) break;
       if (ec) {
-        spdlog::warn("admin listener {}: accept failed: {}", listen.str(), ec.message());
+        pause.expires_after(accept_failed(ec));
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         continue;
       }
-      asio::co_spawn(io, session(std::move(socket)), [](std::exception_ptr error) {
+      accept_recovered();
+      if (!admit(socket)) continue;
+      asio::co_spawn(io, session(std::move(socket), ConnectionSlot(open_connections)), [](std::exception_ptr error) {
         if (!error) return;
         try {
           std::rethrow_exception(error);
@@ -135,11 +212,60 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
+  // Logs the first failure of a streak and returns how long to wait before the next attempt.
+  Millis accept_failed(const boost::system::error_code& ec) {
+    if (accept_failures.add())
+      spdlog::error("admin listener {}: accept failed: {}; retrying in {}, backing off to every {}, until it works",
+                    listen.str(), ec.message(), format_duration(kAcceptRetryFirst), format_duration(kAcceptRetryMax));
+    return accept_retry_delay(accept_failures.count);
+  }
+
+  void accept_recovered() {
+    if (accept_failures.count == 0) return;
+    spdlog::info("admin listener {}: accepting again after {} failed attempts over {}", listen.str(),
+                 accept_failures.count, accept_failures.span());
+    accept_failures.count = 0;
+  }
+
+  // Whether a new connection may stay; one that may not is closed at once.
+  bool admit(tcp::socket& socket) {
+    const std::string reason = refusal(socket);
+    if (reason.empty()) {
+      if (refused.count > 0 && refused.quiet_for(kRefusalsOver)) {
+        spdlog::info("admin listener {}: taking connections again; closed {} at once over {}", listen.str(),
+                     refused.count, refused.span());
+        refused.count = 0;
+      }
+      return true;
+    }
+    if (refused.add())
+      spdlog::warn("admin listener {}: {}; closing new connections at once until there is room", listen.str(), reason);
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    return false;
+  }
+
+  // Why a new connection cannot be kept, or "" when it can.
+  std::string refusal(tcp::socket& socket) const {
+    if (open_connections >= listen.max_connections)
+      return std::to_string(open_connections) + " connections open (http.max_connections)";
+    // Descriptors are handed out lowest first, so every one below this socket's is in use.
+    const auto limit = descriptor_limit();
+    const auto fd = static_cast<std::uint64_t>(socket.native_handle());
+    if (limit && fd + kSpareDescriptors >= *limit)
+      return "fewer than " + std::to_string(kSpareDescriptors) + " of " + std::to_string(*limit) +
+             " descriptors free (RLIMIT_NOFILE), kept for polls and deliveries";
+    return {};
+  }
+
   asio::io_context& io;
   config::HttpListen listen;
   Handlers handlers;
   tcp::acceptor acceptor;
   bool stopped = false;
+  int open_connections = 0;
+  Streak accept_failures;
+  Streak refused;
 };
 
 AdminServer::AdminServer(asio::io_context& io, const config::HttpListen& listen, Handlers handlers)

@@ -36,7 +36,9 @@ class AdminServer {
   AdminServer(const AdminServer&) = delete;
   AdminServer& operator=(const AdminServer&) = delete;
 
-  // The accept loop runs under `supervisor`.
+  // The accept loop runs under `supervisor`. It keeps at most listen.max_connections open and
+  // closes a new connection at once when it would leave too few descriptors for the rest of the
+  // daemon; failed accepts are retried with backoff. Each is logged when it starts and ends.
   void start(Supervisor& supervisor);
   // Stops accepting; connections in progress finish their current request.
   void stop();

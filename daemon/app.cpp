@@ -85,6 +85,11 @@ bool same_listen(const std::optional<config::HttpListen>& a, const std::optional
   return !a || (a->host == b->host && a->port == b->port);
 }
 
+bool same_limits(const config::HttpListen& a, const config::HttpListen& b) {
+  return a.max_connections == b.max_connections && a.request_timeout == b.request_timeout &&
+         a.idle_timeout == b.idle_timeout;
+}
+
 // The loop-lag probe: a timer this often, and how late it fires is the lag.
 constexpr Millis kLagProbe{100};
 // Feed states of polls that found nothing new are written together this often.
@@ -517,6 +522,11 @@ struct App::Impl {
         done();
         return;
       }
+    } else if (next.http && !same_limits(*next.http, *config.http)) {
+      // The listener keeps its port across a reload, so it keeps the bounds it was opened with.
+      spdlog::warn("reload: http.max_connections, http.request_timeout and http.idle_timeout take effect at the "
+                   "next restart");
+      next.http = config.http;
     }
     auto next_matcher = std::make_shared<const match::Matcher>(next.watchlists);
 

@@ -1,6 +1,7 @@
 // newsalertd: the command line (contract in README: run, check, parse, match, replay; exit codes 0/1/2).
 #include "daemon/app.hpp"
 #include "daemon/commands.hpp"
+#include "daemon/descriptor_limit.hpp"
 #include "daemon/log_setup.hpp"
 #include "daemon/status_command.hpp"
 
@@ -164,6 +165,7 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   for (const auto& warning : config.warnings) spdlog::warn("{}", warning.str());
+  daemon::raise_descriptor_limit();
   try {
     daemon::App app(std::move(config), std::cout, start);
     return app.run();

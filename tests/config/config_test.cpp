@@ -728,6 +728,31 @@ TEST_F(ConfigTest, RejectsAnAdminListenAddressThatIsNotIpAndPort) {
               ElementsAre("bad.yaml:3: unknown key 'listn' in http; did you mean 'listen'?"));
 }
 
+TEST_F(ConfigTest, AdminListenerBoundsHaveDefaultsAndCanBeSet) {
+  const Config defaults = load("http:\n  listen: 127.0.0.1:9464\n");
+  EXPECT_EQ(defaults.http->max_connections, 64);
+  EXPECT_EQ(defaults.http->request_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(defaults.http->idle_timeout, std::chrono::seconds(15));
+  const Config set =
+      load("http:\n  max_connections: 8\n  request_timeout: 2s\n  idle_timeout: 500ms\n  listen: 127.0.0.1:9464\n");
+  EXPECT_EQ(set.http->str(), "127.0.0.1:9464");
+  EXPECT_EQ(set.http->max_connections, 8);
+  EXPECT_EQ(set.http->request_timeout, std::chrono::seconds(2));
+  EXPECT_EQ(set.http->idle_timeout, std::chrono::milliseconds(500));
+}
+
+TEST_F(ConfigTest, RejectsAdminListenerBoundsOutOfRangeOrWithoutAListener) {
+  const std::string listen = "state_dir: s\nhttp:\n  listen: 127.0.0.1:9464\n";
+  EXPECT_THAT(errors(listen + "  max_connections: 0\n", false),
+              ElementsAre("bad.yaml:4: http.max_connections: must be between 1 and 100000, got 0"));
+  EXPECT_THAT(errors(listen + "  request_timeout: 10ms\n", false),
+              ElementsAre("bad.yaml:4: http.request_timeout: must be at least 100ms, got 10ms"));
+  EXPECT_THAT(errors(listen + "  idle_timeout: soon\n", false),
+              ElementsAre("bad.yaml:4: http.idle_timeout: expected a duration like 30s, 5m or 2h, got 'soon'"));
+  EXPECT_THAT(errors("state_dir: s\nhttp:\n  max_connections: 8\n", false),
+              ElementsAre("bad.yaml:3: http: missing required key 'listen' (the admin listener's address)"));
+}
+
 TEST_F(ConfigTest, SecretFileExpandsTheCredentialsDirectory) {
   write("ops.secret", "s3cret\n");
   const ScopedEnv credentials("CREDENTIALS_DIRECTORY", dir_.c_str());

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -47,7 +48,7 @@ fs::path daemon_binary() { return fs::path(NEWSALERT_BINARY_DIR) / "daemon" / "n
 namespace {
 
 int spawn(const std::vector<std::string>& args, const fs::path& out, const fs::path& err, const fs::path& in,
-          const std::vector<std::string>& extra_env) {
+          const std::vector<std::string>& extra_env, std::optional<OpenFileLimit> open_files = std::nullopt) {
   const std::string binary = daemon_binary().string();
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(binary.c_str()));
@@ -65,6 +66,10 @@ int spawn(const std::vector<std::string>& args, const fs::path& out, const fs::p
     ::unsetenv("NOTIFY_SOCKET");
     ::unsetenv("JOURNAL_STREAM");
     for (const auto& env : extra_env) ::putenv(const_cast<char*>(env.c_str()));
+    if (open_files) {
+      const rlimit limit{open_files->soft, open_files->hard};
+      if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::_exit(126);
+    }
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }
@@ -73,9 +78,10 @@ int spawn(const std::vector<std::string>& args, const fs::path& out, const fs::p
 
 }  // namespace
 
-DaemonProcess::DaemonProcess(std::vector<std::string> args, const fs::path& dir, std::vector<std::string> extra_env)
+DaemonProcess::DaemonProcess(std::vector<std::string> args, const fs::path& dir, std::vector<std::string> extra_env,
+                             std::optional<OpenFileLimit> open_files)
     : out_(dir / "daemon.out"), err_(dir / "daemon.err") {
-  pid_ = spawn(args, out_, err_, {}, extra_env);
+  pid_ = spawn(args, out_, err_, {}, extra_env, open_files);
 }
 
 DaemonProcess::~DaemonProcess() {

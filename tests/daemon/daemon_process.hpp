@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,12 +29,18 @@ void write_file(const std::filesystem::path& file, const std::string& text);
 // The newsalertd built beside the tests.
 std::filesystem::path daemon_binary();
 
+// RLIMIT_NOFILE for a child, set between fork and exec.
+struct OpenFileLimit {
+  std::uint64_t soft = 0;
+  std::uint64_t hard = 0;
+};
+
 class DaemonProcess {
  public:
   // Starts `newsalertd ARGS...` with stdout and stderr going to files in `dir`; `extra_env` holds
   // NAME=VALUE entries set in the child (NOTIFY_SOCKET and JOURNAL_STREAM are cleared first).
   DaemonProcess(std::vector<std::string> args, const std::filesystem::path& dir,
-                std::vector<std::string> extra_env = {});
+                std::vector<std::string> extra_env = {}, std::optional<OpenFileLimit> open_files = std::nullopt);
   ~DaemonProcess();   // SIGKILL if still running
 
   // Sends SIGTERM and waits up to `timeout`; returns the exit status (or -1 on timeout / signal).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks systemd/newsalertd.service offline, without a running systemd:
-#   systemd-analyze verify (syntax, directives, referenced binaries and man page), and
-#   systemd-analyze security with an exposure of 2.0 or lower.
+#   systemd-analyze verify (syntax, directives, referenced binaries and man page),
+#   systemd-analyze security with an exposure of 2.0 or lower, and
+#   LimitNOFILE= set to a fixed number of at least 4096 descriptors.
 # usage: unit_test.sh UNIT_FILE NEWSALERTD_BINARY MAN_PAGE
 set -euo pipefail
 unit=$1 binary=$(realpath "$2") man_page=$3
@@ -27,6 +28,15 @@ if ! MANPATH="$work/man:" systemd-analyze verify "$work/newsalertd.service" > "$
   exit 1
 fi
 echo "systemd-analyze verify: OK"
+
+# The daemon raises its soft descriptor limit to the hard one; the unit decides what that is, so the
+# admin listener's connections, polls and deliveries do not depend on the host's DefaultLimitNOFILE=.
+nofile=$(sed -n 's/^LimitNOFILE=\([0-9][0-9]*\)$/\1/p' "$unit")
+if [ -z "$nofile" ] || [ "$nofile" -lt 4096 ]; then
+  echo "LimitNOFILE= is missing or below 4096 (got '${nofile}'): set it to a number of descriptors" >&2
+  exit 1
+fi
+echo "LimitNOFILE=$nofile: OK"
 
 systemd-analyze security --offline=true "$work/newsalertd.service" > "$work/security.log" 2>&1 || true
 exposure=$(sed -n 's/.*Overall exposure level for newsalertd.service: \([0-9.]*\).*/\1/p' "$work/security.log")
