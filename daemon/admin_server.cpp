@@ -83,18 +83,20 @@ struct Streak {
   std::string span() const { return format_duration(std::chrono::duration_cast<Millis>(last - first)); }
 };
 
-// One slot of http.max_connections, held by a session for as long as it runs.
+// One slot of http.max_connections, held by a session for as long as it runs. The count is shared,
+// not borrowed: at shutdown the io_context destroys unfinished sessions after the server they
+// belonged to is gone.
 class ConnectionSlot {
  public:
-  explicit ConnectionSlot(int& open) : open_(&open) { ++*open_; }
-  ConnectionSlot(ConnectionSlot&& other) noexcept : open_(std::exchange(other.open_, nullptr)) {}
+  explicit ConnectionSlot(std::shared_ptr<int> open) : open_(std::move(open)) { ++*open_; }
+  ConnectionSlot(ConnectionSlot&& other) noexcept = default;
   ConnectionSlot& operator=(ConnectionSlot&&) = delete;
   ~ConnectionSlot() {
-    if (open_ != nullptr) --*open_;
+    if (open_) --*open_;
   }
 
  private:
-  int* open_;
+  std::shared_ptr<int> open_;
 };
 
 }  // namespace
@@ -247,8 +249,8 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
 
   // Why a new connection cannot be kept, or "" when it can.
   std::string refusal(tcp::socket& socket) const {
-    if (open_connections >= listen.max_connections)
-      return std::to_string(open_connections) + " connections open (http.max_connections)";
+    if (*open_connections >= listen.max_connections)
+      return std::to_string(*open_connections) + " connections open (http.max_connections)";
     // Descriptors are handed out lowest first, so every one below this socket's is in use.
     const auto limit = descriptor_limit();
     const auto fd = static_cast<std::uint64_t>(socket.native_handle());
@@ -263,7 +265,7 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
   Handlers handlers;
   tcp::acceptor acceptor;
   bool stopped = false;
-  int open_connections = 0;
+  std::shared_ptr<int> open_connections = std::make_shared<int>(0);
   Streak accept_failures;
   Streak refused;
 };
