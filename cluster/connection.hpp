@@ -61,7 +61,7 @@ class Connection {
 };
 
 // Releases libnats's process-wide state (its threads and buffers), waiting at most `timeout`.
-// Call once at exit after every Connection is gone; leak checkers otherwise report its buffers.
+// Call once at exit after every Connection is gone, so that a leak checker finds nothing of it.
 void close_nats_library(std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
 }  // namespace newsalert::cluster

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 namespace newsalert::cluster {
@@ -67,8 +68,28 @@ ConsumerConfig consumer(const std::string& durable) {
   return config;
 }
 
+// How many times the next message fetched within 10 s has been delivered; 0 when none came.
+std::uint64_t next_delivery_count(PullConsumer& worker) {
+  const auto batch = worker.fetch(1, 10s);
+  return batch.empty() ? 0 : batch[0].delivery_count();
+}
+
 class NatsClientTest : public ::testing::Test {
  protected:
+  struct Job {
+    PullConsumer worker;
+    Message first;   // the job's first delivery
+  };
+  // A stream `name` with the consumer `config` on it, and one job published and fetched.
+  Job deliver_job(const std::string& name, const ConsumerConfig& config) {
+    js_.ensure_stream(replicated_stream(name));
+    auto worker = js_.pull_consumer(name, config);
+    js_.publish(name + ".job", "job", "job-1");
+    auto batch = worker.fetch(1, 10s);
+    if (batch.size() != 1) throw std::runtime_error("the job was not delivered");
+    return Job{std::move(worker), std::move(batch[0])};
+  }
+
   NatsCluster cluster_;
   Connection connection_{options_for(cluster_.urls())};
   JetStream js_{connection_};
@@ -138,33 +159,41 @@ TEST_F(NatsClientTest, UnacknowledgedMessageComesBackAfterAckWaitUntilMaxDeliver
 }
 
 TEST_F(NatsClientTest, NakWithDelayRedeliversAfterTheDelayNotBefore) {
-  js_.ensure_stream(replicated_stream("LATER"));
-  auto worker = js_.pull_consumer("LATER", consumer("worker"));
-  js_.publish("LATER.job", "job", "job-1");
-  auto first = worker.fetch(1, 10s);
-  ASSERT_EQ(first.size(), 1u);
+  auto job = deliver_job("LATER", consumer("worker"));
   const auto nak_time = std::chrono::steady_clock::now();
-  first[0].nak_with_delay(2s);
-
-  EXPECT_TRUE(worker.fetch(1, 1s).empty());
-  const auto again = worker.fetch(1, 10s);
-  ASSERT_EQ(again.size(), 1u);
-  EXPECT_EQ(again[0].delivery_count(), 2u);
+  job.first.nak_with_delay(2s);
+  EXPECT_TRUE(job.worker.fetch(1, 1s).empty());
+  EXPECT_EQ(next_delivery_count(job.worker), 2u);
   EXPECT_GE(std::chrono::steady_clock::now() - nak_time, 1900ms);
 }
 
+TEST_F(NatsClientTest, TermEndsRedeliveryBeforeMaxDeliver) {
+  auto config = consumer("worker");
+  config.ack_wait = 1s;
+  auto job = deliver_job("TERM", config);
+  job.first.term();
+  EXPECT_TRUE(job.worker.fetch(1, 3s).empty());
+}
+
+TEST_F(NatsClientTest, InProgressStartsTheAckWaitAgain) {
+  auto config = consumer("worker");
+  config.ack_wait = 2s;
+  auto job = deliver_job("BUSY", config);
+  std::this_thread::sleep_for(1200ms);
+  job.first.in_progress();
+  // Without it the message would come back 2 s after the delivery, inside this wait.
+  EXPECT_TRUE(job.worker.fetch(1, 1500ms).empty());
+  EXPECT_EQ(next_delivery_count(job.worker), 2u);
+}
+
 TEST_F(NatsClientTest, PlainNakRedeliversAtOnceWhateverTheBackOff) {
-  js_.ensure_stream(replicated_stream("NAK"));
   auto config = consumer("worker");
   config.ack_wait = 20s;
   config.backoff = {20s, 40s};
   config.max_deliver = 3;
-  auto worker = js_.pull_consumer("NAK", config);
-  js_.publish("NAK.job", "job", "job-1");
-  auto first = worker.fetch(1, 10s);
-  ASSERT_EQ(first.size(), 1u);
-  first[0].nak();
-  const auto again = worker.fetch(1, 5s);
+  auto job = deliver_job("NAK", config);
+  job.first.nak();
+  const auto again = job.worker.fetch(1, 5s);
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(again[0].delivery_count(), 2u);
 }
