@@ -43,6 +43,7 @@ for lib in libc6 libcurl4 libsqlite3-0 libsystemd0 libyaml-cpp0.7 libicu72 libss
   [[ $depends == *"$lib"* ]] || fail "Depends lacks $lib: $depends"
 done
 [ "$(dpkg-deb -f "$deb" Package)" = newsalertd ] || fail "package name"
+[ "$(dpkg-deb -f "$deb" Suggests)" = nats-server ] || fail "Suggests: $(dpkg-deb -f "$deb" Suggests)"
 dpkg-deb -e "$deb" "$work/control"
 [ "$(cat "$work/control/conffiles")" = /etc/newsalert/newsalert.yaml ] || fail "conffiles: $(cat "$work/control/conffiles")"
 for script in postinst prerm postrm; do

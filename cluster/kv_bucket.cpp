@@ -1,0 +1,119 @@
+// KV reads and writes. The conditional writes publish to the key's subject themselves, because
+// libnats's kvStore_Create/Update do not say which JetStream error refused them, and a key held
+// by another node must be told apart from a lost connection.
+#include "cluster/kv_bucket.hpp"
+
+#include "cluster/nats_error.hpp"
+
+#include <nats/nats.h>
+
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+
+namespace newsalert::cluster {
+
+namespace {
+
+// The characters libnats accepts in a key: a key is the last part of a subject, so no wildcards.
+void check_key(const std::string& key) {
+  const bool valid_chars = !key.empty() && key.find_first_not_of(
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_/=.") == std::string::npos;
+  if (!valid_chars || key.front() == '.' || key.back() == '.') {
+    throw std::invalid_argument("NATS: invalid KV key \"" + key +
+                                "\" (allowed: letters, digits, - _ / = and inner dots)");
+  }
+}
+
+struct PubAckDeleter {
+  void operator()(jsPubAck* ack) const noexcept { jsPubAck_Destroy(ack); }
+};
+
+}  // namespace
+
+KvBucket::KvBucket(NatsHandle<kvStore> store, jsCtx* js)
+    : store_(std::move(store)), js_(js), name_(kvStore_Bucket(store_.get())) {}
+
+std::optional<KvEntry> KvBucket::get(const std::string& key) {
+  check_key(key);
+  kvEntry* raw = nullptr;
+  const natsStatus status = kvStore_Get(&raw, store_.get(), key.c_str());
+  if (status == NATS_NOT_FOUND) return std::nullopt;
+  check(status, "cannot read key " + key + " of bucket " + name_);
+  const NatsHandle<kvEntry> entry(raw);
+  const auto* data = static_cast<const char*>(kvEntry_Value(raw));
+  return KvEntry{std::string(data, static_cast<std::size_t>(kvEntry_ValueLen(raw))), kvEntry_Revision(raw)};
+}
+
+std::uint64_t KvBucket::put(const std::string& key, std::string_view value) {
+  check_key(key);
+  std::uint64_t revision = 0;
+  check(kvStore_Put(&revision, store_.get(), key.c_str(), value.data(), static_cast<int>(value.size())),
+        "cannot write key " + key + " of bucket " + name_);
+  return revision;
+}
+
+KvWriteResult KvBucket::create(const std::string& key, std::string_view value) {
+  check_key(key);
+  const KvWriteResult result = conditional_put(key, value, 0, KvWrite::KeyExists);
+  if (result.written()) return result;
+  // A deleted key's last message is its delete marker: write over the marker, still conditionally.
+  if (const auto marker = deleted_revision(key)) return conditional_put(key, value, *marker, KvWrite::KeyExists);
+  return result;
+}
+
+KvWriteResult KvBucket::update(const std::string& key, std::string_view value, std::uint64_t revision) {
+  check_key(key);
+  if (revision == 0) throw std::invalid_argument("NATS: KV update of key " + key + " needs a revision");
+  return conditional_put(key, value, revision, KvWrite::StaleRevision);
+}
+
+void KvBucket::erase(const std::string& key) {
+  check_key(key);
+  check(kvStore_Delete(store_.get(), key.c_str()), "cannot delete key " + key + " of bucket " + name_);
+}
+
+KvWatcher KvBucket::watch_all() {
+  kvWatchOptions options;
+  check(kvWatchOptions_Init(&options), "cannot set watch options");
+  kvWatcher* raw = nullptr;
+  check(kvStore_WatchAll(&raw, store_.get(), &options), "cannot watch bucket " + name_);
+  return KvWatcher(NatsHandle<kvWatcher>(raw));
+}
+
+KvWriteResult KvBucket::conditional_put(const std::string& key, std::string_view value, std::uint64_t last,
+                                        KvWrite lost) {
+  jsPubOptions options;
+  check(jsPubOptions_Init(&options), "cannot set publish options");
+  if (last == 0) {
+    options.ExpectNoMessage = true;
+  } else {
+    options.ExpectLastSubjectSeq = last;
+  }
+  const std::string subject = "$KV." + name_ + "." + key;
+  jsPubAck* raw = nullptr;
+  jsErrCode js_code = static_cast<jsErrCode>(0);
+  const natsStatus status =
+      js_Publish(&raw, js_, subject.c_str(), value.data(), static_cast<int>(value.size()), &options, &js_code);
+  const std::unique_ptr<jsPubAck, PubAckDeleter> ack(raw);
+  if (status != NATS_OK && js_code == JSStreamWrongLastSequenceErr) return {lost, 0};
+  check(status, "cannot write key " + key + " of bucket " + name_, js_code);
+  return {KvWrite::Written, ack->Sequence};
+}
+
+std::optional<std::uint64_t> KvBucket::deleted_revision(const std::string& key) {
+  const std::string stream = "KV_" + name_;
+  const std::string subject = "$KV." + name_ + "." + key;
+  natsMsg* raw = nullptr;
+  jsErrCode js_code = static_cast<jsErrCode>(0);
+  const natsStatus status = js_GetLastMsg(&raw, js_, stream.c_str(), subject.c_str(), nullptr, &js_code);
+  if (status == NATS_NOT_FOUND) return std::nullopt;
+  check(status, "cannot read key " + key + " of bucket " + name_, js_code);
+  const NatsHandle<natsMsg> message(raw);
+  const char* operation = nullptr;
+  if (natsMsgHeader_Get(raw, "KV-Operation", &operation) != NATS_OK || operation == nullptr) return std::nullopt;
+  const bool deleted = std::strcmp(operation, "DEL") == 0 || std::strcmp(operation, "PURGE") == 0;
+  return deleted ? std::optional<std::uint64_t>(natsMsg_GetSequence(raw)) : std::nullopt;
+}
+
+}  // namespace newsalert::cluster
