@@ -26,6 +26,7 @@ StreamState state_of(const jsStreamInfo& info) {
   state.last_sequence = info.State.LastSeq;
   state.replicas = static_cast<int>(info.Config->Replicas);
   if (info.Cluster != nullptr && info.Cluster->Leader != nullptr) state.leader = info.Cluster->Leader;
+  state.created_ns = info.Created;
   return state;
 }
 

@@ -32,6 +32,7 @@ struct StreamState {
   std::uint64_t last_sequence = 0;
   int replicas = 0;
   std::string leader;                 // the server_name of the stream's leader; "" without a cluster
+  std::int64_t created_ns = 0;        // when the stream was created, nanoseconds since the epoch
 };
 
 struct PublishAck {
@@ -78,6 +79,8 @@ class JetStream {
 
   // Creates the bucket, or binds to it when it exists with the same configuration.
   KvBucket key_value(const KvConfig& config);
+
+  jsCtx* handle() const noexcept { return js_.get(); }
 
  private:
   NatsHandle<jsCtx> js_;

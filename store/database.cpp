@@ -229,25 +229,70 @@ void Statement::rewind() noexcept {
 
 // ---- Transaction ----
 
+std::size_t Database::run_write(Statement& stmt) {
+  Transaction tx(*this);
+  const std::size_t changed = stmt.run();
+  tx.commit();
+  return changed;
+}
+
+void Database::set_write_hook(WriteHook* hook) {
+  write_hook_ = hook;
+  sqlite3_commit_hook(db_, hook != nullptr ? &Database::guard_commit : nullptr, this);
+}
+
+int Database::guard_commit(void* self) noexcept {
+  const auto* db = static_cast<const Database*>(self);
+  return db->commit_allowed_ ? 0 : 1;   // non-zero turns the commit into a rollback
+}
+
 Transaction::Transaction(Database& db, Kind kind) : db_(db), nested_(db.in_transaction()) {
   // Inside another transaction this is a savepoint: the outer one decides what is committed, and
   // rolling this part back leaves the outer one's earlier writes in place.
-  if (nested_) db_.exec("SAVEPOINT nested");
-  else db_.exec(kind == Kind::Immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+  if (nested_) {
+    db_.exec("SAVEPOINT nested");
+    return;
+  }
+  db_.exec(kind == Kind::Immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+  if (kind != Kind::Immediate || db_.write_hook() == nullptr) return;
+  hook_ = db_.write_hook();
+  try {
+    hook_->began();
+  } catch (...) {
+    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    hook_->ended();
+    throw;
+  }
 }
 
 Transaction::~Transaction() {
   if (done_) return;
   // SQLite may already have rolled back on its own (e.g. after SQLITE_FULL); ROLLBACK then fails,
   // which is harmless: there is nothing left to undo.
-  if (!db_.in_transaction()) return;
-  if (nested_) sqlite3_exec(db_.handle(), "ROLLBACK TO nested; RELEASE nested", nullptr, nullptr, nullptr);
-  else sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  if (db_.in_transaction()) {
+    if (nested_) sqlite3_exec(db_.handle(), "ROLLBACK TO nested; RELEASE nested", nullptr, nullptr, nullptr);
+    else sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  if (hook_ != nullptr) hook_->ended();
 }
 
 void Transaction::commit() {
-  db_.exec(nested_ ? "RELEASE nested" : "COMMIT");
+  if (nested_) {
+    db_.exec("RELEASE nested");
+    done_ = true;
+    return;
+  }
+  if (hook_ != nullptr) hook_->committing();   // throws: the destructor rolls back
+  db_.commit_allowed_ = true;
+  try {
+    db_.exec("COMMIT");
+  } catch (...) {
+    db_.commit_allowed_ = false;
+    throw;
+  }
+  db_.commit_allowed_ = false;
   done_ = true;
+  if (hook_ != nullptr) hook_->ended();
 }
 
 }  // namespace newsalert::store

@@ -19,6 +19,19 @@ namespace newsalert::store {
 
 class Database;
 
+// What runs around each outermost write transaction (BEGIN IMMEDIATE .. COMMIT) when one is set:
+// in cluster mode, every write is also one entry of the cluster's shared log (store/replication.hpp).
+class WriteHook {
+ public:
+  virtual ~WriteHook() = default;
+  // After BEGIN IMMEDIATE: the write lock is held. Throwing ends the transaction.
+  virtual void began() = 0;
+  // Before COMMIT; throwing rolls the transaction back.
+  virtual void committing() = 0;
+  // After COMMIT or ROLLBACK.
+  virtual void ended() noexcept = 0;
+};
+
 // What SQLite refused, with its (extended) result code, so callers can tell a damaged file or a
 // full disk from a busy database without parsing messages.
 class DatabaseError : public std::runtime_error {
@@ -137,6 +150,10 @@ class Database {
   void set_busy_timeout(int ms) noexcept;
   int busy_timeout() const noexcept { return busy_timeout_ms_; }
 
+  // Runs one writing statement as a transaction of its own (a savepoint inside the caller's), so
+  // that with a write hook it passes through Transaction::commit like every other write.
+  std::size_t run_write(Statement& stmt);
+
   std::int64_t last_insert_rowid() const noexcept;
   std::size_t changes() const noexcept;
   bool in_transaction() const noexcept;
@@ -147,10 +164,20 @@ class Database {
   // Throws DatabaseError "<path>: <what>: <sqlite message>".
   [[noreturn]] void fail(std::string_view what) const;
 
+  // With a hook, only Transaction::commit may commit a write: a write made outside an immediate
+  // transaction fails (SQLITE_CONSTRAINT_COMMITHOOK) instead of escaping the hook.
+  void set_write_hook(WriteHook* hook);
+  WriteHook* write_hook() const noexcept { return write_hook_; }
+
  private:
+  friend class Transaction;
+  static int guard_commit(void* self) noexcept;
+
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
   int busy_timeout_ms_ = 0;
+  WriteHook* write_hook_ = nullptr;
+  bool commit_allowed_ = false;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
 };
 
@@ -173,6 +200,7 @@ class Transaction {
  private:
   Database& db_;
   bool nested_;
+  WriteHook* hook_ = nullptr;   // set for an outermost immediate transaction of a hooked database
   bool done_ = false;
 };
 

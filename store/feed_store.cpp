@@ -39,7 +39,7 @@ ON CONFLICT (url) DO UPDATE SET
   stmt->bind_all(feed_url, state.etag, state.last_modified, to_millis(state.last_poll),
                  to_millis(state.last_success), state.error_streak, state.last_error, state.current_url,
                  to_millis(state.ttl), to_millis(state.not_before), to_millis(state.last_full));
-  stmt->run();
+  db_.run_write(*stmt);
 }
 
 void FeedStore::save_feed_states(const std::vector<std::pair<std::string, FeedState>>& states) {

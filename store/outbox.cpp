@@ -75,7 +75,7 @@ void Outbox::mark_retry(std::int64_t id, TimePoint next_attempt, const std::stri
   auto stmt = db_.cached(
       "UPDATE outbox SET attempts = attempts + 1, next_attempt_ms = ?2, last_error = ?3 WHERE id = ?1");
   stmt->bind_all(id, to_unix_millis(next_attempt), error);
-  stmt->run();
+  db_.run_write(*stmt);
 }
 
 void Outbox::mark_dead(std::int64_t id, const std::string& error, TimePoint now) {
@@ -110,14 +110,14 @@ void Outbox::mark_dead(std::int64_t id, const std::string& error, TimePoint now)
 std::size_t Outbox::make_pending_due(TimePoint now) {
   auto stmt = db_.cached("UPDATE outbox SET next_attempt_ms = ?1 WHERE next_attempt_ms > ?1");
   stmt->bind(1, to_unix_millis(now));
-  return static_cast<std::size_t>(stmt->run());
+  return db_.run_write(*stmt);
 }
 
 std::size_t Outbox::make_pending_due(TimePoint now, const std::string& webhook) {
   auto stmt = db_.cached("UPDATE outbox SET next_attempt_ms = ?1 WHERE next_attempt_ms > ?1 AND webhook = ?2");
   stmt->bind(1, to_unix_millis(now));
   stmt->bind(2, webhook);
-  return static_cast<std::size_t>(stmt->run());
+  return db_.run_write(*stmt);
 }
 
 std::size_t Outbox::enqueue(const std::vector<OutboxEntry>& alerts, TimePoint now) {
@@ -134,7 +134,7 @@ void Outbox::disable_endpoint(const std::string& webhook, const std::string& url
       "ON CONFLICT (webhook) DO UPDATE SET url = excluded.url, disabled_ms = excluded.disabled_ms, "
       "reason = excluded.reason");
   stmt->bind_all(webhook, url, to_unix_millis(now), reason);
-  stmt->run();
+  db_.run_write(*stmt);
 }
 
 std::optional<DisabledEndpoint> Outbox::disabled_endpoint(const std::string& webhook) const {
@@ -148,7 +148,7 @@ std::optional<DisabledEndpoint> Outbox::disabled_endpoint(const std::string& web
 bool Outbox::enable_endpoint(const std::string& webhook) {
   auto stmt = db_.cached("DELETE FROM endpoints WHERE webhook = ?1");
   stmt->bind(1, webhook);
-  return stmt->run() > 0;
+  return db_.run_write(*stmt) > 0;
 }
 
 std::vector<DisabledEndpoint> Outbox::disabled_endpoints() const {
@@ -211,7 +211,7 @@ std::size_t Outbox::retry_all_dead_letters(TimePoint now) { return requeue_dead(
 std::size_t Outbox::purge_dead_letters() {
   // Their 'dead' outcome stays in deliveries, so a purged alert is never enqueued again.
   auto stmt = db_.cached("DELETE FROM dead_letters");
-  return stmt->run();
+  return db_.run_write(*stmt);
 }
 
 std::vector<DeadLetter> Outbox::dead_letters() const {

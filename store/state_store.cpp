@@ -322,6 +322,11 @@ bool StateStore::probe_writable(std::string& error) {
   return writable;
 }
 
+void StateStore::replicate(ChangeLog& log, const std::string& log_id) {
+  replication_.reset();
+  replication_ = std::make_unique<Replication>(*db_, log, log_id);
+}
+
 std::string StateStore::integrity_check() const {
   Statement stmt(*db_, "PRAGMA integrity_check");
   std::string result;

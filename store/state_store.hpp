@@ -5,6 +5,7 @@
 #include "store/article_store.hpp"
 #include "store/feed_store.hpp"
 #include "store/outbox.hpp"
+#include "store/replication.hpp"
 #include "store/story_store.hpp"
 #include "store/websub_store.hpp"
 
@@ -91,6 +92,12 @@ class StateStore {
   // SQLite's integrity check: "ok", or the problems found, one per line.
   std::string integrity_check() const;
 
+  // Cluster mode: from now on this store is one replica of `log` (see store/replication.hpp).
+  // Throws ReplicaOfAnotherLog when the file follows another log.
+  void replicate(ChangeLog& log, const std::string& log_id);
+  // Null in single-node mode.
+  Replication* replication() noexcept { return replication_.get(); }
+
  private:
   std::unique_ptr<Database> db_;
   FeedStore feeds_;
@@ -98,6 +105,7 @@ class StateStore {
   ArticleStore articles_;
   StoryStore stories_;
   Outbox outbox_;
+  std::unique_ptr<Replication> replication_;   // declared last: unhooks before the parts go
 };
 
 }  // namespace newsalert::store

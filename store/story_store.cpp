@@ -72,7 +72,7 @@ bool StoryStore::add_story(const Story& s) {
                  s.has_simhash ? std::optional<std::int64_t>(static_cast<std::int64_t>(s.simhash)) : std::nullopt,
                  s.title, s.link, to_unix_millis(s.first_seen), story_state_name(s.state), s.payload, s.feed_url,
                  s.article_id);
-  return stmt->run() > 0;
+  return db_.run_write(*stmt) > 0;
 }
 
 bool StoryStore::add_story_copy(const std::string& alert_id, const StoryCopy& copy) {
@@ -126,15 +126,17 @@ std::vector<Story> StoryStore::held_stories(const std::string& watchlist) const 
 void StoryStore::mark_followed_up(const std::string& alert_id) {
   auto stmt = db_.cached("UPDATE stories SET follow_up_sent = 1 WHERE alert_id = ?1");
   stmt->bind(1, alert_id);
-  stmt->run();
+  db_.run_write(*stmt);
 }
 
 void StoryStore::mark_digested(const std::vector<std::int64_t>& story_ids) {
   auto stmt = db_.cached("UPDATE stories SET state = 'digested' WHERE id = ?1 AND state = 'held'");
+  Transaction tx(db_);
   for (const auto id : story_ids) {
     stmt->bind(1, id);
     stmt->run();
   }
+  tx.commit();
 }
 
 }  // namespace newsalert::store

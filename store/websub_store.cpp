@@ -58,13 +58,13 @@ void WebSubStore::save(const WebSubSubscription& s) {
       "updated_ms = excluded.updated_ms, last_error = excluded.last_error");
   stmt->bind_all(s.feed_url, s.hub, s.topic, s.token, s.secret, std::string(websub_state_name(s.state)),
                  to_millis(s.lease), to_millis(s.expires), to_unix_millis(s.updated), s.last_error);
-  stmt->run();
+  db_.run_write(*stmt);
 }
 
 void WebSubStore::remove(const std::string& feed_url) {
   auto stmt = db_.cached("DELETE FROM websub WHERE feed_url = ?1");
   stmt->bind(1, feed_url);
-  stmt->run();
+  db_.run_write(*stmt);
 }
 
 }  // namespace newsalert::store

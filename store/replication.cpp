@@ -1,0 +1,142 @@
+// Changesets out and in: SQLite's session extension (the only other file that includes sqlite3.h).
+#define SQLITE_ENABLE_SESSION 1
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
+#include "store/replication.hpp"
+
+#include <sqlite3.h>
+
+#include <cstring>
+#include <utility>
+
+namespace newsalert::store {
+
+namespace {
+
+constexpr const char* kReplicaTable = "replica";
+
+// The bookkeeping row is the replica's own: every node writes its own position, so it never
+// travels in a changeset.
+int capture_table(void*, const char* table) { return std::strcmp(table, kReplicaTable) == 0 ? 0 : 1; }
+
+const char* conflict_name(int conflict) {
+  switch (conflict) {
+    case SQLITE_CHANGESET_DATA: return "a row differs from what the change expected";
+    case SQLITE_CHANGESET_NOTFOUND: return "a row the change expected is missing";
+    case SQLITE_CHANGESET_CONFLICT: return "a row the change inserts exists already";
+    case SQLITE_CHANGESET_CONSTRAINT: return "a constraint failed";
+    case SQLITE_CHANGESET_FOREIGN_KEY: return "a foreign key failed";
+  }
+  return "unknown conflict";
+}
+
+struct ApplyContext {
+  std::string conflict;
+  bool outbox = false;
+};
+
+// Replicas hold the same rows, so any conflict means this one has diverged: stop, never guess.
+int on_conflict(void* context, int conflict, sqlite3_changeset_iter* iter) {
+  auto* ctx = static_cast<ApplyContext*>(context);
+  const char* table = nullptr;
+  int columns = 0, op = 0, indirect = 0;
+  sqlite3changeset_op(iter, &table, &columns, &op, &indirect);
+  ctx->conflict = std::string(conflict_name(conflict)) + " in table " + (table != nullptr ? table : "?");
+  return SQLITE_CHANGESET_ABORT;
+}
+
+int note_table(void* context, const char* table) {
+  if (std::strcmp(table, "outbox") == 0) static_cast<ApplyContext*>(context)->outbox = true;
+  return 1;
+}
+
+}  // namespace
+
+// The capture of one write transaction.
+struct Replication::Session {
+  sqlite3_session* handle = nullptr;
+  ~Session() {
+    if (handle != nullptr) sqlite3session_delete(handle);
+  }
+};
+
+Replication::Replication(Database& db, ChangeLog& log, std::string log_id) : db_(db), log_(log) {
+  db_.exec(
+      "CREATE TABLE IF NOT EXISTS replica (id INTEGER PRIMARY KEY CHECK (id = 1), log_id TEXT NOT NULL, "
+      "sequence INTEGER NOT NULL)");
+  Statement read(db_, "SELECT log_id, sequence FROM replica WHERE id = 1");
+  if (!read.step()) {
+    Statement insert(db_, "INSERT INTO replica (id, log_id, sequence) VALUES (1, ?1, 0)");
+    insert.bind(1, log_id);
+    insert.run();
+  } else if (read.column_text(0) != log_id) {
+    throw ReplicaOfAnotherLog(db_.path().string() + " holds a replica of cluster log " + read.column_text(0) +
+                              " (entry " + std::to_string(read.column_int64(1)) + "), not of " + log_id);
+  }
+  db_.set_write_hook(this);
+}
+
+Replication::~Replication() { db_.set_write_hook(nullptr); }
+
+std::uint64_t Replication::sequence() const {
+  return static_cast<std::uint64_t>(db_.query_int64("SELECT sequence FROM replica WHERE id = 1"));
+}
+
+bool Replication::take_outbox_changed() { return std::exchange(outbox_changed_, false); }
+
+ApplyResult Replication::apply_received() {
+  applied_ = {};
+  Transaction tx(db_);   // began() applies; nothing of ours to append
+  tx.commit();
+  applied_.sequence = sequence();
+  return applied_;
+}
+
+void Replication::apply(const LogEntry& entry) {
+  ApplyContext context;
+  if (!entry.changeset.empty()) {
+    const int rc = sqlite3changeset_apply(db_.handle(), static_cast<int>(entry.changeset.size()),
+                                          const_cast<char*>(entry.changeset.data()), &note_table, &on_conflict,
+                                          &context);
+    if (rc != SQLITE_OK)
+      db_.fail("cannot apply cluster log entry " + std::to_string(entry.sequence) +
+               (context.conflict.empty() ? std::string() : " (" + context.conflict + ")"));
+  }
+  Statement update(db_, "UPDATE replica SET sequence = ?1 WHERE id = 1");
+  update.bind(1, static_cast<std::int64_t>(entry.sequence));
+  update.run();
+  ++applied_.entries;
+  if (context.outbox) {
+    applied_.outbox_changed = true;
+    outbox_changed_ = true;
+  }
+}
+
+void Replication::began() {
+  const std::uint64_t at = sequence();
+  for (const auto& entry : log_.received(at))
+    if (entry.sequence > at) apply(entry);
+  auto session = std::make_unique<Session>();
+  if (sqlite3session_create(db_.handle(), "main", &session->handle) != SQLITE_OK)
+    db_.fail("cannot start capturing changes");
+  sqlite3session_table_filter(session->handle, &capture_table, nullptr);
+  if (sqlite3session_attach(session->handle, nullptr) != SQLITE_OK) db_.fail("cannot capture changes");
+  session_ = std::move(session);
+}
+
+void Replication::committing() {
+  if (!session_) return;
+  int size = 0;
+  void* data = nullptr;
+  if (sqlite3session_changeset(session_->handle, &size, &data) != SQLITE_OK) db_.fail("cannot collect changes");
+  const std::string changeset(static_cast<const char*>(data), static_cast<std::size_t>(size));
+  sqlite3_free(data);
+  if (changeset.empty()) return;   // a transaction that only read, or only applied others' entries
+  const std::uint64_t sequence = log_.append(changeset, this->sequence());
+  Statement update(db_, "UPDATE replica SET sequence = ?1 WHERE id = 1");
+  update.bind(1, static_cast<std::int64_t>(sequence));
+  update.run();
+}
+
+void Replication::ended() noexcept { session_.reset(); }
+
+}  // namespace newsalert::store

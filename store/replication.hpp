@@ -1,0 +1,101 @@
+// A state store as one replica of a cluster's shared log: each write transaction leaves as one
+// changeset (SQLite's session extension) and the changesets other nodes appended are applied in
+// log order, so every node's store goes through the same states, one transaction at a time.
+#pragma once
+
+#include "store/database.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace newsalert::store {
+
+// One committed transaction of some node: its position in the log and what it changed.
+struct LogEntry {
+  std::uint64_t sequence = 0;
+  std::string changeset;
+};
+
+// Another node appended to the log after the state this transaction was computed on. Nothing of
+// it was kept; run it again (the next transaction starts from the newer state).
+class ReplicaConflict : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Runs `write` (one or more whole transactions) again while it loses its race to another node,
+// at most `attempts` times; a loss is rare and the next run starts from the winner's state.
+template <class Write>
+auto retry_on_conflict(Write&& write, int attempts = 8) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return write();
+    } catch (const ReplicaConflict&) {
+      if (attempt >= attempts) throw;
+    }
+  }
+}
+
+// The replica file was made from another log (the cluster's streams were created anew): it is a
+// cache of that log and can be rebuilt, never merged.
+class ReplicaOfAnotherLog : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Where the changesets go and come from: the cluster's shared log (daemon/cluster_log.*).
+class ChangeLog {
+ public:
+  virtual ~ChangeLog() = default;
+  // Entries after `after` that have arrived, in order, without waiting for more.
+  virtual std::vector<LogEntry> received(std::uint64_t after) = 0;
+  // Appends a changeset computed on the state after entry `after`; returns its sequence. Throws
+  // ReplicaConflict when the log already holds entries after `after`, and anything else when it
+  // cannot append (the transaction then rolls back, as on a full disk).
+  virtual std::uint64_t append(std::string_view changeset, std::uint64_t after) = 0;
+};
+
+// What applying the arrived entries changed.
+struct ApplyResult {
+  std::size_t entries = 0;
+  bool outbox_changed = false;   // delivery loops have something to look at
+  std::uint64_t sequence = 0;    // the replica's position afterwards
+};
+
+class Replication final : public WriteHook {
+ public:
+  // Creates the replica's bookkeeping table in `db` (outside any transaction). Throws
+  // ReplicaOfAnotherLog when the file already follows a log other than `log_id`.
+  Replication(Database& db, ChangeLog& log, std::string log_id);
+  ~Replication() override;
+  Replication(const Replication&) = delete;
+  Replication& operator=(const Replication&) = delete;
+
+  // The last log entry the replica holds.
+  std::uint64_t sequence() const;
+  // Applies the entries that have arrived, in a transaction of their own.
+  ApplyResult apply_received();
+  // Whether the last applied changesets touched the outbox; cleared by reading.
+  bool take_outbox_changed();
+
+  void began() override;
+  void committing() override;
+  void ended() noexcept override;
+
+ private:
+  struct Session;
+  void apply(const LogEntry& entry);
+
+  Database& db_;
+  ChangeLog& log_;
+  std::unique_ptr<Session> session_;
+  ApplyResult applied_;   // counts of the apply in progress
+  bool outbox_changed_ = false;
+};
+
+}  // namespace newsalert::store

@@ -1,0 +1,150 @@
+// State stores as replicas of one shared log on a real nats-server: what one node commits reaches
+// the others unchanged, a transaction that lost its race is refused and runs again on the newer
+// state, and a node that joins late replays the whole log.
+#include "cluster/connection.hpp"
+#include "cluster/jetstream.hpp"
+#include "cluster/shared_log.hpp"
+#include "daemon/cluster_log.hpp"
+#include "store/database.hpp"
+#include "store/state_store.hpp"
+#include "tests/store/temp_dir.hpp"
+#include "tests/support/nats_cluster.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <thread>
+
+namespace newsalert::daemon {
+namespace {
+
+using namespace std::chrono_literals;
+
+class NatsLibrary : public ::testing::Environment {
+ public:
+  void TearDown() override { cluster::close_nats_library(); }
+};
+[[maybe_unused]] auto* const nats_library = ::testing::AddGlobalTestEnvironment(new NatsLibrary);
+
+// One node: its own connection, its own replica file, the log every node shares.
+struct Node {
+  Node(const std::string& url, const std::filesystem::path& file, const std::string& stream) {
+    cluster::ConnectOptions options;
+    options.servers = {url};
+    options.name = file.filename().string();
+    connection = std::make_unique<cluster::Connection>(options);
+    js = std::make_unique<cluster::JetStream>(*connection);
+    log = std::make_unique<cluster::SharedLog>(*connection, *js, cluster::SharedLogOptions{stream, stream + ".log", 1});
+    store = std::make_unique<store::StateStore>(file);
+    changes = std::make_unique<ClusterChangeLog>(*log);
+    store->replicate(*changes, log->id());
+  }
+  // Applies until the replica holds the log's last entry.
+  void catch_up() {
+    const auto last = log->last_sequence();
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (store->replication()->apply_received().sequence < last && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(5ms);
+  }
+
+  std::unique_ptr<cluster::Connection> connection;
+  std::unique_ptr<cluster::JetStream> js;
+  std::unique_ptr<cluster::SharedLog> log;
+  std::unique_ptr<store::StateStore> store;
+  std::unique_ptr<ClusterChangeLog> changes;
+};
+
+class Replication : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { nats = new testing::NatsCluster(1); }
+  static void TearDownTestSuite() {
+    delete nats;
+    nats = nullptr;
+  }
+  std::unique_ptr<Node> node(const std::string& name) {
+    return std::make_unique<Node>(nats->url(0), dir.path() / (name + ".db"), stream);
+  }
+
+  static testing::NatsCluster* nats;
+  store::test::TempDir dir;
+  std::string stream = "T" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+};
+testing::NatsCluster* Replication::nats = nullptr;
+
+store::OutboxEntry alert(const std::string& id) { return {id, "hook", "watch", "{\"id\":\"" + id + "\"}"}; }
+
+std::vector<std::pair<std::string, std::int64_t>> outbox_of(store::StateStore& store) {
+  std::vector<std::pair<std::string, std::int64_t>> rows;
+  for (const auto& d : store.outbox().due("hook", Clock::now() + std::chrono::hours(24 * 365), 1000))
+    rows.emplace_back(d.alert_id, d.id);
+  return rows;
+}
+
+TEST_F(Replication, WhatOneNodeCommitsReachesTheOtherWithTheSameIds) {
+  auto a = node("a");
+  auto b = node("b");
+  a->store->outbox().enqueue({alert("one"), alert("two")}, Clock::now());
+  store::FeedState state;
+  state.etag = "\"v1\"";
+  a->store->feeds().save_feed_state("https://example.org/feed", state);
+  b->catch_up();
+  EXPECT_EQ(outbox_of(*b->store), outbox_of(*a->store));
+  EXPECT_EQ(b->store->feeds().feed_state("https://example.org/feed").etag, "\"v1\"");
+  EXPECT_EQ(outbox_of(*b->store).size(), 2u);
+  EXPECT_TRUE(b->store->replication()->take_outbox_changed());
+
+  // Outcomes written on b (the node delivering) reach a.
+  const auto due = b->store->outbox().due("hook", Clock::now(), 10);
+  ASSERT_EQ(due.size(), 2u);
+  b->store->outbox().mark_delivered(due[0].id, Clock::now());
+  b->store->outbox().mark_retry(due[1].id, Clock::now() + 1h, "HTTP 500");
+  a->catch_up();
+  EXPECT_EQ(a->store->outbox().delivered_count(), 1u);
+  EXPECT_EQ(a->store->outbox().pending_count(), 1u);
+  EXPECT_EQ(a->store->outbox().due("hook", Clock::now(), 10).size(), 0u);   // its retry waits an hour
+}
+
+TEST_F(Replication, ATransactionThatLostItsRaceIsRefusedAndRunsAgainOnTheNewerState) {
+  auto a = node("a");
+  auto b = node("b");
+  a->catch_up();
+  b->catch_up();
+  {
+    // b computes on the state both share; a commits meanwhile.
+    const auto tx_b = b->store->begin();
+    b->store->outbox().enqueue({alert("from-b")}, Clock::now());
+    a->store->outbox().enqueue({alert("from-a")}, Clock::now());
+    EXPECT_THROW(tx_b->commit(), store::ReplicaConflict);
+  }
+  EXPECT_EQ(b->changes->conflicts(), 1u);
+  // Nothing of b's lost run was kept; run again, it lands after a's entry.
+  store::retry_on_conflict([&] { return b->store->outbox().enqueue({alert("from-b")}, Clock::now()); });
+  a->catch_up();
+  b->catch_up();
+  EXPECT_EQ(outbox_of(*a->store), outbox_of(*b->store));
+  ASSERT_EQ(outbox_of(*a->store).size(), 2u);
+  EXPECT_EQ(outbox_of(*a->store)[0].first, "from-a");
+}
+
+TEST_F(Replication, ANodeThatJoinsLateReplaysTheWholeLog) {
+  auto a = node("a");
+  for (int i = 0; i < 50; ++i) a->store->outbox().enqueue({alert("n" + std::to_string(i))}, Clock::now());
+  a->store->outbox().mark_delivered(outbox_of(*a->store).front().second, Clock::now());
+  auto c = node("c");
+  c->catch_up();
+  EXPECT_EQ(outbox_of(*c->store), outbox_of(*a->store));
+  EXPECT_EQ(c->store->outbox().delivered_count(), 1u);
+  // Its own writes continue the same log.
+  c->store->outbox().enqueue({alert("from-c")}, Clock::now());
+  a->catch_up();
+  EXPECT_EQ(outbox_of(*c->store), outbox_of(*a->store));
+}
+
+TEST_F(Replication, AReplicaFileOfAnotherLogIsRefused) {
+  { auto a = node("a"); }
+  const std::string other = stream + "X";
+  EXPECT_THROW(Node(nats->url(0), dir.path() / "a.db", other), store::ReplicaOfAnotherLog);
+}
+
+}  // namespace
+}  // namespace newsalert::daemon
