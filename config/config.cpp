@@ -1,4 +1,4 @@
-// Diagnostics, the error that carries them, and the listener address as written.
+// Diagnostics, the error that carries them, the listener address as written and a default node name.
 #include "config/config.hpp"
 
 namespace newsalert::config {
@@ -25,6 +25,15 @@ std::string join(const std::vector<Diagnostic>& diagnostics) {
 
 ConfigError::ConfigError(std::vector<Diagnostic> diagnostics)
     : std::runtime_error(join(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+std::string node_name_from_host(std::string_view host) {
+  std::string name(host.substr(0, 64));
+  for (char& c : name) {
+    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!allowed) c = '-';
+  }
+  return name;
+}
 
 std::string HttpListen::str() const {
   const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace newsalert::config {
@@ -168,6 +169,32 @@ struct WebSubConfig {
   int line = 0;
 };
 
+// Cluster mode: daemons sharing feeds, state and deliveries through NATS JetStream. Every node
+// reads a byte-identical file (Config::fingerprint tells), so what differs per node, its name,
+// comes from the host name or ${ENV}.
+struct ClusterConfig {
+  std::vector<std::string> nats;   // nats:// or tls:// URLs of the servers; any member will do
+  std::string node;                // [A-Za-z0-9_-]{1,64}: part of NATS subjects, KV keys, consumer names
+  int replicas = 3;                // of every stream and KV bucket (default 1 with a single URL)
+  Millis heartbeat{std::chrono::seconds(2)};        // how often a node announces itself
+  Millis member_timeout{std::chrono::seconds(10)};  // a node silent this long has left
+  // Credentials, at most one kind. password and token are secrets: never logged or shown.
+  std::string creds_file;          // a .creds file (user JWT and NKey seed)
+  std::string user;                // with password
+  std::string password;
+  std::string token;
+  std::string nkey_seed_file;      // a user NKey seed ("SU...")
+  // TLS: ca_file turns it on; cert_file and key_file (both or neither) identify this client.
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
+  int line = 0;
+};
+
+// What a host name becomes as a default node name: each character outside [A-Za-z0-9_-] turned
+// into '-', cut to 64 characters.
+std::string node_name_from_host(std::string_view host);
+
 struct Config {
   std::filesystem::path source;
   std::filesystem::path state_dir;
@@ -185,6 +212,10 @@ struct Config {
   int inline_secret_line = 0;    // first line holding a secret written in the file itself (0: none)
   StateConfig state;
   std::optional<WebSubConfig> websub;
+  std::optional<ClusterConfig> cluster;
+  // Lower-case hex SHA-256 of the file's bytes as read (what sha256sum prints): the daemons of a
+  // cluster compare it to know they run the same file.
+  std::string fingerprint;
 };
 
 

@@ -89,6 +89,20 @@ bool is_name(std::string_view name) {
   });
 }
 
+// A cluster node's name: it becomes part of NATS subjects, KV keys and consumer names.
+bool is_node_name(std::string_view name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+}
+
+// The value of `name` among a section's (key, value) nodes; nullptr when the key is absent.
+const YAML::Node* value_of(const std::vector<std::pair<YAML::Node, YAML::Node>>& keys, std::string_view name) {
+  for (const auto& [key, value] : keys)
+    if (key.Scalar() == name) return &value;
+  return nullptr;
+}
+
 // Header field names are HTTP tokens.
 bool is_header_name(std::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
@@ -96,27 +110,60 @@ bool is_header_name(std::string_view name) {
   });
 }
 
-// Empty string when the URL is usable, else why it is not.
-std::string url_problem(std::string_view url) {
+// The length of the URL's scheme and "://" when it is one of `schemes` (any case), else 0.
+std::size_t scheme_length(std::string_view url, std::initializer_list<std::string_view> schemes) {
   const std::string lower = to_lower_ascii(url.substr(0, 8));
-  std::size_t rest = 0;
-  if (lower.starts_with("http://")) rest = 7;
-  else if (lower.starts_with("https://")) rest = 8;
-  else return "expected http:// or https://";
+  for (const auto scheme : schemes)
+    if (lower.starts_with(scheme) && lower.substr(scheme.size()).starts_with("://")) return scheme.size() + 3;
+  return 0;
+}
+
+// The authority of a URL whose scheme is `rest` characters long: user info, host and port.
+std::string_view authority_of(std::string_view url, std::size_t rest) {
+  const std::string_view authority = url.substr(rest);
+  return authority.substr(0, authority.find_first_of("/?#"));
+}
+
+// Empty string when the URL after its scheme names a host, else why it does not. `port` is set to
+// what follows the host's ':' ("" without one).
+std::string host_problem(std::string_view url, std::size_t rest, std::string_view* port = nullptr) {
   if (std::any_of(url.begin(), url.end(), [](char c) { return static_cast<unsigned char>(c) <= ' '; }))
     return "contains whitespace";
-  std::string_view authority = url.substr(rest);
-  authority = authority.substr(0, authority.find_first_of("/?#"));
-  if (const auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
-  std::string_view host = authority;
+  std::string_view host = authority_of(url, rest);
+  if (const auto at = host.rfind('@'); at != std::string_view::npos) host.remove_prefix(at + 1);
+  std::string_view after_host;
   if (host.starts_with('[')) {
     const auto close = host.find(']');
     if (close == std::string_view::npos) return "unterminated IPv6 address";
+    after_host = host.substr(close + 1);
     host = host.substr(1, close - 1);
   } else if (const auto colon = host.find(':'); colon != std::string_view::npos) {
+    after_host = host.substr(colon);
     host = host.substr(0, colon);
   }
   if (host.empty()) return "missing host";
+  if (port != nullptr) *port = after_host.starts_with(':') ? after_host.substr(1) : after_host;
+  return {};
+}
+
+// Empty string when the URL is usable, else why it is not.
+std::string url_problem(std::string_view url) {
+  const std::size_t rest = scheme_length(url, {"http", "https"});
+  if (rest == 0) return "expected http:// or https://";
+  return host_problem(url, rest);
+}
+
+// Empty string when a NATS server URL is usable, else why it is not. Without a port, libnats
+// uses NATS's 4222.
+std::string nats_url_problem(std::string_view url) {
+  const std::size_t rest = scheme_length(url, {"nats", "tls"});
+  if (rest == 0) return "expected nats:// or tls://";
+  std::string_view port;
+  if (std::string problem = host_problem(url, rest, &port); !problem.empty()) return problem;
+  unsigned number = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+  if (!port.empty() && (ec != std::errc{} || end != port.data() + port.size() || number == 0 || number > 65535))
+    return "the port must be a number from 1 to 65535";
   return {};
 }
 
@@ -496,6 +543,28 @@ fs::path ConfigLoader::resolve(const std::string& path) const {
   return p.lexically_normal();
 }
 
+std::optional<fs::path> ConfigLoader::readable_file(const std::string& path_text, const YAML::Node& at,
+                                                   const std::string& field) {
+  const fs::path path = resolve(path_text);
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    error(at, field + " '" + path.string() + "': is a directory");
+    return std::nullopt;
+  }
+  if (std::ifstream in(path, std::ios::binary); !in) {
+    const int err = errno;
+    error(at, field + " '" + path.string() + "': " + std::strerror(err));
+    return std::nullopt;
+  }
+  return path;
+}
+
+void ConfigLoader::warn_if_world_readable(const fs::path& path, const YAML::Node& at, const std::string& field) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & S_IROTH))
+    warning(at, "warning: " + field + " '" + path.string() + "' is readable by every user; chmod o-r it");
+}
+
 Config ConfigLoader::load(const std::string& yaml_text) {
   source_ = yaml_text;
   YAML::Node root;
@@ -508,6 +577,7 @@ Config ConfigLoader::load(const std::string& yaml_text) {
 
   Config config;
   config.source = file_;
+  config.fingerprint = sha256_hex(yaml_text);
   if (root.IsNull()) {
     error(0, "the config is empty; at least 'state_dir' is required");
     throw ConfigError(std::move(diagnostics_));
@@ -522,7 +592,7 @@ Config ConfigLoader::load(const std::string& yaml_text) {
   for (const auto& [key, value] :
        entries(root, "the top level",
                {"state_dir", "user_agent", "poll", "feeds", "watchlists", "webhooks", "shutdown_grace",
-                "region_groups", "http", "network", "state", "websub"})) {
+                "region_groups", "http", "network", "state", "websub", "cluster"})) {
     const std::string& name = key.Scalar();
     if (name == "state_dir") {
       has_state_dir = true;
@@ -556,6 +626,8 @@ Config ConfigLoader::load(const std::string& yaml_text) {
       load_state(value, config.state);
     } else if (name == "websub") {
       load_websub(value, config.websub);
+    } else if (name == "cluster") {
+      load_cluster(value, config.cluster);
     }
   }
   if (config.websub && !config.websub->listen && !config.http)
@@ -1141,27 +1213,16 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
     // ${CREDENTIALS_DIRECTORY}/name reads a secret systemd passed with LoadCredential=.
     auto path_text = get_string(*secret_file_node, secret_field);
     if (path_text) path_text = expand_env(*path_text, *secret_file_node, secret_field);
-    if (path_text) {
-      const fs::path path = resolve(*path_text);
-      std::error_code ec;
-      std::ifstream in;
-      if (fs::is_directory(path, ec)) {
-        error(*secret_file_node, secret_field + " '" + path.string() + "': is a directory");
-      } else if (in.open(path, std::ios::binary), !in) {
-        const int err = errno;
-        error(*secret_file_node, secret_field + " '" + path.string() + "': " + std::strerror(err));
-      } else {
-        std::ostringstream text;
-        text << in.rdbuf();
-        std::string value = text.str();
-        if (value.ends_with('\n')) value.pop_back();
-        if (value.ends_with('\r')) value.pop_back();
-        webhook.secret = decode_secret(std::move(value), *secret_file_node, secret_field);
-        struct stat st {};
-        if (::stat(path.c_str(), &st) == 0 && (st.st_mode & S_IROTH))
-          warning(*secret_file_node, "warning: " + secret_field + " '" + path.string() +
-                                         "' is readable by every user; chmod o-r it");
-      }
+    const auto path = path_text ? readable_file(*path_text, *secret_file_node, secret_field) : std::nullopt;
+    if (path) {
+      std::ifstream in(*path, std::ios::binary);
+      std::ostringstream text;
+      text << in.rdbuf();
+      std::string value = text.str();
+      if (value.ends_with('\n')) value.pop_back();
+      if (value.ends_with('\r')) value.pop_back();
+      webhook.secret = decode_secret(std::move(value), *secret_file_node, secret_field);
+      warn_if_world_readable(*path, *secret_file_node, secret_field);
     }
     if (!webhook.secret) ok = false;
   }
@@ -1328,6 +1389,145 @@ void ConfigLoader::load_websub(const YAML::Node& node, std::optional<WebSubConfi
   websub = std::move(config);
 }
 
+// Cluster mode. The file must be byte-identical on every node (Config::fingerprint), so the node's
+// name defaults to the host name, or comes from ${ENV}.
+void ConfigLoader::load_cluster(const YAML::Node& node, std::optional<ClusterConfig>& cluster) {
+  if (!node.IsNull() && !expect_map(node, "cluster")) return;
+  ClusterConfig config;
+  config.line = line(node);
+  const auto keys = node.IsNull() ? std::vector<std::pair<YAML::Node, YAML::Node>>{}
+                                  : entries(node, "cluster", {"nats", "node", "replicas", "heartbeat", "member_timeout",
+                                                              "creds_file", "user", "password", "token",
+                                                              "nkey_seed_file", "ca_file", "cert_file", "key_file"});
+  for (const auto& [key, value] : keys) load_cluster_key(key.Scalar(), value, config);
+  check_cluster_keys(keys);
+  default_cluster_settings(node, keys, config);
+  cluster = std::move(config);
+}
+
+void ConfigLoader::load_cluster_key(const std::string& name, const YAML::Node& value, ClusterConfig& cluster) {
+  const std::string field = "cluster." + name;
+  static const std::map<std::string_view, std::string ClusterConfig::*> files = {
+      {"creds_file", &ClusterConfig::creds_file}, {"nkey_seed_file", &ClusterConfig::nkey_seed_file},
+      {"ca_file", &ClusterConfig::ca_file},       {"cert_file", &ClusterConfig::cert_file},
+      {"key_file", &ClusterConfig::key_file}};
+  static const std::map<std::string_view, std::string ClusterConfig::*> texts = {
+      {"user", &ClusterConfig::user}, {"password", &ClusterConfig::password}, {"token", &ClusterConfig::token}};
+  if (name == "nats") {
+    if (auto urls = get_nats_urls(value, field)) cluster.nats = std::move(*urls);
+  } else if (name == "node") {
+    const auto text = get_expanded(value, field);
+    if (text && !is_node_name(*text))
+      error(value, field + ": " + quote(*text) + " must be 1 to 64 letters, digits, '_' or '-' (it becomes part of "
+                                                 "NATS subjects, KV keys and consumer names)");
+    else if (text)
+      cluster.node = *text;
+  } else if (name == "replicas") {
+    if (const auto n = get_int(value, field, 1, 5)) cluster.replicas = static_cast<int>(*n);
+  } else if (name == "heartbeat") {
+    const auto d = get_duration(value, field, 500ms);
+    if (d && *d > 30s) error(value, field + ": must be at most 30s, got " + format_duration(*d));
+    else if (d) cluster.heartbeat = *d;
+  } else if (name == "member_timeout") {
+    if (const auto d = get_duration(value, field, 1ms)) cluster.member_timeout = *d;
+  } else if (const auto text = texts.find(name); text != texts.end()) {
+    if (name != "user") note_secret(value);
+    const auto expanded = get_expanded(value, field);
+    if (expanded && expanded->empty()) error(value, field + ": must not be empty");
+    else if (expanded) cluster.*(text->second) = *expanded;
+  } else if (const auto file = files.find(name); file != files.end()) {
+    // ${CREDENTIALS_DIRECTORY}/name reads a file systemd passed with LoadCredential=.
+    const auto path_text = get_expanded(value, field);
+    const auto path = path_text ? readable_file(*path_text, value, field) : std::nullopt;
+    if (path && name != "ca_file" && name != "cert_file") warn_if_world_readable(*path, value, field);
+    if (path) cluster.*(file->second) = path->string();
+  }
+}
+
+// A URL or a list of them. Credentials inside a URL are refused: URLs are logged and shown by `check`.
+std::optional<std::vector<std::string>> ConfigLoader::get_nats_urls(const YAML::Node& node, const std::string& field) {
+  if (!node.IsScalar() && !node.IsSequence()) {
+    error(node, field + ": expected a URL or a list of URLs, got " + describe(node));
+    return std::nullopt;
+  }
+  if (node.IsSequence() && node.size() == 0) {
+    error(node, field + ": must list at least one server URL");
+    return std::nullopt;
+  }
+  std::vector<std::string> urls;
+  bool ok = true;
+  const auto one = [&](const YAML::Node& item, const std::string& item_field) {
+    const auto url = get_string(item, item_field);
+    std::string problem = url ? nats_url_problem(*url) : std::string();
+    if (url && problem.empty() && authority_of(*url, url->find("://") + 3).find('@') != std::string_view::npos) {
+      error(item, item_field + ": credentials in the URL would appear in logs; use user and password, or token");
+      ok = false;
+    } else if (!problem.empty()) {
+      error(item, item_field + ": invalid URL " + quote(redact_url_secrets(*url)) + ": " + problem);
+      ok = false;
+    } else if (url) {
+      urls.push_back(*url);
+    } else {
+      ok = false;
+    }
+  };
+  if (node.IsScalar()) one(node, field);
+  std::size_t i = 0;
+  for (auto it = node.begin(); node.IsSequence() && it != node.end(); ++it, ++i) one(*it, index_field(field, i));
+  if (!ok) return std::nullopt;
+  return urls;
+}
+
+void ConfigLoader::check_cluster_keys(const std::vector<std::pair<YAML::Node, YAML::Node>>& keys) {
+  const auto kind_of = [](const std::string& name) -> std::string {
+    if (name == "password") return "user";
+    return name == "user" || name == "creds_file" || name == "token" || name == "nkey_seed_file" ? name : "";
+  };
+  std::string first;   // the key of the first kind of credentials, in file order
+  for (const auto& [key, value] : keys) {
+    const std::string kind = kind_of(key.Scalar());
+    if (kind.empty()) continue;
+    if (first.empty()) {
+      first = key.Scalar();
+    } else if (kind != kind_of(first)) {
+      error(value, "cluster: " + first + " and " + key.Scalar() + " are mutually exclusive (give one kind of "
+                                                                 "credentials: creds_file, user and password, token or "
+                                                                 "nkey_seed_file)");
+      break;
+    }
+  }
+  const auto needs = [&](std::string_view name, std::string_view other, std::string_view why) {
+    if (const YAML::Node* at = value_of(keys, name); at && !value_of(keys, other))
+      error(*at, "cluster." + std::string(name) + ": needs cluster." + std::string(other) + std::string(why));
+  };
+  needs("user", "password", "");
+  needs("password", "user", "");
+  needs("cert_file", "key_file", " (a client certificate goes with its private key)");
+  needs("key_file", "cert_file", " (a client certificate goes with its private key)");
+}
+
+void ConfigLoader::default_cluster_settings(const YAML::Node& at,
+                                            const std::vector<std::pair<YAML::Node, YAML::Node>>& keys,
+                                            ClusterConfig& cluster) {
+  const auto given = [&](std::string_view name) { return value_of(keys, name); };
+  if (!given("nats")) error(at, "cluster: missing required key 'nats' (the URLs of the NATS servers)");
+  if (!given("replicas") && cluster.nats.size() == 1) cluster.replicas = 1;
+  const Millis least_timeout = 3 * cluster.heartbeat;
+  if (const YAML::Node* timeout = given("member_timeout"); !timeout) {
+    cluster.member_timeout = std::max(cluster.member_timeout, least_timeout);
+  } else if (cluster.member_timeout < least_timeout) {
+    error(*timeout, "cluster.member_timeout: must be at least 3 times cluster.heartbeat (" +
+                        format_duration(least_timeout) + "), got " + format_duration(cluster.member_timeout));
+  }
+  if (given("node")) return;
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') {
+    error(at, "cluster: the host name cannot be read for the default node name; set cluster.node");
+    return;
+  }
+  cluster.node = node_name_from_host(host);
+}
+
 void ConfigLoader::warning(const YAML::Node& at, std::string message) {
   warnings_.push_back(Diagnostic{file_, line(at), std::move(message)});
 }
@@ -1375,14 +1575,8 @@ bool ConfigLoader::load_tls_key(const std::string& name, const YAML::Node& value
     return true;
   }
   if (name == "ca_file") {
-    if (const auto path_text = get_string(value, field)) {
-      const fs::path path = resolve(*path_text);
-      std::ifstream in(path, std::ios::binary);
-      std::error_code ec;
-      if (fs::is_directory(path, ec)) error(value, field + " '" + path.string() + "': is a directory");
-      else if (!in) error(value, field + " '" + path.string() + "': " + std::strerror(errno));
-      else tls.ca_file = path.string();
-    }
+    const auto path_text = get_string(value, field);
+    if (const auto path = path_text ? readable_file(*path_text, value, field) : std::nullopt) tls.ca_file = path->string();
     return true;
   }
   if (name == "pinned_public_key") {

@@ -59,6 +59,11 @@ class ConfigLoader {
   std::optional<std::string> get_expanded(const YAML::Node& node, const std::string& field);
   std::optional<std::string> expand_env(const std::string& text, const YAML::Node& at, const std::string& field);
   std::filesystem::path resolve(const std::string& path) const;
+  // `path_text` resolved against the config's directory, if it names a file that can be read.
+  std::optional<std::filesystem::path> readable_file(const std::string& path_text, const YAML::Node& at,
+                                                     const std::string& field);
+  // A file holding a secret should be readable by its owner alone.
+  void warn_if_world_readable(const std::filesystem::path& path, const YAML::Node& at, const std::string& field);
 
   void load_poll(const YAML::Node& node, PollConfig& poll);
   void load_feeds(const YAML::Node& node, std::vector<FeedConfig>& feeds);
@@ -84,6 +89,15 @@ class ConfigLoader {
   std::optional<HttpListen> get_listen(const YAML::Node& value, const std::string& field);
   void load_state(const YAML::Node& node, StateConfig& state);
   void load_websub(const YAML::Node& node, std::optional<WebSubConfig>& websub);
+  void load_cluster(const YAML::Node& node, std::optional<ClusterConfig>& cluster);
+  // One key of the cluster section; records the nodes of the keys checked against each other.
+  void load_cluster_key(const std::string& name, const YAML::Node& value, ClusterConfig& cluster);
+  std::optional<std::vector<std::string>> get_nats_urls(const YAML::Node& node, const std::string& field);
+  // The rules between keys: one kind of credentials, keys that come in pairs, the defaults that
+  // depend on other keys. `keys` are the section's (key, value) nodes in file order.
+  void check_cluster_keys(const std::vector<std::pair<YAML::Node, YAML::Node>>& keys);
+  void default_cluster_settings(const YAML::Node& at, const std::vector<std::pair<YAML::Node, YAML::Node>>& keys,
+                                ClusterConfig& cluster);
 
   std::string file_;
   std::string_view source_;   // the YAML text being loaded, for column numbers

@@ -2,6 +2,7 @@
 #include "config/load_config.hpp"
 
 #include "common/crypto.hpp"
+#include "tests/config/config_dir.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -24,24 +25,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh directory per test: holds the config file and its state_dir.
-class ConfigTest : public ::testing::Test {
+// The temp dir holds the config file and its state_dir.
+class ConfigTest : public newsalert::testing::ConfigDir {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "newsalert-config-test-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
   void TearDown() override {
     std::error_code ec;
     fs::permissions(dir_ / "ro", fs::perms::owner_all, ec);
-    fs::remove_all(dir_, ec);
-  }
-
-  fs::path write(const std::string& name, const std::string& text) {
-    const fs::path path = dir_ / name;
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
+    ConfigDir::TearDown();
   }
 
   // Loads `body` after a state_dir line pointing into the temp dir (so line 2 is the first line of body).
@@ -82,15 +72,9 @@ class ConfigTest : public ::testing::Test {
     return {};
   }
 
-  fs::path dir_;
 };
 
-// Sets an environment variable for one test and removes it afterwards.
-struct ScopedEnv {
-  ScopedEnv(const char* name, const char* value) : name_(name) { ::setenv(name, value, 1); }
-  ~ScopedEnv() { ::unsetenv(name_); }
-  const char* name_;
-};
+using newsalert::testing::ScopedEnv;
 
 const char* const kFullConfig = R"yaml(state_dir: /tmp/placeholder
 user_agent: "newsalert-test/1.0 (+https://example.org)"

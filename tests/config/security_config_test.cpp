@@ -1,6 +1,7 @@
 // Config keys of the SSRF guard, limits and TLS, and the warnings about secrets and verification.
 #include "config/config.hpp"
 #include "config/load_config.hpp"
+#include "tests/config/config_dir.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -19,27 +20,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class SecurityConfig : public ::testing::Test {
+class SecurityConfig : public newsalert::testing::ConfigDir {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "newsalert-security-config-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  fs::path write(const std::string& name, const std::string& text, fs::perms perms = fs::perms::owner_read |
-                                                                                       fs::perms::owner_write) {
-    const fs::path path = dir_ / name;
-    std::ofstream(path, std::ios::binary) << text;
-    fs::permissions(path, perms);
-    return path;
-  }
-
-  Config load(const std::string& body, fs::perms perms = fs::perms::owner_read | fs::perms::owner_write) {
+  Config load(const std::string& body, fs::perms perms = newsalert::testing::kPrivateFile) {
     return load_config(write("newsalert.yaml", "state_dir: state\n" + body, perms), false);
   }
 
@@ -60,12 +43,9 @@ class SecurityConfig : public ::testing::Test {
     for (const auto& d : c.warnings) out.push_back(std::to_string(d.line) + ": " + d.message);
     return out;
   }
-
-  fs::path dir_;
 };
 
-constexpr auto kWorldReadable = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                                fs::perms::others_read;
+using newsalert::testing::kWorldReadable;
 
 }  // namespace
 
