@@ -7,6 +7,7 @@
 #include "common/log_context.hpp"
 #include "common/log_exception.hpp"
 #include "common/text.hpp"
+#include "store/replication.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -164,6 +165,8 @@ asio::awaitable<void> Delivery::run_loop(Endpoint& endpoint) {
       // stored yet must not look due, and a broken store must not turn into a stream of requests.
       const auto doublings = std::min(endpoint.store_failures++, 5);
       wait = std::min(kStoreRetryMax, kStoreRetryFirst * (1 << doublings));
+    } else if (owns_ && !owns_(name)) {
+      wait = kIdlePoll;   // another node delivers it; an ownership change wakes us
     } else if (const auto disabled = outbox_.disabled_endpoint(name)) {
       if (!endpoint.disabled)
         log.error("webhook '{}' is disabled ({} since {}); {} alert(s) held in the outbox; "
@@ -336,7 +339,7 @@ void Delivery::record(Endpoint& endpoint, const store::PendingDelivery& item, lo
 void Delivery::store_outcome(Endpoint& endpoint, std::int64_t id, std::function<void()> write) {
   if (endpoint.unrecorded.empty()) {
     try {
-      write();
+      store::retry_on_conflict(write);
       return;
     } catch (const std::exception& e) {
       webhook_log(endpoint.config.name)
@@ -353,7 +356,7 @@ bool Delivery::record_held(Endpoint& endpoint) {
   if (endpoint.unrecorded.empty()) return true;
   while (!endpoint.unrecorded.empty()) {
     try {
-      endpoint.unrecorded.front().second();
+      store::retry_on_conflict(endpoint.unrecorded.front().second);
     } catch (const std::exception& e) {
       webhook_log(endpoint.config.name)
           .debug("webhook '{}': {} outcome(s) still not recorded: {}", endpoint.config.name,

@@ -46,6 +46,11 @@ class Delivery {
   using Observer = std::function<void(const std::string& webhook, AttemptOutcome outcome)>;
   void set_observer(Observer observer) { observer_ = std::move(observer); }
 
+  // Cluster mode: a webhook's loop starts attempts only while `owns` says this node delivers it
+  // (one node per webhook, so its concurrency, rate limit and circuit breaker hold cluster-wide).
+  using Owns = std::function<bool(const std::string& webhook)>;
+  void set_owner(Owns owns) { owns_ = std::move(owns); }
+
   void start();
   // A reloaded config: webhooks with a known name take the new settings from their next attempt,
   // with changed settings retry their backlog at once; new ones start delivering; removed ones stop
@@ -105,6 +110,7 @@ class Delivery {
   // Stable addresses: loops and attempts keep their Endpoint& while update() adds endpoints.
   std::vector<std::unique_ptr<Endpoint>> endpoints_;
   Observer observer_;
+  Owns owns_;
   std::mt19937_64 random_;
   bool stopping_ = false;
   bool started_ = false;

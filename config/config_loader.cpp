@@ -597,7 +597,7 @@ Config ConfigLoader::load(const std::string& yaml_text) {
     if (name == "state_dir") {
       has_state_dir = true;
       state_dir_line = line(value);
-      if (const auto dir = get_string(value, "state_dir")) {
+      if (const auto dir = get_expanded(value, "state_dir")) {
         if (dir->empty()) error(value, "state_dir: must not be empty");
         else config.state_dir = resolve(*dir);
       }
@@ -1314,7 +1314,7 @@ void ConfigLoader::load_http(const YAML::Node& node, std::optional<HttpListen>& 
 }
 
 std::optional<HttpListen> ConfigLoader::get_listen(const YAML::Node& value, const std::string& field) {
-  const auto text = get_string(value, field);
+  const auto text = get_expanded(value, field);
   if (!text) return std::nullopt;
   const std::string expected = ": expected HOST:PORT with an IP address, like 127.0.0.1:9464 or [::1]:9464, got " +
                                quote(*text);

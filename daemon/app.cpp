@@ -9,6 +9,7 @@
 #include "common/version.hpp"
 #include "common/worker_pool.hpp"
 #include "config/load_config.hpp"
+#include "daemon/cluster_node.hpp"
 #include "daemon/admin_server.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/status_report.hpp"
@@ -112,8 +113,18 @@ struct FeedSlot {
   std::optional<std::chrono::steady_clock::time_point> last_attempt;
   bool removed = false;
   bool respread = false;   // its current wait was already spread after a pause
+  bool owned = true;       // cluster mode: this node polls it
   FeedStatus status;
 };
+
+// Cluster mode keeps its replica of the shared log in a file of its own: the single-node state
+// moves into a cluster with `newsalertd cluster import`, never by being reused as a replica.
+std::filesystem::path state_file(const config::Config& config) {
+  return config.cluster ? config.state_dir / "newsalert-cluster.db" : store::StateStore::default_file(config.state_dir);
+}
+
+// Entries other nodes appended are applied this often, so a webhook's node sees new alerts soon.
+constexpr Millis kApplyEvery{20};
 
 }  // namespace
 
@@ -126,7 +137,7 @@ struct App::Impl {
       : config(std::move(cfg)),
         signals(io, SIGINT, SIGTERM),
         hangup(io, SIGHUP),
-        store(store::StateStore::default_file(config.state_dir),
+        store(state_file(config),
               options.init_state ? store::StateStore::EmptyFile::initialise : store::StateStore::EmptyFile::refuse),
         http(io, http_options(config)),
         pool(worker_threads()),
@@ -134,6 +145,11 @@ struct App::Impl {
         pipeline(store, pipeline::rules_of(config), std::make_shared<const match::Matcher>(config.watchlists),
                  [this] { delivery.wake(); }),
         random(std::random_device{}()) {
+    if (config.cluster) join_cluster();
+    if (config.websub && config.cluster) {
+      spdlog::warn("websub: not available in cluster mode yet; every feed is polled");
+      config.websub.reset();
+    }
     if (config.websub) start_websub(*config.websub);
     delivery.set_observer([this](const std::string& webhook, alerts::AttemptOutcome outcome) {
       metrics.delivery_outcome(webhook, outcome_name(outcome));
@@ -145,6 +161,73 @@ struct App::Impl {
       add_websub_handlers(handlers);
       websub_listener = std::make_unique<AdminServer>(io, *config.websub->listen, std::move(handlers));
       websub_listener->start(supervisor);
+    }
+  }
+
+  void join_cluster() {
+    cluster = std::make_unique<ClusterNode>(io, *config.cluster, config.fingerprint, store);
+    delivery.set_owner([this](const std::string& webhook) { return owns_webhook(webhook); });
+  }
+
+  // A webhook taken over from a node that is still alive waits until that node has stopped
+  // starting attempts and its last ones have ended.
+  bool owns_webhook(const std::string& webhook) {
+    if (!cluster->owns("webhook:" + webhook)) return false;
+    const auto from = webhook_from.find(webhook);
+    return from == webhook_from.end() || std::chrono::steady_clock::now() >= from->second;
+  }
+
+  Millis handover_grace() const { return cluster->heartbeat() * 2; }
+
+  // The workers changed: feeds and webhooks change hands.
+  void ownership_changed() {
+    const auto alive = cluster->alive();
+    const auto& before = cluster->previous_workers();
+    const auto& after = cluster->workers();
+    const std::string& self = cluster->node();
+    for (auto& slot : feed_slots) {
+      const auto handoff = cluster::handoff(slot->feed.url, self, before, after, alive);
+      if (handoff == cluster::Handoff::None) continue;
+      slot->owned = handoff != cluster::Handoff::Release;
+      if (slot->owned) take_feed(*slot, handoff == cluster::Handoff::TakeAfter ? handover_grace() : Millis(0));
+      slot->timer->cancel();
+    }
+    for (const auto& webhook : config.webhooks) {
+      const auto handoff = cluster::handoff("webhook:" + webhook.name, self, before, after, alive);
+      if (handoff == cluster::Handoff::TakeAfter)
+        webhook_from[webhook.name] = std::chrono::steady_clock::now() + std::max(handover_grace(), webhook.timeout + handover_grace() / 2);
+      else if (handoff == cluster::Handoff::TakeNow)
+        webhook_from.erase(webhook.name);
+    }
+    delivery.wake();
+  }
+
+  // A feed this node polls from now on: its schedule continues from the shared state.
+  void take_feed(FeedSlot& slot, Millis grace) {
+    const store::FeedState state = store.feeds().feed_state(slot.feed.url);
+    // Never polled: spread over a few seconds rather than all at once.
+    Millis delay = std::max(grace, Millis(static_cast<Millis::rep>(jitter() * 5000)));
+    if (state.last_poll) {
+      delay = grace;
+      const auto next = *state.last_poll + interval_of(slot.feed);
+      delay = std::max(delay, std::chrono::duration_cast<Millis>(next - Clock::now()));
+    }
+    if (state.not_before) delay = std::max(delay, std::chrono::duration_cast<Millis>(*state.not_before - Clock::now()));
+    schedule(slot, std::max(delay, Millis(0)));
+    feed_log(slot.feed.url).info("feed {}: polled by this node from now on; next poll in {}", slot.feed.url,
+                                 format_duration(std::max(delay, Millis(0))));
+  }
+
+  bool owns_feed(const FeedSlot& slot) const { return !cluster || slot.owned; }
+
+  // Entries other nodes committed: new alerts wake the delivery loops.
+  asio::awaitable<void> apply_loop() {
+    asio::steady_timer timer(io);
+    boost::system::error_code ec;
+    while (!stopping) {
+      if (cluster->apply_arrived()) delivery.wake();
+      timer.expires_after(kApplyEvery);
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
   }
 
@@ -235,7 +318,7 @@ struct App::Impl {
     if (pending_states.empty()) return;
     std::vector<std::pair<std::string, store::FeedState>> batch(pending_states.begin(), pending_states.end());
     try {
-      store.feeds().save_feed_states(batch);
+      store::retry_on_conflict([&] { store.feeds().save_feed_states(batch); });
       pending_states.clear();
     } catch (const std::exception& e) {
       spdlog::error("cannot save the state of {} feed(s): {}; trying again", batch.size(), e.what());
@@ -273,12 +356,12 @@ struct App::Impl {
     timer.expires_after(std::chrono::seconds(30));
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     while (!stopping) {
-      if (config.state.retention.count() > 0) {
+      if (config.state.retention.count() > 0 && (!cluster || cluster->owns("leader"))) {
         store::PruneCounts total;
         for (;;) {
           store::PruneCounts counts;
           try {
-            counts = store.prune(Clock::now() - config.state.retention, kPruneBatch);
+            counts = store::retry_on_conflict([&] { return store.prune(Clock::now() - config.state.retention, kPruneBatch); });
           } catch (const std::exception& e) {
             spdlog::error("retention: {}", e.what());
             break;
@@ -350,8 +433,10 @@ struct App::Impl {
     boost::system::error_code ec;
     slot.respread = false;
     for (;;) {
-      while (!stopping && !slot.removed && std::chrono::steady_clock::now() < slot.due) {
-        slot.timer->expires_at(slot.due);
+      while (!stopping && !slot.removed && (!owns_feed(slot) || std::chrono::steady_clock::now() < slot.due)) {
+        // Not this node's: sleep until an ownership change cancels the timer.
+        if (owns_feed(slot)) slot.timer->expires_at(slot.due);
+        else slot.timer->expires_after(std::chrono::hours(1));
         co_await slot.timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
       }
       if (stopping || slot.removed || slot.respread) co_return;
@@ -384,8 +469,10 @@ struct App::Impl {
 
   std::optional<std::string> not_ready() {
     if (stopping) return "shutting down";
+    if (cluster && !cluster->accepted()) return "cluster: " + cluster->refusal();
+    if (cluster && !cluster->connected()) return "cluster: not connected to NATS";
     std::size_t untried = 0;
-    for (const auto& slot : feed_slots) untried += slot->status.last_result == "never" ? 1 : 0;
+    for (const auto& slot : feed_slots) untried += owns_feed(*slot) && slot->status.last_result == "never" ? 1 : 0;
     if (untried > 0) return std::to_string(untried) + " of " + std::to_string(feed_slots.size()) + " feeds not polled yet";
     std::string error;
     if (!store.probe_writable(error)) return "state database not writable: " + error;
@@ -416,14 +503,28 @@ struct App::Impl {
       feed.url = redact_url_secrets(slot->feed.url);
       feed.title = slot->feed.title;
       feed.last_error = redact_urls_in_text(feed.last_error);
+      if (cluster) feed.owner = cluster->owner_of(slot->feed.url);
       report.feeds.push_back(std::move(feed));
     }
+    if (cluster) report.cluster = cluster_status();
     for (const auto& loop : supervisor.loops()) {
       if (loop.restarts == 0) continue;
       report.loops.push_back({loop.kind, loop.name, loop.restarts, loop.streak > 0 && loop.running,
                               redact_urls_in_text(loop.last_error), loop.last_failure});
     }
     return report;
+  }
+
+  ClusterStatus cluster_status() const {
+    ClusterStatus status;
+    status.node = cluster->node();
+    status.accepted = cluster->accepted();
+    status.refusal = cluster->refusal();
+    status.workers = cluster->workers().members();
+    status.members = cluster->alive();
+    status.log_position = cluster->log_position();
+    status.log_conflicts = cluster->conflicts();
+    return status;
   }
 
   std::string status_line() {
@@ -464,6 +565,10 @@ struct App::Impl {
       }
     }
     schedule(*slot, first_delay);
+    if (cluster) {
+      slot->owned = cluster->owns(feed.url);
+      if (slot->owned) take_feed(*slot, Millis(0));
+    }
     slot->status.last_poll = state.last_poll;
     slot->status.last_success = state.last_success;
     slot->status.error_streak = state.error_streak;
@@ -571,6 +676,10 @@ struct App::Impl {
       };
       return position(a->feed.url) < position(b->feed.url);
     });
+    if (next.cluster && config.cluster && next.cluster->node != config.cluster->node)
+      spdlog::warn("reload: cluster.node takes effect at the next restart");
+    next.cluster = config.cluster;   // the node's connection and name are those it started with
+    if (cluster) cluster->adopt_config(next.fingerprint);
     delivery.update(next.webhooks);
     pipeline.update(pipeline::rules_of(next), std::move(next_matcher));
     config = std::move(next);
@@ -586,7 +695,8 @@ struct App::Impl {
   // disk this write can fail; the backlog then goes at its scheduled times, which loses nothing.
   void resume_pending() {
     try {
-      if (const std::size_t resumed = store.outbox().make_pending_due(Clock::now()))
+      if (const std::size_t resumed =
+              store::retry_on_conflict([&] { return store.outbox().make_pending_due(Clock::now()); }))
         spdlog::info("{} pending alert(s) from the last run will be retried now", resumed);
     } catch (const newsalert::store::DatabaseError& e) {
       spdlog::warn("cannot bring pending alerts forward: {}; they are retried at their scheduled times", e.what());
@@ -699,7 +809,7 @@ struct App::Impl {
     asio::steady_timer timer(io);
     boost::system::error_code ec;
     while (!stopping) {
-      pipeline.flush_digests(Clock::now());
+      if (!cluster || cluster->owns("leader")) pipeline.flush_digests(Clock::now());
       timer.expires_after(std::chrono::seconds(5));
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
@@ -724,6 +834,7 @@ struct App::Impl {
     if (admin) admin->stop();
     if (websub_listener) websub_listener->stop();
     delivery.stop();
+    if (cluster) cluster->stop();   // the others take this node's feeds and webhooks at their next beat
     asio::steady_timer tick(io);
     const auto deadline = std::chrono::steady_clock::now() + config.shutdown_grace;
     boost::system::error_code ec;
@@ -768,6 +879,10 @@ struct App::Impl {
       for (const auto& feed : config.feeds) urls.push_back(feed.url);
       websub->start(urls, supervisor);
     }
+    if (cluster) {
+      cluster->start([this] { ownership_changed(); });
+      supervisor.spawn("cluster_apply", "", [this] { return apply_loop(); });
+    }
     supervisor.spawn("digest", "", [this] { return digest_loop(); });
     supervisor.spawn("state_writer", "", [this] { return flush_loop(); });
     supervisor.spawn("lag_probe", "", [this] { return lag_loop(); });
@@ -797,6 +912,8 @@ struct App::Impl {
   pipeline::Pipeline pipeline;
   Metrics metrics;
   std::vector<std::shared_ptr<FeedSlot>> feed_slots;   // config order
+  std::unique_ptr<ClusterNode> cluster;   // cluster mode only
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> webhook_from;   // handovers in progress
   std::unique_ptr<AdminServer> admin;
   std::unique_ptr<poll::WebSubSubscriber> websub;
   std::unique_ptr<AdminServer> websub_listener;   // websub.listen, when callbacks have a listener of their own

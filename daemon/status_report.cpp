@@ -63,7 +63,8 @@ json StatusReport::to_json() const {
                          {"last_success", time_json(feed.last_success)},
                          {"next_poll", time_json(feed.next_poll)},
                          {"error_streak", feed.error_streak},
-                         {"last_error", feed.last_error}});
+                         {"last_error", feed.last_error},
+                         {"owner", feed.owner}});
   json loop_list = json::array();
   for (const auto& loop : loops)
     loop_list.push_back({{"kind", loop.kind},
@@ -72,7 +73,7 @@ json StatusReport::to_json() const {
                          {"failing", loop.failing},
                          {"last_error", loop.last_error},
                          {"last_failure", time_json(loop.last_failure)}});
-  return {{"version", version},
+  json out = {{"version", version},
           {"config_file", config_file},
           {"started", format_rfc3339(started)},
           {"config_loaded", format_rfc3339(config_loaded)},
@@ -84,6 +85,12 @@ json StatusReport::to_json() const {
           {"polls_total", polls_total},
           {"feeds", std::move(feed_list)},
           {"loops", std::move(loop_list)}};
+  if (cluster)
+    out["cluster"] = {{"node", cluster->node},         {"accepted", cluster->accepted},
+                      {"refusal", cluster->refusal},   {"workers", cluster->workers},
+                      {"members", cluster->members},   {"log_position", cluster->log_position},
+                      {"log_conflicts", cluster->log_conflicts}};
+  return out;
 }
 
 StatusReport StatusReport::from_json(const json& object) {
@@ -111,6 +118,7 @@ StatusReport StatusReport::from_json(const json& object) {
     feed.next_poll = parse_time(item.value("next_poll", json(nullptr)), "next_poll");
     feed.error_streak = field<int>(item, "error_streak");
     feed.last_error = field<std::string>(item, "last_error");
+    feed.owner = item.value("owner", std::string());
     report.feeds.push_back(std::move(feed));
   }
   // Absent from daemons older than supervised loops.
@@ -123,6 +131,18 @@ StatusReport StatusReport::from_json(const json& object) {
     loop.last_error = field<std::string>(item, "last_error");
     loop.last_failure = parse_time(item.value("last_failure", json(nullptr)), "last_failure");
     report.loops.push_back(std::move(loop));
+  }
+  if (object.contains("cluster")) {
+    const json& c = object.at("cluster");
+    ClusterStatus cs;
+    cs.node = field<std::string>(c, "node");
+    cs.accepted = field<bool>(c, "accepted");
+    cs.refusal = field<std::string>(c, "refusal");
+    cs.workers = field<std::vector<std::string>>(c, "workers");
+    cs.members = field<std::vector<std::string>>(c, "members");
+    cs.log_position = field<std::uint64_t>(c, "log_position");
+    cs.log_conflicts = field<std::uint64_t>(c, "log_conflicts");
+    report.cluster = std::move(cs);
   }
   return report;
 }
@@ -143,6 +163,13 @@ std::string StatusReport::table(TimePoint now) const {
     out += fmt::format("{} loop {}: {} restart(s), {}; last error {}: {}\n", safe(loop.kind), safe(loop.name), loop.restarts,
                        loop.failing ? "failing" : "recovered", relative(loop.last_failure, now), safe(loop.last_error));
   if (!loops.empty()) out += '\n';
+  if (cluster) {
+    out += fmt::format("cluster node {}: {}; workers {}; members {}; state at log entry {} ({} lost races)\n\n",
+                       safe(cluster->node), cluster->accepted ? "taking work" : "no work: " + safe(cluster->refusal),
+                       safe(fmt::format("{}", fmt::join(cluster->workers, ", "))),
+                       safe(fmt::format("{}", fmt::join(cluster->members, ", "))), cluster->log_position,
+                       cluster->log_conflicts);
+  }
 
   std::size_t width = 4;
   const auto name = [&](const FeedStatus& feed) { return safe(feed.title.empty() ? feed.url : feed.title + " " + feed.url); };
@@ -155,10 +182,11 @@ std::string StatusReport::table(TimePoint now) const {
     while (!out.empty() && out.back() == ' ') out.pop_back();
     out += '\n';
   };
-  row("FEED", "LAST POLL", "RESULT", "NEXT POLL", "ERRORS", "LAST ERROR");
+  row("FEED", "LAST POLL", "RESULT", "NEXT POLL", "ERRORS", cluster ? "NODE  LAST ERROR" : "LAST ERROR");
   for (const auto& feed : feeds)
     row(name(feed), relative(feed.last_poll, now), safe(feed.last_result), relative(feed.next_poll, now),
-        std::to_string(feed.error_streak), safe(feed.last_error));
+        std::to_string(feed.error_streak),
+        cluster ? safe((feed.owner.empty() ? "-" : feed.owner) + "  " + feed.last_error) : safe(feed.last_error));
   return out;
 }
 

@@ -21,6 +21,18 @@ struct FeedStatus {
   std::optional<TimePoint> next_poll;
   int error_streak = 0;
   std::string last_error;
+  std::string owner;   // cluster mode: the node that polls it ("" when none, or on one node)
+};
+
+// Cluster mode: this node's standing and the members it sees.
+struct ClusterStatus {
+  std::string node;
+  bool accepted = false;
+  std::string refusal;
+  std::vector<std::string> workers;   // the members that get work
+  std::vector<std::string> members;   // every live member
+  std::uint64_t log_position = 0;     // the last entry of the shared log this node's state holds
+  std::uint64_t log_conflicts = 0;    // its transactions that lost a race and ran again
 };
 
 // A supervised loop that has failed at least once since start.
@@ -47,6 +59,7 @@ class StatusReport {
   std::uint64_t polls_total = 0;    // since start
   std::vector<FeedStatus> feeds;
   std::vector<LoopReport> loops;    // only loops that failed since start
+  std::optional<ClusterStatus> cluster;
 
   // Times are RFC 3339 strings or null.
   nlohmann::json to_json() const;

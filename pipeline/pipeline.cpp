@@ -113,24 +113,44 @@ Outcome Pipeline::commit(const Batch& batch, const Selection& selection,
 }
 
 boost::asio::awaitable<Outcome> Pipeline::process(Batch batch, WorkerPool* pool) {
-  const Selection selection = select(batch);
-  std::vector<std::vector<match::Match>> matches;
-  // A named job, not a lambda inside the co_await expression (nor a conditional expression):
-  // GCC 12 destroys such temporaries twice around the suspension.
-  if (pool != nullptr && selection.fresh.size() >= kOffloadMatchArticles) {
-    const auto job = [matcher = selection.matcher, fresh = selection.fresh] { return match_all(*matcher, fresh); };
-    matches = co_await pool->run(job);
-  } else {
-    matches = match_all(*selection.matcher, selection.fresh);
+  for (int attempt = 1;; ++attempt) {
+    catch_up();
+    const Selection selection = select(batch);
+    std::vector<std::vector<match::Match>> matches;
+    // A named job, not a lambda inside the co_await expression (nor a conditional expression):
+    // GCC 12 destroys such temporaries twice around the suspension.
+    if (pool != nullptr && selection.fresh.size() >= kOffloadMatchArticles) {
+      const auto job = [matcher = selection.matcher, fresh = selection.fresh] { return match_all(*matcher, fresh); };
+      matches = co_await pool->run(job);
+    } else {
+      matches = match_all(*selection.matcher, selection.fresh);
+    }
+    try {
+      co_return commit(batch, selection, matches);
+    } catch (const store::ReplicaConflict&) {
+      // Another node committed first; its entries may have been this batch's: decide again.
+      if (attempt >= kConflictAttempts) throw;
+    }
   }
-  co_return commit(batch, selection, matches);
 }
 
 Outcome Pipeline::process_now(Batch batch) {
-  const Selection selection = select(batch);
-  return commit(batch, selection, match_all(*selection.matcher, selection.fresh));
+  return store::retry_on_conflict(
+      [&] {
+        catch_up();
+        const Selection selection = select(batch);
+        return commit(batch, selection, match_all(*selection.matcher, selection.fresh));
+      },
+      kConflictAttempts);
 }
 
-std::size_t Pipeline::flush_digests(TimePoint now) { return gate_->flush(now); }
+void Pipeline::catch_up() {
+  // In cluster mode the unseen filter must read the entries other nodes recorded so far.
+  if (auto* replication = store_.replication()) replication->apply_received();
+}
+
+std::size_t Pipeline::flush_digests(TimePoint now) {
+  return store::retry_on_conflict([&] { return gate_->flush(now); }, kConflictAttempts);
+}
 
 }  // namespace newsalert::pipeline

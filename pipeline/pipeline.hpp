@@ -56,6 +56,8 @@ class Pipeline {
  public:
   // Matching at least this many new entries at once (a new feed's first poll) goes to the pool.
   static constexpr std::size_t kOffloadMatchArticles = 32;
+  // Cluster mode: how often a batch is decided again after another node committed first.
+  static constexpr int kConflictAttempts = 8;
 
   // `queued` is told when the story gate commits outbox rows of its own (digests, follow-ups).
   Pipeline(store::StateStore& store, Rules rules, std::shared_ptr<const match::Matcher> matcher,
@@ -79,6 +81,7 @@ class Pipeline {
  private:
   struct Selection;
 
+  void catch_up();
   Selection select(const Batch& batch);
   Outcome commit(const Batch& batch, const Selection& selection,
                  const std::vector<std::vector<match::Match>>& matches);

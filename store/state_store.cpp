@@ -327,6 +327,19 @@ void StateStore::replicate(ChangeLog& log, const std::string& log_id) {
   replication_ = std::make_unique<Replication>(*db_, log, log_id);
 }
 
+void StateStore::forget_replica() {
+  replication_.reset();
+  Transaction tx(*db_);
+  std::vector<std::string> tables;
+  {
+    Statement list(*db_, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+    while (list.step()) tables.push_back(list.column_text(0));
+  }
+  for (const auto& table : tables) db_->exec("DELETE FROM \"" + table + "\"");
+  db_->exec("DELETE FROM sqlite_sequence");
+  tx.commit();
+}
+
 std::string StateStore::integrity_check() const {
   Statement stmt(*db_, "PRAGMA integrity_check");
   std::string result;

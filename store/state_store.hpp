@@ -95,6 +95,8 @@ class StateStore {
   // Cluster mode: from now on this store is one replica of `log` (see store/replication.hpp).
   // Throws ReplicaOfAnotherLog when the file follows another log.
   void replicate(ChangeLog& log, const std::string& log_id);
+  // Empties every table of a replica that follows another log, so it can be rebuilt from the new one.
+  void forget_replica();
   // Null in single-node mode.
   Replication* replication() noexcept { return replication_.get(); }
 

@@ -38,6 +38,7 @@ struct Node {
     store = std::make_unique<store::StateStore>(file);
     changes = std::make_unique<ClusterChangeLog>(*log);
     store->replicate(*changes, log->id());
+    catch_up();   // as the daemon does before its first write
   }
   // Applies until the replica holds the log's last entry.
   void catch_up() {

@@ -25,8 +25,8 @@ StatusReport sample(TimePoint now) {
   report.outbox_pending = 4;
   report.alerts_total = 12;
   report.polls_total = 300;
-  FeedStatus ok{"https://a.example/rss", "A", "not_modified", now - 12s, now - 12s, now + 288s, 0, ""};
-  FeedStatus bad{"https://b.example/rss", "", "failed", now - 1min, std::nullopt, now + 9min, 3, "HTTP 503"};
+  FeedStatus ok{"https://a.example/rss", "A", "not_modified", now - 12s, now - 12s, now + 288s, 0, "", ""};
+  FeedStatus bad{"https://b.example/rss", "", "failed", now - 1min, std::nullopt, now + 9min, 3, "HTTP 503", ""};
   report.feeds = {ok, bad};
   return report;
 }

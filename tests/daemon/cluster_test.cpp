@@ -1,0 +1,290 @@
+// Cluster mode end to end: real nats-server processes (three, R3), several real newsalertd
+// processes reading one config file, the loopback feed server and a webhook receiver. Feeds are
+// spread over the nodes, a story carried by many feeds alerts once, a node killed mid-run loses
+// nothing and doubles nothing, and a node with another config takes no work.
+#include "cluster/ownership.hpp"
+#include "daemon_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/http_server.hpp"
+#include "tests/support/nats_cluster.hpp"
+#include "tests/support/webhook_verifier.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+using namespace newsalert;
+using namespace newsalert::testing;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+const std::string kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+std::string item(const std::string& link, int story) {
+  std::string lead = "Officials said on day " + std::to_string(story) + " that";
+  for (int i = 0; i < 20; ++i) lead += " token" + std::to_string(story * 100 + i);
+  return "<item><title>Story " + std::to_string(story) + ": Hamas envoy arrives in Lebanon</title><link>" + link +
+         "</link><guid isPermaLink=\"false\">" + link + "</guid><description>" + lead + ".</description></item>";
+}
+
+std::string rss(const std::string& items) {
+  return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title><link>http://x/</link>" + items +
+         "</channel></rss>";
+}
+
+struct Node {
+  std::string name;
+  std::uint16_t port = 0;
+  std::unique_ptr<DaemonProcess> process;
+};
+
+class ClusterTest : public ::testing::Test {
+ protected:
+  static constexpr int kFeeds = 12;
+
+  std::string feed_path(int f) const { return "/feed-" + std::to_string(f) + ".rss"; }
+
+  // Every feed carries every story: the same link in all of them, as wire copy syndicated by
+  // many sites would be under one canonical URL.
+  void publish(int stories) {
+    std::string items;
+    for (int i = 0; i < stories; ++i) items += item(feeds_.url("/story-" + std::to_string(i)), i);
+    for (int f = 0; f < kFeeds; ++f) {
+      if (serving_) feeds_.update_feed(feed_path(f), rss(items));
+      else feeds_.serve_feed(feed_path(f), rss(items));
+    }
+    serving_ = true;
+  }
+
+  std::string config_text(const std::string& extra = {}) const {
+    std::string text = "state_dir: ${STATE_DIR}\nhttp:\n  listen: 127.0.0.1:${ADMIN_PORT}\n"
+                       "network:\n  allow: [127.0.0.0/8]\npoll:\n  interval: 1s\n  timeout: 5s\nshutdown_grace: 2s\n"
+                       "cluster:\n  nats: [";
+    for (int i = 0; i < nats_.size(); ++i) text += (i > 0 ? ", " : "") + nats_.url(i);
+    text += "]\n  node: ${NEWSALERT_NODE}\n  heartbeat: 500ms\n  member_timeout: 3s\nfeeds:\n";
+    for (int f = 0; f < kFeeds; ++f) text += "  - url: " + feeds_.url(feed_path(f)) + "\n";
+    text += "watchlists:\n  - name: hamas\n    actors: [Hamas]\n  - name: lebanon\n    regions: [Lebanon]\n"
+            "webhooks:\n  - name: hook\n    url: " + hook_.url("/hook") + "\n    secret: " + kSecret +
+            "\n    timeout: 1s\n    retry:\n      schedule: [0s, 50ms, 100ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms, "
+            "200ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms]\n" + extra;
+    return text;
+  }
+
+  std::string write_config(const std::string& name, const std::string& extra = {}) {
+    const auto file = dir_ / name;
+    write_file(file, config_text(extra));
+    return file.string();
+  }
+
+  Node& start(const std::string& name, const std::string& config) {
+    Node node;
+    node.name = name;
+    node.port = free_port();
+    std::filesystem::create_directories(dir_ / name);
+    node.process = std::make_unique<DaemonProcess>(
+        std::vector<std::string>{"run", "--config", config, "--log-level", "info"}, dir_ / name,
+        std::vector<std::string>{"NEWSALERT_NODE=" + name, "STATE_DIR=" + (dir_ / name / "state").string(),
+                                 "ADMIN_PORT=" + std::to_string(node.port)});
+    nodes_.push_back(std::move(node));
+    return nodes_.back();
+  }
+
+  json status(const Node& node) {
+    const auto response = get("http://127.0.0.1:" + std::to_string(node.port) + "/v1/status");
+    return response.status == 200 ? json::parse(response.body, nullptr, false) : json();
+  }
+
+  // Feed URL -> owner, as `node` sees it; empty until every feed has one.
+  std::map<std::string, std::string> owners(const Node& node) {
+    std::map<std::string, std::string> out;
+    const json s = status(node);
+    if (!s.is_object()) return {};
+    for (const auto& feed : s["feeds"]) {
+      if (feed.value("owner", std::string()).empty()) return {};
+      out[feed["url"]] = feed["owner"];
+    }
+    return out;
+  }
+
+  // The receiver: a third of the answers fail (500, a dropped connection, 429).
+  void serve_receiver(int fail_percent) {
+    hook_.route("/hook", [this, fail_percent](const RecordedRequest& request) {
+      const WebhookVerifier verifier(kSecret);
+      std::lock_guard lock(mutex_);
+      ++posts_;
+      if (!verifier.verify(request.headers, request.body, std::chrono::system_clock::now()).empty()) ++bad_signatures_;
+      const json body = json::parse(request.body, nullptr, false);
+      const std::string title = body.is_object() ? body["article"]["title"].get<std::string>() : "";
+      const int story = std::atoi(title.c_str() + std::string("Story ").size());
+      const auto key = std::make_pair(body.value("watchlist", std::string()), story);
+      ids_[key].insert(request.header("webhook-id"));
+      const int roll = std::uniform_int_distribution<int>(0, 99)(random_);
+      if (roll < fail_percent / 2) return Response{500, {}, "flaky"};
+      if (roll < fail_percent * 3 / 4) return Response{.close_without_response = true};
+      if (roll < fail_percent) return Response{429, {{"Retry-After", "0"}}, ""};
+      delivered_.insert(key);
+      return Response{200, {}, "ok"};
+    });
+  }
+
+  bool all_delivered(int stories) {
+    std::lock_guard lock(mutex_);
+    for (const char* watchlist : {"hamas", "lebanon"})
+      for (int i = 0; i < stories; ++i)
+        if (!delivered_.contains({watchlist, i})) return false;
+    return true;
+  }
+
+  void expect_each_story_once(int stories) {
+    std::lock_guard lock(mutex_);
+    EXPECT_EQ(bad_signatures_, 0u);
+    for (const char* watchlist : {"hamas", "lebanon"})
+      for (int i = 0; i < stories; ++i) {
+        const auto key = std::make_pair(std::string(watchlist), i);
+        EXPECT_TRUE(delivered_.contains(key)) << watchlist << " story " << i << " never delivered";
+        EXPECT_EQ(ids_[key].size(), 1u) << watchlist << " story " << i << " arrived under " << ids_[key].size() << " ids";
+      }
+    EXPECT_EQ(ids_.size(), static_cast<std::size_t>(2 * stories)) << "alerts for stories never published";
+  }
+
+  std::string logs() const {
+    std::string out;
+    for (const auto& node : nodes_) {
+      const std::string err = node.process->err();
+      out += "--- " + node.name + "\n" + err.substr(err.size() > 4000 ? err.size() - 4000 : 0);
+    }
+    return out;
+  }
+
+  NatsCluster nats_{3};
+  TempDir dir_;
+  HttpServer feeds_;
+  HttpServer hook_;
+  bool serving_ = false;
+  std::vector<Node> nodes_;
+  std::mutex mutex_;
+  std::map<std::pair<std::string, int>, std::set<std::string>> ids_;
+  std::set<std::pair<std::string, int>> delivered_;
+  std::size_t posts_ = 0;
+  std::size_t bad_signatures_ = 0;
+  std::mt19937 random_{12345};
+};
+
+TEST_F(ClusterTest, FeedsAreSpreadAndAStoryInEveryFeedAlertsOncePerWatchlist) {
+  serve_receiver(0);
+  publish(3);
+  const auto config = write_config("newsalert.yaml");
+  for (const char* name : {"a", "b", "c"}) start(name, config);
+  std::map<std::string, std::string> seen;
+  // Every node comes to agree on who polls what, and each polls a share.
+  ASSERT_TRUE(eventually([&] {
+    seen = owners(nodes_[0]);
+    std::set<std::string> distinct;
+    for (const auto& [feed, owner] : seen) distinct.insert(owner);
+    return distinct.size() == 3 && owners(nodes_[1]) == seen && owners(nodes_[2]) == seen;
+  }, 30s)) << logs();
+  std::map<std::string, int> share;
+  for (const auto& [feed, owner] : seen) ++share[owner];
+  for (const auto& [owner, count] : share) EXPECT_GE(count, 2) << owner << " polls " << count << " of " << kFeeds;
+
+  ASSERT_TRUE(eventually([&] { return all_delivered(3); }, 30s)) << logs();
+  for (int f = 0; f < kFeeds; ++f) ASSERT_TRUE(feeds_.wait_for(feed_path(f), 3, 20s)) << feed_path(f);
+  std::this_thread::sleep_for(1s);
+  expect_each_story_once(3);
+  std::lock_guard lock(mutex_);
+  EXPECT_EQ(posts_, 6u) << "twelve feeds, three nodes, one alert per watchlist and story";
+}
+
+TEST_F(ClusterTest, ANodeKilledMidRunLosesNothingAndItsFeedsMoveWithin30Seconds) {
+  serve_receiver(33);
+  int published = 4;
+  publish(published);
+  const auto config = write_config("newsalert.yaml");
+  for (const char* name : {"a", "b", "c"}) start(name, config);
+  ASSERT_TRUE(eventually([&] { return all_delivered(2); }, 60s)) << logs();
+  // Kill the node that delivers the webhook, while stories keep arriving.
+  const std::string victim = cluster::owner_of("webhook:hook", {"a", "b", "c"});
+  std::map<std::string, std::string> seen;
+  ASSERT_TRUE(eventually([&] { return !(seen = owners(nodes_[0])).empty(); }, 30s)) << logs();
+  Node* dead = nullptr;
+  for (auto& node : nodes_)
+    if (node.name == victim) dead = &node;
+  ASSERT_NE(dead, nullptr);
+  publish(published = 10);
+  std::this_thread::sleep_for(300ms);
+  dead->process->kill9();
+  const auto killed = std::chrono::steady_clock::now();
+  for (int step = 0; step < 5; ++step) {
+    std::this_thread::sleep_for(500ms);
+    publish(published += 4);
+  }
+  // Each feed the dead node polled is polled again, by another node, within 30 s.
+  for (const auto& [url, owner] : seen) {
+    if (owner != victim) continue;
+    const std::string path = url.substr(url.find("/feed-"));
+    EXPECT_TRUE(eventually([&] {
+      for (const auto& request : feeds_.requests(path))
+        if (request.at > killed + 1s) return true;
+      return false;
+    }, 30s)) << path << " not polled again after its node died";
+  }
+  ASSERT_TRUE(eventually([&] { return all_delivered(published); }, 60s)) << logs();
+  std::this_thread::sleep_for(2s);
+  expect_each_story_once(published);
+}
+
+TEST_F(ClusterTest, ANodeWithAnotherConfigTakesNoWorkAndSaysWhy) {
+  serve_receiver(0);
+  publish(1);
+  const auto config = write_config("newsalert.yaml");
+  start("a", config);
+  start("b", config);
+  ASSERT_TRUE(eventually([&] { return all_delivered(1); }, 30s)) << logs();
+  const auto other = write_config("other.yaml", "# one more line\n");
+  Node& c = start("c", other);
+  ASSERT_TRUE(c.process->wait_for_log("takes no work", 20s)) << logs();
+  EXPECT_NE(c.process->err().find("config differs from the cluster's"), std::string::npos) << c.process->err();
+  const auto ready = get("http://127.0.0.1:" + std::to_string(c.port) + "/readyz");
+  EXPECT_EQ(ready.status, 503);
+  EXPECT_NE(ready.body.find("config differs"), std::string::npos) << ready.body;
+  std::this_thread::sleep_for(2s);
+  for (const auto& [feed, owner] : owners(nodes_[0])) EXPECT_NE(owner, "c") << feed;
+  const json s = status(c);
+  EXPECT_FALSE(s["cluster"]["accepted"].get<bool>());
+}
+
+TEST_F(ClusterTest, LosingANatsServerLosesNothingAndANewNodeTakesItsShare) {
+  serve_receiver(20);
+  int published = 4;
+  publish(published);
+  const auto config = write_config("newsalert.yaml");
+  start("a", config);
+  start("b", config);
+  ASSERT_TRUE(eventually([&] { return all_delivered(published); }, 60s)) << logs();
+  nats_.kill9(0);
+  for (int step = 0; step < 4; ++step) {
+    std::this_thread::sleep_for(500ms);
+    publish(published += 3);
+  }
+  ASSERT_TRUE(eventually([&] { return all_delivered(published); }, 60s)) << logs();
+  start("c", config);
+  ASSERT_TRUE(eventually([&] {
+    for (const auto& [feed, owner] : owners(nodes_[0]))
+      if (owner == "c") return true;
+    return false;
+  }, 30s)) << logs();
+  publish(published += 3);
+  ASSERT_TRUE(eventually([&] { return all_delivered(published); }, 60s)) << logs();
+  std::this_thread::sleep_for(2s);
+  expect_each_story_once(published);
+}
+
+}  // namespace
