@@ -7,6 +7,7 @@
 
 #include <nats/nats.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -15,11 +16,8 @@ namespace newsalert::cluster {
 
 namespace {
 
-// The characters libnats accepts in a key: a key is the last part of a subject, so no wildcards.
 void check_key(const std::string& key) {
-  const bool valid_chars = !key.empty() && key.find_first_not_of(
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_/=.") == std::string::npos;
-  if (!valid_chars || key.front() == '.' || key.back() == '.') {
+  if (!KvBucket::valid_key(key)) {
     throw std::invalid_argument("NATS: invalid KV key \"" + key +
                                 "\" (allowed: letters, digits, - _ / = and inner dots)");
   }
@@ -29,7 +27,24 @@ struct PubAckDeleter {
   void operator()(jsPubAck* ack) const noexcept { jsPubAck_Destroy(ack); }
 };
 
+struct KeysDeleter {
+  void operator()(kvKeysList* list) const noexcept { kvKeysList_Destroy(list); }
+};
+
+std::chrono::system_clock::time_point written_at(kvEntry* entry) {
+  using std::chrono::system_clock;
+  const std::chrono::nanoseconds since_epoch(kvEntry_Created(entry));   // UTC
+  return system_clock::time_point(std::chrono::duration_cast<system_clock::duration>(since_epoch));
+}
+
 }  // namespace
+
+// A key is the last part of a subject, so no wildcards, and no empty part between dots.
+bool KvBucket::valid_key(std::string_view key) noexcept {
+  const bool valid_chars = !key.empty() && key.find_first_not_of(
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_/=.") == std::string_view::npos;
+  return valid_chars && key.front() != '.' && key.back() != '.' && key.find("..") == std::string_view::npos;
+}
 
 KvBucket::KvBucket(NatsHandle<kvStore> store, jsCtx* js)
     : store_(std::move(store)), js_(js), name_(kvStore_Bucket(store_.get())) {}
@@ -42,7 +57,8 @@ std::optional<KvEntry> KvBucket::get(const std::string& key) {
   check(status, "cannot read key " + key + " of bucket " + name_);
   const NatsHandle<kvEntry> entry(raw);
   const auto* data = static_cast<const char*>(kvEntry_Value(raw));
-  return KvEntry{std::string(data, static_cast<std::size_t>(kvEntry_ValueLen(raw))), kvEntry_Revision(raw)};
+  return KvEntry{std::string(data, static_cast<std::size_t>(kvEntry_ValueLen(raw))), kvEntry_Revision(raw),
+                 written_at(raw)};
 }
 
 std::uint64_t KvBucket::put(const std::string& key, std::string_view value) {
@@ -71,6 +87,21 @@ KvWriteResult KvBucket::update(const std::string& key, std::string_view value, s
 void KvBucket::erase(const std::string& key) {
   check_key(key);
   check(kvStore_Delete(store_.get(), key.c_str()), "cannot delete key " + key + " of bucket " + name_);
+}
+
+// libnats 3.4.1 answers an empty bucket with NATS_OK and no keys; without a timeout it would wait
+// for the listing forever.
+std::vector<std::string> KvBucket::keys(std::chrono::milliseconds timeout) {
+  kvWatchOptions options;
+  check(kvWatchOptions_Init(&options), "cannot set watch options");
+  options.Timeout = timeout.count();
+  kvKeysList list{};
+  const natsStatus status = kvStore_Keys(&list, store_.get(), &options);
+  const std::unique_ptr<kvKeysList, KeysDeleter> owner(&list);
+  check(status, "cannot list the keys of bucket " + name_);
+  std::vector<std::string> keys(list.Keys, list.Keys + list.Count);
+  std::sort(keys.begin(), keys.end());
+  return keys;
 }
 
 KvWatcher KvBucket::watch_all() {

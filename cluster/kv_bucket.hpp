@@ -4,16 +4,19 @@
 #include "cluster/kv_watcher.hpp"
 #include "cluster/nats_handles.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace newsalert::cluster {
 
 struct KvEntry {
   std::string value;
   std::uint64_t revision = 0;
+  std::chrono::system_clock::time_point written;   // stamped by the server that stored it
 };
 
 // A conditional write that lost its race is an everyday outcome, not an error.
@@ -46,6 +49,12 @@ class KvBucket {
   KvWriteResult update(const std::string& key, std::string_view value, std::uint64_t revision);
   // Leaves a delete marker (watchers see it); history is kept.
   void erase(const std::string& key);
+  // The keys that hold a value now (not deleted, not expired), sorted; empty for an empty bucket.
+  // Waits at most `timeout` for the servers to list them.
+  std::vector<std::string> keys(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+  // Whether `key` is one libnats accepts: letters, digits, - _ / = and inner dots.
+  static bool valid_key(std::string_view key) noexcept;
 
   // Every change to every key from now on, after the current values.
   KvWatcher watch_all();

@@ -1,5 +1,6 @@
 // The NATS wrapper against a real three-server nats-server cluster: deduplication, replication
-// through a crash, redelivery rules of pull consumers, KV leases, compare-and-set and watchers.
+// through a crash, redelivery rules of pull consumers, KV leases, compare-and-set, listing and
+// watchers.
 #include "cluster/connection.hpp"
 #include "cluster/jetstream.hpp"
 #include "cluster/nats_error.hpp"
@@ -303,6 +304,20 @@ TEST_F(NatsClientTest, KvWatcherIsNotToldOfExpiries) {
   while (heartbeats.get("node.a") && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(100ms);
   ASSERT_FALSE(heartbeats.get("node.a")) << "the value did not expire";
   EXPECT_FALSE(watcher.next(2s));
+}
+
+TEST_F(NatsClientTest, KvKeysAreThoseWithAValueSortedAndNoneForAnEmptyBucket) {
+  auto bucket = js_.key_value(replicated_bucket("listing"));
+  EXPECT_EQ(bucket.keys(), std::vector<std::string>{});
+  bucket.put("node-c", "3");
+  bucket.put("node-a", "1");
+  bucket.put("node-b", "2");
+  bucket.put("node-a", "1 again");
+  bucket.erase("node-b");
+  EXPECT_EQ(bucket.keys(), (std::vector<std::string>{"node-a", "node-c"}));
+  bucket.erase("node-a");
+  bucket.erase("node-c");
+  EXPECT_EQ(bucket.keys(), std::vector<std::string>{});
 }
 
 TEST_F(NatsClientTest, KvKeyWithWildcardIsRefusedWithItsName) {
