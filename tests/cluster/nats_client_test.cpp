@@ -330,6 +330,12 @@ TEST_F(NatsClientTest, KvKeyWithWildcardIsRefusedWithItsName) {
   }
 }
 
+// The keys libnats accepts; it refuses an empty part between dots ("a..b") saying only "invalid key".
+TEST(KvKey, ValidKeysAreTheOnesLibnatsAccepts) {
+  for (const char* key : {"feed.1", "node-a", "a_b/c=d", "A9"}) EXPECT_TRUE(KvBucket::valid_key(key)) << key;
+  for (const char* key : {"", ".a", "a.", "a..b", "a*", "a b", ">"}) EXPECT_FALSE(KvBucket::valid_key(key)) << key;
+}
+
 TEST(NatsConnection, NoServerToReachIsAnErrorNamingTheServers) {
   NatsCluster single(1);
   const std::string url = single.url(0);
