@@ -2,6 +2,7 @@
 #include "cluster/membership.hpp"
 
 #include "cluster/jetstream.hpp"
+#include "cluster/nats_error.hpp"
 #include "common/time.hpp"
 #include "common/version.hpp"
 
@@ -46,6 +47,19 @@ KvConfig bucket(const char* name, int replicas, std::chrono::nanoseconds ttl) {
   config.replicas = replicas;
   config.ttl = ttl;
   return config;
+}
+
+// libnats refuses to bind to a bucket created with another configuration with this text only.
+KvBucket open_bucket(JetStream& js, const KvConfig& config, const MembershipOptions& options) {
+  try {
+    return js.key_value(config);
+  } catch (const NatsError& error) {
+    if (std::string_view(error.what()).find("Existing configuration is different") == std::string_view::npos) throw;
+    throw NatsError(fmt::format("{}; every node of the cluster needs the same member_timeout and replicas (this one "
+                                "has {} and {})",
+                                error.what(), format_duration(options.member_timeout), options.replicas),
+                    error.status(), error.js_code());
+  }
 }
 
 std::string host_name() {
@@ -98,8 +112,8 @@ std::string shortened(const std::string& fingerprint) {
 
 Membership::Membership(JetStream& js, MembershipOptions options)
     : options_(validated(std::move(options))),
-      members_(js.key_value(bucket(kMembersBucket, options_.replicas, options_.member_timeout))),
-      cluster_(js.key_value(bucket(kClusterBucket, options_.replicas, std::chrono::nanoseconds(0)))),
+      members_(open_bucket(js, bucket(kMembersBucket, options_.replicas, options_.member_timeout), options_)),
+      cluster_(open_bucket(js, bucket(kClusterBucket, options_.replicas, std::chrono::nanoseconds(0)), options_)),
       started_(format_rfc3339(Clock::now())),
       host_(host_name()),
       pid_(::getpid()),
@@ -210,7 +224,7 @@ Membership::ConfigRecord Membership::settle_config(const std::vector<Member>& me
 // one does, so both first beats agree. Nothing when another live node runs it: this one is refused.
 std::optional<Membership::ConfigRecord> Membership::first_beat_config(const ConfigRecord& config,
                                                                       const std::vector<Member>& members) const {
-  if (config.fingerprint == options_.config_fingerprint) return std::nullopt;
+  if (config.fingerprint == options_.config_fingerprint) return config;
   const bool run_by_others = std::any_of(members.begin(), members.end(), [&](const Member& member) {
     return member.node != options_.node && member.fingerprint == config.fingerprint;
   });

@@ -1,5 +1,6 @@
 // The NATS wrapper against a real three-server nats-server cluster: deduplication, replication
-// through a crash, redelivery rules of pull consumers, KV leases, compare-and-set and watchers.
+// through a crash, redelivery rules of pull consumers, KV leases, compare-and-set, listing and
+// watchers.
 #include "cluster/connection.hpp"
 #include "cluster/jetstream.hpp"
 #include "cluster/nats_error.hpp"
@@ -305,6 +306,20 @@ TEST_F(NatsClientTest, KvWatcherIsNotToldOfExpiries) {
   EXPECT_FALSE(watcher.next(2s));
 }
 
+TEST_F(NatsClientTest, KvKeysAreThoseWithAValueSortedAndNoneForAnEmptyBucket) {
+  auto bucket = js_.key_value(replicated_bucket("listing"));
+  EXPECT_EQ(bucket.keys(), std::vector<std::string>{});
+  bucket.put("node-c", "3");
+  bucket.put("node-a", "1");
+  bucket.put("node-b", "2");
+  bucket.put("node-a", "1 again");
+  bucket.erase("node-b");
+  EXPECT_EQ(bucket.keys(), (std::vector<std::string>{"node-a", "node-c"}));
+  bucket.erase("node-a");
+  bucket.erase("node-c");
+  EXPECT_EQ(bucket.keys(), std::vector<std::string>{});
+}
+
 TEST_F(NatsClientTest, KvKeyWithWildcardIsRefusedWithItsName) {
   auto bucket = js_.key_value(replicated_bucket("keys"));
   try {
@@ -313,6 +328,12 @@ TEST_F(NatsClientTest, KvKeyWithWildcardIsRefusedWithItsName) {
   } catch (const std::invalid_argument& error) {
     EXPECT_STREQ(error.what(), "NATS: invalid KV key \"feed.*\" (allowed: letters, digits, - _ / = and inner dots)");
   }
+}
+
+// The keys libnats accepts; it refuses an empty part between dots ("a..b") saying only "invalid key".
+TEST(KvKey, ValidKeysAreTheOnesLibnatsAccepts) {
+  for (const char* key : {"feed.1", "node-a", "a_b/c=d", "A9"}) EXPECT_TRUE(KvBucket::valid_key(key)) << key;
+  for (const char* key : {"", ".a", "a.", "a..b", "a*", "a b", ">"}) EXPECT_FALSE(KvBucket::valid_key(key)) << key;
 }
 
 TEST(NatsConnection, NoServerToReachIsAnErrorNamingTheServers) {
