@@ -9,6 +9,7 @@
 #include "common/version.hpp"
 #include "common/worker_pool.hpp"
 #include "config/load_config.hpp"
+#include "daemon/cluster_log.hpp"
 #include "daemon/cluster_node.hpp"
 #include "daemon/admin_server.hpp"
 #include "daemon/metrics.hpp"
@@ -117,10 +118,8 @@ struct FeedSlot {
   FeedStatus status;
 };
 
-// Cluster mode keeps its replica of the shared log in a file of its own: the single-node state
-// moves into a cluster with `newsalertd cluster import`, never by being reused as a replica.
 std::filesystem::path state_file(const config::Config& config) {
-  return config.cluster ? config.state_dir / "newsalert-cluster.db" : store::StateStore::default_file(config.state_dir);
+  return config.cluster ? cluster_state_file(config.state_dir) : store::StateStore::default_file(config.state_dir);
 }
 
 // Entries other nodes appended are applied this often, so a webhook's node sees new alerts soon.
@@ -396,7 +395,13 @@ struct App::Impl {
     runtime.pruned_rows = pruned_rows;
     runtime.loop_restarts = supervisor.restarts_by_kind();
     metrics.set_runtime(runtime);
-    return metrics.render(store.outbox().pending_count());
+    std::string text = metrics.render(store.outbox().pending_count());
+    if (cluster) {
+      std::size_t owned = 0;
+      for (const auto& slot : feed_slots) owned += slot->owned ? 1 : 0;
+      text += cluster->metrics(owned);
+    }
+    return text;
   }
 
   poll::PollPolicy poll_policy(const config::FeedConfig& feed) const {

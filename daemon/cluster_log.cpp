@@ -1,6 +1,12 @@
 // Entries arrive in the background; a transaction takes those that arrived when it begins.
 #include "daemon/cluster_log.hpp"
 
+#include "cluster/nats_error.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
 namespace newsalert::daemon {
 
 void ClusterChangeLog::take_arrived(std::chrono::milliseconds wait) {
@@ -36,6 +42,78 @@ std::uint64_t ClusterChangeLog::append(std::string_view changeset, std::uint64_t
   while ((arrived_.empty() || arrived_.back().sequence <= after) && std::chrono::steady_clock::now() < deadline)
     take_arrived(std::chrono::milliseconds(50));
   throw store::ReplicaConflict("another node committed first (after log entry " + std::to_string(after) + ")");
+}
+
+namespace {
+
+cluster::ConnectOptions connect_options(const config::ClusterConfig& config, const std::string& client_name) {
+  cluster::ConnectOptions options;
+  options.servers = config.nats;
+  options.name = client_name;
+  options.user = config.user;
+  options.password = config.password;
+  options.token = config.token;
+  options.creds_file = config.creds_file;
+  options.ca_file = config.ca_file;
+  return options;
+}
+
+// Streams of three replicas take a moment to elect leaders, more so when several nodes create
+// them at once, and a server may be restarting: joining waits this long before giving up.
+constexpr std::chrono::seconds kJoinPatience{60};
+
+// A node far behind applies a long log at once; this bounds the wait for each further piece.
+constexpr std::chrono::milliseconds kCatchUpStall{10'000};
+
+template <class Make>
+auto patiently(Make&& make) {
+  const auto deadline = std::chrono::steady_clock::now() + kJoinPatience;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return make();
+    } catch (const cluster::NatsError& e) {
+      if (std::chrono::steady_clock::now() > deadline) throw;
+      spdlog::warn("cluster: cannot join yet ({}); trying again", e.what());
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2000, 250 * attempt)));
+    }
+  }
+}
+
+}  // namespace
+
+std::filesystem::path cluster_state_file(const std::filesystem::path& state_dir) {
+  return state_dir / "newsalert-cluster.db";
+}
+
+ClusterLink::ClusterLink(const config::ClusterConfig& config, const std::string& client_name)
+    : connection_(patiently([&] { return cluster::Connection(connect_options(config, client_name)); })),
+      js_(connection_),
+      log_(patiently([&] {
+        return cluster::SharedLog(connection_, js_, cluster::SharedLogOptions{kLogStream, kLogSubject, config.replicas});
+      })),
+      changes_(log_) {}
+
+void ClusterLink::join(store::StateStore& store) {
+  try {
+    store.replicate(changes_, log_.id());
+  } catch (const store::ReplicaOfAnotherLog& e) {
+    // The replica is only a copy of the log; the log is what the cluster knows.
+    spdlog::warn("cluster: {}; the copy is discarded and rebuilt from the cluster's log", e.what());
+    store.forget_replica();
+    store.replicate(changes_, log_.id());
+  }
+  const std::uint64_t last = patiently([&] { return log_.last_sequence(); });
+  auto stalled_since = std::chrono::steady_clock::now();
+  std::uint64_t at = store.replication()->sequence();
+  while (at < last) {
+    const auto before = at;
+    at = store.replication()->apply_received().sequence;
+    if (at > before) stalled_since = std::chrono::steady_clock::now();
+    else if (std::chrono::steady_clock::now() - stalled_since > kCatchUpStall)
+      throw std::runtime_error("cluster: the shared log stopped arriving at entry " + std::to_string(at) + " of " +
+                               std::to_string(last));
+    else std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 }  // namespace newsalert::daemon

@@ -1,8 +1,12 @@
 // The state store's change log in cluster mode: store::ChangeLog on the cluster's shared log.
 #pragma once
 
+#include "cluster/connection.hpp"
+#include "cluster/jetstream.hpp"
 #include "cluster/shared_log.hpp"
+#include "config/config.hpp"
 #include "store/replication.hpp"
+#include "store/state_store.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -27,6 +31,8 @@ class ClusterChangeLog final : public store::ChangeLog {
 
   std::uint64_t appended() const noexcept { return appended_; }
   std::uint64_t conflicts() const noexcept { return conflicts_; }
+  // Entries that arrived and are not known to be applied yet.
+  std::size_t pending() const noexcept { return arrived_.size(); }
 
  private:
   void take_arrived(std::chrono::milliseconds wait);
@@ -37,5 +43,34 @@ class ClusterChangeLog final : public store::ChangeLog {
   std::uint64_t appended_ = 0;
   std::uint64_t conflicts_ = 0;
 };
+
+// The cluster's connection and shared log, and a store made a replica of it: what the daemon and
+// the commands that change state (`deliveries`, `cluster import`) share. Blocks while it joins.
+class ClusterLink {
+ public:
+  static constexpr const char* kLogStream = "NEWSALERT_STATE";
+  static constexpr const char* kLogSubject = "newsalert.state";
+
+  // Connects and opens the log, waiting up to a minute for servers and streams to answer.
+  ClusterLink(const config::ClusterConfig& config, const std::string& client_name);
+
+  // Makes `store` a replica of the log and applies every entry the log holds. A replica file of
+  // another log (the cluster set up anew) is emptied and rebuilt.
+  void join(store::StateStore& store);
+
+  cluster::Connection& connection() noexcept { return connection_; }
+  ClusterChangeLog& changes() noexcept { return changes_; }
+  cluster::SharedLog& log() noexcept { return log_; }
+
+ private:
+  cluster::Connection connection_;
+  cluster::JetStream js_;
+  cluster::SharedLog log_;
+  ClusterChangeLog changes_;
+};
+
+// The replica file in a state_dir: apart from a single node's state, which moves into a cluster
+// with `newsalertd cluster import`, never by being reused as a replica.
+std::filesystem::path cluster_state_file(const std::filesystem::path& state_dir);
 
 }  // namespace newsalert::daemon

@@ -9,91 +9,30 @@
 #include "daemon/cluster_log.hpp"
 
 #include <boost/asio/post.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
 namespace newsalert::daemon {
 
-namespace {
-
-cluster::ConnectOptions connect_options(const config::ClusterConfig& config) {
-  cluster::ConnectOptions options;
-  options.servers = config.nats;
-  options.name = "newsalertd " + config.node;
-  options.user = config.user;
-  options.password = config.password;
-  options.token = config.token;
-  options.creds_file = config.creds_file;
-  options.ca_file = config.ca_file;
-  return options;
-}
-
-// Streams and buckets of three replicas take a moment to elect leaders, more so when several
-// nodes create them at once: start-up waits this long for them before giving up.
-constexpr std::chrono::seconds kJoinPatience{60};
-
-// A node far behind applies a long log in one go at start; this bounds the wait for each piece.
-constexpr std::chrono::milliseconds kCatchUpStall{10'000};
-
-}  // namespace
-
 struct ClusterNode::Link {
-  explicit Link(const config::ClusterConfig& config, const std::string& fingerprint)
-      : connection(connect_options(config)),
-        log_js(connection),
-        beat_js(connection),
-        log(connection, log_js, cluster::SharedLogOptions{kLogStream, kLogSubject, config.replicas}),
-        changes(log),
+  Link(const config::ClusterConfig& config, const std::string& fingerprint)
+      : shared(config, "newsalertd " + config.node),
+        beat_js(shared.connection()),
         membership(beat_js, cluster::MembershipOptions{config.node, fingerprint, config.replicas, config.heartbeat,
                                                        config.member_timeout}) {}
-  cluster::Connection connection;
-  cluster::JetStream log_js;    // the loop's thread only
+  ClusterLink shared;           // the log: the loop's thread only
   cluster::JetStream beat_js;   // the heartbeat thread only
-  cluster::SharedLog log;
-  ClusterChangeLog changes;
   cluster::Membership membership;
 };
 
-std::unique_ptr<ClusterNode::Link> ClusterNode::connect(const config::ClusterConfig& config,
-                                                      const std::string& fingerprint) {
-  const auto deadline = std::chrono::steady_clock::now() + kJoinPatience;
-  for (int attempt = 1;; ++attempt) {
-    try {
-      return std::make_unique<Link>(config, fingerprint);
-    } catch (const cluster::NatsError& e) {
-      if (std::chrono::steady_clock::now() > deadline) throw;
-      spdlog::warn("cluster: cannot join yet ({}); trying again", e.what());
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2000, 250 * attempt)));
-    }
-  }
-}
-
 ClusterNode::ClusterNode(boost::asio::io_context& io, const config::ClusterConfig& config,
                          const std::string& fingerprint, store::StateStore& store)
-    : config_(config), io_(io), store_(store), link_(connect(config, fingerprint)) {
-  try {
-    store_.replicate(link_->changes, link_->log.id());
-  } catch (const store::ReplicaOfAnotherLog& e) {
-    // The replica is only a copy of the log; the log is what the cluster knows.
-    spdlog::warn("cluster: {}; the copy is discarded and rebuilt from the cluster's log", e.what());
-    store_.forget_replica();
-    store_.replicate(link_->changes, link_->log.id());
-  }
-  const std::uint64_t last = link_->log.last_sequence();
-  auto stalled_since = std::chrono::steady_clock::now();
-  std::uint64_t at = store_.replication()->sequence();
-  while (at < last) {
-    const auto before = at;
-    at = store_.replication()->apply_received().sequence;
-    if (at > before) stalled_since = std::chrono::steady_clock::now();
-    else if (std::chrono::steady_clock::now() - stalled_since > kCatchUpStall)
-      throw std::runtime_error("cluster: the shared log stopped arriving at entry " + std::to_string(at) + " of " +
-                               std::to_string(last));
-    else std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+    : config_(config), io_(io), store_(store), link_(std::make_unique<Link>(config, fingerprint)) {
+  link_->shared.join(store_);
   spdlog::info("cluster: node '{}' joined through {}; state at log entry {}", config_.node,
-               link_->connection.connected_url(), at);
+               link_->shared.connection().connected_url(), store_.replication()->sequence());
 }
 
 ClusterNode::~ClusterNode() { stop(); }
@@ -178,7 +117,7 @@ void ClusterNode::take_view(cluster::View view) {
   if (changed_) changed_();
 }
 
-bool ClusterNode::connected() const { return link_->connection.connected(); }
+bool ClusterNode::connected() const { return link_->shared.connection().connected(); }
 
 std::vector<std::string> ClusterNode::alive() const {
   std::vector<std::string> names;
@@ -193,28 +132,30 @@ bool ClusterNode::apply_arrived() {
 }
 
 std::uint64_t ClusterNode::log_position() const { return store_.replication()->sequence(); }
-std::uint64_t ClusterNode::appended() const { return link_->changes.appended(); }
-std::uint64_t ClusterNode::conflicts() const { return link_->changes.conflicts(); }
+std::uint64_t ClusterNode::appended() const { return link_->shared.changes().appended(); }
+std::uint64_t ClusterNode::conflicts() const { return link_->shared.changes().conflicts(); }
 
-nlohmann::json ClusterNode::status() const {
-  nlohmann::json members = nlohmann::json::array();
-  for (const auto& member : view_.members)
-    members.push_back({{"node", member.node},
-                       {"same_config", member.fingerprint == view_.cluster_fingerprint},
-                       {"worker", workers_.contains(member.node)},
-                       {"started", member.started},
-                       {"host", member.host},
-                       {"last_beat_ms", member.age ? nlohmann::json(member.age->count()) : nlohmann::json()}});
-  return {{"node", node()},
-          {"accepted", view_.accepted},
-          {"refusal", view_.refusal},
-          {"connected", connected()},
-          {"config", view_.cluster_fingerprint},
-          {"config_set_by", view_.set_by},
-          {"members", members},
-          {"log_position", log_position()},
-          {"log_appended", appended()},
-          {"log_conflicts", conflicts()}};
+std::string ClusterNode::metrics(std::size_t owned_feeds) const {
+  const auto gauge = [](std::string& out, const char* name, const char* help, const char* type, auto value) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, value);
+  };
+  std::string out;
+  gauge(out, "newsalert_cluster_accepted", "Whether this node takes work (its config is the cluster's).", "gauge",
+        accepted() ? 1 : 0);
+  gauge(out, "newsalert_cluster_connected", "Whether this node is connected to a NATS server.", "gauge",
+        connected() ? 1 : 0);
+  gauge(out, "newsalert_cluster_members", "Live nodes announcing themselves.", "gauge", view_.members.size());
+  gauge(out, "newsalert_cluster_workers", "Live nodes that take work.", "gauge", workers_.members().size());
+  gauge(out, "newsalert_cluster_owned_feeds", "Feeds this node polls.", "gauge", owned_feeds);
+  gauge(out, "newsalert_cluster_log_position", "The last entry of the shared log this node's state holds.", "gauge",
+        log_position());
+  gauge(out, "newsalert_cluster_log_pending", "Entries of the shared log that arrived and wait to be applied.",
+        "gauge", link_->shared.changes().pending());
+  gauge(out, "newsalert_cluster_log_appends_total", "Transactions this node appended to the shared log.", "counter",
+        appended());
+  gauge(out, "newsalert_cluster_log_conflicts_total",
+        "Transactions of this node that another node's entry overtook (each ran again).", "counter", conflicts());
+  return out;
 }
 
 }  // namespace newsalert::daemon

@@ -31,9 +31,6 @@ class ClusterChangeLog;
 
 class ClusterNode {
  public:
-  static constexpr const char* kLogStream = "NEWSALERT_STATE";
-  static constexpr const char* kLogSubject = "newsalert.state";
-
   // Connects, opens the shared log and makes `store` its replica, applying the whole log before
   // returning. Blocks: called before the event loop runs. Throws what NATS refused.
   ClusterNode(boost::asio::io_context& io, const config::ClusterConfig& config, const std::string& fingerprint,
@@ -66,15 +63,14 @@ class ClusterNode {
 
   // Applies the entries other nodes appended that have arrived; whether the outbox changed.
   bool apply_arrived();
-  // For /v1/status and `newsalertd status`.
-  nlohmann::json status() const;
+  // Prometheus text for /metrics: membership, the shared log, and `owned_feeds`.
+  std::string metrics(std::size_t owned_feeds) const;
   std::uint64_t log_position() const;
   std::uint64_t appended() const;
   std::uint64_t conflicts() const;
 
  private:
   struct Link;
-  static std::unique_ptr<Link> connect(const config::ClusterConfig& config, const std::string& fingerprint);
   void beat_loop();
   void take_view(cluster::View view);
 

@@ -5,6 +5,7 @@
 #include "common/log_escape.hpp"
 #include "config/config.hpp"
 #include "config/load_config.hpp"
+#include "daemon/cluster_log.hpp"
 #include "feeds/charset.hpp"
 #include "feeds/feed_parser.hpp"
 #include "feeds/html_text.hpp"
@@ -344,6 +345,9 @@ void list_deliveries(store::StateStore& store, std::ostream& out) {
         << '\t' << letter.attempts << '\t' << letter.alert_id << '\t' << escape_for_log(letter.last_error) << '\n';
 }
 
+int change_deliveries(store::StateStore& store, const std::string& action, const std::vector<std::int64_t>& ids,
+                      std::ostream& out, std::ostream& err);
+
 }  // namespace
 
 int run_deliveries(const std::string& config_file, const std::vector<std::string>& args, std::ostream& out,
@@ -385,14 +389,37 @@ int run_deliveries(const std::string& config_file, const std::vector<std::string
   const auto loaded = load_tool_config(config_file, err);
   if (!loaded) return kExitUsage;
   const config::Config& config = *loaded;
-  const auto db_file = store::StateStore::default_file(config.state_dir);
+  const auto db_file =
+      config.cluster ? cluster_state_file(config.state_dir) : store::StateStore::default_file(config.state_dir);
   std::error_code ec;
-  if (!std::filesystem::exists(db_file, ec)) {
+  if (!config.cluster && !std::filesystem::exists(db_file, ec)) {
     err << "newsalertd deliveries: no database at " << db_file.string() << " (has the daemon run with this config?)\n";
     return kExitFailure;
   }
   try {
-    store::StateStore store(db_file);
+    // In a cluster the command is one more writer of the shared log: its replica catches up
+    // first, and each change goes to every node.
+    std::unique_ptr<ClusterLink> link;
+    if (config.cluster) {
+      std::filesystem::create_directories(config.state_dir);
+      link = std::make_unique<ClusterLink>(*config.cluster, "newsalertd deliveries");
+    }
+    store::StateStore store(db_file, config.cluster ? store::StateStore::EmptyFile::initialise
+                                                    : store::StateStore::EmptyFile::refuse);
+    if (link) link->join(store);
+    return store::retry_on_conflict([&] { return change_deliveries(store, action, ids, out, err); });
+  } catch (const std::exception& e) {
+    err << "newsalertd deliveries: " << e.what() << "\n";
+    return kExitFailure;
+  }
+}
+
+namespace {
+
+// One run of the action: run again whole when another node committed first.
+int change_deliveries(store::StateStore& store, const std::string& action, const std::vector<std::int64_t>& ids,
+                      std::ostream& out, std::ostream& err) {
+  {
     if (action == "list") {
       list_deliveries(store, out);
       return kExitOk;
@@ -419,10 +446,9 @@ int run_deliveries(const std::string& config_file, const std::vector<std::string
       }
     }
     return status;
-  } catch (const std::exception& e) {
-    err << "newsalertd deliveries: " << e.what() << "\n";
-    return kExitFailure;
   }
 }
+
+}  // namespace
 
 }  // namespace newsalert::daemon

@@ -3,6 +3,7 @@
 #include "daemon/commands.hpp"
 #include "daemon/descriptor_limit.hpp"
 #include "daemon/log_setup.hpp"
+#include "daemon/cluster_command.hpp"
 #include "daemon/status_command.hpp"
 
 #include "common/version.hpp"
@@ -39,6 +40,9 @@ commands:
   status --config FILE [--json]   ask the running daemon (http.listen) for its feeds' state
   deliveries list|retry ID...|retry --all|purge --config FILE
                                   dead letters and disabled webhooks (works beside the daemon)
+  cluster import --config FILE STATE_DIR
+                                  move a single node's state (STATE_DIR/newsalert.db) into the
+                                  cluster the config names, so switching does not alert again
 
 options:
   -c, --config FILE     config file (default: /etc/newsalert/newsalert.yaml)
@@ -149,6 +153,7 @@ int main(int argc, char** argv) {
   if (command == "replay") return daemon::run_replay(config_file, positional, std::cout, std::cerr, json_output);
   if (command == "status") return daemon::run_status(config_file, json_output, std::cout, std::cerr);
   if (command == "deliveries") return daemon::run_deliveries(config_file, positional, std::cout, std::cerr);
+  if (command == "cluster") return daemon::run_cluster(config_file, positional, std::cout, std::cerr);
   if (command != "run") {
     std::cerr << "newsalertd: unknown command '" << command << "'\n" << kUsage;
     return kExitUsage;

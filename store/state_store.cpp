@@ -327,6 +327,77 @@ void StateStore::replicate(ChangeLog& log, const std::string& log_id) {
   replication_ = std::make_unique<Replication>(*db_, log, log_id);
 }
 
+namespace {
+
+// Each table a single node's state is made of, and how its rows join another store: keyed
+// tables by their key; the outbox, stories and dead letters by their own identity, with new ids.
+struct ImportedTable {
+  const char* name;
+  const char* order;     // a stable order of the source rows, for batches
+  const char* columns;   // copied columns ("*" for all)
+};
+
+constexpr ImportedTable kImported[] = {
+    {"feeds", "url", "*"},
+    {"articles", "feed_url, article_id", "*"},
+    {"deliveries", "alert_id, webhook", "*"},
+    {"endpoints", "webhook", "*"},
+    {"stories", "id",
+     "watchlist, alert_id, simhash, feed_url, article_id, title, link, first_seen_ms, state, payload, copies, "
+     "follow_up_sent"},
+    {"story_copies", "alert_id, feed_url, article_id", "*"},
+    {"outbox", "id", "alert_id, webhook, watchlist, payload, attempts, next_attempt_ms, created_ms, last_error"},
+    {"dead_letters", "id",
+     "alert_id, webhook, watchlist, payload, attempts, created_ms, failed_ms, last_error"},
+    {"websub", "feed_url", "*"},
+};
+
+std::string import_sql(const ImportedTable& table) {
+  const std::string columns = table.columns;
+  const std::string list = columns == "*" ? "" : " (" + columns + ")";
+  std::string sql = "INSERT OR IGNORE INTO main." + std::string(table.name) + list + " SELECT " + columns +
+                    " FROM imported." + table.name;
+  // A pending alert already delivered or dead here stays finished; a dead letter already known is not doubled.
+  if (std::string_view(table.name) == "outbox")
+    sql += " AS o WHERE NOT EXISTS (SELECT 1 FROM main.deliveries d WHERE d.alert_id = o.alert_id AND d.webhook = o.webhook)";
+  if (std::string_view(table.name) == "dead_letters")
+    sql += " AS o WHERE NOT EXISTS (SELECT 1 FROM main.dead_letters d WHERE d.alert_id = o.alert_id AND d.webhook = o.webhook)";
+  return sql + " ORDER BY " + table.order + " LIMIT ?1 OFFSET ?2";
+}
+
+}  // namespace
+
+std::vector<ImportCount> StateStore::import_state(const std::filesystem::path& other, std::size_t batch) {
+  { StateStore migrated(other); }   // the other file in this release's schema
+  Statement attach(*db_, "ATTACH DATABASE ?1 AS imported");
+  attach.bind(1, other.string());
+  attach.run();
+  std::vector<ImportCount> counts;
+  try {
+    for (const auto& table : kImported) {
+      ImportCount count{table.name, 0, 0};
+      count.read = static_cast<std::size_t>(
+          db_->query_int64(std::string("SELECT COUNT(*) FROM imported.") + table.name));
+      Statement insert(*db_, import_sql(table));
+      for (std::size_t offset = 0; offset < count.read; offset += batch) {
+        count.added += retry_on_conflict([&] {
+          Transaction tx(*db_);
+          insert.bind_all(static_cast<std::int64_t>(batch), static_cast<std::int64_t>(offset));
+          const std::size_t added = insert.run();
+          tx.commit();
+          return added;
+        });
+      }
+      counts.push_back(count);
+    }
+  } catch (...) {
+    db_->exec("DETACH DATABASE imported");
+    throw;
+  }
+  db_->exec("DETACH DATABASE imported");
+  return counts;
+}
+
 void StateStore::forget_replica() {
   replication_.reset();
   Transaction tx(*db_);

@@ -22,6 +22,14 @@ namespace newsalert::store {
 class Database;      // store/database.hpp: the thin RAII wrapper over sqlite3
 class Transaction;   // store/database.hpp
 
+// What `import_state` copied, per table: rows read from the other file, and those added (the
+// rest were known already).
+struct ImportCount {
+  std::string table;
+  std::size_t read = 0;
+  std::size_t added = 0;
+};
+
 // What one pruning pass removed.
 struct PruneCounts {
   std::size_t articles = 0;
@@ -91,6 +99,13 @@ class StateStore {
 
   // SQLite's integrity check: "ok", or the problems found, one per line.
   std::string integrity_check() const;
+
+  // Copies a single node's state (another state file, migrated first) into this one, in short
+  // transactions of at most `batch` rows: feed state, seen entries, stories and their copies,
+  // final outcomes, pending alerts, dead letters, disabled webhooks. Rows this store knows already
+  // are kept as they are; alerts and stories get ids of this store. Each transaction is retried
+  // when another node of a cluster commits first.
+  std::vector<ImportCount> import_state(const std::filesystem::path& other, std::size_t batch = 200);
 
   // Cluster mode: from now on this store is one replica of `log` (see store/replication.hpp).
   // Throws ReplicaOfAnotherLog when the file follows another log.
