@@ -7,6 +7,7 @@
 #include "common/url_redaction.hpp"
 
 #include <nats/nats.h>
+#include <openssl/ssl.h>
 
 #include <string.h>
 
@@ -55,6 +56,8 @@ void log_quietly(Write&& write) noexcept {
   } catch (...) {
   }
 }
+
+void free_compression_method(SSL_COMP* method) noexcept { OPENSSL_free(method); }
 
 void on_disconnected(natsConnection*, void* closure) noexcept {
   auto& events = *static_cast<Events*>(closure);
@@ -250,6 +253,13 @@ std::uint64_t Connection::disconnects() const noexcept { return events_->disconn
 
 std::uint64_t Connection::reconnects() const noexcept { return events_->reconnects; }
 
-void close_nats_library(std::chrono::milliseconds timeout) { nats_CloseAndWait(timeout.count()); }
+void close_nats_library(std::chrono::milliseconds timeout) {
+  nats_CloseAndWait(timeout.count());
+  // Once TLS was used, libnats 3.4.1 frees OpenSSL's list of compression methods when it is
+  // unloaded at exit (sk_SSL_COMP_free) without clearing OpenSSL's pointer to it, and OpenSSL's
+  // own cleanup at exit frees the list again: the process crashed on its way out (nats.c issue
+  // 904). Freed here and forgotten, the list is nothing for either of them.
+  sk_SSL_COMP_pop_free(SSL_COMP_set0_compression_methods(nullptr), free_compression_method);
+}
 
 }  // namespace newsalert::cluster
