@@ -31,7 +31,10 @@ struct ConnectOptions {
   std::string password;
   std::string token;
   std::string creds_file;             // a .creds file: user JWT and NKey seed
+  std::string nkey_seed_file;         // a user NKey seed ("SU..."); its public key is derived from it
   std::string ca_file;                // PEM CA bundle; setting it requires TLS
+  std::string cert_file;              // PEM client certificate (chain) for mutual TLS, with key_file;
+  std::string key_file;               // setting them requires TLS
 };
 
 class Connection {

@@ -1,4 +1,4 @@
-// Hashes, HMAC signatures, random tokens and base64 on OpenSSL.
+// Hashes, HMAC signatures, Ed25519 public keys, random tokens and base64 on OpenSSL.
 #include "common/crypto.hpp"
 
 #include <openssl/crypto.h>
@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cctype>
+#include <memory>
 #include <stdexcept>
 
 namespace newsalert {
@@ -90,6 +91,20 @@ std::string random_hex(std::size_t bytes) {
   if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1)
     throw std::runtime_error("no random bytes from the system (RAND_bytes failed)");
   return to_hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+}
+
+std::string ed25519_public_key(std::string_view private_key) {
+  if (private_key.size() != 32) throw std::invalid_argument("an Ed25519 private key has 32 bytes");
+  const std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(private_key.data()),
+                                   private_key.size()),
+      &EVP_PKEY_free);
+  std::string public_key(32, '\0');
+  std::size_t length = public_key.size();
+  if (!key || EVP_PKEY_get_raw_public_key(key.get(), reinterpret_cast<unsigned char*>(public_key.data()), &length) != 1 ||
+      length != public_key.size())
+    throw std::runtime_error("cannot derive an Ed25519 public key");
+  return public_key;
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

@@ -21,6 +21,10 @@ std::string hmac_hex(std::string_view digest, std::string_view key, std::string_
 // `bytes` bytes from the system's cryptographic random source, as lower-case hex.
 std::string random_hex(std::size_t bytes);
 
+// The Ed25519 public key (32 bytes) of a 32-byte private key, the seed of RFC 8032. Throws
+// std::invalid_argument for another length.
+std::string ed25519_public_key(std::string_view private_key);
+
 // Comparison whose time does not depend on where the inputs differ (for signatures).
 bool constant_time_equal(std::string_view a, std::string_view b);
 

@@ -1429,7 +1429,8 @@ void ConfigLoader::load_cluster_key(const std::string& name, const YAML::Node& v
     if (d && *d > 30s) error(value, field + ": must be at most 30s, got " + format_duration(*d));
     else if (d) cluster.heartbeat = *d;
   } else if (name == "member_timeout") {
-    if (const auto d = get_duration(value, field, 1ms)) cluster.member_timeout = *d;
+    // A value that cannot be read is reported here alone, not also as shorter than 3 heartbeats.
+    cluster.member_timeout = get_duration(value, field, 1ms).value_or(Millis::max());
   } else if (const auto text = texts.find(name); text != texts.end()) {
     if (name != "user") note_secret(value);
     const auto expanded = get_expanded(value, field);

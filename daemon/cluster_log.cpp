@@ -54,7 +54,10 @@ cluster::ConnectOptions connect_options(const config::ClusterConfig& config, con
   options.password = config.password;
   options.token = config.token;
   options.creds_file = config.creds_file;
+  options.nkey_seed_file = config.nkey_seed_file;
   options.ca_file = config.ca_file;
+  options.cert_file = config.cert_file;
+  options.key_file = config.key_file;
   return options;
 }
 

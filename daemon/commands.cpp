@@ -3,6 +3,7 @@
 
 #include "alerts/payload.hpp"
 #include "common/log_escape.hpp"
+#include "common/url_redaction.hpp"
 #include "config/config.hpp"
 #include "config/load_config.hpp"
 #include "daemon/cluster_log.hpp"
@@ -204,6 +205,14 @@ void print_replay(const config::Config& config, store::StateStore& store, bool j
   }
 }
 
+// Servers, node and replicas, and the fingerprint that must match on every node; no credentials.
+std::string cluster_summary(const config::ClusterConfig& cluster, const std::string& fingerprint) {
+  std::string servers;
+  for (const auto& url : cluster.nats) servers += (servers.empty() ? "" : ", ") + redact_url_secrets(url);
+  return "cluster: node " + cluster.node + ", replicas " + std::to_string(cluster.replicas) + ", NATS " + servers +
+         "; config fingerprint " + fingerprint;
+}
+
 }  // namespace
 
 int run_check(const std::string& config_file, std::ostream& out, std::ostream& err) {
@@ -216,6 +225,7 @@ int run_check(const std::string& config_file, std::ostream& out, std::ostream& e
     }
     out << config_file << ": OK: " << config.feeds.size() << " feeds, " << config.watchlists.size()
         << " watchlists, " << config.webhooks.size() << " webhooks; state in " << config.state_dir.string() << "\n";
+    if (config.cluster) out << cluster_summary(*config.cluster, config.fingerprint) << "\n";
     return kExitOk;
   } catch (const config::ConfigError& e) {
     for (const auto& diagnostic : e.diagnostics()) err << diagnostic.str() << "\n";

@@ -3,6 +3,7 @@
 #include "daemon/commands.hpp"
 #include "daemon/descriptor_limit.hpp"
 #include "daemon/log_setup.hpp"
+#include "cluster/connection.hpp"
 #include "daemon/cluster_command.hpp"
 #include "daemon/status_command.hpp"
 
@@ -152,8 +153,12 @@ int main(int argc, char** argv) {
   if (command == "match") return daemon::run_match(config_file, positional, std::cout, std::cerr, explain);
   if (command == "replay") return daemon::run_replay(config_file, positional, std::cout, std::cerr, json_output);
   if (command == "status") return daemon::run_status(config_file, json_output, std::cout, std::cerr);
-  if (command == "deliveries") return daemon::run_deliveries(config_file, positional, std::cout, std::cerr);
-  if (command == "cluster") return daemon::run_cluster(config_file, positional, std::cout, std::cerr);
+  if (command == "deliveries" || command == "cluster") {
+    const int status = command == "cluster" ? daemon::run_cluster(config_file, positional, std::cout, std::cerr)
+                                            : daemon::run_deliveries(config_file, positional, std::cout, std::cerr);
+    cluster::close_nats_library();
+    return status;
+  }
   if (command != "run") {
     std::cerr << "newsalertd: unknown command '" << command << "'\n" << kUsage;
     return kExitUsage;
@@ -171,11 +176,15 @@ int main(int argc, char** argv) {
   }
   for (const auto& warning : config.warnings) spdlog::warn("{}", warning.str());
   daemon::raise_descriptor_limit();
+  const bool clustered = config.cluster.has_value();
+  int status = kExitFailure;
   try {
     daemon::App app(std::move(config), std::cout, start);
-    return app.run();
+    status = app.run();
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());
-    return kExitFailure;
   }
+  // libnats's threads and buffers go before exit (after TLS, libnats 3.4.1 otherwise crashes there).
+  if (clustered) cluster::close_nats_library();
+  return status;
 }

@@ -1,4 +1,4 @@
-// SHA-256, HMAC and base64 against published test vectors.
+// SHA-256, HMAC, Ed25519 and base64 against published test vectors.
 #include "common/crypto.hpp"
 
 #include <gtest/gtest.h>
@@ -49,4 +49,12 @@ TEST(Crypto, ConstantTimeEqualComparesWholeStrings) {
   EXPECT_FALSE(constant_time_equal("sha256=abc", "sha256=abd"));
   EXPECT_FALSE(constant_time_equal("sha256=abc", "sha256=ab"));
   EXPECT_TRUE(constant_time_equal("", ""));
+}
+
+// RFC 8032, section 7.1, test 1 (secret key 9d61b1...7f60, public key d75a98...511a), in base64.
+TEST(Crypto, Ed25519PublicKeyMatchesRfc8032Test1) {
+  std::string private_key;
+  ASSERT_TRUE(base64_decode("nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=", private_key));
+  EXPECT_EQ(base64_encode(ed25519_public_key(private_key)), "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=");
+  EXPECT_THROW(ed25519_public_key("short"), std::invalid_argument);
 }

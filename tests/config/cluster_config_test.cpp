@@ -190,6 +190,8 @@ TEST_F(ClusterConfigTest, RejectsReplicasAndTimesOutOfRange) {
               ElementsAre("4: cluster.member_timeout: must be at least 3 times cluster.heartbeat (6s), got 5s"));
   EXPECT_THAT(errors("  nats: nats://a\n  member_timeout: 20s\n  heartbeat: 10s\n"),
               ElementsAre("4: cluster.member_timeout: must be at least 3 times cluster.heartbeat (30s), got 20s"));
+  EXPECT_THAT(errors("  nats: nats://a\n  heartbeat: 5s\n  member_timeout: soon\n"),
+              ElementsAre("5: cluster.member_timeout: expected a duration like 30s, 5m or 2h, got 'soon'"));
 }
 
 TEST_F(ClusterConfigTest, OneKindOfCredentialsAtATime) {

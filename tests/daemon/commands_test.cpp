@@ -1,10 +1,13 @@
 // check, parse and match as a user runs them: exit codes, messages, JSON output.
 #include "daemon_process.hpp"
 
+#include "common/crypto.hpp"
 #include "common/version.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include <cstdlib>
 
 using namespace newsalert::testing;
 using nlohmann::json;
@@ -66,6 +69,36 @@ watchlists:
   EXPECT_NE(result.err.find("intervall"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find(file + ":5: "), std::string::npos) << result.err;
   EXPECT_NE(result.err.find(file + ":9: "), std::string::npos) << result.err;
+}
+
+TEST(CheckCommand, SummarizesTheClusterWithoutItsSecrets) {
+  TempDir dir;
+  const auto file = (dir / "cluster.yaml").string();
+  const std::string text = "state_dir: " + (dir / "state").string() + R"(
+cluster:
+  nats: [nats://10.0.0.1:4222, tls://nats-2.example:4222]
+  node: ${NEWSALERT_TEST_NODE}
+  user: newsalert
+  password: ${NEWSALERT_TEST_NATS_PASSWORD}
+)";
+  write_file(file, text);
+  ::setenv("NEWSALERT_TEST_NODE", "node-b", 1);
+  ::setenv("NEWSALERT_TEST_NATS_PASSWORD", "hunter2", 1);
+  const auto result = run_command({"check", "--config", file});
+  ::unsetenv("NEWSALERT_TEST_NODE");
+  ::unsetenv("NEWSALERT_TEST_NATS_PASSWORD");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("\ncluster: node node-b, replicas 3, NATS nats://10.0.0.1:4222, tls://nats-2.example:4222; "
+                            "config fingerprint " + newsalert::sha256_hex(text) + "\n"),
+            std::string::npos)
+      << result.out;
+  EXPECT_EQ((result.out + result.err).find("hunter2"), std::string::npos);
+
+  write_file(file, "state_dir: " + (dir / "state").string() + "\ncluster:\n  nats: nats://a:4222\n  token: hunter2\n");
+  const auto inline_token = run_command({"check", "--config", file});
+  EXPECT_EQ(inline_token.exit_code, 0) << inline_token.err;
+  EXPECT_NE(inline_token.out.find("cluster: node "), std::string::npos) << inline_token.out;
+  EXPECT_EQ((inline_token.out + inline_token.err).find("hunter2"), std::string::npos);
 }
 
 TEST(CheckCommand, MissingFileExits2) {

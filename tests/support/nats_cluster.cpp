@@ -21,6 +21,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 namespace newsalert::testing {
 
@@ -85,7 +86,7 @@ std::optional<nlohmann::json> monitor(std::uint16_t port, const std::string& tar
 
 }  // namespace
 
-NatsCluster::NatsCluster(int size) {
+NatsCluster::NatsCluster(int size, std::string extra_config) : extra_config_(std::move(extra_config)) {
   if (size < 1) throw std::invalid_argument("NatsCluster: size must be at least 1");
   std::random_device random;
   dir_ = fs::temp_directory_path() / ("newsalert-nats-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
@@ -120,7 +121,8 @@ void NatsCluster::write_config(const Server& server) const {
       << "listen: 127.0.0.1:" << server.client_port << "\n"
       << "http: 127.0.0.1:" << server.monitor_port << "\n"
       << "jetstream {\n  store_dir: \"" << (dir_ / server.name).string() << "\"\n"
-      << "  max_memory_store: 64MB\n  max_file_store: 1GB\n}\n";
+      << "  max_memory_store: 64MB\n  max_file_store: 1GB\n}\n"
+      << extra_config_ << "\n";
   if (servers_.size() == 1) return;
   out << "cluster {\n  name: newsalert-test\n  listen: 127.0.0.1:" << server.cluster_port << "\n  routes: [\n";
   for (const auto& other : servers_) {

@@ -13,7 +13,8 @@ namespace newsalert::testing {
 class NatsCluster {
  public:
   // Starts `size` servers and waits until JetStream is ready on all of them (throws otherwise).
-  explicit NatsCluster(int size = 3);
+  // `extra_config` is added to every server's config file (authorization, tls blocks).
+  explicit NatsCluster(int size = 3, std::string extra_config = {});
   // Kills every server and removes the store directories.
   ~NatsCluster();
   NatsCluster(const NatsCluster&) = delete;
@@ -52,6 +53,7 @@ class NatsCluster {
   bool server_ready(const Server& server) const;
 
   std::filesystem::path dir_;
+  std::string extra_config_;
   std::vector<Server> servers_;
 };
 

@@ -118,7 +118,7 @@ TlsIdentity TestPki::issue(const std::string& file_stem, const std::vector<std::
   check(X509_set_issuer_name(cert.get(), X509_get_subject_name(ca)) == 1, "X509_set_issuer_name");
   add_extension(cert.get(), ca, NID_basic_constraints, "critical,CA:FALSE");
   add_extension(cert.get(), ca, NID_key_usage, "critical,digitalSignature");
-  add_extension(cert.get(), ca, NID_ext_key_usage, "serverAuth");
+  add_extension(cert.get(), ca, NID_ext_key_usage, "serverAuth,clientAuth");
   add_extension(cert.get(), ca, NID_authority_key_identifier, "keyid");
   add_extension(cert.get(), ca, NID_subject_alt_name, join(names));
   check(X509_sign(cert.get(), impl_->key.get(), EVP_sha256()) > 0, "X509_sign");

@@ -1,4 +1,4 @@
-// A throwaway certificate authority for TLS tests: a CA and the server certificates it signs,
+// A throwaway certificate authority for TLS tests: a CA and the certificates it signs,
 // written as PEM files into a directory the caller owns.
 #pragma once
 
@@ -26,7 +26,7 @@ class TestPki {
 
   std::filesystem::path ca_file() const;
 
-  // A server certificate signed by the CA. `names` are subjectAltName entries such as
+  // A certificate signed by the CA, for a server or a client (mutual TLS). `names` are subjectAltName entries such as
   // "DNS:localhost" or "IP:127.0.0.1"; validity runs from now+not_before to now+not_after.
   TlsIdentity issue(const std::string& file_stem, const std::vector<std::string>& names,
                     std::chrono::seconds not_before = std::chrono::hours(-1),
