@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -64,12 +65,15 @@ class ClusterTest : public ::testing::Test {
     serving_ = true;
   }
 
-  std::string config_text(const std::string& extra = {}) const {
+  std::string config_text(const std::string& extra = {}, bool clustered = true) const {
     std::string text = "state_dir: ${STATE_DIR}\nhttp:\n  listen: 127.0.0.1:${ADMIN_PORT}\n"
-                       "network:\n  allow: [127.0.0.0/8]\npoll:\n  interval: 1s\n  timeout: 5s\nshutdown_grace: 2s\n"
-                       "cluster:\n  nats: [";
-    for (int i = 0; i < nats_.size(); ++i) text += (i > 0 ? ", " : "") + nats_.url(i);
-    text += "]\n  node: ${NEWSALERT_NODE}\n  heartbeat: 500ms\n  member_timeout: 3s\nfeeds:\n";
+                       "network:\n  allow: [127.0.0.0/8]\npoll:\n  interval: 1s\n  timeout: 5s\nshutdown_grace: 2s\n";
+    if (clustered) {
+      text += "cluster:\n  nats: [";
+      for (int i = 0; i < nats_.size(); ++i) text += (i > 0 ? ", " : "") + nats_.url(i);
+      text += "]\n  node: ${NEWSALERT_NODE}\n  heartbeat: 500ms\n  member_timeout: 3s\n";
+    }
+    text += "feeds:\n";
     for (int f = 0; f < kFeeds; ++f) text += "  - url: " + feeds_.url(feed_path(f)) + "\n";
     text += "watchlists:\n  - name: hamas\n    actors: [Hamas]\n  - name: lebanon\n    regions: [Lebanon]\n"
             "webhooks:\n  - name: hook\n    url: " + hook_.url("/hook") + "\n    secret: " + kSecret +
@@ -78,10 +82,18 @@ class ClusterTest : public ::testing::Test {
     return text;
   }
 
-  std::string write_config(const std::string& name, const std::string& extra = {}) {
+  std::string write_config(const std::string& name, const std::string& extra = {}, bool clustered = true) {
     const auto file = dir_ / name;
-    write_file(file, config_text(extra));
+    write_file(file, config_text(extra, clustered));
     return file.string();
+  }
+
+  // A command beside the daemons, with its own replica of the cluster's state.
+  CommandResult command(std::vector<std::string> args, const std::string& state_dir) {
+    ::setenv("STATE_DIR", (dir_ / state_dir).string().c_str(), 1);
+    ::setenv("NEWSALERT_NODE", "tool", 1);
+    ::setenv("ADMIN_PORT", "1", 1);
+    return run_command(std::move(args));
   }
 
   Node& start(const std::string& name, const std::string& config) {
@@ -126,11 +138,13 @@ class ClusterTest : public ::testing::Test {
       const int story = std::atoi(title.c_str() + std::string("Story ").size());
       const auto key = std::make_pair(body.value("watchlist", std::string()), story);
       ids_[key].insert(request.header("webhook-id"));
+      if (answer_) return Response{answer_, {}, "not now"};
       const int roll = std::uniform_int_distribution<int>(0, 99)(random_);
       if (roll < fail_percent / 2) return Response{500, {}, "flaky"};
       if (roll < fail_percent * 3 / 4) return Response{.close_without_response = true};
       if (roll < fail_percent) return Response{429, {{"Retry-After", "0"}}, ""};
       delivered_.insert(key);
+      ++accepted_[key];
       return Response{200, {}, "ok"};
     });
   }
@@ -173,8 +187,10 @@ class ClusterTest : public ::testing::Test {
   std::mutex mutex_;
   std::map<std::pair<std::string, int>, std::set<std::string>> ids_;
   std::set<std::pair<std::string, int>> delivered_;
+  std::map<std::pair<std::string, int>, int> accepted_;   // 2xx answers per (watchlist, story)
   std::size_t posts_ = 0;
   std::size_t bad_signatures_ = 0;
+  std::atomic<int> answer_{0};   // when set, the receiver answers every POST with this status
   std::mt19937 random_{12345};
 };
 
@@ -285,6 +301,66 @@ TEST_F(ClusterTest, LosingANatsServerLosesNothingAndANewNodeTakesItsShare) {
   ASSERT_TRUE(eventually([&] { return all_delivered(published); }, 60s)) << logs();
   std::this_thread::sleep_for(2s);
   expect_each_story_once(published);
+}
+
+TEST_F(ClusterTest, ASingleNodesStateImportedDoesNotAlertAgainAndItsPendingAlertsAreDelivered) {
+  serve_receiver(0);
+  publish(3);
+  const auto single = write_config("single.yaml", {}, false);
+  {
+    std::filesystem::create_directories(dir_ / "single");
+    DaemonProcess daemon({"run", "--config", single}, dir_ / "single",
+                         {"STATE_DIR=" + (dir_ / "single" / "state").string(), "ADMIN_PORT=" + std::to_string(free_port())});
+    // Stories 0-2 delivered by the single node; 3-4 still pending when it stops.
+    ASSERT_TRUE(eventually([&] { return all_delivered(3); }, 30s)) << daemon.err();
+    answer_ = 503;
+    publish(5);
+    ASSERT_TRUE(eventually([&] {
+      std::lock_guard lock(mutex_);
+      return ids_.size() == 10;
+    }, 30s)) << daemon.err();
+    EXPECT_EQ(daemon.stop(), 0);
+  }
+  const auto config = write_config("newsalert.yaml");
+  const auto imported = command({"cluster", "import", "--config", config, (dir_ / "single" / "state").string()}, "tool");
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_NE(imported.out.find("stories: 10 of 10 row(s) added"), std::string::npos) << imported.out;
+  EXPECT_NE(imported.out.find("outbox: 4 of 4 row(s) added"), std::string::npos) << imported.out;
+
+  answer_ = 0;
+  start("a", config);
+  start("b", config);
+  ASSERT_TRUE(eventually([&] { return all_delivered(5); }, 30s)) << logs();
+  // Every feed polled again by the cluster: nothing is new, nothing alerts again.
+  feeds_.clear_requests();
+  for (int f = 0; f < kFeeds; ++f) ASSERT_TRUE(feeds_.wait_for(feed_path(f), 2, 20s)) << feed_path(f);
+  std::this_thread::sleep_for(1s);
+  expect_each_story_once(5);
+  std::lock_guard lock(mutex_);
+  for (const auto& [key, times] : accepted_)
+    EXPECT_EQ(times, 1) << key.first << " story " << key.second << " delivered " << times << " times";
+}
+
+TEST_F(ClusterTest, DeadLettersAreListedAndRetriedFromAnyMachine) {
+  serve_receiver(0);
+  answer_ = 400;   // refused for good: dead letters
+  publish(1);
+  const auto config = write_config("newsalert.yaml");
+  start("a", config);
+  start("b", config);
+  CommandResult listed;
+  ASSERT_TRUE(eventually([&] {
+    listed = command({"deliveries", "list", "--config", config}, "tool");
+    return listed.exit_code == 0 && listed.out.find("2 dead letter") != std::string::npos;
+  }, 30s)) << listed.out << listed.err << logs();
+  EXPECT_NE(listed.out.find("HTTP 400"), std::string::npos) << listed.out;
+  answer_ = 0;
+  const auto retried = command({"deliveries", "retry", "--all", "--config", config}, "tool");
+  ASSERT_EQ(retried.exit_code, 0) << retried.err;
+  EXPECT_NE(retried.out.find("requeued 2 dead letter(s)"), std::string::npos) << retried.out;
+  ASSERT_TRUE(eventually([&] { return all_delivered(1); }, 30s)) << logs();
+  std::this_thread::sleep_for(1s);
+  expect_each_story_once(1);
 }
 
 }  // namespace
