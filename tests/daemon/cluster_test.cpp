@@ -234,13 +234,14 @@ TEST_F(ClusterTest, ANodeKilledMidRunLosesNothingAndItsFeedsMoveWithin30Seconds)
   for (auto& node : nodes_)
     if (node.name == victim) dead = &node;
   ASSERT_NE(dead, nullptr);
-  publish(published = 10);
+  // A few hundred alerts in all (two watchlists), a third of the answers failing.
+  publish(published = 40);
   std::this_thread::sleep_for(300ms);
   dead->process->kill9();
   const auto killed = std::chrono::steady_clock::now();
   for (int step = 0; step < 5; ++step) {
     std::this_thread::sleep_for(500ms);
-    publish(published += 4);
+    publish(published += 20);
   }
   // Each feed the dead node polled is polled again, by another node, within 30 s.
   for (const auto& [url, owner] : seen) {
