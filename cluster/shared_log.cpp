@@ -57,6 +57,16 @@ std::optional<std::uint64_t> SharedLog::append(std::string_view data, std::uint6
 
 std::uint64_t SharedLog::last_sequence() { return js_.stream_state(options_.stream).last_sequence; }
 
+std::uint64_t SharedLog::first_sequence() { return js_.stream_state(options_.stream).first_sequence; }
+
+void drop_log_before(JetStream& js, const std::string& stream, std::uint64_t sequence) {
+  jsOptions options;
+  check(jsOptions_Init(&options), "cannot set purge options");
+  options.Stream.Purge.Sequence = sequence;
+  jsErrCode js_code = static_cast<jsErrCode>(0);
+  check(js_PurgeStream(js.handle(), stream.c_str(), &options, &js_code), "cannot compact the log " + stream, js_code);
+}
+
 void SharedLog::read_after(std::uint64_t after) {
   reader_.reset();
   jsSubOptions options;

@@ -48,6 +48,9 @@ class SharedLog {
   std::optional<std::uint64_t> append(std::string_view data, std::uint64_t after);
   // The sequence of the log's last entry, as the servers know it now.
   std::uint64_t last_sequence();
+  // The first entry the log still holds (those before it are in a snapshot).
+  std::uint64_t first_sequence();
+
 
   // Starts reading the entries after `after` (again, if reading already); they arrive in the
   // background and next() hands them out in order.
@@ -64,5 +67,8 @@ class SharedLog {
   NatsHandle<natsSubscription> reader_;
   std::uint64_t read_ = 0;   // the last sequence next() handed out
 };
+
+// Drops the entries of the log `stream` before `sequence` (a snapshot holds them).
+void drop_log_before(JetStream& js, const std::string& stream, std::uint64_t sequence);
 
 }  // namespace newsalert::cluster

@@ -178,6 +178,8 @@ struct ClusterConfig {
   int replicas = 3;                // of every stream and KV bucket (default 1 with a single URL)
   Millis heartbeat{std::chrono::seconds(2)};        // how often a node announces itself
   Millis member_timeout{std::chrono::seconds(10)};  // a node silent this long has left
+  // The shared log is compacted after this many entries: a snapshot of the state holds them.
+  std::uint64_t snapshot_every = 10'000;
   // Credentials, at most one kind. password and token are secrets: never logged or shown.
   std::string creds_file;          // a .creds file (user JWT and NKey seed)
   std::string user;                // with password

@@ -1396,7 +1396,7 @@ void ConfigLoader::load_cluster(const YAML::Node& node, std::optional<ClusterCon
   ClusterConfig config;
   config.line = line(node);
   const auto keys = node.IsNull() ? std::vector<std::pair<YAML::Node, YAML::Node>>{}
-                                  : entries(node, "cluster", {"nats", "node", "replicas", "heartbeat", "member_timeout",
+                                  : entries(node, "cluster", {"nats", "node", "replicas", "heartbeat", "member_timeout", "snapshot_every",
                                                               "creds_file", "user", "password", "token",
                                                               "nkey_seed_file", "ca_file", "cert_file", "key_file"});
   for (const auto& [key, value] : keys) load_cluster_key(key.Scalar(), value, config);
@@ -1424,6 +1424,8 @@ void ConfigLoader::load_cluster_key(const std::string& name, const YAML::Node& v
       cluster.node = *text;
   } else if (name == "replicas") {
     if (const auto n = get_int(value, field, 1, 5)) cluster.replicas = static_cast<int>(*n);
+  } else if (name == "snapshot_every") {
+    if (const auto n = get_int(value, field, 100, 10'000'000)) cluster.snapshot_every = static_cast<std::uint64_t>(*n);
   } else if (name == "heartbeat") {
     const auto d = get_duration(value, field, 500ms);
     if (d && *d > 30s) error(value, field + ": must be at most 30s, got " + format_duration(*d));

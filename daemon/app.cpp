@@ -124,6 +124,8 @@ std::filesystem::path state_file(const config::Config& config) {
 
 // Entries other nodes appended are applied this often, so a webhook's node sees new alerts soon.
 constexpr Millis kApplyEvery{20};
+// The leader looks this often whether the log has grown enough for a snapshot.
+constexpr Millis kSnapshotCheck{5000};
 
 }  // namespace
 
@@ -227,6 +229,21 @@ struct App::Impl {
       if (cluster->apply_arrived()) delivery.wake();
       timer.expires_after(kApplyEvery);
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
+
+  // The leader compacts the shared log now and then: a snapshot holds what the entries did.
+  asio::awaitable<void> snapshot_loop() {
+    asio::steady_timer timer(io);
+    boost::system::error_code ec;
+    while (!stopping) {
+      timer.expires_after(kSnapshotCheck);
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (stopping || !cluster->owns("leader")) continue;
+      const auto job = [node = cluster.get(), file = state_file(config), at = cluster->log_position()] {
+        return node->snapshot_if_due(file, at);
+      };
+      co_await pool.run(job);
     }
   }
 
@@ -887,6 +904,7 @@ struct App::Impl {
     if (cluster) {
       cluster->start([this] { ownership_changed(); });
       supervisor.spawn("cluster_apply", "", [this] { return apply_loop(); });
+      supervisor.spawn("cluster_snapshot", "", [this] { return snapshot_loop(); });
     }
     supervisor.spawn("digest", "", [this] { return digest_loop(); });
     supervisor.spawn("state_writer", "", [this] { return flush_loop(); });

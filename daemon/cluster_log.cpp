@@ -2,6 +2,9 @@
 #include "daemon/cluster_log.hpp"
 
 #include "cluster/nats_error.hpp"
+#include "cluster/snapshot_store.hpp"
+
+#include <unistd.h>
 
 #include <spdlog/spdlog.h>
 
@@ -24,6 +27,9 @@ std::vector<store::LogEntry> ClusterChangeLog::received(std::uint64_t after) {
   // Kept until the replica has them: a transaction that applied them may still roll back.
   while (!arrived_.empty() && arrived_.front().sequence <= after) arrived_.pop_front();
   take_arrived(std::chrono::milliseconds(0));
+  if (!arrived_.empty() && after > 0 && arrived_.front().sequence > after + 1)
+    throw store::ReplicaBehindLog("the cluster's log starts at entry " + std::to_string(arrived_.front().sequence) +
+                                  ", after this node's state (entry " + std::to_string(after) + ")");
   return {arrived_.begin(), arrived_.end()};
 }
 
@@ -84,6 +90,35 @@ auto patiently(Make&& make) {
 
 }  // namespace
 
+void ClusterLink::load_snapshot(store::StateStore& store) {
+  cluster::SnapshotStore snapshots(connection_, js_, replicas_);
+  const auto manifest = snapshots.latest();
+  if (!manifest) throw std::runtime_error("cluster: the log has dropped entries this node needs and holds no snapshot");
+  const auto tmp = std::filesystem::temp_directory_path() /
+                   ("newsalert-snapshot-" + std::to_string(::getpid()) + "-" + std::to_string(manifest->sequence));
+  snapshots.get(*manifest, tmp);
+  store.restore(tmp);
+  std::error_code ec;
+  std::filesystem::remove(tmp, ec);
+  changes_.restart();
+  spdlog::info("cluster: state loaded from the snapshot at log entry {} ({} bytes)", manifest->sequence,
+               manifest->bytes);
+}
+
+std::uint64_t ClusterLink::take_snapshot(const std::filesystem::path& db_file, std::uint64_t keep) {
+  // A context of its own: this runs on a worker thread while the loop uses the log's.
+  cluster::JetStream js(connection_);
+  cluster::SnapshotStore snapshots(connection_, js, replicas_);
+  const auto tmp = std::filesystem::path(db_file.string() + ".snapshot");
+  std::error_code ec;
+  std::filesystem::remove(tmp, ec);
+  const std::uint64_t sequence = store::StateStore::snapshot(db_file, tmp);
+  snapshots.put(sequence, tmp);
+  std::filesystem::remove(tmp, ec);
+  if (sequence > keep) cluster::drop_log_before(js, kLogStream, sequence - keep);
+  return sequence;
+}
+
 std::filesystem::path cluster_state_file(const std::filesystem::path& state_dir) {
   return state_dir / "newsalert-cluster.db";
 }
@@ -94,7 +129,8 @@ ClusterLink::ClusterLink(const config::ClusterConfig& config, const std::string&
       log_(patiently([&] {
         return cluster::SharedLog(connection_, js_, cluster::SharedLogOptions{kLogStream, kLogSubject, config.replicas});
       })),
-      changes_(log_) {}
+      changes_(log_),
+      replicas_(config.replicas) {}
 
 void ClusterLink::join(store::StateStore& store) {
   try {
@@ -105,6 +141,7 @@ void ClusterLink::join(store::StateStore& store) {
     store.forget_replica();
     store.replicate(changes_, log_.id());
   }
+  if (store.replication()->sequence() + 1 < patiently([&] { return log_.first_sequence(); })) load_snapshot(store);
   const std::uint64_t last = patiently([&] { return log_.last_sequence(); });
   auto stalled_since = std::chrono::steady_clock::now();
   std::uint64_t at = store.replication()->sequence();

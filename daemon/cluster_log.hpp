@@ -31,6 +31,11 @@ class ClusterChangeLog final : public store::ChangeLog {
 
   std::uint64_t appended() const noexcept { return appended_; }
   std::uint64_t conflicts() const noexcept { return conflicts_; }
+  // Reads again from the replica's position at the next received() (after a snapshot was loaded).
+  void restart() {
+    reading_ = false;
+    arrived_.clear();
+  }
   // Entries that arrived and are not known to be applied yet.
   std::size_t pending() const noexcept { return arrived_.size(); }
 
@@ -55,8 +60,14 @@ class ClusterLink {
   ClusterLink(const config::ClusterConfig& config, const std::string& client_name);
 
   // Makes `store` a replica of the log and applies every entry the log holds. A replica file of
-  // another log (the cluster set up anew) is emptied and rebuilt.
+  // another log (the cluster set up anew) is emptied and rebuilt; one whose next entries the log
+  // has dropped is loaded from the newest snapshot first.
   void join(store::StateStore& store);
+  // Loads the newest snapshot into `store` and reads the log on from it.
+  void load_snapshot(store::StateStore& store);
+  // Stores a snapshot of the replica file `db_file` and drops the log's entries it holds (all but
+  // the last `keep`). Blocks for the copy and the upload: for the worker pool. Returns its position.
+  std::uint64_t take_snapshot(const std::filesystem::path& db_file, std::uint64_t keep);
 
   cluster::Connection& connection() noexcept { return connection_; }
   ClusterChangeLog& changes() noexcept { return changes_; }
@@ -67,6 +78,7 @@ class ClusterLink {
   cluster::JetStream js_;
   cluster::SharedLog log_;
   ClusterChangeLog changes_;
+  int replicas_;
 };
 
 // The replica file in a state_dir: apart from a single node's state, which moves into a cluster

@@ -127,8 +127,25 @@ std::vector<std::string> ClusterNode::alive() const {
 
 bool ClusterNode::apply_arrived() {
   auto* replication = store_.replication();
-  replication->apply_received();
+  try {
+    replication->apply_received();
+  } catch (const store::ReplicaBehindLog& e) {
+    spdlog::warn("cluster: {}; loading the newest snapshot", e.what());
+    link_->shared.load_snapshot(store_);
+    replication->apply_received();
+    return true;
+  }
   return replication->take_outbox_changed();
+}
+
+std::optional<std::uint64_t> ClusterNode::snapshot_if_due(const std::filesystem::path& db_file, std::uint64_t position) {
+  if (position < last_snapshot_ + config_.snapshot_every) return std::nullopt;
+  const std::uint64_t keep = std::min<std::uint64_t>(1000, config_.snapshot_every / 2);
+  const std::uint64_t at = link_->shared.take_snapshot(db_file, keep);
+  last_snapshot_ = at;
+  spdlog::info("cluster: snapshot of the state at log entry {}; the log keeps the {} entries before it and those after",
+               at, keep);
+  return at;
 }
 
 std::uint64_t ClusterNode::log_position() const { return store_.replication()->sequence(); }

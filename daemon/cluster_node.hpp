@@ -16,7 +16,9 @@
 #include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <condition_variable>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -61,8 +63,12 @@ class ClusterNode {
   std::string owner_of(const std::string& key) const { return workers_.owner_of(key); }
   bool owns(const std::string& key) const { return accepted() && owner_of(key) == node(); }
 
-  // Applies the entries other nodes appended that have arrived; whether the outbox changed.
+  // Applies the entries other nodes appended that have arrived; whether the outbox changed. When
+  // the log has dropped entries this node still needs, loads the newest snapshot first.
   bool apply_arrived();
+  // The leader's compaction: a snapshot when the log has grown by cluster.snapshot_every entries
+  // since the last. Blocks (copy and upload): run on the worker pool. Returns its position, if any.
+  std::optional<std::uint64_t> snapshot_if_due(const std::filesystem::path& db_file, std::uint64_t position);
   // Prometheus text for /metrics: membership, the shared log, and `owned_feeds`.
   std::string metrics(std::size_t owned_feeds) const;
   std::uint64_t log_position() const;
@@ -83,6 +89,7 @@ class ClusterNode {
   cluster::Ownership workers_;
   cluster::Ownership previous_;
   std::optional<TimePoint> last_view_;
+  std::atomic<std::uint64_t> last_snapshot_{0};
 
   std::thread beats_;
   std::mutex mutex_;   // guards the three below, shared with the heartbeat thread

@@ -229,6 +229,15 @@ void Statement::rewind() noexcept {
 
 // ---- Transaction ----
 
+void Database::restore_from(const std::filesystem::path& source) {
+  Database from(source, OpenMode::ReadOnly);
+  sqlite3_backup* backup = sqlite3_backup_init(db_, "main", from.handle(), "main");
+  if (backup == nullptr) fail("cannot restore from " + source.string());
+  const int rc = sqlite3_backup_step(backup, -1);
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) fail("cannot restore from " + source.string());
+}
+
 std::size_t Database::run_write(Statement& stmt) {
   Transaction tx(*this);
   const std::size_t changed = stmt.run();

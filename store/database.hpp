@@ -150,6 +150,9 @@ class Database {
   void set_busy_timeout(int ms) noexcept;
   int busy_timeout() const noexcept { return busy_timeout_ms_; }
 
+  // Replaces this database's content with that of the database file `source` (SQLite's backup).
+  void restore_from(const std::filesystem::path& source);
+
   // Runs one writing statement as a transaction of its own (a savepoint inside the caller's), so
   // that with a write hook it passes through Transaction::commit like every other write.
   std::size_t run_write(Statement& stmt);

@@ -41,6 +41,13 @@ auto retry_on_conflict(Write&& write, int attempts = 8) {
   }
 }
 
+// The log no longer holds the entries after this replica's position (a snapshot holds them): the
+// replica is reloaded from the snapshot.
+class ReplicaBehindLog : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // The replica file was made from another log (the cluster's streams were created anew): it is a
 // cache of that log and can be rebuilt, never merged.
 class ReplicaOfAnotherLog : public std::runtime_error {

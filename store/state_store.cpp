@@ -398,6 +398,26 @@ std::vector<ImportCount> StateStore::import_state(const std::filesystem::path& o
   return counts;
 }
 
+std::uint64_t StateStore::snapshot(const std::filesystem::path& db_file, const std::filesystem::path& out) {
+  {
+    Database source(db_file, Database::OpenMode::ReadOnly);
+    Statement vacuum(source, "VACUUM INTO ?1");   // one read transaction: one consistent state
+    vacuum.bind(1, out.string());
+    vacuum.run();
+  }
+  Database copy(out, Database::OpenMode::ReadOnly);
+  if (copy.query_int64("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'replica'") == 0) return 0;
+  Statement position(copy, "SELECT sequence FROM replica WHERE id = 1");
+  return position.step() ? static_cast<std::uint64_t>(position.column_int64(0)) : 0;
+}
+
+void StateStore::restore(const std::filesystem::path& snapshot) {
+  const bool replicated = replication_ != nullptr;
+  if (replicated) db_->set_write_hook(nullptr);   // the copy is the log's state, not a new entry
+  db_->restore_from(snapshot);
+  if (replicated) db_->set_write_hook(replication_.get());
+}
+
 void StateStore::forget_replica() {
   replication_.reset();
   Transaction tx(*db_);

@@ -110,6 +110,13 @@ class StateStore {
   // Cluster mode: from now on this store is one replica of `log` (see store/replication.hpp).
   // Throws ReplicaOfAnotherLog when the file follows another log.
   void replicate(ChangeLog& log, const std::string& log_id);
+  // A consistent copy of the state file `db_file` at `out` (a new file), made through a connection
+  // of its own, so any thread may make it while the daemon writes. Returns the replica position
+  // the copy holds (0 for a single node's state).
+  static std::uint64_t snapshot(const std::filesystem::path& db_file, const std::filesystem::path& out);
+  // Replaces this store's whole content with the file `snapshot` (a copy made by snapshot()).
+  void restore(const std::filesystem::path& snapshot);
+
   // Empties every table of a replica that follows another log, so it can be rebuilt from the new one.
   void forget_replica();
   // Null in single-node mode.

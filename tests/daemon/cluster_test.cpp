@@ -71,7 +71,7 @@ class ClusterTest : public ::testing::Test {
     if (clustered) {
       text += "cluster:\n  nats: [";
       for (int i = 0; i < nats_.size(); ++i) text += (i > 0 ? ", " : "") + nats_.url(i);
-      text += "]\n  node: ${NEWSALERT_NODE}\n  heartbeat: 500ms\n  member_timeout: 3s\n";
+      text += "]\n  node: ${NEWSALERT_NODE}\n  heartbeat: 500ms\n  member_timeout: 3s\n" + cluster_extra_;
     }
     text += "feeds:\n";
     for (int f = 0; f < kFeeds; ++f) text += "  - url: " + feeds_.url(feed_path(f)) + "\n";
@@ -190,7 +190,8 @@ class ClusterTest : public ::testing::Test {
   std::map<std::pair<std::string, int>, int> accepted_;   // 2xx answers per (watchlist, story)
   std::size_t posts_ = 0;
   std::size_t bad_signatures_ = 0;
-  std::atomic<int> answer_{0};   // when set, the receiver answers every POST with this status
+  std::atomic<int> answer_{0};
+  std::string cluster_extra_;   // more keys of the cluster section   // when set, the receiver answers every POST with this status
   std::mt19937 random_{12345};
 };
 
@@ -362,6 +363,43 @@ TEST_F(ClusterTest, DeadLettersAreListedAndRetriedFromAnyMachine) {
   ASSERT_TRUE(eventually([&] { return all_delivered(1); }, 30s)) << logs();
   std::this_thread::sleep_for(1s);
   expect_each_story_once(1);
+}
+
+TEST_F(ClusterTest, TheLogIsCompactedAndANodeThatJoinsLaterStartsFromTheSnapshot) {
+  serve_receiver(0);
+  cluster_extra_ = "  snapshot_every: 100\n";
+  const auto config = write_config("newsalert.yaml");
+  int published = 0;
+  publish(published);
+  start("a", config);
+  start("b", config);
+  const auto snapshotted = [&] {
+    for (const auto& node : nodes_)
+      if (node.process->err().find("snapshot of the state at log entry") != std::string::npos) return true;
+    return false;
+  };
+  ASSERT_TRUE(eventually([&] {
+    if (published < 100) publish(published += 10);
+    return snapshotted() && all_delivered(published);
+  }, 60s)) << logs();
+  // The log no longer starts at its first entry: a new node cannot replay it and loads the snapshot.
+  Node& c = start("c", config);
+  ASSERT_TRUE(c.process->wait_for_log("state loaded from the snapshot at log entry", 30s)) << logs();
+  ASSERT_TRUE(eventually([&] {
+    for (const auto& [feed, owner] : owners(nodes_[0]))
+      if (owner == "c") return true;
+    return false;
+  }, 30s)) << logs();
+  publish(published += 10);
+  ASSERT_TRUE(eventually([&] { return all_delivered(published); }, 30s)) << logs();
+  // c polls feeds whose entries it knows only from the snapshot: none alerts again.
+  feeds_.clear_requests();
+  for (int f = 0; f < kFeeds; ++f) ASSERT_TRUE(feeds_.wait_for(feed_path(f), 2, 20s)) << feed_path(f);
+  std::this_thread::sleep_for(1s);
+  expect_each_story_once(published);
+  std::lock_guard lock(mutex_);
+  for (const auto& [key, times] : accepted_)
+    EXPECT_EQ(times, 1) << key.first << " story " << key.second << " delivered " << times << " times";
 }
 
 }  // namespace
