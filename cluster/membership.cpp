@@ -211,9 +211,9 @@ std::vector<Member> Membership::read_members() {
 // Missing (or unreadable): any node sets its own, and create() lets one of several win. At a node's
 // first beat: its own when no other live node runs the recorded one (the whole cluster was
 // restarted with a new file), else the record unchanged, written all the same by compare-and-set
-// on the revision read. So every first beat decides on a record still current when it wrote: of
-// nodes starting together the first writer wins and the others take its record. After that, only
-// adopt_config() changes it.
+// on the revision read, so that a node that read the old record and would take it over later
+// loses. Of updates racing at one revision several may be written (see beat()). After the first
+// beat only adopt_config() changes the record.
 Membership::ConfigRecord Membership::settle_config(ConfigRecord config, const std::vector<Member>& members) {
   std::optional<ConfigRecord> wanted;
   if (!config.readable) {
