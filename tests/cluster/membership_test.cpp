@@ -5,13 +5,13 @@
 #include "cluster/jetstream.hpp"
 #include "cluster/membership.hpp"
 #include "cluster/nats_error.hpp"
+#include "tests/cluster/all_at_once.hpp"
 #include "tests/cluster/until_answered.hpp"
 #include "tests/support/nats_cluster.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <latch>
 #include <memory>
 #include <regex>
 #include <thread>
@@ -174,18 +174,12 @@ TEST_F(MembershipTest, AdoptedConfigRefusesNodesStillOnTheOldOneUntilTheyReload)
   EXPECT_EQ(b->membership.beat().workers, (Names{"a", "b"}));
 }
 
-// One beat of each node, all at once, each on its own thread.
+// One beat of each node, all at once.
 std::vector<View> beats_together(std::vector<std::unique_ptr<Node>>& nodes) {
   std::vector<View> views(nodes.size());
-  std::latch start(static_cast<std::ptrdiff_t>(nodes.size()));
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    threads.emplace_back([&, i] {
-      start.arrive_and_wait();
-      views[i] = until_answered([&] { return nodes[i]->membership.beat(); });
-    });
-  }
-  for (auto& thread : threads) thread.join();
+  all_at_once(nodes.size(), [&](std::size_t i) {
+    views[i] = until_answered([&] { return nodes[i]->membership.beat(); });
+  });
   return views;
 }
 

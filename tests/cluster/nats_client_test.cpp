@@ -4,6 +4,7 @@
 #include "cluster/connection.hpp"
 #include "cluster/jetstream.hpp"
 #include "cluster/nats_error.hpp"
+#include "tests/cluster/all_at_once.hpp"
 #include "tests/cluster/until_answered.hpp"
 #include "tests/support/nats_cluster.hpp"
 
@@ -11,7 +12,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <latch>
 #include <memory>
 #include <set>
 #include <stdexcept>
@@ -260,15 +260,9 @@ TEST_F(NatsClientTest, KvUpdateWithStaleRevisionIsRefusedAndWithCurrentOneWrites
 template <typename Write>
 int concurrent_winners(std::vector<KvBucket>& writers, Write write) {
   std::atomic<int> winners{0};
-  std::latch start(static_cast<std::ptrdiff_t>(writers.size()));
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < writers.size(); ++i) {
-    threads.emplace_back([&, i] {
-      start.arrive_and_wait();
-      if (write(writers[i], i).written()) ++winners;
-    });
-  }
-  for (auto& thread : threads) thread.join();
+  all_at_once(writers.size(), [&](std::size_t i) {
+    if (write(writers[i], i).written()) ++winners;
+  });
   return winners;
 }
 
