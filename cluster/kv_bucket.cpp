@@ -27,13 +27,24 @@ struct PubAckDeleter {
   void operator()(jsPubAck* ack) const noexcept { jsPubAck_Destroy(ack); }
 };
 
+struct StreamInfoDeleter {
+  void operator()(jsStreamInfo* info) const noexcept { jsStreamInfo_Destroy(info); }
+};
+
+bool is_delete_marker(natsMsg* message) {
+  const char* operation = nullptr;
+  if (natsMsgHeader_Get(message, "KV-Operation", &operation) != NATS_OK || operation == nullptr) return false;
+  return std::strcmp(operation, "DEL") == 0 || std::strcmp(operation, "PURGE") == 0;
+}
+
 struct KeysDeleter {
   void operator()(kvKeysList* list) const noexcept { kvKeysList_Destroy(list); }
 };
 
-std::chrono::system_clock::time_point written_at(kvEntry* entry) {
+// libnats gives a stored message's time stamp in nanoseconds since the epoch (UTC).
+std::chrono::system_clock::time_point stamped(std::int64_t nanoseconds) {
   using std::chrono::system_clock;
-  const std::chrono::nanoseconds since_epoch(kvEntry_Created(entry));   // UTC
+  const std::chrono::nanoseconds since_epoch(nanoseconds);
   return system_clock::time_point(std::chrono::duration_cast<system_clock::duration>(since_epoch));
 }
 
@@ -58,7 +69,7 @@ std::optional<KvEntry> KvBucket::get(const std::string& key) {
   const NatsHandle<kvEntry> entry(raw);
   const auto* data = static_cast<const char*>(kvEntry_Value(raw));
   return KvEntry{std::string(data, static_cast<std::size_t>(kvEntry_ValueLen(raw))), kvEntry_Revision(raw),
-                 written_at(raw)};
+                 stamped(kvEntry_Created(raw))};
 }
 
 std::uint64_t KvBucket::put(const std::string& key, std::string_view value) {
@@ -133,18 +144,51 @@ KvWriteResult KvBucket::conditional_put(const std::string& key, std::string_view
 }
 
 std::optional<std::uint64_t> KvBucket::deleted_revision(const std::string& key) {
+  const auto message = last_message(key);
+  if (!message || !is_delete_marker(message.get())) return std::nullopt;
+  return natsMsg_GetSequence(message.get());
+}
+
+std::optional<KvEntry> KvBucket::get_from_leader(const std::string& key) {
+  check_key(key);
+  const auto message = last_message(key);
+  if (!message || is_delete_marker(message.get())) return std::nullopt;
+  natsMsg* raw = message.get();
+  return KvEntry{std::string(natsMsg_GetData(raw), static_cast<std::size_t>(natsMsg_GetDataLength(raw))),
+                 natsMsg_GetSequence(raw), stamped(natsMsg_GetTime(raw))};
+}
+
+std::map<std::string, KvEntry> KvBucket::entries_from_leader() {
+  const std::string prefix = "$KV." + name_ + ".";
+  const std::string filter = prefix + ">";
+  jsOptions options;
+  check(jsOptions_Init(&options), "cannot set JetStream options");
+  options.Stream.Info.SubjectsFilter = filter.c_str();
+  jsStreamInfo* raw = nullptr;
+  jsErrCode js_code = static_cast<jsErrCode>(0);
+  const natsStatus status = js_GetStreamInfo(&raw, js_, ("KV_" + name_).c_str(), &options, &js_code);
+  const std::unique_ptr<jsStreamInfo, StreamInfoDeleter> info(raw);
+  check(status, "cannot list the keys of bucket " + name_, js_code);
+  std::map<std::string, KvEntry> entries;
+  const jsStreamStateSubjects* subjects = info->State.Subjects;
+  for (int i = 0; subjects != nullptr && i < subjects->Count; ++i) {
+    const std::string key = std::string(subjects->List[i].Subject).substr(prefix.size());
+    // A subject whose last message is a delete marker is listed too.
+    if (auto entry = get_from_leader(key)) entries.emplace(key, std::move(*entry));
+  }
+  return entries;
+}
+
+// The key's last message, asked of the stream's leader (not a direct get); null when it has none.
+NatsHandle<natsMsg> KvBucket::last_message(const std::string& key) {
   const std::string stream = "KV_" + name_;
   const std::string subject = "$KV." + name_ + "." + key;
   natsMsg* raw = nullptr;
   jsErrCode js_code = static_cast<jsErrCode>(0);
   const natsStatus status = js_GetLastMsg(&raw, js_, stream.c_str(), subject.c_str(), nullptr, &js_code);
-  if (status == NATS_NOT_FOUND) return std::nullopt;
+  if (status == NATS_NOT_FOUND) return nullptr;
   check(status, "cannot read key " + key + " of bucket " + name_, js_code);
-  const NatsHandle<natsMsg> message(raw);
-  const char* operation = nullptr;
-  if (natsMsgHeader_Get(raw, "KV-Operation", &operation) != NATS_OK || operation == nullptr) return std::nullopt;
-  const bool deleted = std::strcmp(operation, "DEL") == 0 || std::strcmp(operation, "PURGE") == 0;
-  return deleted ? std::optional<std::uint64_t>(natsMsg_GetSequence(raw)) : std::nullopt;
+  return NatsHandle<natsMsg>(raw);
 }
 
 }  // namespace newsalert::cluster

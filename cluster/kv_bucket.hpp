@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,19 +40,29 @@ class KvBucket {
 
   const std::string& name() const noexcept { return name_; }
 
-  // The current value; nullopt when the key has none (never written, deleted or expired).
+  // The current value; nullopt when the key has none (never written, deleted or expired). A direct
+  // get: any replica may answer, one that lags behind the last writes included.
   std::optional<KvEntry> get(const std::string& key);
+  // As get(), asked of the bucket's leader: it sees every write acknowledged before the call
+  // (unless the leader changes meanwhile). For reads that decide what to write.
+  std::optional<KvEntry> get_from_leader(const std::string& key);
   // Writes unconditionally; returns the new revision.
   std::uint64_t put(const std::string& key, std::string_view value);
   // Writes only when the key has no value (a deleted key counts as none).
   KvWriteResult create(const std::string& key, std::string_view value);
-  // Writes only when the key's current revision is `revision` (compare-and-set).
+  // Writes only when the key's current revision is `revision` (compare-and-set). On a replicated
+  // bucket nats-server 2.9.10 may write several concurrent updates of one revision (the last one
+  // applied stays): of racing writers only create() lets exactly one win.
   KvWriteResult update(const std::string& key, std::string_view value, std::uint64_t revision);
   // Leaves a delete marker (watchers see it); history is kept.
   void erase(const std::string& key);
   // The keys that hold a value now (not deleted, not expired), sorted; empty for an empty bucket.
-  // Waits at most `timeout` for the servers to list them.
+  // Waits at most `timeout` for the servers to list them. Read through a consumer the servers
+  // create for it, which may lag behind the last writes like get().
   std::vector<std::string> keys(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // Every key that holds a value, with its entry, from the leader (as get_from_leader): one
+  // request for the list and one per key, for small buckets.
+  std::map<std::string, KvEntry> entries_from_leader();
 
   // Whether `key` is one libnats accepts: letters, digits, - _ / = and inner dots.
   static bool valid_key(std::string_view key) noexcept;
@@ -63,6 +74,7 @@ class KvBucket {
   // Publishes to the key's subject expecting `last` as its last revision (0: no message).
   KvWriteResult conditional_put(const std::string& key, std::string_view value, std::uint64_t last, KvWrite lost);
   std::optional<std::uint64_t> deleted_revision(const std::string& key);
+  NatsHandle<natsMsg> last_message(const std::string& key);
 
   NatsHandle<kvStore> store_;
   jsCtx* js_;

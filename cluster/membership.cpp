@@ -121,9 +121,16 @@ Membership::Membership(JetStream& js, MembershipOptions options)
 
 View Membership::beat() {
   announce();
+  // The record before the members: a node announces itself before it writes the record, so whoever
+  // reads a record also finds its writer among the members (settle_config relies on it).
+  ConfigRecord config = read_config();
   auto members = read_members();
-  const ConfigRecord config = settle_config(members);
-  return view_of(std::move(members), config);
+  // nats-server 2.9 may write several concurrent compare-and-sets of one revision (docs/cluster.md),
+  // so a first beat's record may still be replaced by another node's first beat: work starts once
+  // every write that raced with this node's has been applied, at the next beat.
+  const bool joining = !config_checked_;
+  config = settle_config(std::move(config), members);
+  return view_of(std::move(members), config, joining);
 }
 
 void Membership::adopt_config() {
@@ -140,7 +147,7 @@ void Membership::adopt_config() {
 
 void Membership::leave() {
   // Only this process's own entry: a duplicate's stays.
-  const auto current = members_.get(options_.node);
+  const auto current = members_.get_from_leader(options_.node);
   if (current && written_by_this_process(current->value)) members_.erase(options_.node);
   revision_ = 0;
 }
@@ -167,7 +174,7 @@ void Membership::announce() {
 }
 
 void Membership::note_other_writer() {
-  const auto current = members_.get(options_.node);
+  const auto current = members_.get_from_leader(options_.node);
   if (!current || written_by_this_process(current->value)) return;
   other_ = member_of(options_.node, *current, Clock::now());
   // Both processes keep seeing each other's writes; if one beats more slowly, some beats see none.
@@ -192,25 +199,27 @@ bool Membership::written_by_this_process(const std::string& value) const {
          text(json, "host") == host_ && text(json, "started") == started_;
 }
 
+// From the leader, like every read here that decides a write: a replica that lags could hide a
+// node that announced itself before writing the config record (see beat()).
 std::vector<Member> Membership::read_members() {
   const TimePoint now = Clock::now();
   std::vector<Member> members;
-  for (const auto& node : members_.keys()) {   // sorted
-    const auto entry = members_.get(node);
-    if (entry) members.push_back(member_of(node, *entry, now));   // else gone since the listing
-  }
-  return members;
+  for (const auto& [node, entry] : members_.entries_from_leader()) members.push_back(member_of(node, entry, now));
+  return members;   // sorted by node, as the map was
 }
 
-// Missing (or unreadable): any node sets it, and create() lets one of several win. After that the
-// record changes only at a node's first beat (below) and by adopt_config().
-Membership::ConfigRecord Membership::settle_config(const std::vector<Member>& members) {
-  ConfigRecord config = read_config();
+// Missing (or unreadable): any node sets its own, and create() lets one of several win. At a node's
+// first beat: its own when no other live node runs the recorded one (the whole cluster was
+// restarted with a new file), else the record unchanged, written all the same by compare-and-set
+// on the revision read, so that a node that read the old record and would take it over later
+// loses. Of updates racing at one revision several may be written (see beat()). After the first
+// beat only adopt_config() changes the record.
+Membership::ConfigRecord Membership::settle_config(ConfigRecord config, const std::vector<Member>& members) {
   std::optional<ConfigRecord> wanted;
   if (!config.readable) {
     wanted = own_config();
   } else if (!config_checked_) {
-    wanted = first_beat_config(config, members);
+    wanted = orphaned(config, members) ? own_config() : config;
   }
   // Lost the race: the winner's record stands.
   if (wanted) config = write_config(*wanted, config.revision) ? *wanted : read_config();
@@ -218,21 +227,15 @@ Membership::ConfigRecord Membership::settle_config(const std::vector<Member>& me
   return config;
 }
 
-// This node's config when no other live node runs the recorded one (the whole cluster was
-// restarted with a new file). The record as it is when this node runs it, written again all the
-// same: a node that takes it over at the same moment must then lose its compare-and-set, or this
-// one does, so both first beats agree. Nothing when another live node runs it: this one is refused.
-std::optional<Membership::ConfigRecord> Membership::first_beat_config(const ConfigRecord& config,
-                                                                      const std::vector<Member>& members) const {
-  if (config.fingerprint == options_.config_fingerprint) return config;
-  const bool run_by_others = std::any_of(members.begin(), members.end(), [&](const Member& member) {
-    return member.node != options_.node && member.fingerprint == config.fingerprint;
-  });
-  return run_by_others ? std::nullopt : std::optional<ConfigRecord>(own_config());
+bool Membership::orphaned(const ConfigRecord& config, const std::vector<Member>& members) const {
+  return config.fingerprint != options_.config_fingerprint &&
+         std::none_of(members.begin(), members.end(), [&](const Member& member) {
+           return member.node != options_.node && member.fingerprint == config.fingerprint;
+         });
 }
 
 Membership::ConfigRecord Membership::read_config() {
-  const auto entry = cluster_.get(kConfigKey);
+  const auto entry = cluster_.get_from_leader(kConfigKey);
   if (!entry) return {};
   ConfigRecord config;
   config.revision = entry->revision;
@@ -258,13 +261,14 @@ bool Membership::write_config(ConfigRecord& record, std::uint64_t revision) {
   return result.written();
 }
 
-View Membership::view_of(std::vector<Member> members, const ConfigRecord& config) const {
+View Membership::view_of(std::vector<Member> members, const ConfigRecord& config, bool joining) const {
   View view;
   view.cluster_fingerprint = config.fingerprint;
   view.set_by = config.node;
   view.set_at = config.at;
   view.duplicate_node = duplicate();
-  view.accepted = !view.duplicate_node && config.readable && config.fingerprint == options_.config_fingerprint;
+  view.accepted =
+      !joining && !view.duplicate_node && config.readable && config.fingerprint == options_.config_fingerprint;
   for (const auto& member : members) {
     const bool runs_cluster_config = config.readable && member.fingerprint == config.fingerprint;
     const bool refused_self = member.node == options_.node && !view.accepted;
@@ -282,6 +286,9 @@ std::string Membership::refusal(const ConfigRecord& config) const {
                        options_.node, other_.pid, other_.host, other_.started);
   }
   if (!config.readable) return "the cluster's config record is missing or unreadable; it is set again at the next beat";
+  if (config.fingerprint == options_.config_fingerprint) {
+    return "joining: this node takes work from its next beat, when the cluster's config record has settled";
+  }
   return fmt::format("config differs from the cluster's: this node runs sha256 {}, the cluster runs {} (set by node {} "
                      "at {}); start or reload it with the same file",
                      shortened(options_.config_fingerprint), shortened(config.fingerprint), config.node, config.at);

@@ -47,7 +47,7 @@ struct View {
   std::string cluster_fingerprint;  // the config the cluster runs
   std::string set_by;               // the node that set it, and when (RFC 3339)
   std::string set_at;
-  bool accepted = false;            // this node is one of the workers
+  bool accepted = false;            // this node is one of the workers (never at its first beat)
   std::string refusal;              // why not, for the log and status; "" when accepted
   bool duplicate_node = false;      // another live process announces this node's name
 };
@@ -65,8 +65,9 @@ class Membership {
 
   // Announces this node, reads every member and the cluster's config, and says who gets work.
   // At the first beat it sets the cluster's config to this node's when none is recorded or no
-  // other live node runs the recorded one. Throws NatsError when the servers do not answer: a
-  // node that cannot beat for member_timeout is gone for the others, so it must stop its work.
+  // other live node runs the recorded one; this node is accepted from its second beat on. Throws
+  // NatsError when the servers do not answer: a node that cannot beat for member_timeout is gone
+  // for the others, so it must stop its work.
   View beat();
   // Makes this node's fingerprint the cluster's (after a reload): nodes still on another config
   // stop getting work at their next beat.
@@ -95,12 +96,12 @@ class Membership {
   std::string member_value() const;
   bool written_by_this_process(const std::string& value) const;
   std::vector<Member> read_members();
-  ConfigRecord settle_config(const std::vector<Member>& members);
-  std::optional<ConfigRecord> first_beat_config(const ConfigRecord& config, const std::vector<Member>& members) const;
+  ConfigRecord settle_config(ConfigRecord config, const std::vector<Member>& members);
+  bool orphaned(const ConfigRecord& config, const std::vector<Member>& members) const;
   ConfigRecord read_config();
   ConfigRecord own_config() const;
   bool write_config(ConfigRecord& record, std::uint64_t revision);
-  View view_of(std::vector<Member> members, const ConfigRecord& config) const;
+  View view_of(std::vector<Member> members, const ConfigRecord& config, bool joining) const;
   std::string refusal(const ConfigRecord& config) const;
 
   MembershipOptions options_;
