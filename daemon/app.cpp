@@ -180,6 +180,13 @@ struct App::Impl {
 
   Millis handover_grace() const { return cluster->heartbeat() * 2; }
 
+  // A webhook taken from a live node waits until that node has surely seen the new members (by
+  // member_timeout it has, or it is gone for everyone) and its last attempts have ended: two
+  // nodes delivering at once would send alerts twice.
+  Millis webhook_handover(const config::WebhookConfig& webhook) const {
+    return std::max(config.cluster->member_timeout, webhook.timeout + cluster->heartbeat());
+  }
+
   // The workers changed: feeds and webhooks change hands.
   void ownership_changed() {
     const auto alive = cluster->alive();
@@ -196,7 +203,7 @@ struct App::Impl {
     for (const auto& webhook : config.webhooks) {
       const auto handoff = cluster::handoff("webhook:" + webhook.name, self, before, after, alive);
       if (handoff == cluster::Handoff::TakeAfter)
-        webhook_from[webhook.name] = std::chrono::steady_clock::now() + std::max(handover_grace(), webhook.timeout + handover_grace() / 2);
+        webhook_from[webhook.name] = std::chrono::steady_clock::now() + webhook_handover(webhook);
       else if (handoff == cluster::Handoff::TakeNow)
         webhook_from.erase(webhook.name);
     }

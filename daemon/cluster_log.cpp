@@ -67,26 +67,8 @@ cluster::ConnectOptions connect_options(const config::ClusterConfig& config, con
   return options;
 }
 
-// Streams of three replicas take a moment to elect leaders, more so when several nodes create
-// them at once, and a server may be restarting: joining waits this long before giving up.
-constexpr std::chrono::seconds kJoinPatience{60};
-
 // A node far behind applies a long log at once; this bounds the wait for each further piece.
 constexpr std::chrono::milliseconds kCatchUpStall{10'000};
-
-template <class Make>
-auto patiently(Make&& make) {
-  const auto deadline = std::chrono::steady_clock::now() + kJoinPatience;
-  for (int attempt = 1;; ++attempt) {
-    try {
-      return make();
-    } catch (const cluster::NatsError& e) {
-      if (std::chrono::steady_clock::now() > deadline) throw;
-      spdlog::warn("cluster: cannot join yet ({}); trying again", e.what());
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2000, 250 * attempt)));
-    }
-  }
-}
 
 }  // namespace
 

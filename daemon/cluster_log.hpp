@@ -3,12 +3,17 @@
 
 #include "cluster/connection.hpp"
 #include "cluster/jetstream.hpp"
+#include "cluster/nats_error.hpp"
 #include "cluster/shared_log.hpp"
 #include "config/config.hpp"
 #include "store/replication.hpp"
 #include "store/state_store.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <chrono>
+#include <thread>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -48,6 +53,25 @@ class ClusterChangeLog final : public store::ChangeLog {
   std::uint64_t appended_ = 0;
   std::uint64_t conflicts_ = 0;
 };
+
+// Streams and buckets of three replicas take a moment to elect leaders, more so when several nodes
+// create them at once, and a server may be restarting: joining waits this long before giving up.
+inline constexpr std::chrono::seconds kJoinPatience{60};
+
+// Runs `make` again while the servers cannot answer it yet, for up to kJoinPatience.
+template <class Make>
+auto patiently(Make&& make) {
+  const auto deadline = std::chrono::steady_clock::now() + kJoinPatience;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return make();
+    } catch (const cluster::NatsError& e) {
+      if (std::chrono::steady_clock::now() > deadline) throw;
+      spdlog::warn("cluster: cannot join yet ({}); trying again", e.what());
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2000, 250 * attempt)));
+    }
+  }
+}
 
 // The cluster's connection and shared log, and a store made a replica of it: what the daemon and
 // the commands that change state (`deliveries`, `cluster import`) share. Blocks while it joins.

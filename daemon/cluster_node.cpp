@@ -20,8 +20,10 @@ struct ClusterNode::Link {
   Link(const config::ClusterConfig& config, const std::string& fingerprint)
       : shared(config, "newsalertd " + config.node),
         beat_js(shared.connection()),
-        membership(beat_js, cluster::MembershipOptions{config.node, fingerprint, config.replicas, config.heartbeat,
-                                                       config.member_timeout}) {}
+        membership(patiently([&] {
+          return cluster::Membership(beat_js, cluster::MembershipOptions{config.node, fingerprint, config.replicas,
+                                                                         config.heartbeat, config.member_timeout});
+        })) {}
   ClusterLink shared;           // the log: the loop's thread only
   cluster::JetStream beat_js;   // the heartbeat thread only
   cluster::Membership membership;
@@ -104,6 +106,7 @@ void ClusterNode::take_view(cluster::View view) {
   cluster::Ownership next(view.accepted ? view.workers : std::vector<std::string>{});
   if (!last_view_ || view.accepted != was_accepted || view.refusal != view_.refusal) {
     if (view.accepted) spdlog::info("cluster: node '{}' takes work; workers: {}", node(), fmt::join(view.workers, ", "));
+    else if (view.refusal.starts_with("joining")) spdlog::info("cluster: node '{}' {}", node(), view.refusal);
     else spdlog::error("cluster: node '{}' takes no work: {}", node(), view.refusal);
   }
   const bool moved = !(next == workers_);
