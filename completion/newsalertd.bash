@@ -3,11 +3,11 @@ _newsalertd() {
   local cur prev words cword
   _init_completion || return
 
-  local commands="run check parse match replay status deliveries"
+  local commands="run check parse match replay status deliveries cluster"
   local command="" i
   for ((i = 1; i < cword; i++)); do
     case "${words[i]}" in
-      run|check|parse|match|replay|status|deliveries) command="${words[i]}"; break ;;
+      run|check|parse|match|replay|status|deliveries|cluster) command="${words[i]}"; break ;;
     esac
   done
 
@@ -33,6 +33,8 @@ _newsalertd() {
   case "$command" in
     "") COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
     parse|match|replay) _filedir ;;
+    deliveries) [[ $cword -eq $((i + 1)) ]] && COMPREPLY=($(compgen -W "list retry purge" -- "$cur")) ;;
+    cluster) if [[ $cword -eq $((i + 1)) ]]; then COMPREPLY=($(compgen -W "import" -- "$cur")); else _filedir -d; fi ;;
   esac
 }
 complete -F _newsalertd newsalertd

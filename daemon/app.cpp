@@ -96,6 +96,7 @@ bool same_limits(const config::HttpListen& a, const config::HttpListen& b) {
 constexpr Millis kLagProbe{100};
 // Feed states of polls that found nothing new are written together this often.
 constexpr Millis kStateFlush{1000};
+constexpr std::size_t kStateBatch = 250;
 // Retention runs this often, removing at most kPruneBatch rows per table per transaction.
 constexpr Millis kPruneEvery{std::chrono::hours(1)};
 constexpr std::size_t kPruneBatch = 5000;
@@ -126,6 +127,8 @@ std::filesystem::path state_file(const config::Config& config) {
 constexpr Millis kApplyEvery{20};
 // The leader looks this often whether the log has grown enough for a snapshot.
 constexpr Millis kSnapshotCheck{5000};
+// A feed whose node died is polled within this long (or its interval, when shorter).
+constexpr Millis kTakeoverSpread{10'000};
 
 }  // namespace
 
@@ -197,7 +200,9 @@ struct App::Impl {
       const auto handoff = cluster::handoff(slot->feed.url, self, before, after, alive);
       if (handoff == cluster::Handoff::None) continue;
       slot->owned = handoff != cluster::Handoff::Release;
-      if (slot->owned) take_feed(*slot, handoff == cluster::Handoff::TakeAfter ? handover_grace() : Millis(0));
+      if (slot->owned)
+        take_feed(*slot, handoff == cluster::Handoff::TakeAfter ? handover_grace() : Millis(0),
+                  handoff == cluster::Handoff::TakeNow);
       slot->timer->cancel();
     }
     for (const auto& webhook : config.webhooks) {
@@ -211,15 +216,18 @@ struct App::Impl {
   }
 
   // A feed this node polls from now on: its schedule continues from the shared state.
-  void take_feed(FeedSlot& slot, Millis grace) {
+  void take_feed(FeedSlot& slot, Millis grace, bool orphaned) {
     const store::FeedState state = store.feeds().feed_state(slot.feed.url);
-    // Never polled: spread over a few seconds rather than all at once.
-    Millis delay = std::max(grace, Millis(static_cast<Millis::rep>(jitter() * 5000)));
+    const Millis spread(static_cast<Millis::rep>(jitter() * std::min(interval_of(slot.feed), kTakeoverSpread).count()));
+    // Never polled, or left by a node that died (its last polls may not have reached the shared
+    // state): polled soon, spread so that many feeds changing hands do not start at once.
+    Millis delay = std::max(grace, spread);
     if (state.last_poll) {
-      delay = grace;
       const auto next = *state.last_poll + interval_of(slot.feed);
-      delay = std::max(delay, std::chrono::duration_cast<Millis>(next - Clock::now()));
+      const Millis scheduled = std::max(grace, std::chrono::duration_cast<Millis>(next - Clock::now()));
+      delay = orphaned ? std::min(scheduled, delay) : scheduled;
     }
+    // What a server asked for (Retry-After, max-age, ttl) holds whoever polls.
     if (state.not_before) delay = std::max(delay, std::chrono::duration_cast<Millis>(*state.not_before - Clock::now()));
     schedule(slot, std::max(delay, Millis(0)));
     feed_log(slot.feed.url).info("feed {}: polled by this node from now on; next poll in {}", slot.feed.url,
@@ -337,14 +345,20 @@ struct App::Impl {
     return store.feeds().feed_state(feed_url);
   }
 
+  // In transactions of at most kStateBatch feeds: in a cluster each is one entry of the shared
+  // log, which must stay within what the servers accept however many polls piled up.
   void flush_states() {
-    if (pending_states.empty()) return;
-    std::vector<std::pair<std::string, store::FeedState>> batch(pending_states.begin(), pending_states.end());
-    try {
-      store::retry_on_conflict([&] { store.feeds().save_feed_states(batch); });
-      pending_states.clear();
-    } catch (const std::exception& e) {
-      spdlog::error("cannot save the state of {} feed(s): {}; trying again", batch.size(), e.what());
+    while (!pending_states.empty()) {
+      std::vector<std::pair<std::string, store::FeedState>> batch;
+      for (auto it = pending_states.begin(); it != pending_states.end() && batch.size() < kStateBatch; ++it)
+        batch.emplace_back(it->first, it->second);
+      try {
+        store::retry_on_conflict([&] { store.feeds().save_feed_states(batch); });
+      } catch (const std::exception& e) {
+        spdlog::error("cannot save the state of {} feed(s): {}; trying again", pending_states.size(), e.what());
+        return;
+      }
+      for (const auto& [url, state] : batch) pending_states.erase(url);
     }
   }
 
@@ -596,7 +610,7 @@ struct App::Impl {
     schedule(*slot, first_delay);
     if (cluster) {
       slot->owned = cluster->owns(feed.url);
-      if (slot->owned) take_feed(*slot, Millis(0));
+      if (slot->owned) take_feed(*slot, Millis(0), true);
     }
     slot->status.last_poll = state.last_poll;
     slot->status.last_success = state.last_success;
