@@ -232,8 +232,9 @@ def run_cluster(args, n, workdir):
         "published": before_kill["entries_published"], "alerted": before_kill["entries_alerted"],
         "missing": before_kill["entries_missing"], "webhooks_received": before_kill["webhooks_received"],
         "responses_200": before_kill["responses_200"], "responses_304": before_kill["responses_304"],
-        "lag": {name: {"p99_s": load.lag_p99(text)[0],
-                       "max_s": load.metric(text, "newsalert_event_loop_lag_max_seconds")}
+        "metrics": {name: {"p99_s": load.lag_p99(text)[0],
+                       "max_s": load.metric(text, "newsalert_event_loop_lag_max_seconds"),
+                       "failed_polls": load.metric(text, load.FAILED_POLLS)}
                 for name, text in metrics.items()},
         "log": {name: log_counters(status) for name, status in statuses.items()},
         "log_after_failover": {name: log_counters(status) for name, status in final_statuses.items()},
@@ -269,16 +270,18 @@ def report(single, cl, args):
         f"{cl['steady_total_cpu_per_1000_polls']:.3f}", f"{cl['on_time_share'] * 100:.2f}% of {cl['poll_gaps']}",
         f"{cl['served_p50_ms']:.1f} / {cl['served_p99_ms']:.1f} ms"]))
     print(f"  single: steady CPU {single['steady_cpu_share']:.3f} of a core, loop lag p99 {ms(single['lag_p99_s'])}, "
+          f"{single['failed_polls'] or 0:.0f} failed polls, "
           f"{single['published']} entries published, {single['alerted']} alerted, {single['missing']} missing")
     print(f"  cluster: steady CPU {cl['steady_cpu_share']:.3f} of a core (daemons) + {cl['steady_nats_cpu_share']:.3f} "
           f"(nats-servers); {cl['published']} entries published, {cl['alerted']} alerted, {cl['missing']} missing, "
           f"{cl['webhooks_received']} webhook POSTs; "
           f"{cl['responses_200']} x 200, {cl['responses_304']} x 304")
     for name in sorted(cl["log"]):
-        lag, log = cl["lag"][name], cl["log"][name]
+        lag, log = cl["metrics"][name], cl["log"][name]
         lag_max = "n/a" if lag["max_s"] is None else f"{lag['max_s'] * 1000:.1f} ms"
         print(f"    node {name}: {cl['owners'].get(name, 0)} feeds, {log['polls_total']} polls, "
-              f"CPU {cl['daemon_cpu_s'][name]:.1f} s, loop lag p99 {ms(lag['p99_s'])} (max {lag_max}), "
+              f"{lag['failed_polls'] or 0:.0f} failed, CPU {cl['daemon_cpu_s'][name]:.1f} s, "
+              f"loop lag p99 {ms(lag['p99_s'])} (max {lag_max}), "
               f"log_position {log['log_position']}, log_conflicts {log['log_conflicts']}")
     f = cl["failover"]
     print(f"  kill -9 of node {cl['victim']} ({f['feeds']} feeds): next poll after the kill p50 {f['after_p50_s']:.1f} s, "

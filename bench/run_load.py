@@ -19,6 +19,7 @@ import time
 import urllib.request
 
 TICKS = os.sysconf("SC_CLK_TCK")
+FAILED_POLLS = 'newsalert_feed_polls_total{result="failed"}'
 
 
 def cpu_seconds(pid):
@@ -175,6 +176,7 @@ def run_daemon(args, n, workdir):
         "lag_p99_s": lag,
         "lag_max_s": metric(metrics_text, "newsalert_event_loop_lag_max_seconds"),
         "lag_samples": lag_samples,
+        "failed_polls": metric(metrics_text, FAILED_POLLS),
         "connections": final["feed_connections_opened"],
         "hook_connections": final["hook_connections_opened"],
         "http_transfers": metric(metrics_text, "newsalert_http_transfers_total"),
