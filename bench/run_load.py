@@ -19,6 +19,7 @@ import time
 import urllib.request
 
 TICKS = os.sysconf("SC_CLK_TCK")
+FAILED_POLLS = 'newsalert_feed_polls_total{result="failed"}'
 
 
 def cpu_seconds(pid):
@@ -80,52 +81,78 @@ def free_port():
         return s.getsockname()[1]
 
 
+def config_text(args, n, feed_base, hook, state_dir, listen, extra=""):
+    """The daemon's config for n load feeds: the bench watchlist, one webhook, `extra` appended."""
+    lines = [f"state_dir: {state_dir}",
+             "network:\n  allow: [127.0.0.0/8]   # the load server is on loopback",
+             f"poll:\n  interval: {args.interval:g}s\n  adaptive: false\n  concurrency: 64\n  per_host: 4",
+             f"http:\n  listen: {listen}",
+             "watchlists:\n  - name: bench\n    actors: [Khamenei]\n    regions: [Iran]\n"
+             "    require: actor and region\n    stories: {distance: 0}\n    notify: [hook]",
+             f"webhooks:\n  - name: hook\n    url: {hook}",
+             "feeds:"]
+    lines += [f"  - {feed_base}{i}" for i in range(1, n + 1)]
+    return "\n".join(lines) + "\n" + extra
+
+
+def start_daemon(args, config, log_path, env=None):
+    log = open(log_path, "w")
+    proc = subprocess.Popen([os.path.join(args.build, "daemon/newsalertd"), "run", "--config", config,
+                             "--log-level", args.log_level], stdout=subprocess.DEVNULL, stderr=log,
+                            env=None if env is None else dict(os.environ, **env))
+    proc.log_path = log_path
+    return proc
+
+
+def warm_up_seconds(args):
+    """The first interval: every poll is a full fetch of unseen entries."""
+    return min(args.interval * 1.15, args.duration / 2)
+
+
+def sleep_while_running(until, daemons):
+    """Sleeps until the monotonic time `until`; raises with the log's tail if a daemon exits."""
+    while time.monotonic() < until:
+        time.sleep(min(1.0, max(0.0, until - time.monotonic())))
+        for daemon in daemons:
+            if daemon.poll() is not None:
+                with open(daemon.log_path) as log:
+                    tail = log.read()[-2000:]
+                raise RuntimeError(f"newsalertd exited with {daemon.returncode}: {tail}")
+
+
+def stop(proc, timeout):
+    """SIGTERM, then SIGKILL after `timeout` seconds."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def run_daemon(args, n, workdir):
     server, feed_base, hook = start_server(args.build, n, args.fraction, args.interval, args.interval)
     admin_port = free_port()
     config = os.path.join(workdir, f"load-{n}.yaml")
-    state = os.path.join(workdir, f"state-{n}")
     with open(config, "w") as f:
-        f.write(f"state_dir: {state}\n")
-        f.write("network:\n  allow: [127.0.0.0/8]   # the load server is on loopback\n")
-        f.write(f"poll:\n  interval: {args.interval:g}s\n  adaptive: false\n  concurrency: 64\n  per_host: 4\n")
-        f.write(f"http:\n  listen: 127.0.0.1:{admin_port}\n")
-        f.write("watchlists:\n  - name: bench\n    actors: [Khamenei]\n    regions: [Iran]\n"
-                "    require: actor and region\n    stories: {distance: 0}\n    notify: [hook]\n")
-        f.write(f"webhooks:\n  - name: hook\n    url: {hook}\n")
-        f.write("feeds:\n")
-        for i in range(1, n + 1):
-            f.write(f"  - {feed_base}{i}\n")
-    log = open(os.path.join(workdir, f"daemon-{n}.log"), "w")
+        f.write(config_text(args, n, feed_base, hook, os.path.join(workdir, f"state-{n}"), f"127.0.0.1:{admin_port}"))
     started = time.monotonic()
-    daemon = subprocess.Popen([os.path.join(args.build, "daemon/newsalertd"), "run", "--config", config,
-                               "--log-level", args.log_level], stdout=subprocess.DEVNULL, stderr=log)
-    warm = min(args.interval * 1.15, args.duration / 2)
+    daemon = start_daemon(args, config, os.path.join(workdir, f"daemon-{n}.log"))
+    warm = warm_up_seconds(args)
     samples = {}
     try:
-        while time.monotonic() - started < warm:
-            time.sleep(1)
-            if daemon.poll() is not None:
-                log.flush()
-                raise RuntimeError(f"newsalertd exited with {daemon.returncode}: " + open(log.name).read()[-2000:])
+        sleep_while_running(started + warm, [daemon])
         samples["warm"] = (time.monotonic(), cpu_seconds(daemon.pid), stats(feed_base)["feed_requests"])
-        while time.monotonic() - started < args.duration:
-            time.sleep(1)
-            if daemon.poll() is not None:
-                log.flush()
-                raise RuntimeError(f"newsalertd exited with {daemon.returncode}: " + open(log.name).read()[-2000:])
+        sleep_while_running(started + args.duration, [daemon])
         end = (time.monotonic(), cpu_seconds(daemon.pid), None)
         final = stats(feed_base)
         metrics_text = get(f"http://127.0.0.1:{admin_port}/metrics")
         hwm = vm_hwm_mb(daemon.pid)
     finally:
-        daemon.send_signal(signal.SIGTERM)
-        try:
-            daemon.wait(30)
-        except subprocess.TimeoutExpired:
-            daemon.kill()
-        server.send_signal(signal.SIGTERM)
-        server.wait(10)
+        stop(daemon, 30)
+        stop(server, 10)
     elapsed = end[0] - started
     polls = final["feed_requests"]
     w_t, w_cpu, w_polls = samples["warm"]
@@ -149,6 +176,7 @@ def run_daemon(args, n, workdir):
         "lag_p99_s": lag,
         "lag_max_s": metric(metrics_text, "newsalert_event_loop_lag_max_seconds"),
         "lag_samples": lag_samples,
+        "failed_polls": metric(metrics_text, FAILED_POLLS),
         "connections": final["feed_connections_opened"],
         "hook_connections": final["hook_connections_opened"],
         "http_transfers": metric(metrics_text, "newsalert_http_transfers_total"),

@@ -1,7 +1,8 @@
 // newsalert-loadserver: N distinct loopback feeds for the polling load test, plus a webhook
 // receiver. Feeds answer 304 when unchanged; every --publish-every a --fraction of them gets a
 // new entry (whose text matches the bench watchlist) and the moment it appeared is recorded; the
-// receiver records when each alert arrived. GET /stats on the feed port prints the figures.
+// receiver records when each alert arrived. GET /stats on the feed port prints the figures;
+// GET /polls-around?at=UNIX_MS when each feed was requested last before and first after a moment.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -93,7 +94,7 @@ class LoadServer {
       : io_(io), options_(options), feeds_(options.feeds), random_(42),
         feed_acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), options.feed_port)),
         hook_acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), options.hook_port)),
-        started_(SteadyClock::now()) {
+        started_(SteadyClock::now()), started_unix_ms_(now_ms()) {
     // Old, unremarkable entries: they are recorded at the first poll and raise no alert.
     const auto long_ago = std::chrono::system_clock::now() - std::chrono::hours(2);
     for (std::size_t i = 0; i < feeds_.size(); ++i) {
@@ -241,6 +242,11 @@ class LoadServer {
       response.body() = stats().dump(2) + "\n";
       return;
     }
+    if (const std::string around = "/polls-around?at="; target.rfind(around, 0) == 0) {
+      response.set(http::field::content_type, "application/json");
+      response.body() = polls_around(std::strtod(target.c_str() + around.size(), nullptr)).dump() + "\n";
+      return;
+    }
     std::size_t index = 0;
     if (target.rfind("/feed/", 0) != 0 || (index = std::strtoul(target.c_str() + 6, nullptr, 10)) == 0 ||
         index > feeds_.size()) {
@@ -268,6 +274,22 @@ class LoadServer {
     response.body() = feed.body;
     for (const auto& e : feed.entries)
       if (appeared_.count(e.id) != 0 && served_.count(e.id) == 0) first_served.push_back(e.id);
+  }
+
+  // Feed index -> [its last request before `at`, its first at or after it] in Unix ms (null for
+  // none): how long feeds went unpolled around a moment, e.g. a cluster node killed.
+  nlohmann::json polls_around(double at) const {
+    nlohmann::json out = nlohmann::json::object();
+    const double offset = at - started_unix_ms_;
+    for (std::size_t i = 0; i < feeds_.size(); ++i) {
+      const auto& polls = feeds_[i].polls;   // in arrival order
+      const auto after = std::lower_bound(polls.begin(), polls.end(), offset);
+      nlohmann::json pair = {nullptr, nullptr};
+      if (after != polls.begin()) pair[0] = started_unix_ms_ + *(after - 1);
+      if (after != polls.end()) pair[1] = started_unix_ms_ + *after;
+      out[std::to_string(i + 1)] = std::move(pair);
+    }
+    return out;
   }
 
   nlohmann::json stats() const {
@@ -328,6 +350,7 @@ class LoadServer {
   tcp::acceptor feed_acceptor_;
   tcp::acceptor hook_acceptor_;
   SteadyClock::time_point started_;
+  double started_unix_ms_;   // the same moment on the system clock, to turn poll times into Unix ms
   std::size_t published_ = 0;
   std::unordered_map<std::string, double> appeared_;   // entry id -> when it was published (Unix ms)
   std::unordered_map<std::string, double> served_;     // entry id -> when a 200 carrying it was sent
@@ -342,7 +365,8 @@ int usage() {
   std::cerr << "usage: newsalert-loadserver [--feeds N] [--fraction F] [--publish-every SECONDS]\n"
                "                            [--interval SECONDS] [--entries K] [--port P] [--hook-port P]\n"
                "  prints 'feeds http://127.0.0.1:P/feed/<1..N>' and 'hook http://127.0.0.1:P/hook', then serves\n"
-               "  until SIGINT/SIGTERM; GET /stats on the feed port returns the figures as JSON\n";
+               "  until SIGINT/SIGTERM; GET /stats on the feed port returns the figures as JSON,\n"
+               "  GET /polls-around?at=UNIX_MS each feed's last request before and first at or after then\n";
   return 2;
 }
 
