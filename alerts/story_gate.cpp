@@ -62,9 +62,9 @@ std::vector<store::OutboxEntry> StoryGate::admit(const match::Match& match, cons
 
   const auto fingerprint = simhash64(story_text(article));
   if (fingerprint && watchlist.stories.window.count() > 0) {
-    for (const auto& story : store_.stories().stories_since(match.watchlist, now - watchlist.stories.window)) {
-      if (hamming_distance(story.simhash, *fingerprint) > watchlist.stories.distance) continue;
-      record_copy(watchlist, story, article, now);
+    for (const auto& [simhash, story_id] : store_.stories().fingerprints_since(match.watchlist, now - watchlist.stories.window)) {
+      if (hamming_distance(simhash, *fingerprint) > watchlist.stories.distance) continue;
+      if (const auto story = store_.stories().story(story_id)) record_copy(watchlist, *story, article, now);
       return {};
     }
   }

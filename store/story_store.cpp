@@ -64,6 +64,17 @@ std::vector<Story> StoryStore::stories_since(const std::string& watchlist, TimeP
   return out;
 }
 
+std::vector<std::pair<std::uint64_t, std::string>> StoryStore::fingerprints_since(const std::string& watchlist,
+                                                                                TimePoint since) const {
+  std::vector<std::pair<std::uint64_t, std::string>> out;
+  auto stmt = db_.cached(
+      "SELECT simhash, alert_id FROM stories WHERE watchlist = ?1 AND first_seen_ms >= ?2 AND simhash IS NOT NULL "
+      "ORDER BY first_seen_ms, id");
+  stmt->bind_all(watchlist, to_unix_millis(since));
+  while (stmt->step()) out.emplace_back(static_cast<std::uint64_t>(stmt->column_int64(0)), stmt->column_text(1));
+  return out;
+}
+
 bool StoryStore::add_story(const Story& s) {
   auto stmt = db_.cached(
       "INSERT INTO stories (watchlist, alert_id, simhash, title, link, first_seen_ms, state, payload, feed_url, "

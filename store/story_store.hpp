@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace newsalert::store {
@@ -53,6 +54,10 @@ class StoryStore {
   std::optional<Story> story(const std::string& alert_id) const;
   // Stories of the watchlist first seen at or after `since` that carry a fingerprint.
   std::vector<Story> stories_since(const std::string& watchlist, TimePoint since) const;
+  // The same stories' fingerprints and alert ids only, oldest first: what recognizing a copy
+  // compares, without reading each story's payload.
+  std::vector<std::pair<std::uint64_t, std::string>> fingerprints_since(const std::string& watchlist,
+                                                                        TimePoint since) const;
   // Ignored when a story with that alert id exists. Returns whether it was added.
   bool add_story(const Story& story);
   // Records a copy once per (story, feed, entry); returns whether it was new.
