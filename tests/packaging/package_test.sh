@@ -26,6 +26,7 @@ cat > "$work/expected" <<'LIST'
 /usr/share/bash-completion/completions/newsalertd
 /usr/share/doc/newsalertd/README.md
 /usr/share/doc/newsalertd/changelog.Debian.gz
+/usr/share/doc/newsalertd/cluster.md
 /usr/share/doc/newsalertd/copyright
 /usr/share/doc/newsalertd/newsalert.example.yaml
 /usr/share/doc/newsalertd/systemd.md
@@ -39,7 +40,7 @@ dpkg-deb -c "$deb" | awk '$6 == "./usr/bin/newsalertd" && $1 != "-rwxr-xr-x" { e
 
 # Control: dependencies from dpkg-shlibdeps, the config as conffile, the maintainer scripts.
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libc6 libcurl4 libsqlite3-0 libsystemd0 libyaml-cpp0.7 libicu72 libssl3; do
+for lib in libc6 libcurl4 libsqlite3-0 libsystemd0 libyaml-cpp0.7 libicu72 libssl3 libnats3.4; do
   [[ $depends == *"$lib"* ]] || fail "Depends lacks $lib: $depends"
 done
 [ "$(dpkg-deb -f "$deb" Package)" = newsalertd ] || fail "package name"
