@@ -115,7 +115,16 @@ void ClusterNode::take_view(cluster::View view) {
   view_ = std::move(view);
   last_view_ = Clock::now();
   if (!moved && view_.accepted == was_accepted) return;
-  previous_ = std::move(workers_);
+  if (view_.accepted && !was_accepted) {
+    // Joining (or taking work again): what this node now owns was the other workers' until now,
+    // and those still alive are waited for, as in any handover.
+    std::vector<std::string> others;
+    for (const auto& worker : view_.workers)
+      if (worker != node()) others.push_back(worker);
+    previous_ = cluster::Ownership(std::move(others));
+  } else {
+    previous_ = std::move(workers_);
+  }
   workers_ = std::move(next);
   if (changed_) changed_();
 }
