@@ -156,15 +156,32 @@ def wait_for_owners(nodes, n, timeout):
         time.sleep(1)
 
 
+def start_node(args, name, config, workdir):
+    port = load.free_port()
+    env = {"NEWSALERT_NODE": name, "STATE_DIR": os.path.join(workdir, f"state-{name}"), "ADMIN_PORT": str(port)}
+    proc = load.start_daemon(args, config, os.path.join(workdir, f"daemon-{name}.log"), env)
+    return {"name": name, "port": port, "proc": proc}
+
+
+def wait_joined(node, timeout):
+    """Until the node's admin listener answers, which it opens once it has joined the cluster."""
+    deadline = time.monotonic() + timeout
+    while True:
+        load.sleep_while_running(time.monotonic() + 0.2, [node["proc"]])
+        try:
+            node_status(node)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"node {node['name']} has not joined after {timeout:g} s")
+
+
 def start_nodes(args, count, config, workdir):
-    nodes = []
-    for name in NODE_NAMES[:count]:
-        port = load.free_port()
-        state = os.path.join(workdir, f"state-{name}")
-        env = {"NEWSALERT_NODE": name, "STATE_DIR": state, "ADMIN_PORT": str(port)}
-        proc = load.start_daemon(args, config, os.path.join(workdir, f"daemon-{name}.log"), env)
-        nodes.append({"name": name, "port": port, "proc": proc})
-    return nodes
+    """The first node alone until it has joined (it creates the streams and buckets: nodes that
+    all start at once on new servers can time out creating them, and stop), then the others."""
+    first = start_node(args, NODE_NAMES[0], config, workdir)
+    wait_joined(first, 60)
+    return [first] + [start_node(args, name, config, workdir) for name in NODE_NAMES[1:count]]
 
 
 def run_cluster(args, n, workdir):
@@ -234,7 +251,9 @@ def run_cluster(args, n, workdir):
         "responses_200": before_kill["responses_200"], "responses_304": before_kill["responses_304"],
         "metrics": {name: {"p99_s": load.lag_p99(text)[0],
                        "max_s": load.metric(text, "newsalert_event_loop_lag_max_seconds"),
-                       "failed_polls": load.metric(text, load.FAILED_POLLS)}
+                       "failed_polls": load.metric(text, load.FAILED_POLLS),
+                       "log_appends": load.metric(text, "newsalert_cluster_log_appends_total"),
+                       "log_pending": load.metric(text, "newsalert_cluster_log_pending")}
                 for name, text in metrics.items()},
         "log": {name: log_counters(status) for name, status in statuses.items()},
         "log_after_failover": {name: log_counters(status) for name, status in final_statuses.items()},
@@ -282,7 +301,8 @@ def report(single, cl, args):
         print(f"    node {name}: {cl['owners'].get(name, 0)} feeds, {log['polls_total']} polls, "
               f"{lag['failed_polls'] or 0:.0f} failed, CPU {cl['daemon_cpu_s'][name]:.1f} s, "
               f"loop lag p99 {ms(lag['p99_s'])} (max {lag_max}), "
-              f"log_position {log['log_position']}, log_conflicts {log['log_conflicts']}")
+              f"log_position {log['log_position']}, log_conflicts {log['log_conflicts']}, "
+              f"appended {lag['log_appends'] or 0:.0f}, pending {lag['log_pending'] or 0:.0f}")
     f = cl["failover"]
     print(f"  kill -9 of node {cl['victim']} ({f['feeds']} feeds): next poll after the kill p50 {f['after_p50_s']:.1f} s, "
           f"max {f['after_max_s']:.1f} s; late against schedule p50 {f['late_p50_s']:.1f} s, "
