@@ -129,7 +129,7 @@ void ClusterLink::join(store::StateStore& store) {
   std::uint64_t at = store.replication()->sequence();
   while (at < last) {
     const auto before = at;
-    at = store.replication()->apply_received().sequence;
+    at = patiently([&] { return store.replication()->apply_received().sequence; });
     if (at > before) stalled_since = std::chrono::steady_clock::now();
     else if (std::chrono::steady_clock::now() - stalled_since > kCatchUpStall)
       throw std::runtime_error("cluster: the shared log stopped arriving at entry " + std::to_string(at) + " of " +

@@ -97,6 +97,7 @@ class Replication final : public WriteHook {
  private:
   struct Session;
   void apply(const LogEntry& entry);
+  LogEntry combined(const std::vector<LogEntry>& entries, std::uint64_t after);
 
   Database& db_;
   ChangeLog& log_;
