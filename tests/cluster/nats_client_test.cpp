@@ -72,7 +72,7 @@ class NatsClientTest : public ::testing::Test {
   };
   // A stream `name` with the consumer `config` on it, and one job published and fetched.
   Job deliver_job(const std::string& name, const ConsumerConfig& config) {
-    js_.ensure_stream(replicated_stream(name));
+    until_answered([&] { return js_.ensure_stream(replicated_stream(name)); });
     auto worker = js_.pull_consumer(name, config);
     js_.publish(name + ".job", "job", "job-1");
     auto batch = worker.fetch(1, 10s);
@@ -86,7 +86,7 @@ class NatsClientTest : public ::testing::Test {
 };
 
 TEST_F(NatsClientTest, SameMessageIdTwiceIsStoredOnceAndReportedAsDuplicate) {
-  js_.ensure_stream(replicated_stream("DEDUPE"));
+  until_answered([&] { return js_.ensure_stream(replicated_stream("DEDUPE")); });
   const auto first = js_.publish("DEDUPE.story", "one", "story-1");
   const auto again = js_.publish("DEDUPE.story", "one", "story-1");
   const auto other = js_.publish("DEDUPE.story", "two", "story-2");
@@ -98,9 +98,9 @@ TEST_F(NatsClientTest, SameMessageIdTwiceIsStoredOnceAndReportedAsDuplicate) {
 }
 
 TEST_F(NatsClientTest, ReplicatedStreamKeepsEveryAcknowledgedMessageWhenItsLeaderIsKilled) {
-  const auto created = js_.ensure_stream(replicated_stream("KEEP"));
+  const auto created = until_answered([&] { return js_.ensure_stream(replicated_stream("KEEP")); });
   EXPECT_EQ(created.replicas, 3);
-  const int leader = cluster_.index_of(js_.stream_state("KEEP").leader);
+  const int leader = cluster_.index_of(until_answered([&] { return js_.stream_state("KEEP"); }).leader);
   ASSERT_GE(leader, 0);
   // Given only the leader's URL, the client learns the others from it and must reconnect to one.
   Connection to_leader(options_for({cluster_.url(leader)}));
@@ -131,7 +131,7 @@ TEST_F(NatsClientTest, ReplicatedStreamKeepsEveryAcknowledgedMessageWhenItsLeade
 }
 
 TEST_F(NatsClientTest, UnacknowledgedMessageComesBackAfterAckWaitUntilMaxDeliver) {
-  js_.ensure_stream(replicated_stream("REDO"));
+  until_answered([&] { return js_.ensure_stream(replicated_stream("REDO")); });
   auto config = consumer("worker");
   config.ack_wait = 1s;
   config.max_deliver = 3;
@@ -189,7 +189,7 @@ TEST_F(NatsClientTest, PlainNakRedeliversAtOnceWhateverTheBackOff) {
 }
 
 TEST_F(NatsClientTest, BackOffNeedsMoreDeliveriesThanSteps) {
-  js_.ensure_stream(replicated_stream("STEPS"));
+  until_answered([&] { return js_.ensure_stream(replicated_stream("STEPS")); });
   auto config = consumer("worker");
   config.backoff = {1s, 2s};
   config.max_deliver = 2;
@@ -204,7 +204,7 @@ TEST_F(NatsClientTest, BackOffNeedsMoreDeliveriesThanSteps) {
 }
 
 TEST_F(NatsClientTest, DelayedNakKeepsItsAckPendingSlot) {
-  js_.ensure_stream(replicated_stream("SLOT"));
+  until_answered([&] { return js_.ensure_stream(replicated_stream("SLOT")); });
   auto config = consumer("worker");
   config.max_ack_pending = 1;
   auto worker = js_.pull_consumer("SLOT", config);

@@ -168,8 +168,11 @@ TEST(SharedLogRace, OfAppendsNamingTheSameLastEntryExactlyOneIsStored) {
     options.name = "writer" + std::to_string(i);
     writers[i].connection = std::make_unique<cluster::Connection>(options);
     writers[i].js = std::make_unique<cluster::JetStream>(*writers[i].connection);
-    writers[i].log = std::make_unique<cluster::SharedLog>(*writers[i].connection, *writers[i].js,
-                                                          cluster::SharedLogOptions{"RACE", "race.log", 3});
+    // Creating a stream of three replicas waits for leaders: repeated while the servers cannot answer.
+    writers[i].log = patiently([&] {
+      return std::make_unique<cluster::SharedLog>(*writers[i].connection, *writers[i].js,
+                                                  cluster::SharedLogOptions{"RACE", "race.log", 3});
+    });
   }
   std::vector<int> winners(kRounds, 0);
   std::vector<std::uint64_t> after(kRounds, 0);
