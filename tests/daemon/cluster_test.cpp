@@ -207,12 +207,12 @@ TEST_F(ClusterTest, FeedsAreSpreadAndAStoryInEveryFeedAlertsOncePerWatchlist) {
     std::set<std::string> distinct;
     for (const auto& [feed, owner] : seen) distinct.insert(owner);
     return distinct.size() == 3 && owners(nodes_[1]) == seen && owners(nodes_[2]) == seen;
-  }, 30s)) << logs();
+  }, 60s)) << logs();
   std::map<std::string, int> share;
   for (const auto& [feed, owner] : seen) ++share[owner];
   for (const auto& [owner, count] : share) EXPECT_GE(count, 2) << owner << " polls " << count << " of " << kFeeds;
 
-  ASSERT_TRUE(eventually([&] { return all_delivered(3); }, 30s)) << logs();
+  ASSERT_TRUE(eventually([&] { return all_delivered(3); }, 60s)) << logs();
   for (int f = 0; f < kFeeds; ++f) ASSERT_TRUE(feeds_.wait_for(feed_path(f), 3, 20s)) << feed_path(f);
   std::this_thread::sleep_for(1s);
   expect_each_story_once(3);
@@ -230,7 +230,7 @@ TEST_F(ClusterTest, ANodeKilledMidRunLosesNothingAndItsFeedsMoveWithin30Seconds)
   // Kill the node that delivers the webhook, while stories keep arriving.
   const std::string victim = cluster::owner_of("webhook:hook", {"a", "b", "c"});
   std::map<std::string, std::string> seen;
-  ASSERT_TRUE(eventually([&] { return !(seen = owners(nodes_[0])).empty(); }, 30s)) << logs();
+  ASSERT_TRUE(eventually([&] { return !(seen = owners(nodes_[0])).empty(); }, 60s)) << logs();
   Node* dead = nullptr;
   for (auto& node : nodes_)
     if (node.name == victim) dead = &node;
@@ -265,7 +265,7 @@ TEST_F(ClusterTest, ANodeWithAnotherConfigTakesNoWorkAndSaysWhy) {
   const auto config = write_config("newsalert.yaml");
   start("a", config);
   start("b", config);
-  ASSERT_TRUE(eventually([&] { return all_delivered(1); }, 30s)) << logs();
+  ASSERT_TRUE(eventually([&] { return all_delivered(1); }, 60s)) << logs();
   const auto other = write_config("other.yaml", "# one more line\n");
   Node& c = start("c", other);
   ASSERT_TRUE(c.process->wait_for_log("takes no work", 20s)) << logs();
@@ -298,7 +298,7 @@ TEST_F(ClusterTest, LosingANatsServerLosesNothingAndANewNodeTakesItsShare) {
     for (const auto& [feed, owner] : owners(nodes_[0]))
       if (owner == "c") return true;
     return false;
-  }, 30s)) << logs();
+  }, 60s)) << logs();
   publish(published += 3);
   ASSERT_TRUE(eventually([&] { return all_delivered(published); }, 60s)) << logs();
   std::this_thread::sleep_for(2s);
@@ -314,13 +314,13 @@ TEST_F(ClusterTest, ASingleNodesStateImportedDoesNotAlertAgainAndItsPendingAlert
     DaemonProcess daemon({"run", "--config", single}, dir_ / "single",
                          {"STATE_DIR=" + (dir_ / "single" / "state").string(), "ADMIN_PORT=" + std::to_string(free_port())});
     // Stories 0-2 delivered by the single node; 3-4 still pending when it stops.
-    ASSERT_TRUE(eventually([&] { return all_delivered(3); }, 30s)) << daemon.err();
+    ASSERT_TRUE(eventually([&] { return all_delivered(3); }, 60s)) << daemon.err();
     answer_ = 503;
     publish(5);
     ASSERT_TRUE(eventually([&] {
       std::lock_guard lock(mutex_);
       return ids_.size() == 10;
-    }, 30s)) << daemon.err();
+    }, 60s)) << daemon.err();
     EXPECT_EQ(daemon.stop(), 0);
   }
   const auto config = write_config("newsalert.yaml");
@@ -332,7 +332,7 @@ TEST_F(ClusterTest, ASingleNodesStateImportedDoesNotAlertAgainAndItsPendingAlert
   answer_ = 0;
   start("a", config);
   start("b", config);
-  ASSERT_TRUE(eventually([&] { return all_delivered(5); }, 30s)) << logs();
+  ASSERT_TRUE(eventually([&] { return all_delivered(5); }, 60s)) << logs();
   // Every feed polled again by the cluster: nothing is new, nothing alerts again.
   feeds_.clear_requests();
   for (int f = 0; f < kFeeds; ++f) ASSERT_TRUE(feeds_.wait_for(feed_path(f), 2, 20s)) << feed_path(f);
@@ -354,13 +354,13 @@ TEST_F(ClusterTest, DeadLettersAreListedAndRetriedFromAnyMachine) {
   ASSERT_TRUE(eventually([&] {
     listed = command({"deliveries", "list", "--config", config}, "tool");
     return listed.exit_code == 0 && listed.out.find("2 dead letter") != std::string::npos;
-  }, 30s)) << listed.out << listed.err << logs();
+  }, 60s)) << listed.out << listed.err << logs();
   EXPECT_NE(listed.out.find("HTTP 400"), std::string::npos) << listed.out;
   answer_ = 0;
   const auto retried = command({"deliveries", "retry", "--all", "--config", config}, "tool");
   ASSERT_EQ(retried.exit_code, 0) << retried.err;
   EXPECT_NE(retried.out.find("requeued 2 dead letter(s)"), std::string::npos) << retried.out;
-  ASSERT_TRUE(eventually([&] { return all_delivered(1); }, 30s)) << logs();
+  ASSERT_TRUE(eventually([&] { return all_delivered(1); }, 60s)) << logs();
   std::this_thread::sleep_for(1s);
   expect_each_story_once(1);
 }
@@ -384,14 +384,14 @@ TEST_F(ClusterTest, TheLogIsCompactedAndANodeThatJoinsLaterStartsFromTheSnapshot
   }, 60s)) << logs();
   // The log no longer starts at its first entry: a new node cannot replay it and loads the snapshot.
   Node& c = start("c", config);
-  ASSERT_TRUE(c.process->wait_for_log("state loaded from the snapshot at log entry", 30s)) << logs();
+  ASSERT_TRUE(c.process->wait_for_log("state loaded from the snapshot at log entry", 60s)) << logs();
   ASSERT_TRUE(eventually([&] {
     for (const auto& [feed, owner] : owners(nodes_[0]))
       if (owner == "c") return true;
     return false;
-  }, 30s)) << logs();
+  }, 60s)) << logs();
   publish(published += 10);
-  ASSERT_TRUE(eventually([&] { return all_delivered(published); }, 30s)) << logs();
+  ASSERT_TRUE(eventually([&] { return all_delivered(published); }, 60s)) << logs();
   // c polls feeds whose entries it knows only from the snapshot: none alerts again.
   feeds_.clear_requests();
   for (int f = 0; f < kFeeds; ++f) ASSERT_TRUE(feeds_.wait_for(feed_path(f), 2, 20s)) << feed_path(f);
