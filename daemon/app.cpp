@@ -567,6 +567,7 @@ struct App::Impl {
     status.members = cluster->alive();
     status.log_position = cluster->log_position();
     status.log_conflicts = cluster->conflicts();
+    status.log_rebased = cluster->rebased();
     return status;
   }
 

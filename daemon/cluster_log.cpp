@@ -33,7 +33,7 @@ std::vector<store::LogEntry> ClusterChangeLog::received(std::uint64_t after) {
   return {arrived_.begin(), arrived_.end()};
 }
 
-std::uint64_t ClusterChangeLog::append(std::string_view changeset, std::uint64_t after) {
+std::optional<std::uint64_t> ClusterChangeLog::append(std::string_view changeset, std::uint64_t after) {
   if (changeset.size() > log_.max_entry())
     throw std::runtime_error("a transaction of " + std::to_string(changeset.size()) +
                              " bytes is larger than the NATS servers' max_payload allows (" +
@@ -43,11 +43,13 @@ std::uint64_t ClusterChangeLog::append(std::string_view changeset, std::uint64_t
     return *sequence;
   }
   ++conflicts_;
-  // The winner's entry is on its way: wait for it, so the next run does not lose again.
+  // The winner's entry is on its way: wait for it, so that the transaction can be rebased on it or
+  // its next run does not lose again.
   const auto deadline = std::chrono::steady_clock::now() + kConflictWait;
   while ((arrived_.empty() || arrived_.back().sequence <= after) && std::chrono::steady_clock::now() < deadline)
     take_arrived(std::chrono::milliseconds(50));
-  throw store::ReplicaConflict("another node committed first (after log entry " + std::to_string(after) + ")");
+  take_arrived(std::chrono::milliseconds(0));
+  return std::nullopt;
 }
 
 namespace {

@@ -16,6 +16,7 @@
 #include <thread>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,14 +26,14 @@ namespace newsalert::daemon {
 class ClusterChangeLog final : public store::ChangeLog {
  public:
   // How long an append that lost its race waits for the winner's entry to arrive, so that the
-  // transaction's next run starts from it.
+  // transaction can be rebased on it, or its next run starts from it.
   static constexpr std::chrono::milliseconds kConflictWait{500};
 
   // Starts reading `log` after the replica's position when the replica first asks.
   explicit ClusterChangeLog(cluster::SharedLog& log) : log_(log) {}
 
   std::vector<store::LogEntry> received(std::uint64_t after) override;
-  std::uint64_t append(std::string_view changeset, std::uint64_t after) override;
+  std::optional<std::uint64_t> append(std::string_view changeset, std::uint64_t after) override;
 
   std::uint64_t appended() const noexcept { return appended_; }
   std::uint64_t conflicts() const noexcept { return conflicts_; }

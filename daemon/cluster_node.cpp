@@ -163,6 +163,7 @@ std::optional<std::uint64_t> ClusterNode::snapshot_if_due(const std::filesystem:
 std::uint64_t ClusterNode::log_position() const { return store_.replication()->sequence(); }
 std::uint64_t ClusterNode::appended() const { return link_->shared.changes().appended(); }
 std::uint64_t ClusterNode::conflicts() const { return link_->shared.changes().conflicts(); }
+std::uint64_t ClusterNode::rebased() const { return store_.replication()->rebased(); }
 
 std::string ClusterNode::metrics(std::size_t owned_feeds) const {
   const auto gauge = [](std::string& out, const char* name, const char* help, const char* type, auto value) {
@@ -183,7 +184,11 @@ std::string ClusterNode::metrics(std::size_t owned_feeds) const {
   gauge(out, "newsalert_cluster_log_appends_total", "Transactions this node appended to the shared log.", "counter",
         appended());
   gauge(out, "newsalert_cluster_log_conflicts_total",
-        "Transactions of this node that another node's entry overtook (each ran again).", "counter", conflicts());
+        "Appends of this node that another node's entry overtook.", "counter", conflicts());
+  gauge(out, "newsalert_cluster_log_rebased_total",
+        "Overtaken transactions kept because the other entries touched nothing they wrote or read (the rest "
+        "ran again).",
+        "counter", rebased());
   return out;
 }
 

@@ -74,6 +74,7 @@ class ClusterNode {
   std::uint64_t log_position() const;
   std::uint64_t appended() const;
   std::uint64_t conflicts() const;
+  std::uint64_t rebased() const;
 
  private:
   struct Link;

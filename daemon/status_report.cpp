@@ -89,7 +89,7 @@ json StatusReport::to_json() const {
     out["cluster"] = {{"node", cluster->node},         {"accepted", cluster->accepted},
                       {"refusal", cluster->refusal},   {"workers", cluster->workers},
                       {"members", cluster->members},   {"log_position", cluster->log_position},
-                      {"log_conflicts", cluster->log_conflicts}};
+                      {"log_conflicts", cluster->log_conflicts}, {"log_rebased", cluster->log_rebased}};
   return out;
 }
 
@@ -142,6 +142,7 @@ StatusReport StatusReport::from_json(const json& object) {
     cs.members = field<std::vector<std::string>>(c, "members");
     cs.log_position = field<std::uint64_t>(c, "log_position");
     cs.log_conflicts = field<std::uint64_t>(c, "log_conflicts");
+    cs.log_rebased = field<std::uint64_t>(c, "log_rebased");
     report.cluster = std::move(cs);
   }
   return report;
@@ -164,11 +165,11 @@ std::string StatusReport::table(TimePoint now) const {
                        loop.failing ? "failing" : "recovered", relative(loop.last_failure, now), safe(loop.last_error));
   if (!loops.empty()) out += '\n';
   if (cluster) {
-    out += fmt::format("cluster node {}: {}; workers {}; members {}; state at log entry {} ({} lost races)\n\n",
+    out += fmt::format("cluster node {}: {}; workers {}; members {}; state at log entry {} ({} lost races, {} of them kept)\n\n",
                        safe(cluster->node), cluster->accepted ? "taking work" : "no work: " + safe(cluster->refusal),
                        safe(fmt::format("{}", fmt::join(cluster->workers, ", "))),
                        safe(fmt::format("{}", fmt::join(cluster->members, ", "))), cluster->log_position,
-                       cluster->log_conflicts);
+                       cluster->log_conflicts, cluster->log_rebased);
   }
 
   std::size_t width = 4;

@@ -32,7 +32,8 @@ struct ClusterStatus {
   std::vector<std::string> workers;   // the members that get work
   std::vector<std::string> members;   // every live member
   std::uint64_t log_position = 0;     // the last entry of the shared log this node's state holds
-  std::uint64_t log_conflicts = 0;    // its transactions that lost a race and ran again
+  std::uint64_t log_conflicts = 0;    // its appends that lost a race
+  std::uint64_t log_rebased = 0;      // of those, transactions kept on the winners' independent entries
 };
 
 // A supervised loop that has failed at least once since start.

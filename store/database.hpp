@@ -30,6 +30,9 @@ class WriteHook {
   virtual void committing() = 0;
   // After COMMIT or ROLLBACK.
   virtual void ended() noexcept = 0;
+  // The running transaction decided something on rows another transaction may write: all of
+  // `table`, or with a `key`, the row whose primary key columns, joined by '\x1f', are `key`.
+  virtual void read(std::string_view table, std::string_view key) = 0;
 };
 
 // What SQLite refused, with its (extended) result code, so callers can tell a damaged file or a
@@ -171,6 +174,11 @@ class Database {
   // transaction fails (SQLITE_CONSTRAINT_COMMITHOOK) instead of escaping the hook.
   void set_write_hook(WriteHook* hook);
   WriteHook* write_hook() const noexcept { return write_hook_; }
+  // Tells the write hook what the running write transaction's decisions rest on, beyond the rows
+  // it writes itself (see WriteHook::read); without a hook, nothing happens.
+  void reads(std::string_view table, std::string_view key = {}) {
+    if (write_hook_ != nullptr) write_hook_->read(table, key);
+  }
 
  private:
   friend class Transaction;

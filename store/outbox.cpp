@@ -17,6 +17,8 @@ std::size_t Outbox::insert(const std::vector<OutboxEntry>& alerts, std::int64_t 
       "WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_id = ?1 AND webhook = ?2) "
       "ON CONFLICT (alert_id, webhook) DO NOTHING");
   for (const auto& e : alerts) {
+    // Whether the alert was finished decides; a node recording that outcome meanwhile must win.
+    db_.reads("deliveries", e.alert_id + '\x1f' + e.webhook);
     stmt->bind_all(e.alert_id, e.webhook, e.watchlist, e.payload, now_ms);
     added += stmt->run();
   }

@@ -14,6 +14,10 @@ namespace {
 
 constexpr const char* kReplicaTable = "replica";
 
+// A transaction that keeps losing its race to independent entries is run again after this many
+// appends, as one that lost to a dependent entry is.
+constexpr int kRebaseRounds = 4;
+
 // The bookkeeping row is the replica's own: every node writes its own position, so it never
 // travels in a changeset.
 int capture_table(void*, const char* table) { return std::strcmp(table, kReplicaTable) == 0 ? 0 : 1; }
@@ -91,15 +95,16 @@ ApplyResult Replication::apply_received() {
   return applied_;
 }
 
-void Replication::apply(const LogEntry& entry) {
+bool Replication::try_apply(const LogEntry& entry, std::string& conflict) {
   ApplyContext context;
   if (!entry.changeset.empty()) {
     const int rc = sqlite3changeset_apply(db_.handle(), static_cast<int>(entry.changeset.size()),
                                           const_cast<char*>(entry.changeset.data()), &note_table, &on_conflict,
                                           &context);
-    if (rc != SQLITE_OK)
-      db_.fail("cannot apply cluster log entry " + std::to_string(entry.sequence) +
-               (context.conflict.empty() ? std::string() : " (" + context.conflict + ")"));
+    if (rc != SQLITE_OK) {
+      conflict = context.conflict;
+      return false;
+    }
   }
   Statement update(db_, "UPDATE replica SET sequence = ?1 WHERE id = 1");
   update.bind(1, static_cast<std::int64_t>(entry.sequence));
@@ -109,6 +114,14 @@ void Replication::apply(const LogEntry& entry) {
     applied_.outbox_changed = true;
     outbox_changed_ = true;
   }
+  return true;
+}
+
+void Replication::apply(const LogEntry& entry) {
+  std::string conflict;
+  if (!try_apply(entry, conflict))
+    db_.fail("cannot apply cluster log entry " + std::to_string(entry.sequence) +
+             (conflict.empty() ? std::string() : " (" + conflict + ")"));
 }
 
 // Entries that arrived together are applied as one changeset: SQLite prepares its statements once
@@ -136,6 +149,7 @@ LogEntry Replication::combined(const std::vector<LogEntry>& entries, std::uint64
 
 void Replication::began() {
   const std::uint64_t at = sequence();
+  began_at_ = at;
   const auto entries = log_.received(at);
   if (entries.size() == 1 && entries.front().sequence > at) apply(entries.front());
   else if (entries.size() > 1 && entries.back().sequence > at) apply(combined(entries, at));
@@ -155,12 +169,94 @@ void Replication::committing() {
   const std::string changeset(static_cast<const char*>(data), static_cast<std::size_t>(size));
   sqlite3_free(data);
   if (changeset.empty()) return;   // a transaction that only read, or only applied others' entries
-  const std::uint64_t sequence = log_.append(changeset, this->sequence());
-  Statement update(db_, "UPDATE replica SET sequence = ?1 WHERE id = 1");
-  update.bind(1, static_cast<std::int64_t>(sequence));
-  update.run();
+  const std::uint64_t computed_on = sequence();
+  std::uint64_t at = computed_on;
+  for (int round = 0;; ++round) {
+    if (const auto appended = log_.append(changeset, at)) {
+      Statement update(db_, "UPDATE replica SET sequence = ?1 WHERE id = 1");
+      update.bind(1, static_cast<std::int64_t>(*appended));
+      update.run();
+      if (round > 0) ++rebased_;
+      return;
+    }
+    if (round + 1 >= kRebaseRounds || !rebase(at))
+      throw ReplicaConflict("another node committed first (after log entry " + std::to_string(computed_on) + ")");
+  }
 }
 
-void Replication::ended() noexcept { session_.reset(); }
+// The entries that won the race, applied under this transaction when none touches a row it wrote
+// (SQLite reports those as conflicts) or anything it read: then the order of the two does not
+// matter, and every replica ends in the same state whichever it applies first.
+bool Replication::rebase(std::uint64_t& at) {
+  std::vector<LogEntry> winners;
+  // Asked from where the committed replica stands: the log keeps what this transaction applied
+  // until it commits, in case it rolls back.
+  for (auto& entry : log_.received(began_at_))
+    if (entry.sequence > at) winners.push_back(std::move(entry));
+  if (winners.empty()) return false;
+  for (const auto& entry : winners)
+    if (!independent(entry)) return false;
+  sqlite3session_enable(session_->handle, 0);   // their changes are not this transaction's
+  std::string conflict;
+  const bool applied = try_apply(winners.size() == 1 ? winners.front() : combined(winners, at), conflict);
+  sqlite3session_enable(session_->handle, 1);
+  if (applied) at = winners.back().sequence;
+  return applied;
+}
+
+namespace {
+
+// A primary key as WriteHook::read names it: the key columns' values joined by '\x1f'.
+std::string primary_key(sqlite3_changeset_iter* iter, int op, int columns) {
+  unsigned char* pk = nullptr;
+  int pk_columns = 0;
+  sqlite3changeset_pk(iter, &pk, &pk_columns);
+  std::string key;
+  for (int c = 0; c < columns && c < pk_columns; ++c) {
+    if (pk[c] == 0) continue;
+    sqlite3_value* value = nullptr;
+    if (op == SQLITE_INSERT) sqlite3changeset_new(iter, c, &value);
+    else sqlite3changeset_old(iter, c, &value);
+    if (!key.empty()) key += '\x1f';
+    if (value == nullptr) continue;
+    if (sqlite3_value_type(value) == SQLITE_INTEGER) key += std::to_string(sqlite3_value_int64(value));
+    else if (const auto* text = sqlite3_value_text(value)) key += reinterpret_cast<const char*>(text);
+  }
+  return key;
+}
+
+}  // namespace
+
+bool Replication::independent(const LogEntry& entry) const {
+  if (entry.changeset.empty()) return true;
+  if (read_tables_.empty() && read_rows_.empty()) return true;
+  sqlite3_changeset_iter* iter = nullptr;
+  if (sqlite3changeset_start(&iter, static_cast<int>(entry.changeset.size()),
+                             const_cast<char*>(entry.changeset.data())) != SQLITE_OK)
+    return false;
+  bool independent = true;
+  while (independent && sqlite3changeset_next(iter) == SQLITE_ROW) {
+    const char* table = nullptr;
+    int columns = 0, op = 0, indirect = 0;
+    sqlite3changeset_op(iter, &table, &columns, &op, &indirect);
+    const std::string_view name = table != nullptr ? table : "";
+    if (read_tables_.contains(name)) independent = false;
+    else if (!read_rows_.empty())
+      independent = !read_rows_.contains(std::string(name) + '\x1e' + primary_key(iter, op, columns));
+  }
+  return sqlite3changeset_finalize(iter) == SQLITE_OK && independent;
+}
+
+void Replication::read(std::string_view table, std::string_view key) {
+  if (!session_) return;   // not inside a write transaction: nothing to guard
+  if (key.empty()) read_tables_.emplace(table);
+  else read_rows_.insert(std::string(table) + '\x1e' + std::string(key));
+}
+
+void Replication::ended() noexcept {
+  session_.reset();
+  read_tables_.clear();
+  read_rows_.clear();
+}
 
 }  // namespace newsalert::store

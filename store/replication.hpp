@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -21,8 +23,9 @@ struct LogEntry {
   std::string changeset;
 };
 
-// Another node appended to the log after the state this transaction was computed on. Nothing of
-// it was kept; run it again (the next transaction starts from the newer state).
+// Another node appended to the log after the state this transaction was computed on, and what it
+// wrote touches what this transaction wrote or read. Nothing of it was kept; run it again (the next
+// transaction starts from the newer state).
 class ReplicaConflict : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -61,10 +64,11 @@ class ChangeLog {
   virtual ~ChangeLog() = default;
   // Entries after `after` that have arrived, in order, without waiting for more.
   virtual std::vector<LogEntry> received(std::uint64_t after) = 0;
-  // Appends a changeset computed on the state after entry `after`; returns its sequence. Throws
-  // ReplicaConflict when the log already holds entries after `after`, and anything else when it
-  // cannot append (the transaction then rolls back, as on a full disk).
-  virtual std::uint64_t append(std::string_view changeset, std::uint64_t after) = 0;
+  // Appends a changeset computed on the state after entry `after`; returns its sequence, or nothing
+  // when the log already holds entries after `after` (the winner's entries are then, as far as they
+  // arrived in a short wait, among received(after)). Throws when it cannot append (the transaction
+  // then rolls back, as on a full disk).
+  virtual std::optional<std::uint64_t> append(std::string_view changeset, std::uint64_t after) = 0;
 };
 
 // What applying the arrived entries changed.
@@ -89,14 +93,21 @@ class Replication final : public WriteHook {
   ApplyResult apply_received();
   // Whether the last applied changesets touched the outbox; cleared by reading.
   bool take_outbox_changed();
+  // Transactions that lost their race and were kept: the winners' entries touched nothing they
+  // wrote or read, so they were applied under them and the append made again.
+  std::uint64_t rebased() const noexcept { return rebased_; }
 
   void began() override;
   void committing() override;
   void ended() noexcept override;
+  void read(std::string_view table, std::string_view key) override;
 
  private:
   struct Session;
   void apply(const LogEntry& entry);
+  bool try_apply(const LogEntry& entry, std::string& conflict);
+  bool independent(const LogEntry& entry) const;
+  bool rebase(std::uint64_t& at);
   LogEntry combined(const std::vector<LogEntry>& entries, std::uint64_t after);
 
   Database& db_;
@@ -104,6 +115,11 @@ class Replication final : public WriteHook {
   std::unique_ptr<Session> session_;
   ApplyResult applied_;   // counts of the apply in progress
   bool outbox_changed_ = false;
+  // What the running transaction read: whole tables, and rows ("table\x1ekey").
+  std::set<std::string, std::less<>> read_tables_;
+  std::set<std::string, std::less<>> read_rows_;
+  std::uint64_t rebased_ = 0;
+  std::uint64_t began_at_ = 0;   // the replica's committed position when the transaction began
 };
 
 }  // namespace newsalert::store

@@ -5,6 +5,13 @@
 
 namespace newsalert::store {
 
+// Every story decision (is it a copy, is the watchlist throttled, what is held) rests on the
+// stories of all feeds, which any node may add to.
+void StoryStore::shared_read() const {
+  db_.reads("stories");
+  db_.reads("story_copies");
+}
+
 namespace {
 
 const char* story_state_name(StoryState state) {
@@ -48,6 +55,7 @@ Story read_story(const Statement& stmt) {
 }  // namespace
 
 std::optional<Story> StoryStore::story(const std::string& alert_id) const {
+  shared_read();
   auto stmt = db_.cached(std::string("SELECT ") + kStoryColumns + " FROM stories WHERE alert_id = ?1");
   stmt->bind(1, alert_id);
   if (!stmt->step()) return std::nullopt;
@@ -55,6 +63,7 @@ std::optional<Story> StoryStore::story(const std::string& alert_id) const {
 }
 
 std::vector<Story> StoryStore::stories_since(const std::string& watchlist, TimePoint since) const {
+  shared_read();
   std::vector<Story> out;
   auto stmt = db_.cached(std::string("SELECT ") + kStoryColumns +
                          " FROM stories WHERE watchlist = ?1 AND first_seen_ms >= ?2 AND simhash IS NOT NULL "
@@ -66,6 +75,7 @@ std::vector<Story> StoryStore::stories_since(const std::string& watchlist, TimeP
 
 std::vector<std::pair<std::uint64_t, std::string>> StoryStore::fingerprints_since(const std::string& watchlist,
                                                                                 TimePoint since) const {
+  shared_read();
   std::vector<std::pair<std::uint64_t, std::string>> out;
   auto stmt = db_.cached(
       "SELECT simhash, alert_id FROM stories WHERE watchlist = ?1 AND first_seen_ms >= ?2 AND simhash IS NOT NULL "
@@ -76,6 +86,7 @@ std::vector<std::pair<std::uint64_t, std::string>> StoryStore::fingerprints_sinc
 }
 
 bool StoryStore::add_story(const Story& s) {
+  shared_read();
   auto stmt = db_.cached(
       "INSERT INTO stories (watchlist, alert_id, simhash, title, link, first_seen_ms, state, payload, feed_url, "
       "article_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (alert_id) DO NOTHING");
@@ -87,6 +98,7 @@ bool StoryStore::add_story(const Story& s) {
 }
 
 bool StoryStore::add_story_copy(const std::string& alert_id, const StoryCopy& copy) {
+  shared_read();
   Transaction tx(db_, Transaction::Kind::Immediate);
   std::size_t added = 0;
   {
@@ -106,6 +118,7 @@ bool StoryStore::add_story_copy(const std::string& alert_id, const StoryCopy& co
 }
 
 std::vector<StoryCopy> StoryStore::story_copies(const std::string& alert_id) const {
+  shared_read();
   std::vector<StoryCopy> out;
   auto stmt = db_.cached(
       "SELECT feed_url, article_id, link, title, seen_ms FROM story_copies WHERE alert_id = ?1 ORDER BY seen_ms");
@@ -117,6 +130,7 @@ std::vector<StoryCopy> StoryStore::story_copies(const std::string& alert_id) con
 }
 
 std::size_t StoryStore::alerted_since(const std::string& watchlist, TimePoint since) const {
+  shared_read();
   auto stmt = db_.cached(
       "SELECT COUNT(*) FROM stories WHERE watchlist = ?1 AND first_seen_ms >= ?2 AND state = 'alerted'");
   stmt->bind_all(watchlist, to_unix_millis(since));
@@ -125,6 +139,7 @@ std::size_t StoryStore::alerted_since(const std::string& watchlist, TimePoint si
 }
 
 std::vector<Story> StoryStore::held_stories(const std::string& watchlist) const {
+  shared_read();
   std::vector<Story> out;
   auto stmt = db_.cached(std::string("SELECT ") + kStoryColumns +
                          " FROM stories WHERE state = 'held' AND (?1 = '' OR watchlist = ?1) "
@@ -135,12 +150,14 @@ std::vector<Story> StoryStore::held_stories(const std::string& watchlist) const 
 }
 
 void StoryStore::mark_followed_up(const std::string& alert_id) {
+  shared_read();
   auto stmt = db_.cached("UPDATE stories SET follow_up_sent = 1 WHERE alert_id = ?1");
   stmt->bind(1, alert_id);
   db_.run_write(*stmt);
 }
 
 void StoryStore::mark_digested(const std::vector<std::int64_t>& story_ids) {
+  shared_read();
   auto stmt = db_.cached("UPDATE stories SET state = 'digested' WHERE id = ?1 AND state = 'held'");
   Transaction tx(db_);
   for (const auto id : story_ids) {

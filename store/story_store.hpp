@@ -69,6 +69,7 @@ class StoryStore {
   std::vector<Story> held_stories(const std::string& watchlist = {}) const;
 
  private:
+  void shared_read() const;
   // Only inside StateStore's commit_follow_up and commit_digest, beside the alerts they send.
   friend class StateStore;
   void mark_followed_up(const std::string& alert_id);

@@ -1,6 +1,7 @@
 // State stores as replicas of one shared log on a real nats-server: what one node commits reaches
-// the others unchanged, a transaction that lost its race is refused and runs again on the newer
-// state, and a node that joins late replays the whole log.
+// the others unchanged, a transaction that lost its race is kept when the winner touched nothing it
+// wrote or read and otherwise refused and run again on the newer state, and a node that joins late
+// replays the whole log.
 #include "cluster/connection.hpp"
 #include "cluster/jetstream.hpp"
 #include "cluster/shared_log.hpp"
@@ -126,6 +127,89 @@ TEST_F(Replication, ATransactionThatLostItsRaceIsRefusedAndRunsAgainOnTheNewerSt
   EXPECT_EQ(outbox_of(*a->store), outbox_of(*b->store));
   ASSERT_EQ(outbox_of(*a->store).size(), 2u);
   EXPECT_EQ(outbox_of(*a->store)[0].first, "from-a");
+}
+
+void save_etag(store::StateStore& store, const std::string& feed, const std::string& etag) {
+  store::FeedState state;
+  state.etag = etag;
+  store.feeds().save_feed_state(feed, state);
+}
+
+TEST_F(Replication, ATransactionOvertakenByEntriesThatTouchNothingItWroteOrReadIsKept) {
+  auto a = node("a");
+  auto b = node("b");
+  {
+    // Two nodes saving the state of their own feeds, as they do all the time.
+    const auto tx_b = b->store->begin();
+    save_etag(*b->store, "https://b.example/feed", "\"b\"");
+    save_etag(*a->store, "https://a.example/feed", "\"a\"");
+    tx_b->commit();   // overtaken, kept: it lands after a's entry without running again
+  }
+  EXPECT_EQ(b->changes->conflicts(), 1u);
+  EXPECT_EQ(b->store->replication()->rebased(), 1u);
+  a->catch_up();
+  b->catch_up();
+  EXPECT_EQ(a->store->replication()->sequence(), b->store->replication()->sequence());
+  for (auto* store : {a->store.get(), b->store.get()}) {
+    EXPECT_EQ(store->feeds().feed_state("https://a.example/feed").etag, "\"a\"");
+    EXPECT_EQ(store->feeds().feed_state("https://b.example/feed").etag, "\"b\"");
+  }
+  // Both changed the same row: b runs again on a's state.
+  {
+    const auto tx_b = b->store->begin();
+    save_etag(*b->store, "https://a.example/feed", "\"from b\"");
+    save_etag(*a->store, "https://a.example/feed", "\"from a\"");
+    EXPECT_THROW(tx_b->commit(), store::ReplicaConflict);
+  }
+  EXPECT_EQ(b->store->replication()->rebased(), 1u);
+}
+
+TEST_F(Replication, ATransactionThatReadTheStoriesRunsAgainWhenAnotherNodeAddsOne) {
+  auto a = node("a");
+  auto b = node("b");
+  store::Story story;
+  story.watchlist = "watch";
+  story.alert_id = "story-1";
+  story.first_seen = Clock::now();
+  {
+    // b's story gate found no story to copy; a adds one meanwhile, in another feed.
+    const auto tx_b = b->store->begin();
+    EXPECT_TRUE(b->store->stories().fingerprints_since("watch", Clock::now() - 1h).empty());
+    save_etag(*b->store, "https://b.example/feed", "\"b\"");
+    a->store->stories().add_story(story);
+    EXPECT_THROW(tx_b->commit(), store::ReplicaConflict);
+  }
+  EXPECT_EQ(b->store->replication()->rebased(), 0u);
+}
+
+TEST_F(Replication, AnAlertFinishedByAnotherNodeMeanwhileIsNotEnqueuedAgain) {
+  auto a = node("a");
+  auto b = node("b");
+  a->store->outbox().enqueue({alert("x"), alert("y")}, Clock::now());
+  b->catch_up();
+  const auto due = a->store->outbox().due("hook", Clock::now(), 10);
+  ASSERT_EQ(due.size(), 2u);
+  {
+    // b sees x pending and skips it; a records x delivered meanwhile. b's decision rested on x.
+    const auto tx_b = b->store->begin();
+    EXPECT_EQ(b->store->outbox().enqueue({alert("x")}, Clock::now()), 0u);
+    save_etag(*b->store, "https://b.example/feed", "\"b\"");
+    a->store->outbox().mark_delivered(due[0].id, Clock::now());
+    EXPECT_THROW(tx_b->commit(), store::ReplicaConflict);
+  }
+  {
+    // An outcome for y does not touch what b read about x: kept.
+    const auto tx_b = b->store->begin();
+    EXPECT_EQ(b->store->outbox().enqueue({alert("x")}, Clock::now()), 0u);
+    save_etag(*b->store, "https://b.example/feed", "\"b\"");
+    a->store->outbox().mark_delivered(due[1].id, Clock::now());
+    tx_b->commit();
+  }
+  EXPECT_EQ(b->store->replication()->rebased(), 1u);
+  a->catch_up();
+  EXPECT_EQ(a->store->outbox().delivered_count(), 2u);
+  EXPECT_EQ(b->store->outbox().delivered_count(), 2u);
+  EXPECT_EQ(b->store->outbox().pending_count(), 0u);
 }
 
 TEST_F(Replication, ANodeThatJoinsLateReplaysTheWholeLog) {
