@@ -101,7 +101,7 @@ def node_metrics(node):
 def log_counters(status):
     cluster = status.get("cluster") or {}
     return {"log_position": cluster.get("log_position"), "log_conflicts": cluster.get("log_conflicts"),
-            "polls_total": status.get("polls_total")}
+            "log_rebased": cluster.get("log_rebased"), "polls_total": status.get("polls_total")}
 
 
 def sample(nodes, nats, feed_base):
@@ -301,7 +301,8 @@ def report(single, cl, args):
         print(f"    node {name}: {cl['owners'].get(name, 0)} feeds, {log['polls_total']} polls, "
               f"{lag['failed_polls'] or 0:.0f} failed, CPU {cl['daemon_cpu_s'][name]:.1f} s, "
               f"loop lag p99 {ms(lag['p99_s'])} (max {lag_max}), "
-              f"log_position {log['log_position']}, log_conflicts {log['log_conflicts']}, "
+              f"log_position {log['log_position']}, log_conflicts {log['log_conflicts']} "
+              f"({log['log_rebased']} kept), "
               f"appended {lag['log_appends'] or 0:.0f}, pending {lag['log_pending'] or 0:.0f}")
     f = cl["failover"]
     print(f"  kill -9 of node {cl['victim']} ({f['feeds']} feeds): next poll after the kill p50 {f['after_p50_s']:.1f} s, "
