@@ -1,6 +1,8 @@
 // SimHash over word features.
 #include "alerts/simhash.hpp"
 
+#include "common/hash.hpp"
+
 #include <array>
 #include <bit>
 #include <cctype>
@@ -12,19 +14,12 @@ namespace {
 
 bool is_word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
 
-// FNV-1a then a splitmix64 finalizer: FNV alone leaves the high bits of short words poorly mixed.
+// FNV-1a of the lower-cased word, then a finaliser: FNV alone leaves the high bits of short words
+// poorly mixed.
 std::uint64_t word_hash(std::string_view word) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (const char c : word) {
-    h ^= static_cast<unsigned char>(std::tolower(static_cast<unsigned char>(c)));
-    h *= 0x100000001b3ull;
-  }
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ull;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebull;
-  h ^= h >> 31;
-  return h;
+  std::uint64_t h = kFnvOffsetBasis;
+  for (const char c : word) h = fnv1a_byte(h, static_cast<unsigned char>(std::tolower(static_cast<unsigned char>(c))));
+  return splitmix64_finish(h);
 }
 
 template <class F>
