@@ -37,10 +37,6 @@ bool is_delete_marker(natsMsg* message) {
   return std::strcmp(operation, "DEL") == 0 || std::strcmp(operation, "PURGE") == 0;
 }
 
-struct KeysDeleter {
-  void operator()(kvKeysList* list) const noexcept { kvKeysList_Destroy(list); }
-};
-
 // libnats gives a stored message's time stamp in nanoseconds since the epoch (UTC).
 std::chrono::system_clock::time_point stamped(std::int64_t nanoseconds) {
   using std::chrono::system_clock;
@@ -102,17 +98,10 @@ void KvBucket::erase(const std::string& key) {
 
 // libnats 3.4.1 answers an empty bucket with NATS_OK and no keys; without a timeout it would wait
 // for the listing forever.
-std::vector<std::string> KvBucket::keys(std::chrono::milliseconds timeout) {
-  kvWatchOptions options;
-  check(kvWatchOptions_Init(&options), "cannot set watch options");
-  options.Timeout = timeout.count();
-  kvKeysList list{};
-  const natsStatus status = kvStore_Keys(&list, store_.get(), &options);
-  const std::unique_ptr<kvKeysList, KeysDeleter> owner(&list);
-  check(status, "cannot list the keys of bucket " + name_);
-  std::vector<std::string> keys(list.Keys, list.Keys + list.Count);
-  std::sort(keys.begin(), keys.end());
-  return keys;
+std::vector<std::string> KvBucket::keys() {
+  std::vector<std::string> keys;
+  for (auto& [key, entry] : entries_from_leader()) keys.push_back(key);
+  return keys;   // a std::map's keys: sorted
 }
 
 KvWatcher KvBucket::watch_all() {

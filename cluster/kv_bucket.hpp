@@ -57,9 +57,9 @@ class KvBucket {
   // Leaves a delete marker (watchers see it); history is kept.
   void erase(const std::string& key);
   // The keys that hold a value now (not deleted, not expired), sorted; empty for an empty bucket.
-  // Waits at most `timeout` for the servers to list them. Read through a consumer the servers
-  // create for it, which may lag behind the last writes like get().
-  std::vector<std::string> keys(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // Read from the leader (entries_from_leader): libnats 3.4.1's own listing (kvStore_Keys) can name
+  // a key twice and leave another out when an entry is written while it lists.
+  std::vector<std::string> keys();
   // Every key that holds a value, with its entry, from the leader (as get_from_leader): one
   // request for the list and one per key, for small buckets.
   std::map<std::string, KvEntry> entries_from_leader();
