@@ -2,6 +2,7 @@
 // characters at 0x80-0x9F (a CMS that read UTF-8 as windows-1252 turns ’ into "â€™").
 #include "feeds/double_encoding.hpp"
 
+#include <cstdint>
 #include <cstring>
 #include <optional>
 
@@ -74,17 +75,32 @@ class Utf8Checker {
   bool multi_byte_ = false;
 };
 
+// Whether [p, end) is ASCII, eight bytes at a time: the text before a field's first 0xC3 byte.
+bool all_ascii(const unsigned char* p, const unsigned char* end) {
+  for (; end - p >= 8; p += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, p, 8);
+    if ((word & 0x8080808080808080ULL) != 0) return false;
+  }
+  for (; p < end; ++p)
+    if (*p >= 0x80) return false;
+  return true;
+}
+
 }  // namespace
 
 bool repair_double_encoding(std::string& text) {
-  // Every double-encoded lead byte (0xC2-0xF4) is a character U+00C2-U+00F4, written 0xC3 0x82-0xB4;
-  // text without a 0xC3 byte has nothing to repair, which is most text.
-  if (std::memchr(text.data(), 0xC3, text.size()) == nullptr) return false;
-  std::string out;
+  // A double-encoded text's first character past ASCII stands for a UTF-8 lead byte (0xC2-0xF4): it is
+  // one of U+00C2-U+00F4, written 0xC3 0x82-0xB4. Most text fails that test, or the next character,
+  // before anything is copied; ASCII text has nothing to repair.
+  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = begin + text.size();
+  const auto* p = static_cast<const unsigned char*>(std::memchr(begin, 0xC3, text.size()));
+  if (p == nullptr || end - p < 2 || p[1] < 0x82 || p[1] > 0xB4) return false;
+  if (!all_ascii(begin, p)) return false;
+  std::string out(text, 0, static_cast<std::size_t>(p - begin));
   out.reserve(text.size());
   Utf8Checker checker;
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* end = p + text.size();
   while (p < end) {
     const char32_t cp = next_code_point(p, end);
     unsigned char byte = 0;

@@ -37,6 +37,7 @@ std::vector<char> find_copies(const std::vector<DraftEntry>& entries) {
   std::vector<char> copy(entries.size());
   // The first entry of each key, and the further distinct ones for the rare keys that have them.
   std::unordered_map<std::string_view, std::size_t> first;
+  first.reserve(entries.size());
   std::unordered_map<std::string_view, std::vector<std::size_t>> others;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const Article& a = entries[i].article;

@@ -296,6 +296,13 @@ std::optional<Millis> channel_ttl(pugi::xml_node ttl) {
   return Millis(minutes * 60'000);
 }
 
+bool equals_ascii_ci(std::string_view s, std::string_view lower) {
+  if (s.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if ((s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] - 'A' + 'a') : s[i]) != lower[i]) return false;
+  return true;
+}
+
 bool looks_like_web_url(std::string_view s) { return s.starts_with("http://") || s.starts_with("https://"); }
 
 // Atom link choice: rel="alternate" (or no rel) wins; links that are not the entry's page never do.
@@ -498,10 +505,11 @@ class FeedReader {
         else if (l == "link" && d.link.empty()) d.link = resolve(child, plain_text(child));
         else if (l == "guid") {
           guid = plain_text(child);
-          const std::string permalink = to_lower_ascii(child.attribute("isPermaLink").value());
+          const std::string_view permalink = child.attribute("isPermaLink").value();
           // isPermaLink defaults to true, but then only a web address or an absolute path can stand in
           // for a missing link; a guid declared a permalink is one even when relative.
-          if (permalink == "true" || (permalink != "false" && (looks_like_web_url(guid) || guid.starts_with('/'))))
+          const bool declared = equals_ascii_ci(permalink, "true");
+          if (declared || (!equals_ascii_ci(permalink, "false") && (looks_like_web_url(guid) || guid.starts_with('/'))))
             d.permalink_guid = guid;
         } else if (l == "description") d.summary = html_field(child);
         else if (l == "enclosure" && d.image.empty() && is_image_type(child.attribute("type").value()))
@@ -740,13 +748,35 @@ std::size_t markup_start(std::string_view text) {
   return lt == std::string_view::npos ? first : lt;
 }
 
-// Where the feed root element named `tag` ("<rss") starts in text, or npos: the name must end there.
-std::size_t find_root_tag(std::string_view text, std::string_view tag, std::size_t from = 0) {
-  for (auto pos = text.find(tag, from); pos != std::string_view::npos; pos = text.find(tag, pos + 1)) {
-    const auto after = pos + tag.size();
-    if (after < text.size() && (text[after] == '>' || text[after] == '/' || is_xml_space(text[after]))) return pos;
-  }
+// Whether the text at `at` is the start tag `open` ("<rss"): the name must end there.
+bool starts_tag(std::string_view at, std::string_view open) {
+  return at.size() > open.size() && at.starts_with(open) &&
+         (at[open.size()] == '>' || at[open.size()] == '/' || is_xml_space(at[open.size()]));
+}
+
+// Where the start tag `open` is first found in text, or npos.
+std::size_t find_root_tag(std::string_view text, std::string_view open) {
+  for (auto pos = text.find(open); pos != std::string_view::npos; pos = text.find(open, pos + 1))
+    if (starts_tag(text.substr(pos), open)) return pos;
   return std::string_view::npos;
+}
+
+// The feed root elements, by their start and end tags.
+struct FeedRoot {
+  std::string_view open, close;
+};
+constexpr FeedRoot kFeedRoots[] = {{"<rss", "</rss>"}, {"<feed", "</feed>"}, {"<rdf:RDF", "</rdf:RDF>"}};
+
+// Whether an <html> start tag (any case) comes before any feed root element in the head of the text.
+bool html_comes_first(std::string_view text) {
+  const auto head = text.substr(0, 4096);
+  for (auto lt = head.find('<'); lt != std::string_view::npos; lt = head.find('<', lt + 1)) {
+    const auto tag = head.substr(lt);
+    for (const auto& root : kFeedRoots)
+      if (starts_tag(tag, root.open)) return false;
+    if (tag.size() > 5 && starts_tag("<" + to_lower_ascii(tag.substr(1, 4)) + tag[5], "<html")) return true;
+  }
+  return false;
 }
 
 // A feed some sites serve inside an HTML or XHTML page (<html><body><feed ...>): the feed element,
@@ -754,17 +784,12 @@ std::size_t find_root_tag(std::string_view text, std::string_view tag, std::size
 // is not an HTML page with a feed in it. Namespaces declared on the page are lost; the usual prefixes
 // are guessed anyway.
 std::string_view feed_inside_html(std::string_view text) {
-  const auto head = text.substr(0, 4096);
-  std::size_t html = std::string_view::npos;
-  for (const std::string_view tag : {"<html", "<HTML", "<Html"}) html = std::min(html, find_root_tag(head, tag));
-  if (html == std::string_view::npos) return {};
-  struct Root { std::string_view open, close; };
-  static constexpr Root roots[] = {{"<rss", "</rss>"}, {"<feed", "</feed>"}, {"<rdf:RDF", "</rdf:RDF>"}};
-  const Root* found = nullptr;
+  if (!html_comes_first(text)) return {};
+  const FeedRoot* found = nullptr;
   std::size_t start = std::string_view::npos;
-  for (const auto& root : roots)
+  for (const auto& root : kFeedRoots)
     if (const auto pos = find_root_tag(text, root.open); pos < start) start = pos, found = &root;
-  if (found == nullptr || start < html) return {};
+  if (found == nullptr) return {};
   const auto close = text.rfind(found->close);
   const auto end = close == std::string_view::npos || close < start ? text.size() : close + found->close.size();
   return text.substr(start, end - start);
@@ -900,8 +925,13 @@ void repair_text_fields(DraftEntries& entries, ParsedFeed& feed) {
   std::size_t repaired = repair_double_encoding(feed.title) ? 1 : 0;
   for (auto& entry : entries.kept) {
     Article& a = entry.article;
-    for (std::string* field : {&a.title, &a.summary, &a.summary_html, &a.content, &a.content_html})
-      repaired += repair_double_encoding(*field) ? 1 : 0;
+    repaired += repair_double_encoding(a.title) ? 1 : 0;
+    // The markup of a field is repaired with its text: checking the shorter text is enough.
+    for (auto [text, html] : {std::pair{&a.summary, &a.summary_html}, std::pair{&a.content, &a.content_html}})
+      if (repair_double_encoding(*text)) {
+        repair_double_encoding(*html);
+        ++repaired;
+      }
     for (auto* list : {&a.authors, &a.categories})
       for (auto& value : *list) repaired += repair_double_encoding(value) ? 1 : 0;
   }

@@ -39,7 +39,8 @@ TEST(WildFeeds, RepairsDoubleEncodedUtf8PerField) {
   EXPECT_EQ(feed.articles[1].title, "Ángel Di María");                 // through Latin-1's C1 range
   EXPECT_EQ(feed.articles[1].summary, "Zürich, déjà vu: already right.");
   EXPECT_EQ(feed.charset, "utf-8");
-  EXPECT_EQ(feed.warning, "4 double-encoded UTF-8 field(s) repaired");
+  EXPECT_EQ(feed.warning, "3 double-encoded UTF-8 field(s) repaired");
+  EXPECT_EQ(feed.articles[0].summary_html, "L’hiver arrive — prudence.");
 }
 
 TEST(WildFeeds, LeavesGenuineLatin1Alone) {
