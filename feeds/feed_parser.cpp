@@ -400,6 +400,7 @@ class FeedReader {
 
   void read_atom(pugi::xml_node root) {
     feed_.format = FeedFormat::atom;
+    feed_.language = collapse_whitespace(root.attribute("xml:lang").value());
     AtomLinkPicker home;
     std::vector<std::string> feed_authors;
     for (const auto child : root.children()) {
@@ -466,8 +467,11 @@ class FeedReader {
         if (q.local == "title" && feed_.title.empty()) feed_.title = html_text_of(child);
         else if (q.local == "link" && feed_.link.empty()) feed_.link = resolve(child, plain_text(child));
         else if (q.local == "ttl") feed_.ttl = channel_ttl(child);
+        else if (q.local == "language" && feed_.language.empty()) feed_.language = plain_text(child);
       } else if (q.ns == Ns::dc && q.local == "title" && feed_.title.empty()) {
         feed_.title = html_text_of(child);
+      } else if (q.ns == Ns::dc && q.local == "language" && feed_.language.empty()) {
+        feed_.language = plain_text(child);
       }
     }
     settle_item_base();

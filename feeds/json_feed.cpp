@@ -193,6 +193,7 @@ void read_json_feed(std::string_view text, const std::string& base_url, const Pa
   feed.format = FeedFormat::json;
   feed.title = collapse_whitespace(string_at(doc, "title"));
   feed.link = resolve_url(base_url, string_at(doc, "home_page_url"));
+  feed.language = collapse_whitespace(string_at(doc, "language"));
   const std::string& base = is_absolute_url(feed.link) ? feed.link : base_url;
   const auto feed_authors = authors_of(doc);
   for (const auto& item : *items) {

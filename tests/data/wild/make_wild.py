@@ -176,3 +176,22 @@ write("link_without_scheme.xml", rss([
     "<item><guid>s-2</guid><title>Bare domain</title><link>news.example.co.uk/2024/story</link></item>",
     "<item><guid>s-3</guid><title>Relative page</title><link>story.html</link></item>",
 ]))
+
+# Entries in several languages under a channel that declares French; the last one is too short to tell.
+write("languages.xml", rss([
+    "<item><guid>lang-en</guid><title>Parliament passes the budget after a long night of debate</title>"
+    "<description>Lawmakers approved the spending plan early on Wednesday, ending weeks of negotiations "
+    "between the two largest parties.</description></item>",
+    "<item><guid>lang-fr</guid><title>Les routes verglaçantes paralysent la circulation à Genève</title>"
+    "<description>Les automobilistes sont invités à rester prudents ce matin, selon la police cantonale "
+    "qui signale de nombreux accidents.</description></item>",
+    "<item><guid>lang-de</guid><title>Bundestag beschließt den Haushalt nach langer Debatte</title>"
+    "<description>Die Abgeordneten stimmten dem Plan am Mittwoch zu und beendeten damit wochenlange "
+    "Verhandlungen zwischen den Fraktionen.</description></item>",
+    "<item><guid>lang-ru</guid><title>Землетрясение произошло у побережья Камчатки</title>"
+    "<description>По данным сейсмологов, толчки ощущались в Петропавловске-Камчатском, сообщений о "
+    "пострадавших не поступало.</description></item>",
+    "<item><guid>lang-ja</guid><title>政府は新たな経済対策を発表した</title>"
+    "<description>物価高に対応するため、政府は家計への支援策を盛り込んだ経済対策をまとめた。</description></item>",
+    "<item><guid>lang-short</guid><title>Météo</title></item>",
+], channel_extra="<language>fr-FR</language>"))
