@@ -466,6 +466,7 @@ std::optional<TimePoint> parse_loose(std::string_view text) {
   const LooseToken* ymd = nullptr;
   int month = 0, day = 0, year = 0, meridiem = 0;  // meridiem: 1 am, 2 pm
   bool zone = false;
+  bool offset = false;
   for (std::size_t k = 0; k < tokens.size(); ++k) {
     const LooseToken& t = tokens[k];
     if (t.kind == LooseToken::clock) {
@@ -475,6 +476,8 @@ std::optional<TimePoint> parse_loose(std::string_view text) {
       if (ymd) return std::nullopt;
       ymd = &t;
     } else if (t.kind == LooseToken::offset) {
+      if (offset) return std::nullopt;
+      offset = true;
       f.offset_seconds += t.value;
     } else if (t.kind == LooseToken::number) {
       if (t.digits == 4 && year == 0) year = t.value;
@@ -488,8 +491,8 @@ std::optional<TimePoint> parse_loose(std::string_view text) {
       } else if (const int m = loose_month(w); m != 0) {
         if (month != 0) return std::nullopt;
         month = m;
-      } else if (const auto offset = clock && !zone ? named_zone_offset(w) : std::nullopt) {
-        f.offset_seconds += *offset;
+      } else if (const auto zone_offset = clock && !zone ? named_zone_offset(w) : std::nullopt) {
+        f.offset_seconds += *zone_offset;
         zone = true;
       } else if (!is_weekday_or_filler(w)) {
         return std::nullopt;

@@ -154,6 +154,7 @@ TEST(DateParser, ReadsNumericDatesWhoseOrderIsClear) {
 
 TEST(DateParser, LeavesAmbiguousOrUnexplainedDatesNull) {
   for (const char* text : {"08/07/2024", "14/13/2024 10:00", "Posted yesterday at 2:30 pm", "Aug 14 2024 13:00 pm",
-                           "14 Aug 2024 15 10:00", "August July 14 2024", "8/14/24"})
+                           "14 Aug 2024 15 10:00", "August July 14 2024", "8/14/24",
+                           "August 14, 2024 10:00 +0100 +0100"})
     EXPECT_FALSE(parse_date(text).has_value()) << text;
 }
