@@ -942,6 +942,16 @@ void repair_text_fields(DraftEntries& entries, ParsedFeed& feed) {
   if (repaired != 0) add_warning(feed, std::to_string(repaired) + " double-encoded UTF-8 field(s) repaired");
 }
 
+// A guid that is the feed's own address or home page (generators that stamp the channel link on every
+// item) names no entry. Treated as missing, the entry falls back to its link whatever else the
+// document holds, where a shared guid would only be noticed while another entry shares it.
+void drop_feed_level_ids(DraftEntries& entries, const ParsedFeed& feed, const std::string& base_url) {
+  for (auto& entry : entries.kept) {
+    std::string& id = entry.article.id;
+    if (!id.empty() && (id == feed.link || id == base_url || id == feed.self)) id.clear();
+  }
+}
+
 // The configured bounds (poll.max_entries, poll.max_field_bytes), the same for every format. The
 // readers stop building entries at max_entries and count the rest.
 void apply_limits(DraftEntries& entries, const ParseLimits& limits, ParsedFeed& feed) {
@@ -996,6 +1006,7 @@ ParsedFeed parse(std::string_view document, const std::string& base_url, std::st
   }
   repair_text_fields(entries, feed);
   apply_limits(entries, limits, feed);
+  drop_feed_level_ids(entries, feed, base_url);
   settle_identities(entries.kept, feed.articles);
   feed.recovered = !feed.warning.empty();
   return feed;

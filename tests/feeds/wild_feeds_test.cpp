@@ -180,3 +180,12 @@ TEST(WildFeeds, GivesALinkWithoutSchemeItsHost) {
   EXPECT_EQ(feed.articles[1].link, "https://news.example.co.uk/2024/story");
   EXPECT_EQ(feed.articles[2].link, "https://wild.example/story.html");  // a page, not a host
 }
+
+TEST(WildFeeds, AGuidThatIsTheFeedsOwnLinkNamesNoEntryWhateverElseIsInTheDocument) {
+  const auto both = parse_wild("guid_is_channel_link.xml");
+  const auto one_left = parse_wild("guid_is_channel_link_one_left.xml");
+  ASSERT_EQ(both.articles.size(), 2u);
+  ASSERT_EQ(one_left.articles.size(), 1u);
+  EXPECT_EQ(both.articles[1].id, "https://wild.example/s2");
+  EXPECT_EQ(one_left.articles[0].id, both.articles[1].id);  // not the channel link once alone
+}

@@ -195,3 +195,9 @@ write("languages.xml", rss([
     "<description>物価高に対応するため、政府は家計への支援策を盛り込んだ経済対策をまとめた。</description></item>",
     "<item><guid>lang-short</guid><title>Météo</title></item>",
 ], channel_extra="<language>fr-FR</language>"))
+
+# A generator that stamps the channel link as every item's guid, with two items and with one left.
+stamped = ["<item><guid>https://wild.example/</guid><title>Stamped %d</title><link>https://wild.example/s%d</link></item>"
+           % (n, n) for n in (1, 2)]
+write("guid_is_channel_link.xml", rss(stamped))
+write("guid_is_channel_link_one_left.xml", rss(stamped[1:]))
