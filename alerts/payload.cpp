@@ -128,6 +128,7 @@ nlohmann::json article_json(const Article& article) {
       {"summary", article.summary},
       {"content", article.content},
       {"image", article.image},
+      {"lang", article.lang.empty() ? nlohmann::json(nullptr) : nlohmann::json(article.lang)},
   };
 }
 

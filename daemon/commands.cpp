@@ -9,6 +9,7 @@
 #include "daemon/cluster_log.hpp"
 #include "feeds/charset.hpp"
 #include "feeds/feed_parser.hpp"
+#include "feeds/language.hpp"
 #include "feeds/html_text.hpp"
 #include "match/matcher.hpp"
 #include "net/http_client.hpp"
@@ -245,13 +246,14 @@ int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::os
       continue;
     }
     if (!base_url.empty()) base = base_url;
-    const feeds::ParsedFeed feed = feeds::parse_feed(bytes, base, type);
+    feeds::ParsedFeed feed = feeds::parse_feed(bytes, base, type);
     if (!feed.ok()) {
       err << "newsalertd parse: " << input << ": " << feed.error << "\n";
       status = kExitFailure;
       continue;
     }
     if (feed.recovered) err << "newsalertd parse: " << input << ": recovered: " << feed.warning << "\n";
+    feeds::detect_languages(feed.articles, feed.language);
     for (const auto& article : feed.articles) out << alerts::article_json(article).dump() << "\n";
   }
   return status;

@@ -411,6 +411,14 @@ DecodedDocument decode_document(std::string_view bytes, std::string_view content
   Counts counts;
   if (label == "utf-8") {
     doc.text = clean_utf8(bytes, counts);
+    // Nothing named a charset and the bytes are not UTF-8: windows-1252, as browsers read such pages
+    // (a superset of Latin-1), rather than a U+FFFD for every accented letter.
+    if (counts.invalid != 0 && doc.source == "default") {
+      counts = {};
+      label = "windows-1252";
+      doc.text = table_to_utf8(bytes, *single_byte_table(label), counts);
+      add_warning(doc.warning, "no charset declared and the bytes are not UTF-8: read as windows-1252");
+    }
   } else {
     if (const ByteTable* table = single_byte_table(label)) {
       doc.text = table_to_utf8(bytes, *table, counts);

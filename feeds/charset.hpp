@@ -21,8 +21,8 @@ std::string charset_of(std::string_view content_type);
 // Precedence: a byte order mark, then the charset parameter of the HTTP Content-Type, then the XML
 // declaration, then <meta charset> when the document is HTML, then UTF-8. Legacy charsets go through
 // ICU; ISO-8859-1 is read as windows-1252 and GB2312 as GB18030 (the supersets every browser uses);
-// a US-ASCII label is read as UTF-8 when the bytes are valid UTF-8, else as windows-1252. Bytes that
-// are invalid in the chosen charset become U+FFFD; never fails.
+// a US-ASCII label, or no label at all, is read as UTF-8 when the bytes are valid UTF-8, else as
+// windows-1252. Bytes that are invalid in a declared charset become U+FFFD; never fails.
 DecodedDocument decode_document(std::string_view bytes, std::string_view content_type);
 
 }  // namespace newsalert::feeds

@@ -5,6 +5,8 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace newsalert::feeds {
 namespace {
@@ -209,6 +211,9 @@ std::optional<TimePoint> parse_rfc822(std::string_view text) {
     if (!numeric_offset(c, f.offset_seconds)) return std::nullopt;
   } else if (is_alpha(c.peek())) {
     const auto name = c.word();
+    // A 12-hour clock is no zone: the loose reading handles it, rather than "8:56 pm" becoming 08:56.
+    if (name.size() == 2 && (lower(name[0]) == 'a' || lower(name[0]) == 'p') && lower(name[1]) == 'm')
+      return std::nullopt;
     const auto offset = named_zone_offset(name);
     // Zones outside RFC 822 (CEST, IST, ...) are ambiguous; keeping the date in UTC beats losing it.
     f.offset_seconds = offset.value_or(0);
@@ -291,15 +296,236 @@ std::optional<TimePoint> parse_unix(std::string_view text) {
   return TimePoint(std::chrono::duration_cast<Clock::duration>(since_epoch));
 }
 
+
+// ---- Dates as publishers write them -------------------------------------------------------------
+// "Wednesday, August 14, 2024 - 2:30 pm BST", "8/14/2024 02:02:33 PM", "2020/1/10": the pieces of a
+// date in any order, each recognised by its shape. Whatever is left unexplained (an unknown word, a
+// stray number, two months) makes the date unreadable: a null date is better than a wrong one.
+
+struct LooseToken {
+  enum Kind { number, word, clock, ymd, offset } kind;
+  std::string_view text;
+  int value = 0;        // number: its value; clock: hours
+  int digits = 0;       // number: how many digits
+  int minute = 0, second = 0;
+  int parts[3] = {0, 0, 0};  // ymd: the three numbers of "8/14/2024" as written
+  int part_digits[3] = {0, 0, 0};
+  char separator = 0;   // ymd: '/', '-' or '.'
+};
+
+bool read_number(std::string_view s, std::size_t& i, int max_digits, int& value, int& digits) {
+  value = 0;
+  digits = 0;
+  while (i < s.size() && is_digit(s[i]) && digits < max_digits) value = value * 10 + (s[i++] - '0'), ++digits;
+  return digits > 0 && !(i < s.size() && is_digit(s[i]));
+}
+
+// "8/14/2024", "2020/1/10", "14.08.2024": three numbers with one separator twice.
+bool read_ymd(std::string_view s, std::size_t& i, LooseToken& t) {
+  std::size_t j = i;
+  const char sep = s[j + static_cast<std::size_t>(t.digits)];
+  j += static_cast<std::size_t>(t.digits);
+  t.parts[0] = t.value;
+  t.part_digits[0] = t.digits;
+  for (int k = 1; k < 3; ++k) {
+    if (j >= s.size() || s[j] != sep) return false;
+    ++j;
+    if (!read_number(s, j, 4, t.parts[k], t.part_digits[k])) return false;
+  }
+  t.kind = LooseToken::ymd;
+  t.separator = sep;
+  i = j;
+  return true;
+}
+
+// "14:30", "02:02:33", "8:56", with fractional seconds ignored.
+bool read_clock(std::string_view s, std::size_t& i, LooseToken& t) {
+  std::size_t j = i + static_cast<std::size_t>(t.digits) + 1;
+  int digits = 0;
+  if (t.digits > 2 || !read_number(s, j, 2, t.minute, digits) || digits != 2) return false;
+  if (j + 1 < s.size() && s[j] == ':' && is_digit(s[j + 1])) {
+    ++j;
+    if (!read_number(s, j, 2, t.second, digits) || digits != 2) return false;
+    if (j + 1 < s.size() && (s[j] == '.' || s[j] == ',') && is_digit(s[j + 1]))
+      for (++j; j < s.size() && is_digit(s[j]); ++j) {
+      }
+  }
+  t.kind = LooseToken::clock;
+  i = j;
+  return true;
+}
+
+// Splits the text into numbers, words, clock times, numeric dates and numeric offsets; punctuation
+// between them only separates. False on a malformed piece.
+bool loose_tokens(std::string_view s, std::vector<LooseToken>& out) {
+  bool after_clock = false;
+  for (std::size_t i = 0; i < s.size();) {
+    const char c = s[i];
+    const std::size_t start = i;
+    if (is_digit(c)) {
+      LooseToken t{LooseToken::number, {}};
+      std::size_t j = i;
+      read_number(s, j, 9, t.value, t.digits);
+      if (j + 1 < s.size() && (s[j] == '/' || s[j] == '-' || s[j] == '.') && is_digit(s[j + 1])) {
+        if (!read_ymd(s, i, t)) return false;
+      } else if (j + 1 < s.size() && s[j] == ':' && is_digit(s[j + 1])) {
+        if (!read_clock(s, i, t)) return false;
+        after_clock = true;
+      } else {
+        i = j;
+        // An ordinal day: "14th", "1st".
+        if (i + 1 < s.size() && is_alpha(s[i]) && is_alpha(s[i + 1])) {
+          const std::string suffix{lower(s[i]), lower(s[i + 1])};
+          if ((suffix == "st" || suffix == "nd" || suffix == "rd" || suffix == "th") &&
+              (i + 2 >= s.size() || !is_alpha(s[i + 2])))
+            i += 2;
+        }
+      }
+      t.text = s.substr(start, i - start);
+      out.push_back(t);
+    } else if ((c == '+' || c == '-') && after_clock && i + 1 < s.size() && is_digit(s[i + 1])) {
+      Cursor cursor(s.substr(i));
+      int seconds = 0;
+      if (!numeric_offset(cursor, seconds)) return false;
+      const std::size_t length = s.size() - i - cursor.rest().size();
+      LooseToken t{LooseToken::offset, s.substr(i, length)};
+      t.value = seconds;
+      out.push_back(t);
+      i += length;
+    } else if (is_alpha(c) || static_cast<unsigned char>(c) >= 0x80) {
+      while (i < s.size() && (is_alpha(s[i]) || static_cast<unsigned char>(s[i]) >= 0x80)) ++i;
+      // "a.m." and "p.m." are one word.
+      if (i - start == 1 && (lower(c) == 'a' || lower(c) == 'p') && s.substr(i).size() >= 2 && s[i] == '.' &&
+          lower(s[i + 1]) == 'm') {
+        i += 2;
+        out.push_back({LooseToken::word, lower(c) == 'a' ? "am" : "pm"});
+      } else {
+        out.push_back({LooseToken::word, s.substr(start, i - start)});
+      }
+      if (i < s.size() && s[i] == '.') ++i;
+    } else {
+      ++i;  // punctuation and spaces separate
+    }
+  }
+  return true;
+}
+
+std::string lower_word(std::string_view word) {
+  std::string out;
+  for (const char ch : word) out.push_back(lower(ch));
+  return out;
+}
+
+bool is_weekday_or_filler(const std::string& w) {
+  static constexpr std::string_view words[] = {
+      "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "monday", "tuesday", "wednesday",
+      "thursday", "friday", "saturday", "sunday", "at", "on", "of", "the"};
+  for (const auto word : words)
+    if (w == word) return true;
+  return false;
+}
+
+// English month names and abbreviations, and the short forms month_from_name knows in other languages.
+int loose_month(const std::string& w) {
+  static constexpr std::string_view names[] = {"january", "february", "march", "april", "may", "june", "july",
+                                               "august", "september", "october", "november", "december"};
+  for (int m = 0; m < 12; ++m)
+    if (w == names[m]) return m + 1;
+  if (w == "sept") return 9;
+  return w.size() <= 5 ? month_from_name(w) : 0;
+}
+
+// Day, month and year from "8/14/2024" (month first: the order of the US locales that print AM/PM;
+// day first when the month would be past 12, or with dots), "2020/1/10" (year first). Ambiguous orders
+// without a hint are refused.
+bool fields_from_ymd(const LooseToken& t, bool twelve_hour, Fields& f) {
+  if (t.part_digits[0] == 4 && t.part_digits[1] <= 2 && t.part_digits[2] <= 2) {
+    f.year = t.parts[0], f.month = t.parts[1], f.day = t.parts[2];
+    return true;
+  }
+  if (t.part_digits[2] != 4 || t.part_digits[0] > 2 || t.part_digits[1] > 2) return false;
+  f.year = t.parts[2];
+  const int a = t.parts[0];
+  const int b = t.parts[1];
+  bool day_first = false;
+  if (a > 12 && b <= 12) day_first = true;
+  else if (b > 12 && a <= 12) day_first = false;
+  else if (a == b || t.separator == '.') day_first = true;
+  else if (twelve_hour) day_first = false;
+  else return false;
+  f.day = day_first ? a : b;
+  f.month = day_first ? b : a;
+  return true;
+}
+
+std::optional<TimePoint> parse_loose(std::string_view text) {
+  std::vector<LooseToken> tokens;
+  if (!loose_tokens(text, tokens)) return std::nullopt;
+  Fields f;
+  const LooseToken* clock = nullptr;
+  const LooseToken* ymd = nullptr;
+  int month = 0, day = 0, year = 0, meridiem = 0;  // meridiem: 1 am, 2 pm
+  bool zone = false;
+  bool offset = false;
+  for (std::size_t k = 0; k < tokens.size(); ++k) {
+    const LooseToken& t = tokens[k];
+    if (t.kind == LooseToken::clock) {
+      if (clock) return std::nullopt;
+      clock = &t;
+    } else if (t.kind == LooseToken::ymd) {
+      if (ymd) return std::nullopt;
+      ymd = &t;
+    } else if (t.kind == LooseToken::offset) {
+      if (offset) return std::nullopt;
+      offset = true;
+      f.offset_seconds += t.value;
+    } else if (t.kind == LooseToken::number) {
+      if (t.digits == 4 && year == 0) year = t.value;
+      else if (t.digits <= 2 && day == 0 && t.value >= 1 && t.value <= 31) day = t.value;
+      else return std::nullopt;
+    } else {
+      const std::string w = lower_word(t.text);
+      const bool after_clock = k > 0 && tokens[k - 1].kind == LooseToken::clock;
+      if ((w == "am" || w == "pm") && after_clock && meridiem == 0) {
+        meridiem = w == "am" ? 1 : 2;
+      } else if (const int m = loose_month(w); m != 0) {
+        if (month != 0) return std::nullopt;
+        month = m;
+      } else if (const auto zone_offset = clock && !zone ? named_zone_offset(w) : std::nullopt) {
+        f.offset_seconds += *zone_offset;
+        zone = true;
+      } else if (!is_weekday_or_filler(w)) {
+        return std::nullopt;
+      }
+    }
+  }
+  if (ymd) {
+    if (month != 0 || day != 0 || year != 0 || !fields_from_ymd(*ymd, meridiem != 0, f)) return std::nullopt;
+  } else {
+    if (month == 0 || day == 0 || year == 0) return std::nullopt;
+    f.year = year, f.month = month, f.day = day;
+  }
+  if (clock) {
+    f.hour = clock->value, f.minute = clock->minute, f.second = clock->second;
+    if (meridiem != 0) {
+      if (f.hour < 1 || f.hour > 12) return std::nullopt;
+      f.hour = f.hour % 12 + (meridiem == 2 ? 12 : 0);
+    }
+  }
+  return to_time_point(f);
+}
 }  // namespace
 
 std::optional<TimePoint> parse_date(std::string_view text) {
   text = trim(text);
   if (text.empty()) return std::nullopt;
   if (const auto t = parse_unix(text)) return t;
-  if (text.size() >= 4 && is_digit(text[0]) && is_digit(text[1]) && is_digit(text[2]) && is_digit(text[3]))
-    return parse_iso8601(text);
-  return parse_rfc822(text);
+  if (text.size() >= 4 && is_digit(text[0]) && is_digit(text[1]) && is_digit(text[2]) && is_digit(text[3])) {
+    if (const auto t = parse_iso8601(text)) return t;
+  } else if (const auto t = parse_rfc822(text)) {
+    return t;
+  }
+  return parse_loose(text);
 }
 
 }  // namespace newsalert::feeds

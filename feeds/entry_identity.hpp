@@ -23,7 +23,9 @@ struct DraftEntries {
   std::size_t dropped = 0;
 };
 
-// Moves the entries into out, each with a non-empty id unique within the document:
+// Moves the entries into out, each with a non-empty id unique within the document. An entry that
+// repeats an earlier one field for field (id, link, title, date, summary) is a copy and is dropped
+// first, so the copy never changes the id of the original. Then:
 // - the feed's id when present and used by this entry alone;
 // - otherwise (missing, or shared with another entry) the link, when no other such entry has it;
 // - otherwise sha256(title \n date as written \n summary).

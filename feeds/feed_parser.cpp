@@ -6,6 +6,7 @@
 #include "common/text.hpp"
 #include "feeds/charset.hpp"
 #include "feeds/date_parser.hpp"
+#include "feeds/double_encoding.hpp"
 #include "feeds/entry_identity.hpp"
 #include "feeds/html_text.hpp"
 #include "feeds/json_feed.hpp"
@@ -27,7 +28,32 @@ namespace {
 
 // The vocabularies we read. Elements are recognised by namespace URI, never by prefix, because feeds
 // choose their own prefixes; RSS 2.0 elements have no namespace at all.
-enum class Ns { none, atom, atom03, rss10, rss090, rss_userland, rdf, dc, dcterms, content, media, other };
+enum class Ns { none, atom, atom03, rss10, rss090, rss_userland, rdf, dc, dcterms, content, media, itunes, xhtml, other };
+
+// A namespace URI as generators misspell it: case, http or https, with or without the final '/' or '#'.
+std::string loose_uri(std::string_view uri) {
+  std::string s = to_lower_ascii(trim(uri));
+  for (const std::string_view scheme : {"http://", "https://"})
+    if (std::string_view(s).starts_with(scheme)) s.erase(0, scheme.size());
+  while (!s.empty() && (s.back() == '/' || s.back() == '#')) s.pop_back();
+  return s;
+}
+
+Ns classify_loose(std::string_view uri) {
+  struct Known { std::string_view uri; Ns ns; };
+  static constexpr Known known[] = {
+      {"www.w3.org/2005/atom", Ns::atom}, {"purl.org/atom/ns", Ns::atom03}, {"purl.org/rss/1.0", Ns::rss10},
+      {"my.netscape.com/rdf/simple/0.9", Ns::rss090}, {"backend.userland.com/rss2", Ns::rss_userland},
+      {"blogs.law.harvard.edu/tech/rss", Ns::rss_userland}, {"backend.userland.com/rss", Ns::rss_userland},
+      {"www.w3.org/1999/02/22-rdf-syntax-ns", Ns::rdf}, {"purl.org/dc/elements/1.1", Ns::dc},
+      {"purl.org/dc/terms", Ns::dcterms}, {"purl.org/rss/1.0/modules/content", Ns::content},
+      {"search.yahoo.com/mrss", Ns::media}, {"www.itunes.com/dtds/podcast-1.0.dtd", Ns::itunes},
+      {"www.w3.org/1999/xhtml", Ns::xhtml}};
+  const std::string key = loose_uri(uri);
+  for (const auto& k : known)
+    if (key == k.uri) return k.ns;
+  return Ns::other;
+}
 
 Ns classify_uri(std::string_view uri) {
   if (uri.empty()) return Ns::none;
@@ -42,7 +68,7 @@ Ns classify_uri(std::string_view uri) {
   if (uri == "http://purl.org/dc/terms/") return Ns::dcterms;
   if (uri == "http://purl.org/rss/1.0/modules/content/") return Ns::content;
   if (uri == "http://search.yahoo.com/mrss/" || uri == "http://search.yahoo.com/mrss") return Ns::media;
-  return Ns::other;
+  return classify_loose(uri);
 }
 
 // Feeds that use a prefix without declaring it are common enough to forgive for the usual prefixes.
@@ -53,6 +79,8 @@ Ns guess_from_prefix(std::string_view prefix) {
   if (prefix == "content") return Ns::content;
   if (prefix == "rdf") return Ns::rdf;
   if (prefix == "media") return Ns::media;
+  if (prefix == "itunes") return Ns::itunes;
+  if (prefix == "xhtml") return Ns::xhtml;
   return Ns::other;
 }
 
@@ -89,8 +117,9 @@ QName qname_with(pugi::xml_node node, Resolve resolve) {
   const auto colon = name.find(':');
   if (colon == std::string_view::npos) {
     const Ns ns = resolve(node, std::string_view{});
-    // An unknown default namespace is read as "none" so RSS 2.0 feeds that declare one still parse.
-    return {ns == Ns::other ? Ns::none : ns, name};
+    // An unknown default namespace is read as "none" so RSS 2.0 feeds that declare one still parse;
+    // so is XHTML's, which a feed inside an XHTML page inherits.
+    return {ns == Ns::other || ns == Ns::xhtml ? Ns::none : ns, name};
   }
   return {resolve(node, name.substr(0, colon)), name.substr(colon + 1)};
 }
@@ -267,6 +296,13 @@ std::optional<Millis> channel_ttl(pugi::xml_node ttl) {
   return Millis(minutes * 60'000);
 }
 
+bool equals_ascii_ci(std::string_view s, std::string_view lower) {
+  if (s.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if ((s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] - 'A' + 'a') : s[i]) != lower[i]) return false;
+  return true;
+}
+
 bool looks_like_web_url(std::string_view s) { return s.starts_with("http://") || s.starts_with("https://"); }
 
 // Atom link choice: rel="alternate" (or no rel) wins; links that are not the entry's page never do.
@@ -364,6 +400,7 @@ class FeedReader {
 
   void read_atom(pugi::xml_node root) {
     feed_.format = FeedFormat::atom;
+    feed_.language = collapse_whitespace(root.attribute("xml:lang").value());
     AtomLinkPicker home;
     std::vector<std::string> feed_authors;
     for (const auto child : root.children()) {
@@ -394,10 +431,10 @@ class FeedReader {
     for (auto p = node; p && p.type() == pugi::node_element; p = p.parent())
       if (const auto a = p.attribute("xml:base")) bases.push_back(a.value());
     const std::string& start = item_base_.empty() ? base_url_ : item_base_;
-    if (bases.empty()) return resolve_url(start, ref);  // the usual case, without a copy of the base
+    if (bases.empty()) return resolve_link(start, ref);  // the usual case, without a copy of the base
     std::string base = start;
     for (auto it = bases.rbegin(); it != bases.rend(); ++it) base = resolve_url(base, *it);
-    return resolve_url(base, ref);
+    return resolve_link(base, ref);
   }
 
   std::string link_href(pugi::xml_node link) const {
@@ -430,8 +467,11 @@ class FeedReader {
         if (q.local == "title" && feed_.title.empty()) feed_.title = html_text_of(child);
         else if (q.local == "link" && feed_.link.empty()) feed_.link = resolve(child, plain_text(child));
         else if (q.local == "ttl") feed_.ttl = channel_ttl(child);
+        else if (q.local == "language" && feed_.language.empty()) feed_.language = plain_text(child);
       } else if (q.ns == Ns::dc && q.local == "title" && feed_.title.empty()) {
         feed_.title = html_text_of(child);
+      } else if (q.ns == Ns::dc && q.local == "language" && feed_.language.empty()) {
+        feed_.language = plain_text(child);
       }
     }
     settle_item_base();
@@ -456,6 +496,7 @@ class FeedReader {
     std::string guid;
     std::string dc_title;
     TextField dc_description;
+    TextField itunes_summary;
     std::string atom_link;
     MediaFields media;
     if (const auto about = attribute_ns(item, Ns::rdf, "about")) guid = collapse_whitespace(about.value());
@@ -469,14 +510,22 @@ class FeedReader {
         else if (l == "guid") {
           guid = plain_text(child);
           const std::string_view permalink = child.attribute("isPermaLink").value();
-          // isPermaLink defaults to true, but only a web address can stand in for a missing link.
-          if (permalink != "false" && looks_like_web_url(guid)) d.permalink_guid = guid;
+          // isPermaLink defaults to true, but then only a web address or an absolute path can stand in
+          // for a missing link; a guid declared a permalink is one even when relative.
+          const bool declared = equals_ascii_ci(permalink, "true");
+          if (declared || (!equals_ascii_ci(permalink, "false") && (looks_like_web_url(guid) || guid.starts_with('/'))))
+            d.permalink_guid = guid;
         } else if (l == "description") d.summary = html_field(child);
         else if (l == "enclosure" && d.image.empty() && is_image_type(child.attribute("type").value()))
           d.image = resolve(child, child.attribute("url").value());
         else if (l == "pubDate") d.set_published(child, true);
         else if (l == "author") add_unique(d.authors, rss_author(plain_text(child)));
         else if (l == "category") add_unique(d.categories, plain_text(child));
+        else if ((l == "body" || l == "fullitem") && d.content.empty()) d.content = html_field(child);
+      } else if (q.ns == Ns::xhtml && l == "body") {
+        if (d.content.empty()) d.content = html_field(child);
+      } else if (q.ns == Ns::itunes && l == "summary") {
+        itunes_summary = html_field(child);
       } else if (q.ns == Ns::dc) {
         if (l == "creator" || l == "contributor") add_unique(d.authors, plain_text(child));
         else if (l == "subject") add_unique(d.categories, plain_text(child));
@@ -501,6 +550,7 @@ class FeedReader {
     if (d.title.empty()) d.title = std::move(dc_title);
     if (d.summary.empty()) d.summary = std::move(dc_description);
     media.apply(d);
+    if (d.summary.empty()) d.summary = std::move(itunes_summary);
     if (d.link.empty()) d.link = std::move(atom_link);
     if (d.link.empty() && !d.permalink_guid.empty()) d.link = resolve(item, d.permalink_guid);
     d.id = std::move(guid);
@@ -558,6 +608,8 @@ class FeedReader {
     // An entry without its own author inherits the feed's (RFC 4287 section 4.2.1).
     if (d.authors.empty()) d.authors = feed_authors;
     d.link = links.take();
+    // An entry without a link whose id is a web address: the id is where the article is.
+    if (d.link.empty() && looks_like_web_url(d.id)) d.link = d.id;
     finish(std::move(d));
   }
 
@@ -608,7 +660,8 @@ class FeedReader {
 
   void finish(EntryDraft d) {
     if (d.summary.empty()) d.summary = d.content;
-    if (d.title.empty() && d.link.empty() && d.summary.empty() && d.id.empty()) return;  // nothing to alert on
+    // Nothing to alert on; an entry with only a date is kept (its id is the hash of the date).
+    if (d.title.empty() && d.link.empty() && d.summary.empty() && d.id.empty() && !d.published && !d.updated) return;
     DraftEntry e;
     Article& a = e.article;
     a.feed_url = base_url_;
@@ -649,11 +702,29 @@ class FeedReader {
   std::vector<DraftEntry> entries_;
 };
 
-// pugixml stops at the first error, so the open elements are the path down to the last node it built.
-std::vector<pugi::xml_node> open_elements(const pugi::xml_document& doc) {
+bool is_xml_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Whether the element's end tag is in source, the text its tree was parsed from: pugixml builds an
+// element before it reads its end, so the last one built may be complete or cut short.
+bool has_end_tag(pugi::xml_node element, std::string_view source) {
+  const auto offset = element.offset_debug();
+  if (offset < 0 || static_cast<std::size_t>(offset) > source.size()) return false;
+  const std::string close = std::string("</") + element.name();
+  for (auto pos = source.find(close, static_cast<std::size_t>(offset)); pos != std::string_view::npos;
+       pos = source.find(close, pos + 1)) {
+    auto after = pos + close.size();
+    while (after < source.size() && is_xml_space(source[after])) ++after;
+    if (after < source.size() && source[after] == '>') return true;
+  }
+  return false;
+}
+
+// pugixml stops at the first error, so the open elements are on the path down to the last node it
+// built; those of them whose end tag was read (a document cut right after an entry) are complete.
+std::vector<pugi::xml_node> open_elements(const pugi::xml_document& doc, std::string_view source) {
   std::vector<pugi::xml_node> path;
   for (auto n = doc.last_child(); n; n = n.last_child())
-    if (n.type() == pugi::node_element) path.push_back(n);
+    if (n.type() == pugi::node_element && !has_end_tag(n, source)) path.push_back(n);
   return path;
 }
 
@@ -679,6 +750,53 @@ std::size_t markup_start(std::string_view text) {
   if (root != std::string_view::npos) return root;
   const auto lt = text.find('<', first);
   return lt == std::string_view::npos ? first : lt;
+}
+
+// Whether the text at `at` is the start tag `open` ("<rss"): the name must end there.
+bool starts_tag(std::string_view at, std::string_view open) {
+  return at.size() > open.size() && at.starts_with(open) &&
+         (at[open.size()] == '>' || at[open.size()] == '/' || is_xml_space(at[open.size()]));
+}
+
+// Where the start tag `open` is first found in text, or npos.
+std::size_t find_root_tag(std::string_view text, std::string_view open) {
+  for (auto pos = text.find(open); pos != std::string_view::npos; pos = text.find(open, pos + 1))
+    if (starts_tag(text.substr(pos), open)) return pos;
+  return std::string_view::npos;
+}
+
+// The feed root elements, by their start and end tags.
+struct FeedRoot {
+  std::string_view open, close;
+};
+constexpr FeedRoot kFeedRoots[] = {{"<rss", "</rss>"}, {"<feed", "</feed>"}, {"<rdf:RDF", "</rdf:RDF>"}};
+
+// Whether an <html> start tag (any case) comes before any feed root element in the head of the text.
+bool html_comes_first(std::string_view text) {
+  const auto head = text.substr(0, 4096);
+  for (auto lt = head.find('<'); lt != std::string_view::npos; lt = head.find('<', lt + 1)) {
+    const auto tag = head.substr(lt);
+    for (const auto& root : kFeedRoots)
+      if (starts_tag(tag, root.open)) return false;
+    if (tag.size() > 5 && starts_tag("<" + to_lower_ascii(tag.substr(1, 4)) + tag[5], "<html")) return true;
+  }
+  return false;
+}
+
+// A feed some sites serve inside an HTML or XHTML page (<html><body><feed ...>): the feed element,
+// from its start tag to its end tag (or to the end, when the page is cut off). Empty when the document
+// is not an HTML page with a feed in it. Namespaces declared on the page are lost; the usual prefixes
+// are guessed anyway.
+std::string_view feed_inside_html(std::string_view text) {
+  if (!html_comes_first(text)) return {};
+  const FeedRoot* found = nullptr;
+  std::size_t start = std::string_view::npos;
+  for (const auto& root : kFeedRoots)
+    if (const auto pos = find_root_tag(text, root.open); pos < start) start = pos, found = &root;
+  if (found == nullptr) return {};
+  const auto close = text.rfind(found->close);
+  const auto end = close == std::string_view::npos || close < start ? text.size() : close + found->close.size();
+  return text.substr(start, end - start);
 }
 
 bool looks_like_json(std::string_view text, std::string_view content_type) {
@@ -744,23 +862,29 @@ template <typename Redecode>
 bool read_xml(std::string& text, Redecode redecode, const std::string& base_url, const ParseLimits& limits,
               ParsedFeed& feed, DraftEntries& entries) {
   // parse_default never expands external entities (pugixml has no DTD processing), so no XXE.
-  pugi::xml_document doc;
+  pugi::xml_document parsed;
+  pugi::xml_document repaired_doc;
+  pugi::xml_document* tree = &parsed;
+  // The text of the tree, when the parse failed: where the end tags of its last elements are looked for.
+  std::string source;
   const bool undeclared = has_undeclared_reference(text);
-  pugi::xml_parse_result result = doc.load_buffer_inplace(text.data(), text.size(), kParseOptions, pugi::encoding_utf8);
+  pugi::xml_parse_result result = parsed.load_buffer_inplace(text.data(), text.size(), kParseOptions, pugi::encoding_utf8);
   if (!result) {
     // The loose second pass: balance the tags and parse again. Kept when it reads further.
-    const std::string original = redecode();
-    pugi::xml_document repaired_doc;
-    const std::string repaired = balance_tags(original);
+    source = redecode();
+    std::string repaired = balance_tags(source);
     const auto repaired_result =
         repaired_doc.load_buffer(repaired.data(), repaired.size(), kParseOptions, pugi::encoding_utf8);
     // Offsets differ slightly between the two texts; reading at least as far means the repair helped.
     if (repaired_result || repaired_result.offset >= result.offset) {
-      if (repaired != original) add_warning(feed, "markup repaired after " + xml_error(result));
-      doc.reset(repaired_doc);
+      if (repaired != source) add_warning(feed, "markup repaired after " + xml_error(result));
+      parsed.reset();
+      tree = &repaired_doc;
+      source = std::move(repaired);
       result = repaired_result;
     }
   }
+  const pugi::xml_document& doc = *tree;
 
   // A failed parse still leaves the tree read so far, so a truncated feed keeps its complete items.
   const auto root = doc.document_element();
@@ -776,7 +900,7 @@ bool read_xml(std::string& text, Redecode redecode, const std::string& base_url,
   }
   const auto q = qname(root);
   FeedReader reader(base_url, limits.max_entries, feed);
-  if (!result) reader.set_unfinished(open_elements(doc));
+  if (!result) reader.set_unfinished(open_elements(doc, source));
   if (q.local == "rss" && is_rss_core(q.ns)) reader.read_rss(root);
   else if (q.local == "RDF" && (q.ns == Ns::rdf || q.ns == Ns::none)) reader.read_rdf(root);
   else if (q.local == "feed" && (is_atom(q.ns) || q.ns == Ns::none)) reader.read_atom(root);
@@ -796,6 +920,36 @@ bool read_xml(std::string& text, Redecode redecode, const std::string& base_url,
     add_warning(feed, "malformed feed, kept the entries before the damage: " + xml_error(result));
   }
   return true;
+}
+
+// Double-encoded UTF-8 is repaired per field, as feedparser does: one CMS field may be broken while the
+// rest of the document is right. Only text that was read as UTF-8 or windows-1252 can be affected.
+void repair_text_fields(DraftEntries& entries, ParsedFeed& feed) {
+  if (feed.charset != "utf-8" && feed.charset != "windows-1252") return;
+  std::size_t repaired = repair_double_encoding(feed.title) ? 1 : 0;
+  for (auto& entry : entries.kept) {
+    Article& a = entry.article;
+    repaired += repair_double_encoding(a.title) ? 1 : 0;
+    // The markup of a field is repaired with its text: checking the shorter text is enough.
+    for (auto [text, html] : {std::pair{&a.summary, &a.summary_html}, std::pair{&a.content, &a.content_html}})
+      if (repair_double_encoding(*text)) {
+        repair_double_encoding(*html);
+        ++repaired;
+      }
+    for (auto* list : {&a.authors, &a.categories})
+      for (auto& value : *list) repaired += repair_double_encoding(value) ? 1 : 0;
+  }
+  if (repaired != 0) add_warning(feed, std::to_string(repaired) + " double-encoded UTF-8 field(s) repaired");
+}
+
+// A guid that is the feed's own address or home page (generators that stamp the channel link on every
+// item) names no entry. Treated as missing, the entry falls back to its link whatever else the
+// document holds, where a shared guid would only be noticed while another entry shares it.
+void drop_feed_level_ids(DraftEntries& entries, const ParsedFeed& feed, const std::string& base_url) {
+  for (auto& entry : entries.kept) {
+    std::string& id = entry.article.id;
+    if (!id.empty() && (id == feed.link || id == base_url || id == feed.self)) id.clear();
+  }
 }
 
 // The configured bounds (poll.max_entries, poll.max_field_bytes), the same for every format. The
@@ -834,14 +988,25 @@ ParsedFeed parse(std::string_view document, const std::string& base_url, std::st
     else if (start != 0 && std::string_view(text).substr(start).starts_with("<?xml"))
       add_warning(feed, "whitespace before the XML declaration");
     text.erase(0, start);
-    const auto redecode = [&] { return decode_document(document, content_type).text.substr(start); };
+    std::size_t offset = start;
+    if (const auto inner = feed_inside_html(text); !inner.empty()) {
+      add_warning(feed, "read the feed inside an HTML page");
+      const auto inner_start = static_cast<std::size_t>(inner.data() - text.data());
+      offset += inner_start;
+      text = std::string(inner);
+    }
+    const auto redecode = [&] {
+      return decode_document(document, content_type).text.substr(offset, text.size());
+    };
     read_xml(text, redecode, base_url, limits, feed, entries);
   }
   if (!feed.ok()) {
     feed.warning.clear();
     return feed;
   }
+  repair_text_fields(entries, feed);
   apply_limits(entries, limits, feed);
+  drop_feed_level_ids(entries, feed, base_url);
   settle_identities(entries.kept, feed.articles);
   feed.recovered = !feed.warning.empty();
   return feed;

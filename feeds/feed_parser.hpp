@@ -26,6 +26,8 @@ struct ParsedFeed {
   std::string warning;          // what was repaired: bad bytes, junk, broken or truncated markup
   bool recovered = false;       // the document was damaged and read anyway (feedparser's "bozo")
   std::string charset;          // what the bytes were read as, e.g. "windows-1251"
+  std::string language;         // the language the feed declares (RSS <language>, dc:language, xml:lang
+                                // on an Atom feed, JSON Feed "language"), as written, or empty
   bool ok() const { return error.empty(); }
 };
 

@@ -145,7 +145,7 @@ bool read_item(const json& item, const std::string& base, const std::vector<std:
   a.title = html_to_text(string_at(item, "title"));
   std::string url = string_at(item, "url");
   if (trim(url).empty()) url = string_at(item, "external_url");
-  if (!trim(url).empty()) a.link = resolve_url(base, url);
+  if (!trim(url).empty()) a.link = resolve_link(base, url);
   e.date_text = string_at(item, "date_published");
   a.published = parse_date(e.date_text);
   if (!a.published) e.date_text.clear();
@@ -166,7 +166,7 @@ bool read_item(const json& item, const std::string& base, const std::vector<std:
   }
   std::string image = string_at(item, "image");
   if (trim(image).empty()) image = string_at(item, "banner_image");
-  if (!trim(image).empty()) a.image = resolve_url(base, image);
+  if (!trim(image).empty()) a.image = resolve_link(base, image);
   return !(a.title.empty() && a.link.empty() && a.summary.empty() && a.id.empty());
 }
 
@@ -193,6 +193,7 @@ void read_json_feed(std::string_view text, const std::string& base_url, const Pa
   feed.format = FeedFormat::json;
   feed.title = collapse_whitespace(string_at(doc, "title"));
   feed.link = resolve_url(base_url, string_at(doc, "home_page_url"));
+  feed.language = collapse_whitespace(string_at(doc, "language"));
   const std::string& base = is_absolute_url(feed.link) ? feed.link : base_url;
   const auto feed_authors = authors_of(doc);
   for (const auto& item : *items) {

@@ -98,6 +98,35 @@ std::string merge(const UrlParts& base, std::string_view ref_path) {
   return std::string(base.path.substr(0, slash + 1)).append(ref_path);
 }
 
+// File extensions that end the first segment of a relative path ("index.php/2024/post") and are no
+// top-level domain anyone links to.
+bool is_file_extension(std::string_view label) {
+  static constexpr std::string_view extensions[] = {
+      "html", "htm", "shtml", "xhtml", "php", "asp", "aspx", "jsp", "cgi", "pl", "py", "xml", "rss", "atom",
+      "json", "txt", "pdf", "jpg", "jpeg", "png", "gif", "svg", "webp", "mp3", "mp4", "cfm", "do", "action"};
+  const std::string lower = to_lower_ascii(label);
+  for (const auto e : extensions)
+    if (lower == e) return true;
+  return false;
+}
+
+// "www.host/..." or "name.tld/...": a host name written without its scheme.
+bool starts_with_host(std::string_view ref) {
+  const auto end = ref.find_first_of("/?#");
+  const auto host = ref.substr(0, end);
+  if (host.size() > 4 && to_lower_ascii(host.substr(0, 4)) == "www.") return true;
+  if (end == std::string_view::npos || ref[end] != '/') return false;
+  const auto dot = host.rfind('.');
+  if (dot == std::string_view::npos || dot == 0) return false;
+  for (const char c : host)
+    if (!is_alpha(c) && !is_digit(c) && c != '.' && c != '-') return false;
+  const auto tld = host.substr(dot + 1);
+  if (tld.size() < 2) return false;
+  for (const char c : tld)
+    if (!is_alpha(c)) return false;
+  return !is_file_extension(tld);
+}
+
 }  // namespace
 
 bool is_absolute_url(std::string_view url) { return scheme_length(trim(url)) > 0; }
@@ -136,6 +165,12 @@ std::string resolve_url(std::string_view base_text, std::string_view ref_text) {
   if (query) out.append("?").append(*query);
   if (ref.fragment) out.append("#").append(*ref.fragment);
   return out;
+}
+
+std::string resolve_link(std::string_view base, std::string_view ref) {
+  ref = trim(ref);
+  if (!ref.empty() && scheme_length(ref) == 0 && starts_with_host(ref)) return "https://" + std::string(ref);
+  return resolve_url(base, ref);
 }
 
 std::string url_origin(std::string_view url) {

@@ -129,9 +129,10 @@ TEST(ParseCommand, PrintsOneJsonObjectPerEntry) {
   ASSERT_GE(entries.size(), 2u);
   for (const auto& entry : entries)
     for (const char* field : {"feed_title", "id", "title", "link", "published", "updated", "authors", "categories",
-                              "summary", "content"})
+                              "summary", "content", "lang"})
       EXPECT_TRUE(entry.contains(field)) << field;
   EXPECT_NE(entries[0]["title"].get<std::string>().find("Khamenei"), std::string::npos);
+  EXPECT_EQ(entries[0]["lang"], "en");
 }
 
 TEST(ParseCommand, BrokenFileExits1WithTheReason) {

@@ -96,3 +96,12 @@ TEST(Charset, Utf16WithoutBomIsRecognisedFromTheDeclaration) {
   EXPECT_EQ(doc.charset, "utf-16le");
   EXPECT_EQ(doc.text, ascii);
 }
+
+TEST(Charset, ReadsUndeclaredBytesThatAreNotUtf8AsWindows1252) {
+  const auto doc = decode_document("<rss><title>caf\xE9 \x93ok\x94</title></rss>", "");
+  EXPECT_EQ(doc.charset, "windows-1252");
+  EXPECT_EQ(doc.text, "<rss><title>caf\xC3\xA9 \xE2\x80\x9Cok\xE2\x80\x9D</title></rss>");
+  EXPECT_EQ(doc.warning, "no charset declared and the bytes are not UTF-8: read as windows-1252");
+  // A declared charset is kept even when the bytes break it.
+  EXPECT_EQ(decode_document("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss>caf\xE9</rss>", "").charset, "utf-8");
+}

@@ -136,3 +136,25 @@ TEST(DateParser, RefusesUnixTimestampsTheClockCannotHold) {
   EXPECT_FALSE(parse_date("9999999999999"));
   EXPECT_TRUE(parse_date("9223372034"));   // 2262-04-11, just inside
 }
+
+TEST(DateParser, ReadsTwelveHourClocksAndNeverMistakesPmForAZone) {
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("Wed, 14 Aug 2024 8:56 am PST")), "2024-08-14T16:56:00Z");
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("Wed, 14 Aug 2024 8:56 pm")), "2024-08-14T20:56:00Z");
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("August 14th, 2024 at 2:30 p.m. EDT")), "2024-08-14T18:30:00Z");
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("14 Aug 2024 12:00 am")), "2024-08-14T00:00:00Z");
+}
+
+TEST(DateParser, ReadsNumericDatesWhoseOrderIsClear) {
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("8/14/2024 02:02:33 PM")), "2024-08-14T14:02:33Z");
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("3/4/2024 1:05:00 AM")), "2024-03-04T01:05:00Z");  // US order with AM/PM
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("2020/1/10")), "2020-01-10T00:00:00Z");
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("14.08.2024 10:00")), "2024-08-14T10:00:00Z");
+  EXPECT_EQ(newsalert::format_rfc3339(*parse_date("Wednesday, August 14, 2024 - 14:30 BST")), "2024-08-14T13:30:00Z");
+}
+
+TEST(DateParser, LeavesAmbiguousOrUnexplainedDatesNull) {
+  for (const char* text : {"08/07/2024", "14/13/2024 10:00", "Posted yesterday at 2:30 pm", "Aug 14 2024 13:00 pm",
+                           "14 Aug 2024 15 10:00", "August July 14 2024", "8/14/24",
+                           "August 14, 2024 10:00 +0100 +0100"})
+    EXPECT_FALSE(parse_date(text).has_value()) << text;
+}
