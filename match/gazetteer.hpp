@@ -41,6 +41,8 @@ struct PlaceName {
   std::vector<std::uint32_t> entries;    // unambiguous: every entry it names
   std::int32_t ambiguity = -1;           // index into ambiguities(), or -1
   bool capital_only = false;             // counts only when written with a capital ("Turkey", not "turkey")
+  bool region_name = false;              // names a country, subdivision or territory itself ("Idaho", "Liban"),
+                                         // not a city or its people: it can qualify a city ("Moscow, Idaho")
 };
 
 class Gazetteer {
@@ -66,6 +68,8 @@ class Gazetteer {
 
  private:
   Gazetteer();
+  void mark_region_names();
+  void keep_longer_names_apart();
   std::vector<GazetteerEntry> entries_;
   std::vector<PlaceName> names_;
   std::vector<Ambiguity> ambiguities_;
