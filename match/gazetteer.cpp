@@ -136,7 +136,11 @@ void Gazetteer::mark_region_names() {
   std::unordered_map<std::string, std::uint32_t> by_key;
   for (std::uint32_t i = 0; i < names_.size(); ++i) by_key.emplace(Normalizer::key(names_[i].text), i);
   auto mark = [&](std::string_view text) {
-    if (const auto it = by_key.find(Normalizer::key(text)); it != by_key.end()) names_[it->second].region_name = true;
+    const std::string key = Normalizer::key(text);
+    if (const auto it = by_key.find(key); it != by_key.end()) {
+      names_[it->second].region_name = true;
+      region_names_.emplace(key, it->second);
+    }
   };
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     const PlaceKind kind = entries_[i].kind;
@@ -150,6 +154,13 @@ void Gazetteer::mark_region_names() {
         if (sense.entry != Sense::kNoPlace && entries_[sense.entry].kind != PlaceKind::city &&
             entries_[sense.entry].kind != PlaceKind::group && entries_[sense.entry].kind != PlaceKind::feature)
           name.region_name = true;
+  for (std::uint32_t i = 0; i < names_.size(); ++i)
+    if (names_[i].region_name) region_names_.emplace(Normalizer::key(names_[i].text), i);
+}
+
+std::uint32_t Gazetteer::region_name(std::string_view key) const {
+  const auto it = region_names_.find(std::string(key));
+  return it == region_names_.end() ? UINT32_MAX : it->second;
 }
 
 // A name shared by several entries does not count for those whose own name is longer and contains

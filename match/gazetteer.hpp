@@ -63,6 +63,10 @@ class Gazetteer {
   const std::vector<PlaceName>& names() const { return names_; }
   const std::vector<Ambiguity>& ambiguities() const { return ambiguities_; }
 
+  // The name (index into names()) of a country, subdivision or territory whose folded key is
+  // `key` ("idaho"), or UINT32_MAX: what qualifies a city in "MOSCOW, Idaho".
+  std::uint32_t region_name(std::string_view key) const;
+
   // The entry itself followed by every entry it counts for, nearest first.
   const std::vector<std::uint32_t>& ancestors(std::uint32_t entry) const { return ancestors_[entry]; }
 
@@ -75,6 +79,7 @@ class Gazetteer {
   std::vector<Ambiguity> ambiguities_;
   std::vector<std::vector<std::uint32_t>> ancestors_;
   std::unordered_map<std::string, std::uint32_t> index_;  // folded name -> entry
+  std::unordered_map<std::string, std::uint32_t> region_names_;  // folded name -> its PlaceName
 };
 
 }  // namespace newsalert::match

@@ -15,6 +15,7 @@
 #endif
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <span>
 #include <sstream>
@@ -424,6 +425,19 @@ void sort_hits(std::vector<Hit>& hits, std::size_t watchlists) {
   hits.swap(sorted);
 }
 
+// The word that starts at byte `at`, up to a space or punctuation ("Liban" in "(Liban)").
+std::string_view first_word(std::string_view t, std::size_t at) {
+  std::size_t end = at;
+  while (end < t.size() && t[end] != ' ' && t[end] != ')' && t[end] != ',' && t[end] != '.' && t[end] != ':') ++end;
+  return t.substr(at, end - at);
+}
+
+// Latin script, with or without accents (UTF-8 lead bytes below 0xD0): the given names and titles
+// PersonNames knows. Cyrillic, Greek, Hebrew and Arabic words need no lookup there.
+bool latin(std::string_view word) {
+  return std::none_of(word.begin(), word.end(), [](char c) { return static_cast<unsigned char>(c) >= 0xD0; });
+}
+
 // Words before an apostrophe that French and Italian elide ("l'Iran", "d'Israël", "all'Egitto").
 constexpr std::string_view kElisions = "|l|d|j|n|s|c|m|t|qu|jusqu|lorsqu|puisqu|dell|all|nell|sull|dall|";
 
@@ -483,6 +497,7 @@ struct Matcher::Compiled {
   std::vector<std::string> context_words;
   const Gazetteer& gazetteer = Gazetteer::builtin();
   std::vector<char> place_listened;  // by gazetteer name: some reading of it reaches a listener
+  std::vector<char> given_name_place;  // by gazetteer name: one word that is also a given name ("Jordan")
   std::size_t phrases = 0;
 
   Inflections* inflections = nullptr;  // while compiling
@@ -607,6 +622,7 @@ struct Matcher::Compiled {
   void support_shouted(const ArticleText& text, std::vector<Reading>& readings, const std::vector<std::uint32_t>& entries,
                        ExplanationSink* explain) const;
   std::string_view gap(const ArticleText& text, const Hit& a, const Hit& b) const;
+  std::uint32_t unheard_qualifier(const ArticleText& text, const Hit& hit) const;
   void note_lower_case_acronym(ExplanationSink& explain, const ArticleText& text, const Hit& hit) const;
   void apply_actor_rules(const CompiledWatchlist& wl, std::span<Hit> hits, const ArticleText& text, Explanation* explain) const;
   void resolve_places(const ArticleText& text, std::vector<Hit>& places, std::span<const Hit> context, std::vector<Hit>& hits,
@@ -698,11 +714,14 @@ Matcher::Matcher(const std::vector<config::WatchlistConfig>& watchlists) : compi
   // (they decide the leftmost-longest reading: "Papua New Guinea" is not "Guinea"). Two names can
   // overlap only where they share a word. Watchlists of actors alone match no place at all.
   const std::vector<char> needed = names_needed(gazetteer, c.place_listened);
+  c.given_name_place.assign(gazetteer.names().size(), 0);
   std::vector<char> ambiguity_needed(gazetteer.ambiguities().size(), 0);
   for (std::uint32_t i = 0; i < gazetteer.names().size(); ++i) {
     if (needed[i] == 0) continue;
     const PlaceName& name = gazetteer.names()[i];
     c.add(name.text, Target{0, i, Role::place, false});
+    if (const std::vector<Token> words = Normalizer::tokenize(name.text); words.size() == 1)
+      c.given_name_place[i] = PersonNames::is_given_name(words.front().text) ? 1 : 0;
     if (name.ambiguity >= 0) ambiguity_needed[static_cast<std::size_t>(name.ambiguity)] = 1;
   }
   std::unordered_map<std::string, std::uint32_t> context_ids;
@@ -1027,29 +1046,35 @@ bool Matcher::Compiled::collect_hits(const ArticleText& text, std::vector<Hit>& 
 // "d'Israël") and Turkish suffixes ("Ankara'da", "Erdoğan'ın"). The word then stands for the name
 // alone, so its hit covers only the name's bytes.
 void Matcher::Compiled::split_apostrophes(std::string_view text, LookedUpWords& toks) const {
-  if (text.find('\'') == std::string_view::npos && text.find("\xE2\x80\x99") == std::string_view::npos) return;
+  const auto next_mark = [&](std::size_t from) {
+    const std::size_t plain = text.find('\'', from);
+    const std::size_t curly = text.find("\xE2\x80\x99", from);
+    return std::min(plain, curly);
+  };
+  std::size_t at = next_mark(0);
+  if (at == std::string_view::npos) return;
   thread_local LookedUpWords part;
   bool changed = false;
-  for (std::size_t i = 0; i < toks.count; ++i) {
-    LookedUpWord& w = toks.words[i];
-    if (w.word != TokenTrie::kUnknown) continue;
-    const std::string_view raw = text.substr(w.begin, w.end - w.begin);
-    std::size_t at = raw.find('\'');
-    std::size_t mark = 1;
-    if (at == std::string_view::npos) at = raw.find("\xE2\x80\x99"), mark = 3;
-    if (at == std::string_view::npos || at == 0 || at + mark >= raw.size()) continue;
-    const std::string_view head = raw.substr(0, at);
-    const std::string_view tail = raw.substr(at + mark);
+  const auto words = std::span<LookedUpWord>(toks.words.data(), toks.count);
+  for (; at != std::string_view::npos; at = next_mark(at + 1)) {
+    // The word holding the mark, if any ("Iran's" ends before it).
+    auto it = std::upper_bound(words.begin(), words.end(), at, [](std::size_t p, const LookedUpWord& w) { return p < w.begin; });
+    if (it == words.begin()) continue;
+    LookedUpWord& w = *--it;
+    if (at >= w.end || w.word != TokenTrie::kUnknown) continue;
+    const std::size_t mark = text[at] == '\'' ? 1 : 3;
+    if (at + mark >= w.end) continue;
+    const std::string_view head = text.substr(w.begin, at - w.begin);
+    const std::string_view tail = text.substr(at + mark, w.end - at - mark);
     const bool elision = head.size() <= 7 && kElisions.find("|" + ascii_lower(head) + "|") != std::string_view::npos;
-    const std::string_view name = elision ? tail : head;
-    const std::size_t offset = elision ? at + mark : 0;
     if (!elision && !is_suffix(tail)) continue;
+    const std::string_view name = elision ? tail : head;
     Normalizer::scan(name, trie, part);
     if (part.count != 1 || part.words[0].word == TokenTrie::kUnknown) continue;
     w.word = part.words[0].word;
     w.upper = part.words[0].upper;
     w.capitalized = part.words[0].capitalized;
-    w.begin += static_cast<std::uint32_t>(offset);
+    w.begin = static_cast<std::uint32_t>(name.data() - text.data());
     w.end = w.begin + static_cast<std::uint32_t>(name.size());
     changed = true;
   }
@@ -1085,7 +1110,8 @@ void Matcher::Compiled::resolve_places(const ArticleText& text, std::vector<Hit>
       if (explain != nullptr) note_ignored(*explain, text, name, hit, "written in lower case, so read as an ordinary word");
       continue;
     }
-    if (const std::string why = person_reading(text, hit, places); !why.empty()) {
+    // A name no watchlist listens to counts for nothing, so whether it is a person's is not asked.
+    if (const std::string why = place_listened[hit.id] != 0 ? person_reading(text, hit, places) : std::string(); !why.empty()) {
       people.emplace_back(hit.id, word_after(text, hit));
       if (explain != nullptr) note_ignored(*explain, text, name, hit, why);
       continue;
@@ -1127,32 +1153,37 @@ std::string_view Matcher::Compiled::word_after(const ArticleText& text, const Hi
 // not "Israel Defense Forces"). Capitals say nothing in a text written in capitals or in title case.
 std::string Matcher::Compiled::person_reading(const ArticleText& text, const Hit& hit, std::span<const Hit> places) const {
   const std::string_view t = text.texts[hit.slot];
-  const LookedUpWords& toks = text.tokens[hit.slot];
-  const LookedUpWord& first = toks[hit.begin];
+  const LookedUpWord& first = text.tokens[hit.slot][hit.begin];
   if (first.upper || !first.capitalized) return {};
+  thread_local std::string buffer;
   const std::string_view before = NeighbourWords::before(t, first.begin);
-  if (!before.empty()) {
-    const std::string folded = Normalizer::fold_word(before);
+  // Most words before a place are short lower-case ones ("in", "of", "and"): no title is written
+  // in lower case with fewer than four letters, so those need no lookup, and none needs folding.
+  const bool lower_ascii = !before.empty() && std::all_of(before.begin(), before.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  if (lower_ascii) {
+    if (before.size() >= 4 && PersonNames::is_title(before)) return "read as a name after '" + std::string(before) + "', not a place";
+  } else if (!before.empty() && latin(before) && NeighbourWords::capitalized(before)) {
+    const std::string_view folded = PersonNames::fold(before, buffer);
     if (PersonNames::is_title(folded)) return "read as a name after '" + std::string(before) + "', not a place";
-    if (NeighbourWords::capitalized(before) && !NeighbourWords::all_upper(before) && PersonNames::is_given_name(folded))
+    if (!NeighbourWords::all_upper(before) && PersonNames::is_given_name(folded))
       return "read as a person's name (the given name '" + std::string(before) + "' before it)";
   }
+  if (hit.end - hit.begin != 1 || given_name_place[hit.id] == 0) return {};
   const std::string_view after = word_after(text, hit);
+  if (after.empty()) return {};
   const std::string_view name = t.substr(first.begin, first.end - first.begin);
-  if (hit.end - hit.begin != 1 || after.empty()) return {};
   if (after == "the") {  // "Jordan the giraffe", "Paris the poodle": a being's name and what it is
     const std::string_view what = NeighbourWords::after(t, static_cast<std::size_t>(after.data() - t.data()) + after.size());
-    if (!what.empty() && !NeighbourWords::capitalized(what) && PersonNames::is_given_name(Normalizer::fold_word(name)))
-      return "read as a name (" + std::string(name) + " the " + std::string(what) + "), not a place";
+    if (!what.empty() && !NeighbourWords::capitalized(what)) return "read as a name (" + std::string(name) + " the " + std::string(what) + "), not a place";
     return {};
   }
-  if (!NeighbourWords::capitalized(after) || NeighbourWords::all_upper(after)) return {};
+  if (!NeighbourWords::capitalized(after) || NeighbourWords::all_upper(after) ||
+      PersonNames::is_institution_word(PersonNames::fold(after, buffer)))
+    return {};
   const auto next = std::lower_bound(places.begin(), places.end(), std::pair(hit.slot, hit.end), [](const Hit& p, const auto& at) {
     return std::pair(p.slot, p.begin) < at;
   });
   if (next != places.end() && next->slot == hit.slot && next->begin == hit.end) return {};  // another place: "Israel Lebanon"
-  if (!PersonNames::is_given_name(Normalizer::fold_word(name)) || PersonNames::is_institution_word(Normalizer::fold_word(after)))
-    return {};
   if (NeighbourWords::title_case(t)) return {};
   return "read as a person's name (" + std::string(name) + " " + std::string(after) + ")";
 }
@@ -1176,16 +1207,26 @@ void Matcher::Compiled::qualify_cities(const ArticleText& text, std::vector<Read
                                        ExplanationSink* explain) const {
   thread_local std::vector<std::uint32_t> city;
   thread_local std::vector<std::uint32_t> region;
-  for (std::size_t k = 0; k + 1 < readings.size(); ++k) {
+  for (std::size_t k = 0; k < readings.size(); ++k) {
     Reading& a = readings[k];
-    Reading& b = readings[k + 1];
-    if (a.dropped || b.dropped || a.hit.slot != b.hit.slot || !gazetteer.names()[b.hit.id].region_name) continue;
-    const std::string_view g = gap(text, a.hit, b.hit);
-    if (g != "," && g != "(") continue;
-    if (k + 2 < readings.size() && readings[k + 2].hit.slot == b.hit.slot && is_list_gap(gap(text, b.hit, readings[k + 2].hit))) continue;
-    if (k > 0 && readings[k - 1].hit.slot == a.hit.slot && gap(text, readings[k - 1].hit, a.hit) == ",") continue;
+    if (a.dropped || (k > 0 && readings[k - 1].hit.slot == a.hit.slot && gap(text, readings[k - 1].hit, a.hit) == ",")) continue;
+    // The qualifier: the next place found, or else a region's name the automaton does not hold
+    // (only names a watchlist can hear are compiled).
+    Reading* b = nullptr;
+    std::uint32_t qualifier = UINT32_MAX;
+    if (k + 1 < readings.size() && readings[k + 1].hit.slot == a.hit.slot) {
+      const std::string_view g = gap(text, a.hit, readings[k + 1].hit);
+      if (g == "," || g == "(") {
+        b = &readings[k + 1];
+        if (b->dropped || !gazetteer.names()[b->hit.id].region_name) continue;
+        if (k + 2 < readings.size() && readings[k + 2].hit.slot == b->hit.slot && is_list_gap(gap(text, b->hit, readings[k + 2].hit)))
+          continue;
+        qualifier = b->hit.id;
+      }
+    }
+    if (b == nullptr && (qualifier = unheard_qualifier(text, a.hit)) == UINT32_MAX) continue;
     candidates(a.hit.id, city);
-    candidates(b.hit.id, region);
+    candidates(qualifier, region);
     const auto subdivision = std::find_if(region.begin(), region.end(),
                                           [&](std::uint32_t e) { return gazetteer.entries()[e].kind == PlaceKind::subdivision; });
     if (gazetteer.names()[a.hit.id].region_name && subdivision == region.end()) continue;  // "Israel, Lebanon agree"
@@ -1198,17 +1239,46 @@ void Matcher::Compiled::qualify_cities(const ArticleText& text, std::vector<Read
       }
     if (in_city != Sense::kNoPlace) {
       set_entry(a, in_city, entries);
-      set_entry(b, in_region, entries);
+      if (b != nullptr) set_entry(*b, in_region, entries);
       continue;
     }
     a.dropped = true;
-    if (subdivision != region.end()) set_entry(b, *subdivision, entries);
+    const std::uint32_t where = subdivision != region.end() ? *subdivision : region.front();
+    if (b != nullptr && subdivision != region.end()) set_entry(*b, *subdivision, entries);
     if (explain != nullptr) {
-      const GazetteerEntry& where = gazetteer.entries()[entries[b.first]];
+      const GazetteerEntry& place = gazetteer.entries()[where];
       note_ignored(*explain, text, gazetteer.names()[a.hit.id], a.hit,
-                   "read as another place of that name, in " + std::string(where.name) + " (" + std::string(where.code) + ")");
+                   "read as another place of that name, in " + std::string(place.name) + " (" + std::string(place.code) + ")");
     }
   }
+}
+
+// The region named right after `hit` and a comma or an opening bracket, when no watchlist hears it
+// ("MOSCOW, Idaho" for a watchlist of Russia): up to three capitalised words, longest first; not
+// when a list goes on after it ("Moscow, Kyiv and Minsk"). UINT32_MAX when there is none.
+std::uint32_t Matcher::Compiled::unheard_qualifier(const ArticleText& text, const Hit& hit) const {
+  const std::string_view t = text.texts[hit.slot];
+  std::size_t at = text.tokens[hit.slot][hit.end - 1].end;
+  while (at < t.size() && t[at] == ' ') ++at;
+  if (at + 2 >= t.size() || (t[at] != ',' && t[at] != '(')) return UINT32_MAX;
+  std::array<std::string_view, 3> words{};
+  std::size_t count = 0;
+  // "TRIPOLI (Liban)": no space after the bracket.
+  std::string_view w = t[at] == '(' && t[at + 1] != ' ' ? first_word(t, at + 1) : NeighbourWords::after(t, at + 1);
+  while (!w.empty() && NeighbourWords::capitalized(w) && count < words.size()) {
+    words[count++] = w;
+    w = NeighbourWords::after(t, static_cast<std::size_t>(w.data() - t.data()) + w.size());
+  }
+  for (; count > 0; --count) {
+    const std::size_t begin = static_cast<std::size_t>(words[0].data() - t.data());
+    const std::size_t end = static_cast<std::size_t>(words[count - 1].data() - t.data()) + words[count - 1].size();
+    const std::uint32_t name = gazetteer.region_name(Normalizer::key(t.substr(begin, end - begin)));
+    if (name == UINT32_MAX) continue;
+    const std::string_view next = NeighbourWords::after(t, end);
+    if (next == "and" || next == "or") return UINT32_MAX;
+    return name;
+  }
+  return UINT32_MAX;
 }
 
 // An acronym in a text written in capitals ("LET US PRAY") counts only when the article names the

@@ -3,8 +3,12 @@
 
 #include "match/normalizer.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cstdint>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 namespace newsalert::match {
 namespace {
@@ -28,8 +32,15 @@ constexpr std::string_view kInstitutionWords =
     "tower|bridge|mall|market|summit|conference|forum|talks|accord|agreement|deal|plan|crisis|war|peace|"
     "guard|guards|fc|united|athletic|sporting|olympic|olympics|games|marathon|trophy|derby|grand|prix";
 
-std::unordered_set<std::string> folded_set(std::string_view list) {
-  std::unordered_set<std::string> out;
+// Looked up by string_view, so that a lookup makes no string.
+struct Hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+using WordSet = std::unordered_set<std::string, Hash, std::equal_to<>>;
+
+WordSet folded_set(std::string_view list) {
+  WordSet out;
   while (!list.empty()) {
     const auto bar = list.find('|');
     if (const std::string_view item = list.substr(0, bar); !item.empty()) out.insert(Normalizer::fold_word(item));
@@ -42,18 +53,47 @@ std::unordered_set<std::string> folded_set(std::string_view list) {
 }  // namespace
 
 bool PersonNames::is_given_name(std::string_view folded) {
-  static const std::unordered_set<std::string> names = folded_set(kGivenNames);
-  return names.count(std::string(folded)) > 0;
+  static const WordSet names = folded_set(kGivenNames);
+  return names.find(folded) != names.end();
+}
+
+// Most words asked about are not titles: a bit per (first letter, last letter, length) turns almost
+// all of them away before the set is hashed.
+std::size_t title_bit(std::string_view w) {
+  return (static_cast<unsigned char>(w.front()) * 31u + static_cast<unsigned char>(w.back()) * 7u + w.size()) % 1024u;
 }
 
 bool PersonNames::is_title(std::string_view folded) {
-  static const std::unordered_set<std::string> titles = folded_set(kTitles);
-  return titles.count(std::string(folded)) > 0;
+  struct Titles {
+    WordSet words = folded_set(kTitles);
+    std::array<std::uint64_t, 16> filter{};
+    Titles() {
+      for (const std::string& w : words) filter[title_bit(w) / 64] |= std::uint64_t{1} << (title_bit(w) % 64);
+    }
+  };
+  static const Titles titles;
+  if (folded.empty()) return false;
+  const std::size_t bit = title_bit(folded);
+  if ((titles.filter[bit / 64] & (std::uint64_t{1} << (bit % 64))) == 0) return false;
+  return titles.words.find(folded) != titles.words.end();
 }
 
 bool PersonNames::is_institution_word(std::string_view folded) {
-  static const std::unordered_set<std::string> words = folded_set(kInstitutionWords);
-  return words.count(std::string(folded)) > 0;
+  static const WordSet words = folded_set(kInstitutionWords);
+  return words.find(folded) != words.end();
+}
+
+std::string_view PersonNames::fold(std::string_view word, std::string& buffer) {
+  const bool ascii = std::all_of(word.begin(), word.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (!ascii) {
+    buffer = Normalizer::fold_word(word);
+    return buffer;
+  }
+  buffer.assign(word);
+  for (char& c : buffer)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  buffer.erase(std::remove(buffer.begin(), buffer.end(), '\''), buffer.end());
+  return buffer;
 }
 
 }  // namespace newsalert::match

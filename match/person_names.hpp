@@ -3,6 +3,7 @@
 // place's name in the names of institutions rather than of people.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace newsalert::match {
@@ -17,6 +18,9 @@ class PersonNames {
   // Capitalised words that follow a place's name in an institution's or a thing's name ("Israel
   // Defense Forces", "Georgia Tech", "Kenya Airways"): they do not make the place a person.
   static bool is_institution_word(std::string_view folded);
+
+  // A word folded for these lookups, into `buffer`: ASCII words without calling ICU.
+  static std::string_view fold(std::string_view word, std::string& buffer);
 };
 
 }  // namespace newsalert::match

@@ -612,7 +612,8 @@ TEST(ExampleConfig, LoadsWithoutErrors) {
   ASSERT_EQ(c.watchlists.size(), 1u);
   EXPECT_EQ(c.watchlists[0].name, "iran-israel");
   EXPECT_EQ(c.watchlists[0].require, Require::actor_and_region);
-  EXPECT_EQ(c.watchlists[0].actors.size(), 8u);
+  EXPECT_EQ(c.watchlists[0].actors.size(), 10u);
+  EXPECT_TRUE(c.watchlists[0].actors[3].variants);
   EXPECT_EQ(c.watchlists[0].regions.size(), 4u);
   ASSERT_EQ(c.webhooks.size(), 1u);
   EXPECT_EQ(c.webhooks[0].format, WebhookFormat::stdout_lines);

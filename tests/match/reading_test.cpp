@@ -94,6 +94,11 @@ TEST(Datelines, TheQualifierDecidesWhichPlaceIsMeant) {
   EXPECT_EQ(found(w, article("Heurts", "TRIPOLI (Liban), 3 mars (AFP) — Des heurts.")), Names{"Lebanon"});
 }
 
+TEST(Datelines, AQualifierCountsEvenWhenNotWatched) {
+  EXPECT_EQ(found(regions({"Russia"}), article("Police release details", "MOSCOW, Idaho (AP) — Police said.")), Names{});
+  EXPECT_EQ(found(regions({"Lebanon"}), article("Fair draws crowds", "Lebanon, Pennsylvania, held its fair.")), Names{});
+}
+
 TEST(Datelines, ListsOfPlacesAreNotCityAndRegion) {
   const auto w = regions({"Russia", "Iran", "Lebanon", "Israel"});
   EXPECT_EQ(found(w, article("Flights between Moscow, Tehran and Beirut cancelled")), (Names{"Russia", "Iran", "Lebanon"}));
