@@ -615,6 +615,7 @@ struct Matcher::Compiled {
                     ExplanationSink* explain) const;
   void split_apostrophes(std::string_view text, LookedUpWords& toks) const;
   std::string_view word_after(const ArticleText& text, const Hit& hit) const;
+  std::string_view word_before(const ArticleText& text, std::uint32_t slot, std::uint32_t index) const;
   std::string person_reading(const ArticleText& text, const Hit& hit, std::span<const Hit> places) const;
   void candidates(std::uint32_t name_id, std::vector<std::uint32_t>& out) const;
   void qualify_cities(const ArticleText& text, std::vector<Reading>& readings, std::vector<std::uint32_t>& entries,
@@ -1142,6 +1143,19 @@ void Matcher::Compiled::resolve_places(const ArticleText& text, std::vector<Hit>
     if (!r.dropped) add_listener_hits(r.hit, std::span<const std::uint32_t>(entries).subspan(r.first, r.count), hits);
 }
 
+// The word right before word `index` of a slot, from the scanner's words, when one space (or an
+// abbreviation's full stop and a space: "Mr. Jordan") separates them; empty otherwise.
+std::string_view Matcher::Compiled::word_before(const ArticleText& text, std::uint32_t slot, std::uint32_t index) const {
+  if (index == 0) return {};
+  const std::string_view t = text.texts[slot];
+  const LookedUpWord& prev = text.tokens[slot][index - 1];
+  const std::size_t begin = text.tokens[slot][index].begin;
+  if (prev.end + 1 == begin && t[prev.end] == ' ') return t.substr(prev.begin, prev.end - prev.begin);
+  if (prev.end + 2 == begin && t[prev.end] == '.' && t[prev.end + 1] == ' ' && prev.end - prev.begin <= 4)
+    return t.substr(prev.begin, prev.end - prev.begin);
+  return {};
+}
+
 // The word right after a hit, as written ("Hilton" after "Paris"); empty when punctuation follows.
 std::string_view Matcher::Compiled::word_after(const ArticleText& text, const Hit& hit) const {
   return NeighbourWords::after(text.texts[hit.slot], text.tokens[hit.slot][hit.end - 1].end);
@@ -1156,7 +1170,7 @@ std::string Matcher::Compiled::person_reading(const ArticleText& text, const Hit
   const LookedUpWord& first = text.tokens[hit.slot][hit.begin];
   if (first.upper || !first.capitalized) return {};
   thread_local std::string buffer;
-  const std::string_view before = NeighbourWords::before(t, first.begin);
+  const std::string_view before = word_before(text, hit.slot, hit.begin);
   // Most words before a place are short lower-case ones ("in", "of", "and"): no title is written
   // in lower case with fewer than four letters, so those need no lookup, and none needs folding.
   const bool lower_ascii = !before.empty() && std::all_of(before.begin(), before.end(), [](char c) { return c >= 'a' && c <= 'z'; });
@@ -1467,7 +1481,7 @@ void Matcher::Compiled::apply_actor_rules(const CompiledWatchlist& wl, std::span
       continue;
     }
     if (rules.several_words && hit.end - hit.begin == 1) {
-      const std::string_view before = NeighbourWords::before(text.texts[hit.slot], text.tokens[hit.slot][hit.begin].begin);
+      const std::string_view before = word_before(text, hit.slot, hit.begin);
       if (before.empty() || !NeighbourWords::capitalized(before) || NeighbourWords::all_upper(before)) continue;
       const std::string folded = Normalizer::fold_word(before);
       if (PersonNames::is_given_name(folded) &&
