@@ -616,7 +616,7 @@ struct Matcher::Compiled {
   void split_apostrophes(std::string_view text, LookedUpWords& toks) const;
   std::string_view word_after(const ArticleText& text, const Hit& hit) const;
   std::string_view word_before(const ArticleText& text, std::uint32_t slot, std::uint32_t index) const;
-  std::string person_reading(const ArticleText& text, const Hit& hit, std::span<const Hit> places) const;
+  std::string person_reading(const ArticleText& text, const Hit& hit, std::span<const Hit> places, std::span<const Hit> terms) const;
   void candidates(std::uint32_t name_id, std::vector<std::uint32_t>& out) const;
   void qualify_cities(const ArticleText& text, std::vector<Reading>& readings, std::vector<std::uint32_t>& entries,
                       ExplanationSink* explain) const;
@@ -1100,6 +1100,8 @@ void Matcher::Compiled::resolve_places(const ArticleText& text, std::vector<Hit>
   readings.clear();
   entries.clear();
   people.clear();
+  // The watched terms found so far (`hits` gets the places' hits only at the end).
+  const std::span<const Hit> terms(hits);
   std::uint32_t slot = UINT32_MAX;
   std::uint32_t covered = 0;
   for (const Hit& hit : places) {
@@ -1112,7 +1114,7 @@ void Matcher::Compiled::resolve_places(const ArticleText& text, std::vector<Hit>
       continue;
     }
     // A name no watchlist listens to counts for nothing, so whether it is a person's is not asked.
-    if (const std::string why = place_listened[hit.id] != 0 ? person_reading(text, hit, places) : std::string(); !why.empty()) {
+    if (const std::string why = place_listened[hit.id] != 0 ? person_reading(text, hit, places, terms) : std::string(); !why.empty()) {
       people.emplace_back(hit.id, word_after(text, hit));
       if (explain != nullptr) note_ignored(*explain, text, name, hit, why);
       continue;
@@ -1165,7 +1167,8 @@ std::string_view Matcher::Compiled::word_after(const ArticleText& text, const Hi
 // title ("singer India Arie", "a cat called Turkey"), after a given name ("Jim Jordan"), or itself a
 // given name before a capitalised word that is not part of an institution's name ("Paris Hilton",
 // not "Israel Defense Forces"). Capitals say nothing in a text written in capitals or in title case.
-std::string Matcher::Compiled::person_reading(const ArticleText& text, const Hit& hit, std::span<const Hit> places) const {
+std::string Matcher::Compiled::person_reading(const ArticleText& text, const Hit& hit, std::span<const Hit> places,
+                                              std::span<const Hit> terms) const {
   const std::string_view t = text.texts[hit.slot];
   const LookedUpWord& first = text.tokens[hit.slot][hit.begin];
   if (first.upper || !first.capitalized) return {};
@@ -1198,6 +1201,8 @@ std::string Matcher::Compiled::person_reading(const ArticleText& text, const Hit
     return std::pair(p.slot, p.begin) < at;
   });
   if (next != places.end() && next->slot == hit.slot && next->begin == hit.end) return {};  // another place: "Israel Lebanon"
+  if (std::any_of(terms.begin(), terms.end(), [&](const Hit& h) { return h.slot == hit.slot && h.begin == hit.end; }))
+    return {};  // a watched name: "Israel Hezbollah talks"
   if (NeighbourWords::title_case(t)) return {};
   return "read as a person's name (" + std::string(name) + " " + std::string(after) + ")";
 }

@@ -30,7 +30,12 @@ constexpr std::string_view kInstitutionWords =
     "oil|gas|petroleum|pipeline|prize|street|square|dream|company|corporation|group|fund|council|court|"
     "parliament|senate|house|assembly|party|front|movement|revolution|international|airport|port|hotel|"
     "tower|bridge|mall|market|summit|conference|forum|talks|accord|agreement|deal|plan|crisis|war|peace|"
-    "guard|guards|fc|united|athletic|sporting|olympic|olympics|games|marathon|trophy|derby|grand|prix";
+    "guard|guards|fc|united|athletic|sporting|olympic|olympics|games|marathon|trophy|derby|grand|prix|"
+    "governor|gov|mayor|senator|senators|lawmakers|legislature|officials|authorities|prosecutors|attorney|"
+    "general|secretary|chief|supreme|high|federal|republican|republicans|democrat|democrats|county|capital|"
+    "election|elections|primary|vote|voters|team|squad|fans|health|interior|justice|education|finance|"
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
+    "august|september|october|november|december|news|press|media|office|department|service|services";
 
 // Looked up by string_view, so that a lookup makes no string.
 struct Hash {

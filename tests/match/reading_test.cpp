@@ -62,6 +62,10 @@ TEST(People, AGivenNameBeforeASurnameIsAPersonNotAPlace) {
   // Institutions, lists and capitals headlines are not people.
   EXPECT_EQ(found(w, article("Israel Defense Forces strike targets")), Names{"Israel"});
   EXPECT_EQ(found(w, article("Talks between Israel Lebanon and Syria")), Names{"Israel"});
+  EXPECT_EQ(found(w, article("Jordan Monday closed its airspace")), Names{"Jordan"});
+  auto with_actor = w;
+  with_actor.actors = {Term{"Hezbollah", {}}};
+  EXPECT_EQ(found(with_actor, article("Israel Hezbollah talks resume")), (Names{"Israel", "Hezbollah"}));
   EXPECT_EQ(found(w, article("PARIS HOSTS SUMMIT")), Names{"France"});
   EXPECT_EQ(found(w, article("Paris Hosts Summit On Climate Finance")), Names{"France"});
 }
