@@ -67,6 +67,10 @@ struct Term {
   std::vector<std::string> aliases;
   double weight = 1.0;                 // score of one hit (a title hit counts double)
   std::vector<std::string> members{};  // regions only: a group whose members (and their places) count for it
+  // Actors only (docs/matching.md, "Actors in other senses"):
+  std::vector<std::string> context{};   // an alias counts only in an article that has one of these words
+  std::vector<std::string> not_near{};  // an alias does not count within 8 words of one of these
+  bool variants = false;                // `variants: auto`: spelling variants of the aliases count too
 };
 
 // A user-defined group of regions (top-level `region_groups`), usable by name in any watchlist.

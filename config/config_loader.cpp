@@ -856,7 +856,8 @@ std::vector<Term> ConfigLoader::load_terms(const YAML::Node& node, const std::st
     } else if (item.IsMap()) {
       bool has_name = false;
       const std::vector<std::string_view> known = regions ? std::vector<std::string_view>{"name", "aliases", "weight", "members"}
-                                                          : std::vector<std::string_view>{"name", "aliases", "weight"};
+                                                          : std::vector<std::string_view>{"name", "aliases", "weight", "context",
+                                                                                          "not_near", "variants"};
       for (const auto& [key, value] : entries(item, item_field, known)) {
         const std::string& k = key.Scalar();
         if (k == "name") {
@@ -866,6 +867,16 @@ std::vector<Term> ConfigLoader::load_terms(const YAML::Node& node, const std::st
           if (const auto w = get_number(value, item_field + ".weight", 0)) term.weight = *w;
         } else if (k == "members") {
           if (const auto members = get_string_list(value, item_field + ".members")) term.members = *members;
+        } else if (k == "context" || k == "not_near") {
+          if (const auto words = get_string_list(value, item_field + "." + k)) {
+            if (words->empty()) error(value, item_field + "." + k + ": must list at least one word");
+            (k == "context" ? term.context : term.not_near) = *words;
+          }
+        } else if (k == "variants") {
+          if (const auto v = get_string(value, item_field + ".variants")) {
+            if (*v == "auto") term.variants = true;
+            else if (*v != "none") error(value, item_field + ".variants: expected 'auto' or 'none', got " + quote(*v));
+          }
         } else if (const auto aliases = get_string_list(value, item_field + ".aliases")) {
           term.aliases = *aliases;
         }

@@ -15,6 +15,7 @@ struct EntryRow {
   std::string_view parents;  // '|'-separated codes
   std::string_view aliases;  // '|'-separated
   bool name_searched;
+  std::string_view names;    // '|'-separated: the aliases that name the place itself
 };
 
 struct SenseRow {
@@ -104,6 +105,7 @@ Gazetteer::Gazetteer() {
     if (entries_[i].name_searched) add_name(entries_[i].name, i, subdivision && has_cased_letter(entries_[i].name));
     for (std::string_view alias : entries_[i].aliases) add_name(alias, i, subdivision && has_cased_letter(alias));
   }
+  keep_longer_names_apart();
   for (std::string_view capital : split(kCapitalOnly))
     if (const auto it = name_index.find(Normalizer::key(capital)); it != name_index.end())
       names_[it->second].capital_only = true;
@@ -124,6 +126,62 @@ Gazetteer::Gazetteer() {
     if (!row.code.empty()) sense.entry = by_code.at(row.code);
     sense.context = split(row.context);
     ambiguities_[static_cast<std::size_t>(name.ambiguity)].senses.push_back(std::move(sense));
+  }
+  mark_region_names();
+}
+
+// The names of countries, subdivisions and territories themselves (not their cities or people), in
+// any language: the ones that can qualify a city ("Moscow, Idaho").
+void Gazetteer::mark_region_names() {
+  std::unordered_map<std::string, std::uint32_t> by_key;
+  for (std::uint32_t i = 0; i < names_.size(); ++i) by_key.emplace(Normalizer::key(names_[i].text), i);
+  auto mark = [&](std::string_view text) {
+    const std::string key = Normalizer::key(text);
+    if (const auto it = by_key.find(key); it != by_key.end()) {
+      names_[it->second].region_name = true;
+      region_names_.emplace(key, it->second);
+    }
+  };
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    const PlaceKind kind = entries_[i].kind;
+    if (kind != PlaceKind::country && kind != PlaceKind::subdivision && kind != PlaceKind::territory) continue;
+    mark(entries_[i].name);
+    for (std::string_view n : split(kEntryRows[i].names)) mark(n);
+  }
+  for (PlaceName& name : names_)
+    if (name.ambiguity >= 0)
+      for (const Sense& sense : ambiguities_[static_cast<std::size_t>(name.ambiguity)].senses)
+        if (sense.entry != Sense::kNoPlace && entries_[sense.entry].kind != PlaceKind::city &&
+            entries_[sense.entry].kind != PlaceKind::group && entries_[sense.entry].kind != PlaceKind::feature)
+          name.region_name = true;
+  for (std::uint32_t i = 0; i < names_.size(); ++i)
+    if (names_[i].region_name) region_names_.emplace(Normalizer::key(names_[i].text), i);
+}
+
+std::uint32_t Gazetteer::region_name(std::string_view key) const {
+  const auto it = region_names_.find(std::string(key));
+  return it == region_names_.end() ? UINT32_MAX : it->second;
+}
+
+// A name shared by several entries does not count for those whose own name is longer and contains
+// it: a bare "Jerusalem" is Israel's alias, not East Jerusalem (whose ISO name it also is).
+void Gazetteer::keep_longer_names_apart() {
+  auto contains_words = [](const std::string& longer, const std::string& shorter) {
+    if (longer.size() <= shorter.size()) return false;
+    for (std::size_t at = longer.find(shorter); at != std::string::npos; at = longer.find(shorter, at + 1)) {
+      const bool starts = at == 0 || longer[at - 1] == ' ';
+      const bool ends = at + shorter.size() == longer.size() || longer[at + shorter.size()] == ' ';
+      if (starts && ends) return true;
+    }
+    return false;
+  };
+  for (PlaceName& name : names_) {
+    if (name.entries.size() < 2) continue;
+    const std::string key = Normalizer::key(name.text);
+    std::vector<std::uint32_t> kept;
+    for (std::uint32_t e : name.entries)
+      if (!contains_words(Normalizer::key(entries_[e].name), key)) kept.push_back(e);
+    if (!kept.empty()) name.entries = std::move(kept);
   }
 }
 

@@ -41,6 +41,8 @@ struct PlaceName {
   std::vector<std::uint32_t> entries;    // unambiguous: every entry it names
   std::int32_t ambiguity = -1;           // index into ambiguities(), or -1
   bool capital_only = false;             // counts only when written with a capital ("Turkey", not "turkey")
+  bool region_name = false;              // names a country, subdivision or territory itself ("Idaho", "Liban"),
+                                         // not a city or its people: it can qualify a city ("Moscow, Idaho")
 };
 
 class Gazetteer {
@@ -61,16 +63,23 @@ class Gazetteer {
   const std::vector<PlaceName>& names() const { return names_; }
   const std::vector<Ambiguity>& ambiguities() const { return ambiguities_; }
 
+  // The name (index into names()) of a country, subdivision or territory whose folded key is
+  // `key` ("idaho"), or UINT32_MAX: what qualifies a city in "MOSCOW, Idaho".
+  std::uint32_t region_name(std::string_view key) const;
+
   // The entry itself followed by every entry it counts for, nearest first.
   const std::vector<std::uint32_t>& ancestors(std::uint32_t entry) const { return ancestors_[entry]; }
 
  private:
   Gazetteer();
+  void mark_region_names();
+  void keep_longer_names_apart();
   std::vector<GazetteerEntry> entries_;
   std::vector<PlaceName> names_;
   std::vector<Ambiguity> ambiguities_;
   std::vector<std::vector<std::uint32_t>> ancestors_;
   std::unordered_map<std::string, std::uint32_t> index_;  // folded name -> entry
+  std::unordered_map<std::string, std::uint32_t> region_names_;  // folded name -> its PlaceName
 };
 
 }  // namespace newsalert::match

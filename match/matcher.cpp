@@ -2,7 +2,11 @@
 #include "match/matcher.hpp"
 
 #include "match/gazetteer.hpp"
+#include "match/inflections.hpp"
+#include "match/neighbour_words.hpp"
 #include "match/normalizer.hpp"
+#include "match/person_names.hpp"
+#include "match/spelling_variants.hpp"
 #include "match/swar.hpp"
 #include "match/token_trie.hpp"
 
@@ -11,6 +15,7 @@
 #endif
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <span>
 #include <sstream>
@@ -23,7 +28,8 @@ namespace {
 
 using config::RequireNode;
 
-enum class Role : std::uint8_t { actor, region, phrase, exclude, place, context };
+// actor_context and actor_avoid are the words of an actor's `context:` and `not_near:`.
+enum class Role : std::uint8_t { actor, region, phrase, exclude, place, context, actor_context, actor_avoid };
 
 // Who a phrase belongs to: a term of a watchlist, a rule phrase, a gazetteer name or a context word.
 struct Target {
@@ -31,7 +37,29 @@ struct Target {
   std::uint32_t id = 0;     // term, phrase, exclude, place name or context word index
   Role role = Role::actor;
   bool case_sensitive = false;
+  bool canonical = false;   // an actor's own `name`, which no context rule holds back
 };
+
+// Words around an actor's alias that decide whether it means the actor (docs/matching.md).
+struct ActorRules {
+  bool has_context = false;                // `context:` given: some word of it must be in the article
+  bool has_not_near = false;               // `not_near:` given
+  bool several_words = false;              // the name has a given name: a one-word alias may be a relative's
+  std::vector<std::string> own_words;      // skeletons of the words of the name and aliases ("rcp", "typ")
+};
+
+// A folded word without its vowels and doubled letters: "Hasan" and "Hassan" are one given name.
+std::string skeleton(std::string_view word) {
+  std::string out;
+  for (char c : word) {
+    if (c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y') continue;
+    if (out.empty() || out.back() != c) out += c;
+  }
+  return out;
+}
+
+// An actor's alias does not count within this many words of one of its `not_near:` words.
+constexpr std::uint32_t kNotNearWords = 8;
 
 // A gazetteer entry (or an ancestor of it) that a watchlist listens to.
 struct Listener {
@@ -58,6 +86,7 @@ struct CompiledWatchlist {
   std::vector<Atom> atoms;  // by preorder index of the rule's nodes
   double min_score = 0;
   std::vector<CompiledTerm> actors;
+  std::vector<ActorRules> actor_rules;  // by actor
   std::vector<CompiledTerm> regions;
   std::vector<std::string> phrases;   // rule phrases, as written
   std::vector<std::string> excludes;
@@ -230,12 +259,18 @@ std::uint32_t field_mask(config::Field field) {
 std::uint32_t slot_bit(std::uint32_t slot) { return slot >= 3 ? 8u : 1u << slot; }
 
 
+// Hit::flags
+constexpr std::uint8_t kShouted = 1;    // an acronym found in a text written in capitals
+constexpr std::uint8_t kCanonical = 2;  // an actor's own name
+constexpr std::uint8_t kDropped = 4;    // read as something else; counts for nothing
+
 struct Hit {
   std::uint32_t owner;
   std::uint32_t slot;
   std::uint32_t begin;  // token range [begin, end)
   std::uint32_t end;
   Role role;
+  std::uint8_t flags;
   std::uint32_t id;
   std::uint32_t place = UINT32_MAX;     // regions found through the gazetteer: the entry named
   std::uint32_t ancestor = UINT32_MAX;  // ... and the entry the watchlist listens to
@@ -390,6 +425,58 @@ void sort_hits(std::vector<Hit>& hits, std::size_t watchlists) {
   hits.swap(sorted);
 }
 
+// The word that starts at byte `at`, up to a space or punctuation ("Liban" in "(Liban)").
+std::string_view first_word(std::string_view t, std::size_t at) {
+  std::size_t end = at;
+  while (end < t.size() && t[end] != ' ' && t[end] != ')' && t[end] != ',' && t[end] != '.' && t[end] != ':') ++end;
+  return t.substr(at, end - at);
+}
+
+// Latin script, with or without accents (UTF-8 lead bytes below 0xD0): the given names and titles
+// PersonNames knows. Cyrillic, Greek, Hebrew and Arabic words need no lookup there.
+bool latin(std::string_view word) {
+  return std::none_of(word.begin(), word.end(), [](char c) { return static_cast<unsigned char>(c) >= 0xD0; });
+}
+
+// Words before an apostrophe that French and Italian elide ("l'Iran", "d'Israël", "all'Egitto").
+constexpr std::string_view kElisions = "|l|d|j|n|s|c|m|t|qu|jusqu|lorsqu|puisqu|dell|all|nell|sull|dall|";
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// A Turkish case or derivational suffix after an apostrophe ("da", "deki", "ın", "ya"): a few
+// letters, none of them upper case.
+bool is_suffix(std::string_view tail) {
+  if (tail.empty() || tail.size() > 10) return false;
+  return std::none_of(tail.begin(), tail.end(), [](char c) { return (c >= 'A' && c <= 'Z') || c == ' ' || (c >= '0' && c <= '9'); });
+}
+
+// A place name read in one of its senses, before it becomes hits of the watchlists listening.
+struct Reading {
+  Hit hit;                  // hit.id: the place name
+  std::uint32_t first = 0;  // its entries, in a list beside: [first, first + count)
+  std::uint32_t count = 0;
+  bool dropped = false;     // read as another place, a person, or an unsupported acronym
+};
+
+// Between two places of a list: "Moscow, Tehran and Beirut".
+bool is_list_gap(std::string_view g) {
+  return g == "," || g == "and" || g == "or" || g == "&" || g == "et" || g == "und" || g == "y" || g == "ve" || g == "и";
+}
+
+void set_entry(Reading& r, std::uint32_t entry, std::vector<std::uint32_t>& entries) {
+  r.first = static_cast<std::uint32_t>(entries.size());
+  r.count = 1;
+  entries.push_back(entry);
+}
+
+constexpr std::string_view kShoutedReason = "an acronym in a text written in capitals, not named elsewhere in the article";
+constexpr std::string_view kLowerCaseReason = "an acronym written in lower case, read as an ordinary word";
+
 std::size_t count_nodes(const RequireNode& n) {
   std::size_t total = 1;
   for (const RequireNode& c : n.children) total += count_nodes(c);
@@ -410,8 +497,12 @@ struct Matcher::Compiled {
   std::vector<std::string> context_words;
   const Gazetteer& gazetteer = Gazetteer::builtin();
   std::vector<char> place_listened;  // by gazetteer name: some reading of it reaches a listener
+  std::vector<char> given_name_place;  // by gazetteer name: one word that is also a given name ("Jordan")
   std::size_t phrases = 0;
 
+  Inflections* inflections = nullptr;  // while compiling
+
+  // A phrase and, for names of places and actors, its other grammatical forms (match/inflections.hpp).
   void add(std::string_view phrase, Target target) {
     const std::vector<Token> tokens = Normalizer::tokenize(phrase);
     if (tokens.empty()) return;
@@ -419,6 +510,39 @@ struct Matcher::Compiled {
     std::uint32_t n = TokenTrie::kRoot;
     for (const Token& t : tokens) n = trie.extend(n, trie.intern(t.text));
     pending.emplace_back(n, target);
+    const bool named = target.role == Role::actor || target.role == Role::region || target.role == Role::place;
+    if (!named || inflections == nullptr) return;
+    target.canonical = false;
+    for (const std::string& form : inflections->forms(phrase)) {
+      n = TokenTrie::kRoot;
+      for (const Token& t : Normalizer::tokenize(form)) n = trie.extend(n, trie.intern(t.text));
+      pending.emplace_back(n, target);
+    }
+  }
+
+  // `variants: auto`: the spelling variants of an alias, as aliases of the same actor.
+  void add_variants(std::string_view alias, Target target) {
+    for (const std::string& v : SpellingVariants::of(alias)) {
+      std::uint32_t n = TokenTrie::kRoot;
+      for (const Token& t : Normalizer::tokenize(v)) n = trie.extend(n, trie.intern(t.text));
+      pending.emplace_back(n, target);
+    }
+  }
+
+  // An actor's words of `context:` and `not_near:`, its own words, and whether it has a given name.
+  ActorRules compile_actor_rules(const config::Term& term, std::uint32_t w, std::uint32_t k) {
+    ActorRules rules;
+    rules.has_context = !term.context.empty();
+    rules.has_not_near = !term.not_near.empty();
+    for (const std::string& word : term.context) add(word, Target{w, k, Role::actor_context, false, false});
+    for (const std::string& word : term.not_near) add(word, Target{w, k, Role::actor_avoid, false, false});
+    rules.several_words = Normalizer::tokenize(term.name).size() >= 2;
+    auto own = [&](std::string_view text) {
+      for (const Token& t : Normalizer::tokenize(text)) rules.own_words.push_back(skeleton(t.text));
+    };
+    own(term.name);
+    for (const std::string& alias : term.aliases) own(alias);
+    return rules;
   }
 
   // Groups the targets by node, in the order they were added, into one flat table.
@@ -487,7 +611,21 @@ struct Matcher::Compiled {
   // A match in steps, in the order run() takes them. `explain` is null unless Matcher::explain
   // asked for the reasons.
   std::vector<Match> run(const Article& article, ExplanationSink* explain) const;
-  bool collect_hits(const ArticleText& text, std::vector<Hit>& hits, std::vector<Hit>& places, std::vector<Hit>& context) const;
+  bool collect_hits(const ArticleText& text, std::vector<Hit>& hits, std::vector<Hit>& places, std::vector<Hit>& context,
+                    ExplanationSink* explain) const;
+  void split_apostrophes(std::string_view text, LookedUpWords& toks) const;
+  std::string_view word_after(const ArticleText& text, const Hit& hit) const;
+  std::string_view word_before(const ArticleText& text, std::uint32_t slot, std::uint32_t index) const;
+  std::string person_reading(const ArticleText& text, const Hit& hit, std::span<const Hit> places, std::span<const Hit> terms) const;
+  void candidates(std::uint32_t name_id, std::vector<std::uint32_t>& out) const;
+  void qualify_cities(const ArticleText& text, std::vector<Reading>& readings, std::vector<std::uint32_t>& entries,
+                      ExplanationSink* explain) const;
+  void support_shouted(const ArticleText& text, std::vector<Reading>& readings, const std::vector<std::uint32_t>& entries,
+                       ExplanationSink* explain) const;
+  std::string_view gap(const ArticleText& text, const Hit& a, const Hit& b) const;
+  std::uint32_t unheard_qualifier(const ArticleText& text, const Hit& hit) const;
+  void note_lower_case_acronym(ExplanationSink& explain, const ArticleText& text, const Hit& hit) const;
+  void apply_actor_rules(const CompiledWatchlist& wl, std::span<Hit> hits, const ArticleText& text, Explanation* explain) const;
   void resolve_places(const ArticleText& text, std::vector<Hit>& places, std::span<const Hit> context, std::vector<Hit>& hits,
                       ExplanationSink* explain) const;
   std::uint32_t read_ambiguous(const ArticleText& text, const PlaceName& name, const Hit& hit, std::span<const Hit> context,
@@ -502,6 +640,8 @@ struct Matcher::Compiled {
 
 Matcher::Matcher(const std::vector<config::WatchlistConfig>& watchlists) : compiled_(std::make_unique<Compiled>()) {
   Compiled& c = *compiled_;
+  Inflections inflections;
+  c.inflections = &inflections;
   const Gazetteer& gazetteer = c.gazetteer;
 
   c.watchlists.reserve(watchlists.size());
@@ -515,10 +655,15 @@ Matcher::Matcher(const std::vector<config::WatchlistConfig>& watchlists) : compi
     cw.min_score = wl.min_score;
     for (std::size_t k = 0; k < wl.actors.size(); ++k) {
       const config::Term& term = wl.actors[k];
-      const Target target{w, static_cast<std::uint32_t>(k), Role::actor, false};
-      c.add(term.name, target);
+      const Target target{w, static_cast<std::uint32_t>(k), Role::actor, false, false};
+      c.add(term.name, Target{w, static_cast<std::uint32_t>(k), Role::actor, false, true});
       for (const std::string& alias : term.aliases) c.add(alias, target);
+      if (term.variants) {
+        c.add_variants(term.name, target);
+        for (const std::string& alias : term.aliases) c.add_variants(alias, target);
+      }
       cw.actors.push_back(CompiledTerm{term.name, term.weight});
+      cw.actor_rules.push_back(c.compile_actor_rules(term, w, static_cast<std::uint32_t>(k)));
     }
     for (std::size_t k = 0; k < wl.regions.size(); ++k) {
       const config::Term& term = wl.regions[k];
@@ -570,11 +715,14 @@ Matcher::Matcher(const std::vector<config::WatchlistConfig>& watchlists) : compi
   // (they decide the leftmost-longest reading: "Papua New Guinea" is not "Guinea"). Two names can
   // overlap only where they share a word. Watchlists of actors alone match no place at all.
   const std::vector<char> needed = names_needed(gazetteer, c.place_listened);
+  c.given_name_place.assign(gazetteer.names().size(), 0);
   std::vector<char> ambiguity_needed(gazetteer.ambiguities().size(), 0);
   for (std::uint32_t i = 0; i < gazetteer.names().size(); ++i) {
     if (needed[i] == 0) continue;
     const PlaceName& name = gazetteer.names()[i];
     c.add(name.text, Target{0, i, Role::place, false});
+    if (const std::vector<Token> words = Normalizer::tokenize(name.text); words.size() == 1)
+      c.given_name_place[i] = PersonNames::is_given_name(words.front().text) ? 1 : 0;
     if (name.ambiguity >= 0) ambiguity_needed[static_cast<std::size_t>(name.ambiguity)] = 1;
   }
   std::unordered_map<std::string, std::uint32_t> context_ids;
@@ -598,6 +746,7 @@ Matcher::Matcher(const std::vector<config::WatchlistConfig>& watchlists) : compi
     }
   }
   c.finish_targets();
+  c.inflections = nullptr;
 }
 
 Matcher::~Matcher() = default;
@@ -848,7 +997,7 @@ Match describe_match(const CompiledWatchlist& wl, WatchlistHits& found, const Ar
 // recording every phrase that ends along the way. True when some place found has a reading a
 // watchlist listens to.
 bool Matcher::Compiled::collect_hits(const ArticleText& text, std::vector<Hit>& hits, std::vector<Hit>& places,
-                                     std::vector<Hit>& context) const {
+                                     std::vector<Hit>& context, ExplanationSink* explain) const {
   bool place_heard = false;
   for (std::size_t s = 0; s < text.texts.size(); ++s) {
     LookedUpWords& toks = text.tokens[s];
@@ -858,6 +1007,8 @@ bool Matcher::Compiled::collect_hits(const ArticleText& text, std::vector<Hit>& 
     }
     // Every word looked up as the scanner finds it; the walk below visits only the known ones.
     Normalizer::scan(text.texts[s], trie, toks);
+    split_apostrophes(text.texts[s], toks);
+    int shouting = -1;  // the text is in capitals; worked out at its first acronym
     const std::size_t known_count = toks.known_count;
     const std::vector<std::uint32_t>& known = toks.known;
     for (std::size_t ki = 0; ki < known_count; ++ki) {
@@ -870,9 +1021,16 @@ bool Matcher::Compiled::collect_hits(const ArticleText& text, std::vector<Hit>& 
         all_upper = all_upper && toks[j].upper;
         for (std::uint32_t k = target_begin[n]; k < target_begin[n + 1]; ++k) {
           const Target& t = flat_targets[k];
-          if (t.case_sensitive && !all_upper) continue;
-          const Hit hit{t.owner, static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(i),
-                        static_cast<std::uint32_t>(j + 1), t.role, t.id};
+          Hit hit{t.owner, static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(i),
+                  static_cast<std::uint32_t>(j + 1), t.role, static_cast<std::uint8_t>(t.canonical ? kCanonical : 0), t.id};
+          if (t.case_sensitive && !all_upper) {
+            if (explain != nullptr) note_lower_case_acronym(*explain, text, hit);
+            continue;
+          }
+          if (t.case_sensitive) {
+            if (shouting < 0) shouting = NeighbourWords::shouting(text.texts[s]) ? 1 : 0;
+            if (shouting == 1) hit.flags |= kShouted;
+          }
           if (t.role == Role::place) {
             places.push_back(hit);
             place_heard = place_heard || place_listened[t.id] != 0;
@@ -885,6 +1043,49 @@ bool Matcher::Compiled::collect_hits(const ArticleText& text, std::vector<Hit>& 
   return place_heard;
 }
 
+// Words joined to a name by an apostrophe are looked up without it: French elision ("l'Iran",
+// "d'Israël") and Turkish suffixes ("Ankara'da", "Erdoğan'ın"). The word then stands for the name
+// alone, so its hit covers only the name's bytes.
+void Matcher::Compiled::split_apostrophes(std::string_view text, LookedUpWords& toks) const {
+  const auto next_mark = [&](std::size_t from) {
+    const std::size_t plain = text.find('\'', from);
+    const std::size_t curly = text.find("\xE2\x80\x99", from);
+    return std::min(plain, curly);
+  };
+  std::size_t at = next_mark(0);
+  if (at == std::string_view::npos) return;
+  thread_local LookedUpWords part;
+  bool changed = false;
+  const auto words = std::span<LookedUpWord>(toks.words.data(), toks.count);
+  for (; at != std::string_view::npos; at = next_mark(at + 1)) {
+    // The word holding the mark, if any ("Iran's" ends before it).
+    auto it = std::upper_bound(words.begin(), words.end(), at, [](std::size_t p, const LookedUpWord& w) { return p < w.begin; });
+    if (it == words.begin()) continue;
+    LookedUpWord& w = *--it;
+    if (at >= w.end || w.word != TokenTrie::kUnknown) continue;
+    const std::size_t mark = text[at] == '\'' ? 1 : 3;
+    if (at + mark >= w.end) continue;
+    const std::string_view head = text.substr(w.begin, at - w.begin);
+    const std::string_view tail = text.substr(at + mark, w.end - at - mark);
+    const bool elision = head.size() <= 7 && kElisions.find("|" + ascii_lower(head) + "|") != std::string_view::npos;
+    if (!elision && !is_suffix(tail)) continue;
+    const std::string_view name = elision ? tail : head;
+    Normalizer::scan(name, trie, part);
+    if (part.count != 1 || part.words[0].word == TokenTrie::kUnknown) continue;
+    w.word = part.words[0].word;
+    w.upper = part.words[0].upper;
+    w.capitalized = part.words[0].capitalized;
+    w.begin = static_cast<std::uint32_t>(name.data() - text.data());
+    w.end = w.begin + static_cast<std::uint32_t>(name.size());
+    changed = true;
+  }
+  if (!changed) return;
+  if (toks.known.size() < toks.count) toks.known.resize(toks.count);
+  toks.known_count = 0;
+  for (std::size_t i = 0; i < toks.count; ++i)
+    if (toks.words[i].word != TokenTrie::kUnknown) toks.known[toks.known_count++] = static_cast<std::uint32_t>(i);
+}
+
 // Places: leftmost-longest over every gazetteer name ("Papua New Guinea" is not "Guinea", "South
 // Sudan" is not "Sudan"), then capitalization and context decide ambiguous names. Each place read
 // becomes a hit of every watchlist listening to it.
@@ -893,6 +1094,14 @@ void Matcher::Compiled::resolve_places(const ArticleText& text, std::vector<Hit>
   std::sort(places.begin(), places.end(), [](const Hit& a, const Hit& b) {
     return std::tie(a.slot, a.begin, b.end) < std::tie(b.slot, b.begin, a.end);
   });
+  thread_local std::vector<Reading> readings;
+  thread_local std::vector<std::uint32_t> entries;
+  thread_local std::vector<std::pair<std::uint32_t, std::string_view>> people;  // (name, the word after it)
+  readings.clear();
+  entries.clear();
+  people.clear();
+  // The watched terms found so far (`hits` gets the places' hits only at the end).
+  const std::span<const Hit> terms(hits);
   std::uint32_t slot = UINT32_MAX;
   std::uint32_t covered = 0;
   for (const Hit& hit : places) {
@@ -904,13 +1113,216 @@ void Matcher::Compiled::resolve_places(const ArticleText& text, std::vector<Hit>
       if (explain != nullptr) note_ignored(*explain, text, name, hit, "written in lower case, so read as an ordinary word");
       continue;
     }
-    if (name.ambiguity < 0) {
-      add_listener_hits(hit, name.entries, hits);
+    // A name no watchlist listens to counts for nothing, so whether it is a person's is not asked.
+    if (const std::string why = place_listened[hit.id] != 0 ? person_reading(text, hit, places, terms) : std::string(); !why.empty()) {
+      people.emplace_back(hit.id, word_after(text, hit));
+      if (explain != nullptr) note_ignored(*explain, text, name, hit, why);
       continue;
     }
-    const std::uint32_t entry = read_ambiguous(text, name, hit, context, explain);
-    if (entry != Sense::kNoPlace) add_listener_hits(hit, std::span<const std::uint32_t>(&entry, 1), hits);
+    Reading r{hit, static_cast<std::uint32_t>(entries.size()), 0, false};
+    if (name.ambiguity < 0) {
+      entries.insert(entries.end(), name.entries.begin(), name.entries.end());
+    } else if (const std::uint32_t entry = read_ambiguous(text, name, hit, context, explain); entry != Sense::kNoPlace) {
+      entries.push_back(entry);
+    } else {
+      continue;
+    }
+    r.count = static_cast<std::uint32_t>(entries.size()) - r.first;
+    readings.push_back(r);
   }
+  // The same name elsewhere in the article is the same person when the same word follows it, or
+  // none ("Egypt Sherrod" in a title after "the host Egypt Sherrod" in the text; "Keepers gave
+  // Jordan, a giraffe" after "Jordan the giraffe").
+  for (Reading& r : readings)
+    for (const auto& [name, after] : people)
+      if (r.hit.id == name && (word_after(text, r.hit) == after || word_after(text, r.hit).empty())) {
+        r.dropped = true;
+        if (explain != nullptr) note_ignored(*explain, text, gazetteer.names()[name], r.hit, "read as a person's name, as elsewhere in the article");
+      }
+  qualify_cities(text, readings, entries, explain);
+  support_shouted(text, readings, entries, explain);
+  for (const Reading& r : readings)
+    if (!r.dropped) add_listener_hits(r.hit, std::span<const std::uint32_t>(entries).subspan(r.first, r.count), hits);
+}
+
+// The word right before word `index` of a slot, from the scanner's words, when one space (or an
+// abbreviation's full stop and a space: "Mr. Jordan") separates them; empty otherwise.
+std::string_view Matcher::Compiled::word_before(const ArticleText& text, std::uint32_t slot, std::uint32_t index) const {
+  if (index == 0) return {};
+  const std::string_view t = text.texts[slot];
+  const LookedUpWord& prev = text.tokens[slot][index - 1];
+  const std::size_t begin = text.tokens[slot][index].begin;
+  if (prev.end + 1 == begin && t[prev.end] == ' ') return t.substr(prev.begin, prev.end - prev.begin);
+  if (prev.end + 2 == begin && t[prev.end] == '.' && t[prev.end + 1] == ' ' && prev.end - prev.begin <= 4)
+    return t.substr(prev.begin, prev.end - prev.begin);
+  return {};
+}
+
+// The word right after a hit, as written ("Hilton" after "Paris"); empty when punctuation follows.
+std::string_view Matcher::Compiled::word_after(const ArticleText& text, const Hit& hit) const {
+  return NeighbourWords::after(text.texts[hit.slot], text.tokens[hit.slot][hit.end - 1].end);
+}
+
+// Why a place's name at `hit` is a person's (or an animal's, or a thing's) name, or empty: after a
+// title ("singer India Arie", "a cat called Turkey"), after a given name ("Jim Jordan"), or itself a
+// given name before a capitalised word that is not part of an institution's name ("Paris Hilton",
+// not "Israel Defense Forces"). Capitals say nothing in a text written in capitals or in title case.
+std::string Matcher::Compiled::person_reading(const ArticleText& text, const Hit& hit, std::span<const Hit> places,
+                                              std::span<const Hit> terms) const {
+  const std::string_view t = text.texts[hit.slot];
+  const LookedUpWord& first = text.tokens[hit.slot][hit.begin];
+  if (first.upper || !first.capitalized) return {};
+  thread_local std::string buffer;
+  const std::string_view before = word_before(text, hit.slot, hit.begin);
+  // Most words before a place are short lower-case ones ("in", "of", "and"): no title is written
+  // in lower case with fewer than four letters, so those need no lookup, and none needs folding.
+  const bool lower_ascii = !before.empty() && std::all_of(before.begin(), before.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  if (lower_ascii) {
+    if (before.size() >= 4 && PersonNames::is_title(before)) return "read as a name after '" + std::string(before) + "', not a place";
+  } else if (!before.empty() && latin(before) && NeighbourWords::capitalized(before)) {
+    const std::string_view folded = PersonNames::fold(before, buffer);
+    if (PersonNames::is_title(folded)) return "read as a name after '" + std::string(before) + "', not a place";
+    if (!NeighbourWords::all_upper(before) && PersonNames::is_given_name(folded))
+      return "read as a person's name (the given name '" + std::string(before) + "' before it)";
+  }
+  if (hit.end - hit.begin != 1 || given_name_place[hit.id] == 0) return {};
+  const std::string_view after = word_after(text, hit);
+  if (after.empty()) return {};
+  const std::string_view name = t.substr(first.begin, first.end - first.begin);
+  if (after == "the") {  // "Jordan the giraffe", "Paris the poodle": a being's name and what it is
+    const std::string_view what = NeighbourWords::after(t, static_cast<std::size_t>(after.data() - t.data()) + after.size());
+    if (!what.empty() && !NeighbourWords::capitalized(what)) return "read as a name (" + std::string(name) + " the " + std::string(what) + "), not a place";
+    return {};
+  }
+  if (!NeighbourWords::capitalized(after) || NeighbourWords::all_upper(after) ||
+      PersonNames::is_institution_word(PersonNames::fold(after, buffer)))
+    return {};
+  const auto next = std::lower_bound(places.begin(), places.end(), std::pair(hit.slot, hit.end), [](const Hit& p, const auto& at) {
+    return std::pair(p.slot, p.begin) < at;
+  });
+  if (next != places.end() && next->slot == hit.slot && next->begin == hit.end) return {};  // another place: "Israel Lebanon"
+  if (std::any_of(terms.begin(), terms.end(), [&](const Hit& h) { return h.slot == hit.slot && h.begin == hit.end; }))
+    return {};  // a watched name: "Israel Hezbollah talks"
+  if (NeighbourWords::title_case(t)) return {};
+  return "read as a person's name (" + std::string(name) + " " + std::string(after) + ")";
+}
+
+// Every entry a place name can stand for: its entries, or each place sense of an ambiguous name.
+void Matcher::Compiled::candidates(std::uint32_t name_id, std::vector<std::uint32_t>& out) const {
+  out.clear();
+  const PlaceName& name = gazetteer.names()[name_id];
+  out.insert(out.end(), name.entries.begin(), name.entries.end());
+  if (name.ambiguity >= 0)
+    for (const Sense& sense : gazetteer.ambiguities()[static_cast<std::size_t>(name.ambiguity)].senses)
+      if (sense.entry != Sense::kNoPlace && std::find(out.begin(), out.end(), sense.entry) == out.end()) out.push_back(sense.entry);
+}
+
+// "City, Region" and datelines ("TRIPOLI, Lebanon", "Moscow, Idaho", "GOMA, Congo (AP)", "TRIPOLI
+// (Liban)"): the region names the place. A city it contains keeps that reading and picks the
+// region's matching sense ("Tbilisi, Georgia"); a city it does not contain is another place of that
+// name and counts for the region alone. Lists ("Moscow, Tehran and Beirut"; "Israel, Lebanon agree")
+// are not such pairs.
+void Matcher::Compiled::qualify_cities(const ArticleText& text, std::vector<Reading>& readings, std::vector<std::uint32_t>& entries,
+                                       ExplanationSink* explain) const {
+  thread_local std::vector<std::uint32_t> city;
+  thread_local std::vector<std::uint32_t> region;
+  for (std::size_t k = 0; k < readings.size(); ++k) {
+    Reading& a = readings[k];
+    if (a.dropped || (k > 0 && readings[k - 1].hit.slot == a.hit.slot && gap(text, readings[k - 1].hit, a.hit) == ",")) continue;
+    // The qualifier: the next place found, or else a region's name the automaton does not hold
+    // (only names a watchlist can hear are compiled).
+    Reading* b = nullptr;
+    std::uint32_t qualifier = UINT32_MAX;
+    if (k + 1 < readings.size() && readings[k + 1].hit.slot == a.hit.slot) {
+      const std::string_view g = gap(text, a.hit, readings[k + 1].hit);
+      if (g == "," || g == "(") {
+        b = &readings[k + 1];
+        if (b->dropped || !gazetteer.names()[b->hit.id].region_name) continue;
+        if (k + 2 < readings.size() && readings[k + 2].hit.slot == b->hit.slot && is_list_gap(gap(text, b->hit, readings[k + 2].hit)))
+          continue;
+        qualifier = b->hit.id;
+      }
+    }
+    if (b == nullptr && (qualifier = unheard_qualifier(text, a.hit)) == UINT32_MAX) continue;
+    candidates(a.hit.id, city);
+    candidates(qualifier, region);
+    const auto subdivision = std::find_if(region.begin(), region.end(),
+                                          [&](std::uint32_t e) { return gazetteer.entries()[e].kind == PlaceKind::subdivision; });
+    if (gazetteer.names()[a.hit.id].region_name && subdivision == region.end()) continue;  // "Israel, Lebanon agree"
+    std::uint32_t in_city = Sense::kNoPlace;
+    std::uint32_t in_region = Sense::kNoPlace;
+    for (std::uint32_t c : city)
+      for (std::uint32_t r : region) {
+        const auto& up = gazetteer.ancestors(c);
+        if (in_city == Sense::kNoPlace && c != r && std::find(up.begin(), up.end(), r) != up.end()) in_city = c, in_region = r;
+      }
+    if (in_city != Sense::kNoPlace) {
+      set_entry(a, in_city, entries);
+      if (b != nullptr) set_entry(*b, in_region, entries);
+      continue;
+    }
+    a.dropped = true;
+    const std::uint32_t where = subdivision != region.end() ? *subdivision : region.front();
+    if (b != nullptr && subdivision != region.end()) set_entry(*b, *subdivision, entries);
+    if (explain != nullptr) {
+      const GazetteerEntry& place = gazetteer.entries()[where];
+      note_ignored(*explain, text, gazetteer.names()[a.hit.id], a.hit,
+                   "read as another place of that name, in " + std::string(place.name) + " (" + std::string(place.code) + ")");
+    }
+  }
+}
+
+// The region named right after `hit` and a comma or an opening bracket, when no watchlist hears it
+// ("MOSCOW, Idaho" for a watchlist of Russia): up to three capitalised words, longest first; not
+// when a list goes on after it ("Moscow, Kyiv and Minsk"). UINT32_MAX when there is none.
+std::uint32_t Matcher::Compiled::unheard_qualifier(const ArticleText& text, const Hit& hit) const {
+  const std::string_view t = text.texts[hit.slot];
+  std::size_t at = text.tokens[hit.slot][hit.end - 1].end;
+  while (at < t.size() && t[at] == ' ') ++at;
+  if (at + 2 >= t.size() || (t[at] != ',' && t[at] != '(')) return UINT32_MAX;
+  std::array<std::string_view, 3> words{};
+  std::size_t count = 0;
+  // "TRIPOLI (Liban)": no space after the bracket.
+  std::string_view w = t[at] == '(' && t[at + 1] != ' ' ? first_word(t, at + 1) : NeighbourWords::after(t, at + 1);
+  while (!w.empty() && NeighbourWords::capitalized(w) && count < words.size()) {
+    words[count++] = w;
+    w = NeighbourWords::after(t, static_cast<std::size_t>(w.data() - t.data()) + w.size());
+  }
+  for (; count > 0; --count) {
+    const std::size_t begin = static_cast<std::size_t>(words[0].data() - t.data());
+    const std::size_t end = static_cast<std::size_t>(words[count - 1].data() - t.data()) + words[count - 1].size();
+    const std::uint32_t name = gazetteer.region_name(Normalizer::key(t.substr(begin, end - begin)));
+    if (name == UINT32_MAX) continue;
+    const std::string_view next = NeighbourWords::after(t, end);
+    if (next == "and" || next == "or") return UINT32_MAX;
+    return name;
+  }
+  return UINT32_MAX;
+}
+
+// An acronym in a text written in capitals ("LET US PRAY") counts only when the article names the
+// same place without shouting: "US" in a capitals headline needs "Washington" or "American" below.
+void Matcher::Compiled::support_shouted(const ArticleText& text, std::vector<Reading>& readings, const std::vector<std::uint32_t>& entries,
+                                        ExplanationSink* explain) const {
+  for (Reading& r : readings) {
+    if ((r.hit.flags & kShouted) == 0 || r.dropped) continue;
+    bool supported = false;
+    for (const Reading& other : readings) {
+      if ((other.hit.flags & kShouted) != 0 || other.dropped) continue;
+      for (std::uint32_t i = 0; !supported && i < other.count; ++i) {
+        const auto& up = gazetteer.ancestors(entries[other.first + i]);
+        for (std::uint32_t j = 0; !supported && j < r.count; ++j)
+          supported = std::find(up.begin(), up.end(), entries[r.first + j]) != up.end();
+      }
+    }
+    if (supported) continue;
+    r.dropped = true;
+    if (explain != nullptr) note_ignored(*explain, text, gazetteer.names()[r.hit.id], r.hit, std::string(kShoutedReason));
+  }
+}
+
+std::string_view Matcher::Compiled::gap(const ArticleText& text, const Hit& a, const Hit& b) const {
+  return NeighbourWords::gap(text.texts[a.slot], text.tokens[a.slot][a.end - 1].end, text.tokens[b.slot][b.begin].begin);
 }
 
 // The entry an ambiguous name at `hit` is read as (Sense::kNoPlace: not a place), by the sense whose
@@ -995,6 +1407,7 @@ void Matcher::Compiled::resolve_overlaps(const CompiledWatchlist& wl, std::span<
   std::uint32_t kept_begin = UINT32_MAX;
   std::uint32_t kept_end = UINT32_MAX;
   for (const Hit& hit : hits) {
+    if (hit.role == Role::actor_context || hit.role == Role::actor_avoid || (hit.flags & kDropped) != 0) continue;
     if (hit.role == Role::exclude) {
       if (found.vetoed_by.empty()) found.vetoed_by = wl.excludes[hit.id];  // excludes are never empty
       if (explain != nullptr)
@@ -1035,6 +1448,67 @@ void Matcher::Compiled::resolve_overlaps(const CompiledWatchlist& wl, std::span<
   }
 }
 
+// Drops the watchlist's actor hits that mean someone or something else: a relative sharing the
+// actor's surname ("Emine Erdoğan"), an alias without any of the actor's `context:` words in the
+// article, or near one of its `not_near:` words; and acronyms shouted in a capitals headline that
+// the article does not name otherwise.
+void Matcher::Compiled::apply_actor_rules(const CompiledWatchlist& wl, std::span<Hit> hits, const ArticleText& text,
+                                          Explanation* explain) const {
+  auto drop = [&](Hit& hit, std::string reason) {
+    hit.flags |= kDropped;
+    if (explain != nullptr) explain->ignored.push_back(Explanation::Ignored{collapse_space(text.raw(hit)), std::move(reason)});
+  };
+  auto any = [&](const Hit& hit, auto&& pred) {
+    return std::any_of(hits.begin(), hits.end(), [&](const Hit& o) { return &o != &hit && pred(o); });
+  };
+  for (Hit& hit : hits) {
+    if (hit.role != Role::actor && hit.role != Role::region) continue;
+    if ((hit.flags & kShouted) != 0 &&
+        !any(hit, [&](const Hit& o) { return o.role == hit.role && o.id == hit.id && (o.flags & (kShouted | kDropped)) == 0; })) {
+      drop(hit, std::string(kShoutedReason));
+      continue;
+    }
+    if (hit.role != Role::actor) continue;
+    const ActorRules& rules = wl.actor_rules[hit.id];
+    const Hit* avoid = nullptr;
+    if (rules.has_not_near)
+      for (const Hit& o : hits)
+        if (o.role == Role::actor_avoid && o.id == hit.id && o.slot == hit.slot &&
+            (o.begin >= hit.end ? o.begin - hit.end : hit.begin >= o.end ? hit.begin - o.end : 0) < kNotNearWords)
+          avoid = &o;
+    if (avoid != nullptr) {
+      drop(hit, "near '" + collapse_space(text.raw(*avoid)) + "', one of the actor's not_near words");
+      continue;
+    }
+    if ((hit.flags & kCanonical) != 0) continue;  // the actor's own name needs no context
+    if (rules.has_context && !any(hit, [&](const Hit& o) { return o.role == Role::actor_context && o.id == hit.id; })) {
+      drop(hit, "none of the actor's context words is in the article");
+      continue;
+    }
+    if (rules.several_words && hit.end - hit.begin == 1) {
+      const std::string_view before = word_before(text, hit.slot, hit.begin);
+      if (before.empty() || !NeighbourWords::capitalized(before) || NeighbourWords::all_upper(before)) continue;
+      const std::string folded = Normalizer::fold_word(before);
+      if (PersonNames::is_given_name(folded) &&
+          std::find(rules.own_words.begin(), rules.own_words.end(), skeleton(folded)) == rules.own_words.end())
+        drop(hit, "read as another person of that name (" + std::string(before) + " " + collapse_space(text.raw(hit)) + ")");
+    }
+  }
+}
+
+// A short acronym met in lower case ("us", "is"): the explanation says why it did not count.
+void Matcher::Compiled::note_lower_case_acronym(ExplanationSink& explain, const ArticleText& text, const Hit& hit) const {
+  if (hit.role == Role::place) {
+    note_ignored(explain, text, gazetteer.names()[hit.id], hit, std::string(kLowerCaseReason));
+    return;
+  }
+  if (hit.role != Role::actor && hit.role != Role::region) return;
+  auto& list = explain.ignored[hit.owner];
+  const std::string surface = collapse_space(text.raw(hit));
+  if (std::none_of(list.begin(), list.end(), [&](const auto& x) { return x.surface == surface && x.reason == kLowerCaseReason; }))
+    list.push_back(Explanation::Ignored{surface, std::string(kLowerCaseReason)});
+}
+
 // For a hit found through the gazetteer: "gazetteer: Tehran", and with the ancestor the watchlist
 // listens to, "gazetteer: Tehran -> Iran". Empty for others.
 std::string Matcher::Compiled::via(const Hit& hit, bool with_ancestor) const {
@@ -1062,7 +1536,7 @@ std::vector<Match> Matcher::Compiled::run(const Article& article, ExplanationSin
   const ArticleText text{texts, tokens};
 
   std::vector<Match> matches;
-  if (!collect_hits(text, hits, places, context)) places.clear();  // nothing to resolve, and nothing to explain
+  if (!collect_hits(text, hits, places, context, explain)) places.clear();  // nothing to resolve, and nothing to explain
   resolve_places(text, places, context, hits, explain);
   if (hits.empty() && (explain == nullptr || explain->ignored.empty())) return matches;
 
@@ -1085,6 +1559,7 @@ std::vector<Match> Matcher::Compiled::run(const Article& article, ExplanationSin
       if (const auto it = explain->ignored.find(owner); it != explain->ignored.end()) ex->ignored = it->second;
     }
     WatchlistHits found{kept, counted, phrase_hits, 0, false, false, {}};
+    apply_actor_rules(wl, std::span<Hit>(hits).subspan(g, g_end - g), text, ex);
     resolve_overlaps(wl, std::span<const Hit>(hits).subspan(g, g_end - g), text, found, ex);
     const RuleOutcome rule = evaluate_rule(wl, found, ex != nullptr ? &ex->clauses : nullptr);
     const bool fires = found.vetoed_by.empty() && rule.held && found.score >= wl.min_score;

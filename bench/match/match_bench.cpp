@@ -5,6 +5,7 @@
 //   build/bench/match/match_bench [--quick]
 //   build/bench/match/match_bench --profile ALIASES [SECONDS]   (the matcher only: one pass, or
 //                                                                 as many as fill SECONDS)
+//   build/bench/match/match_bench --profile-regions ALIASES [SECONDS]   (the same, with regions)
 #include "match/matcher.hpp"
 #include "match/normalizer.hpp"
 
@@ -221,7 +222,12 @@ int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
   // --profile N: compile N aliases and match the corpus once, nothing else; a fixed amount of work
   // whose instruction count (valgrind --tool=callgrind) compares changes on a busy machine.
-  const std::size_t profile = argc > 2 && std::strcmp(argv[1], "--profile") == 0 ? std::stoul(argv[2]) : 0;
+  // --profile-regions N: the same with every watchlist also listening to the eight countries of the
+  // "with regions" row.
+  const bool profile_regions = argc > 2 && std::strcmp(argv[1], "--profile-regions") == 0;
+  const std::size_t profile =
+      argc > 2 && (std::strcmp(argv[1], "--profile") == 0 || profile_regions) ? std::stoul(argv[2]) : 0;
+  const std::vector<std::string> countries = {"Iran", "Israel", "Ukraine", "Russia", "Palestine", "Lebanon", "Syria", "Yemen"};
   const double min_seconds = profile > 0 ? (argc > 3 ? std::stod(argv[3]) : 0.0) : quick ? 0.3 : 2.0;
   const std::vector<std::size_t> sizes = profile > 0 ? std::vector<std::size_t>{profile}
                                                      : std::vector<std::size_t>{100, 10000, 100000};
@@ -243,7 +249,9 @@ int main(int argc, char** argv) {
     Row row;
     row.aliases = n;
     const std::vector<std::string> aliases(all_aliases.begin(), all_aliases.begin() + static_cast<std::ptrdiff_t>(n));
-    const std::vector<config::WatchlistConfig> watchlists = make_watchlists(aliases, n, config::Require::actor, {});
+    const std::vector<config::WatchlistConfig> watchlists =
+        profile_regions ? make_watchlists(aliases, n, config::Require::actor_and_region, countries)
+                        : make_watchlists(aliases, n, config::Require::actor, {});
     const std::size_t rss_before = rss_bytes();
     auto t0 = Steady::now();
     const match::Matcher matcher(watchlists);
@@ -338,9 +346,7 @@ int main(int argc, char** argv) {
   // aliases with every watchlist also listening to regions show what places cost.
   {
     const std::size_t n = sizes.size() > 1 ? sizes[1] : sizes[0];
-    const match::Matcher matcher(make_watchlists(
-        all_aliases, n, config::Require::actor_and_region,
-        {"Iran", "Israel", "Ukraine", "Russia", "Palestine", "Lebanon", "Syria", "Yemen"}));
+    const match::Matcher matcher(make_watchlists(all_aliases, n, config::Require::actor_and_region, countries));
     std::size_t alerts = 0;
     const double seconds = match_seconds(matcher, corpus, min_seconds, alerts);
     std::printf("\nwith regions: %zu aliases, every watchlist also listening to 8 countries (their capitals, cities,\n"

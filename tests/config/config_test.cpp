@@ -612,7 +612,8 @@ TEST(ExampleConfig, LoadsWithoutErrors) {
   ASSERT_EQ(c.watchlists.size(), 1u);
   EXPECT_EQ(c.watchlists[0].name, "iran-israel");
   EXPECT_EQ(c.watchlists[0].require, Require::actor_and_region);
-  EXPECT_EQ(c.watchlists[0].actors.size(), 8u);
+  EXPECT_EQ(c.watchlists[0].actors.size(), 10u);
+  EXPECT_TRUE(c.watchlists[0].actors[3].variants);
   EXPECT_EQ(c.watchlists[0].regions.size(), 4u);
   ASSERT_EQ(c.webhooks.size(), 1u);
   EXPECT_EQ(c.webhooks[0].format, WebhookFormat::stdout_lines);
@@ -913,4 +914,37 @@ TEST_F(ConfigTest, RefusesAliasesThatExpandPast100000Nodes) {
 TEST_F(ConfigTest, RefusesAnAliasInsideTheNodeItNames) {
   EXPECT_THAT(errors("state_dir: s\nwatchlists: &w [{name: x, actors: *w}]\n"),
               ElementsAre("bad.yaml:2:35: alias refers to a node that contains it"));
+}
+
+TEST_F(ConfigTest, ReadsAnActorsContextNotNearAndVariants) {
+  const Config c = load(
+      "watchlists:\n"
+      "  - name: w\n"
+      "    actors:\n"
+      "      - {name: Mohammed bin Salman, aliases: [MBS], context: [Saudi, crown prince]}\n"
+      "      - {name: Islamic State, aliases: [Isis], not_near: [goddess], variants: auto}\n"
+      "    require: actor\n",
+      false);
+  const auto& actors = c.watchlists[0].actors;
+  EXPECT_THAT(actors[0].context, ElementsAre("Saudi", "crown prince"));
+  EXPECT_FALSE(actors[0].variants);
+  EXPECT_THAT(actors[1].not_near, ElementsAre("goddess"));
+  EXPECT_TRUE(actors[1].variants);
+}
+
+TEST_F(ConfigTest, RejectsBadActorContextAndVariants) {
+  EXPECT_THAT(errors("state_dir: s\n"
+                     "watchlists:\n"
+                     "  - name: w\n"
+                     "    actors:\n"
+                     "      - {name: A, variants: yes}\n"
+                     "      - {name: B, context: []}\n"
+                     "      - {name: C, not_near: goddess}\n"
+                     "    regions:\n"
+                     "      - {name: Iran, variants: auto}\n",
+                     false),
+              ElementsAre("bad.yaml:5: watchlists[0].actors[0].variants: expected 'auto' or 'none', got 'yes'",
+                          "bad.yaml:6: watchlists[0].actors[1].context: must list at least one word",
+                          "bad.yaml:7: watchlists[0].actors[2].not_near: expected a list, got 'goddess'",
+                          "bad.yaml:9: unknown key 'variants' in watchlists[0].regions[0]"));
 }

@@ -1,5 +1,6 @@
 // The gazetteer's hierarchy and its ambiguous names, seen through the matcher.
 #include "match/matcher.hpp"
+#include "tests/match/test_article.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,16 +9,9 @@ using newsalert::config::Require;
 using newsalert::config::Term;
 using newsalert::config::WatchlistConfig;
 using newsalert::match::Matcher;
+using newsalert::match::testing::article;
 
 namespace {
-
-Article article(std::string title, std::string content = {}) {
-  Article a;
-  a.id = "t";
-  a.title = std::move(title);
-  a.content = std::move(content);
-  return a;
-}
 
 // The regions of `watched` that the article counts, by canonical name.
 std::vector<std::string> regions_found(std::vector<std::string> watched, const Article& a) {

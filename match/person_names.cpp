@@ -1,0 +1,104 @@
+// The word lists behind PersonNames, built once on first use.
+#include "match/person_names.hpp"
+
+#include "match/normalizer.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace newsalert::match {
+namespace {
+
+#include "match/person_names.inc"
+
+constexpr std::string_view kTitles =
+    "mr|mrs|ms|miss|dr|sir|dame|lady|lord|sen|senator|rep|representative|congressman|congresswoman|sheriff|"
+    "singer|actor|actress|rapper|comedian|drummer|guitarist|musician|heiress|model|star|host|presenter|"
+    "striker|midfielder|defender|goalkeeper|keeper|forward|winger|coach|captain|champion|boxer|fighter|"
+    "player|worship|named|called|nicknamed|dubbed";
+
+constexpr std::string_view kInstitutionWords =
+    "defense|defence|forces|force|army|police|military|navy|valley|river|basin|tech|daily|times|today|post|"
+    "herald|tribune|journal|airways|airlines|air|railways|radio|television|tv|broadcasting|state|states|"
+    "government|ministry|embassy|border|security|national|central|football|cup|open|museum|university|"
+    "college|institute|agency|authority|electric|power|bank|stock|exchange|strip|heights|city|province|"
+    "region|sea|gulf|bay|peninsula|coast|foreign|prime|president|minister|premier|league|telecom|energy|"
+    "oil|gas|petroleum|pipeline|prize|street|square|dream|company|corporation|group|fund|council|court|"
+    "parliament|senate|house|assembly|party|front|movement|revolution|international|airport|port|hotel|"
+    "tower|bridge|mall|market|summit|conference|forum|talks|accord|agreement|deal|plan|crisis|war|peace|"
+    "guard|guards|fc|united|athletic|sporting|olympic|olympics|games|marathon|trophy|derby|grand|prix|"
+    "governor|gov|mayor|senator|senators|lawmakers|legislature|officials|authorities|prosecutors|attorney|"
+    "general|secretary|chief|supreme|high|federal|republican|republicans|democrat|democrats|county|capital|"
+    "election|elections|primary|vote|voters|team|squad|fans|health|interior|justice|education|finance|"
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
+    "august|september|october|november|december|news|press|media|office|department|service|services";
+
+// Looked up by string_view, so that a lookup makes no string.
+struct Hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+using WordSet = std::unordered_set<std::string, Hash, std::equal_to<>>;
+
+WordSet folded_set(std::string_view list) {
+  WordSet out;
+  while (!list.empty()) {
+    const auto bar = list.find('|');
+    if (const std::string_view item = list.substr(0, bar); !item.empty()) out.insert(Normalizer::fold_word(item));
+    if (bar == std::string_view::npos) break;
+    list.remove_prefix(bar + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool PersonNames::is_given_name(std::string_view folded) {
+  static const WordSet names = folded_set(kGivenNames);
+  return names.find(folded) != names.end();
+}
+
+// Most words asked about are not titles: a bit per (first letter, last letter, length) turns almost
+// all of them away before the set is hashed.
+std::size_t title_bit(std::string_view w) {
+  return (static_cast<unsigned char>(w.front()) * 31u + static_cast<unsigned char>(w.back()) * 7u + w.size()) % 1024u;
+}
+
+bool PersonNames::is_title(std::string_view folded) {
+  struct Titles {
+    WordSet words = folded_set(kTitles);
+    std::array<std::uint64_t, 16> filter{};
+    Titles() {
+      for (const std::string& w : words) filter[title_bit(w) / 64] |= std::uint64_t{1} << (title_bit(w) % 64);
+    }
+  };
+  static const Titles titles;
+  if (folded.empty()) return false;
+  const std::size_t bit = title_bit(folded);
+  if ((titles.filter[bit / 64] & (std::uint64_t{1} << (bit % 64))) == 0) return false;
+  return titles.words.find(folded) != titles.words.end();
+}
+
+bool PersonNames::is_institution_word(std::string_view folded) {
+  static const WordSet words = folded_set(kInstitutionWords);
+  return words.find(folded) != words.end();
+}
+
+std::string_view PersonNames::fold(std::string_view word, std::string& buffer) {
+  const bool ascii = std::all_of(word.begin(), word.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (!ascii) {
+    buffer = Normalizer::fold_word(word);
+    return buffer;
+  }
+  buffer.assign(word);
+  for (char& c : buffer)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  buffer.erase(std::remove(buffer.begin(), buffer.end(), '\''), buffer.end());
+  return buffer;
+}
+
+}  // namespace newsalert::match
