@@ -4,6 +4,7 @@
 #include "alerts/chat_text.hpp"
 #include "alerts/template.hpp"
 #include "common/crypto.hpp"
+#include "common/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -204,7 +205,55 @@ FormattedBody ntfy(const Message& m) {
   return out;
 }
 
+// Only web links become anchors: a feed's "javascript:" link stays text.
+std::string html_link(const std::string& text, const std::string& link) {
+  const std::string lower = to_lower_ascii(std::string_view(link).substr(0, 8));
+  if (!lower.starts_with("http://") && !lower.starts_with("https://")) return html_escape(text);
+  return "<a href=\"" + html_escape(link) + "\">" + html_escape(text) + "</a>";
+}
+
+std::string mail_text(const Message& m) {
+  std::string text = m.heading + "\n";
+  if (!m.link.empty()) text += m.link + "\n";
+  text += "\n" + m.intro + "\n";
+  for (const auto& [label, value] : m.facts) text += label + ": " + value + "\n";
+  if (!m.snippet.empty()) text += "\n" + m.snippet + "\n";
+  if (!m.items.empty()) text += "\n";
+  for (const auto& [title, link] : m.items) text += "- " + title + (link.empty() ? "" : "\n  " + link) + "\n";
+  if (!m.footer.empty() || !m.timestamp.empty())
+    text += "\n-- \n" + m.footer + (m.footer.empty() || m.timestamp.empty() ? "" : ", ") + m.timestamp + "\n";
+  return text;
+}
+
+std::string mail_html(const Message& m) {
+  std::string html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + html_escape(m.heading) +
+                     "</title></head>\n<body style=\"font-family:sans-serif;max-width:40em\">\n";
+  html += "<h2>" + (m.link.empty() ? html_escape(m.heading) : html_link(m.heading, m.link)) + "</h2>\n";
+  html += "<p style=\"color:#555\">" + html_escape(m.intro) + "</p>\n";
+  for (const auto& [label, value] : m.facts)
+    html += "<p>" + html_escape(label) + ": <strong>" + html_escape(value) + "</strong></p>\n";
+  if (!m.snippet.empty())
+    html += "<blockquote style=\"border-left:3px solid #ccc;margin:1em 0;padding-left:1em\">" + html_escape(m.snippet) +
+            "</blockquote>\n";
+  if (!m.items.empty()) {
+    html += "<ul>\n";
+    for (const auto& [title, link] : m.items) html += "<li>" + html_link(title, link) + "</li>\n";
+    html += "</ul>\n";
+  }
+  if (!m.footer.empty() || !m.timestamp.empty())
+    html += "<p style=\"color:#888;font-size:small\">" + html_escape(m.footer) +
+            (m.footer.empty() || m.timestamp.empty() ? "" : ", ") + html_escape(m.timestamp) + "</p>\n";
+  return html + "</body></html>\n";
+}
+
 }  // namespace
+
+MailContent format_mail(const std::string& payload) {
+  const Message m = message_of(json::parse(payload));
+  const bool digest = m.link.empty() && !m.items.empty();
+  const std::string subject = digest || m.watchlist.empty() ? m.heading : m.watchlist + ": " + m.heading;
+  return {clip(subject, 200), mail_text(m), mail_html(m)};
+}
 
 FormattedBody format_body(const config::WebhookConfig& webhook, const std::string& payload) {
   using config::WebhookFormat;
@@ -220,6 +269,10 @@ FormattedBody format_body(const config::WebhookConfig& webhook, const std::strin
       return {"application/json", teams(message_of(json::parse(payload))).dump(-1, ' ', false, json::error_handler_t::replace), {}};
     case WebhookFormat::ntfy:
       return ntfy(message_of(json::parse(payload)));
+    case WebhookFormat::email: {
+      const MailContent mail = format_mail(payload);
+      return {"text/plain; charset=utf-8", mail.text, {}};
+    }
     case WebhookFormat::template_text: {
       const std::string type = webhook.content_type.empty() ? "application/json" : webhook.content_type;
       return {type, render_template(webhook.template_text, json::parse(payload), escape_for(type)), {}};

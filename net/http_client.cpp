@@ -257,4 +257,6 @@ HttpConnectionStats HttpClient::connection_stats() const {
 
 void HttpClient::cancel_all() { impl_->cancel_all(); }
 
+std::shared_ptr<const AddressPolicy> HttpClient::address_policy() const { return impl_->settings.address_policy; }
+
 }  // namespace newsalert::net
