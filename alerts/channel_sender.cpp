@@ -9,6 +9,7 @@
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <nlohmann/json.hpp>
 
 namespace asio = boost::asio;
 
@@ -34,6 +35,27 @@ net::MailRequest mail_request(const config::WebhookConfig& webhook, std::string 
   return request;
 }
 
+// The Bot API method's URL; the token is a path segment there, as Telegram documents it.
+std::string telegram_url(const config::WebhookConfig& webhook) {
+  std::string base = webhook.url;
+  while (base.ends_with('/')) base.pop_back();
+  return base + "/bot" + webhook.token.value_or("") + "/sendMessage";
+}
+
+// A Bot API error answer: {"ok": false, "error_code": 429, "description": "...",
+// "parameters": {"retry_after": 5}}. Its description goes into the error text, retry_after into the
+// next attempt's delay.
+void read_telegram_answer(const std::string& body, SendResult& result) {
+  const auto answer = nlohmann::json::parse(body, nullptr, false);
+  if (!answer.is_object()) return;
+  if (const auto d = answer.find("description"); d != answer.end() && d->is_string() && !result.error.empty())
+    result.error += ": " + d->get<std::string>();
+  const auto parameters = answer.find("parameters");
+  if (parameters == answer.end() || !parameters->is_object()) return;
+  if (const auto r = parameters->find("retry_after"); r != parameters->end() && r->is_number_integer() && r->get<long>() >= 0)
+    result.retry_after = Millis(r->get<long>() * 1000);
+}
+
 }  // namespace
 
 asio::awaitable<SendResult> ChannelSender::send(const config::WebhookConfig& webhook, const std::string& alert_id,
@@ -53,8 +75,9 @@ asio::awaitable<SendResult> ChannelSender::post(const config::WebhookConfig& web
     co_return result;
   }
   const auto timestamp = std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
+  const bool telegram = webhook.format == config::WebhookFormat::telegram;
   net::HttpRequest request;
-  request.url = webhook.url;
+  request.url = telegram ? telegram_url(webhook) : webhook.url;
   request.method = "POST";
   request.timeout = webhook.timeout;
   request.max_bytes = 1 << 20;   // receivers' answers are read only for logs
@@ -84,6 +107,7 @@ asio::awaitable<SendResult> ChannelSender::post(const config::WebhookConfig& web
   else if (response.error) result.error = response.describe();
   else if (!response.is_success()) result.error = "HTTP " + std::to_string(response.status);
   result.retry_after = parse_retry_after(response.header("retry-after"), Clock::now());
+  if (telegram && !response.error) read_telegram_answer(response.body, result);
   co_return result;
 }
 

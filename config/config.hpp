@@ -115,7 +115,7 @@ struct RetryConfig {
                                std::chrono::hours(10), std::chrono::hours(10)};
 };
 
-enum class WebhookFormat { json, stdout_lines, slack, discord, teams, ntfy, template_text, email };
+enum class WebhookFormat { json, stdout_lines, slack, discord, teams, ntfy, template_text, email, telegram };
 
 // format: email. `url` is smtp://host[:port] (STARTTLS) or smtps://host[:port] (implicit TLS).
 struct EmailConfig {
@@ -144,6 +144,9 @@ struct WebhookConfig {
   std::vector<NetworkRange> allow;   // non-public networks this webhook may reach
   TlsConfig tls;
   EmailConfig email;             // format: email
+  // format: telegram. `url` is the Bot API base (https://api.telegram.org, or a local Bot API server).
+  std::optional<std::string> token;   // the bot token: a secret, never logged or shown
+  std::string chat_id;           // "-1001234567890" or "@channelname"
   int line = 0;
 };
 

@@ -1086,16 +1086,19 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
   std::optional<YAML::Node> secret_file_node;
   std::optional<YAML::Node> template_node;
   std::vector<std::pair<std::string, YAML::Node>> email_keys;
+  std::vector<std::pair<std::string, YAML::Node>> telegram_keys;
   for (const auto& [key, value] : entries(item, field, {"name", "url", "format", "secret", "secret_file", "headers",
                                                         "timeout", "retry", "template", "content_type", "concurrency",
                                                         "rate", "circuit_breaker", "allow", "tls_verify", "ca_file",
                                                         "pinned_public_key", "from", "to", "username", "password",
-                                                        "starttls"})) {
+                                                        "starttls", "token", "chat_id"})) {
     const std::string& name = key.Scalar();
     const std::string key_field = field + "." + name;
     if (load_tls_key(name, value, key_field, webhook.tls)) continue;
     if (name == "from" || name == "to" || name == "username" || name == "password" || name == "starttls") {
       email_keys.emplace_back(name, value);
+    } else if (name == "token" || name == "chat_id") {
+      telegram_keys.emplace_back(name, value);
     } else if (name == "allow") {
       webhook.allow = load_allow(value, key_field);
     } else if (name == "name") {
@@ -1117,10 +1120,12 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
           {"json", WebhookFormat::json},       {"stdout", WebhookFormat::stdout_lines},
           {"slack", WebhookFormat::slack},     {"discord", WebhookFormat::discord},
           {"teams", WebhookFormat::teams},     {"ntfy", WebhookFormat::ntfy},
-          {"template", WebhookFormat::template_text}, {"email", WebhookFormat::email}};
+          {"template", WebhookFormat::template_text}, {"email", WebhookFormat::email},
+          {"telegram", WebhookFormat::telegram}};
       if (const auto found = f ? formats.find(*f) : formats.end(); found != formats.end()) webhook.format = found->second;
       else if (f)
-        error(value, key_field + ": expected json, stdout, slack, discord, teams, ntfy, template or email, got " + quote(*f));
+        error(value, key_field + ": expected json, stdout, slack, discord, teams, ntfy, template, email or telegram, got " +
+                         quote(*f));
     } else if (name == "template") {
       template_node = value;
       if (const auto t = get_string(value, key_field)) {
@@ -1195,6 +1200,12 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
     if (!load_email(webhook, email_keys, item, field, label)) ok = false;
   } else if (!email_keys.empty()) {
     error(email_keys.front().second, field + "." + email_keys.front().first + ": only used with format: email");
+  }
+  if (webhook.format == WebhookFormat::telegram) {
+    if (!load_telegram(webhook, telegram_keys, secret_file_node, item, field, label)) ok = false;
+    secret_file_node.reset();   // the token's, not a signing key
+  } else if (!telegram_keys.empty()) {
+    error(telegram_keys.front().second, field + "." + telegram_keys.front().first + ": only used with format: telegram");
   }
 
   if (url_node) {
@@ -1281,6 +1292,54 @@ std::optional<std::string> ConfigLoader::get_mail_url(const YAML::Node& node, co
     return std::nullopt;
   }
   return url;
+}
+
+// token (or secret_file) and chat_id of a format: telegram webhook; false when one is wrong or missing.
+bool ConfigLoader::load_telegram(WebhookConfig& webhook, const std::vector<std::pair<std::string, YAML::Node>>& keys,
+                                 const std::optional<YAML::Node>& secret_file, const YAML::Node& item,
+                                 const std::string& field, const std::string& label) {
+  bool ok = true;
+  for (const auto& [name, value] : keys) {
+    const std::string key_field = field + "." + name;
+    if (name == "token") {
+      note_secret(value);
+      webhook.token = get_expanded(value, key_field);
+      if (webhook.token && (webhook.token->empty() || webhook.token->find_first_of("/?#% \r\n") != std::string::npos)) {
+        error(value, key_field + ": expected a bot token like 123456:ABC-DEF...");
+        webhook.token.reset();
+      }
+      if (!webhook.token) ok = false;
+    } else if (const auto id = get_string(value, key_field)) {
+      if (id->empty() || id->find_first_of("\r\n") != std::string::npos) {
+        error(value, key_field + ": expected a chat id like \"-1001234567890\" or \"@channel\"");
+        ok = false;
+      } else {
+        webhook.chat_id = *id;
+      }
+    } else {
+      ok = false;
+    }
+  }
+  if (secret_file && webhook.token) {
+    error(*secret_file, field + ": token and secret_file are mutually exclusive");
+    return false;
+  }
+  if (secret_file) {
+    webhook.token = read_secret_file(*secret_file, field + ".secret_file");
+    if (!webhook.token) return false;
+  }
+  const auto has = [&keys](const char* key) {
+    return std::any_of(keys.begin(), keys.end(), [key](const auto& k) { return k.first == key; });
+  };
+  if (!webhook.token && !has("token")) {
+    error(item, label + ": format: telegram needs a 'token' (or secret_file)");
+    ok = false;
+  }
+  if (webhook.chat_id.empty() && !has("chat_id")) {
+    error(item, label + ": format: telegram needs a 'chat_id'");
+    ok = false;
+  }
+  return ok;
 }
 
 // from, to, username, password and starttls of a format: email webhook; false when one is wrong

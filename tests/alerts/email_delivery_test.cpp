@@ -1,25 +1,15 @@
 // E-mail delivery against a real SMTP server on loopback (python3-aiosmtpd with STARTTLS from a
 // test CA and AUTH): the received messages are parsed back by Python's email package and checked,
 // and the outbox shows what a 4xx and a 5xx answer do.
-#include "alerts/delivery.hpp"
-
-#include "store/state_store.hpp"
-#include "tests/store/temp_dir.hpp"
+#include "tests/alerts/delivery_fixture.hpp"
 #include "tests/support/smtp_server.hpp"
 #include "tests/support/test_pki.hpp"
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/post.hpp>
-#include <gtest/gtest.h>
-
-#include <future>
 #include <sstream>
-#include <thread>
 
 using namespace newsalert;
 using namespace newsalert::testing;
 using namespace std::chrono_literals;
-namespace asio = boost::asio;
 using nlohmann::json;
 
 namespace {
@@ -41,10 +31,8 @@ std::string alert_payload(const std::string& id, const std::string& title) {
       .dump();
 }
 
-class EmailDelivery : public ::testing::Test {
+class EmailDelivery : public DeliveryFixture {
  protected:
-  ~EmailDelivery() override { stop(); }
-
   void start_server(bool tls = true) {
     SmtpServerOptions options;
     if (tls) {
@@ -71,60 +59,12 @@ class EmailDelivery : public ::testing::Test {
     return w;
   }
 
-  void enqueue(const std::string& id, const std::string& payload) {
-    reader().outbox().enqueue({{id, "desk-mail", "iran-turkey", payload}}, Clock::now());
-  }
+  void enqueue(const std::string& id, const std::string& payload) { DeliveryFixture::enqueue(id, "desk-mail", payload); }
+  void start(config::WebhookConfig hook) { DeliveryFixture::start({std::move(hook)}); }
 
-  void start(config::WebhookConfig hook) {
-    store_ = std::make_unique<store::StateStore>(dir_.path() / "newsalert.db");
-    http_ = std::make_unique<net::HttpClient>(io_, net::HttpClientOptions{});
-    delivery_ = std::make_unique<alerts::Delivery>(io_, supervisor_, *http_, store_->outbox(),
-                                                   std::vector<config::WebhookConfig>{std::move(hook)}, lines_);
-    delivery_->start();
-    thread_ = std::thread([this] { io_.run(); });
-  }
-
-  void stop() {
-    if (!thread_.joinable()) return;
-    std::promise<void> done;
-    asio::post(io_, [&] {
-      delivery_->stop();
-      delivery_->cancel_mail();
-      done.set_value();
-    });
-    done.get_future().wait();
-    guard_.reset();
-    thread_.join();
-  }
-
-  store::StateStore& reader() {
-    if (!reader_) reader_ = std::make_unique<store::StateStore>(dir_.path() / "newsalert.db");
-    return *reader_;
-  }
-
-  template <class F>
-  bool eventually(F done, std::chrono::milliseconds timeout = 20s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (done()) return true;
-      std::this_thread::sleep_for(20ms);
-    }
-    return done();
-  }
-
-  store::test::TempDir dir_;
   TestPki pki_{dir_.path()};
   TlsIdentity identity_ = pki_.issue("smtp", {"DNS:localhost", "IP:127.0.0.1"});
   std::unique_ptr<SmtpServer> server_;
-  asio::io_context io_;
-  asio::executor_work_guard<asio::io_context::executor_type> guard_ = asio::make_work_guard(io_);
-  std::ostringstream lines_;
-  std::unique_ptr<store::StateStore> store_;
-  std::unique_ptr<store::StateStore> reader_;
-  std::unique_ptr<net::HttpClient> http_;
-  Supervisor supervisor_{io_};
-  std::unique_ptr<alerts::Delivery> delivery_;
-  std::thread thread_;
 };
 
 const json* part_of(const json& message, const std::string& type) {

@@ -583,7 +583,7 @@ TEST_F(ConfigTest, ValidatesWebhookFormatAndRetrySchedule) {
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: ops\n    url: https://hooks.example.org/\n"
                      "    format: slak\n    retry:\n      schedule: []\n"),
               ElementsAre("bad.yaml:5: webhooks[0].format: expected json, stdout, slack, discord, teams, ntfy, "
-                          "template or email, got 'slak'",
+                          "template, email or telegram, got 'slak'",
                           "bad.yaml:7: webhooks[0].retry.schedule: must list at least one delay"));
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - {name: a, format: stdout}\n  - {name: a, format: stdout}\n"),
               ElementsAre("bad.yaml:4: duplicate webhook name 'a' (already used on line 3)"));
@@ -967,4 +967,23 @@ TEST_F(ConfigTest, EmailWebhookErrorsNameTheLineAndTheKey) {
                           "text; use smtps:// or drop starttls: false"));
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: m\n    url: https://example.org/hook\n    to: b@example.org\n"),
               ElementsAre("bad.yaml:5: webhooks[0].to: only used with format: email"));
+}
+
+TEST_F(ConfigTest, TelegramWebhookNeedsATokenAndAChat) {
+  ::setenv("NEWSALERT_TEST_TG_TOKEN", "123456:ABC-DEF", 1);
+  const Config c = load("webhooks:\n  - name: tg\n    format: telegram\n    url: https://api.telegram.org\n"
+                        "    token: ${NEWSALERT_TEST_TG_TOKEN}\n    chat_id: \"-1001234567890\"\n");
+  ::unsetenv("NEWSALERT_TEST_TG_TOKEN");
+  EXPECT_EQ(c.webhooks[0].format, WebhookFormat::telegram);
+  EXPECT_EQ(c.webhooks[0].token, "123456:ABC-DEF");
+  EXPECT_EQ(c.webhooks[0].chat_id, "-1001234567890");
+  EXPECT_FALSE(c.webhooks[0].secret);
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: tg\n    format: telegram\n    url: https://api.telegram.org\n"),
+              ElementsAre("bad.yaml:3: webhook 'tg': format: telegram needs a 'token' (or secret_file)",
+                          "bad.yaml:3: webhook 'tg': format: telegram needs a 'chat_id'"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: tg\n    format: telegram\n    url: https://api.telegram.org\n"
+                     "    token: a/b\n    chat_id: x\n"),
+              ElementsAre("bad.yaml:6: webhooks[0].token: expected a bot token like 123456:ABC-DEF..."));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: j\n    url: https://example.org/hook\n    chat_id: x\n"),
+              ElementsAre("bad.yaml:5: webhooks[0].chat_id: only used with format: telegram"));
 }
