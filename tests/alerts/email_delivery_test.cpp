@@ -33,12 +33,13 @@ std::string alert_payload(const std::string& id, const std::string& title) {
 
 class EmailDelivery : public DeliveryFixture {
  protected:
-  void start_server(bool tls = true) {
+  void start_server(bool tls = true, bool implicit_tls = false) {
     SmtpServerOptions options;
     if (tls) {
       options.cert_file = identity_.cert_file;
       options.key_file = identity_.key_file;
     }
+    options.implicit_tls = implicit_tls;
     options.username = "alerts";
     options.password = "s3cret pass";
     server_ = std::make_unique<SmtpServer>(options);
@@ -194,4 +195,30 @@ TEST_F(EmailDelivery, DigestIsOneMessageListingEveryAlert) {
     EXPECT_NE(text.find("- " + title), std::string::npos) << text;
     EXPECT_NE(html.find(">" + title + "</a></li>"), std::string::npos) << html;
   }
+}
+
+TEST_F(EmailDelivery, SmtpsSpeaksTlsFromTheFirstByteAndVerifiesTheCertificate) {
+  start_server(/*tls=*/true, /*implicit_tls=*/true);
+  enqueue("na_s", alert_payload("na_s", "Implicit TLS"));
+  enqueue("na_u", alert_payload("na_u", "Unknown CA"));
+  auto trusted = mail_hook("desk@example.org");
+  ASSERT_TRUE(trusted.url.starts_with("smtps://"));
+  // The same server under a second name whose config trusts only the system's CAs, not the test CA.
+  auto untrusted = trusted;
+  untrusted.name = "other-mail";
+  untrusted.tls.ca_file.clear();
+  reader().outbox().enqueue({{"na_u", "other-mail", "w", alert_payload("na_u", "Unknown CA")}}, Clock::now());
+  DeliveryFixture::start({trusted, untrusted});
+  ASSERT_TRUE(eventually([&] { return reader().outbox().delivered_count() == 2; }));
+  ASSERT_TRUE(eventually([&] {
+    const auto due = reader().outbox().due("other-mail", Clock::now() + 1h, 1);
+    return !due.empty() && due[0].attempts > 0;
+  }));
+  const auto messages = server_->messages();
+  ASSERT_EQ(messages.size(), 2u);   // na_s and na_u through the trusting webhook
+  EXPECT_TRUE(messages[0]["tls"].get<bool>());
+  EXPECT_EQ(messages[0]["auth_user"], "alerts");
+  EXPECT_TRUE(reader().outbox().due("other-mail", Clock::now() + 1h, 1)[0].last_error.starts_with(
+      "SSL peer certificate or SSH remote key was not OK"))
+      << reader().outbox().due("other-mail", Clock::now() + 1h, 1)[0].last_error;
 }

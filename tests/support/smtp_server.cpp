@@ -23,7 +23,7 @@ const char* python() { return ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bi
 
 }  // namespace
 
-SmtpServer::SmtpServer(SmtpServerOptions options) {
+SmtpServer::SmtpServer(SmtpServerOptions options) : implicit_tls_(options.implicit_tls) {
   std::random_device random;
   dir_ = fs::temp_directory_path() / ("newsalert-smtp-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
   fs::create_directories(dir_);
@@ -32,6 +32,7 @@ SmtpServer::SmtpServer(SmtpServerOptions options) {
                                    "--out", (dir_ / "received.jsonl").string()};
   if (!options.cert_file.empty())
     args.insert(args.end(), {"--cert", options.cert_file.string(), "--key", options.key_file.string()});
+  if (options.implicit_tls) args.push_back("--implicit-tls");
   if (!options.username.empty()) args.insert(args.end(), {"--user", options.username, "--password", options.password});
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());

@@ -16,6 +16,7 @@ namespace newsalert::testing {
 struct SmtpServerOptions {
   std::filesystem::path cert_file;   // empty: no STARTTLS; else STARTTLS is offered and required
   std::filesystem::path key_file;
+  bool implicit_tls = false;         // with a cert: TLS from the first byte (smtps://) instead of STARTTLS
   std::string username;              // empty: no AUTH; else AUTH is required
   std::string password;
 };
@@ -28,7 +29,7 @@ class SmtpServer {
   SmtpServer& operator=(const SmtpServer&) = delete;
 
   std::uint16_t port() const { return port_; }
-  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const { return (implicit_tls_ ? "smtps://127.0.0.1:" : "smtp://127.0.0.1:") + std::to_string(port_); }
 
   // Everything recorded so far, in order: {"event": "message", ...} per accepted message (see the
   // script for its fields) and {"event": "refused", "code", "rcpt"} per refused recipient.
@@ -39,6 +40,7 @@ class SmtpServer {
   std::filesystem::path dir_;
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
+  bool implicit_tls_ = false;
 };
 
 }  // namespace newsalert::testing

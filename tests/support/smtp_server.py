@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A real SMTP server on loopback for the e-mail tests (Debian's python3-aiosmtpd).
 
-STARTTLS (required when --cert is given) and AUTH (required when --user is given). Recipients
+STARTTLS (required when --cert is given; --implicit-tls for TLS from the first byte) and AUTH (required when --user is given). Recipients
 steer the answers: tempfail@... is refused with 451 the first time and accepted afterwards,
 reject@... is refused with 550. Every accepted message is parsed back with Python's email
 package and written to --out as one JSON object per line, beside one line per refusal.
@@ -33,8 +33,9 @@ class Recorder:
 
 
 class Handler:
-    def __init__(self, recorder):
+    def __init__(self, recorder, implicit_tls):
         self.recorder = recorder
+        self.implicit_tls = implicit_tls
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@")[0]
@@ -67,7 +68,7 @@ class Handler:
             "event": "message",
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
-            "tls": session.ssl is not None,
+            "tls": session.ssl is not None or self.implicit_tls,
             "auth_user": session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None,
             "headers": {k: str(v) for k, v in parsed.items()},
             "raw_headers": {k: v for k, v in wire.items()},
@@ -85,6 +86,7 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--cert")
     parser.add_argument("--key")
+    parser.add_argument("--implicit-tls", action="store_true")
     parser.add_argument("--user")
     parser.add_argument("--password")
     args = parser.parse_args()
@@ -102,10 +104,15 @@ def main():
     if args.cert:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(args.cert, args.key)
-        kwargs.update(tls_context=context, require_starttls=True)
+        if args.implicit_tls:
+            kwargs.update(ssl_context=context)
+        else:
+            kwargs.update(tls_context=context, require_starttls=True)
     if args.user:
-        kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=bool(args.cert))
-    controller = Controller(Handler(Recorder(args.out)), hostname="127.0.0.1", port=port, **kwargs)
+        # With implicit TLS the whole session is encrypted, but aiosmtpd only knows of STARTTLS.
+        kwargs.update(authenticator=authenticator, auth_required=True,
+                      auth_require_tls=bool(args.cert) and not args.implicit_tls)
+    controller = Controller(Handler(Recorder(args.out), args.implicit_tls), hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     with open(args.port_file + ".tmp", "w") as f:
         f.write(str(port))
