@@ -2,14 +2,12 @@
 #include "net/mail_client.hpp"
 
 #include "net/curl_bridge.hpp"
+#include "net/curl_transfers.hpp"
 #include "net/http_client.hpp"
 #include "net/smtp_transfer.hpp"
 
-#include <boost/asio/error.hpp>
-#include <boost/asio/post.hpp>
 #include <curl/curl.h>
 
-#include <unordered_map>
 
 namespace asio = boost::asio;
 
@@ -32,41 +30,27 @@ std::string MailResponse::describe() const {
 }
 
 struct MailClient::Impl {
-  using Handler = asio::any_completion_handler<void(MailResponse)>;
-
-  struct Pending {
-    std::unique_ptr<SmtpTransfer> transfer;
-    Handler handler;
-  };
+  using Transfers = CurlTransfers<SmtpTransfer, MailResponse>;
+  using Handler = Transfers::Handler;
 
   Impl(asio::io_context& io_context, std::shared_ptr<const AddressPolicy> address_policy)
-      : io(io_context),
-        policy(std::move(address_policy)),
-        bridge(CurlBridge::create(io_context, [this](CURL* easy, CURLcode result) { finish(easy, result); })) {}
-
-  ~Impl() {
-    for (auto& [easy, pending] : transfers) bridge->multi().remove(easy);
-  }
+      : policy(std::move(address_policy)),
+        bridge(CurlBridge::create(io_context, [this](CURL* easy, CURLcode result) { finish(easy, result); })),
+        transfers(io_context, *bridge) {}
 
   void start(MailRequest request, Handler handler) {
     bridge->check_thread("MailClient::async_send");
-    Pending pending;
+    Transfers::Pending pending;
     pending.handler.swap(handler);   // see HttpClient: Boost 1.81's move assignment re-wraps
     try {
       pending.transfer = std::make_unique<SmtpTransfer>(std::move(request), policy);
       pending.transfer->configure();
     } catch (const CurlOptionError& e) {
-      return complete(std::move(pending.handler), pending.transfer->refused(e));
+      return transfers.complete(std::move(pending.handler), pending.transfer->refused(e));
     } catch (const std::exception& e) {
-      return complete(std::move(pending.handler), failed_init(e.what()));
+      return transfers.complete(std::move(pending.handler), failed_init(e.what()));
     }
-    CURL* easy = pending.transfer->easy();
-    try {
-      bridge->add(easy);
-    } catch (const std::exception& e) {
-      return complete(std::move(pending.handler), failed_init(e.what()));
-    }
-    transfers.emplace(easy, std::move(pending));
+    transfers.launch(std::move(pending), &failed_init);
   }
 
   static MailResponse failed_init(const char* what) {
@@ -77,38 +61,18 @@ struct MailClient::Impl {
   }
 
   void finish(CURL* easy, CURLcode result) {
-    auto it = transfers.find(easy);
-    if (it == transfers.end()) return;
-    Pending pending = std::move(it->second);
-    transfers.erase(it);
-    MailResponse response = pending.transfer->finish(result);
-    bridge->remove(easy);
-    complete(std::move(pending.handler), std::move(response));
-  }
-
-  void complete(Handler handler, MailResponse response) {
-    asio::post(io, [h = std::move(handler), r = std::move(response)]() mutable { std::move(h)(std::move(r)); });
+    if (auto pending = transfers.take(easy))
+      transfers.complete(std::move(pending->handler), pending->transfer->finish(result));
   }
 
   void cancel_all() {
     bridge->check_thread("MailClient::cancel_all");
-    std::vector<Pending> cancelled;
-    for (auto& [easy, pending] : transfers) {
-      bridge->remove(easy);
-      cancelled.push_back(std::move(pending));
-    }
-    transfers.clear();
-    for (auto& pending : cancelled) {
-      MailResponse response;
-      response.error = asio::error::operation_aborted;
-      complete(std::move(pending.handler), std::move(response));
-    }
+    transfers.cancel_all();
   }
 
-  asio::io_context& io;
   std::shared_ptr<const AddressPolicy> policy;
   std::shared_ptr<CurlBridge> bridge;
-  std::unordered_map<CURL*, Pending> transfers;
+  Transfers transfers;   // after the bridge: its handles leave the multi first
 };
 
 MailClient::MailClient(asio::io_context& io, std::shared_ptr<const AddressPolicy> address_policy)
