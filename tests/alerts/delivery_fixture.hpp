@@ -16,6 +16,8 @@
 
 namespace newsalert::testing {
 
+// A derived fixture whose members the loops use (a receiver) calls stop() in its own destructor,
+// before those members go.
 class DeliveryFixture : public ::testing::Test {
  protected:
   ~DeliveryFixture() override { stop(); }
@@ -24,9 +26,9 @@ class DeliveryFixture : public ::testing::Test {
     reader().outbox().enqueue({{id, webhook, "w", payload}}, Clock::now());
   }
 
-  void start(std::vector<config::WebhookConfig> hooks) {
+  void start(std::vector<config::WebhookConfig> hooks, const net::HttpClientOptions& options = {}) {
     store_ = std::make_unique<store::StateStore>(dir_.path() / "newsalert.db");
-    http_ = std::make_unique<net::HttpClient>(io_, net::HttpClientOptions{});
+    http_ = std::make_unique<net::HttpClient>(io_, options);
     delivery_ = std::make_unique<alerts::Delivery>(io_, supervisor_, *http_, store_->outbox(), std::move(hooks), lines_);
     delivery_->start();
     thread_ = std::thread([this] { io_.run(); });

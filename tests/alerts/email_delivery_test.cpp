@@ -33,6 +33,8 @@ std::string alert_payload(const std::string& id, const std::string& title) {
 
 class EmailDelivery : public DeliveryFixture {
  protected:
+  ~EmailDelivery() override { stop(); }
+
   void start_server(bool tls = true, bool implicit_tls = false) {
     SmtpServerOptions options;
     if (tls) {

@@ -28,6 +28,8 @@ std::string alert(const std::string& id, const std::string& title, const std::st
 
 class TelegramDelivery : public DeliveryFixture {
  protected:
+  ~TelegramDelivery() override { stop(); }
+
   config::WebhookConfig hook(const std::string& chat = kChat) {
     config::WebhookConfig w;
     w.name = "tg";
