@@ -26,6 +26,9 @@ std::string discord_markdown(std::string_view text);
 // links): backslash escapes keep feed text literal.
 std::string commonmark_escape(std::string_view text);
 
+// HTML or XML text and attribute values: & < > " ' as entities.
+std::string html_escape(std::string_view text);
+
 // A URL as the target of a markdown link `[text](url)` or Slack's `<url|text>`: the characters
 // that would end the target early are percent-encoded; the URL means the same.
 std::string link_target(std::string_view url);

@@ -1,7 +1,6 @@
 // Webhook delivery loops over the SQLite outbox.
 #include "alerts/delivery.hpp"
 
-#include "alerts/formatter.hpp"
 #include "alerts/retry_policy.hpp"
 #include "common/crypto.hpp"
 #include "common/log_context.hpp"
@@ -42,7 +41,13 @@ std::string webhook_signature(std::string_view secret, std::string_view id, std:
 
 Delivery::Delivery(asio::io_context& io, Supervisor& supervisor, net::HttpClient& http, store::Outbox& outbox,
                    std::vector<config::WebhookConfig> webhooks, std::ostream& lines)
-    : io_(io), supervisor_(supervisor), http_(http), outbox_(outbox), lines_(lines), random_(std::random_device{}()) {
+    : io_(io),
+      supervisor_(supervisor),
+      mail_(io, http.address_policy()),
+      sender_(http, mail_),
+      outbox_(outbox),
+      lines_(lines),
+      random_(std::random_device{}()) {
   endpoints_.reserve(webhooks.size());
   for (auto& webhook : webhooks) endpoints_.push_back(make_endpoint(std::move(webhook)));
 }
@@ -95,7 +100,8 @@ std::size_t Delivery::update(std::vector<config::WebhookConfig> webhooks) {
     const auto& old = endpoint->config;
     const bool changed = old.url != kept->url || old.headers != kept->headers || old.secret != kept->secret ||
                          old.format != kept->format || old.timeout != kept->timeout ||
-                         old.retry.schedule != kept->retry.schedule;
+                         old.retry.schedule != kept->retry.schedule || old.email != kept->email ||
+                         old.token != kept->token || old.chat_id != kept->chat_id;
     if (changed) outbox_.make_pending_due(Clock::now(), kept->name);
     if (old.rate != kept->rate) endpoint->limiter = RateLimiter(kept->rate, std::max(1.0, kept->rate));
     if (old.breaker_failures != kept->breaker_failures || old.breaker_cooldown != kept->breaker_cooldown)
@@ -133,6 +139,8 @@ void Delivery::stop() {
   stopping_ = true;
   wake();
 }
+
+void Delivery::cancel_mail() { mail_.cancel_all(); }
 
 void Delivery::launch(Endpoint& endpoint, store::PendingDelivery item) {
   const auto id = item.id;
@@ -236,53 +244,24 @@ asio::awaitable<void> Delivery::attempt(Endpoint& endpoint, std::shared_ptr<cons
     co_return;
   }
 
-  FormattedBody formatted;
-  try {
-    formatted = format_body(webhook, item.payload);
-  } catch (const std::exception& e) {
+  const SendResult sent = co_await sender_.send(webhook, item.alert_id, item.payload);
+  if (!sent.format_error.empty()) {
     endpoint.breaker.record_neutral();
-    const std::string error = std::string("cannot format the payload: ") + e.what();
+    const std::string error = "cannot format the payload: " + sent.format_error;
     store_outcome(endpoint, item.id, [this, id = item.id, error, now = Clock::now()] { outbox_.mark_dead(id, error, now); });
     webhook_log(webhook.name)
         .with("ALERT_ID", item.alert_id)
         .error("alert {} for webhook '{}': cannot format the payload ({}); kept as a dead letter", item.alert_id,
-               webhook.name, e.what());
+               webhook.name, sent.format_error);
     co_return;
   }
-
-  const auto timestamp = std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
-  net::HttpRequest request;
-  request.url = webhook.url;
-  request.method = "POST";
-  request.timeout = webhook.timeout;
-  request.max_bytes = 1 << 20;   // receivers' answers are read only for logs
-  request.follow_redirects = false;
-  request.allow = webhook.allow;
-  request.tls_verify = webhook.tls.verify;
-  request.ca_file = webhook.tls.ca_file;
-  request.pinned_public_key = webhook.tls.pinned_public_key;
-  request.headers = {{"Content-Type", formatted.content_type},
-                     {"webhook-id", item.alert_id},
-                     {"webhook-timestamp", std::to_string(timestamp)}};
-  if (webhook.secret)
-    request.headers.emplace_back("webhook-signature",
-                                 webhook_signature(*webhook.secret, item.alert_id, timestamp, formatted.body));
-  for (auto& header : formatted.headers) request.headers.push_back(std::move(header));
-  for (const auto& [header, value] : webhook.headers) request.headers.emplace_back(header, value);
-  request.body = std::move(formatted.body);
-
-  const net::HttpResponse response = co_await http_.async_fetch(std::move(request), asio::use_awaitable);
-  if (response.error == asio::error::operation_aborted) {
+  if (sent.cancelled) {
     // Cancelled at shutdown: not the endpoint's fault, and not an attempt; the alert stays due.
     endpoint.breaker.record_neutral();
     co_return;
   }
-  const long status = response.error ? 0 : response.status;
-  std::string error;
-  if (response.failure() == net::TransportFailure::blocked)
-    error = response.describe() + "; allow it with network.allow or the webhook's allow";
-  else if (response.error) error = response.describe();
-  else if (!response.is_success()) error = "HTTP " + std::to_string(response.status);
+  const long status = sent.status;
+  const std::string& error = sent.error;
 
   if (disables_endpoint(status)) {
     // The receiver says the endpoint is gone for good: stop sending to it, keep its alerts.
@@ -303,7 +282,7 @@ asio::awaitable<void> Delivery::attempt(Endpoint& endpoint, std::shared_ptr<cons
               endpoint.breaker.consecutive_failures(), format_duration(webhook.breaker_cooldown));
   else if (state_after == CircuitBreaker::State::closed && state_before == CircuitBreaker::State::half_open)
     webhook_log(webhook.name).info("webhook '{}': probe succeeded; circuit closed", webhook.name);
-  record(endpoint, item, status, error, parse_retry_after(response.header("retry-after"), Clock::now()));
+  record(endpoint, item, status, error, sent.retry_after);
 }
 
 void Delivery::record(Endpoint& endpoint, const store::PendingDelivery& item, long status, const std::string& error,

@@ -4,12 +4,14 @@
 // changed by another process, such as `newsalertd deliveries retry`, are noticed).
 #pragma once
 
+#include "alerts/channel_sender.hpp"
 #include "alerts/circuit_breaker.hpp"
 #include "alerts/rate_limiter.hpp"
 #include "alerts/retry_policy.hpp"
 #include "common/supervisor.hpp"
 #include "config/config.hpp"
 #include "net/http_client.hpp"
+#include "net/mail_client.hpp"
 #include "store/outbox.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -64,6 +66,8 @@ class Delivery {
   void wake(const std::vector<std::string>& webhooks);
   // No new attempts start; loops end at once, attempts in flight finish (see running()).
   void stop();
+  // Aborts the e-mails in flight (the HTTP client's owner cancels HTTP transfers); they stay due.
+  void cancel_mail();
   // Loops plus attempts still in flight.
   std::size_t running() const { return loops_ + attempts_; }
   // Outcomes known but not written yet (the store refused them); lost at exit, so those alerts
@@ -104,7 +108,8 @@ class Delivery {
 
   boost::asio::io_context& io_;
   Supervisor& supervisor_;
-  net::HttpClient& http_;
+  net::MailClient mail_;
+  ChannelSender sender_;
   store::Outbox& outbox_;
   std::ostream& lines_;
   // Stable addresses: loops and attempts keep their Endpoint& while update() adds endpoints.

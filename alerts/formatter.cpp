@@ -4,6 +4,7 @@
 #include "alerts/chat_text.hpp"
 #include "alerts/template.hpp"
 #include "common/crypto.hpp"
+#include "common/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -204,7 +205,119 @@ FormattedBody ntfy(const Message& m) {
   return out;
 }
 
+// Only web links become anchors: a feed's "javascript:" link stays text.
+std::string html_link(const std::string& text, const std::string& link) {
+  const std::string lower = to_lower_ascii(std::string_view(link).substr(0, 8));
+  if (!lower.starts_with("http://") && !lower.starts_with("https://")) return html_escape(text);
+  return "<a href=\"" + html_escape(link) + "\">" + html_escape(text) + "</a>";
+}
+
+std::string mail_text(const Message& m) {
+  std::string text = m.heading + "\n";
+  if (!m.link.empty()) text += m.link + "\n";
+  text += "\n" + m.intro + "\n";
+  for (const auto& [label, value] : m.facts) text += label + ": " + value + "\n";
+  if (!m.snippet.empty()) text += "\n" + m.snippet + "\n";
+  if (!m.items.empty()) text += "\n";
+  for (const auto& [title, link] : m.items) text += "- " + title + (link.empty() ? "" : "\n  " + link) + "\n";
+  if (!m.footer.empty() || !m.timestamp.empty())
+    text += "\n-- \n" + m.footer + (m.footer.empty() || m.timestamp.empty() ? "" : ", ") + m.timestamp + "\n";
+  return text;
+}
+
+std::string mail_html(const Message& m) {
+  std::string html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + html_escape(m.heading) +
+                     "</title></head>\n<body style=\"font-family:sans-serif;max-width:40em\">\n";
+  html += "<h2>" + (m.link.empty() ? html_escape(m.heading) : html_link(m.heading, m.link)) + "</h2>\n";
+  html += "<p style=\"color:#555\">" + html_escape(m.intro) + "</p>\n";
+  for (const auto& [label, value] : m.facts)
+    html += "<p>" + html_escape(label) + ": <strong>" + html_escape(value) + "</strong></p>\n";
+  if (!m.snippet.empty())
+    html += "<blockquote style=\"border-left:3px solid #ccc;margin:1em 0;padding-left:1em\">" + html_escape(m.snippet) +
+            "</blockquote>\n";
+  if (!m.items.empty()) {
+    html += "<ul>\n";
+    for (const auto& [title, link] : m.items) html += "<li>" + html_link(title, link) + "</li>\n";
+    html += "</ul>\n";
+  }
+  if (!m.footer.empty() || !m.timestamp.empty())
+    html += "<p style=\"color:#888;font-size:small\">" + html_escape(m.footer) +
+            (m.footer.empty() || m.timestamp.empty() ? "" : ", ") + html_escape(m.timestamp) + "</p>\n";
+  return html + "</body></html>\n";
+}
+
+// Telegram's HTML: its own small tag set (b, i, a, blockquote, ...), with <, > and & escaped in text.
+// sendMessage takes at most 4,096 characters of text after the markup is parsed; the items that
+// do not fit are counted instead of shown, and a snippet or title is clipped.
+class TelegramText {
+ public:
+  static constexpr std::size_t kMaxChars = 4096;
+
+  // Appends `lead` and then `text` wrapped in `open`/`close` markup; false (nothing added) when
+  // they do not fit.
+  bool add(const std::string& lead, const std::string& text, const std::string& open = "", const std::string& close = "") {
+    const std::size_t n = chars(lead) + chars(text);
+    if (visible_ + n > kMaxChars - kReserve) return false;
+    html_ += html_escape(lead) + open + html_escape(text) + close;
+    visible_ += n;
+    return true;
+  }
+  std::string finish(std::size_t left_out) {
+    if (left_out > 0) html_ += "\n… and " + std::to_string(left_out) + " more";
+    return html_;
+  }
+
+ private:
+  // Room kept for the "… and N more" line.
+  static constexpr std::size_t kReserve = 32;
+  static std::size_t chars(const std::string& text) {
+    // UTF-16 code units, as Telegram counts: one per character, two above U+FFFF (4-byte UTF-8).
+    std::size_t n = 0;
+    for (const char c : text) {
+      const auto b = static_cast<unsigned char>(c);
+      if ((b & 0xC0) != 0x80) n += b >= 0xF0 ? 2 : 1;
+    }
+    return n;
+  }
+  std::string html_;
+  std::size_t visible_ = 0;
+};
+
+std::string telegram_href(const std::string& link) {
+  const std::string lower = to_lower_ascii(std::string_view(link).substr(0, 8));
+  return lower.starts_with("http://") || lower.starts_with("https://") ? html_escape(link) : std::string();
+}
+
+json telegram(const Message& m, const std::string& chat_id) {
+  TelegramText t;
+  const std::string href = telegram_href(m.link);
+  const std::string heading = clip(m.heading, 512);
+  if (href.empty()) t.add("", heading, "<b>", "</b>");
+  else t.add("", heading, "<b><a href=\"" + href + "\">", "</a></b>");
+  t.add("\n", m.intro, "<i>", "</i>");
+  for (const auto& [label, value] : m.facts) t.add("\n" + label + ": ", clip(value, 512), "<b>", "</b>");
+  if (!m.snippet.empty()) t.add("\n", clip(m.snippet, 1024), "<blockquote>", "</blockquote>");
+  std::size_t left_out = 0;
+  for (const auto& [title, link] : m.items) {
+    const std::string item_href = telegram_href(link);
+    const std::string open = item_href.empty() ? "" : "<a href=\"" + item_href + "\">";
+    if (left_out > 0 || !t.add("\n• ", clip(title, 300), open, item_href.empty() ? "" : "</a>")) ++left_out;
+  }
+  if (!m.footer.empty()) t.add("\n", clip(m.footer, 256), "<i>", "</i>");
+  return {{"chat_id", chat_id},
+          {"text", t.finish(left_out)},
+          {"parse_mode", "HTML"},
+          {"link_preview_options", {{"is_disabled", m.link.empty()}}}};
+}
+
 }  // namespace
+
+MailContent format_mail(const std::string& payload) {
+  const Message m = message_of(json::parse(payload));
+  const bool digest = m.link.empty() && !m.items.empty();
+  const std::string subject = digest || m.watchlist.empty() ? m.heading : m.watchlist + ": " + m.heading;
+  return {clip(subject, 200), mail_text(m), mail_html(m)};
+}
 
 FormattedBody format_body(const config::WebhookConfig& webhook, const std::string& payload) {
   using config::WebhookFormat;
@@ -220,6 +333,14 @@ FormattedBody format_body(const config::WebhookConfig& webhook, const std::strin
       return {"application/json", teams(message_of(json::parse(payload))).dump(-1, ' ', false, json::error_handler_t::replace), {}};
     case WebhookFormat::ntfy:
       return ntfy(message_of(json::parse(payload)));
+    case WebhookFormat::telegram:
+      return {"application/json",
+              telegram(message_of(json::parse(payload)), webhook.chat_id).dump(-1, ' ', false, json::error_handler_t::replace),
+              {}};
+    case WebhookFormat::email: {
+      const MailContent mail = format_mail(payload);
+      return {"text/plain; charset=utf-8", mail.text, {}};
+    }
     case WebhookFormat::template_text: {
       const std::string type = webhook.content_type.empty() ? "application/json" : webhook.content_type;
       return {type, render_template(webhook.template_text, json::parse(payload), escape_for(type)), {}};

@@ -1,6 +1,7 @@
 // Template rendering over the alert payload.
 #include "alerts/template.hpp"
 
+#include "alerts/chat_text.hpp"
 #include "common/text.hpp"
 
 #include <charconv>
@@ -57,21 +58,8 @@ std::string escaped(const std::string& text, TemplateEscape escape) {
       const std::string quoted = nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       return quoted.substr(1, quoted.size() - 2);
     }
-    case TemplateEscape::html: {
-      std::string out;
-      out.reserve(text.size());
-      for (const char c : text) {
-        switch (c) {
-          case '&': out += "&amp;"; break;
-          case '<': out += "&lt;"; break;
-          case '>': out += "&gt;"; break;
-          case '"': out += "&quot;"; break;
-          case '\'': out += "&#39;"; break;
-          default: out += c;
-        }
-      }
-      return out;
-    }
+    case TemplateEscape::html:
+      return html_escape(text);
     case TemplateEscape::none:
       return text;
   }

@@ -3,11 +3,11 @@ _newsalertd() {
   local cur prev words cword
   _init_completion || return
 
-  local commands="run check parse match replay status deliveries cluster"
+  local commands="run check parse match replay status deliveries cluster notify-test"
   local command="" i
   for ((i = 1; i < cword; i++)); do
     case "${words[i]}" in
-      run|check|parse|match|replay|status|deliveries|cluster) command="${words[i]}"; break ;;
+      run|check|parse|match|replay|status|deliveries|cluster|notify-test) command="${words[i]}"; break ;;
     esac
   done
 

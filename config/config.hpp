@@ -119,7 +119,17 @@ struct RetryConfig {
                                std::chrono::hours(10), std::chrono::hours(10)};
 };
 
-enum class WebhookFormat { json, stdout_lines, slack, discord, teams, ntfy, template_text };
+enum class WebhookFormat { json, stdout_lines, slack, discord, teams, ntfy, template_text, email, telegram };
+
+// format: email. `url` is smtp://host[:port] (STARTTLS) or smtps://host[:port] (implicit TLS).
+struct EmailConfig {
+  std::string from;                 // "Name <addr@example.org>" or "addr@example.org"
+  std::vector<std::string> to;      // the same forms
+  std::string username;             // AUTH; empty: no AUTH
+  std::optional<std::string> password;   // a secret: never logged or shown
+  bool starttls = true;             // starttls: false allows plain smtp:// (no username then)
+  bool operator==(const EmailConfig&) const = default;
+};
 
 struct WebhookConfig {
   std::string name;
@@ -137,6 +147,10 @@ struct WebhookConfig {
   Millis breaker_cooldown{std::chrono::seconds(30)};
   std::vector<NetworkRange> allow;   // non-public networks this webhook may reach
   TlsConfig tls;
+  EmailConfig email;             // format: email
+  // format: telegram. `url` is the Bot API base (https://api.telegram.org, or a local Bot API server).
+  std::optional<std::string> token;   // the bot token: a secret, never logged or shown
+  std::string chat_id;           // "-1001234567890" or "@channelname"
   int line = 0;
 };
 

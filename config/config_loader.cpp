@@ -5,6 +5,7 @@
 #include "common/text.hpp"
 #include "common/url_redaction.hpp"
 #include "config/load_config.hpp"
+#include "config/mail_address.hpp"
 #include "config/opml_reader.hpp"
 #include "config/yaml_bounds.hpp"
 
@@ -1095,14 +1096,21 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
   std::optional<YAML::Node> secret_node;
   std::optional<YAML::Node> secret_file_node;
   std::optional<YAML::Node> template_node;
+  std::vector<std::pair<std::string, YAML::Node>> email_keys;
+  std::vector<std::pair<std::string, YAML::Node>> telegram_keys;
   for (const auto& [key, value] : entries(item, field, {"name", "url", "format", "secret", "secret_file", "headers",
                                                         "timeout", "retry", "template", "content_type", "concurrency",
                                                         "rate", "circuit_breaker", "allow", "tls_verify", "ca_file",
-                                                        "pinned_public_key"})) {
+                                                        "pinned_public_key", "from", "to", "username", "password",
+                                                        "starttls", "token", "chat_id"})) {
     const std::string& name = key.Scalar();
     const std::string key_field = field + "." + name;
     if (load_tls_key(name, value, key_field, webhook.tls)) continue;
-    if (name == "allow") {
+    if (name == "from" || name == "to" || name == "username" || name == "password" || name == "starttls") {
+      email_keys.emplace_back(name, value);
+    } else if (name == "token" || name == "chat_id") {
+      telegram_keys.emplace_back(name, value);
+    } else if (name == "allow") {
       webhook.allow = load_allow(value, key_field);
     } else if (name == "name") {
       has_name = true;
@@ -1123,10 +1131,12 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
           {"json", WebhookFormat::json},       {"stdout", WebhookFormat::stdout_lines},
           {"slack", WebhookFormat::slack},     {"discord", WebhookFormat::discord},
           {"teams", WebhookFormat::teams},     {"ntfy", WebhookFormat::ntfy},
-          {"template", WebhookFormat::template_text}};
+          {"template", WebhookFormat::template_text}, {"email", WebhookFormat::email},
+          {"telegram", WebhookFormat::telegram}};
       if (const auto found = f ? formats.find(*f) : formats.end(); found != formats.end()) webhook.format = found->second;
       else if (f)
-        error(value, key_field + ": expected json, stdout, slack, discord, teams, ntfy or template, got " + quote(*f));
+        error(value, key_field + ": expected json, stdout, slack, discord, teams, ntfy, template, email or telegram, got " +
+                         quote(*f));
     } else if (name == "template") {
       template_node = value;
       if (const auto t = get_string(value, key_field)) {
@@ -1197,9 +1207,29 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
     error(*template_node, field + ".template: only used with format: template");
   }
 
+  if (webhook.format == WebhookFormat::email) {
+    if (!load_email(webhook, email_keys, item, field, label)) ok = false;
+  } else if (!email_keys.empty()) {
+    error(email_keys.front().second, field + "." + email_keys.front().first + ": only used with format: email");
+  }
+  if (webhook.format == WebhookFormat::telegram) {
+    if (!load_telegram(webhook, telegram_keys, secret_file_node, item, field, label)) ok = false;
+    secret_file_node.reset();   // the token's, not a signing key
+  } else if (!telegram_keys.empty()) {
+    error(telegram_keys.front().second, field + "." + telegram_keys.front().first + ": only used with format: telegram");
+  }
+
   if (url_node) {
     if (webhook.format == WebhookFormat::stdout_lines) {
       error(*url_node, field + ".url: not used with format: stdout");
+    } else if (webhook.format == WebhookFormat::email) {
+      if (auto url = get_mail_url(*url_node, field + ".url")) webhook.url = std::move(*url);
+      else ok = false;
+      if (ok && !webhook.email.starttls && !webhook.email.username.empty() && scheme_length(webhook.url, {"smtps"}) == 0) {
+        error(item, label + ": starttls: false would send the username and password in clear text; use smtps:// or "
+                            "drop starttls: false");
+        ok = false;
+      }
     } else if (auto url = get_url(*url_node, field + ".url", true)) {
       webhook.url = std::move(*url);
     } else {
@@ -1210,7 +1240,23 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
     ok = false;
   }
 
-  if (secret_node && secret_file_node) {
+  if (webhook.format == WebhookFormat::email) {
+    // An e-mail is not signed: its secret is the AUTH password, given as password or secret_file.
+    if (secret_node) {
+      error(*secret_node, field + ".secret: not used with format: email (the password goes in password or secret_file)");
+      ok = false;
+    } else if (secret_file_node && webhook.email.password) {
+      error(*secret_file_node, field + ": password and secret_file are mutually exclusive");
+      ok = false;
+    } else if (secret_file_node) {
+      webhook.email.password = read_secret_file(*secret_file_node, field + ".secret_file");
+      if (!webhook.email.password) ok = false;
+    }
+    if (ok && webhook.email.password && webhook.email.username.empty()) {
+      error(item, label + ": a password needs a username");
+      ok = false;
+    }
+  } else if (secret_node && secret_file_node) {
     error(*secret_file_node, field + ": secret and secret_file are mutually exclusive");
     ok = false;
   } else if (secret_node) {
@@ -1221,24 +1267,148 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
     if (!webhook.secret) ok = false;
   } else if (secret_file_node) {
     const std::string secret_field = field + ".secret_file";
-    // ${CREDENTIALS_DIRECTORY}/name reads a secret systemd passed with LoadCredential=.
-    auto path_text = get_string(*secret_file_node, secret_field);
-    if (path_text) path_text = expand_env(*path_text, *secret_file_node, secret_field);
-    const auto path = path_text ? readable_file(*path_text, *secret_file_node, secret_field) : std::nullopt;
-    if (path) {
-      std::ifstream in(*path, std::ios::binary);
-      std::ostringstream text;
-      text << in.rdbuf();
-      std::string value = text.str();
-      if (value.ends_with('\n')) value.pop_back();
-      if (value.ends_with('\r')) value.pop_back();
-      webhook.secret = decode_secret(std::move(value), *secret_file_node, secret_field);
-      warn_if_world_readable(*path, *secret_file_node, secret_field);
-    }
+    if (auto value = read_secret_file(*secret_file_node, secret_field))
+      webhook.secret = decode_secret(std::move(*value), *secret_file_node, secret_field);
     if (!webhook.secret) ok = false;
   }
   if (!ok) return std::nullopt;
   return webhook;
+}
+
+// ${CREDENTIALS_DIRECTORY}/name reads a secret systemd passed with LoadCredential=.
+std::optional<std::string> ConfigLoader::read_secret_file(const YAML::Node& node, const std::string& field) {
+  auto path_text = get_string(node, field);
+  if (path_text) path_text = expand_env(*path_text, node, field);
+  const auto path = path_text ? readable_file(*path_text, node, field) : std::nullopt;
+  if (!path) return std::nullopt;
+  std::ifstream in(*path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string value = text.str();
+  if (value.ends_with('\n')) value.pop_back();
+  if (value.ends_with('\r')) value.pop_back();
+  warn_if_world_readable(*path, node, field);
+  return value;
+}
+
+std::optional<std::string> ConfigLoader::get_mail_url(const YAML::Node& node, const std::string& field) {
+  auto url = get_expanded(node, field);
+  if (!url) return std::nullopt;
+  const std::size_t rest = scheme_length(*url, {"smtp", "smtps"});
+  std::string problem = rest == 0 ? "expected smtp:// or smtps://" : host_problem(*url, rest);
+  if (problem.empty() && authority_of(*url, rest).find('@') != std::string_view::npos)
+    problem = "put the user name in username, not in the URL";
+  if (!problem.empty()) {
+    error(node, field + ": invalid URL " + quote(redact_url(*url)) + ": " + problem);
+    return std::nullopt;
+  }
+  return url;
+}
+
+// token (or secret_file) and chat_id of a format: telegram webhook; false when one is wrong or missing.
+bool ConfigLoader::load_telegram(WebhookConfig& webhook, const std::vector<std::pair<std::string, YAML::Node>>& keys,
+                                 const std::optional<YAML::Node>& secret_file, const YAML::Node& item,
+                                 const std::string& field, const std::string& label) {
+  bool ok = true;
+  for (const auto& [name, value] : keys) {
+    const std::string key_field = field + "." + name;
+    if (name == "token") {
+      note_secret(value);
+      webhook.token = get_expanded(value, key_field);
+      if (webhook.token && (webhook.token->empty() || webhook.token->find_first_of("/?#% \r\n") != std::string::npos)) {
+        error(value, key_field + ": expected a bot token like 123456:ABC-DEF...");
+        webhook.token.reset();
+      }
+      if (!webhook.token) ok = false;
+    } else if (const auto id = get_string(value, key_field)) {
+      if (id->empty() || id->find_first_of("\r\n") != std::string::npos) {
+        error(value, key_field + ": expected a chat id like \"-1001234567890\" or \"@channel\"");
+        ok = false;
+      } else {
+        webhook.chat_id = *id;
+      }
+    } else {
+      ok = false;
+    }
+  }
+  if (secret_file && webhook.token) {
+    error(*secret_file, field + ": token and secret_file are mutually exclusive");
+    return false;
+  }
+  if (secret_file) {
+    webhook.token = read_secret_file(*secret_file, field + ".secret_file");
+    if (!webhook.token) return false;
+  }
+  const auto has = [&keys](const char* key) {
+    return std::any_of(keys.begin(), keys.end(), [key](const auto& k) { return k.first == key; });
+  };
+  if (!webhook.token && !has("token")) {
+    error(item, label + ": format: telegram needs a 'token' (or secret_file)");
+    ok = false;
+  }
+  if (webhook.chat_id.empty() && !has("chat_id")) {
+    error(item, label + ": format: telegram needs a 'chat_id'");
+    ok = false;
+  }
+  return ok;
+}
+
+// from, to, username, password and starttls of a format: email webhook; false when one is wrong
+// or a required one is missing.
+bool ConfigLoader::load_email(WebhookConfig& webhook, const std::vector<std::pair<std::string, YAML::Node>>& keys,
+                              const YAML::Node& item, const std::string& field, const std::string& label) {
+  EmailConfig& email = webhook.email;
+  bool ok = true;
+  bool has_from = false;
+  bool has_to = false;
+  const auto address = [&](const YAML::Node& node, const std::string& key_field) -> std::optional<std::string> {
+    const auto text = get_string(node, key_field);
+    if (!text) return std::nullopt;
+    if (!parse_mail_address(*text)) {
+      error(node, key_field + ": expected an address like \"newsalert <alerts@example.org>\", got " + quote(*text));
+      return std::nullopt;
+    }
+    return text;
+  };
+  for (const auto& [name, value] : keys) {
+    const std::string key_field = field + "." + name;
+    if (name == "from") {
+      has_from = true;
+      if (auto a = address(value, key_field)) email.from = std::move(*a);
+      else ok = false;
+    } else if (name == "to") {
+      has_to = true;
+      const YAML::Node list = value.IsScalar() ? YAML::Node(std::vector<std::string>{value.Scalar()}) : value;
+      if (!value.IsScalar() && !expect_list(value, key_field)) {
+        ok = false;
+        continue;
+      }
+      std::size_t i = 0;
+      for (auto it = list.begin(); it != list.end(); ++it, ++i) {
+        const YAML::Node& at = value.IsScalar() ? value : *it;
+        if (auto a = address(at, value.IsScalar() ? key_field : index_field(key_field, i))) email.to.push_back(std::move(*a));
+        else ok = false;
+      }
+      if (i == 0) {
+        error(value, key_field + ": must list at least one address");
+        ok = false;
+      }
+    } else if (name == "username") {
+      if (auto u = get_expanded(value, key_field)) email.username = std::move(*u);
+      else ok = false;
+    } else if (name == "password") {
+      note_secret(value);
+      email.password = get_expanded(value, key_field);
+      if (!email.password) ok = false;
+    } else if (const auto b = get_bool(value, key_field)) {
+      email.starttls = *b;
+    } else {
+      ok = false;
+    }
+  }
+  if (!has_from) error(item, label + ": format: email needs a 'from' address");
+  if (!has_to) error(item, label + ": format: email needs a 'to' address");
+  return ok && has_from && has_to;
 }
 
 // A "whsec_" prefix marks a base64 key (the Standard Webhooks convention); anything else is used as-is.

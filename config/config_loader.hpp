@@ -83,6 +83,15 @@ class ConfigLoader {
   void load_network(const YAML::Node& node, NetworkConfig& network);
   std::vector<NetworkRange> load_allow(const YAML::Node& node, const std::string& field);
   // tls_verify, ca_file and pinned_public_key, shared by feeds and webhooks. False for other keys.
+  // format: email's keys, and its smtp:// or smtps:// URL.
+  bool load_email(WebhookConfig& webhook, const std::vector<std::pair<std::string, YAML::Node>>& keys,
+                  const YAML::Node& item, const std::string& field, const std::string& label);
+  bool load_telegram(WebhookConfig& webhook, const std::vector<std::pair<std::string, YAML::Node>>& keys,
+                     const std::optional<YAML::Node>& secret_file, const YAML::Node& item, const std::string& field,
+                     const std::string& label);
+  std::optional<std::string> get_mail_url(const YAML::Node& node, const std::string& field);
+  // The contents of a secret file (one trailing line break dropped); warns when others can read it.
+  std::optional<std::string> read_secret_file(const YAML::Node& node, const std::string& field);
   bool load_tls_key(const std::string& name, const YAML::Node& value, const std::string& field, TlsConfig& tls);
   // Remembers the first secret written into the file itself rather than taken from ${ENV}.
   void note_secret(const YAML::Node& node);

@@ -896,6 +896,7 @@ struct App::Impl {
     if (websub) websub->stop();
     flush_states();
     http.cancel_all();
+    delivery.cancel_mail();
     io.stop();
   }
 

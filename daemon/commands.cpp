@@ -2,6 +2,7 @@
 #include "daemon/commands.hpp"
 
 #include "alerts/payload.hpp"
+#include "alerts/sample_send.hpp"
 #include "common/log_escape.hpp"
 #include "common/url_redaction.hpp"
 #include "config/config.hpp"
@@ -215,6 +216,33 @@ std::string cluster_summary(const config::ClusterConfig& cluster, const std::str
 }
 
 }  // namespace
+
+int run_notify_test(const std::string& config_file, const std::string& webhook, std::ostream& out, std::ostream& err) {
+  const auto config = load_tool_config(config_file, err);
+  if (!config) return kExitUsage;
+  const auto found = std::find_if(config->webhooks.begin(), config->webhooks.end(),
+                                  [&](const config::WebhookConfig& w) { return w.name == webhook; });
+  if (found == config->webhooks.end()) {
+    std::string names;
+    for (const auto& w : config->webhooks) names += (names.empty() ? "" : ", ") + w.name;
+    err << "newsalertd notify-test: no webhook named '" << webhook << "' in " << config_file << " (it has: " << names
+        << ")\n";
+    return kExitUsage;
+  }
+  const alerts::SampleSend sent = alerts::send_sample(*config, *found, out);
+  const auto& r = sent.result;
+  const std::string answer = r.answer.size() > 2000 ? r.answer.substr(0, 2000) + "..." : r.answer;
+  if (r.error.empty() && r.format_error.empty() && r.status >= 200 && r.status < 300) {
+    out << "notify-test: sample alert " << sent.alert_id << " delivered to webhook '" << webhook << "'\n";
+    if (!answer.empty()) out << "answer: " << answer << "\n";
+    return kExitOk;
+  }
+  const std::string error = r.format_error.empty() ? r.error : "cannot format the payload: " + r.format_error;
+  err << "newsalertd notify-test: webhook '" << webhook << "' did not take sample alert " << sent.alert_id << ": "
+      << error << "\n";
+  if (!answer.empty() && error.find(answer) == std::string::npos) err << "answer: " << answer << "\n";
+  return kExitFailure;
+}
 
 int run_check(const std::string& config_file, std::ostream& out, std::ostream& err) {
   try {

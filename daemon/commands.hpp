@@ -20,6 +20,8 @@ inline constexpr int kExitUsage = 2;
 std::optional<config::Config> load_tool_config(const std::string& config_file, std::ostream& err);
 
 int run_check(const std::string& config_file, std::ostream& out, std::ostream& err);
+// Sends a sample alert through the webhook named `webhook` now and prints what the far end answered.
+int run_notify_test(const std::string& config_file, const std::string& webhook, std::ostream& out, std::ostream& err);
 // content_type stands in for the HTTP Content-Type of files (its charset outranks the XML declaration);
 // base_url, when set, is what relative links resolve against instead of the file name or URL.
 int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::ostream& err,

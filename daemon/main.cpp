@@ -38,6 +38,9 @@ commands:
          [--explain]              ... and show hits, rule clauses and why a watchlist did not fire
   replay --config FILE ARCHIVE... the alerts each watchlist would have sent for saved feeds,
          [--json]                 article files or directories of them (payloads with --json)
+  notify-test --config FILE WEBHOOK
+                                  send a sample alert through one webhook now and print
+                                  what the far end answered
   status --config FILE [--json]   ask the running daemon (http.listen) for its feeds' state
   deliveries list|retry ID...|retry --all|purge --config FILE
                                   dead letters and disabled webhooks (works beside the daemon)
@@ -143,6 +146,13 @@ int main(int argc, char** argv) {
   daemon::setup_logging(*format, spdlog::level::from_str(log_level));
 
   if (command == "check") return daemon::run_check(config_file, std::cout, std::cerr);
+  if (command == "notify-test") {
+    if (positional.size() != 1) {
+      std::cerr << "newsalertd notify-test: give the name of one webhook\n";
+      return kExitUsage;
+    }
+    return daemon::run_notify_test(config_file, positional[0], std::cout, std::cerr);
+  }
   if (command == "parse") {
     if (positional.empty()) {
       std::cerr << "newsalertd parse: give at least one FILE or URL\n";

@@ -4,6 +4,7 @@
 
 #include "net/curl_bridge.hpp"
 #include "net/curl_share.hpp"
+#include "net/curl_transfers.hpp"
 #include "net/http_transfer.hpp"
 
 #include <boost/asio/post.hpp>
@@ -124,15 +125,14 @@ const std::string& HttpClient::accepted_encodings() {
 }
 
 struct HttpClient::Impl {
-  using Handler = asio::any_completion_handler<void(HttpResponse)>;
-
-  struct Pending {
-    std::unique_ptr<HttpTransfer> transfer;
-    Handler handler;
-  };
+  using Transfers = CurlTransfers<HttpTransfer, HttpResponse>;
+  using Handler = Transfers::Handler;
+  using Pending = Transfers::Pending;
 
   Impl(asio::io_context& io_context, const HttpClientOptions& options)
-      : io(io_context), bridge(CurlBridge::create(io_context, [this](CURL* easy, CURLcode result) { finish(easy, result); })) {
+      : io(io_context),
+        bridge(CurlBridge::create(io_context, [this](CURL* easy, CURLcode result) { finish(easy, result); })),
+        transfers(io_context, *bridge) {
     settings.user_agent = options.user_agent.empty() ? default_user_agent() : options.user_agent;
     settings.multiplex = options.multiplex;
     settings.share = share.get();
@@ -141,11 +141,6 @@ struct HttpClient::Impl {
     // One DNS cache and one TLS session cache for every transfer (resumed handshakes are cheap).
     share.share(CURL_LOCK_DATA_DNS, "CURL_LOCK_DATA_DNS");
     share.share(CURL_LOCK_DATA_SSL_SESSION, "CURL_LOCK_DATA_SSL_SESSION");
-  }
-
-  // Every easy handle leaves the multi before either is cleaned up.
-  ~Impl() {
-    for (auto& [easy, pending] : transfers) bridge->multi().remove(easy);
   }
 
   void set_limits(const HttpClientOptions& options) {
@@ -167,64 +162,36 @@ struct HttpClient::Impl {
     try {
       pending.transfer = std::make_unique<HttpTransfer>(std::move(request));
     } catch (const std::exception& e) {
-      HttpResponse failed;
-      failed.error = boost::system::error_code(CURLE_FAILED_INIT, curl_category());
-      failed.error_message = e.what();
-      return complete(std::move(pending.handler), std::move(failed));
+      return transfers.complete(std::move(pending.handler), failed_init(e.what()));
     }
     try {
       pending.transfer->configure(settings);
     } catch (const CurlOptionError& e) {
-      return complete(std::move(pending.handler), pending.transfer->refused(e));
+      return transfers.complete(std::move(pending.handler), pending.transfer->refused(e));
     }
-    launch(std::move(pending));
+    transfers.launch(std::move(pending), &failed_init);
   }
 
-  void launch(Pending pending) {
-    CURL* easy = pending.transfer->easy();
-    try {
-      bridge->add(easy);
-    } catch (const std::exception& e) {
-      HttpResponse failed;
-      failed.error = boost::system::error_code(CURLE_FAILED_INIT, curl_category());
-      failed.error_message = e.what();
-      return complete(std::move(pending.handler), std::move(failed));
-    }
-    transfers.emplace(easy, std::move(pending));
+  static HttpResponse failed_init(const char* what) {
+    HttpResponse failed;
+    failed.error = boost::system::error_code(CURLE_FAILED_INIT, curl_category());
+    failed.error_message = what;
+    return failed;
   }
 
   void finish(CURL* easy, CURLcode result) {
-    auto it = transfers.find(easy);
-    if (it == transfers.end()) return;
-    Pending pending = std::move(it->second);
-    transfers.erase(it);
+    auto pending = transfers.take(easy);
+    if (!pending) return;
     long connects = 0;
-    HttpResponse response = pending.transfer->finish(result, connects);
+    HttpResponse response = pending->transfer->finish(result, connects);
     ++stats.transfers;
     stats.new_connections += static_cast<std::uint64_t>(std::max(connects, 0L));
-    bridge->remove(easy);
-    complete(std::move(pending.handler), std::move(response));
-  }
-
-  // Handlers run later, from the io_context's queue, so a handler that starts a new transfer or
-  // destroys its caller never re-enters curl.
-  void complete(Handler handler, HttpResponse response) {
-    asio::post(io, [h = std::move(handler), r = std::move(response)]() mutable { std::move(h)(std::move(r)); });
+    transfers.complete(std::move(pending->handler), std::move(response));
   }
 
   void cancel_all() {
     bridge->check_thread("HttpClient::cancel_all");
-    std::vector<Pending> cancelled;
-    for (auto& [easy, pending] : transfers) {
-      bridge->remove(easy);
-      cancelled.push_back(std::move(pending));
-    }
-    transfers.clear();
-    for (auto& pending : cancelled) {
-      HttpResponse response;
-      response.error = asio::error::operation_aborted;
-      complete(std::move(pending.handler), std::move(response));
-    }
+    transfers.cancel_all();
   }
 
   asio::io_context& io;
@@ -232,7 +199,7 @@ struct HttpClient::Impl {
   std::shared_ptr<CurlBridge> bridge;
   HttpTransferSettings settings;
   HttpConnectionStats stats;
-  std::unordered_map<CURL*, Pending> transfers;
+  Transfers transfers;   // after the bridge: its handles leave the multi first
 };
 
 HttpClient::HttpClient(asio::io_context& io, HttpClientOptions options)
@@ -256,5 +223,7 @@ HttpConnectionStats HttpClient::connection_stats() const {
 }
 
 void HttpClient::cancel_all() { impl_->cancel_all(); }
+
+std::shared_ptr<const AddressPolicy> HttpClient::address_policy() const { return impl_->settings.address_policy; }
 
 }  // namespace newsalert::net

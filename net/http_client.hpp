@@ -121,6 +121,8 @@ class HttpClient {
 
   std::size_t in_flight() const;
   HttpConnectionStats connection_stats() const;
+  // The SSRF guard every transfer passes (null: none), for other clients that must obey it too.
+  std::shared_ptr<const AddressPolicy> address_policy() const;
 
   // Aborts every transfer; each completes with operation_aborted.
   void cancel_all();

@@ -4,10 +4,6 @@
 
 #include "common/text.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <algorithm>
 
 namespace newsalert::net {
@@ -15,7 +11,7 @@ namespace newsalert::net {
 HttpTransfer::HttpTransfer(HttpRequest request) : request_(std::move(request)) {}
 
 void HttpTransfer::configure(const HttpTransferSettings& settings) {
-  policy_ = settings.address_policy;
+  guard_ = std::make_unique<SocketGuard>(settings.address_policy, request_.allow);
   // First, so that curl explains any later failure in it.
   easy_.set(CURLOPT_ERRORBUFFER, static_cast<char*>(error_buffer_));
   easy_.set(CURLOPT_PRIVATE, static_cast<void*>(this));
@@ -28,7 +24,7 @@ void HttpTransfer::configure(const HttpTransferSettings& settings) {
   set_limits();
   set_redirects();
   set_callbacks();
-  set_guard();
+  guard_->install(easy_);
   set_tls();
   set_protocol(settings);
   set_headers_and_body();
@@ -59,14 +55,6 @@ void HttpTransfer::set_callbacks() {
   easy_.set(CURLOPT_DEBUGFUNCTION, &HttpTransfer::on_debug);
   easy_.set(CURLOPT_DEBUGDATA, self);
   easy_.set(CURLOPT_VERBOSE, 1L);   // only to reach on_debug; nothing is printed
-}
-
-void HttpTransfer::set_guard() {
-  void* self = this;
-  easy_.set(CURLOPT_OPENSOCKETFUNCTION, &HttpTransfer::on_open_socket);
-  easy_.set(CURLOPT_OPENSOCKETDATA, self);
-  easy_.set(CURLOPT_PREREQFUNCTION, &HttpTransfer::on_prereq);
-  easy_.set(CURLOPT_PREREQDATA, self);
 }
 
 void HttpTransfer::set_tls() {
@@ -106,6 +94,7 @@ HttpResponse HttpTransfer::finish(CURLcode result, long& connections) {
   response_.redirects = easy_.info(CURLINFO_REDIRECT_COUNT, 0L);
   connections = easy_.info(CURLINFO_NUM_CONNECTS, 0L);
   response_.elapsed = Millis(easy_.info(CURLINFO_TOTAL_TIME_T, curl_off_t{0}) / 1000);
+  if (guard_) response_.blocked = guard_->blocked();
   if (result != CURLE_OK) {
     response_.error = boost::system::error_code(static_cast<int>(result), curl_category());
     response_.error_message = error_buffer_;
@@ -199,50 +188,6 @@ int HttpTransfer::on_debug(CURL*, curl_infotype type, char*, size_t size, void* 
 // Called at least once a second, also while decoding yields nothing (say, an endless gzip header).
 int HttpTransfer::on_progress(void* userp, curl_off_t, curl_off_t, curl_off_t, curl_off_t) noexcept {
   return static_cast<HttpTransfer*>(userp)->over_wire_limit() ? 1 : 0;   // 1 aborts the transfer
-}
-
-void HttpTransfer::refuse_address(const std::optional<IpAddress>& ip, std::uint16_t port) noexcept {
-  try {
-    response_.blocked = ip ? AddressPolicy::describe_refusal(*ip, port) : "not an IP address";
-  } catch (...) {
-  }
-}
-
-// Every connection curl makes passes here with the address it resolved, so the guard judges the
-// address actually connected (a host name that resolves differently later cannot slip past).
-curl_socket_t HttpTransfer::on_open_socket(void* userp, curlsocktype purpose, curl_sockaddr* address) noexcept {
-  auto* self = static_cast<HttpTransfer*>(userp);
-  if (self->policy_ && purpose == CURLSOCKTYPE_IPCXN) {
-    std::optional<IpAddress> ip;
-    std::uint16_t port = 0;
-    if (address->family == AF_INET && address->addrlen >= sizeof(sockaddr_in)) {
-      const auto* in = reinterpret_cast<const sockaddr_in*>(&address->addr);
-      ip = IpAddress::v4(ntohl(in->sin_addr.s_addr));
-      port = ntohs(in->sin_port);
-    } else if (address->family == AF_INET6 && address->addrlen >= sizeof(sockaddr_in6)) {
-      const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&address->addr);
-      ip = IpAddress::from_v6_bytes(in6->sin6_addr.s6_addr);
-      port = ntohs(in6->sin6_port);
-    }
-    if (!ip || !self->policy_->allows(*ip, port, self->request_.allow)) {
-      self->refuse_address(ip, port);
-      return CURL_SOCKET_BAD;
-    }
-  }
-  return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
-}
-
-// Runs before each request is sent, on a new or a reused connection. A kept-alive connection
-// opened for a transfer that may reach an address must not carry one that may not: without
-// this, a webhook on the same host and port as an allowed feed would ride the feed's connection.
-int HttpTransfer::on_prereq(void* userp, char* primary_ip, char*, int primary_port, int) noexcept {
-  auto* self = static_cast<HttpTransfer*>(userp);
-  if (!self->policy_) return CURL_PREREQFUNC_OK;
-  const auto ip = IpAddress::parse(primary_ip == nullptr ? "" : primary_ip);
-  const auto port = static_cast<std::uint16_t>(primary_port);
-  if (ip && self->policy_->allows(*ip, port, self->request_.allow)) return CURL_PREREQFUNC_OK;
-  self->refuse_address(ip, port);
-  return CURL_PREREQFUNC_ABORT;
 }
 
 }  // namespace newsalert::net

@@ -6,6 +6,7 @@
 #include "net/curl_option_error.hpp"
 #include "net/curl_slist.hpp"
 #include "net/http_client.hpp"
+#include "net/socket_guard.hpp"
 
 #include <curl/curl.h>
 
@@ -46,27 +47,23 @@ class HttpTransfer {
   void set_limits();
   void set_redirects();
   void set_callbacks();
-  void set_guard();
   void set_tls();
   void set_protocol(const HttpTransferSettings& settings);
   void set_headers_and_body();
   bool over_wire_limit() noexcept;
   void hit_limit(ResponseLimit which, std::uint64_t bound) noexcept;
-  void refuse_address(const std::optional<IpAddress>& ip, std::uint16_t port) noexcept;
   bool is_https() const;
 
   static size_t on_body(char* data, size_t size, size_t count, void* userp) noexcept;
   static size_t on_header(char* data, size_t size, size_t count, void* userp) noexcept;
   static int on_debug(CURL*, curl_infotype type, char*, size_t size, void* userp) noexcept;
   static int on_progress(void* userp, curl_off_t, curl_off_t, curl_off_t, curl_off_t) noexcept;
-  static curl_socket_t on_open_socket(void* userp, curlsocktype purpose, curl_sockaddr* address) noexcept;
-  static int on_prereq(void* userp, char* primary_ip, char*, int primary_port, int) noexcept;
 
   CurlEasy easy_;
   CurlSlist header_lines_;
   HttpRequest request_;
   HttpResponse response_;
-  std::shared_ptr<const AddressPolicy> policy_;
+  std::unique_ptr<SocketGuard> guard_;
   std::uint64_t header_bytes_ = 0;
   bool in_headers_ = false;        // a response's status line came and its blank line has not
   std::uint64_t wire_bytes_ = 0;   // body bytes as received, before content decoding

@@ -1,7 +1,7 @@
 // Delivery policies against a real loopback receiver: every assertion is about what the receiver
 // recorded or what the outbox holds. Long schedules are checked through the stored next attempt
 // (a controlled clock), so no test waits for minutes.
-#include "alerts/delivery.hpp"
+#include "tests/alerts/delivery_fixture.hpp"
 
 #include "common/crypto.hpp"
 #include "store/state_store.hpp"
@@ -38,9 +38,8 @@ config::WebhookConfig webhook(const std::string& name, const std::string& url) {
   return w;
 }
 
-// The daemon's side: a store, an HTTP client and the delivery loops on their own I/O thread. The
-// test reads the database through a second connection, as `newsalertd deliveries` would.
-class DeliveryTest : public ::testing::Test {
+// The daemon's side (see DeliveryFixture) and a loopback receiver.
+class DeliveryTest : public DeliveryFixture {
  protected:
   ~DeliveryTest() override { stop(); }
 
@@ -54,66 +53,23 @@ class DeliveryTest : public ::testing::Test {
   }
 
   void start(std::vector<config::WebhookConfig> hooks) {
-    store_ = std::make_unique<store::StateStore>(db_file());
     net::HttpClientOptions options;
     options.max_per_host = 64;
-    http_ = std::make_unique<net::HttpClient>(io_, options);
-    delivery_ =
-        std::make_unique<alerts::Delivery>(io_, supervisor_, *http_, store_->outbox(), std::move(hooks), lines_);
-    delivery_->start();
-    thread_ = std::thread([this] { io_.run(); });
+    DeliveryFixture::start(std::move(hooks), options);
   }
 
   void wake() {
     asio::post(io_, [this] { delivery_->wake(); });
   }
 
-  void stop() {
-    if (!thread_.joinable()) return;
-    std::promise<void> done;
-    asio::post(io_, [&] {
-      delivery_->stop();
-      http_->cancel_all();
-      done.set_value();
-    });
-    done.get_future().wait();
-    guard_.reset();
-    thread_.join();
-  }
-
   std::filesystem::path db_file() const { return dir_.path() / "newsalert.db"; }
-  store::StateStore& reader() {
-    if (!reader_) reader_ = std::make_unique<store::StateStore>(db_file());
-    return *reader_;
-  }
-
-  // Polls the database (through the test's own connection) until `done` holds.
-  template <class F>
-  bool eventually(F done, std::chrono::milliseconds timeout = 15s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (done()) return true;
-      std::this_thread::sleep_for(20ms);
-    }
-    return done();
-  }
 
   void expect_signed(const std::vector<RecordedRequest>& requests) {
     const WebhookVerifier verifier(kSecret);
     for (const auto& r : requests) EXPECT_EQ(verifier.verify(r.headers, r.body, Clock::now()), "") << r.body;
   }
 
-  store::test::TempDir dir_;
   HttpServer server_;
-  asio::io_context io_;
-  asio::executor_work_guard<asio::io_context::executor_type> guard_ = asio::make_work_guard(io_);
-  std::ostringstream lines_;
-  std::unique_ptr<store::StateStore> store_;
-  std::unique_ptr<store::StateStore> reader_;
-  std::unique_ptr<net::HttpClient> http_;
-  Supervisor supervisor_{io_};
-  std::unique_ptr<alerts::Delivery> delivery_;
-  std::thread thread_;
 };
 
 // The largest number of requests whose [arrival, arrival + hold) intervals overlap.

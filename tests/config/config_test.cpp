@@ -582,8 +582,8 @@ TEST_F(ConfigTest, ReportsAMissingSecretFileAndSecretWithSecretFile) {
 TEST_F(ConfigTest, ValidatesWebhookFormatAndRetrySchedule) {
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: ops\n    url: https://hooks.example.org/\n"
                      "    format: slak\n    retry:\n      schedule: []\n"),
-              ElementsAre("bad.yaml:5: webhooks[0].format: expected json, stdout, slack, discord, teams, ntfy or "
-                          "template, got 'slak'",
+              ElementsAre("bad.yaml:5: webhooks[0].format: expected json, stdout, slack, discord, teams, ntfy, "
+                          "template, email or telegram, got 'slak'",
                           "bad.yaml:7: webhooks[0].retry.schedule: must list at least one delay"));
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - {name: a, format: stdout}\n  - {name: a, format: stdout}\n"),
               ElementsAre("bad.yaml:4: duplicate webhook name 'a' (already used on line 3)"));
@@ -947,4 +947,77 @@ TEST_F(ConfigTest, RejectsBadActorContextAndVariants) {
                           "bad.yaml:6: watchlists[0].actors[1].context: must list at least one word",
                           "bad.yaml:7: watchlists[0].actors[2].not_near: expected a list, got 'goddess'",
                           "bad.yaml:9: unknown key 'variants' in watchlists[0].regions[0]"));
+}
+
+TEST_F(ConfigTest, EmailWebhookReadsItsAddressesCredentialsAndTlsKeys) {
+  ::setenv("NEWSALERT_TEST_SMTP_PASSWORD", "pa ss", 1);
+  const Config c = load(
+      "webhooks:\n"
+      "  - name: desk-mail\n"
+      "    format: email\n"
+      "    url: smtp://mail.example.org:587\n"
+      "    from: \"newsalert <alerts@example.org>\"\n"
+      "    to: [desk@example.org, \"Night Desk <night@example.org>\"]\n"
+      "    username: alerts\n"
+      "    password: ${NEWSALERT_TEST_SMTP_PASSWORD}\n"
+      "    ca_file: newsalert.yaml\n");
+  ::unsetenv("NEWSALERT_TEST_SMTP_PASSWORD");
+  ASSERT_EQ(c.webhooks.size(), 1u);
+  const WebhookConfig& h = c.webhooks[0];
+  EXPECT_EQ(h.format, WebhookFormat::email);
+  EXPECT_EQ(h.url, "smtp://mail.example.org:587");
+  EXPECT_EQ(h.email.from, "newsalert <alerts@example.org>");
+  EXPECT_THAT(h.email.to, ElementsAre("desk@example.org", "Night Desk <night@example.org>"));
+  EXPECT_EQ(h.email.username, "alerts");
+  EXPECT_EQ(h.email.password, "pa ss");
+  EXPECT_TRUE(h.email.starttls);
+  EXPECT_FALSE(h.secret);
+}
+
+TEST_F(ConfigTest, EmailPasswordFromASecretFile) {
+  write("smtp-password", "from-file\n");
+  const Config c = load("webhooks:\n  - name: m\n    format: email\n    url: smtps://mail.example.org\n"
+                        "    from: a@example.org\n    to: b@example.org\n    username: u\n"
+                        "    secret_file: " + (dir_ / "smtp-password").string() + "\n");
+  EXPECT_EQ(c.webhooks[0].email.password, "from-file");
+  EXPECT_THAT(c.webhooks[0].email.to, ElementsAre("b@example.org"));
+}
+
+TEST_F(ConfigTest, EmailWebhookErrorsNameTheLineAndTheKey) {
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: m\n    format: email\n"),
+              ElementsAre("bad.yaml:3: webhook 'm': format: email needs a 'from' address",
+                          "bad.yaml:3: webhook 'm': format: email needs a 'to' address",
+                          "bad.yaml:3: webhook 'm': missing required key 'url' (or set format: stdout)"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: m\n    format: email\n    url: https://mail.example.org\n"
+                     "    from: newsalert\n    to: [desk@example.org, 'a@b, c@d']\n"),
+              ElementsAre("bad.yaml:5: webhooks[0].url: invalid URL 'https://mail.example.org': expected smtp:// or smtps://",
+                          "bad.yaml:6: webhooks[0].from: expected an address like \"newsalert <alerts@example.org>\", "
+                          "got 'newsalert'",
+                          "bad.yaml:7: webhooks[0].to[1]: expected an address like \"newsalert <alerts@example.org>\", "
+                          "got 'a@b, c@d'"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: m\n    format: email\n    url: smtp://mail.example.org\n"
+                     "    from: a@example.org\n    to: b@example.org\n    username: u\n    password: p\n    starttls: false\n"),
+              ElementsAre("bad.yaml:3: webhook 'm': starttls: false would send the username and password in clear "
+                          "text; use smtps:// or drop starttls: false"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: m\n    url: https://example.org/hook\n    to: b@example.org\n"),
+              ElementsAre("bad.yaml:5: webhooks[0].to: only used with format: email"));
+}
+
+TEST_F(ConfigTest, TelegramWebhookNeedsATokenAndAChat) {
+  ::setenv("NEWSALERT_TEST_TG_TOKEN", "123456:ABC-DEF", 1);
+  const Config c = load("webhooks:\n  - name: tg\n    format: telegram\n    url: https://api.telegram.org\n"
+                        "    token: ${NEWSALERT_TEST_TG_TOKEN}\n    chat_id: \"-1001234567890\"\n");
+  ::unsetenv("NEWSALERT_TEST_TG_TOKEN");
+  EXPECT_EQ(c.webhooks[0].format, WebhookFormat::telegram);
+  EXPECT_EQ(c.webhooks[0].token, "123456:ABC-DEF");
+  EXPECT_EQ(c.webhooks[0].chat_id, "-1001234567890");
+  EXPECT_FALSE(c.webhooks[0].secret);
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: tg\n    format: telegram\n    url: https://api.telegram.org\n"),
+              ElementsAre("bad.yaml:3: webhook 'tg': format: telegram needs a 'token' (or secret_file)",
+                          "bad.yaml:3: webhook 'tg': format: telegram needs a 'chat_id'"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: tg\n    format: telegram\n    url: https://api.telegram.org\n"
+                     "    token: a/b\n    chat_id: x\n"),
+              ElementsAre("bad.yaml:6: webhooks[0].token: expected a bot token like 123456:ABC-DEF..."));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: j\n    url: https://example.org/hook\n    chat_id: x\n"),
+              ElementsAre("bad.yaml:5: webhooks[0].chat_id: only used with format: telegram"));
 }

@@ -26,6 +26,7 @@ cat > "$work/expected" <<'LIST'
 /usr/share/bash-completion/completions/newsalertd
 /usr/share/doc/newsalertd/README.md
 /usr/share/doc/newsalertd/changelog.Debian.gz
+/usr/share/doc/newsalertd/channels.md
 /usr/share/doc/newsalertd/cluster.md
 /usr/share/doc/newsalertd/copyright
 /usr/share/doc/newsalertd/newsalert.example.yaml

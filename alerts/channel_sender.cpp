@@ -1,0 +1,143 @@
+// One send to a webhook: the HTTP request or the e-mail, and the answer as a SendResult.
+#include "alerts/channel_sender.hpp"
+
+#include "alerts/delivery.hpp"
+#include "alerts/formatter.hpp"
+#include "alerts/mail_message.hpp"
+#include "alerts/retry_policy.hpp"
+#include "config/mail_address.hpp"
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+namespace asio = boost::asio;
+
+namespace newsalert::alerts {
+
+namespace {
+
+net::MailRequest mail_request(const config::WebhookConfig& webhook, std::string message) {
+  net::MailRequest request;
+  request.url = webhook.url;
+  request.require_tls = webhook.email.starttls;
+  request.username = webhook.email.username;
+  request.password = webhook.email.password.value_or("");
+  if (const auto from = config::parse_mail_address(webhook.email.from)) request.envelope_from = from->address;
+  for (const auto& to : webhook.email.to)
+    if (const auto parsed = config::parse_mail_address(to)) request.envelope_to.push_back(parsed->address);
+  request.message = std::move(message);
+  request.timeout = webhook.timeout;
+  request.allow = webhook.allow;
+  request.tls_verify = webhook.tls.verify;
+  request.ca_file = webhook.tls.ca_file;
+  request.pinned_public_key = webhook.tls.pinned_public_key;
+  return request;
+}
+
+// The Bot API method's URL; the token is a path segment there, as Telegram documents it.
+std::string telegram_url(const config::WebhookConfig& webhook) {
+  std::string base = webhook.url;
+  while (base.ends_with('/')) base.pop_back();
+  return base + "/bot" + webhook.token.value_or("") + "/sendMessage";
+}
+
+// A Bot API error answer: {"ok": false, "error_code": 429, "description": "...",
+// "parameters": {"retry_after": 5}}. Its description goes into the error text, retry_after into the
+// next attempt's delay.
+void read_telegram_answer(const std::string& body, SendResult& result) {
+  const auto answer = nlohmann::json::parse(body, nullptr, false);
+  if (!answer.is_object()) return;
+  if (const auto d = answer.find("description"); d != answer.end() && d->is_string() && !result.error.empty())
+    result.error += ": " + d->get<std::string>();
+  const auto parameters = answer.find("parameters");
+  if (parameters == answer.end() || !parameters->is_object()) return;
+  if (const auto r = parameters->find("retry_after"); r != parameters->end() && r->is_number_integer() && r->get<long>() >= 0)
+    result.retry_after = Millis(r->get<long>() * 1000);
+}
+
+}  // namespace
+
+asio::awaitable<SendResult> ChannelSender::send(const config::WebhookConfig& webhook, const std::string& alert_id,
+                                                const std::string& payload) {
+  if (webhook.format == config::WebhookFormat::email) co_return co_await mail(webhook, alert_id, payload);
+  co_return co_await post(webhook, alert_id, payload);
+}
+
+asio::awaitable<SendResult> ChannelSender::post(const config::WebhookConfig& webhook, const std::string& alert_id,
+                                                const std::string& payload) {
+  SendResult result;
+  FormattedBody formatted;
+  try {
+    formatted = format_body(webhook, payload);
+  } catch (const std::exception& e) {
+    result.format_error = e.what();
+    co_return result;
+  }
+  const auto timestamp = std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
+  const bool telegram = webhook.format == config::WebhookFormat::telegram;
+  net::HttpRequest request;
+  request.url = telegram ? telegram_url(webhook) : webhook.url;
+  request.method = "POST";
+  request.timeout = webhook.timeout;
+  request.max_bytes = 1 << 20;   // receivers' answers are read only for logs
+  request.follow_redirects = false;
+  request.allow = webhook.allow;
+  request.tls_verify = webhook.tls.verify;
+  request.ca_file = webhook.tls.ca_file;
+  request.pinned_public_key = webhook.tls.pinned_public_key;
+  request.headers = {{"Content-Type", formatted.content_type},
+                     {"webhook-id", alert_id},
+                     {"webhook-timestamp", std::to_string(timestamp)}};
+  if (webhook.secret)
+    request.headers.emplace_back("webhook-signature", webhook_signature(*webhook.secret, alert_id, timestamp, formatted.body));
+  for (auto& header : formatted.headers) request.headers.push_back(std::move(header));
+  for (const auto& [header, value] : webhook.headers) request.headers.emplace_back(header, value);
+  request.body = std::move(formatted.body);
+
+  const net::HttpResponse response = co_await http_.async_fetch(std::move(request), asio::use_awaitable);
+  if (response.error == asio::error::operation_aborted) {
+    result.cancelled = true;
+    co_return result;
+  }
+  result.status = response.error ? 0 : response.status;
+  result.answer = response.body;
+  result.blocked = response.failure() == net::TransportFailure::blocked;
+  if (result.blocked) result.error = response.describe() + "; allow it with network.allow or the webhook's allow";
+  else if (response.error) result.error = response.describe();
+  else if (!response.is_success()) result.error = "HTTP " + std::to_string(response.status);
+  result.retry_after = parse_retry_after(response.header("retry-after"), Clock::now());
+  if (telegram && !response.error) read_telegram_answer(response.body, result);
+  co_return result;
+}
+
+asio::awaitable<SendResult> ChannelSender::mail(const config::WebhookConfig& webhook, const std::string& alert_id,
+                                                const std::string& payload) {
+  SendResult result;
+  std::string message;
+  try {
+    message = mail_message(webhook.email, alert_id, format_mail(payload), Clock::now());
+  } catch (const std::exception& e) {
+    result.format_error = e.what();
+    co_return result;
+  }
+  net::MailRequest request = mail_request(webhook, std::move(message));
+  const net::MailResponse response = co_await mail_.async_send(std::move(request), asio::use_awaitable);
+  if (response.error == asio::error::operation_aborted) {
+    result.cancelled = true;
+    co_return result;
+  }
+  result.answer = response.reply;
+  result.blocked = !response.blocked.empty() && response.error;
+  if (response.is_success()) {
+    result.status = 200;
+    co_return result;
+  }
+  result.error = response.describe();
+  if (result.blocked) result.error += "; allow it with network.allow or the webhook's allow";
+  if (response.is_permanent()) result.status = 400;
+  else if (response.code >= 400) result.status = 503;
+  co_return result;
+}
+
+}  // namespace newsalert::alerts
