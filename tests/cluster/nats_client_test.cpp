@@ -233,14 +233,14 @@ TEST_F(NatsClientTest, KvCreateTakesAKeyOnceThenReportsItExists) {
   ASSERT_TRUE(taken.written());
   const auto refused = leases.create("feed.1", "node-b");
   EXPECT_EQ(refused.outcome, KvWrite::KeyExists);
-  EXPECT_EQ(leases.get("feed.1")->value, "node-a");
-  EXPECT_EQ(leases.get("feed.1")->revision, taken.revision);
+  EXPECT_EQ(leases.get_from_leader("feed.1")->value, "node-a");
+  EXPECT_EQ(leases.get_from_leader("feed.1")->revision, taken.revision);
 
   // A released (deleted) lease can be taken again.
   leases.erase("feed.1");
-  EXPECT_FALSE(leases.get("feed.1"));
+  EXPECT_FALSE(leases.get_from_leader("feed.1"));
   EXPECT_TRUE(leases.create("feed.1", "node-b").written());
-  EXPECT_EQ(leases.get("feed.1")->value, "node-b");
+  EXPECT_EQ(leases.get_from_leader("feed.1")->value, "node-b");
 }
 
 TEST_F(NatsClientTest, KvUpdateWithStaleRevisionIsRefusedAndWithCurrentOneWrites) {
@@ -250,7 +250,7 @@ TEST_F(NatsClientTest, KvUpdateWithStaleRevisionIsRefusedAndWithCurrentOneWrites
   ASSERT_TRUE(second.written());
   EXPECT_GT(second.revision, first);
   EXPECT_EQ(state.update("feed.1", "etag-3", first).outcome, KvWrite::StaleRevision);
-  const auto now = state.get("feed.1");
+  const auto now = state.get_from_leader("feed.1");
   ASSERT_TRUE(now);
   EXPECT_EQ(now->value, "etag-2");
   EXPECT_EQ(now->revision, second.revision);
@@ -347,7 +347,7 @@ TEST_F(NatsClientTest, KvKeysAndEntriesAreThoseWithAValueAndNoneForAnEmptyBucket
   ASSERT_EQ(entries.size(), 2u);
   EXPECT_EQ(entries.at("node-a").value, "1 again");
   EXPECT_EQ(entries.at("node-c").value, "3");
-  EXPECT_EQ(entries.at("node-a").revision, bucket.get("node-a")->revision);
+  EXPECT_EQ(entries.at("node-a").revision, bucket.get_from_leader("node-a")->revision);
   bucket.erase("node-a");
   bucket.erase("node-c");
   EXPECT_EQ(bucket.keys(), std::vector<std::string>{});
