@@ -58,7 +58,11 @@ WordSet folded_set(std::string_view list) {
 }  // namespace
 
 bool PersonNames::is_given_name(std::string_view folded) {
-  static const WordSet names = folded_set(kGivenNames);
+  static const WordSet names = [] {
+    WordSet all;
+    for (const std::string_view part : kGivenNames) all.merge(folded_set(part));
+    return all;
+  }();
   return names.find(folded) != names.end();
 }
 
