@@ -10,7 +10,14 @@ namespace newsalert::cluster {
 std::vector<Message> PullConsumer::fetch(int batch, std::chrono::milliseconds timeout) {
   natsMsgList list{};
   jsErrCode js_code = static_cast<jsErrCode>(0);
-  const natsStatus status = natsSubscription_Fetch(&list, subscription_.get(), batch, timeout.count(), &js_code);
+  // A fetch can end early on the server's timeout answer to an earlier pull request that the
+  // client had already given up on; ask again for what is left of the caller's time.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  natsStatus status = NATS_TIMEOUT;
+  for (auto left = timeout; status == NATS_TIMEOUT && left.count() > 0;
+       left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())) {
+    status = natsSubscription_Fetch(&list, subscription_.get(), batch, left.count(), &js_code);
+  }
   if (status == NATS_TIMEOUT) return {};
   check(status, "cannot fetch from consumer", js_code);
   std::vector<Message> messages;
