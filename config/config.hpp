@@ -110,6 +110,8 @@ struct WatchlistConfig {
   StoryConfig stories;
   ThrottleConfig throttle;
   int line = 0;
+  // The watchlists_dir file that defines it; empty when the main config file does.
+  std::filesystem::path file;
 };
 
 struct RetryConfig {
@@ -163,6 +165,15 @@ struct HttpListen {
   Millis request_timeout{std::chrono::seconds(10)};   // from accept (or a request's first byte) to its end
   Millis idle_timeout{std::chrono::seconds(15)};      // a kept-alive connection waiting for its next request
   std::string str() const;   // "127.0.0.1:9464", "[::1]:9464"
+};
+
+// A bearer token of the /v1 API (`http.tokens`). A read token may read; an admin token may also change.
+struct ApiToken {
+  enum class Scope { read, admin };
+  std::string name;    // shown in the audit log; the token itself never is
+  std::string token;   // a secret
+  Scope scope = Scope::read;
+  bool operator==(const ApiToken&) const = default;
 };
 
 struct Diagnostic {
@@ -226,6 +237,10 @@ struct Config {
   std::vector<WebhookConfig> webhooks;   // never empty after loading: the stdout notifier is the default
   Millis shutdown_grace{std::chrono::seconds(10)};
   std::optional<HttpListen> http;
+  std::vector<ApiToken> api_tokens;   // none: the /v1 API reads without a token and cannot write
+  // One YAML file per watchlist, read beside the main file's `watchlists` (default: watchlists.d
+  // next to the config file; a missing directory holds none).
+  std::filesystem::path watchlists_dir;
   NetworkConfig network;
   // Problems that do not stop the daemon ("warning: ..."): `check` prints them, `run` logs them.
   std::vector<Diagnostic> warnings;
@@ -233,8 +248,9 @@ struct Config {
   StateConfig state;
   std::optional<WebSubConfig> websub;
   std::optional<ClusterConfig> cluster;
-  // Lower-case hex SHA-256 of the file's bytes as read (what sha256sum prints): the daemons of a
-  // cluster compare it to know they run the same file.
+  // Lower-case hex SHA-256 of the file's bytes as read (what sha256sum prints), or, when
+  // watchlists_dir holds files, of those bytes followed by each file's name and bytes: the daemons
+  // of a cluster compare it to know they run the same watchlists.
   std::string fingerprint;
 };
 

@@ -5,6 +5,7 @@
 #include "common/text.hpp"
 #include "common/url_redaction.hpp"
 #include "config/load_config.hpp"
+#include "config/loader_helpers.hpp"
 #include "config/mail_address.hpp"
 #include "config/opml_reader.hpp"
 #include "config/yaml_bounds.hpp"
@@ -21,6 +22,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <tuple>
 #include <arpa/inet.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -32,28 +34,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr std::size_t kMaxShownValue = 80;
-
-int line_of(const YAML::Node& node) {
-  const YAML::Mark mark = node.Mark();
-  return mark.is_null() ? 0 : mark.line + 1;
-}
-
-std::string quote(std::string_view value) {
-  std::string shown(value.substr(0, kMaxShownValue));
-  if (value.size() > kMaxShownValue) shown += "...";
-  return "'" + shown + "'";
-}
-
-// What a node is, for "expected X, got Y" messages.
-std::string describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Scalar: return quote(node.Scalar());
-    default: return "nothing";
-  }
-}
+using detail::describe;
+using detail::is_name;
+using detail::line_of;
+using detail::quote;
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -82,12 +66,6 @@ std::optional<std::string_view> suggest(std::string_view key, const std::vector<
     }
   }
   return best;
-}
-
-bool is_name(std::string_view name) {
-  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
-  });
 }
 
 // A cluster node's name: it becomes part of NATS subjects, KV keys and consumer names.
@@ -590,10 +568,11 @@ Config ConfigLoader::load(const std::string& yaml_text) {
 
   int state_dir_line = 0;
   bool has_state_dir = false;
+  std::optional<YAML::Node> watchlists_dir;
   for (const auto& [key, value] :
        entries(root, "the top level",
                {"state_dir", "user_agent", "poll", "feeds", "watchlists", "webhooks", "shutdown_grace",
-                "region_groups", "http", "network", "state", "websub", "cluster"})) {
+                "region_groups", "http", "network", "state", "websub", "cluster", "watchlists_dir"})) {
     const std::string& name = key.Scalar();
     if (name == "state_dir") {
       has_state_dir = true;
@@ -629,8 +608,13 @@ Config ConfigLoader::load(const std::string& yaml_text) {
       load_websub(value, config.websub);
     } else if (name == "cluster") {
       load_cluster(value, config.cluster);
+    } else if (name == "watchlists_dir") {
+      watchlists_dir = value;
     }
   }
+  load_watchlist_files(watchlists_dir, config);
+  if (!watchlist_files_read_.empty()) config.fingerprint = sha256_hex(yaml_text + watchlist_files_read_);
+  config.api_tokens = std::move(api_tokens_);
   if (config.websub && !config.websub->listen && !config.http)
     error(config.websub->line, "websub: hubs need a listener for their callbacks: set websub.listen or http.listen");
   if (!has_state_dir) error(root, "missing required key 'state_dir'");
@@ -645,16 +629,18 @@ Config ConfigLoader::load(const std::string& yaml_text) {
   for (const auto& ref : notify_refs_) {
     const bool known = std::any_of(config.webhooks.begin(), config.webhooks.end(),
                                    [&](const WebhookConfig& w) { return w.name == ref.webhook; });
-    if (!known) error(ref.line, ref.watchlist + " notifies unknown webhook " + quote(ref.webhook));
+    if (!known)
+      diagnostics_.push_back(Diagnostic{ref.file, ref.line, ref.watchlist + " notifies unknown webhook " + quote(ref.webhook)});
   }
 
   if (check_state_dir_ && !config.state_dir.empty()) check_state_dir(config.state_dir, state_dir_line);
 
   if (!diagnostics_.empty()) {
-    std::stable_sort(diagnostics_.begin(), diagnostics_.end(),
-                     [](const Diagnostic& a, const Diagnostic& b) {
-                       return a.line != b.line ? a.line < b.line : a.column < b.column;
-                     });
+    // The main file's problems first, then each watchlist file's, each in line order.
+    std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [this](const Diagnostic& a, const Diagnostic& b) {
+      return std::make_tuple(a.file != file_, a.file, a.line, a.column) <
+             std::make_tuple(b.file != file_, b.file, b.line, b.column);
+    });
     throw ConfigError(std::move(diagnostics_));
   }
   std::stable_sort(warnings_.begin(), warnings_.end(),
@@ -905,120 +891,125 @@ void ConfigLoader::load_watchlists(const YAML::Node& node, std::vector<Watchlist
   std::map<std::string, int> first_line;
   std::size_t i = 0;
   for (auto it = node.begin(); it != node.end(); ++it, ++i) {
-    const YAML::Node item = *it;
     const std::string field = index_field("watchlists", i);
-    if (!expect_map(item, field)) continue;
-    WatchlistConfig watchlist;
-    watchlist.line = line_of(item);
-    bool has_name = false;
-    std::optional<Require> require;
-    YAML::Node require_node;
-    std::vector<std::pair<std::string, int>> notify;
-    for (const auto& [key, value] :
-         entries(item, field, {"name", "actors", "regions", "require", "exclude", "notify", "min_score", "stories",
-                               "throttle", "quiet_hours"})) {
-      const std::string& name = key.Scalar();
-      if (name == "name") {
-        has_name = true;
-        const auto n = get_string(value, field + ".name");
-        if (!n) continue;
-        if (!is_name(*n)) {
-          error(value, field + ".name: " + quote(*n) + " may only contain letters, digits, '_', '.' and '-'");
-          continue;
-        }
-        watchlist.name = *n;
-        if (const auto [earlier, inserted] = first_line.emplace(*n, line(value)); !inserted)
-          error(value, "duplicate watchlist name " + quote(*n) + " (already used on line " +
-                           std::to_string(earlier->second) + ")");
-      } else if (name == "actors") {
-        watchlist.actors = load_terms(value, field + ".actors", false);
-      } else if (name == "regions") {
-        watchlist.regions = load_terms(value, field + ".regions", true);
-      } else if (name == "require") {
-        require_node = value;
-        const auto r = get_string(value, field + ".require");
-        if (!r) continue;
-        const std::string text = to_lower_ascii(trim(*r));
-        if (text == "any") require = Require::any;
-        else if (text == "actor") require = Require::actor;
-        else if (text == "region") require = Require::region;
-        else if (text == "actor and region" || text == "actor_and_region") require = Require::actor_and_region;
-        else
-          load_require(value, field + ".require", watchlist);
-      } else if (name == "min_score") {
-        if (const auto score = get_number(value, field + ".min_score", 0)) watchlist.min_score = *score;
-      } else if (name == "exclude") {
-        if (const auto list = get_string_list(value, field + ".exclude")) watchlist.exclude = *list;
-      } else if (name == "notify") {
-        if (!expect_list(value, field + ".notify")) continue;
-        std::size_t j = 0;
-        for (auto n = value.begin(); n != value.end(); ++n, ++j)
-          if (const auto hook = get_string(*n, index_field(field + ".notify", j)))
-            notify.emplace_back(*hook, line(*n));
-      } else if (name == "stories") {
-        const std::string sfield = field + ".stories";
-        if (!expect_map(value, sfield)) continue;
-        for (const auto& [skey, svalue] : entries(value, sfield, {"window", "distance", "follow_up"})) {
-          const std::string& sname = skey.Scalar();
-          if (sname == "window") {
-            if (const auto d = get_duration(svalue, sfield + ".window", 0ms)) watchlist.stories.window = *d;
-          } else if (sname == "distance") {
-            if (const auto n = get_int(svalue, sfield + ".distance", 0, 16)) watchlist.stories.distance = static_cast<int>(*n);
-          } else if (const auto n = get_int(svalue, sfield + ".follow_up", 0, 1000)) {
-            watchlist.stories.follow_up = static_cast<int>(*n);
-          }
-        }
-      } else if (name == "throttle") {
-        const std::string tfield = field + ".throttle";
-        if (!expect_map(value, tfield)) continue;
-        for (const auto& [tkey, tvalue] : entries(value, tfield, {"max", "per"})) {
-          if (tkey.Scalar() == "max") {
-            if (const auto n = get_int(tvalue, tfield + ".max", 0, 100000)) watchlist.throttle.max = static_cast<int>(*n);
-          } else if (const auto d = get_duration(tvalue, tfield + ".per", 1s)) {
-            watchlist.throttle.per = *d;
-          }
-        }
-      } else if (name == "quiet_hours") {
-        const auto text = get_string(value, field + ".quiet_hours");
-        if (!text) continue;
-        if (const auto range = parse_quiet_hours(*text)) watchlist.throttle.quiet_hours = range;
-        else error(value, field + ".quiet_hours: expected a range of local times like 22:00-07:00, got " + quote(*text));
-      }
-    }
-    const std::string label = watchlist.name.empty() ? field : "watchlist '" + watchlist.name + "'";
-    if (!has_name) error(item, field + ": missing required key 'name'");
-    if (watchlist.actors.empty() && watchlist.regions.empty()) {
-      error(item, label + " has no actors and no regions, so it can never match");
-    } else if (require) {
-      const int at = line(require_node);
-      const bool need_actor = *require == Require::actor || *require == Require::actor_and_region;
-      const bool need_region = *require == Require::region || *require == Require::actor_and_region;
-      const std::string shown = *require == Require::actor_and_region ? "actor and region"
-                                : *require == Require::actor         ? "actor"
-                                                                      : "region";
-      if (need_actor && watchlist.actors.empty())
-        error(at, label + ": require: " + shown + " but the watchlist has no actors");
-      if (need_region && watchlist.regions.empty())
-        error(at, label + ": require: " + shown + " but the watchlist has no regions");
-      watchlist.require = *require;
-    } else if (!watchlist.require_expression.empty()) {
-      const auto& e = watchlist.require_expression;
-      if (e.uses(RequireNode::Kind::any_actor) && watchlist.actors.empty())
-        error(require_node, label + ": require: 'actor' but the watchlist has no actors");
-      if (e.uses(RequireNode::Kind::any_region) && watchlist.regions.empty())
-        error(require_node, label + ": require: 'region' but the watchlist has no regions");
-    } else {
-      // Without an explicit require, ask for what the watchlist lists: both kinds when it has both.
-      watchlist.require = watchlist.actors.empty()    ? Require::region
-                          : watchlist.regions.empty() ? Require::actor
-                                                      : Require::actor_and_region;
-    }
-    for (auto& [hook, line] : notify) {
-      notify_refs_.push_back(NotifyRef{label, hook, line});
-      watchlist.notify.push_back(std::move(hook));
-    }
+    if (!expect_map(*it, field)) continue;
+    WatchlistConfig watchlist = load_watchlist(*it, field);
+    if (watchlist.name.empty()) continue;
+    if (const auto [earlier, inserted] = first_line.emplace(watchlist.name, watchlist.line); !inserted)
+      error(watchlist.line, "duplicate watchlist name " + quote(watchlist.name) + " (already used on line " +
+                                std::to_string(earlier->second) + ")");
     watchlists.push_back(std::move(watchlist));
   }
+}
+
+WatchlistConfig ConfigLoader::load_watchlist(const YAML::Node& item, const std::string& field) {
+  WatchlistConfig watchlist;
+  watchlist.line = line_of(item);
+  bool has_name = false;
+  std::optional<Require> require;
+  YAML::Node require_node;
+  std::vector<std::pair<std::string, int>> notify;
+  for (const auto& [key, value] :
+       entries(item, field, {"name", "actors", "regions", "require", "exclude", "notify", "min_score", "stories",
+                             "throttle", "quiet_hours"})) {
+    const std::string& name = key.Scalar();
+    if (name == "name") {
+      has_name = true;
+      const auto n = get_string(value, field + ".name");
+      if (!n) continue;
+      if (!is_name(*n)) {
+        error(value, field + ".name: " + quote(*n) + " may only contain letters, digits, '_', '.' and '-'");
+        continue;
+      }
+      watchlist.name = *n;
+    } else if (name == "actors") {
+      watchlist.actors = load_terms(value, field + ".actors", false);
+    } else if (name == "regions") {
+      watchlist.regions = load_terms(value, field + ".regions", true);
+    } else if (name == "require") {
+      require_node = value;
+      const auto r = get_string(value, field + ".require");
+      if (!r) continue;
+      const std::string text = to_lower_ascii(trim(*r));
+      if (text == "any") require = Require::any;
+      else if (text == "actor") require = Require::actor;
+      else if (text == "region") require = Require::region;
+      else if (text == "actor and region" || text == "actor_and_region") require = Require::actor_and_region;
+      else
+        load_require(value, field + ".require", watchlist);
+    } else if (name == "min_score") {
+      if (const auto score = get_number(value, field + ".min_score", 0)) watchlist.min_score = *score;
+    } else if (name == "exclude") {
+      if (const auto list = get_string_list(value, field + ".exclude")) watchlist.exclude = *list;
+    } else if (name == "notify") {
+      if (!expect_list(value, field + ".notify")) continue;
+      std::size_t j = 0;
+      for (auto n = value.begin(); n != value.end(); ++n, ++j)
+        if (const auto hook = get_string(*n, index_field(field + ".notify", j)))
+          notify.emplace_back(*hook, line(*n));
+    } else if (name == "stories") {
+      const std::string sfield = field + ".stories";
+      if (!expect_map(value, sfield)) continue;
+      for (const auto& [skey, svalue] : entries(value, sfield, {"window", "distance", "follow_up"})) {
+        const std::string& sname = skey.Scalar();
+        if (sname == "window") {
+          if (const auto d = get_duration(svalue, sfield + ".window", 0ms)) watchlist.stories.window = *d;
+        } else if (sname == "distance") {
+          if (const auto n = get_int(svalue, sfield + ".distance", 0, 16)) watchlist.stories.distance = static_cast<int>(*n);
+        } else if (const auto n = get_int(svalue, sfield + ".follow_up", 0, 1000)) {
+          watchlist.stories.follow_up = static_cast<int>(*n);
+        }
+      }
+    } else if (name == "throttle") {
+      const std::string tfield = field + ".throttle";
+      if (!expect_map(value, tfield)) continue;
+      for (const auto& [tkey, tvalue] : entries(value, tfield, {"max", "per"})) {
+        if (tkey.Scalar() == "max") {
+          if (const auto n = get_int(tvalue, tfield + ".max", 0, 100000)) watchlist.throttle.max = static_cast<int>(*n);
+        } else if (const auto d = get_duration(tvalue, tfield + ".per", 1s)) {
+          watchlist.throttle.per = *d;
+        }
+      }
+    } else if (name == "quiet_hours") {
+      const auto text = get_string(value, field + ".quiet_hours");
+      if (!text) continue;
+      if (const auto range = parse_quiet_hours(*text)) watchlist.throttle.quiet_hours = range;
+      else error(value, field + ".quiet_hours: expected a range of local times like 22:00-07:00, got " + quote(*text));
+    }
+  }
+  const std::string label = watchlist.name.empty() ? field : "watchlist '" + watchlist.name + "'";
+  if (!has_name) error(item, field + ": missing required key 'name'");
+  if (watchlist.actors.empty() && watchlist.regions.empty()) {
+    error(item, label + " has no actors and no regions, so it can never match");
+  } else if (require) {
+    const int at = line(require_node);
+    const bool need_actor = *require == Require::actor || *require == Require::actor_and_region;
+    const bool need_region = *require == Require::region || *require == Require::actor_and_region;
+    const std::string shown = *require == Require::actor_and_region ? "actor and region"
+                              : *require == Require::actor         ? "actor"
+                                                                    : "region";
+    if (need_actor && watchlist.actors.empty())
+      error(at, label + ": require: " + shown + " but the watchlist has no actors");
+    if (need_region && watchlist.regions.empty())
+      error(at, label + ": require: " + shown + " but the watchlist has no regions");
+    watchlist.require = *require;
+  } else if (!watchlist.require_expression.empty()) {
+    const auto& e = watchlist.require_expression;
+    if (e.uses(RequireNode::Kind::any_actor) && watchlist.actors.empty())
+      error(require_node, label + ": require: 'actor' but the watchlist has no actors");
+    if (e.uses(RequireNode::Kind::any_region) && watchlist.regions.empty())
+      error(require_node, label + ": require: 'region' but the watchlist has no regions");
+  } else {
+    // Without an explicit require, ask for what the watchlist lists: both kinds when it has both.
+    watchlist.require = watchlist.actors.empty()    ? Require::region
+                        : watchlist.regions.empty() ? Require::actor
+                                                    : Require::actor_and_region;
+  }
+  for (auto& [hook, line] : notify) {
+    notify_refs_.push_back(NotifyRef{label, hook, line, file_});
+    watchlist.notify.push_back(std::move(hook));
+  }
+  return watchlist;
 }
 
 // Keywords keep their enum; anything else is the boolean language, whose syntax errors point at
@@ -1465,9 +1456,13 @@ void ConfigLoader::load_http(const YAML::Node& node, std::optional<HttpListen>& 
   YAML::Node listen_node;
   bool has_listen = false, has_bounds = false, is_public = false;
   for (const auto& [key, value] :
-       entries(node, "http", {"listen", "public", "max_connections", "request_timeout", "idle_timeout"})) {
+       entries(node, "http", {"listen", "public", "max_connections", "request_timeout", "idle_timeout", "tokens"})) {
     const std::string& name = key.Scalar();
     const std::string field = "http." + name;
+    if (name == "tokens") {
+      load_api_tokens(value);
+      continue;
+    }
     has_listen = has_listen || name == "listen";
     has_bounds = has_bounds || (name != "listen" && name != "public");
     if (name == "listen") {
@@ -1791,8 +1786,11 @@ bool ConfigLoader::load_tls_key(const std::string& name, const YAML::Node& value
   return false;
 }
 
-Config parse_config(const std::string& yaml_text, const std::string& file_name, bool check_state_dir) {
-  return ConfigLoader(file_name, check_state_dir).load(yaml_text);
+Config parse_config(const std::string& yaml_text, const std::string& file_name, bool check_state_dir,
+                    const WatchlistEdit* edit) {
+  ConfigLoader loader(file_name, check_state_dir);
+  if (edit) loader.edit_watchlist_file(edit->name, edit->yaml);
+  return loader.load(yaml_text);
 }
 
 }  // namespace newsalert::config

@@ -23,12 +23,16 @@ class ConfigLoader {
 
   // Throws ConfigError with every diagnostic found.
   Config load(const std::string& yaml_text);
+  // Loads the watchlist `name` of watchlists_dir from `yaml_text` instead of its file, or leaves
+  // it out when `yaml_text` is nullopt: how a change through the API is tried before it is written.
+  void edit_watchlist_file(std::string name, std::optional<std::string> yaml_text);
 
  private:
   struct NotifyRef {
     std::string watchlist;   // "watchlist 'name'", or its position when it has no usable name
     std::string webhook;
     int line = 0;
+    std::string file;   // the file the watchlist is in
   };
 
   void error(int line, std::string message);
@@ -70,6 +74,12 @@ class ConfigLoader {
   void load_opml(const std::string& path, const YAML::Node& at, const std::string& field,
                  std::optional<Millis> interval, std::vector<FeedConfig>& feeds, std::map<std::string, int>& first_line);
   void load_watchlists(const YAML::Node& node, std::vector<WatchlistConfig>& watchlists);
+  // One watchlist map; its name is empty when it has no usable one (already reported).
+  WatchlistConfig load_watchlist(const YAML::Node& item, const std::string& field);
+  // watchlists_dir's files (config/watchlist_files.cpp): one watchlist each, named like the file.
+  void load_watchlist_files(const std::optional<YAML::Node>& dir_node, Config& config);
+  void load_watchlist_file(const std::filesystem::path& path, const std::string& text, Config& config);
+  void load_api_tokens(const YAML::Node& node);
   std::vector<Term> load_terms(const YAML::Node& node, const std::string& field, bool regions);
   void load_region_groups(const YAML::Node& node, std::vector<RegionGroup>& groups);
   void load_require(const YAML::Node& node, const std::string& field, WatchlistConfig& watchlist);
@@ -117,6 +127,9 @@ class ConfigLoader {
   int inline_secret_line_ = 0;
   std::vector<NotifyRef> notify_refs_;
   std::vector<std::pair<YAML::Node, int>> null_value_lines_;   // empty values and the line of their key
+  std::vector<ApiToken> api_tokens_;
+  std::string watchlist_files_read_;   // each file's name and bytes, for the fingerprint
+  std::optional<std::pair<std::string, std::optional<std::string>>> watchlist_edit_;
 };
 
 }  // namespace newsalert::config

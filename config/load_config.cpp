@@ -12,7 +12,7 @@
 
 namespace newsalert::config {
 
-Config load_config(const std::filesystem::path& file, bool check_state_dir) {
+Config load_config(const std::filesystem::path& file, bool check_state_dir, const WatchlistEdit* edit) {
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec))
     throw ConfigError({Diagnostic{file.string(), 0, "cannot read: is a directory"}});
@@ -24,7 +24,7 @@ Config load_config(const std::filesystem::path& file, bool check_state_dir) {
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw ConfigError({Diagnostic{file.string(), 0, "cannot read: I/O error"}});
-  Config config = parse_config(text.str(), file.string(), check_state_dir);
+  Config config = parse_config(text.str(), file.string(), check_state_dir, edit);
   struct stat st {};
   if (config.inline_secret_line > 0 && ::stat(file.c_str(), &st) == 0 && (st.st_mode & S_IROTH)) {
     char mode[8];

@@ -5,13 +5,24 @@
 #include "config/config.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace newsalert::config {
 
-// Reads and validates a config file. Throws ConfigError.
+// A change to one watchlist of watchlists_dir, tried before it is written: its new YAML text, or
+// nullopt for its removal.
+struct WatchlistEdit {
+  std::string name;
+  std::optional<std::string> yaml;
+};
+
+// Reads and validates a config file (and the files of its watchlists_dir). Throws ConfigError.
 // check_state_dir: also verify the state directory exists (or can be created) and is writable.
-Config load_config(const std::filesystem::path& file, bool check_state_dir = true);
-Config parse_config(const std::string& yaml_text, const std::string& file_name, bool check_state_dir = true);
+// edit: the config as it would be with that change made.
+Config load_config(const std::filesystem::path& file, bool check_state_dir = true,
+                   const WatchlistEdit* edit = nullptr);
+Config parse_config(const std::string& yaml_text, const std::string& file_name, bool check_state_dir = true,
+                    const WatchlistEdit* edit = nullptr);
 
 }  // namespace newsalert::config

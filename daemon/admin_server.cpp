@@ -133,6 +133,7 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
     }
     if (!handlers.metrics)
       return reply(request, http::status::not_found, "text/plain", "not found\n");
+    if (handlers.api && path.starts_with("/v1/")) return api_reply(request, target);
     if (request.method() != http::verb::get && request.method() != http::verb::head) {
       Response response = reply(request, http::status::method_not_allowed, "text/plain", "use GET\n");
       response.set(http::field::allow, "GET, HEAD");
@@ -146,9 +147,23 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
     }
     if (path == "/metrics")
       return reply(request, http::status::ok, "text/plain; version=0.0.4; charset=utf-8", handlers.metrics());
-    if (path == "/v1/status") return reply(request, http::status::ok, "application/json", handlers.status() + "\n");
     return reply(request, http::status::not_found, "text/plain",
                  "not found; try /healthz, /readyz, /metrics or /v1/status\n");
+  }
+
+  Response api_reply(const Request& request, std::string_view target) const {
+    api::Request call;
+    call.method = std::string(request.method_string());
+    const auto query = target.find('?');
+    call.path = std::string(target.substr(0, query));
+    if (query != std::string_view::npos) call.query = std::string(target.substr(query + 1));
+    call.authorization = std::string(request[http::field::authorization]);
+    call.content_type = std::string(request[http::field::content_type]);
+    call.body = request.body();
+    const api::Answer answer = handlers.api(call);
+    Response response = reply(request, static_cast<http::status>(answer.status), answer.content_type, answer.body);
+    for (const auto& [name, value] : answer.headers) response.set(name, value);
+    return response;
   }
 
   asio::awaitable<void> session(tcp::socket socket, [[maybe_unused]] ConnectionSlot slot) {

@@ -1,6 +1,7 @@
-// The admin HTTP listener: /healthz, /readyz, /metrics and /v1/status on the daemon's event loop.
+// The admin HTTP listener: /healthz, /readyz, /metrics and the /v1 API on the daemon's event loop.
 #pragma once
 
+#include "api/api_types.hpp"
 #include "common/supervisor.hpp"
 #include "poll/websub_callback.hpp"
 #include "config/config.hpp"
@@ -21,8 +22,8 @@ class AdminServer {
  public:
   struct Handlers {
     std::function<std::string()> metrics;                 // Prometheus text
-    std::function<std::string()> status;                  // JSON
     std::function<std::optional<std::string>()> not_ready; // why the daemon is not ready, or nullopt
+    std::function<api::Answer(const api::Request&)> api;   // every path under /v1/
     // Requests whose path starts with callback_prefix (any method) go here: WebSub callbacks.
     std::string callback_prefix;
     std::function<poll::CallbackAnswer(const poll::CallbackRequest&)> callback;

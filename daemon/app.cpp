@@ -2,6 +2,7 @@
 #include "daemon/app.hpp"
 
 #include "alerts/delivery.hpp"
+#include "api/api.hpp"
 #include "common/log_context.hpp"
 #include "common/log_exception.hpp"
 #include "common/supervisor.hpp"
@@ -458,8 +459,8 @@ struct App::Impl {
   void start_admin(const config::HttpListen& listen) {
     AdminServer::Handlers handlers;
     handlers.metrics = [this] { return render_metrics(); };
-    handlers.status = [this] { return status_report().to_json().dump(); };
     handlers.not_ready = [this] { return not_ready(); };
+    handlers.api = [this](const api::Request& request) { return api.handle(request); };
     if (config.websub && !config.websub->listen) add_websub_handlers(handlers);
     auto server = std::make_unique<AdminServer>(io, listen, std::move(handlers));
     if (admin) admin->stop();
@@ -627,9 +628,11 @@ struct App::Impl {
 
   // SIGHUP: a valid config replaces the running one between two events of the loop, so no poll,
   // commit or delivery sees half of each; an invalid one is logged and changes nothing.
-  void reload() {
+  // `why` is what asked for it: "received SIGHUP", or a change made through the API. True when the
+  // new config runs.
+  bool reload(std::string_view why = "received SIGHUP") {
     sd_notify_reloading();
-    spdlog::info("received SIGHUP, reloading {}", config.source.string());
+    spdlog::info("{}, reloading {}", why, config.source.string());
     const auto done = [this] { sd_notify_state("READY=1\n" + status_line()); };
     config::Config next;
     try {
@@ -639,7 +642,7 @@ struct App::Impl {
       spdlog::error("reload rejected: {} problem(s) in {}; still running the configuration loaded at {}",
                     e.diagnostics().size(), config.source.string(), format_rfc3339(config_loaded));
       done();
-      return;
+      return false;
     }
     for (const auto& warning : next.warnings) spdlog::warn("reload: {}", warning.str());
     if (next.state_dir != config.state_dir) {
@@ -669,7 +672,7 @@ struct App::Impl {
         spdlog::error("reload rejected: {}; still running the configuration loaded at {}", e.what(),
                       format_rfc3339(config_loaded));
         done();
-        return;
+        return false;
       }
     } else if (next.http && !same_limits(*next.http, *config.http)) {
       // The listener keeps its port across a reload, so it keeps the bounds it was opened with.
@@ -733,6 +736,7 @@ struct App::Impl {
                  config.source.string(), feed_slots.size(), added, removed, rescheduled, config.watchlists.size(),
                  config.webhooks.size());
     done();
+    return true;
   }
 
   // A restart often is the fix for a broken receiver, so the backlog is tried at once. On a full
@@ -960,6 +964,9 @@ struct App::Impl {
   std::vector<std::shared_ptr<FeedSlot>> feed_slots;   // config order
   std::unique_ptr<ClusterNode> cluster;   // cluster mode only
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> webhook_from;   // handovers in progress
+  api::Api api{api::Api::Host{[this]() -> const config::Config& { return config; },
+                              [this] { return reload("watchlist changed through the API"); },
+                              [this] { return status_report().to_json().dump(); }}};
   std::unique_ptr<AdminServer> admin;
   std::unique_ptr<poll::WebSubSubscriber> websub;
   std::unique_ptr<AdminServer> websub_listener;   // websub.listen, when callbacks have a listener of their own

@@ -27,6 +27,9 @@ int run_status(const std::string& config_file, bool json, std::ostream& out, std
   request.url = url;
   request.timeout = std::chrono::seconds(5);
   request.follow_redirects = false;
+  // With http.tokens every /v1 call needs one; any token may read.
+  if (!config->api_tokens.empty())
+    request.headers.emplace_back("Authorization", "Bearer " + config->api_tokens.front().token);
   net::HttpResponse response;
   http.async_fetch(request, [&](net::HttpResponse r) { response = std::move(r); });
   io.run();

@@ -51,6 +51,7 @@ struct ServiceConfig {
   std::vector<std::string> hooks{"/hook"};   // webhook paths, named hook0, hook1, ...
   std::string retry = "[0s, 300ms, 300ms]";
   std::uint16_t admin_port = 0;              // 0: no http section
+  std::string http_extra = "";               // more lines of the http section, indented by two
 };
 
 class ServiceTest : public ::testing::Test {
@@ -73,7 +74,7 @@ class ServiceTest : public ::testing::Test {
         text += "  - name: hook" + std::to_string(i) + "\n    url: " + server_.url(c.hooks[i]) +
                 "\n    retry:\n      schedule: " + c.retry + "\n";
     }
-    if (c.admin_port != 0) text += "http:\n  listen: 127.0.0.1:" + std::to_string(c.admin_port) + "\n";
+    if (c.admin_port != 0) text += "http:\n  listen: 127.0.0.1:" + std::to_string(c.admin_port) + "\n" + c.http_extra;
     write_file(config_file(), text);
     return config_file();
   }

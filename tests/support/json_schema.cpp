@@ -31,9 +31,14 @@ JsonSchema JsonSchema::load(const std::string& file) {
 const nlohmann::json& JsonSchema::resolve(const nlohmann::json& schema) const {
   if (!schema.contains("$ref")) return schema;
   const std::string ref = schema["$ref"];
-  const std::string prefix = "#/$defs/";
-  if (!ref.starts_with(prefix)) throw std::invalid_argument("unsupported $ref " + ref);
-  return resolve(root_.at("$defs").at(ref.substr(prefix.size())));
+  if (!ref.starts_with("#/")) throw std::invalid_argument("unsupported $ref " + ref);
+  return resolve(root_.at(nlohmann::json::json_pointer(ref.substr(1))));
+}
+
+std::vector<std::string> JsonSchema::validate_at(const std::string& pointer, const nlohmann::json& document) const {
+  std::vector<std::string> errors;
+  check(root_.at(nlohmann::json::json_pointer(pointer)), document, "$", errors);
+  return errors;
 }
 
 std::vector<std::string> JsonSchema::validate(const nlohmann::json& document) const {

@@ -1,0 +1,31 @@
+// A /v1 request and its answer as the API sees them: no HTTP library's types.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace newsalert::api {
+
+struct Request {
+  std::string method;          // "GET", "PUT", ...
+  std::string path;            // without the query
+  std::string query;           // after '?', undecoded
+  std::string authorization;   // the Authorization header, or empty
+  std::string content_type;    // the Content-Type header, or empty
+  std::string body;
+};
+
+struct Answer {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// `body` as application/json with `status`.
+Answer json_answer(int status, std::string body);
+// {"error": message} with `status`.
+Answer error_answer(int status, const std::string& message);
+
+}  // namespace newsalert::api

@@ -1,0 +1,271 @@
+// The watchlist routes: validation through the config loader itself, atomic files, audit lines.
+#include "api/watchlist_routes.hpp"
+
+#include "config/load_config.hpp"
+#include "config/watchlist_document.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+namespace newsalert::api {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kFieldPrefix = "watchlist.";
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool is_yaml(const std::string& content_type) {
+  const std::string type = content_type.substr(0, content_type.find(';'));
+  return type == "application/yaml" || type == "text/yaml" || type == "application/x-yaml";
+}
+
+// Line and column (1-based) of a byte offset in `text`.
+std::pair<int, int> position_in(std::string_view text, std::size_t offset) {
+  offset = std::min(offset, text.size());
+  const std::string_view before = text.substr(0, offset);
+  const auto newline = before.rfind('\n');
+  const int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+  const int column = static_cast<int>(offset - (newline == std::string_view::npos ? 0 : newline + 1)) + 1;
+  return {line, column};
+}
+
+json positioned(std::string path, int line, int column, std::string message) {
+  json error = {{"path", std::move(path)}, {"message", std::move(message)}};
+  if (line > 0) error["line"] = line;
+  if (column > 0) error["column"] = column;
+  return error;
+}
+
+Answer invalid(json errors) {
+  return json_answer(400, json{{"errors", std::move(errors)}}.dump() + "\n");
+}
+
+// The key a loader message of a watchlist file is about: "watchlist.throttle.max: ...", "unknown key
+// 'colour' in watchlist.throttle", "... notifies unknown webhook ..."; "" for the whole watchlist.
+std::string field_of(const std::string& message) {
+  if (message.starts_with(kFieldPrefix)) return message.substr(kFieldPrefix.size(), message.find(": ") - kFieldPrefix.size());
+  static const std::regex unknown_key("unknown key '([^']*)' in watchlist(\\.[^;: ]+)?.*");
+  std::smatch match;
+  if (std::regex_match(message, match, unknown_key))
+    return match[2].matched ? match[2].str().substr(1) + "." + match[1].str() : match[1].str();
+  if (message.find(" notifies unknown webhook ") != std::string::npos) return "notify";
+  return "";
+}
+
+// One loader diagnostic as the API reports it. A diagnostic of the watchlist's own file names the
+// key it is about in `path`; for a JSON body a rule's syntax error is placed inside that rule's
+// text, since the YAML lines the loader saw are not the caller's.
+json api_error(const config::Diagnostic& d, const fs::path& file, const json* body) {
+  if (d.file != file.string()) {
+    json error = positioned("", d.line, d.column, d.message);
+    error["file"] = d.file;
+    return error;
+  }
+  std::string path = field_of(d.message), message = d.message;
+  if (message.starts_with(kFieldPrefix)) {
+    const auto colon = message.find(": ");
+    message = colon == std::string::npos ? message : message.substr(colon + 2);
+  }
+  if (!body) return positioned(path, d.line, d.column, message);
+  if (path == "require" && body->contains("require") && (*body)["require"].is_string()) {
+    const std::string rule = (*body)["require"].get<std::string>();
+    try {
+      static_cast<void>(config::RequireExpression::parse(rule));
+    } catch (const config::RequireSyntaxError& e) {
+      const auto [line, column] = position_in(rule, e.offset());
+      return positioned(path, line, column, message);
+    }
+  }
+  return positioned(path, 0, 0, message);
+}
+
+// The keys whose values differ, for the audit line.
+std::string changed_keys(const json& before, const json& after) {
+  std::string keys;
+  const auto note = [&keys](const std::string& key) { keys += (keys.empty() ? "" : ", ") + key; };
+  for (const auto& [key, value] : after.items())
+    if (!before.contains(key) || before[key] != value) note(key);
+  for (const auto& [key, value] : before.items())
+    if (!after.contains(key)) note(key);
+  return keys.empty() ? "nothing" : keys;
+}
+
+// Writes `text` to `path` through a hidden file in the same directory renamed over it, both synced,
+// so a crash leaves the old file or the new one and never a part of either.
+void write_atomically(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  const fs::path temporary = path.parent_path() / ("." + path.filename().string() + ".tmp");
+  const auto fail = [&](const std::string& what) {
+    const int err = errno;
+    ::unlink(temporary.c_str());
+    throw std::runtime_error("cannot " + what + " " + path.string() + ": " + std::strerror(err));
+  };
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  if (fd < 0) fail("create");
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      fail("write");
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    ::close(fd);
+    fail("write");
+  }
+  ::close(fd);
+  if (::rename(temporary.c_str(), path.c_str()) != 0) fail("replace");
+}
+
+void sync_directory(const fs::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+// A watchlist as its file has it.
+json watchlist_document(const config::Config& config, const config::WatchlistConfig& watchlist) {
+  if (!watchlist.file.empty()) return config::json_of_yaml(read_file(watchlist.file));
+  return config::watchlist_json_in_config(read_file(config.source), watchlist.name).value_or(json::object());
+}
+
+}  // namespace
+
+Answer json_answer(int status, std::string body) {
+  Answer answer;
+  answer.status = status;
+  answer.body = std::move(body);
+  return answer;
+}
+
+Answer error_answer(int status, const std::string& message) {
+  return json_answer(status, json{{"error", message}}.dump() + "\n");
+}
+
+const config::WatchlistConfig* WatchlistRoutes::find(const std::string& name) const {
+  for (const auto& watchlist : host_.config().watchlists)
+    if (watchlist.name == name) return &watchlist;
+  return nullptr;
+}
+
+Answer WatchlistRoutes::list() const {
+  const auto& config = host_.config();
+  json out = json::array();
+  for (const auto& watchlist : config.watchlists) {
+    const bool in_file = watchlist.file.empty();
+    out.push_back({{"name", watchlist.name},
+                   {"source", in_file ? "config" : "api"},
+                   {"defined_in", in_file ? config.source.string() + ":" + std::to_string(watchlist.line)
+                                          : watchlist.file.string()},
+                   {"read_only", in_file},
+                   {"watchlist", watchlist_document(config, watchlist)}});
+  }
+  return json_answer(200, json{{"watchlists", std::move(out)}}.dump() + "\n");
+}
+
+Answer WatchlistRoutes::get(const std::string& name) const {
+  const auto* watchlist = find(name);
+  if (!watchlist) return error_answer(404, "no watchlist '" + name + "'");
+  return json_answer(200, watchlist_document(host_.config(), *watchlist).dump() + "\n");
+}
+
+Answer WatchlistRoutes::read_only(const config::WatchlistConfig& watchlist) const {
+  return error_answer(409, "watchlist '" + watchlist.name + "' is defined in " + host_.config().source.string() +
+                               ":" + std::to_string(watchlist.line) + "; change it there, or move it to " +
+                               (host_.config().watchlists_dir / (watchlist.name + ".yaml")).string());
+}
+
+Answer WatchlistRoutes::put(const std::string& name, const Request& request, const Caller& caller) {
+  const auto* existing = find(name);
+  if (existing && existing->file.empty()) return read_only(*existing);
+  std::optional<json> body;
+  std::string yaml_text = request.body;
+  if (!is_yaml(request.content_type)) {
+    try {
+      body = json::parse(request.body);
+    } catch (const json::parse_error& e) {
+      const auto [line, column] = position_in(request.body, e.byte > 0 ? e.byte - 1 : 0);
+      return invalid(json::array({positioned("", line, column, "the body is not JSON: " + std::string(e.what()))}));
+    }
+    if (!body->is_object()) return invalid(json::array({positioned("", 0, 0, "expected a watchlist as a JSON object")}));
+    if (body->contains("name") && (*body)["name"] != name)
+      return invalid(json::array({positioned("name", 0, 0, "differs from the name in the URL ('" + name + "')")}));
+    (*body)["name"] = name;
+    yaml_text = config::watchlist_yaml(*body);
+  }
+  const fs::path file = host_.config().watchlists_dir / (name + ".yaml");
+  const config::WatchlistEdit edit{name, yaml_text};
+  try {
+    static_cast<void>(config::load_config(host_.config().source, /*check_state_dir=*/false, &edit));
+  } catch (const config::ConfigError& e) {
+    json errors = json::array();
+    for (const auto& d : e.diagnostics()) errors.push_back(api_error(d, file, body ? &*body : nullptr));
+    return invalid(std::move(errors));
+  }
+  const json before = existing ? watchlist_document(host_.config(), *existing) : json::object();
+  if (auto failure = store(name, yaml_text)) return *failure;
+  const json after = config::json_of_yaml(yaml_text);
+  spdlog::info("api: token '{}' {} watchlist '{}' (changed: {})", caller.name, existing ? "replaced" : "created", name,
+               changed_keys(before, after));
+  Answer answer = json_answer(existing ? 200 : 201, after.dump() + "\n");
+  if (!existing) answer.headers.emplace_back("Location", "/v1/watchlists/" + name);
+  return answer;
+}
+
+Answer WatchlistRoutes::remove(const std::string& name, const Caller& caller) {
+  const auto* existing = find(name);
+  if (!existing) return error_answer(404, "no watchlist '" + name + "'");
+  if (existing->file.empty()) return read_only(*existing);
+  const config::WatchlistEdit edit{name, std::nullopt};
+  try {
+    static_cast<void>(config::load_config(host_.config().source, /*check_state_dir=*/false, &edit));
+  } catch (const config::ConfigError& e) {
+    json errors = json::array();
+    for (const auto& d : e.diagnostics()) errors.push_back(api_error(d, fs::path(), nullptr));
+    return invalid(std::move(errors));
+  }
+  if (auto failure = store(name, std::nullopt)) return *failure;
+  spdlog::info("api: token '{}' deleted watchlist '{}'", caller.name, name);
+  return json_answer(204, "");
+}
+
+std::optional<Answer> WatchlistRoutes::store(const std::string& name, const std::optional<std::string>& yaml_text) {
+  const fs::path dir = host_.config().watchlists_dir;
+  const fs::path file = dir / (name + ".yaml");
+  try {
+    if (yaml_text) write_atomically(file, *yaml_text);
+    else if (::unlink(file.c_str()) != 0 && errno != ENOENT)
+      throw std::runtime_error("cannot remove " + file.string() + ": " + std::strerror(errno));
+    sync_directory(dir);
+  } catch (const std::exception& e) {
+    spdlog::error("api: watchlist '{}' not changed: {}", name, e.what());
+    return error_answer(500, std::string(e.what()) + "; nothing was changed");
+  }
+  if (!host_.reload())
+    return error_answer(500, "the file was written but the daemon refused to load it; its log says why");
+  return std::nullopt;
+}
+
+}  // namespace newsalert::api

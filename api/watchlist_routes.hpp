@@ -1,0 +1,39 @@
+// /v1/watchlists: the watchlists of the config file (read-only here) and of watchlists_dir (read and
+// written here, one NAME.yaml each), changed only to a config that loads, then applied at once.
+#pragma once
+
+#include "api/api_types.hpp"
+#include "api/auth.hpp"
+#include "config/config.hpp"
+
+#include <functional>
+#include <string>
+
+namespace newsalert::api {
+
+class WatchlistRoutes {
+ public:
+  struct Host {
+    std::function<const config::Config&()> config;   // the running config
+    // Loads the files as they now are and runs on them, like SIGHUP; false when that was refused.
+    std::function<bool()> reload;
+  };
+  explicit WatchlistRoutes(Host host) : host_(std::move(host)) {}
+
+  // GET /v1/watchlists
+  Answer list() const;
+  // GET, PUT and DELETE /v1/watchlists/{name}
+  Answer get(const std::string& name) const;
+  Answer put(const std::string& name, const Request& request, const Caller& caller);
+  Answer remove(const std::string& name, const Caller& caller);
+
+ private:
+  const config::WatchlistConfig* find(const std::string& name) const;
+  Answer read_only(const config::WatchlistConfig& watchlist) const;
+  // Writes (or, without text, removes) the file and reloads; the answer for a failure, or nullopt.
+  std::optional<Answer> store(const std::string& name, const std::optional<std::string>& yaml_text);
+
+  Host host_;
+};
+
+}  // namespace newsalert::api

@@ -1,0 +1,170 @@
+// The settings the /v1 API adds to a config: http.tokens, and watchlists_dir's one-file-per-watchlist.
+#include "config/config_loader.hpp"
+#include "config/loader_helpers.hpp"
+#include "config/yaml_bounds.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <utility>
+
+namespace newsalert::config {
+
+namespace fs = std::filesystem;
+using detail::describe;
+using detail::is_name;
+using detail::line_of;
+using detail::quote;
+
+namespace {
+
+// Shorter tokens can be guessed from outside by trying; 16 characters of `openssl rand -hex` are
+// 64 bits.
+constexpr std::size_t kMinTokenLength = 16;
+
+// The watchlist files of `dir` by name, in name order; other entries are named in `ignored`.
+std::map<std::string, fs::path> watchlist_files(const fs::path& dir, std::vector<std::string>& ignored) {
+  std::map<std::string, fs::path> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string file_name = entry.path().filename().string();
+    if (file_name.starts_with('.')) continue;   // hidden, and the API's files being written
+    if (entry.path().extension() == ".yaml" && entry.is_regular_file(ec)) files.emplace(entry.path().stem().string(), entry.path());
+    else ignored.push_back(file_name);
+  }
+  return files;
+}
+
+std::optional<std::string> read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return text.str();
+}
+
+}  // namespace
+
+void ConfigLoader::edit_watchlist_file(std::string name, std::optional<std::string> yaml_text) {
+  watchlist_edit_.emplace(std::move(name), std::move(yaml_text));
+}
+
+void ConfigLoader::load_api_tokens(const YAML::Node& node) {
+  if (!expect_list(node, "http.tokens")) return;
+  std::set<std::string> names, tokens;
+  std::size_t i = 0;
+  for (auto it = node.begin(); it != node.end(); ++it, ++i) {
+    const std::string field = "http.tokens[" + std::to_string(i) + "]";
+    if (!expect_map(*it, field)) continue;
+    ApiToken token;
+    std::optional<std::string> secret;
+    bool has_name = false, has_secret = false;
+    for (const auto& [key, value] : entries(*it, field, {"name", "token", "token_file", "scope"})) {
+      const std::string& name = key.Scalar();
+      if (name == "name") {
+        has_name = true;
+        const auto n = get_string(value, field + ".name");
+        if (n && !is_name(*n)) error(value, field + ".name: " + quote(*n) + " may only contain letters, digits, '_', '.' and '-'");
+        else if (n && !names.insert(*n).second) error(value, "duplicate token name " + quote(*n));
+        else if (n) token.name = *n;
+      } else if (name == "token" || name == "token_file") {
+        if (has_secret) error(value, field + ": token and token_file are mutually exclusive");
+        has_secret = true;
+        if (name == "token") note_secret(value);
+        secret = name == "token" ? get_expanded(value, field + ".token") : read_secret_file(value, field + ".token_file");
+        if (secret && secret->size() < kMinTokenLength) {
+          error(value, field + "." + name + ": a token needs at least " + std::to_string(kMinTokenLength) +
+                           " characters (e.g. from `openssl rand -hex 32`)");
+          secret.reset();
+        }
+      } else if (const auto scope = get_string(value, field + ".scope")) {
+        if (*scope == "admin") token.scope = ApiToken::Scope::admin;
+        else if (*scope != "read") error(value, field + ".scope: expected 'read' or 'admin', got " + quote(*scope));
+      }
+    }
+    if (!has_name) error(*it, field + ": missing required key 'name'");
+    if (!has_secret) error(*it, field + ": needs a 'token' (or token_file)");
+    if (secret && !tokens.insert(*secret).second)
+      error(*it, field + ": the same token as another entry; give each its own");
+    if (!secret || token.name.empty()) continue;
+    token.token = std::move(*secret);
+    api_tokens_.push_back(std::move(token));
+  }
+}
+
+void ConfigLoader::load_watchlist_files(const std::optional<YAML::Node>& dir_node, Config& config) {
+  config.watchlists_dir = base_dir_ / "watchlists.d";
+  if (dir_node) {
+    const auto dir = get_expanded(*dir_node, "watchlists_dir");
+    if (!dir) return;
+    if (dir->empty()) {
+      error(*dir_node, "watchlists_dir: must not be empty");
+      return;
+    }
+    config.watchlists_dir = resolve(*dir);
+  }
+  std::error_code ec;
+  const bool exists = fs::exists(config.watchlists_dir, ec);
+  if (exists && !fs::is_directory(config.watchlists_dir, ec)) {
+    error(dir_node ? line_of(*dir_node) : 0, "watchlists_dir: " + config.watchlists_dir.string() + " is not a directory");
+    return;
+  }
+  std::vector<std::string> ignored;
+  auto files = exists ? watchlist_files(config.watchlists_dir, ignored) : std::map<std::string, fs::path>{};
+  for (const auto& name : ignored)
+    warnings_.push_back(Diagnostic{(config.watchlists_dir / name).string(), 0,
+                                   "warning: not read: watchlists_dir holds one NAME.yaml file per watchlist"});
+  if (watchlist_edit_) {
+    const auto& [name, text] = *watchlist_edit_;
+    if (!text) files.erase(name);
+    else files[name] = config.watchlists_dir / (name + ".yaml");
+  }
+  for (const auto& [name, path] : files) {
+    const bool edited = watchlist_edit_ && watchlist_edit_->first == name;
+    const auto text = edited ? watchlist_edit_->second : read_text(path);
+    if (!text) diagnostics_.push_back(Diagnostic{path.string(), 0, "cannot read the file"});
+    else load_watchlist_file(path, *text, config);
+  }
+}
+
+// Loads the one watchlist of `path` with diagnostics naming that file, then returns to the main one.
+void ConfigLoader::load_watchlist_file(const fs::path& path, const std::string& text, Config& config) {
+  const std::string main_file = std::exchange(file_, path.string());
+  const std::string_view main_source = std::exchange(source_, text);
+  const std::string stem = path.stem().string();
+  watchlist_files_read_ += '\0' + path.filename().string() + '\0' + text;
+  try {
+    check_yaml_bounds(text, file_);
+    YAML::Node root = YAML::Load(text);
+    if (!is_name(stem)) {
+      error(0, "the file name may only contain letters, digits, '_', '.' and '-' before .yaml");
+    } else if (!root.IsMap()) {
+      error(root, "expected the map of one watchlist (name, actors, regions, require, ...), got " + describe(root));
+    } else {
+      if (!std::as_const(root)["name"]) root["name"] = stem;   // the file's name is the watchlist's
+      WatchlistConfig watchlist = load_watchlist(root, "watchlist");
+      const auto same = std::find_if(config.watchlists.begin(), config.watchlists.end(),
+                                     [&](const WatchlistConfig& w) { return w.name == watchlist.name; });
+      if (!watchlist.name.empty() && watchlist.name != stem)
+        error(root["name"], "name: " + quote(watchlist.name) + " differs from the file's name; the file of watchlist " +
+                                quote(watchlist.name) + " is " + watchlist.name + ".yaml");
+      else if (same != config.watchlists.end())
+        error(watchlist.line, "watchlist " + quote(stem) + " is also defined in " + main_file + ":" +
+                                  std::to_string(same->line) + "; define it in one place");
+      else if (!watchlist.name.empty()) {
+        watchlist.file = path;
+        config.watchlists.push_back(std::move(watchlist));
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    error(e.mark.is_null() ? 0 : e.mark.line + 1, e.msg);
+  } catch (const ConfigError& e) {
+    diagnostics_.insert(diagnostics_.end(), e.diagnostics().begin(), e.diagnostics().end());
+  }
+  file_ = main_file;
+  source_ = main_source;
+}
+
+}  // namespace newsalert::config

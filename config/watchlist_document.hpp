@@ -1,0 +1,23 @@
+// A watchlist as the /v1 API exchanges it: JSON with exactly the keys a watchlist has in YAML.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace newsalert::config {
+
+// The YAML text of a watchlist file for a JSON object. Strings stay strings ("no", "10" quoted),
+// numbers and booleans stay what they are. Throws std::invalid_argument when it is not an object.
+std::string watchlist_yaml(const nlohmann::json& watchlist);
+
+// YAML text (a watchlist's, or any document) as JSON. Plain scalars that read as numbers, booleans
+// or null become those; quoted ones stay strings. Throws std::runtime_error on text that is not YAML.
+nlohmann::json json_of_yaml(const std::string& yaml_text);
+
+// The watchlist `name` of a main config file's text, as JSON; nullopt when it defines none so named.
+std::optional<nlohmann::json> watchlist_json_in_config(const std::string& config_yaml, std::string_view name);
+
+}  // namespace newsalert::config

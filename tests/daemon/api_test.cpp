@@ -1,0 +1,271 @@
+// The /v1 watchlist API of a running daemon, over real HTTP: tokens and scopes, a watchlist put
+// through it alerting on the next story, refusals that change nothing, and writes racing polls.
+#include "service_fixture.hpp"
+
+#include "config/watchlist_document.hpp"
+#include "tests/support/json_schema.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+using namespace newsalert::testing;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kAdminToken = "admin-token-0123456789abcdef";
+constexpr const char* kReadToken = "read-token-0123456789abcdef";
+
+// Desk Two's next story; the one before has left the feed.
+const char* const kYemenRss = R"(<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel>
+  <title>Desk Two</title><link>http://two.example/</link>
+  <item>
+    <title>Houthis fire missile at tanker in the Red Sea, Yemen says</title>
+    <link>http://two.example/houthis-2</link>
+    <guid>two-2</guid>
+    <description>Yemen's Houthis said they fired at a tanker.</description>
+  </item>
+</channel></rss>)";
+
+// docs/api.yaml as JSON, and as the schema its responses are checked with.
+const json& api_document() {
+  static const json document = [] {
+    std::ifstream in(std::string(NEWSALERT_SOURCE_DIR) + "/docs/api.yaml");
+    std::stringstream text;
+    text << in.rdbuf();
+    return newsalert::config::json_of_yaml(text.str());
+  }();
+  return document;
+}
+
+const JsonSchema& api_description() {
+  static const JsonSchema description(api_document());
+  return description;
+}
+
+std::string escape_pointer(std::string token) {
+  std::string out;
+  for (char c : token) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+  return out;
+}
+
+// Fails the test unless docs/api.yaml lists `status` for the route and the body fits its schema.
+void expect_documented(const std::string& method, const std::string& target, const ClientResponse& response) {
+  std::string route = target.substr(0, target.find('?'));
+  if (route.starts_with("/v1/watchlists/")) route = "/v1/watchlists/{name}";
+  std::string lower = method;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const json& doc = api_document();
+  std::string pointer = "/paths/" + escape_pointer(route) + "/" + lower + "/responses/" + std::to_string(response.status);
+  if (response.status == 405) return;   // a method the route does not have is described by its absence
+  ASSERT_TRUE(doc.contains(json::json_pointer(pointer))) << method << " " << route << " " << response.status
+                                                          << " is not in docs/api.yaml";
+  if (const auto& answer = doc.at(json::json_pointer(pointer)); answer.contains("$ref"))
+    pointer = answer["$ref"].get<std::string>().substr(1);
+  const std::string schema = pointer + "/content/application~1json/schema";
+  if (!doc.contains(json::json_pointer(schema))) {
+    EXPECT_TRUE(response.body.empty()) << method << " " << route << " " << response.status;
+    return;
+  }
+  EXPECT_EQ(response.header("content-type"), "application/json");
+  const auto problems = api_description().validate_at(schema, json::parse(response.body));
+  EXPECT_TRUE(problems.empty()) << method << " " << route << " " << response.status << ": " << problems.front()
+                                << "\n" << response.body;
+}
+
+class Api : public ServiceTest {
+ protected:
+  std::uint16_t port_ = free_port();
+
+  ServiceConfig service(bool with_tokens = true) const {
+    ServiceConfig config{.feeds = {"/two.rss"}, .admin_port = port_};
+    if (with_tokens)
+      config.http_extra = std::string("  tokens:\n    - {name: ops, token: ") + kAdminToken +
+                          ", scope: admin}\n    - {name: wall, token: " + kReadToken + "}\n";
+    return config;
+  }
+
+  static Headers bearer(const char* token) { return {{"Authorization", std::string("Bearer ") + token}}; }
+
+  ClientResponse call(const std::string& method, const std::string& target, const std::string& body = {},
+                      const char* token = kAdminToken) {
+    HttpClient client("127.0.0.1", port_);
+    const auto response = client.request(method, target, body, token ? bearer(token) : Headers{});
+    if (target.starts_with("/v1/") && response.status != 0) expect_documented(method, target, response);
+    return response;
+  }
+
+  std::filesystem::path watchlist_file(const std::string& name) const { return dir_ / "watchlists.d" / (name + ".yaml"); }
+
+  static std::string read(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+};
+
+}  // namespace
+
+TEST_F(Api, EveryV1CallNeedsATokenAndOnlyAnAdminTokenWrites) {
+  DaemonProcess daemon({"run", "--config", write_config(service())}, dir_.path());
+  ASSERT_TRUE(eventually([&] { return call("GET", "/v1/status").status == 200; }, 15s)) << daemon.err();
+
+  const auto anonymous = call("GET", "/v1/watchlists", "", nullptr);
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_EQ(anonymous.header("www-authenticate"), "Bearer realm=\"newsalertd\"");
+  EXPECT_EQ(call("GET", "/v1/status", "", nullptr).status, 401);
+  EXPECT_EQ(call("GET", "/v1/watchlists", "", "admin-token-0123456789abcdeX").status, 401);
+  EXPECT_EQ(call("GET", "/v1/watchlists", "", kReadToken).status, 200);
+  const auto read_put = call("PUT", "/v1/watchlists/gulf", R"({"actors": ["IRGC"]})", kReadToken);
+  EXPECT_EQ(read_put.status, 403);
+  EXPECT_EQ(json::parse(read_put.body)["error"], "token 'wall' may only read (scope: read)");
+  EXPECT_FALSE(std::filesystem::exists(watchlist_file("gulf")));
+  EXPECT_EQ(call("GET", "/healthz", "", nullptr).status, 200);   // outside /v1, as before
+
+  // The status command sends a configured token itself.
+  const auto status = run_command({"status", "--config", config_file()});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_EQ(daemon.err().find(kAdminToken), std::string::npos);
+  EXPECT_EQ(daemon.err().find(kReadToken), std::string::npos);
+}
+
+TEST_F(Api, WithoutTokensTheApiReadsButRefusesToWrite) {
+  DaemonProcess daemon({"run", "--config", write_config(service(false))}, dir_.path());
+  ASSERT_TRUE(eventually([&] { return call("GET", "/v1/status", "", nullptr).status == 200; }, 15s)) << daemon.err();
+  const auto list = call("GET", "/v1/watchlists", "", nullptr);
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(json::parse(list.body)["watchlists"][0]["name"], "iran-israel");
+  const auto put = call("PUT", "/v1/watchlists/gulf", R"({"actors": ["IRGC"]})", nullptr);
+  EXPECT_EQ(put.status, 403);
+  EXPECT_EQ(json::parse(put.body)["error"], "the /v1 API is read-only until http.tokens names an admin token");
+}
+
+TEST_F(Api, AWatchlistPutThroughTheApiIsWrittenToItsFileAndAlertsOnTheNextStory) {
+  DaemonProcess daemon({"run", "--config", write_config(service())}, dir_.path());
+  ASSERT_TRUE(server_.wait_for("/two.rss", 1, 15s)) << daemon.err();   // two-1 seen; no watchlist wants it
+
+  const auto put = call("PUT", "/v1/watchlists/houthis",
+                        R"({"actors": ["Houthis"], "regions": ["Yemen"], "require": "Houthis and region"})");
+  ASSERT_EQ(put.status, 201) << put.body;
+  EXPECT_EQ(put.header("location"), "/v1/watchlists/houthis");
+  EXPECT_EQ(json::parse(put.body)["actors"], json::parse(R"(["Houthis"])"));
+  EXPECT_NE(read(watchlist_file("houthis")).find("require: \"Houthis and region\""), std::string::npos);
+  EXPECT_TRUE(daemon.wait_for_log("api: token 'ops' created watchlist 'houthis' (changed: actors, name, regions, require)", 5s))
+      << daemon.err();
+
+  const auto got = call("GET", "/v1/watchlists/houthis", "", kReadToken);
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(json::parse(got.body), json::parse(put.body));
+  const auto list = json::parse(call("GET", "/v1/watchlists").body)["watchlists"];
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0]["source"], "config");
+  EXPECT_EQ(list[1]["source"], "api");
+  EXPECT_EQ(list[1]["defined_in"], watchlist_file("houthis").string());
+
+  // The next story goes to the new watchlist; the one seen before the change does not.
+  server_.update_feed("/two.rss", kYemenRss);
+  ASSERT_TRUE(eventually([&] { return !server_.requests("/hook").empty(); }, 15s)) << daemon.err();
+  std::this_thread::sleep_for(1500ms);
+  const auto alerts = server_.requests("/hook");
+  ASSERT_EQ(alerts.size(), 1u);
+  const json alert = json::parse(alerts[0].body);
+  EXPECT_EQ(alert["watchlist"], "houthis");
+  EXPECT_EQ(alert["article"]["id"], "two-2");
+
+  // A restart reads the file again; a DELETE removes it.
+  EXPECT_EQ(daemon.stop(), 0);
+  DaemonProcess again({"run", "--config", config_file()}, dir_.path());
+  ASSERT_TRUE(eventually([&] { return call("GET", "/v1/watchlists/houthis").status == 200; }, 15s)) << again.err();
+  EXPECT_EQ(call("DELETE", "/v1/watchlists/houthis").status, 204);
+  EXPECT_FALSE(std::filesystem::exists(watchlist_file("houthis")));
+  EXPECT_EQ(call("GET", "/v1/watchlists/houthis").status, 404);
+  EXPECT_TRUE(again.wait_for_log("api: token 'ops' deleted watchlist 'houthis'", 5s)) << again.err();
+}
+
+TEST_F(Api, AnInvalidOrReadOnlyWatchlistChangesNothingAndSaysWhereItIsWrong) {
+  DaemonProcess daemon({"run", "--config", write_config(service())}, dir_.path());
+  ASSERT_TRUE(eventually([&] { return call("GET", "/v1/status").status == 200; }, 15s)) << daemon.err();
+
+  const auto rule = call("PUT", "/v1/watchlists/gulf", R"({"actors": ["IRGC"], "regions": ["Israel"],
+      "require": "IRGC and\n(region or"})");
+  ASSERT_EQ(rule.status, 400);
+  EXPECT_EQ(json::parse(rule.body), json::parse(R"({"errors": [{"path": "require", "line": 2, "column": 11,
+      "message": "expected a term after 'or', got the end"}]})"));
+
+  const auto several = call("PUT", "/v1/watchlists/gulf", R"({"actors": ["IRGC"], "throttle": {"max": -1},
+      "notify": ["pager"], "colour": "red"})");
+  ASSERT_EQ(several.status, 400);
+  std::set<std::string> paths;
+  const json errors = json::parse(several.body)["errors"];
+  for (const auto& error : errors) paths.insert(error["path"].get<std::string>());
+  EXPECT_EQ(paths, (std::set<std::string>{"colour", "notify", "throttle.max"})) << several.body;
+  EXPECT_NE(several.body.find("must be between 0 and 100000, got -1"), std::string::npos) << several.body;
+
+  const auto not_json = call("PUT", "/v1/watchlists/gulf", "{\"actors\": [\"IRGC\",\n]}");
+  ASSERT_EQ(not_json.status, 400);
+  EXPECT_EQ(json::parse(not_json.body)["errors"][0]["line"], 2);
+  EXPECT_EQ(call("PUT", "/v1/watchlists/gulf", R"(["IRGC"])").status, 400);
+  const auto renamed = call("PUT", "/v1/watchlists/gulf", R"({"name": "other", "actors": ["IRGC"]})");
+  EXPECT_EQ(json::parse(renamed.body)["errors"][0]["path"], "name");
+
+  const auto main = call("PUT", "/v1/watchlists/iran-israel", R"({"actors": ["IRGC"]})");
+  EXPECT_EQ(main.status, 409);
+  EXPECT_NE(json::parse(main.body)["error"].get<std::string>().find(config_file() + ":"), std::string::npos);
+  EXPECT_EQ(call("DELETE", "/v1/watchlists/iran-israel").status, 409);
+  EXPECT_EQ(call("DELETE", "/v1/watchlists/nothing").status, 404);
+  EXPECT_EQ(call("POST", "/v1/watchlists/gulf", "{}").status, 405);
+
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "watchlists.d"));
+  EXPECT_EQ(call("GET", "/v1/watchlists/gulf").status, 404);
+  EXPECT_EQ(daemon.err().find("reloading"), std::string::npos) << daemon.err();
+
+  // The same watchlist written as YAML is placed at the line of the caller's own text.
+  const auto yaml = call("PUT", "/v1/watchlists/gulf", "actors: [IRGC]\nrequire: IRGC and (\n");
+  EXPECT_EQ(yaml.status, 400);
+  HttpClient client("127.0.0.1", port_);
+  Headers headers = bearer(kAdminToken);
+  headers["Content-Type"] = "application/yaml";
+  const auto as_yaml = client.request("PUT", "/v1/watchlists/gulf", "actors: [IRGC]\nrequire: IRGC and (\n", headers);
+  ASSERT_EQ(as_yaml.status, 400);
+  const json error = json::parse(as_yaml.body)["errors"][0];
+  EXPECT_EQ(error["path"], "require");
+  EXPECT_EQ(error["line"], 2);
+}
+
+TEST_F(Api, ManyWritesWhilePollingLeaveEachWatchlistAsOneWholeWrite) {
+  ServiceConfig config = service();
+  config.interval = "1s";
+  DaemonProcess daemon({"run", "--config", write_config(config)}, dir_.path());
+  ASSERT_TRUE(eventually([&] { return call("GET", "/v1/status").status == 200; }, 15s)) << daemon.err();
+
+  constexpr int kWriters = 4, kWrites = 10;
+  std::vector<std::thread> writers;
+  std::atomic<int> failures{0};
+  for (int w = 0; w < kWriters; ++w)
+    writers.emplace_back([&, w] {
+      HttpClient client("127.0.0.1", port_, 15s);
+      for (int i = 0; i < kWrites; ++i) {
+        const std::string tag = std::to_string(w) + "x" + std::to_string(i);
+        const json body = {{"actors", {"Alpha" + tag, "Beta" + tag}}, {"regions", {"Yemen"}}, {"exclude", {tag}}};
+        const auto answer = client.request("PUT", "/v1/watchlists/shared", body.dump(), bearer(kAdminToken));
+        if (answer.status != 200 && answer.status != 201) ++failures;
+      }
+    });
+  for (auto& writer : writers) writer.join();
+  EXPECT_EQ(failures, 0);
+
+  // Whatever write came last, the watchlist is that write alone, in the API and in its file.
+  const json last = json::parse(call("GET", "/v1/watchlists/shared").body);
+  const std::string tag = last["exclude"][0];
+  EXPECT_EQ(last["actors"], json::array({"Alpha" + tag, "Beta" + tag}));
+  EXPECT_NE(read(watchlist_file("shared")).find("Alpha" + tag), std::string::npos);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_ / "watchlists.d"), {}), 1);   // no temporary left
+  EXPECT_TRUE(daemon.running());
+}
