@@ -10,6 +10,7 @@ namespace newsalert::api {
 namespace {
 
 constexpr std::string_view kWatchlists = "/v1/watchlists";
+constexpr std::string_view kDeliveries = "/v1/deliveries/";
 
 Answer method_not_allowed(const std::string& allowed) {
   Answer answer = error_answer(405, "use " + allowed);
@@ -22,30 +23,44 @@ bool is_read(const std::string& method) { return method == "GET" || method == "H
 }  // namespace
 
 Api::Api(Host host)
-    : host_(std::move(host)), watchlists_(WatchlistRoutes::Host{host_.config, host_.reload}) {}
+    : host_(std::move(host)),
+      watchlists_(WatchlistRoutes::Host{host_.config, host_.reload}),
+      alerts_(AlertRoutes::Host{host_.store, host_.wake, host_.status}) {}
 
 Answer Api::handle(const Request& request) {
   const bool reads = is_read(request.method);
-  const bool known = request.path == "/v1/status" || request.path == kWatchlists ||
-                     request.path.starts_with(std::string(kWatchlists) + "/");
+  const std::string& path = request.path;
+  const bool known = path == "/v1/status" || path == "/v1/feeds" || path == "/v1/alerts" || path == kWatchlists ||
+                     path.starts_with(std::string(kWatchlists) + "/") || path.starts_with(std::string(kDeliveries));
   if (!known) return error_answer(404, "no such resource; see docs/api.yaml");
   auto who = authorize(request, host_.config().api_tokens, !reads);
   if (auto* refusal = std::get_if<Answer>(&who)) return std::move(*refusal);
   const Caller& caller = std::get<Caller>(who);
-  if (request.path == "/v1/status") {
-    if (!reads) return method_not_allowed("GET, HEAD");
-    return json_answer(200, host_.status() + "\n");
-  }
-  if (request.path == kWatchlists) {
-    if (!reads) return method_not_allowed("GET, HEAD");
-    return watchlists_.list();
-  }
+  if (path.starts_with(kDeliveries)) return deliveries(request, caller);
+  if (path.starts_with(std::string(kWatchlists) + "/")) return watchlist(request, caller);
+  if (!reads) return method_not_allowed("GET, HEAD");
+  if (path == "/v1/status") return json_answer(200, host_.status() + "\n");
+  if (path == "/v1/feeds") return alerts_.feeds();
+  if (path == "/v1/alerts") return alerts_.alerts(request.query);
+  return watchlists_.list();
+}
+
+Answer Api::watchlist(const Request& request, const Caller& caller) {
   const std::string name = request.path.substr(kWatchlists.size() + 1);
   if (name.empty() || name.find('/') != std::string::npos) return error_answer(404, "no such resource");
-  if (reads) return watchlists_.get(name);
+  if (is_read(request.method)) return watchlists_.get(name);
   if (request.method == "PUT") return watchlists_.put(name, request, caller);
   if (request.method == "DELETE") return watchlists_.remove(name, caller);
   return method_not_allowed("GET, HEAD, PUT, DELETE");
+}
+
+// POST /v1/deliveries/{id}/retry
+Answer Api::deliveries(const Request& request, const Caller& caller) {
+  constexpr std::string_view kRetry = "/retry";
+  const std::string_view rest = std::string_view(request.path).substr(kDeliveries.size());
+  if (!rest.ends_with(kRetry)) return error_answer(404, "no such resource; see docs/api.yaml");
+  if (request.method != "POST") return method_not_allowed("POST");
+  return alerts_.retry(std::string(rest.substr(0, rest.size() - kRetry.size())), caller);
 }
 
 }  // namespace newsalert::api

@@ -1,6 +1,7 @@
 // The /v1 API's router: authorises each request, then hands it to the routes of its resource.
 #pragma once
 
+#include "api/alert_routes.hpp"
 #include "api/api_types.hpp"
 #include "api/watchlist_routes.hpp"
 #include "config/config.hpp"
@@ -16,6 +17,8 @@ class Api {
     std::function<const config::Config&()> config;   // the running config
     std::function<bool()> reload;                    // as SIGHUP; false when refused
     std::function<std::string()> status;             // the /v1/status JSON
+    std::function<store::StateStore&()> store;
+    std::function<void(const std::string& webhook)> wake;   // a delivery loop has work again
   };
   explicit Api(Host host);
 
@@ -23,8 +26,12 @@ class Api {
   Answer handle(const Request& request);
 
  private:
+  Answer watchlist(const Request& request, const Caller& caller);
+  Answer deliveries(const Request& request, const Caller& caller);
+
   Host host_;
   WatchlistRoutes watchlists_;
+  AlertRoutes alerts_;
 };
 
 }  // namespace newsalert::api

@@ -966,7 +966,9 @@ struct App::Impl {
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> webhook_from;   // handovers in progress
   api::Api api{api::Api::Host{[this]() -> const config::Config& { return config; },
                               [this] { return reload("watchlist changed through the API"); },
-                              [this] { return status_report().to_json().dump(); }}};
+                              [this] { return status_report().to_json().dump(); },
+                              [this]() -> store::StateStore& { return store; },
+                              [this](const std::string& webhook) { delivery.wake({webhook}); }}};
   std::unique_ptr<AdminServer> admin;
   std::unique_ptr<poll::WebSubSubscriber> websub;
   std::unique_ptr<AdminServer> websub_listener;   // websub.listen, when callbacks have a listener of their own

@@ -237,6 +237,32 @@ std::vector<DeadLetter> Outbox::dead_letters() const {
   return out;
 }
 
+std::vector<DeliveryState> Outbox::delivery_states(const std::string& alert_id) const {
+  std::vector<DeliveryState> out;
+  // Pending rows, then final outcomes; a dead one takes its id, attempts and error from its letter.
+  auto stmt = db_.cached(
+      "SELECT webhook, 'pending', attempts, next_attempt_ms, last_error, id FROM outbox WHERE alert_id = ?1 "
+      "UNION ALL "
+      "SELECT d.webhook, d.state, COALESCE(l.attempts, 0), d.at_ms, COALESCE(l.last_error, ''), COALESCE(l.id, 0) "
+      "FROM deliveries d LEFT JOIN dead_letters l ON l.alert_id = d.alert_id AND l.webhook = d.webhook "
+      "WHERE d.alert_id = ?1 ORDER BY 1");
+  stmt->bind(1, alert_id);
+  while (stmt->step()) {
+    DeliveryState state;
+    state.webhook = stmt->column_text(0);
+    const std::string kind = stmt->column_text(1);
+    state.kind = kind == "pending"     ? DeliveryState::Kind::pending
+                 : kind == "delivered" ? DeliveryState::Kind::delivered
+                                       : DeliveryState::Kind::dead;
+    state.attempts = stmt->column_int(2);
+    state.at = from_unix_millis(stmt->column_int64(3));
+    state.last_error = stmt->column_text(4);
+    state.id = stmt->column_int64(5);
+    out.push_back(std::move(state));
+  }
+  return out;
+}
+
 std::size_t Outbox::pending_count() const {
   auto stmt = db_.cached("SELECT COUNT(*) FROM outbox");
   stmt->step();

@@ -46,6 +46,17 @@ struct DeadLetter {
   std::string last_error;
 };
 
+// Where one alert stands with one webhook.
+struct DeliveryState {
+  enum class Kind { pending, delivered, dead };
+  std::string webhook;
+  Kind kind = Kind::pending;
+  int attempts = 0;              // pending and dead only
+  TimePoint at;                  // the next attempt (pending), or when it was delivered or given up
+  std::string last_error;
+  std::int64_t id = 0;           // the outbox or dead-letter id (what `deliveries retry` takes); 0 when delivered
+};
+
 // A webhook switched off because its receiver answered 410 Gone.
 struct DisabledEndpoint {
   std::string webhook;
@@ -97,6 +108,8 @@ class Outbox {
   std::size_t retry_all_dead_letters(TimePoint now);
   std::size_t purge_dead_letters();
   std::vector<DeadLetter> dead_letters() const;
+  // The alert's state with every webhook it went or goes to, by webhook name.
+  std::vector<DeliveryState> delivery_states(const std::string& alert_id) const;
 
   std::size_t pending_count() const;
   std::size_t pending_count(const std::string& webhook) const;

@@ -73,6 +73,17 @@ std::vector<Story> StoryStore::stories_since(const std::string& watchlist, TimeP
   return out;
 }
 
+std::vector<Story> StoryStore::recent_stories(const std::string& watchlist, TimePoint since, std::size_t limit) const {
+  shared_read();
+  std::vector<Story> out;
+  auto stmt = db_.cached(std::string("SELECT ") + kStoryColumns +
+                         " FROM stories WHERE (?1 = '' OR watchlist = ?1) AND first_seen_ms >= ?2 "
+                         "ORDER BY first_seen_ms DESC, id DESC LIMIT ?3");
+  stmt->bind_all(watchlist, to_unix_millis(since), static_cast<std::int64_t>(limit));
+  while (stmt->step()) out.push_back(read_story(*stmt));
+  return out;
+}
+
 std::vector<std::pair<std::uint64_t, std::string>> StoryStore::fingerprints_since(const std::string& watchlist,
                                                                                 TimePoint since) const {
   shared_read();

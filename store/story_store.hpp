@@ -67,6 +67,9 @@ class StoryStore {
   std::size_t alerted_since(const std::string& watchlist, TimePoint since) const;
   // Held stories, oldest first; all watchlists when `watchlist` is empty.
   std::vector<Story> held_stories(const std::string& watchlist = {}) const;
+  // Stories first seen at or after `since`, newest first, at most `limit`; all watchlists when
+  // `watchlist` is empty.
+  std::vector<Story> recent_stories(const std::string& watchlist, TimePoint since, std::size_t limit) const;
 
  private:
   void shared_read() const;

@@ -59,6 +59,7 @@ std::string escape_pointer(std::string token) {
 void expect_documented(const std::string& method, const std::string& target, const ClientResponse& response) {
   std::string route = target.substr(0, target.find('?'));
   if (route.starts_with("/v1/watchlists/")) route = "/v1/watchlists/{name}";
+  if (route.starts_with("/v1/deliveries/")) route = "/v1/deliveries/{id}/retry";
   std::string lower = method;
   for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const json& doc = api_document();
@@ -268,4 +269,49 @@ TEST_F(Api, ManyWritesWhilePollingLeaveEachWatchlistAsOneWholeWrite) {
   EXPECT_NE(read(watchlist_file("shared")).find("Alpha" + tag), std::string::npos);
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_ / "watchlists.d"), {}), 1);   // no temporary left
   EXPECT_TRUE(daemon.running());
+}
+
+TEST_F(Api, RecentAlertsShowEachWebhooksStateAndADeadLetterIsSentAgainThroughTheApi) {
+  server_.serve_webhook("/hook", {Response{400, {}, "rejected"}}, Response{200, {}, "ok"});
+  ServiceConfig config = service();
+  config.feeds = {"/wire.rss"};
+  DaemonProcess daemon({"run", "--config", write_config(config)}, dir_.path());
+  ASSERT_TRUE(server_.wait_for("/hook", 1, 15s)) << daemon.err();   // a 400: straight to the dead letters
+
+  json alerts;
+  ASSERT_TRUE(eventually([&] {
+    alerts = json::parse(call("GET", "/v1/alerts?watchlist=iran-israel&since=1h", "", kReadToken).body)["alerts"];
+    return alerts.size() == 1 && alerts[0]["deliveries"].size() == 1 && alerts[0]["deliveries"][0]["state"] == "dead";
+  }, 15s)) << alerts.dump();
+  const json alert = alerts[0];
+  EXPECT_EQ(alert["title"], "Hamas leader killed in Tehran, Iran vows response against Israel");
+  EXPECT_EQ(alert["state"], "alerted");
+  const json dead = alert["deliveries"][0];
+  EXPECT_EQ(dead["webhook"], "hook0");
+  EXPECT_EQ(dead["attempts"], 1);
+  EXPECT_NE(dead["last_error"].get<std::string>().find("400"), std::string::npos) << dead.dump();
+  EXPECT_TRUE(json::parse(call("GET", "/v1/alerts?watchlist=nothing").body)["alerts"].empty());
+  EXPECT_EQ(call("GET", "/v1/alerts?limit=0").status, 400);
+  EXPECT_EQ(call("GET", "/v1/alerts?since=soon").status, 400);
+
+  const std::string retry = "/v1/deliveries/" + std::to_string(dead["id"].get<std::int64_t>()) + "/retry";
+  EXPECT_EQ(call("POST", retry, "", kReadToken).status, 403);
+  EXPECT_EQ(call("POST", "/v1/deliveries/999999/retry").status, 404);
+  EXPECT_EQ(call("GET", retry).status, 405);
+  const auto retried = call("POST", retry);
+  ASSERT_EQ(retried.status, 200) << retried.body;
+  ASSERT_TRUE(server_.wait_for("/hook", 2, 15s)) << daemon.err();
+  const auto hooks = server_.requests("/hook");
+  EXPECT_EQ(hooks[1].header("webhook-id"), hooks[0].header("webhook-id"));   // the same alert, again
+  ASSERT_TRUE(eventually([&] {
+    alerts = json::parse(call("GET", "/v1/alerts").body)["alerts"];
+    return alerts.size() == 1 && alerts[0]["deliveries"][0]["state"] == "delivered";
+  }, 15s)) << alerts.dump();
+  EXPECT_EQ(call("POST", retry).status, 404);   // no longer a dead letter
+  EXPECT_TRUE(daemon.wait_for_log("api: token 'ops' requeued dead letter", 5s));
+
+  const json feeds = json::parse(call("GET", "/v1/feeds", "", kReadToken).body)["feeds"];
+  ASSERT_EQ(feeds.size(), 1u);
+  EXPECT_EQ(feeds[0]["url"], server_.url("/wire.rss"));
+  EXPECT_EQ(feeds[0]["last_result"], "updated");
 }

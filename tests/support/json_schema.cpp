@@ -20,6 +20,14 @@ bool has_type(const nlohmann::json& value, const std::string& type) {
   throw std::invalid_argument("unsupported type " + type);
 }
 
+// "type" is one name, or a list of them (OpenAPI 3.1's ["string", "null"]).
+bool has_any_type(const nlohmann::json& value, const nlohmann::json& types) {
+  if (types.is_string()) return has_type(value, types.get<std::string>());
+  for (const auto& type : types)
+    if (has_type(value, type.get<std::string>())) return true;
+  return false;
+}
+
 }  // namespace
 
 JsonSchema JsonSchema::load(const std::string& file) {
@@ -70,8 +78,10 @@ void JsonSchema::check(const nlohmann::json& raw, const nlohmann::json& value, c
     for (const auto& option : schema["enum"]) found = found || option == value;
     if (!found) errors.push_back(path + ": not one of " + schema["enum"].dump());
   }
-  if (schema.contains("type") && !has_type(value, schema["type"])) {
-    errors.push_back(path + ": expected " + schema["type"].get<std::string>() + ", got " + value.type_name());
+  if (schema.contains("type") && !has_any_type(value, schema["type"])) {
+    errors.push_back(path + ": expected " + (schema["type"].is_string() ? schema["type"].get<std::string>()
+                                                                        : schema["type"].dump()) +
+                     ", got " + value.type_name());
     return;
   }
   if (value.is_string() && schema.contains("pattern") &&
