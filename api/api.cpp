@@ -24,7 +24,7 @@ bool is_read(const std::string& method) { return method == "GET" || method == "H
 
 Api::Api(Host host)
     : host_(std::move(host)),
-      watchlists_(WatchlistRoutes::Host{host_.config, host_.reload}),
+      watchlists_(WatchlistRoutes::Host{host_.config, host_.reload, host_.store}),
       alerts_(AlertRoutes::Host{host_.store, host_.wake, host_.status}) {}
 
 Answer Api::handle(const Request& request) {
@@ -33,7 +33,9 @@ Answer Api::handle(const Request& request) {
   const bool known = path == "/v1/status" || path == "/v1/feeds" || path == "/v1/alerts" || path == kWatchlists ||
                      path.starts_with(std::string(kWatchlists) + "/") || path.starts_with(std::string(kDeliveries));
   if (!known) return error_answer(404, "no such resource; see docs/api.yaml");
-  auto who = authorize(request, host_.config().api_tokens, !reads);
+  // Trying a draft saves nothing, so a read token may.
+  const bool writes = !reads && !(path.starts_with(kWatchlists) && path.ends_with("/try"));
+  auto who = authorize(request, host_.config().api_tokens, writes);
   if (auto* refusal = std::get_if<Answer>(&who)) return std::move(*refusal);
   const Caller& caller = std::get<Caller>(who);
   if (path.starts_with(kDeliveries)) return deliveries(request, caller);
@@ -46,6 +48,13 @@ Answer Api::handle(const Request& request) {
 }
 
 Answer Api::watchlist(const Request& request, const Caller& caller) {
+  constexpr std::string_view kTry = "/try";
+  if (request.path.ends_with(kTry)) {
+    const std::string name = request.path.substr(kWatchlists.size() + 1, request.path.size() - kWatchlists.size() - 1 - kTry.size());
+    if (name.empty() || name.find('/') != std::string::npos) return error_answer(404, "no such resource");
+    if (request.method != "POST") return method_not_allowed("POST");
+    return watchlists_.try_draft(name, request);
+  }
   const std::string name = request.path.substr(kWatchlists.size() + 1);
   if (name.empty() || name.find('/') != std::string::npos) return error_answer(404, "no such resource");
   if (is_read(request.method)) return watchlists_.get(name);

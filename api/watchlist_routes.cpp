@@ -197,33 +197,43 @@ Answer WatchlistRoutes::read_only(const config::WatchlistConfig& watchlist) cons
                                (host_.config().watchlists_dir / (watchlist.name + ".yaml")).string());
 }
 
-Answer WatchlistRoutes::put(const std::string& name, const Request& request, const Caller& caller) {
-  const auto* existing = find(name);
-  if (existing && existing->file.empty()) return read_only(*existing);
-  std::optional<json> body;
-  std::string yaml_text = request.body;
+std::variant<WatchlistRoutes::Draft, Answer> WatchlistRoutes::draft(const std::string& name, const Request& request,
+                                                                  const std::string& as_name) const {
+  Draft draft;
+  draft.yaml_text = request.body;
   if (!is_yaml(request.content_type)) {
     try {
-      body = json::parse(request.body);
+      draft.body = json::parse(request.body);
     } catch (const json::parse_error& e) {
       const auto [line, column] = position_in(request.body, e.byte > 0 ? e.byte - 1 : 0);
       return invalid(json::array({positioned("", line, column, "the body is not JSON: " + std::string(e.what()))}));
     }
-    if (!body->is_object()) return invalid(json::array({positioned("", 0, 0, "expected a watchlist as a JSON object")}));
-    if (body->contains("name") && (*body)["name"] != name)
+    if (!draft.body->is_object()) return invalid(json::array({positioned("", 0, 0, "expected a watchlist as a JSON object")}));
+    if (draft.body->contains("name") && (*draft.body)["name"] != name)
       return invalid(json::array({positioned("name", 0, 0, "differs from the name in the URL ('" + name + "')")}));
-    (*body)["name"] = name;
-    yaml_text = config::watchlist_yaml(*body);
+    draft.since = draft.body->value("since", "");
+    draft.body->erase("since");
+    (*draft.body)["name"] = as_name;
+    draft.yaml_text = config::watchlist_yaml(*draft.body);
   }
-  const fs::path file = host_.config().watchlists_dir / (name + ".yaml");
-  const config::WatchlistEdit edit{name, yaml_text};
+  const fs::path file = host_.config().watchlists_dir / (as_name + ".yaml");
+  const config::WatchlistEdit edit{as_name, draft.yaml_text};
   try {
-    static_cast<void>(config::load_config(host_.config().source, /*check_state_dir=*/false, &edit));
+    draft.config = config::load_config(host_.config().source, /*check_state_dir=*/false, &edit);
   } catch (const config::ConfigError& e) {
     json errors = json::array();
-    for (const auto& d : e.diagnostics()) errors.push_back(api_error(d, file, body ? &*body : nullptr));
+    for (const auto& d : e.diagnostics()) errors.push_back(api_error(d, file, draft.body ? &*draft.body : nullptr));
     return invalid(std::move(errors));
   }
+  return draft;
+}
+
+Answer WatchlistRoutes::put(const std::string& name, const Request& request, const Caller& caller) {
+  const auto* existing = find(name);
+  if (existing && existing->file.empty()) return read_only(*existing);
+  auto checked = draft(name, request, name);
+  if (auto* refusal = std::get_if<Answer>(&checked)) return std::move(*refusal);
+  const std::string& yaml_text = std::get<Draft>(checked).yaml_text;
   const json before = existing ? watchlist_document(host_.config(), *existing) : json::object();
   if (auto failure = store(name, yaml_text)) return *failure;
   const json after = config::json_of_yaml(yaml_text);

@@ -6,8 +6,16 @@
 #include "api/auth.hpp"
 #include "config/config.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <functional>
+#include <optional>
 #include <string>
+#include <variant>
+
+namespace newsalert::store {
+class StateStore;
+}
 
 namespace newsalert::api {
 
@@ -17,6 +25,7 @@ class WatchlistRoutes {
     std::function<const config::Config&()> config;   // the running config
     // Loads the files as they now are and runs on them, like SIGHUP; false when that was refused.
     std::function<bool()> reload;
+    std::function<store::StateStore&()> store;   // where the kept article texts are
   };
   explicit WatchlistRoutes(Host host) : host_(std::move(host)) {}
 
@@ -26,8 +35,18 @@ class WatchlistRoutes {
   Answer get(const std::string& name) const;
   Answer put(const std::string& name, const Request& request, const Caller& caller);
   Answer remove(const std::string& name, const Caller& caller);
+  // POST /v1/watchlists/{name}/try: the alerts a draft would have raised on the kept article texts.
+  Answer try_draft(const std::string& name, const Request& request) const;
 
  private:
+  // A watchlist of a request's body, checked with the rest of the config as watchlist `as_name`.
+  struct Draft {
+    std::string yaml_text;
+    std::optional<nlohmann::json> body;   // for a JSON body
+    std::string since;                    // the body's "since", which is not a watchlist key
+    config::Config config;                // the config with the draft in place
+  };
+  std::variant<Draft, Answer> draft(const std::string& name, const Request& request, const std::string& as_name) const;
   const config::WatchlistConfig* find(const std::string& name) const;
   Answer read_only(const config::WatchlistConfig& watchlist) const;
   // Writes (or, without text, removes) the file and reloads; the answer for a failure, or nullopt.

@@ -187,6 +187,9 @@ struct Diagnostic {
 // How long seen articles, final delivery records and stories are kept (`state.retention`).
 struct StateConfig {
   Millis retention{std::chrono::hours(24 * 30)};   // 0: keep forever
+  // How long the text of new entries is kept for trying draft watchlists on (`state.keep_text`);
+  // 0 keeps none. Never longer than retention.
+  Millis keep_text{std::chrono::hours(24 * 7)};
 };
 
 // WebSub push: feeds that name a hub are subscribed to, with callbacks under callback_base.

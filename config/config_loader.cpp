@@ -1528,13 +1528,17 @@ std::optional<HttpListen> ConfigLoader::get_listen(const YAML::Node& value, cons
 void ConfigLoader::load_state(const YAML::Node& node, StateConfig& state) {
   if (node.IsNull()) return;
   if (!expect_map(node, "state")) return;
-  for (const auto& [key, value] : entries(node, "state", {"retention"}))
-    if (const auto d = get_duration(value, "state.retention", 0ms)) {
+  for (const auto& [key, value] : entries(node, "state", {"retention", "keep_text"})) {
+    if (key.Scalar() == "keep_text") {
+      if (const auto d = get_duration(value, "state.keep_text", 0ms)) state.keep_text = *d;
+    } else if (const auto d = get_duration(value, "state.retention", 0ms)) {
       if (d->count() > 0 && *d < std::chrono::hours(1))
         error(value, "state.retention: must be 0 (keep forever) or at least 1h, got " + format_duration(*d));
       else
         state.retention = *d;
     }
+  }
+  if (state.retention.count() > 0 && state.keep_text > state.retention) state.keep_text = state.retention;
 }
 
 void ConfigLoader::load_websub(const YAML::Node& node, std::optional<WebSubConfig>& websub) {

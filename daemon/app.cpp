@@ -387,6 +387,21 @@ struct App::Impl {
     }
   }
 
+  // Kept article texts past state.keep_text; each node keeps its own, so every node prunes them.
+  void prune_texts() {
+    if (config.state.keep_text.count() == 0) return;
+    try {
+      std::size_t removed = 0;
+      for (std::size_t n = kPruneBatch; n == kPruneBatch;) {
+        n = store::retry_on_conflict([&] { return store.prune_texts(Clock::now() - config.state.keep_text, kPruneBatch); });
+        removed += n;
+      }
+      if (removed > 0) spdlog::info("keep_text ({}): removed {} article text(s)", format_duration(config.state.keep_text), removed);
+    } catch (const std::exception& e) {
+      spdlog::error("keep_text: {}", e.what());
+    }
+  }
+
   // Retention: old seen-article records, final delivery records and stories go, in short batches.
   asio::awaitable<void> prune_loop() {
     asio::steady_timer timer(io);
@@ -419,6 +434,7 @@ struct App::Impl {
                        format_duration(config.state.retention), total.articles, total.deliveries, total.stories,
                        total.story_copies);
       }
+      prune_texts();
       timer.expires_after(kPruneEvery);
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }

@@ -14,6 +14,7 @@ Rules rules_of(const config::Config& config) {
   rules.watchlists = config.watchlists;
   rules.max_age = config.poll.max_age;
   rules.retention = config.state.retention;
+  rules.keep_text = config.state.keep_text.count() > 0;
   for (const auto& watchlist : config.watchlists) {
     auto& targets = rules.webhooks_of[watchlist.name];
     if (!watchlist.notify.empty()) targets = watchlist.notify;
@@ -57,7 +58,8 @@ Pipeline::Selection Pipeline::select(const Batch& batch) {
   const Millis max_age = rules_.max_age;
   for (const auto& article : batch.articles) {
     if (unseen.erase(article.id) == 0) continue;   // seen before, or a repeated id in this document
-    selection.seen.push_back({batch.feed_url, article.id, article.link, article.title, article.published});
+    selection.seen.push_back(
+        {batch.feed_url, article.id, article.link, article.title, article.published, rules_.keep_text ? &article : nullptr});
     if (max_age.count() > 0 && article.published && *article.published < batch.now - max_age) continue;
     selection.fresh.push_back(&article);
   }

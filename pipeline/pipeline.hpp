@@ -28,6 +28,7 @@ struct Rules {
   std::map<std::string, std::vector<std::string>> webhooks_of;   // the webhooks each watchlist notifies
   Millis max_age{0};     // older entries are recorded, not alerted; 0: no limit
   Millis retention{0};   // how long records are kept (entries seen long ago are refreshed); 0: forever
+  bool keep_text = false;   // new entries' text is stored for trying draft watchlists (state.keep_text)
 };
 
 // The rules of a config: a watchlist without `notify:` notifies every webhook.

@@ -54,6 +54,50 @@ void ArticleStore::record(const std::string& feed_url, const std::vector<SeenArt
                    to_millis(a.published), now_ms);
     stmt->run();
   }
+  keep_texts(feed_url, articles, now_ms);
+}
+
+void ArticleStore::keep_texts(const std::string& feed_url, const std::vector<SeenArticle>& articles,
+                              std::int64_t now_ms) {
+  auto stmt = db_.cached(
+      "INSERT INTO article_texts (feed_url, article_id, seen_ms, feed_title, title, link, published_ms, summary, "
+      "content, categories) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING");
+  for (const auto& a : articles) {
+    if (!a.text) continue;
+    std::string categories;
+    for (const auto& category : a.text->categories) categories += (categories.empty() ? "" : "\n") + category;
+    stmt->bind_all(a.feed_url.empty() ? feed_url : a.feed_url, a.article_id, now_ms, a.text->feed_title,
+                   a.text->title, a.text->link, to_millis(a.text->published), a.text->summary, a.text->content,
+                   categories);
+    stmt->run();
+  }
+}
+
+std::vector<Article> ArticleStore::recent_texts(TimePoint since, std::size_t limit) const {
+  auto stmt = db_.cached(
+      "SELECT feed_url, article_id, feed_title, title, link, published_ms, summary, content, categories "
+      "FROM article_texts WHERE seen_ms >= ?1 ORDER BY seen_ms DESC LIMIT ?2");
+  stmt->bind_all(to_unix_millis(since), static_cast<std::int64_t>(limit));
+  std::vector<Article> out;
+  while (stmt->step()) {
+    Article article;
+    article.feed_url = stmt->column_text(0);
+    article.id = stmt->column_text(1);
+    article.feed_title = stmt->column_text(2);
+    article.title = stmt->column_text(3);
+    article.link = stmt->column_text(4);
+    if (!stmt->column_is_null(5)) article.published = from_unix_millis(stmt->column_int64(5));
+    article.summary = stmt->column_text(6);
+    article.content = stmt->column_text(7);
+    const std::string categories = stmt->column_text(8);
+    for (std::string_view rest = categories; !rest.empty();) {
+      const auto newline = rest.find('\n');
+      article.categories.emplace_back(rest.substr(0, newline));
+      rest = newline == std::string_view::npos ? std::string_view() : rest.substr(newline + 1);
+    }
+    out.push_back(std::move(article));
+  }
+  return out;
 }
 
 }  // namespace newsalert::store

@@ -1,6 +1,7 @@
 // Seen articles in the state database: what a poll has already recorded, so nothing alerts twice.
 #pragma once
 
+#include "common/article.hpp"
 #include "common/time.hpp"
 
 #include <cstddef>
@@ -20,6 +21,7 @@ struct SeenArticle {
   std::string link;
   std::string title;
   std::optional<TimePoint> published;
+  const Article* text = nullptr;   // kept in article_texts when set (state.keep_text)
 };
 
 class ArticleStore {
@@ -34,12 +36,15 @@ class ArticleStore {
                                   std::vector<std::string>* stale = nullptr) const;
 
   std::size_t seen_count() const;
+  // Kept article texts seen at or after `since`, newest first, at most `limit`.
+  std::vector<Article> recent_texts(TimePoint since, std::size_t limit) const;
 
  private:
   // Only inside StateStore::commit_poll's transaction, beside the feed state and the alerts.
   friend class StateStore;
   void record(const std::string& feed_url, const std::vector<SeenArticle>& articles,
               const std::vector<std::string>& refreshed, std::int64_t now_ms);
+  void keep_texts(const std::string& feed_url, const std::vector<SeenArticle>& articles, std::int64_t now_ms);
 
   Database& db_;
 };

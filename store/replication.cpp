@@ -19,8 +19,11 @@ constexpr const char* kReplicaTable = "replica";
 constexpr int kRebaseRounds = 4;
 
 // The bookkeeping row is the replica's own: every node writes its own position, so it never
-// travels in a changeset.
-int capture_table(void*, const char* table) { return std::strcmp(table, kReplicaTable) == 0 ? 0 : 1; }
+// travels in a changeset. Article texts are each node's own too: sending every entry's text to
+// every node would cost more than trying a watchlist on one node's share of the news is worth.
+int capture_table(void*, const char* table) {
+  return std::strcmp(table, kReplicaTable) == 0 || std::strcmp(table, "article_texts") == 0 ? 0 : 1;
+}
 
 const char* conflict_name(int conflict) {
   switch (conflict) {

@@ -13,7 +13,7 @@ namespace {
 
 // Migration N (1-based) takes the schema from user_version N-1 to N. Append only: a shipped
 // migration is never edited, since databases in the field have already run it.
-constexpr std::array<std::string_view, 4> kMigrations = {
+constexpr std::array<std::string_view, 5> kMigrations = {
     // 1: the initial schema.
     R"sql(
 CREATE TABLE feeds (
@@ -136,6 +136,24 @@ CREATE TABLE websub (
   updated_ms INTEGER NOT NULL,
   last_error TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
+)sql",
+    // 5: the text of recent entries (state.keep_text), for trying a draft watchlist on them. Each
+    // node keeps those of the feeds it polls: not replicated (store/replication.cpp).
+    R"sql(
+CREATE TABLE article_texts (
+  feed_url     TEXT NOT NULL,
+  article_id   TEXT NOT NULL,
+  seen_ms      INTEGER NOT NULL,
+  feed_title   TEXT NOT NULL DEFAULT '',
+  title        TEXT NOT NULL DEFAULT '',
+  link         TEXT NOT NULL DEFAULT '',
+  published_ms INTEGER,
+  summary      TEXT NOT NULL DEFAULT '',
+  content      TEXT NOT NULL DEFAULT '',
+  categories   TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (feed_url, article_id)
+) WITHOUT ROWID;
+CREATE INDEX article_texts_seen ON article_texts (seen_ms);
 )sql",
 };
 
@@ -305,6 +323,14 @@ PruneCounts StateStore::prune(TimePoint cutoff, std::size_t limit) {
   return counts;
 }
 
+std::size_t StateStore::prune_texts(TimePoint cutoff, std::size_t limit) {
+  auto stmt = db_->cached(
+      "DELETE FROM article_texts WHERE (feed_url, article_id) IN "
+      "(SELECT feed_url, article_id FROM article_texts WHERE seen_ms < ?1 LIMIT ?2)");
+  stmt->bind_all(to_unix_millis(cutoff), static_cast<std::int64_t>(limit));
+  return db_->run_write(*stmt);
+}
+
 bool StateStore::probe_writable(std::string& error) {
   // Without waiting for a lock: a readiness probe must answer at once, and must not hold up the
   // thread that runs the daemon for a whole busy timeout each time it is asked.
@@ -404,6 +430,12 @@ std::uint64_t StateStore::snapshot(const std::filesystem::path& db_file, const s
     Statement vacuum(source, "VACUUM INTO ?1");   // one read transaction: one consistent state
     vacuum.bind(1, out.string());
     vacuum.run();
+  }
+  {
+    // The texts are this node's own (not in the log), and a week of them would dwarf the rest.
+    Database copy(out);
+    if (copy.query_int64("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'article_texts'") > 0)
+      copy.exec("DELETE FROM article_texts");
   }
   Database copy(out, Database::OpenMode::ReadOnly);
   if (copy.query_int64("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'replica'") == 0) return 0;

@@ -92,6 +92,8 @@ class StateStore {
   // copies from before `cutoff`, at most `limit` rows of each table per call (so a large backlog is
   // removed in short transactions). Pending alerts and dead letters are kept.
   PruneCounts prune(TimePoint cutoff, std::size_t limit);
+  // Up to `limit` kept article texts seen before `cutoff` (state.keep_text); how many went.
+  std::size_t prune_texts(TimePoint cutoff, std::size_t limit);
 
   // Takes and releases the write lock without waiting for it: false, with SQLite's message, when
   // the database cannot be written now (locked by another process, read-only).

@@ -151,3 +151,9 @@ TEST_F(ApiSettings, TheFingerprintCoversTheWatchlistFilesSoClusterNodesAgreeOnTh
   watchlist_file("gulf.yaml", "actors: [IRGC, Hamas]\n");
   EXPECT_NE(load_config(file).fingerprint, with_file);
 }
+
+TEST_F(ApiSettings, ArticleTextIsKeptAWeekByDefaultAndNeverLongerThanTheRetention) {
+  EXPECT_EQ(load_config(main_file()).state.keep_text, std::chrono::hours(24 * 7));
+  EXPECT_EQ(load_config(main_file("state: {keep_text: 0s}\n")).state.keep_text.count(), 0);
+  EXPECT_EQ(load_config(main_file("state: {retention: 2d, keep_text: 30d}\n")).state.keep_text, std::chrono::hours(48));
+}

@@ -58,7 +58,7 @@ std::string escape_pointer(std::string token) {
 // Fails the test unless docs/api.yaml lists `status` for the route and the body fits its schema.
 void expect_documented(const std::string& method, const std::string& target, const ClientResponse& response) {
   std::string route = target.substr(0, target.find('?'));
-  if (route.starts_with("/v1/watchlists/")) route = "/v1/watchlists/{name}";
+  if (route.starts_with("/v1/watchlists/")) route = route.ends_with("/try") ? "/v1/watchlists/{name}/try" : "/v1/watchlists/{name}";
   if (route.starts_with("/v1/deliveries/")) route = "/v1/deliveries/{id}/retry";
   std::string lower = method;
   for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -314,4 +314,41 @@ TEST_F(Api, RecentAlertsShowEachWebhooksStateAndADeadLetterIsSentAgainThroughThe
   ASSERT_EQ(feeds.size(), 1u);
   EXPECT_EQ(feeds[0]["url"], server_.url("/wire.rss"));
   EXPECT_EQ(feeds[0]["last_result"], "updated");
+}
+
+TEST_F(Api, ADraftIsTriedOnTheKeptArticlesWithItsExplanationAndNothingIsSaved) {
+  ServiceConfig config = service();
+  config.feeds = {"/wire.rss", "/two.rss"};
+  DaemonProcess daemon({"run", "--config", write_config(config)}, dir_.path());
+  ASSERT_TRUE(server_.wait_for("/wire.rss", 1, 15s) && server_.wait_for("/two.rss", 1, 15s)) << daemon.err();
+
+  const std::string draft = R"({"actors": ["Hezbollah"], "regions": ["Lebanon"], "since": "1h"})";
+  json tried;
+  ASSERT_TRUE(eventually([&] {
+    tried = json::parse(call("POST", "/v1/watchlists/lebanon/try", draft, kReadToken).body);
+    return tried.value("articles_tried", 0) == 3;
+  }, 15s)) << tried.dump();
+  EXPECT_EQ(tried["since"], "1h");
+  EXPECT_EQ(tried["complete"], true);
+  ASSERT_EQ(tried["alerts"].size(), 1u) << tried.dump();
+  const json& hit = tried["alerts"][0];
+  EXPECT_EQ(hit["article"]["title"], "Hezbollah fires rockets from southern Lebanon");
+  EXPECT_EQ(hit["article"]["feed"], server_.url("/wire.rss"));
+  std::set<std::string> terms;
+  for (const auto& o : hit["explanation"]["occurrences"]) terms.insert(o["term"].get<std::string>());
+  EXPECT_EQ(terms, (std::set<std::string>{"Hezbollah", "Lebanon"})) << hit.dump();
+  EXPECT_FALSE(std::filesystem::exists(watchlist_file("lebanon")));
+  EXPECT_EQ(call("GET", "/v1/watchlists/lebanon").status, 404);
+
+  // A watchlist of the config file can be tried as changed; an invalid draft says why.
+  const auto changed = call("POST", "/v1/watchlists/iran-israel/try", R"({"actors": ["Houthis"], "regions": ["Yemen"]})");
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  ASSERT_EQ(json::parse(changed.body)["alerts"].size(), 1u);
+  EXPECT_EQ(json::parse(changed.body)["alerts"][0]["article"]["id"], "two-1");
+  const auto invalid = call("POST", "/v1/watchlists/lebanon/try", R"({"actors": ["Hezbollah"], "require": "region and"})");
+  ASSERT_EQ(invalid.status, 400);
+  EXPECT_EQ(json::parse(invalid.body)["errors"][0]["path"], "require");
+  EXPECT_EQ(call("POST", "/v1/watchlists/lebanon/try", R"({"actors": ["x"], "since": "lately"})").status, 400);
+  EXPECT_EQ(call("GET", "/v1/watchlists/lebanon/try").status, 405);
+  EXPECT_EQ(server_.requests("/hook").size(), 1u);   // only the config's own Hamas alert was sent
 }

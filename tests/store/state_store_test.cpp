@@ -58,6 +58,7 @@ std::vector<std::string> alert_ids(const std::vector<PendingDelivery>& ds) {
 
 // Back to the version 1 schema: what a database from the first release looks like.
 static void downgrade_to_version_one(Database& db) {
+  db.exec("DROP TABLE article_texts");   // migration 5
   db.exec("DROP TABLE websub; DROP INDEX articles_seen; DROP INDEX deliveries_at; DROP INDEX story_copies_seen");
   db.exec("ALTER TABLE feeds DROP COLUMN last_full_ms");   // migration 4
   db.exec("DROP TABLE endpoints; DROP TABLE stories; DROP TABLE story_copies");   // migration 3
@@ -76,7 +77,7 @@ TEST(StateStore, CreatesTheSchemaInWalModeWithFullSync) {
   const auto file = StateStore::default_file(dir.path());
   { StateStore store(file); }
   Database db(file);
-  EXPECT_EQ(db.query_int64("PRAGMA user_version"), 4);
+  EXPECT_EQ(db.query_int64("PRAGMA user_version"), 5);
   EXPECT_EQ(db.query_text("PRAGMA journal_mode"), "wal");   // persistent in the file
   for (const char* table : {"feeds", "articles", "outbox", "deliveries", "dead_letters", "endpoints", "stories",
                             "story_copies", "websub"})
@@ -104,7 +105,7 @@ TEST(StateStore, MigratesAVersionOneDatabaseKeepingItsFeeds) {
   EXPECT_EQ(s.current_url, "");
   EXPECT_EQ(s.ttl, std::nullopt);
   EXPECT_EQ(s.not_before, std::nullopt);
-  EXPECT_EQ(Database(file).query_int64("PRAGMA user_version"), 4);
+  EXPECT_EQ(Database(file).query_int64("PRAGMA user_version"), 5);
 }
 
 TEST(StateStore, KeepsRedirectsAndServerFloorsOfAFeed) {
@@ -742,4 +743,39 @@ TEST(StateStore, KeepsWebSubSubscriptions) {
   EXPECT_EQ(subs[1].last_error, "HTTP 500");
   store.websub().remove(kFeed);
   EXPECT_EQ(store.websub().all().size(), 1u);
+}
+
+TEST(StateStore, KeepsTheTextOfEntriesThatCarryItNewestFirstUntilPruned) {
+  TempDir dir;
+  StateStore store(StateStore::default_file(dir.path()));
+  Article full;
+  full.feed_title = "Wire";
+  full.title = "Hezbollah fires rockets";
+  full.link = "https://example.org/a";
+  full.summary = "From southern Lebanon.";
+  full.content = "The whole story.";
+  full.categories = {"World", "Middle East"};
+  SeenArticle with_text = article("a");
+  with_text.text = &full;
+  store.commit_poll(kFeed, ok_state("e1"), {with_text, article("b")}, {}, kT0);
+  Article later = full;
+  later.title = "Later";
+  SeenArticle second = article("c");
+  second.text = &later;
+  store.commit_poll(kFeed, ok_state("e2"), {second}, {}, kT0 + 1h);
+
+  const auto texts = store.articles().recent_texts(kT0 - 1h, 10);
+  ASSERT_EQ(texts.size(), 2u);   // "b" came without its text
+  EXPECT_EQ(texts[0].title, "Later");
+  EXPECT_EQ(texts[1].id, "a");
+  EXPECT_EQ(texts[1].feed_url, kFeed);
+  EXPECT_EQ(texts[1].summary, "From southern Lebanon.");
+  EXPECT_EQ(texts[1].content, "The whole story.");
+  EXPECT_EQ(texts[1].categories, (std::vector<std::string>{"World", "Middle East"}));
+  EXPECT_EQ(store.articles().recent_texts(kT0 + 30min, 10).size(), 1u);
+  EXPECT_EQ(store.articles().recent_texts(kT0 - 1h, 1).size(), 1u);
+
+  EXPECT_EQ(store.prune_texts(kT0 + 30min, 100), 1u);
+  EXPECT_EQ(store.articles().recent_texts(kT0 - 1h, 10).size(), 1u);
+  EXPECT_EQ(store.articles().seen_count(), 3u);   // the seen records stay for their own retention
 }
