@@ -25,6 +25,7 @@ cat > "$work/expected" <<'LIST'
 /usr/bin/newsalertd
 /usr/share/bash-completion/completions/newsalertd
 /usr/share/doc/newsalertd/README.md
+/usr/share/doc/newsalertd/api.yaml
 /usr/share/doc/newsalertd/changelog.Debian.gz
 /usr/share/doc/newsalertd/channels.md
 /usr/share/doc/newsalertd/cluster.md
