@@ -212,6 +212,11 @@ std::string html_link(const std::string& text, const std::string& link) {
   return "<a href=\"" + html_escape(link) + "\">" + html_escape(text) + "</a>";
 }
 
+// "Example World News, 2026-12-03T10:00:00Z": where and when, for the formats that show both.
+std::string source_and_time(const Message& m) {
+  return m.footer + (m.footer.empty() || m.timestamp.empty() ? "" : ", ") + m.timestamp;
+}
+
 std::string mail_text(const Message& m) {
   std::string text = m.heading + "\n";
   if (!m.link.empty()) text += m.link + "\n";
@@ -221,7 +226,7 @@ std::string mail_text(const Message& m) {
   if (!m.items.empty()) text += "\n";
   for (const auto& [title, link] : m.items) text += "- " + title + (link.empty() ? "" : "\n  " + link) + "\n";
   if (!m.footer.empty() || !m.timestamp.empty())
-    text += "\n-- \n" + m.footer + (m.footer.empty() || m.timestamp.empty() ? "" : ", ") + m.timestamp + "\n";
+    text += "\n-- \n" + source_and_time(m) + "\n";
   return text;
 }
 
@@ -241,8 +246,7 @@ std::string mail_html(const Message& m) {
     html += "</ul>\n";
   }
   if (!m.footer.empty() || !m.timestamp.empty())
-    html += "<p style=\"color:#888;font-size:small\">" + html_escape(m.footer) +
-            (m.footer.empty() || m.timestamp.empty() ? "" : ", ") + html_escape(m.timestamp) + "</p>\n";
+    html += "<p style=\"color:#888;font-size:small\">" + html_escape(source_and_time(m)) + "</p>\n";
   return html + "</body></html>\n";
 }
 
@@ -310,6 +314,50 @@ json telegram(const Message& m, const std::string& chat_id) {
           {"link_preview_options", {{"is_disabled", m.link.empty()}}}};
 }
 
+// A Matrix m.room.message (m.text) with an org.matrix.custom.html formatted_body beside the plain
+// body. An event may not exceed 65,536 bytes with the server's own fields, so a digest shows the
+// stories that fit in kMatrixBudget and counts the rest.
+constexpr std::size_t kMatrixBudget = 40'000;
+
+json matrix(const Message& m) {
+  std::string text = m.heading + (m.link.empty() ? "" : "\n" + m.link) + "\n" + m.intro;
+  std::string html = "<b>" + (m.link.empty() ? html_escape(m.heading) : html_link(m.heading, m.link)) + "</b><br>" +
+                     "<i>" + html_escape(m.intro) + "</i>";
+  for (const auto& [label, value] : m.facts) {
+    text += "\n" + label + ": " + value;
+    html += "<br>" + html_escape(label) + ": <strong>" + html_escape(value) + "</strong>";
+  }
+  if (!m.snippet.empty()) {
+    text += "\n> " + clip(m.snippet, 2000);
+    html += "<blockquote>" + html_escape(clip(m.snippet, 2000)) + "</blockquote>";
+  }
+  std::size_t shown = 0;
+  for (const auto& [title, link] : m.items) {
+    const std::string item_text = "\n• " + clip(title, 300) + (link.empty() ? "" : " " + link);
+    const std::string item_html = "<li>" + html_link(clip(title, 300), link) + "</li>";
+    if (text.size() + html.size() + item_text.size() + item_html.size() > kMatrixBudget) break;
+    text += item_text;
+    html += (shown++ == 0 ? "<ul>" : "") + item_html;
+  }
+  if (shown > 0) html += "</ul>";
+  if (shown < m.items.size()) {
+    const std::string more = "… and " + std::to_string(m.items.size() - shown) + " more";
+    text += "\n" + more;
+    html += "<p>" + more + "</p>";
+  }
+  if (const std::string where = source_and_time(m); !where.empty()) {
+    text += "\n" + where;
+    html += "<br><i>" + html_escape(where) + "</i>";
+  }
+  // An empty m.mentions says the message mentions nobody: a title holding "@room" or a user's name
+  // must not notify the room.
+  return {{"msgtype", "m.text"},
+          {"body", text},
+          {"format", "org.matrix.custom.html"},
+          {"formatted_body", html},
+          {"m.mentions", json::object()}};
+}
+
 }  // namespace
 
 MailContent format_mail(const std::string& payload) {
@@ -337,6 +385,8 @@ FormattedBody format_body(const config::WebhookConfig& webhook, const std::strin
       return {"application/json",
               telegram(message_of(json::parse(payload)), webhook.chat_id).dump(-1, ' ', false, json::error_handler_t::replace),
               {}};
+    case WebhookFormat::matrix:
+      return {"application/json", matrix(message_of(json::parse(payload))).dump(-1, ' ', false, json::error_handler_t::replace), {}};
     case WebhookFormat::email: {
       const MailContent mail = format_mail(payload);
       return {"text/plain; charset=utf-8", mail.text, {}};

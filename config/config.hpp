@@ -119,7 +119,7 @@ struct RetryConfig {
                                std::chrono::hours(10), std::chrono::hours(10)};
 };
 
-enum class WebhookFormat { json, stdout_lines, slack, discord, teams, ntfy, template_text, email, telegram };
+enum class WebhookFormat { json, stdout_lines, slack, discord, teams, ntfy, template_text, email, telegram, matrix };
 
 // format: email. `url` is smtp://host[:port] (STARTTLS) or smtps://host[:port] (implicit TLS).
 struct EmailConfig {
@@ -148,9 +148,11 @@ struct WebhookConfig {
   std::vector<NetworkRange> allow;   // non-public networks this webhook may reach
   TlsConfig tls;
   EmailConfig email;             // format: email
-  // format: telegram. `url` is the Bot API base (https://api.telegram.org, or a local Bot API server).
-  std::optional<std::string> token;   // the bot token: a secret, never logged or shown
-  std::string chat_id;           // "-1001234567890" or "@channelname"
+  // The chat and incident APIs (telegram, matrix): `url` is the API's base (https://api.telegram.org,
+  // a homeserver), so a local server can stand in.
+  std::optional<std::string> token;   // the API's credential: a secret, never logged or shown
+  std::string chat_id;           // format: telegram. "-1001234567890" or "@channelname"
+  std::string room;              // format: matrix. "!roomid:example.org"
   int line = 0;
 };
 
