@@ -58,6 +58,9 @@ ApiCall api_call(const config::WebhookConfig& webhook, const std::string& alert_
                   form_encode(alert_id),
               "PUT",
               {{"Authorization", "Bearer " + token}}};
+    case config::WebhookFormat::pagerduty:
+      // The routing key travels in the body.
+      return {base + "/v2/enqueue", "POST", {}};
     default:
       return {webhook.url, "POST", {}};
   }
@@ -88,6 +91,18 @@ void read_matrix_answer(const nlohmann::json& answer, SendResult& result) {
     result.retry_after = Millis(r->get<long>());
 }
 
+// An Events API v2 error answer: {"status": "invalid event", "message": "Event object is invalid",
+// "errors": ["..."]}.
+void read_pagerduty_answer(const nlohmann::json& answer, SendResult& result) {
+  if (const std::string message = json_string(answer, "message"); !message.empty()) result.error += ": " + message;
+  const auto errors = answer.find("errors");
+  if (errors == answer.end() || !errors->is_array()) return;
+  std::string reasons;
+  for (const auto& e : *errors)
+    if (e.is_string()) reasons += (reasons.empty() ? "" : "; ") + e.get<std::string>();
+  if (!reasons.empty()) result.error += ": " + reasons;
+}
+
 // An API's error answer adds its own words to the error text and may say when to try again.
 void read_answer(config::WebhookFormat format, const std::string& body, SendResult& result) {
   if (result.error.empty()) return;
@@ -95,6 +110,7 @@ void read_answer(config::WebhookFormat format, const std::string& body, SendResu
   if (!answer.is_object()) return;
   if (format == config::WebhookFormat::telegram) read_telegram_answer(answer, result);
   else if (format == config::WebhookFormat::matrix) read_matrix_answer(answer, result);
+  else if (format == config::WebhookFormat::pagerduty) read_pagerduty_answer(answer, result);
 }
 
 }  // namespace

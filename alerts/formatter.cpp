@@ -18,6 +18,7 @@ using nlohmann::json;
 
 // What every chat format shows, taken once from the payload.
 struct Message {
+  std::string id;          // the alert's, digest's or follow-up's id
   std::string heading;     // the article title, or "3 more alerts for ..."
   std::string link;        // empty for a digest
   std::string watchlist;
@@ -54,6 +55,7 @@ std::string clip(const std::string& text, std::size_t max) {
 
 Message read_message(const json& p) {
   Message m;
+  m.id = str(p, "id");
   m.watchlist = str(p, "watchlist");
   m.timestamp = str(p, "detected_at");
   const std::string type = str(p, "type");
@@ -206,9 +208,16 @@ FormattedBody ntfy(const Message& m) {
 }
 
 // Only web links become anchors: a feed's "javascript:" link stays text.
-std::string html_link(const std::string& text, const std::string& link) {
+bool is_web_link(const std::string& link) {
   const std::string lower = to_lower_ascii(std::string_view(link).substr(0, 8));
-  if (!lower.starts_with("http://") && !lower.starts_with("https://")) return html_escape(text);
+  return lower.starts_with("http://") || lower.starts_with("https://");
+}
+
+// A digest lists held alerts under a heading of its own, with no link.
+bool is_digest(const Message& m) { return m.link.empty() && !m.items.empty(); }
+
+std::string html_link(const std::string& text, const std::string& link) {
+  if (!is_web_link(link)) return html_escape(text);
   return "<a href=\"" + html_escape(link) + "\">" + html_escape(text) + "</a>";
 }
 
@@ -287,10 +296,7 @@ class TelegramText {
   std::size_t visible_ = 0;
 };
 
-std::string telegram_href(const std::string& link) {
-  const std::string lower = to_lower_ascii(std::string_view(link).substr(0, 8));
-  return lower.starts_with("http://") || lower.starts_with("https://") ? html_escape(link) : std::string();
-}
+std::string telegram_href(const std::string& link) { return is_web_link(link) ? html_escape(link) : std::string(); }
 
 json telegram(const Message& m, const std::string& chat_id) {
   TelegramText t;
@@ -358,12 +364,57 @@ json matrix(const Message& m) {
           {"m.mentions", json::object()}};
 }
 
+// A PagerDuty Events API v2 trigger, plain text throughout: PagerDuty shows custom_details as a
+// table, which is where the actors and regions stand out. The dedup_key is the alert id, so a
+// retry after a lost answer folds into the alert it already made.
+constexpr std::size_t kPagerDutyStories = 50;
+
+json pagerduty_details(const Message& m) {
+  json details = {{"watchlist", m.watchlist}};
+  for (const auto& [label, value] : m.facts) details[to_lower_ascii(label)] = value;
+  if (!m.snippet.empty()) details["snippet"] = m.snippet;
+  if (!m.link.empty()) details["link"] = m.link;
+  if (!m.footer.empty()) details["feed"] = m.footer;
+  if (m.items.empty()) return details;
+  json stories = json::array();
+  for (std::size_t i = 0; i < m.items.size() && i < kPagerDutyStories; ++i)
+    stories.push_back({{"title", m.items[i].first}, {"link", m.items[i].second}});
+  details["stories"] = stories;
+  if (m.items.size() > kPagerDutyStories) details["stories_left_out"] = m.items.size() - kPagerDutyStories;
+  return details;
+}
+
+json pagerduty(const Message& m, const std::string& routing_key) {
+  std::string summary = (is_digest(m) || m.watchlist.empty() ? "" : m.watchlist + ": ") + m.heading;
+  std::string facts;
+  for (const auto& [label, value] : m.facts) facts += (facts.empty() ? "" : "; ") + value;
+  if (!facts.empty()) summary += " (" + facts + ")";
+  json payload = {{"summary", clip(summary, 1024)},
+                  {"source", m.footer.empty() ? std::string("newsalert") : clip(m.footer, 255)},
+                  {"severity", "warning"},
+                  {"class", "news alert"},
+                  {"custom_details", pagerduty_details(m)}};
+  if (!m.watchlist.empty()) payload["group"] = m.watchlist;
+  if (!m.timestamp.empty()) payload["timestamp"] = m.timestamp;
+  json event = {{"routing_key", routing_key},
+                {"event_action", "trigger"},
+                {"dedup_key", m.id},
+                {"client", "newsalert"},
+                {"payload", payload}};
+  if (is_web_link(m.link)) event["links"] = {{{"href", m.link}, {"text", "Read the story"}}};
+  return event;
+}
+
+// A JSON API's body; text that is not valid UTF-8 is replaced rather than refused.
+FormattedBody json_body(const json& j) {
+  return {"application/json", j.dump(-1, ' ', false, json::error_handler_t::replace), {}};
+}
+
 }  // namespace
 
 MailContent format_mail(const std::string& payload) {
   const Message m = message_of(json::parse(payload));
-  const bool digest = m.link.empty() && !m.items.empty();
-  const std::string subject = digest || m.watchlist.empty() ? m.heading : m.watchlist + ": " + m.heading;
+  const std::string subject = is_digest(m) || m.watchlist.empty() ? m.heading : m.watchlist + ": " + m.heading;
   return {clip(subject, 200), mail_text(m), mail_html(m)};
 }
 
@@ -374,19 +425,19 @@ FormattedBody format_body(const config::WebhookConfig& webhook, const std::strin
     case WebhookFormat::stdout_lines:
       return {"application/json", payload, {}};
     case WebhookFormat::slack:
-      return {"application/json", slack(message_of(json::parse(payload))).dump(-1, ' ', false, json::error_handler_t::replace), {}};
+      return json_body(slack(message_of(json::parse(payload))));
     case WebhookFormat::discord:
-      return {"application/json", discord(message_of(json::parse(payload))).dump(-1, ' ', false, json::error_handler_t::replace), {}};
+      return json_body(discord(message_of(json::parse(payload))));
     case WebhookFormat::teams:
-      return {"application/json", teams(message_of(json::parse(payload))).dump(-1, ' ', false, json::error_handler_t::replace), {}};
+      return json_body(teams(message_of(json::parse(payload))));
     case WebhookFormat::ntfy:
       return ntfy(message_of(json::parse(payload)));
     case WebhookFormat::telegram:
-      return {"application/json",
-              telegram(message_of(json::parse(payload)), webhook.chat_id).dump(-1, ' ', false, json::error_handler_t::replace),
-              {}};
+      return json_body(telegram(message_of(json::parse(payload)), webhook.chat_id));
     case WebhookFormat::matrix:
-      return {"application/json", matrix(message_of(json::parse(payload))).dump(-1, ' ', false, json::error_handler_t::replace), {}};
+      return json_body(matrix(message_of(json::parse(payload))));
+    case WebhookFormat::pagerduty:
+      return json_body(pagerduty(message_of(json::parse(payload)), webhook.token.value_or("")));
     case WebhookFormat::email: {
       const MailContent mail = format_mail(payload);
       return {"text/plain; charset=utf-8", mail.text, {}};

@@ -260,19 +260,27 @@ struct ChannelKeys {
   const char* name;
   const char* secret_key;
   const char* secret_expected;   // the error text's "expected ..."
-  // Characters the credential cannot hold: Telegram's token is a path segment, the others travel
-  // in a header.
-  const char* secret_forbidden;
+  bool (*valid_secret)(std::string_view);   // whether a credential has the form the API takes
   const char* target_key;        // nullptr when the API needs none
   const char* target_prefix;
   const char* target_expected;
 };
 
+// Telegram's token is a path segment; the other credentials travel in a header or a JSON string.
+bool valid_path_token(std::string_view s) { return !s.empty() && s.find_first_of("/?#% \t\r\n") == std::string_view::npos; }
+bool valid_header_token(std::string_view s) { return !s.empty() && s.find_first_of(" \t\r\n") == std::string_view::npos; }
+// PagerDuty answers 400 to a routing key that is not 32 characters long.
+bool valid_routing_key(std::string_view s) {
+  return s.size() == 32 && std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+}
+
 constexpr ChannelKeys kChannels[] = {
-    {WebhookFormat::telegram, "telegram", "token", "a bot token like 123456:ABC-DEF...", "/?#% \t\r\n", "chat_id", "",
+    {WebhookFormat::telegram, "telegram", "token", "a bot token like 123456:ABC-DEF...", valid_path_token, "chat_id", "",
      "a chat id like \"-1001234567890\" or \"@channel\""},
-    {WebhookFormat::matrix, "matrix", "token", "an access token like syt_...", " \t\r\n", "room", "!",
+    {WebhookFormat::matrix, "matrix", "token", "an access token like syt_...", valid_header_token, "room", "!",
      "a room id like \"!roomid:example.org\" (the room's settings show it; an alias #room:server is not a room id)"},
+    {WebhookFormat::pagerduty, "pagerduty", "routing_key",
+     "a 32-character integration key (an Events API v2 integration's Integration Key)", valid_routing_key, nullptr, "", ""},
 };
 
 const ChannelKeys* channel_keys(WebhookFormat format) {
@@ -1143,7 +1151,7 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
                                                         "timeout", "retry", "template", "content_type", "concurrency",
                                                         "rate", "circuit_breaker", "allow", "tls_verify", "ca_file",
                                                         "pinned_public_key", "from", "to", "username", "password",
-                                                        "starttls", "token", "chat_id", "room"})) {
+                                                        "starttls", "token", "chat_id", "room", "routing_key"})) {
     const std::string& name = key.Scalar();
     const std::string key_field = field + "." + name;
     if (load_tls_key(name, value, key_field, webhook.tls)) continue;
@@ -1173,11 +1181,12 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
           {"slack", WebhookFormat::slack},     {"discord", WebhookFormat::discord},
           {"teams", WebhookFormat::teams},     {"ntfy", WebhookFormat::ntfy},
           {"template", WebhookFormat::template_text}, {"email", WebhookFormat::email},
-          {"telegram", WebhookFormat::telegram}, {"matrix", WebhookFormat::matrix}};
+          {"telegram", WebhookFormat::telegram}, {"matrix", WebhookFormat::matrix},
+          {"pagerduty", WebhookFormat::pagerduty}};
       if (const auto found = f ? formats.find(*f) : formats.end(); found != formats.end()) webhook.format = found->second;
       else if (f)
-        error(value, key_field + ": expected json, stdout, slack, discord, teams, ntfy, template, email, telegram or "
-                                 "matrix, got " + quote(*f));
+        error(value, key_field + ": expected json, stdout, slack, discord, teams, ntfy, template, email, telegram, "
+                                 "matrix or pagerduty, got " + quote(*f));
     } else if (name == "template") {
       template_node = value;
       if (const auto t = get_string(value, key_field)) {
@@ -1354,9 +1363,7 @@ bool ConfigLoader::load_channel(WebhookConfig& webhook, const std::vector<std::p
                                 const std::optional<YAML::Node>& secret_file, const YAML::Node& item,
                                 const std::string& field, const std::string& label) {
   const ChannelKeys& spec = *channel_keys(webhook.format);
-  const auto valid_secret = [&spec](const std::string& s) {
-    return !s.empty() && s.find_first_of(spec.secret_forbidden) == std::string::npos;
-  };
+  const auto valid_secret = spec.valid_secret;
   bool ok = true;
   for (const auto& [name, value] : keys) {
     const std::string key_field = field + "." + name;

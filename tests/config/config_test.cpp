@@ -583,7 +583,7 @@ TEST_F(ConfigTest, ValidatesWebhookFormatAndRetrySchedule) {
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: ops\n    url: https://hooks.example.org/\n"
                      "    format: slak\n    retry:\n      schedule: []\n"),
               ElementsAre("bad.yaml:5: webhooks[0].format: expected json, stdout, slack, discord, teams, ntfy, "
-                          "template, email, telegram or matrix, got 'slak'",
+                          "template, email, telegram, matrix or pagerduty, got 'slak'",
                           "bad.yaml:7: webhooks[0].retry.schedule: must list at least one delay"));
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - {name: a, format: stdout}\n  - {name: a, format: stdout}\n"),
               ElementsAre("bad.yaml:4: duplicate webhook name 'a' (already used on line 3)"));
@@ -1054,4 +1054,21 @@ TEST_F(ConfigTest, AChannelTokenFromASecretFileIsCheckedToo) {
   write("matrix-token", "two words\n");
   EXPECT_THAT(errors("state_dir: s\n" + hook),
               ElementsAre("bad.yaml:6: webhooks[0].secret_file: expected the file to hold an access token like syt_..."));
+}
+
+TEST_F(ConfigTest, PagerDutyWebhookNeedsAnIntegrationKey) {
+  const ScopedEnv key("NEWSALERT_TEST_PD_KEY", "e93facc04764012d7bfb002500d5d1a6");
+  const Config c = load("webhooks:\n  - name: pd\n    format: pagerduty\n    url: https://events.pagerduty.com\n"
+                        "    routing_key: ${NEWSALERT_TEST_PD_KEY}\n");
+  EXPECT_EQ(c.webhooks[0].format, WebhookFormat::pagerduty);
+  EXPECT_EQ(c.webhooks[0].token, "e93facc04764012d7bfb002500d5d1a6");
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: pd\n    format: pagerduty\n    url: https://events.pagerduty.com\n"),
+              ElementsAre("bad.yaml:3: webhook 'pd': format: pagerduty needs a 'routing_key' (or secret_file)"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: pd\n    format: pagerduty\n    url: https://events.pagerduty.com\n"
+                     "    routing_key: abc\n    token: x\n"),
+              ElementsAre("bad.yaml:6: webhooks[0].routing_key: expected a 32-character integration key (an Events API "
+                          "v2 integration's Integration Key)",
+                          "bad.yaml:7: webhooks[0].token: only used with format: telegram or matrix"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: j\n    url: https://example.org/hook\n    routing_key: x\n"),
+              ElementsAre("bad.yaml:5: webhooks[0].routing_key: only used with format: pagerduty"));
 }
