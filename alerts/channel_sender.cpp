@@ -61,6 +61,8 @@ ApiCall api_call(const config::WebhookConfig& webhook, const std::string& alert_
     case config::WebhookFormat::pagerduty:
       // The routing key travels in the body.
       return {base + "/v2/enqueue", "POST", {}};
+    case config::WebhookFormat::opsgenie:
+      return {base + "/v2/alerts", "POST", {{"Authorization", "GenieKey " + token}}};
     default:
       return {webhook.url, "POST", {}};
   }
@@ -103,6 +105,17 @@ void read_pagerduty_answer(const nlohmann::json& answer, SendResult& result) {
   if (!reasons.empty()) result.error += ": " + reasons;
 }
 
+// An Opsgenie error answer: {"message": "...", "errors": {"field": "what is wrong"}, "took": ...}.
+void read_opsgenie_answer(const nlohmann::json& answer, SendResult& result) {
+  if (const std::string message = json_string(answer, "message"); !message.empty()) result.error += ": " + message;
+  const auto errors = answer.find("errors");
+  if (errors == answer.end() || !errors->is_object()) return;
+  std::string fields;
+  for (const auto& [field, text] : errors->items())
+    if (text.is_string()) fields += (fields.empty() ? "" : "; ") + field + ": " + text.get<std::string>();
+  if (!fields.empty()) result.error += " (" + fields + ")";
+}
+
 // An API's error answer adds its own words to the error text and may say when to try again.
 void read_answer(config::WebhookFormat format, const std::string& body, SendResult& result) {
   if (result.error.empty()) return;
@@ -111,6 +124,7 @@ void read_answer(config::WebhookFormat format, const std::string& body, SendResu
   if (format == config::WebhookFormat::telegram) read_telegram_answer(answer, result);
   else if (format == config::WebhookFormat::matrix) read_matrix_answer(answer, result);
   else if (format == config::WebhookFormat::pagerduty) read_pagerduty_answer(answer, result);
+  else if (format == config::WebhookFormat::opsgenie) read_opsgenie_answer(answer, result);
 }
 
 }  // namespace

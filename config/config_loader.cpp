@@ -281,6 +281,8 @@ constexpr ChannelKeys kChannels[] = {
      "a room id like \"!roomid:example.org\" (the room's settings show it; an alias #room:server is not a room id)"},
     {WebhookFormat::pagerduty, "pagerduty", "routing_key",
      "a 32-character integration key (an Events API v2 integration's Integration Key)", valid_routing_key, nullptr, "", ""},
+    {WebhookFormat::opsgenie, "opsgenie", "token", "an API integration key like eb243592-faa2-4ba2-a551-1afdf565c889",
+     valid_header_token, nullptr, "", ""},
 };
 
 const ChannelKeys* channel_keys(WebhookFormat format) {
@@ -1182,11 +1184,11 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
           {"teams", WebhookFormat::teams},     {"ntfy", WebhookFormat::ntfy},
           {"template", WebhookFormat::template_text}, {"email", WebhookFormat::email},
           {"telegram", WebhookFormat::telegram}, {"matrix", WebhookFormat::matrix},
-          {"pagerduty", WebhookFormat::pagerduty}};
+          {"pagerduty", WebhookFormat::pagerduty}, {"opsgenie", WebhookFormat::opsgenie}};
       if (const auto found = f ? formats.find(*f) : formats.end(); found != formats.end()) webhook.format = found->second;
       else if (f)
         error(value, key_field + ": expected json, stdout, slack, discord, teams, ntfy, template, email, telegram, "
-                                 "matrix or pagerduty, got " + quote(*f));
+                                 "matrix, pagerduty or opsgenie, got " + quote(*f));
     } else if (name == "template") {
       template_node = value;
       if (const auto t = get_string(value, key_field)) {

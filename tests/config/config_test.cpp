@@ -583,7 +583,7 @@ TEST_F(ConfigTest, ValidatesWebhookFormatAndRetrySchedule) {
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: ops\n    url: https://hooks.example.org/\n"
                      "    format: slak\n    retry:\n      schedule: []\n"),
               ElementsAre("bad.yaml:5: webhooks[0].format: expected json, stdout, slack, discord, teams, ntfy, "
-                          "template, email, telegram, matrix or pagerduty, got 'slak'",
+                          "template, email, telegram, matrix, pagerduty or opsgenie, got 'slak'",
                           "bad.yaml:7: webhooks[0].retry.schedule: must list at least one delay"));
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - {name: a, format: stdout}\n  - {name: a, format: stdout}\n"),
               ElementsAre("bad.yaml:4: duplicate webhook name 'a' (already used on line 3)"));
@@ -1041,7 +1041,7 @@ TEST_F(ConfigTest, MatrixWebhookNeedsATokenAndARoomId) {
                           "settings show it; an alias #room:server is not a room id)",
                           "bad.yaml:8: webhooks[0].chat_id: only used with format: telegram"));
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: j\n    url: https://example.org/hook\n    token: x\n"),
-              ElementsAre("bad.yaml:5: webhooks[0].token: only used with format: telegram or matrix"));
+              ElementsAre("bad.yaml:5: webhooks[0].token: only used with format: telegram, matrix or opsgenie"));
 }
 
 TEST_F(ConfigTest, AChannelTokenFromASecretFileIsCheckedToo) {
@@ -1068,7 +1068,20 @@ TEST_F(ConfigTest, PagerDutyWebhookNeedsAnIntegrationKey) {
                      "    routing_key: abc\n    token: x\n"),
               ElementsAre("bad.yaml:6: webhooks[0].routing_key: expected a 32-character integration key (an Events API "
                           "v2 integration's Integration Key)",
-                          "bad.yaml:7: webhooks[0].token: only used with format: telegram or matrix"));
+                          "bad.yaml:7: webhooks[0].token: only used with format: telegram, matrix or opsgenie"));
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: j\n    url: https://example.org/hook\n    routing_key: x\n"),
               ElementsAre("bad.yaml:5: webhooks[0].routing_key: only used with format: pagerduty"));
+}
+
+TEST_F(ConfigTest, OpsgenieWebhookNeedsAnApiKey) {
+  const Config c = load("webhooks:\n  - name: og\n    format: opsgenie\n    url: https://api.eu.opsgenie.com\n"
+                        "    token: eb243592-faa2-4ba2-a551-1afdf565c889\n");
+  EXPECT_EQ(c.webhooks[0].format, WebhookFormat::opsgenie);
+  EXPECT_EQ(c.webhooks[0].token, "eb243592-faa2-4ba2-a551-1afdf565c889");
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: og\n    format: opsgenie\n    url: https://api.opsgenie.com\n"),
+              ElementsAre("bad.yaml:3: webhook 'og': format: opsgenie needs a 'token' (or secret_file)"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: og\n    format: opsgenie\n    url: https://api.opsgenie.com\n"
+                     "    token: \"GenieKey abc\"\n"),
+              ElementsAre("bad.yaml:6: webhooks[0].token: expected an API integration key like "
+                          "eb243592-faa2-4ba2-a551-1afdf565c889"));
 }

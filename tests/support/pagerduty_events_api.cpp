@@ -10,12 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-// UTF-8 characters, as the documented limits count them.
-std::size_t chars(const std::string& text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
 bool nonempty_string(const json& j, const char* key) {
   return j.contains(key) && j[key].is_string() && !j[key].get<std::string>().empty();
 }
@@ -26,7 +20,7 @@ void check_payload(const json& payload, std::vector<std::string>& out) {
     return;
   }
   if (!nonempty_string(payload, "summary")) out.push_back("'payload.summary' is missing or blank");
-  else if (chars(payload["summary"]) > 1024) out.push_back("'payload.summary' is longer than 1024 characters");
+  else if (character_count(payload["summary"]) > 1024) out.push_back("'payload.summary' is longer than 1024 characters");
   if (!nonempty_string(payload, "source")) out.push_back("'payload.source' is missing or blank");
   static const std::vector<std::string> severities = {"critical", "error", "warning", "info"};
   if (!payload.contains("severity") || !payload["severity"].is_string() ||
@@ -62,7 +56,7 @@ std::vector<std::string> PagerDutyEventsApi::problems(const json& event) {
     out.push_back("Length of 'routing_key' is incorrect (should be 32 characters)");
   if (event.value("event_action", "") != "trigger")
     out.push_back("'event_action' must be trigger (this receiver takes triggers only)");
-  if (event.contains("dedup_key") && (!event["dedup_key"].is_string() || chars(event["dedup_key"]) > 255))
+  if (event.contains("dedup_key") && (!event["dedup_key"].is_string() || character_count(event["dedup_key"]) > 255))
     out.push_back("'dedup_key' must be a string of at most 255 characters");
   check_payload(event.value("payload", json()), out);
   check_links(event, out);

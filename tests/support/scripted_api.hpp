@@ -10,6 +10,13 @@
 
 namespace newsalert::testing {
 
+// Characters of UTF-8 text (code points), as the APIs' documented limits count them.
+inline std::size_t character_count(const std::string& text) {
+  std::size_t n = 0;
+  for (const char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
 class ScriptedApi {
  public:
   // The next `count` valid requests are refused as rate-limited.
