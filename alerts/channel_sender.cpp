@@ -105,8 +105,9 @@ void read_pagerduty_answer(const nlohmann::json& answer, SendResult& result) {
   if (!reasons.empty()) result.error += ": " + reasons;
 }
 
-// An Opsgenie error answer: {"message": "...", "errors": {"field": "what is wrong"}, "took": ...}.
-void read_opsgenie_answer(const nlohmann::json& answer, SendResult& result) {
+// An Opsgenie or Mattermost error answer: {"message": "...", "errors": {"field": "what is wrong"}}
+// (Opsgenie adds errors to a 422).
+void read_message_answer(const nlohmann::json& answer, SendResult& result) {
   if (const std::string message = json_string(answer, "message"); !message.empty()) result.error += ": " + message;
   const auto errors = answer.find("errors");
   if (errors == answer.end() || !errors->is_object()) return;
@@ -124,7 +125,8 @@ void read_answer(config::WebhookFormat format, const std::string& body, SendResu
   if (format == config::WebhookFormat::telegram) read_telegram_answer(answer, result);
   else if (format == config::WebhookFormat::matrix) read_matrix_answer(answer, result);
   else if (format == config::WebhookFormat::pagerduty) read_pagerduty_answer(answer, result);
-  else if (format == config::WebhookFormat::opsgenie) read_opsgenie_answer(answer, result);
+  else if (format == config::WebhookFormat::opsgenie || format == config::WebhookFormat::mattermost)
+    read_message_answer(answer, result);
 }
 
 }  // namespace

@@ -421,6 +421,31 @@ json pagerduty(const Message& m, const std::string& routing_key) {
   return event;
 }
 
+// A Mattermost incoming webhook's {"text"}: Markdown with feed text escaped and no mentions. A post
+// holds 16,383 characters; a digest shows the stories that fit in kMattermostBudget bytes (at least
+// as many characters) and counts the rest.
+constexpr std::size_t kMattermostBudget = 15'000;
+
+std::string mattermost_link(const std::string& title, const std::string& link) {
+  return is_web_link(link) ? "[" + mattermost_markdown(title) + "](" + link + ")" : mattermost_markdown(title);
+}
+
+json mattermost(const Message& m) {
+  std::string text = "**" + mattermost_link(clip(m.heading, 1000), m.link) + "**\n_" + mattermost_markdown(m.intro) + "_";
+  for (const auto& [label, value] : m.facts) text += "\n" + label + ": **" + mattermost_markdown(clip(value, 1000)) + "**";
+  if (!m.snippet.empty()) text += "\n> " + mattermost_markdown(clip(m.snippet, 2000));
+  std::size_t shown = 0;
+  for (const auto& [title, link] : m.items) {
+    const std::string item = "\n- " + mattermost_link(clip(title, 300), link);
+    if (text.size() + item.size() > kMattermostBudget) break;
+    text += item;
+    ++shown;
+  }
+  if (shown < m.items.size()) text += "\n… and " + std::to_string(m.items.size() - shown) + " more";
+  if (const std::string where = source_and_time(m); !where.empty()) text += "\n_" + mattermost_markdown(where) + "_";
+  return {{"text", text}};
+}
+
 // A JSON API's body; text that is not valid UTF-8 is replaced rather than refused.
 FormattedBody json_body(const json& j) {
   return {"application/json", j.dump(-1, ' ', false, json::error_handler_t::replace), {}};
@@ -483,6 +508,8 @@ FormattedBody format_body(const config::WebhookConfig& webhook, const std::strin
       return json_body(pagerduty(message_of(json::parse(payload)), webhook.token.value_or("")));
     case WebhookFormat::opsgenie:
       return json_body(opsgenie(message_of(json::parse(payload))));
+    case WebhookFormat::mattermost:
+      return json_body(mattermost(message_of(json::parse(payload))));
     case WebhookFormat::email: {
       const MailContent mail = format_mail(payload);
       return {"text/plain; charset=utf-8", mail.text, {}};

@@ -119,7 +119,9 @@ struct RetryConfig {
                                std::chrono::hours(10), std::chrono::hours(10)};
 };
 
-enum class WebhookFormat { json, stdout_lines, slack, discord, teams, ntfy, template_text, email, telegram, matrix, pagerduty, opsgenie };
+enum class WebhookFormat {
+  json, stdout_lines, slack, discord, teams, ntfy, template_text, email, telegram, matrix, pagerduty, opsgenie, mattermost
+};
 
 // format: email. `url` is smtp://host[:port] (STARTTLS) or smtps://host[:port] (implicit TLS).
 struct EmailConfig {

@@ -1184,11 +1184,12 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
           {"teams", WebhookFormat::teams},     {"ntfy", WebhookFormat::ntfy},
           {"template", WebhookFormat::template_text}, {"email", WebhookFormat::email},
           {"telegram", WebhookFormat::telegram}, {"matrix", WebhookFormat::matrix},
-          {"pagerduty", WebhookFormat::pagerduty}, {"opsgenie", WebhookFormat::opsgenie}};
+          {"pagerduty", WebhookFormat::pagerduty}, {"opsgenie", WebhookFormat::opsgenie},
+          {"mattermost", WebhookFormat::mattermost}};
       if (const auto found = f ? formats.find(*f) : formats.end(); found != formats.end()) webhook.format = found->second;
       else if (f)
         error(value, key_field + ": expected json, stdout, slack, discord, teams, ntfy, template, email, telegram, "
-                                 "matrix, pagerduty or opsgenie, got " + quote(*f));
+                                 "matrix, pagerduty, opsgenie or mattermost, got " + quote(*f));
     } else if (name == "template") {
       template_node = value;
       if (const auto t = get_string(value, key_field)) {

@@ -583,7 +583,7 @@ TEST_F(ConfigTest, ValidatesWebhookFormatAndRetrySchedule) {
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: ops\n    url: https://hooks.example.org/\n"
                      "    format: slak\n    retry:\n      schedule: []\n"),
               ElementsAre("bad.yaml:5: webhooks[0].format: expected json, stdout, slack, discord, teams, ntfy, "
-                          "template, email, telegram, matrix, pagerduty or opsgenie, got 'slak'",
+                          "template, email, telegram, matrix, pagerduty, opsgenie or mattermost, got 'slak'",
                           "bad.yaml:7: webhooks[0].retry.schedule: must list at least one delay"));
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - {name: a, format: stdout}\n  - {name: a, format: stdout}\n"),
               ElementsAre("bad.yaml:4: duplicate webhook name 'a' (already used on line 3)"));
@@ -1084,4 +1084,13 @@ TEST_F(ConfigTest, OpsgenieWebhookNeedsAnApiKey) {
                      "    token: \"GenieKey abc\"\n"),
               ElementsAre("bad.yaml:6: webhooks[0].token: expected an API integration key like "
                           "eb243592-faa2-4ba2-a551-1afdf565c889"));
+}
+
+TEST_F(ConfigTest, MattermostWebhookIsItsUrl) {
+  const Config c = load("webhooks:\n  - {name: mm, format: mattermost, url: https://mm.example.org/hooks/xyz}\n");
+  EXPECT_EQ(c.webhooks[0].format, WebhookFormat::mattermost);
+  EXPECT_EQ(c.webhooks[0].url, "https://mm.example.org/hooks/xyz");
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - {name: mm, format: mattermost, token: x}\n"),
+              ElementsAre("bad.yaml:3: webhooks[0].token: only used with format: telegram, matrix or opsgenie",
+                          "bad.yaml:3: webhook 'mm': missing required key 'url' (or set format: stdout)"));
 }
