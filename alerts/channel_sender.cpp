@@ -5,6 +5,7 @@
 #include "alerts/formatter.hpp"
 #include "alerts/mail_message.hpp"
 #include "alerts/retry_policy.hpp"
+#include "common/text.hpp"
 #include "config/mail_address.hpp"
 
 #include <boost/asio/error.hpp>
@@ -35,25 +36,97 @@ net::MailRequest mail_request(const config::WebhookConfig& webhook, std::string 
   return request;
 }
 
-// The Bot API method's URL; the token is a path segment there, as Telegram documents it.
-std::string telegram_url(const config::WebhookConfig& webhook) {
+// Where and how a format's request goes: a webhook's own URL, or a method of the API at `url`.
+struct ApiCall {
+  std::string url;
+  std::string method = "POST";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+ApiCall api_call(const config::WebhookConfig& webhook, const std::string& alert_id) {
   std::string base = webhook.url;
   while (base.ends_with('/')) base.pop_back();
-  return base + "/bot" + webhook.token.value_or("") + "/sendMessage";
+  const std::string token = webhook.token.value_or("");
+  switch (webhook.format) {
+    case config::WebhookFormat::telegram:
+      // The token is a path segment, as Telegram documents it.
+      return {base + "/bot" + token + "/sendMessage", "POST", {}};
+    case config::WebhookFormat::matrix:
+      // The transaction id is the alert id: a retry after a lost answer is the same transaction,
+      // which the homeserver answers with the event it already made.
+      return {base + "/_matrix/client/v3/rooms/" + form_encode(webhook.room) + "/send/m.room.message/" +
+                  form_encode(alert_id),
+              "PUT",
+              {{"Authorization", "Bearer " + token}}};
+    case config::WebhookFormat::pagerduty:
+      // The routing key travels in the body.
+      return {base + "/v2/enqueue", "POST", {}};
+    case config::WebhookFormat::opsgenie:
+      return {base + "/v2/alerts", "POST", {{"Authorization", "GenieKey " + token}}};
+    default:
+      return {webhook.url, "POST", {}};
+  }
+}
+
+std::string json_string(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 // A Bot API error answer: {"ok": false, "error_code": 429, "description": "...",
-// "parameters": {"retry_after": 5}}. Its description goes into the error text, retry_after into the
-// next attempt's delay.
-void read_telegram_answer(const std::string& body, SendResult& result) {
-  const auto answer = nlohmann::json::parse(body, nullptr, false);
-  if (!answer.is_object()) return;
-  if (const auto d = answer.find("description"); d != answer.end() && d->is_string() && !result.error.empty())
-    result.error += ": " + d->get<std::string>();
+// "parameters": {"retry_after": 5}}.
+void read_telegram_answer(const nlohmann::json& answer, SendResult& result) {
+  if (const std::string d = json_string(answer, "description"); !d.empty()) result.error += ": " + d;
   const auto parameters = answer.find("parameters");
   if (parameters == answer.end() || !parameters->is_object()) return;
   if (const auto r = parameters->find("retry_after"); r != parameters->end() && r->is_number_integer() && r->get<long>() >= 0)
     result.retry_after = Millis(r->get<long>() * 1000);
+}
+
+// A Matrix error answer: {"errcode": "M_LIMIT_EXCEEDED", "error": "...", "retry_after_ms": 2000}.
+void read_matrix_answer(const nlohmann::json& answer, SendResult& result) {
+  const std::string code = json_string(answer, "errcode");
+  const std::string text = json_string(answer, "error");
+  if (!code.empty()) result.error += ": " + code;
+  if (!text.empty()) result.error += ": " + text;
+  if (const auto r = answer.find("retry_after_ms"); r != answer.end() && r->is_number_integer() && r->get<long>() >= 0)
+    result.retry_after = Millis(r->get<long>());
+}
+
+// An Events API v2 error answer: {"status": "invalid event", "message": "Event object is invalid",
+// "errors": ["..."]}.
+void read_pagerduty_answer(const nlohmann::json& answer, SendResult& result) {
+  if (const std::string message = json_string(answer, "message"); !message.empty()) result.error += ": " + message;
+  const auto errors = answer.find("errors");
+  if (errors == answer.end() || !errors->is_array()) return;
+  std::string reasons;
+  for (const auto& e : *errors)
+    if (e.is_string()) reasons += (reasons.empty() ? "" : "; ") + e.get<std::string>();
+  if (!reasons.empty()) result.error += ": " + reasons;
+}
+
+// An Opsgenie or Mattermost error answer: {"message": "...", "errors": {"field": "what is wrong"}}
+// (Opsgenie adds errors to a 422).
+void read_message_answer(const nlohmann::json& answer, SendResult& result) {
+  if (const std::string message = json_string(answer, "message"); !message.empty()) result.error += ": " + message;
+  const auto errors = answer.find("errors");
+  if (errors == answer.end() || !errors->is_object()) return;
+  std::string fields;
+  for (const auto& [field, text] : errors->items())
+    if (text.is_string()) fields += (fields.empty() ? "" : "; ") + field + ": " + text.get<std::string>();
+  if (!fields.empty()) result.error += " (" + fields + ")";
+}
+
+// An API's error answer adds its own words to the error text and may say when to try again.
+void read_answer(config::WebhookFormat format, const std::string& body, SendResult& result) {
+  if (result.error.empty()) return;
+  const auto answer = nlohmann::json::parse(body, nullptr, false);
+  if (!answer.is_object()) return;
+  if (format == config::WebhookFormat::telegram) read_telegram_answer(answer, result);
+  else if (format == config::WebhookFormat::matrix) read_matrix_answer(answer, result);
+  else if (format == config::WebhookFormat::pagerduty) read_pagerduty_answer(answer, result);
+  else if (format == config::WebhookFormat::opsgenie || format == config::WebhookFormat::mattermost)
+    read_message_answer(answer, result);
 }
 
 }  // namespace
@@ -75,10 +148,10 @@ asio::awaitable<SendResult> ChannelSender::post(const config::WebhookConfig& web
     co_return result;
   }
   const auto timestamp = std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
-  const bool telegram = webhook.format == config::WebhookFormat::telegram;
+  ApiCall call = api_call(webhook, alert_id);
   net::HttpRequest request;
-  request.url = telegram ? telegram_url(webhook) : webhook.url;
-  request.method = "POST";
+  request.url = std::move(call.url);
+  request.method = std::move(call.method);
   request.timeout = webhook.timeout;
   request.max_bytes = 1 << 20;   // receivers' answers are read only for logs
   request.follow_redirects = false;
@@ -91,6 +164,7 @@ asio::awaitable<SendResult> ChannelSender::post(const config::WebhookConfig& web
                      {"webhook-timestamp", std::to_string(timestamp)}};
   if (webhook.secret)
     request.headers.emplace_back("webhook-signature", webhook_signature(*webhook.secret, alert_id, timestamp, formatted.body));
+  for (auto& header : call.headers) request.headers.push_back(std::move(header));
   for (auto& header : formatted.headers) request.headers.push_back(std::move(header));
   for (const auto& [header, value] : webhook.headers) request.headers.emplace_back(header, value);
   request.body = std::move(formatted.body);
@@ -107,7 +181,7 @@ asio::awaitable<SendResult> ChannelSender::post(const config::WebhookConfig& web
   else if (response.error) result.error = response.describe();
   else if (!response.is_success()) result.error = "HTTP " + std::to_string(response.status);
   result.retry_after = parse_retry_after(response.header("retry-after"), Clock::now());
-  if (telegram && !response.error) read_telegram_answer(response.body, result);
+  if (!response.error) read_answer(webhook.format, response.body, result);
   co_return result;
 }
 

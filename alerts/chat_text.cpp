@@ -1,4 +1,5 @@
-// Escaping of feed text for Slack mrkdwn, Discord markdown and Teams' CommonMark subset.
+// Escaping of feed text for Slack mrkdwn, Discord markdown, Mattermost Markdown and Teams' CommonMark
+// subset.
 #include "alerts/chat_text.hpp"
 
 #include <cstdio>
@@ -82,6 +83,16 @@ std::string discord_plain(std::string_view text) {
 std::string discord_markdown(std::string_view text) {
   // discord_plain has already escaped `<`; the rest are Discord's markdown characters.
   return backslash_escape(discord_plain(text), "\\*_~`|[]()>", "#-+");
+}
+
+std::string mattermost_markdown(std::string_view text) {
+  std::string broken;
+  broken.reserve(text.size() + 8);
+  for (const char c : text) {
+    broken += c;
+    if (c == '@' || c == '~') broken += "\xE2\x80\x8B";   // U+200B
+  }
+  return commonmark_escape(broken);
 }
 
 std::string commonmark_escape(std::string_view text) {

@@ -22,6 +22,10 @@ std::string discord_plain(std::string_view text);
 // character backslash-escaped, and line-start markers (`#`, `-`, `>`) too.
 std::string discord_markdown(std::string_view text);
 
+// Mattermost Markdown: an '@' or '~' is followed by a zero-width space, so feed text makes no
+// @mention (of a user, @channel, @all, @here) and no ~channel link; then commonmark_escape.
+std::string mattermost_markdown(std::string_view text);
+
 // Teams Adaptive Card TextBlocks and FactSets read a CommonMark subset (bold, italic, lists,
 // links): backslash escapes keep feed text literal.
 std::string commonmark_escape(std::string_view text);

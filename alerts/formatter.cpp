@@ -18,11 +18,13 @@ using nlohmann::json;
 
 // What every chat format shows, taken once from the payload.
 struct Message {
+  std::string id;          // the alert's, digest's or follow-up's id
   std::string heading;     // the article title, or "3 more alerts for ..."
   std::string link;        // empty for a digest
   std::string watchlist;
   std::string intro;       // one line under the heading
   std::vector<std::pair<std::string, std::string>> facts;   // (label, value), e.g. Actors
+  std::vector<std::string> names;                          // each matched actor and region
   std::vector<std::pair<std::string, std::string>> items;   // (title, link): digest entries, copies
   std::string snippet;
   std::string footer;      // the feed
@@ -34,13 +36,16 @@ std::string str(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+std::vector<std::string> name_list(const json& hits) {
+  std::vector<std::string> out;
+  if (!hits.is_array()) return out;
+  for (const auto& hit : hits) out.push_back(str(hit, "name"));
+  return out;
+}
+
 std::string names(const json& hits) {
   std::string out;
-  if (!hits.is_array()) return out;
-  for (const auto& hit : hits) {
-    if (!out.empty()) out += ", ";
-    out += str(hit, "name");
-  }
+  for (const auto& name : name_list(hits)) out += (out.empty() ? "" : ", ") + name;
   return out;
 }
 
@@ -52,8 +57,18 @@ std::string clip(const std::string& text, std::size_t max) {
   return text.substr(0, end) + "...";
 }
 
+// Cuts at `max` characters (not bytes) and marks the cut: for limits counted in characters.
+std::string clip_chars(const std::string& text, std::size_t max) {
+  std::vector<std::size_t> starts;   // the byte offset of each character
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) starts.push_back(i);
+  if (starts.size() <= max) return text;
+  return text.substr(0, starts[max > 3 ? max - 3 : 0]) + "...";
+}
+
 Message read_message(const json& p) {
   Message m;
+  m.id = str(p, "id");
   m.watchlist = str(p, "watchlist");
   m.timestamp = str(p, "detected_at");
   const std::string type = str(p, "type");
@@ -89,6 +104,8 @@ Message read_message(const json& p) {
   const auto& snippets = p.value("snippets", json::array());
   if (!snippets.empty() && snippets[0].is_string()) m.snippet = snippets[0].get<std::string>();
   m.footer = str(article.value("feed", json::object()), "title");
+  m.names = name_list(p.value("actors", json::array()));
+  for (auto& region : name_list(p.value("regions", json::array()))) m.names.push_back(std::move(region));
   return m;
 }
 
@@ -98,6 +115,7 @@ Message message_of(const json& payload) {
   m.heading = single_line(m.heading);
   m.link = link_target(m.link);
   for (auto& [label, value] : m.facts) value = single_line(value);
+  for (auto& name : m.names) name = single_line(name);
   for (auto& [title, link] : m.items) {
     title = single_line(title);
     link = link_target(link);
@@ -206,10 +224,22 @@ FormattedBody ntfy(const Message& m) {
 }
 
 // Only web links become anchors: a feed's "javascript:" link stays text.
-std::string html_link(const std::string& text, const std::string& link) {
+bool is_web_link(const std::string& link) {
   const std::string lower = to_lower_ascii(std::string_view(link).substr(0, 8));
-  if (!lower.starts_with("http://") && !lower.starts_with("https://")) return html_escape(text);
+  return lower.starts_with("http://") || lower.starts_with("https://");
+}
+
+// A digest lists held alerts under a heading of its own, with no link.
+bool is_digest(const Message& m) { return m.link.empty() && !m.items.empty(); }
+
+std::string html_link(const std::string& text, const std::string& link) {
+  if (!is_web_link(link)) return html_escape(text);
   return "<a href=\"" + html_escape(link) + "\">" + html_escape(text) + "</a>";
+}
+
+// "Example World News, 2026-12-03T10:00:00Z": where and when, for the formats that show both.
+std::string source_and_time(const Message& m) {
+  return m.footer + (m.footer.empty() || m.timestamp.empty() ? "" : ", ") + m.timestamp;
 }
 
 std::string mail_text(const Message& m) {
@@ -221,7 +251,7 @@ std::string mail_text(const Message& m) {
   if (!m.items.empty()) text += "\n";
   for (const auto& [title, link] : m.items) text += "- " + title + (link.empty() ? "" : "\n  " + link) + "\n";
   if (!m.footer.empty() || !m.timestamp.empty())
-    text += "\n-- \n" + m.footer + (m.footer.empty() || m.timestamp.empty() ? "" : ", ") + m.timestamp + "\n";
+    text += "\n-- \n" + source_and_time(m) + "\n";
   return text;
 }
 
@@ -241,8 +271,7 @@ std::string mail_html(const Message& m) {
     html += "</ul>\n";
   }
   if (!m.footer.empty() || !m.timestamp.empty())
-    html += "<p style=\"color:#888;font-size:small\">" + html_escape(m.footer) +
-            (m.footer.empty() || m.timestamp.empty() ? "" : ", ") + html_escape(m.timestamp) + "</p>\n";
+    html += "<p style=\"color:#888;font-size:small\">" + html_escape(source_and_time(m)) + "</p>\n";
   return html + "</body></html>\n";
 }
 
@@ -283,10 +312,7 @@ class TelegramText {
   std::size_t visible_ = 0;
 };
 
-std::string telegram_href(const std::string& link) {
-  const std::string lower = to_lower_ascii(std::string_view(link).substr(0, 8));
-  return lower.starts_with("http://") || lower.starts_with("https://") ? html_escape(link) : std::string();
-}
+std::string telegram_href(const std::string& link) { return is_web_link(link) ? html_escape(link) : std::string(); }
 
 json telegram(const Message& m, const std::string& chat_id) {
   TelegramText t;
@@ -310,12 +336,153 @@ json telegram(const Message& m, const std::string& chat_id) {
           {"link_preview_options", {{"is_disabled", m.link.empty()}}}};
 }
 
+// A Matrix m.room.message (m.text) with an org.matrix.custom.html formatted_body beside the plain
+// body. An event may not exceed 65,536 bytes with the server's own fields, so a digest shows the
+// stories that fit in kMatrixBudget and counts the rest.
+constexpr std::size_t kMatrixBudget = 40'000;
+
+json matrix(const Message& m) {
+  std::string text = m.heading + (m.link.empty() ? "" : "\n" + m.link) + "\n" + m.intro;
+  std::string html = "<b>" + (m.link.empty() ? html_escape(m.heading) : html_link(m.heading, m.link)) + "</b><br>" +
+                     "<i>" + html_escape(m.intro) + "</i>";
+  for (const auto& [label, value] : m.facts) {
+    text += "\n" + label + ": " + value;
+    html += "<br>" + html_escape(label) + ": <strong>" + html_escape(value) + "</strong>";
+  }
+  if (!m.snippet.empty()) {
+    text += "\n> " + clip(m.snippet, 2000);
+    html += "<blockquote>" + html_escape(clip(m.snippet, 2000)) + "</blockquote>";
+  }
+  std::size_t shown = 0;
+  for (const auto& [title, link] : m.items) {
+    const std::string item_text = "\n• " + clip(title, 300) + (link.empty() ? "" : " " + link);
+    const std::string item_html = "<li>" + html_link(clip(title, 300), link) + "</li>";
+    if (text.size() + html.size() + item_text.size() + item_html.size() > kMatrixBudget) break;
+    text += item_text;
+    html += (shown++ == 0 ? "<ul>" : "") + item_html;
+  }
+  if (shown > 0) html += "</ul>";
+  if (shown < m.items.size()) {
+    const std::string more = "… and " + std::to_string(m.items.size() - shown) + " more";
+    text += "\n" + more;
+    html += "<p>" + more + "</p>";
+  }
+  if (const std::string where = source_and_time(m); !where.empty()) {
+    text += "\n" + where;
+    html += "<br><i>" + html_escape(where) + "</i>";
+  }
+  // An empty m.mentions says the message mentions nobody: a title holding "@room" or a user's name
+  // must not notify the room.
+  return {{"msgtype", "m.text"},
+          {"body", text},
+          {"format", "org.matrix.custom.html"},
+          {"formatted_body", html},
+          {"m.mentions", json::object()}};
+}
+
+// A PagerDuty Events API v2 trigger, plain text throughout: PagerDuty shows custom_details as a
+// table, which is where the actors and regions stand out. The dedup_key is the alert id, so a
+// retry after a lost answer folds into the alert it already made.
+constexpr std::size_t kPagerDutyStories = 50;
+
+json pagerduty_details(const Message& m) {
+  json details = {{"watchlist", m.watchlist}};
+  for (const auto& [label, value] : m.facts) details[to_lower_ascii(label)] = value;
+  if (!m.snippet.empty()) details["snippet"] = m.snippet;
+  if (!m.link.empty()) details["link"] = m.link;
+  if (!m.footer.empty()) details["feed"] = m.footer;
+  if (m.items.empty()) return details;
+  json stories = json::array();
+  for (std::size_t i = 0; i < m.items.size() && i < kPagerDutyStories; ++i)
+    stories.push_back({{"title", m.items[i].first}, {"link", m.items[i].second}});
+  details["stories"] = stories;
+  if (m.items.size() > kPagerDutyStories) details["stories_left_out"] = m.items.size() - kPagerDutyStories;
+  return details;
+}
+
+json pagerduty(const Message& m, const std::string& routing_key) {
+  std::string summary = (is_digest(m) || m.watchlist.empty() ? "" : m.watchlist + ": ") + m.heading;
+  std::string facts;
+  for (const auto& [label, value] : m.facts) facts += (facts.empty() ? "" : "; ") + value;
+  if (!facts.empty()) summary += " (" + facts + ")";
+  json payload = {{"summary", clip(summary, 1024)},
+                  {"source", m.footer.empty() ? std::string("newsalert") : clip(m.footer, 255)},
+                  {"severity", "warning"},
+                  {"class", "news alert"},
+                  {"custom_details", pagerduty_details(m)}};
+  if (!m.watchlist.empty()) payload["group"] = m.watchlist;
+  if (!m.timestamp.empty()) payload["timestamp"] = m.timestamp;
+  json event = {{"routing_key", routing_key},
+                {"event_action", "trigger"},
+                {"dedup_key", m.id},
+                {"client", "newsalert"},
+                {"payload", payload}};
+  if (is_web_link(m.link)) event["links"] = {{{"href", m.link}, {"text", "Read the story"}}};
+  return event;
+}
+
+// A Mattermost incoming webhook's {"text"}: Markdown with feed text escaped and no mentions. A post
+// holds 16,383 characters; a digest shows the stories that fit in kMattermostBudget bytes (at least
+// as many characters) and counts the rest.
+constexpr std::size_t kMattermostBudget = 15'000;
+
+std::string mattermost_link(const std::string& title, const std::string& link) {
+  return is_web_link(link) ? "[" + mattermost_markdown(title) + "](" + link + ")" : mattermost_markdown(title);
+}
+
+json mattermost(const Message& m) {
+  std::string text = "**" + mattermost_link(clip(m.heading, 1000), m.link) + "**\n_" + mattermost_markdown(m.intro) + "_";
+  for (const auto& [label, value] : m.facts) text += "\n" + label + ": **" + mattermost_markdown(clip(value, 1000)) + "**";
+  if (!m.snippet.empty()) text += "\n> " + mattermost_markdown(clip(m.snippet, 2000));
+  std::size_t shown = 0;
+  for (const auto& [title, link] : m.items) {
+    const std::string item = "\n- " + mattermost_link(clip(title, 300), link);
+    if (text.size() + item.size() > kMattermostBudget) break;
+    text += item;
+    ++shown;
+  }
+  if (shown < m.items.size()) text += "\n… and " + std::to_string(m.items.size() - shown) + " more";
+  if (const std::string where = source_and_time(m); !where.empty()) text += "\n_" + mattermost_markdown(where) + "_";
+  return {{"text", text}};
+}
+
+// A JSON API's body; text that is not valid UTF-8 is replaced rather than refused.
+FormattedBody json_body(const json& j) {
+  return {"application/json", j.dump(-1, ' ', false, json::error_handler_t::replace), {}};
+}
+
+// An Opsgenie "Create Alert" request, plain text: the actors and regions stand out as tags and as
+// extra properties. The alias is the alert id: Opsgenie counts a create whose alias matches an open
+// alert on that alert, so a retry after a lost answer opens no second one. Limits in characters:
+// message 130, description 15,000, source 100, 20 tags of 50, details 8,000 in all.
+json opsgenie(const Message& m) {
+  json tags = json::array();
+  for (const std::string& tag : m.names)
+    if (tags.size() < 19 && !tag.empty()) tags.push_back(clip_chars(tag, 50));
+  if (!m.watchlist.empty()) tags.insert(tags.begin(), clip_chars(m.watchlist, 50));
+  json details = json::object();
+  const auto detail = [&details](const std::string& key, const std::string& value) {
+    if (!value.empty()) details[key] = clip_chars(value, 1000);
+  };
+  detail("Watchlist", m.watchlist);
+  for (const auto& [label, value] : m.facts) detail(label, value);
+  detail("Link", m.link);
+  detail("Feed", m.footer);
+  detail("Detected", m.timestamp);
+  if (!m.items.empty()) detail("Stories", std::to_string(m.items.size()));
+  return {{"message", clip_chars(m.heading, 130)},
+          {"alias", m.id},
+          {"description", clip_chars(mail_text(m), 15000)},
+          {"source", clip_chars(m.footer.empty() ? std::string("newsalert") : m.footer, 100)},
+          {"tags", tags},
+          {"details", details}};
+}
+
 }  // namespace
 
 MailContent format_mail(const std::string& payload) {
   const Message m = message_of(json::parse(payload));
-  const bool digest = m.link.empty() && !m.items.empty();
-  const std::string subject = digest || m.watchlist.empty() ? m.heading : m.watchlist + ": " + m.heading;
+  const std::string subject = is_digest(m) || m.watchlist.empty() ? m.heading : m.watchlist + ": " + m.heading;
   return {clip(subject, 200), mail_text(m), mail_html(m)};
 }
 
@@ -326,17 +493,23 @@ FormattedBody format_body(const config::WebhookConfig& webhook, const std::strin
     case WebhookFormat::stdout_lines:
       return {"application/json", payload, {}};
     case WebhookFormat::slack:
-      return {"application/json", slack(message_of(json::parse(payload))).dump(-1, ' ', false, json::error_handler_t::replace), {}};
+      return json_body(slack(message_of(json::parse(payload))));
     case WebhookFormat::discord:
-      return {"application/json", discord(message_of(json::parse(payload))).dump(-1, ' ', false, json::error_handler_t::replace), {}};
+      return json_body(discord(message_of(json::parse(payload))));
     case WebhookFormat::teams:
-      return {"application/json", teams(message_of(json::parse(payload))).dump(-1, ' ', false, json::error_handler_t::replace), {}};
+      return json_body(teams(message_of(json::parse(payload))));
     case WebhookFormat::ntfy:
       return ntfy(message_of(json::parse(payload)));
     case WebhookFormat::telegram:
-      return {"application/json",
-              telegram(message_of(json::parse(payload)), webhook.chat_id).dump(-1, ' ', false, json::error_handler_t::replace),
-              {}};
+      return json_body(telegram(message_of(json::parse(payload)), webhook.chat_id));
+    case WebhookFormat::matrix:
+      return json_body(matrix(message_of(json::parse(payload))));
+    case WebhookFormat::pagerduty:
+      return json_body(pagerduty(message_of(json::parse(payload)), webhook.token.value_or("")));
+    case WebhookFormat::opsgenie:
+      return json_body(opsgenie(message_of(json::parse(payload))));
+    case WebhookFormat::mattermost:
+      return json_body(mattermost(message_of(json::parse(payload))));
     case WebhookFormat::email: {
       const MailContent mail = format_mail(payload);
       return {"text/plain; charset=utf-8", mail.text, {}};

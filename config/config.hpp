@@ -121,7 +121,9 @@ struct RetryConfig {
                                std::chrono::hours(10), std::chrono::hours(10)};
 };
 
-enum class WebhookFormat { json, stdout_lines, slack, discord, teams, ntfy, template_text, email, telegram };
+enum class WebhookFormat {
+  json, stdout_lines, slack, discord, teams, ntfy, template_text, email, telegram, matrix, pagerduty, opsgenie, mattermost
+};
 
 // format: email. `url` is smtp://host[:port] (STARTTLS) or smtps://host[:port] (implicit TLS).
 struct EmailConfig {
@@ -150,9 +152,12 @@ struct WebhookConfig {
   std::vector<NetworkRange> allow;   // non-public networks this webhook may reach
   TlsConfig tls;
   EmailConfig email;             // format: email
-  // format: telegram. `url` is the Bot API base (https://api.telegram.org, or a local Bot API server).
-  std::optional<std::string> token;   // the bot token: a secret, never logged or shown
-  std::string chat_id;           // "-1001234567890" or "@channelname"
+  // The chat and incident APIs (telegram, matrix, pagerduty, opsgenie): `url` is the API's base
+  // (https://api.telegram.org, a homeserver, https://events.pagerduty.com, https://api.opsgenie.com),
+  // so a local server can stand in.
+  std::optional<std::string> token;   // the API's credential (pagerduty: routing_key): a secret, never logged or shown
+  std::string chat_id;           // format: telegram. "-1001234567890" or "@channelname"
+  std::string room;              // format: matrix. "!roomid:example.org"
   int line = 0;
 };
 

@@ -231,6 +231,57 @@ std::string index_field(std::string_view list, std::size_t i) {
   return std::string(list) + "[" + std::to_string(i) + "]";
 }
 
+// The keys beside `url` that a chat or incident API needs: its credential (a secret) and, for
+// some, where to post.
+struct ChannelKeys {
+  WebhookFormat format;
+  const char* name;
+  const char* secret_key;
+  const char* secret_expected;   // the error text's "expected ..."
+  bool (*valid_secret)(std::string_view);   // whether a credential has the form the API takes
+  const char* target_key;        // nullptr when the API needs none
+  const char* target_prefix;
+  const char* target_expected;
+};
+
+// Telegram's token is a path segment; the other credentials travel in a header or a JSON string.
+bool valid_path_token(std::string_view s) { return !s.empty() && s.find_first_of("/?#% \t\r\n") == std::string_view::npos; }
+bool valid_header_token(std::string_view s) { return !s.empty() && s.find_first_of(" \t\r\n") == std::string_view::npos; }
+// PagerDuty answers 400 to a routing key that is not 32 characters long.
+bool valid_routing_key(std::string_view s) {
+  return s.size() == 32 && std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+}
+
+constexpr ChannelKeys kChannels[] = {
+    {WebhookFormat::telegram, "telegram", "token", "a bot token like 123456:ABC-DEF...", valid_path_token, "chat_id", "",
+     "a chat id like \"-1001234567890\" or \"@channel\""},
+    {WebhookFormat::matrix, "matrix", "token", "an access token like syt_...", valid_header_token, "room", "!",
+     "a room id like \"!roomid:example.org\" (the room's settings show it; an alias #room:server is not a room id)"},
+    {WebhookFormat::pagerduty, "pagerduty", "routing_key",
+     "a 32-character integration key (an Events API v2 integration's Integration Key)", valid_routing_key, nullptr, "", ""},
+    {WebhookFormat::opsgenie, "opsgenie", "token", "an API integration key like eb243592-faa2-4ba2-a551-1afdf565c889",
+     valid_header_token, nullptr, "", ""},
+};
+
+const ChannelKeys* channel_keys(WebhookFormat format) {
+  for (const auto& c : kChannels)
+    if (c.format == format) return &c;
+  return nullptr;
+}
+
+// "telegram", "telegram or matrix": the formats that use `key`, for the error on a misplaced one.
+std::string formats_using(const std::string& key) {
+  std::vector<std::string> names;
+  for (const auto& c : kChannels)
+    if (key == c.secret_key || (c.target_key && key == c.target_key)) names.emplace_back(c.name);
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  return out;
+}
+
+bool is_channel_key(const std::string& key) { return !formats_using(key).empty(); }
+
 }  // namespace
 
 ConfigLoader::ConfigLoader(std::string file_name, bool check_state_dir)
@@ -1088,19 +1139,19 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
   std::optional<YAML::Node> secret_file_node;
   std::optional<YAML::Node> template_node;
   std::vector<std::pair<std::string, YAML::Node>> email_keys;
-  std::vector<std::pair<std::string, YAML::Node>> telegram_keys;
+  std::vector<std::pair<std::string, YAML::Node>> api_keys;
   for (const auto& [key, value] : entries(item, field, {"name", "url", "format", "secret", "secret_file", "headers",
                                                         "timeout", "retry", "template", "content_type", "concurrency",
                                                         "rate", "circuit_breaker", "allow", "tls_verify", "ca_file",
                                                         "pinned_public_key", "from", "to", "username", "password",
-                                                        "starttls", "token", "chat_id"})) {
+                                                        "starttls", "token", "chat_id", "room", "routing_key"})) {
     const std::string& name = key.Scalar();
     const std::string key_field = field + "." + name;
     if (load_tls_key(name, value, key_field, webhook.tls)) continue;
     if (name == "from" || name == "to" || name == "username" || name == "password" || name == "starttls") {
       email_keys.emplace_back(name, value);
-    } else if (name == "token" || name == "chat_id") {
-      telegram_keys.emplace_back(name, value);
+    } else if (is_channel_key(name)) {
+      api_keys.emplace_back(name, value);
     } else if (name == "allow") {
       webhook.allow = load_allow(value, key_field);
     } else if (name == "name") {
@@ -1123,11 +1174,13 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
           {"slack", WebhookFormat::slack},     {"discord", WebhookFormat::discord},
           {"teams", WebhookFormat::teams},     {"ntfy", WebhookFormat::ntfy},
           {"template", WebhookFormat::template_text}, {"email", WebhookFormat::email},
-          {"telegram", WebhookFormat::telegram}};
+          {"telegram", WebhookFormat::telegram}, {"matrix", WebhookFormat::matrix},
+          {"pagerduty", WebhookFormat::pagerduty}, {"opsgenie", WebhookFormat::opsgenie},
+          {"mattermost", WebhookFormat::mattermost}};
       if (const auto found = f ? formats.find(*f) : formats.end(); found != formats.end()) webhook.format = found->second;
       else if (f)
-        error(value, key_field + ": expected json, stdout, slack, discord, teams, ntfy, template, email or telegram, got " +
-                         quote(*f));
+        error(value, key_field + ": expected json, stdout, slack, discord, teams, ntfy, template, email, telegram, "
+                                 "matrix, pagerduty, opsgenie or mattermost, got " + quote(*f));
     } else if (name == "template") {
       template_node = value;
       if (const auto t = get_string(value, key_field)) {
@@ -1203,11 +1256,12 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
   } else if (!email_keys.empty()) {
     error(email_keys.front().second, field + "." + email_keys.front().first + ": only used with format: email");
   }
-  if (webhook.format == WebhookFormat::telegram) {
-    if (!load_telegram(webhook, telegram_keys, secret_file_node, item, field, label)) ok = false;
-    secret_file_node.reset();   // the token's, not a signing key
-  } else if (!telegram_keys.empty()) {
-    error(telegram_keys.front().second, field + "." + telegram_keys.front().first + ": only used with format: telegram");
+  if (channel_keys(webhook.format)) {
+    if (!load_channel(webhook, api_keys, secret_file_node, item, field, label)) ok = false;
+    secret_file_node.reset();   // the credential's, not a signing key
+  } else if (!api_keys.empty()) {
+    const auto& [key, value] = api_keys.front();
+    error(value, field + "." + key + ": only used with format: " + formats_using(key));
   }
 
   if (url_node) {
@@ -1296,49 +1350,62 @@ std::optional<std::string> ConfigLoader::get_mail_url(const YAML::Node& node, co
   return url;
 }
 
-// token (or secret_file) and chat_id of a format: telegram webhook; false when one is wrong or missing.
-bool ConfigLoader::load_telegram(WebhookConfig& webhook, const std::vector<std::pair<std::string, YAML::Node>>& keys,
-                                 const std::optional<YAML::Node>& secret_file, const YAML::Node& item,
-                                 const std::string& field, const std::string& label) {
+
+// The credential (from its key or secret_file) and the target of a chat or incident API's webhook;
+// false when one is wrong or missing.
+bool ConfigLoader::load_channel(WebhookConfig& webhook, const std::vector<std::pair<std::string, YAML::Node>>& keys,
+                                const std::optional<YAML::Node>& secret_file, const YAML::Node& item,
+                                const std::string& field, const std::string& label) {
+  const ChannelKeys& spec = *channel_keys(webhook.format);
+  const auto valid_secret = spec.valid_secret;
   bool ok = true;
   for (const auto& [name, value] : keys) {
     const std::string key_field = field + "." + name;
-    if (name == "token") {
+    if (name == spec.secret_key) {
       note_secret(value);
       webhook.token = get_expanded(value, key_field);
-      if (webhook.token && (webhook.token->empty() || webhook.token->find_first_of("/?#% \r\n") != std::string::npos)) {
-        error(value, key_field + ": expected a bot token like 123456:ABC-DEF...");
+      if (webhook.token && !valid_secret(*webhook.token)) {
+        error(value, key_field + ": expected " + spec.secret_expected);
         webhook.token.reset();
       }
       if (!webhook.token) ok = false;
-    } else if (const auto id = get_string(value, key_field)) {
-      if (id->empty() || id->find_first_of("\r\n") != std::string::npos) {
-        error(value, key_field + ": expected a chat id like \"-1001234567890\" or \"@channel\"");
+    } else if (spec.target_key && name == spec.target_key) {
+      const auto target = get_string(value, key_field);
+      if (target && (target->size() <= std::strlen(spec.target_prefix) || !target->starts_with(spec.target_prefix) ||
+                     target->find_first_of("\r\n") != std::string::npos)) {
+        error(value, key_field + ": expected " + spec.target_expected);
         ok = false;
+      } else if (target) {
+        (webhook.format == WebhookFormat::matrix ? webhook.room : webhook.chat_id) = *target;
       } else {
-        webhook.chat_id = *id;
+        ok = false;
       }
     } else {
+      error(value, key_field + ": only used with format: " + formats_using(name));
       ok = false;
     }
   }
   if (secret_file && webhook.token) {
-    error(*secret_file, field + ": token and secret_file are mutually exclusive");
+    error(*secret_file, field + ": " + spec.secret_key + " and secret_file are mutually exclusive");
     return false;
   }
   if (secret_file) {
     webhook.token = read_secret_file(*secret_file, field + ".secret_file");
+    if (webhook.token && !valid_secret(*webhook.token)) {
+      error(*secret_file, field + ".secret_file: expected the file to hold " + spec.secret_expected);
+      webhook.token.reset();
+    }
     if (!webhook.token) return false;
   }
   const auto has = [&keys](const char* key) {
     return std::any_of(keys.begin(), keys.end(), [key](const auto& k) { return k.first == key; });
   };
-  if (!webhook.token && !has("token")) {
-    error(item, label + ": format: telegram needs a 'token' (or secret_file)");
+  if (!webhook.token && !has(spec.secret_key)) {
+    error(item, label + ": format: " + spec.name + " needs a '" + spec.secret_key + "' (or secret_file)");
     ok = false;
   }
-  if (webhook.chat_id.empty() && !has("chat_id")) {
-    error(item, label + ": format: telegram needs a 'chat_id'");
+  if (spec.target_key && !has(spec.target_key)) {
+    error(item, label + ": format: " + spec.name + " needs a '" + spec.target_key + "'");
     ok = false;
   }
   return ok;

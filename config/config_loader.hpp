@@ -96,9 +96,10 @@ class ConfigLoader {
   // format: email's keys, and its smtp:// or smtps:// URL.
   bool load_email(WebhookConfig& webhook, const std::vector<std::pair<std::string, YAML::Node>>& keys,
                   const YAML::Node& item, const std::string& field, const std::string& label);
-  bool load_telegram(WebhookConfig& webhook, const std::vector<std::pair<std::string, YAML::Node>>& keys,
-                     const std::optional<YAML::Node>& secret_file, const YAML::Node& item, const std::string& field,
-                     const std::string& label);
+  // A chat or incident API's credential and target (telegram's token and chat_id, ...).
+  bool load_channel(WebhookConfig& webhook, const std::vector<std::pair<std::string, YAML::Node>>& keys,
+                    const std::optional<YAML::Node>& secret_file, const YAML::Node& item, const std::string& field,
+                    const std::string& label);
   std::optional<std::string> get_mail_url(const YAML::Node& node, const std::string& field);
   // The contents of a secret file (one trailing line break dropped); warns when others can read it.
   std::optional<std::string> read_secret_file(const YAML::Node& node, const std::string& field);

@@ -30,9 +30,9 @@ TransportFailure classify_transport(const boost::system::error_code& error);
 
 struct HttpRequest {
   std::string url;
-  std::string method = "GET";   // GET or POST
+  std::string method = "GET";   // GET, POST or PUT
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;             // sent with POST
+  std::string body;             // sent with POST and PUT
   Millis timeout{std::chrono::seconds(30)};
   std::uint64_t max_bytes = 16ull << 20;   // the transfer fails once the body grows past this
   // Bytes received on the wire before gzip/br/zstd decoding (and Content-Length, checked up front).

@@ -74,8 +74,10 @@ void HttpTransfer::set_protocol(const HttpTransferSettings& settings) {
 
 void HttpTransfer::set_headers_and_body() {
   for (const auto& [name, value] : request_.headers) header_lines_.append(name + ": " + value);
-  if (request_.method == "POST") {
+  if (request_.method == "POST" || request_.method == "PUT") {
     easy_.set(CURLOPT_POST, 1L);
+    // PUT with the body from memory: curl sends it as a POST would, under the other verb.
+    if (request_.method == "PUT") easy_.set(CURLOPT_CUSTOMREQUEST, "PUT");
     easy_.set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request_.body.size()));
     easy_.set(CURLOPT_POSTFIELDS, request_.body.data());
     // No "Expect: 100-continue" round trip for small JSON bodies.

@@ -9,12 +9,40 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <future>
 #include <sstream>
 #include <thread>
 
 namespace newsalert::testing {
+
+// An alert payload whose feed text needs escaping in every markup (a feed title with & and <, a
+// snippet with a tag) and whose names are not ASCII.
+inline std::string chat_alert(const std::string& id, const std::string& title, const std::string& link,
+                              const std::string& snippet = "He said <b>no</b> & left") {
+  return nlohmann::json{{"id", id},
+                        {"watchlist", "iran-turkey"},
+                        {"article", {{"title", title}, {"link", link}, {"feed", {{"title", "Wire & <Co>"}}}}},
+                        {"actors", {{{"name", "Recep Tayyip Erdoğan"}}, {{"name", "علی خامنه‌ای"}}}},
+                        {"regions", {{{"name", "Iran"}}}},
+                        {"snippets", {snippet}},
+                        {"detected_at", "2026-12-03T10:00:00Z"}}
+      .dump();
+}
+
+// A chat or incident API's webhook at `url` with a short retry schedule, for the delivery tests.
+inline config::WebhookConfig api_hook(const std::string& name, config::WebhookFormat format, const std::string& url,
+                                      const std::string& token) {
+  config::WebhookConfig w;
+  w.name = name;
+  w.format = format;
+  w.url = url;
+  w.token = token;
+  w.retry.schedule = {Millis(0), Millis(50), Millis(50)};
+  w.timeout = std::chrono::seconds(5);
+  return w;
+}
 
 // A derived fixture whose members the loops use (a receiver) calls stop() in its own destructor,
 // before those members go.

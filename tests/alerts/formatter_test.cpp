@@ -242,6 +242,7 @@ TEST(ChatText, EscapesPerService) {
   EXPECT_EQ(discord_plain("@everyone hi @here <@123>"), "@\u200beveryone hi @\u200bhere \\<@123>");
   EXPECT_EQ(discord_markdown("# x *y* [a](b) ~z~ `c` ||s||"), "\\# x \\*y\\* \\[a\\]\\(b\\) \\~z\\~ \\`c\\` \\|\\|s\\|\\|");
   EXPECT_EQ(commonmark_escape("1. first"), "1\\. first");
+  EXPECT_EQ(mattermost_markdown("@here ~off-topic *x*"), "@\xE2\x80\x8Bhere \\~\xE2\x80\x8Boff-topic \\*x\\*");
   EXPECT_EQ(commonmark_escape("- [x](y) _z_"), "\\- \\[x\\](y) \\_z\\_");
   EXPECT_EQ(commonmark_escape("2024 in review"), "2024 in review");
   EXPECT_EQ(single_line("a\nb\r\tc\x1b[31m\xC2\x85" "d"), "a b  c [31m d");

@@ -16,14 +16,7 @@ const std::string kToken = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11";
 const std::string kChat = "-1001234567890";
 
 std::string alert(const std::string& id, const std::string& title, const std::string& link) {
-  return json{{"id", id},
-              {"watchlist", "iran-turkey"},
-              {"article", {{"title", title}, {"link", link}, {"feed", {{"title", "Wire & <Co>"}}}}},
-              {"actors", {{{"name", "Recep Tayyip Erdoğan"}}, {{"name", "علی خامنه‌ای"}}}},
-              {"regions", {{{"name", "Iran"}}}},
-              {"snippets", {"He said <b>no</b> & left 😀"}},
-              {"detected_at", "2026-12-03T10:00:00Z"}}
-      .dump();
+  return chat_alert(id, title, link, "He said <b>no</b> & left 😀");
 }
 
 class TelegramDelivery : public DeliveryFixture {
@@ -31,14 +24,8 @@ class TelegramDelivery : public DeliveryFixture {
   ~TelegramDelivery() override { stop(); }
 
   config::WebhookConfig hook(const std::string& chat = kChat) {
-    config::WebhookConfig w;
-    w.name = "tg";
-    w.format = config::WebhookFormat::telegram;
-    w.url = server_.url("/");
-    w.token = kToken;
+    auto w = api_hook("tg", config::WebhookFormat::telegram, server_.url("/"), kToken);
     w.chat_id = chat;
-    w.retry.schedule = {0ms, 50ms, 50ms};
-    w.timeout = 5s;
     return w;
   }
 

@@ -583,7 +583,7 @@ TEST_F(ConfigTest, ValidatesWebhookFormatAndRetrySchedule) {
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: ops\n    url: https://hooks.example.org/\n"
                      "    format: slak\n    retry:\n      schedule: []\n"),
               ElementsAre("bad.yaml:5: webhooks[0].format: expected json, stdout, slack, discord, teams, ntfy, "
-                          "template, email or telegram, got 'slak'",
+                          "template, email, telegram, matrix, pagerduty, opsgenie or mattermost, got 'slak'",
                           "bad.yaml:7: webhooks[0].retry.schedule: must list at least one delay"));
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - {name: a, format: stdout}\n  - {name: a, format: stdout}\n"),
               ElementsAre("bad.yaml:4: duplicate webhook name 'a' (already used on line 3)"));
@@ -1020,4 +1020,77 @@ TEST_F(ConfigTest, TelegramWebhookNeedsATokenAndAChat) {
               ElementsAre("bad.yaml:6: webhooks[0].token: expected a bot token like 123456:ABC-DEF..."));
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: j\n    url: https://example.org/hook\n    chat_id: x\n"),
               ElementsAre("bad.yaml:5: webhooks[0].chat_id: only used with format: telegram"));
+}
+
+TEST_F(ConfigTest, MatrixWebhookNeedsATokenAndARoomId) {
+  ::setenv("NEWSALERT_TEST_MATRIX_TOKEN", "syt_abc_123", 1);
+  const Config c = load("webhooks:\n  - name: mx\n    format: matrix\n    url: https://matrix.example.org\n"
+                        "    token: ${NEWSALERT_TEST_MATRIX_TOKEN}\n    room: \"!desk:example.org\"\n");
+  ::unsetenv("NEWSALERT_TEST_MATRIX_TOKEN");
+  EXPECT_EQ(c.webhooks[0].format, WebhookFormat::matrix);
+  EXPECT_EQ(c.webhooks[0].token, "syt_abc_123");
+  EXPECT_EQ(c.webhooks[0].room, "!desk:example.org");
+  EXPECT_TRUE(c.webhooks[0].chat_id.empty());
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: mx\n    format: matrix\n    url: https://matrix.example.org\n"),
+              ElementsAre("bad.yaml:3: webhook 'mx': format: matrix needs a 'token' (or secret_file)",
+                          "bad.yaml:3: webhook 'mx': format: matrix needs a 'room'"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: mx\n    format: matrix\n    url: https://matrix.example.org\n"
+                     "    token: \"a b\"\n    room: \"#desk:example.org\"\n    chat_id: x\n"),
+              ElementsAre("bad.yaml:6: webhooks[0].token: expected an access token like syt_...",
+                          "bad.yaml:7: webhooks[0].room: expected a room id like \"!roomid:example.org\" (the room's "
+                          "settings show it; an alias #room:server is not a room id)",
+                          "bad.yaml:8: webhooks[0].chat_id: only used with format: telegram"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: j\n    url: https://example.org/hook\n    token: x\n"),
+              ElementsAre("bad.yaml:5: webhooks[0].token: only used with format: telegram, matrix or opsgenie"));
+}
+
+TEST_F(ConfigTest, AChannelTokenFromASecretFileIsCheckedToo) {
+  write("matrix-token", "syt_from_file\n");
+  const std::string hook = "webhooks:\n  - name: mx\n    format: matrix\n    url: https://matrix.example.org\n"
+                           "    secret_file: matrix-token\n    room: \"!desk:example.org\"\n";
+  const Config c = load(hook);
+  EXPECT_EQ(c.webhooks[0].token, "syt_from_file");
+  EXPECT_FALSE(c.webhooks[0].secret);
+  write("matrix-token", "two words\n");
+  EXPECT_THAT(errors("state_dir: s\n" + hook),
+              ElementsAre("bad.yaml:6: webhooks[0].secret_file: expected the file to hold an access token like syt_..."));
+}
+
+TEST_F(ConfigTest, PagerDutyWebhookNeedsAnIntegrationKey) {
+  const ScopedEnv key("NEWSALERT_TEST_PD_KEY", "e93facc04764012d7bfb002500d5d1a6");
+  const Config c = load("webhooks:\n  - name: pd\n    format: pagerduty\n    url: https://events.pagerduty.com\n"
+                        "    routing_key: ${NEWSALERT_TEST_PD_KEY}\n");
+  EXPECT_EQ(c.webhooks[0].format, WebhookFormat::pagerduty);
+  EXPECT_EQ(c.webhooks[0].token, "e93facc04764012d7bfb002500d5d1a6");
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: pd\n    format: pagerduty\n    url: https://events.pagerduty.com\n"),
+              ElementsAre("bad.yaml:3: webhook 'pd': format: pagerduty needs a 'routing_key' (or secret_file)"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: pd\n    format: pagerduty\n    url: https://events.pagerduty.com\n"
+                     "    routing_key: abc\n    token: x\n"),
+              ElementsAre("bad.yaml:6: webhooks[0].routing_key: expected a 32-character integration key (an Events API "
+                          "v2 integration's Integration Key)",
+                          "bad.yaml:7: webhooks[0].token: only used with format: telegram, matrix or opsgenie"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: j\n    url: https://example.org/hook\n    routing_key: x\n"),
+              ElementsAre("bad.yaml:5: webhooks[0].routing_key: only used with format: pagerduty"));
+}
+
+TEST_F(ConfigTest, OpsgenieWebhookNeedsAnApiKey) {
+  const Config c = load("webhooks:\n  - name: og\n    format: opsgenie\n    url: https://api.eu.opsgenie.com\n"
+                        "    token: eb243592-faa2-4ba2-a551-1afdf565c889\n");
+  EXPECT_EQ(c.webhooks[0].format, WebhookFormat::opsgenie);
+  EXPECT_EQ(c.webhooks[0].token, "eb243592-faa2-4ba2-a551-1afdf565c889");
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: og\n    format: opsgenie\n    url: https://api.opsgenie.com\n"),
+              ElementsAre("bad.yaml:3: webhook 'og': format: opsgenie needs a 'token' (or secret_file)"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: og\n    format: opsgenie\n    url: https://api.opsgenie.com\n"
+                     "    token: \"GenieKey abc\"\n"),
+              ElementsAre("bad.yaml:6: webhooks[0].token: expected an API integration key like "
+                          "eb243592-faa2-4ba2-a551-1afdf565c889"));
+}
+
+TEST_F(ConfigTest, MattermostWebhookIsItsUrl) {
+  const Config c = load("webhooks:\n  - {name: mm, format: mattermost, url: https://mm.example.org/hooks/xyz}\n");
+  EXPECT_EQ(c.webhooks[0].format, WebhookFormat::mattermost);
+  EXPECT_EQ(c.webhooks[0].url, "https://mm.example.org/hooks/xyz");
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - {name: mm, format: mattermost, token: x}\n"),
+              ElementsAre("bad.yaml:3: webhooks[0].token: only used with format: telegram, matrix or opsgenie",
+                          "bad.yaml:3: webhook 'mm': missing required key 'url' (or set format: stdout)"));
 }

@@ -141,6 +141,7 @@ struct HttpServer::Impl {
   mutable std::mutex mutex;
   mutable std::condition_variable recorded;
   std::map<std::string, Handler, std::less<>> routes;
+  std::map<std::string, Handler, std::less<>> prefix_routes;
   std::map<std::string, std::shared_ptr<FeedState>, std::less<>> feeds;
   std::vector<RecordedRequest> records;
 
@@ -286,6 +287,9 @@ Response HttpServer::Impl::dispatch(const RecordedRequest& r) {
   {
     std::lock_guard lock(mutex);
     if (const auto it = routes.find(r.path); it != routes.end()) handler = it->second;
+    // Of the prefixes of one path, a longer one sorts later: the first match from the end is the longest.
+    for (auto it = prefix_routes.rbegin(); !handler && it != prefix_routes.rend(); ++it)
+      if (r.path.starts_with(it->first)) handler = it->second;
   }
   if (!handler) return Response{404, {{"Content-Type", "text/plain"}}, "not found\n"};
   try {
@@ -332,6 +336,11 @@ std::string HttpServer::url(std::string_view path) const {
 void HttpServer::route(std::string path, Handler h) {
   std::lock_guard lock(impl_->mutex);
   impl_->routes.insert_or_assign(std::move(path), std::move(h));
+}
+
+void HttpServer::route_prefix(std::string prefix, Handler h) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->prefix_routes.insert_or_assign(std::move(prefix), std::move(h));
 }
 
 void HttpServer::serve_feed(std::string path, std::string body, std::string content_type, bool gzip_body) {

@@ -64,6 +64,9 @@ class HttpServer {
   using Handler = std::function<Response(const RecordedRequest&)>;
   // Matches the path without query; replaces an existing route.
   void route(std::string path, Handler h);
+  // Every path that starts with `prefix` and has no route of its own (the longest prefix wins):
+  // for APIs with ids in the path.
+  void route_prefix(std::string prefix, Handler h);
 
   // A feed: 200 with ETag (quoted SHA-256 of the body) and Last-Modified; 304 when If-None-Match
   // matches the current ETag, or (without If-None-Match) If-Modified-Since equals Last-Modified.
