@@ -86,6 +86,7 @@ Answer AlertRoutes::feeds() const {
 }
 
 Answer AlertRoutes::retry(const std::string& id_text, const Caller& caller) {
+  if (!caller.may_write) return error_answer(403, "token '" + caller.name + "' may only read");
   std::int64_t id = 0;
   const auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
   if (ec != std::errc() || end != id_text.data() + id_text.size()) return error_answer(404, "no dead letter " + id_text);

@@ -20,6 +20,14 @@ Answer method_not_allowed(const std::string& allowed) {
 
 bool is_read(const std::string& method) { return method == "GET" || method == "HEAD"; }
 
+// /v1/watchlists/NAME/try (a watchlist may itself be named "try").
+bool is_try(const std::string& path) {
+  if (!path.starts_with(std::string(kWatchlists) + "/")) return false;
+  const std::string_view rest = std::string_view(path).substr(kWatchlists.size() + 1);
+  const auto slash = rest.find('/');
+  return slash != std::string_view::npos && slash > 0 && rest.substr(slash) == "/try";
+}
+
 }  // namespace
 
 Api::Api(Host host)
@@ -34,7 +42,7 @@ Answer Api::handle(const Request& request) {
                      path.starts_with(std::string(kWatchlists) + "/") || path.starts_with(std::string(kDeliveries));
   if (!known) return error_answer(404, "no such resource; see docs/api.yaml");
   // Trying a draft saves nothing, so a read token may.
-  const bool writes = !reads && !(path.starts_with(kWatchlists) && path.ends_with("/try"));
+  const bool writes = !reads && !is_try(path);
   auto who = authorize(request, host_.config().api_tokens, writes);
   if (auto* refusal = std::get_if<Answer>(&who)) return std::move(*refusal);
   const Caller& caller = std::get<Caller>(who);
@@ -48,15 +56,14 @@ Answer Api::handle(const Request& request) {
 }
 
 Answer Api::watchlist(const Request& request, const Caller& caller) {
-  constexpr std::string_view kTry = "/try";
-  if (request.path.ends_with(kTry)) {
-    const std::string name = request.path.substr(kWatchlists.size() + 1, request.path.size() - kWatchlists.size() - 1 - kTry.size());
-    if (name.empty() || name.find('/') != std::string::npos) return error_answer(404, "no such resource");
+  const std::string rest = request.path.substr(kWatchlists.size() + 1);   // NAME or NAME/try
+  const auto slash = rest.find('/');
+  const std::string name = rest.substr(0, slash);
+  if (name.empty() || (slash != std::string::npos && !is_try(request.path))) return error_answer(404, "no such resource");
+  if (slash != std::string::npos) {
     if (request.method != "POST") return method_not_allowed("POST");
     return watchlists_.try_draft(name, request);
   }
-  const std::string name = request.path.substr(kWatchlists.size() + 1);
-  if (name.empty() || name.find('/') != std::string::npos) return error_answer(404, "no such resource");
   if (is_read(request.method)) return watchlists_.get(name);
   if (request.method == "PUT") return watchlists_.put(name, request, caller);
   if (request.method == "DELETE") return watchlists_.remove(name, caller);

@@ -229,6 +229,7 @@ std::variant<WatchlistRoutes::Draft, Answer> WatchlistRoutes::draft(const std::s
 }
 
 Answer WatchlistRoutes::put(const std::string& name, const Request& request, const Caller& caller) {
+  if (!caller.may_write) return error_answer(403, "token '" + caller.name + "' may only read");
   const auto* existing = find(name);
   if (existing && existing->file.empty()) return read_only(*existing);
   auto checked = draft(name, request, name);
@@ -245,6 +246,7 @@ Answer WatchlistRoutes::put(const std::string& name, const Request& request, con
 }
 
 Answer WatchlistRoutes::remove(const std::string& name, const Caller& caller) {
+  if (!caller.may_write) return error_answer(403, "token '" + caller.name + "' may only read");
   const auto* existing = find(name);
   if (!existing) return error_answer(404, "no watchlist '" + name + "'");
   if (existing->file.empty()) return read_only(*existing);
