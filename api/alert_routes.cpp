@@ -91,15 +91,12 @@ Answer AlertRoutes::retry(const std::string& id_text, const Caller& caller) {
   const auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
   if (ec != std::errc() || end != id_text.data() + id_text.size()) return error_answer(404, "no dead letter " + id_text);
   auto& store = host_.store();
-  std::string webhook;
-  for (const auto& letter : store.outbox().dead_letters())
-    if (letter.id == id) webhook = letter.webhook;
-  if (webhook.empty() ||
-      !store::retry_on_conflict([&] { return store.outbox().retry_dead_letter(id, Clock::now()); }))
+  const auto webhook = store.outbox().dead_letter_webhook(id);
+  if (!webhook || !store::retry_on_conflict([&] { return store.outbox().retry_dead_letter(id, Clock::now()); }))
     return error_answer(404, "no dead letter " + id_text);
-  spdlog::info("api: token '{}' requeued dead letter {} for webhook '{}'", caller.name, id, webhook);
-  host_.wake(webhook);
-  return json_answer(200, json{{"requeued", id}, {"webhook", webhook}}.dump() + "\n");
+  spdlog::info("api: token '{}' requeued dead letter {} for webhook '{}'", caller.name, id, *webhook);
+  host_.wake(*webhook);
+  return json_answer(200, json{{"requeued", id}, {"webhook", *webhook}}.dump() + "\n");
 }
 
 }  // namespace newsalert::api

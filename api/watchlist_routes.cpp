@@ -1,6 +1,7 @@
 // The watchlist routes: validation through the config loader itself, atomic files, audit lines.
 #include "api/watchlist_routes.hpp"
 
+#include "common/files.hpp"
 #include "config/load_config.hpp"
 #include "config/watchlist_document.hpp"
 
@@ -12,9 +13,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <regex>
-#include <sstream>
+#include <map>
 
 namespace newsalert::api {
 
@@ -24,13 +24,6 @@ using nlohmann::json;
 namespace {
 
 constexpr std::string_view kFieldPrefix = "watchlist.";
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 bool is_yaml(const std::string& content_type) {
   const std::string type = content_type.substr(0, content_type.find(';'));
@@ -145,24 +138,23 @@ void sync_directory(const fs::path& dir) {
   ::close(fd);
 }
 
-// A watchlist as its file has it.
+// The watchlists of the main config file as that file has them, by name.
+std::map<std::string, json> main_file_watchlists(const config::Config& config) {
+  return config::watchlists_json_in_config(read_file(config.source).value_or(""));
+}
+
+// A watchlist as its file has it; `main` is main_file_watchlists().
+json watchlist_document(const config::WatchlistConfig& watchlist, const std::map<std::string, json>& main) {
+  if (!watchlist.file.empty()) return config::json_of_yaml(read_file(watchlist.file).value_or(""));
+  const auto found = main.find(watchlist.name);
+  return found == main.end() ? json::object() : found->second;
+}
+
 json watchlist_document(const config::Config& config, const config::WatchlistConfig& watchlist) {
-  if (!watchlist.file.empty()) return config::json_of_yaml(read_file(watchlist.file));
-  return config::watchlist_json_in_config(read_file(config.source), watchlist.name).value_or(json::object());
+  return watchlist_document(watchlist, watchlist.file.empty() ? main_file_watchlists(config) : std::map<std::string, json>{});
 }
 
 }  // namespace
-
-Answer json_answer(int status, std::string body) {
-  Answer answer;
-  answer.status = status;
-  answer.body = std::move(body);
-  return answer;
-}
-
-Answer error_answer(int status, const std::string& message) {
-  return json_answer(status, json{{"error", message}}.dump() + "\n");
-}
 
 const config::WatchlistConfig* WatchlistRoutes::find(const std::string& name) const {
   for (const auto& watchlist : host_.config().watchlists)
@@ -172,6 +164,7 @@ const config::WatchlistConfig* WatchlistRoutes::find(const std::string& name) co
 
 Answer WatchlistRoutes::list() const {
   const auto& config = host_.config();
+  const auto main = main_file_watchlists(config);   // one read of the file for all its watchlists
   json out = json::array();
   for (const auto& watchlist : config.watchlists) {
     const bool in_file = watchlist.file.empty();
@@ -180,7 +173,7 @@ Answer WatchlistRoutes::list() const {
                    {"defined_in", in_file ? config.source.string() + ":" + std::to_string(watchlist.line)
                                           : watchlist.file.string()},
                    {"read_only", in_file},
-                   {"watchlist", watchlist_document(config, watchlist)}});
+                   {"watchlist", watchlist_document(watchlist, main)}});
   }
   return json_answer(200, json{{"watchlists", std::move(out)}}.dump() + "\n");
 }

@@ -1,12 +1,12 @@
 // The settings the /v1 API adds to a config: http.tokens, and watchlists_dir's one-file-per-watchlist.
 #include "config/config_loader.hpp"
+
+#include "common/files.hpp"
 #include "config/loader_helpers.hpp"
 #include "config/yaml_bounds.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <utility>
 
 namespace newsalert::config {
@@ -34,15 +34,6 @@ std::map<std::string, fs::path> watchlist_files(const fs::path& dir, std::vector
     else ignored.push_back(file_name);
   }
   return files;
-}
-
-std::optional<std::string> read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return text.str();
 }
 
 }  // namespace
@@ -123,7 +114,7 @@ void ConfigLoader::load_watchlist_files(const std::optional<YAML::Node>& dir_nod
   }
   for (const auto& [name, path] : files) {
     const bool edited = watchlist_edit_ && watchlist_edit_->first == name;
-    const auto text = edited ? watchlist_edit_->second : read_text(path);
+    const auto text = edited ? watchlist_edit_->second : read_file(path);
     if (!text) diagnostics_.push_back(Diagnostic{path.string(), 0, "cannot read the file"});
     else load_watchlist_file(path, *text, config);
   }

@@ -2,6 +2,7 @@
 #include "config/config_loader.hpp"
 
 #include "common/crypto.hpp"
+#include "common/files.hpp"
 #include "common/text.hpp"
 #include "common/url_redaction.hpp"
 #include "config/load_config.hpp"
@@ -1326,10 +1327,7 @@ std::optional<std::string> ConfigLoader::read_secret_file(const YAML::Node& node
   if (path_text) path_text = expand_env(*path_text, node, field);
   const auto path = path_text ? readable_file(*path_text, node, field) : std::nullopt;
   if (!path) return std::nullopt;
-  std::ifstream in(*path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string value = text.str();
+  std::string value = read_file(*path).value_or("");
   if (value.ends_with('\n')) value.pop_back();
   if (value.ends_with('\r')) value.pop_back();
   warn_if_world_readable(*path, node, field);

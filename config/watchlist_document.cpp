@@ -94,13 +94,14 @@ nlohmann::json json_of_yaml(const std::string& yaml_text) {
   }
 }
 
-std::optional<nlohmann::json> watchlist_json_in_config(const std::string& config_yaml, std::string_view name) {
+std::map<std::string, nlohmann::json> watchlists_json_in_config(const std::string& config_yaml) {
+  std::map<std::string, nlohmann::json> out;
   const YAML::Node root = YAML::Load(config_yaml);
   const YAML::Node watchlists = root.IsMap() ? root["watchlists"] : YAML::Node();
-  if (!watchlists.IsSequence()) return std::nullopt;
+  if (!watchlists.IsSequence()) return out;
   for (const auto& item : watchlists)
-    if (item.IsMap() && item["name"] && item["name"].IsScalar() && item["name"].Scalar() == name) return to_json(item);
-  return std::nullopt;
+    if (item.IsMap() && item["name"] && item["name"].IsScalar()) out.emplace(item["name"].Scalar(), to_json(item));
+  return out;
 }
 
 }  // namespace newsalert::config

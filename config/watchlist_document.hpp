@@ -3,7 +3,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include <optional>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -17,7 +17,7 @@ std::string watchlist_yaml(const nlohmann::json& watchlist);
 // or null become those; quoted ones stay strings. Throws std::runtime_error on text that is not YAML.
 nlohmann::json json_of_yaml(const std::string& yaml_text);
 
-// The watchlist `name` of a main config file's text, as JSON; nullopt when it defines none so named.
-std::optional<nlohmann::json> watchlist_json_in_config(const std::string& config_yaml, std::string_view name);
+// The watchlists of a main config file's text as JSON, by name.
+std::map<std::string, nlohmann::json> watchlists_json_in_config(const std::string& config_yaml);
 
 }  // namespace newsalert::config

@@ -237,6 +237,13 @@ std::vector<DeadLetter> Outbox::dead_letters() const {
   return out;
 }
 
+std::optional<std::string> Outbox::dead_letter_webhook(std::int64_t id) const {
+  auto stmt = db_.cached("SELECT webhook FROM dead_letters WHERE id = ?1");
+  stmt->bind(1, id);
+  if (!stmt->step()) return std::nullopt;
+  return stmt->column_text(0);
+}
+
 std::vector<DeliveryState> Outbox::delivery_states(const std::string& alert_id) const {
   std::vector<DeliveryState> out;
   // Pending rows, then final outcomes; a dead one takes its id, attempts and error from its letter.

@@ -108,6 +108,8 @@ class Outbox {
   std::size_t retry_all_dead_letters(TimePoint now);
   std::size_t purge_dead_letters();
   std::vector<DeadLetter> dead_letters() const;
+  // The webhook of dead letter `id`; nullopt when there is none with that id.
+  std::optional<std::string> dead_letter_webhook(std::int64_t id) const;
   // The alert's state with every webhook it went or goes to, by webhook name.
   std::vector<DeliveryState> delivery_states(const std::string& alert_id) const;
 
