@@ -49,6 +49,27 @@ json delivery_json(const store::DeliveryState& state) {
   return out;
 }
 
+// What an alert's payload says matched, for the console to highlight: actors, regions, snippets.
+// Digests and follow-ups carry none of their own.
+void add_matches(json& out, const std::string& payload) {
+  const json body = json::parse(payload, nullptr, false);
+  if (!body.is_object() || !body.contains("article")) return;
+  for (const char* key : {"actors", "regions", "snippets"}) out[key] = body.value(key, json::array());
+}
+
+// A dead letter's headline: the article's title and link, or what kind of message it was.
+json letter_subject(const std::string& payload) {
+  const json body = json::parse(payload, nullptr, false);
+  if (!body.is_object()) return {{"title", ""}, {"link", ""}};
+  if (body.contains("article") && body["article"].is_object())
+    return {{"title", body["article"].value("title", "")}, {"link", body["article"].value("link", "")}};
+  if (body.value("type", "") == "digest")
+    return {{"title", "digest of " + std::to_string(body.value("alerts", json::array()).size()) + " alerts"}, {"link", ""}};
+  if (body.contains("story") && body["story"].is_object())
+    return {{"title", "follow-up: " + body["story"].value("title", "")}, {"link", body["story"].value("link", "")}};
+  return {{"title", ""}, {"link", ""}};
+}
+
 }  // namespace
 
 Answer AlertRoutes::alerts(const std::string& query_text) const {
@@ -67,15 +88,17 @@ Answer AlertRoutes::alerts(const std::string& query_text) const {
   for (const auto& story : store.stories().recent_stories(query["watchlist"], Clock::now() - *since, limit)) {
     json deliveries = json::array();
     for (const auto& state : store.outbox().delivery_states(story.alert_id)) deliveries.push_back(delivery_json(state));
-    out.push_back({{"id", story.alert_id},
-                   {"watchlist", story.watchlist},
-                   {"title", story.title},
-                   {"link", story.link},
-                   {"feed", story.feed_url},
-                   {"first_seen", format_rfc3339(story.first_seen)},
-                   {"state", story_state_name(story.state)},
-                   {"copies", story.copies},
-                   {"deliveries", std::move(deliveries)}});
+    json alert = {{"id", story.alert_id},
+                  {"watchlist", story.watchlist},
+                  {"title", story.title},
+                  {"link", story.link},
+                  {"feed", story.feed_url},
+                  {"first_seen", format_rfc3339(story.first_seen)},
+                  {"state", story_state_name(story.state)},
+                  {"copies", story.copies},
+                  {"deliveries", std::move(deliveries)}};
+    add_matches(alert, story.payload);
+    out.push_back(std::move(alert));
   }
   return json_answer(200, json{{"alerts", std::move(out)}}.dump() + "\n");
 }
@@ -83,6 +106,30 @@ Answer AlertRoutes::alerts(const std::string& query_text) const {
 Answer AlertRoutes::feeds() const {
   const json status = json::parse(host_.status());
   return json_answer(200, json{{"feeds", status.value("feeds", json::array())}}.dump() + "\n");
+}
+
+Answer AlertRoutes::deliveries() const {
+  auto& outbox = host_.store().outbox();
+  json letters = json::array(), disabled = json::array();
+  for (const auto& letter : outbox.dead_letters()) {
+    json subject = letter_subject(letter.payload);
+    letters.push_back({{"id", letter.id},
+                       {"alert_id", letter.alert_id},
+                       {"webhook", letter.webhook},
+                       {"watchlist", letter.watchlist},
+                       {"title", subject["title"]},
+                       {"link", subject["link"]},
+                       {"attempts", letter.attempts},
+                       {"created", format_rfc3339(letter.created)},
+                       {"failed", format_rfc3339(letter.failed)},
+                       {"last_error", letter.last_error}});
+  }
+  for (const auto& endpoint : outbox.disabled_endpoints())
+    disabled.push_back({{"webhook", endpoint.webhook},
+                        {"url", endpoint.url},
+                        {"reason", endpoint.reason},
+                        {"since", format_rfc3339(endpoint.since)}});
+  return json_answer(200, json{{"dead_letters", std::move(letters)}, {"disabled_webhooks", std::move(disabled)}}.dump() + "\n");
 }
 
 Answer AlertRoutes::retry(const std::string& id_text, const Caller& caller) {

@@ -27,6 +27,8 @@ class AlertRoutes {
   Answer alerts(const std::string& query) const;
   // GET /v1/feeds: each feed's health, as /v1/status has it.
   Answer feeds() const;
+  // GET /v1/deliveries: the dead letters and the webhooks switched off by a 410, for the console.
+  Answer deliveries() const;
   // POST /v1/deliveries/{id}/retry: a dead letter back into the outbox, due now.
   Answer retry(const std::string& id, const Caller& caller);
 

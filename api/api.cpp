@@ -10,6 +10,7 @@ namespace newsalert::api {
 namespace {
 
 constexpr std::string_view kWatchlists = "/v1/watchlists";
+constexpr std::string_view kDeliveryList = "/v1/deliveries";
 constexpr std::string_view kDeliveries = "/v1/deliveries/";
 
 Answer method_not_allowed(const std::string& allowed) {
@@ -39,6 +40,7 @@ Answer Api::handle(const Request& request) {
   const bool reads = is_read(request.method);
   const std::string& path = request.path;
   const bool known = path == "/v1/status" || path == "/v1/feeds" || path == "/v1/alerts" || path == kWatchlists ||
+                     path == kDeliveryList ||
                      path.starts_with(std::string(kWatchlists) + "/") || path.starts_with(std::string(kDeliveries));
   if (!known) return error_answer(404, "no such resource; see docs/api.yaml");
   // Trying a draft saves nothing, so a read token may.
@@ -52,6 +54,7 @@ Answer Api::handle(const Request& request) {
   if (path == "/v1/status") return json_answer(200, host_.status() + "\n");
   if (path == "/v1/feeds") return alerts_.feeds();
   if (path == "/v1/alerts") return alerts_.alerts(request.query);
+  if (path == kDeliveryList) return alerts_.deliveries();
   return watchlists_.list();
 }
 
@@ -64,7 +67,7 @@ Answer Api::watchlist(const Request& request, const Caller& caller) {
     if (request.method != "POST") return method_not_allowed("POST");
     return watchlists_.try_draft(name, request);
   }
-  if (is_read(request.method)) return watchlists_.get(name);
+  if (is_read(request.method)) return watchlists_.get(name, request.accept);
   if (request.method == "PUT") return watchlists_.put(name, request, caller);
   if (request.method == "DELETE") return watchlists_.remove(name, caller);
   return method_not_allowed("GET, HEAD, PUT, DELETE");

@@ -13,6 +13,7 @@ struct Request {
   std::string query;           // after '?', undecoded
   std::string authorization;   // the Authorization header, or empty
   std::string content_type;    // the Content-Type header, or empty
+  std::string accept;          // the Accept header, or empty
   std::string body;
 };
 

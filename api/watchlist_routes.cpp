@@ -2,6 +2,7 @@
 #include "api/watchlist_routes.hpp"
 
 #include "common/files.hpp"
+#include "common/text.hpp"
 #include "config/load_config.hpp"
 #include "config/watchlist_document.hpp"
 
@@ -28,6 +29,12 @@ constexpr std::string_view kFieldPrefix = "watchlist.";
 bool is_yaml(const std::string& content_type) {
   const std::string type = content_type.substr(0, content_type.find(';'));
   return type == "application/yaml" || type == "text/yaml" || type == "application/x-yaml";
+}
+
+// True when an Accept header names a YAML type before (or instead of) JSON.
+bool accepts_yaml(const std::string& accept) {
+  const auto yaml = accept.find("yaml");
+  return yaml != std::string::npos && yaml < accept.find("json");
 }
 
 // Line and column (1-based) of a byte offset in `text`.
@@ -178,10 +185,17 @@ Answer WatchlistRoutes::list() const {
   return json_answer(200, json{{"watchlists", std::move(out)}}.dump() + "\n");
 }
 
-Answer WatchlistRoutes::get(const std::string& name) const {
+Answer WatchlistRoutes::get(const std::string& name, const std::string& accept) const {
   const auto* watchlist = find(name);
   if (!watchlist) return error_answer(404, "no watchlist '" + name + "'");
-  return json_answer(200, watchlist_document(host_.config(), *watchlist).dump() + "\n");
+  if (!accepts_yaml(accept)) return json_answer(200, watchlist_document(host_.config(), *watchlist).dump() + "\n");
+  // The file's own text, comments and all, for an editor.
+  // The name stays out of the main file's entry, as in a file of its own, so the text can be tried.
+  if (!watchlist->file.empty())
+    return Answer{200, read_file(watchlist->file).value_or(""), "application/yaml; charset=utf-8", {}};
+  json document = watchlist_document(host_.config(), *watchlist);
+  document.erase("name");
+  return Answer{200, config::watchlist_yaml(document), "application/yaml; charset=utf-8", {}};
 }
 
 Answer WatchlistRoutes::read_only(const config::WatchlistConfig& watchlist) const {
@@ -194,6 +208,7 @@ std::variant<WatchlistRoutes::Draft, Answer> WatchlistRoutes::draft(const std::s
                                                                   const std::string& as_name) const {
   Draft draft;
   draft.yaml_text = request.body;
+  draft.since = parse_form(request.query)["since"];   // a YAML draft's window comes in the query
   if (!is_yaml(request.content_type)) {
     try {
       draft.body = json::parse(request.body);
@@ -204,7 +219,7 @@ std::variant<WatchlistRoutes::Draft, Answer> WatchlistRoutes::draft(const std::s
     if (!draft.body->is_object()) return invalid(json::array({positioned("", 0, 0, "expected a watchlist as a JSON object")}));
     if (draft.body->contains("name") && (*draft.body)["name"] != name)
       return invalid(json::array({positioned("name", 0, 0, "differs from the name in the URL ('" + name + "')")}));
-    draft.since = draft.body->value("since", "");
+    draft.since = draft.body->value("since", draft.since);
     draft.body->erase("since");
     (*draft.body)["name"] = as_name;
     draft.yaml_text = config::watchlist_yaml(*draft.body);

@@ -32,7 +32,8 @@ class WatchlistRoutes {
   // GET /v1/watchlists
   Answer list() const;
   // GET, PUT and DELETE /v1/watchlists/{name}
-  Answer get(const std::string& name) const;
+  // GET: the watchlist as JSON, or as YAML when `accept` asks for it (an API file as written).
+  Answer get(const std::string& name, const std::string& accept) const;
   Answer put(const std::string& name, const Request& request, const Caller& caller);
   Answer remove(const std::string& name, const Caller& caller);
   // POST /v1/watchlists/{name}/try: the alerts a draft would have raised on the kept article texts.

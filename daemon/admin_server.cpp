@@ -1,6 +1,7 @@
 // Beast coroutine server for the admin endpoints; answers are built by the App's handlers.
 #include "daemon/admin_server.hpp"
 
+#include "console/console.hpp"
 #include "daemon/descriptor_limit.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -17,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <stdexcept>
 #include <utility>
@@ -44,6 +46,9 @@ constexpr std::uint64_t kSpareDescriptors = 32;
 constexpr Millis kRefusalsOver{10'000};
 // What a kept-alive connection reads while it waits for its next request.
 constexpr std::size_t kReadChunk = 4096;
+// How long, and how much, a refused request's remaining body is read and dropped before closing.
+constexpr std::chrono::seconds kLingerTime{5};
+constexpr std::uint64_t kLingerBytes = 64 << 20;
 
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
@@ -147,8 +152,24 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
     }
     if (path == "/metrics")
       return reply(request, http::status::ok, "text/plain; version=0.0.4; charset=utf-8", handlers.metrics());
+    if (handlers.api)
+      if (const auto* asset = console::find_asset(path)) return console_reply(request, *asset);
     return reply(request, http::status::not_found, "text/plain",
-                 "not found; try /healthz, /readyz, /metrics or /v1/status\n");
+                 "not found; try /, /healthz, /readyz, /metrics or /v1/status\n");
+  }
+
+  // A console file, revalidated by its digest on every load so an upgrade shows at once.
+  static Response console_reply(const Request& request, const console::Asset& asset) {
+    const bool unchanged = request[http::field::if_none_match] == asset.etag;
+    Response response = reply(request, unchanged ? http::status::not_modified : http::status::ok,
+                              std::string(asset.content_type), unchanged ? "" : std::string(asset.body));
+    response.set(http::field::cache_control, "no-cache");
+    response.set(http::field::etag, asset.etag);
+    response.set("Content-Security-Policy", console::kContentSecurityPolicy);
+    response.set("X-Content-Type-Options", "nosniff");
+    response.set("X-Frame-Options", "DENY");
+    response.set("Referrer-Policy", "no-referrer");
+    return response;
   }
 
   Response api_reply(const Request& request, std::string_view target) const {
@@ -159,6 +180,7 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
     if (query != std::string_view::npos) call.query = std::string(target.substr(query + 1));
     call.authorization = std::string(request[http::field::authorization]);
     call.content_type = std::string(request[http::field::content_type]);
+    call.accept = std::string(request[http::field::accept]);
     call.body = request.body();
     const api::Answer answer = handlers.api(call);
     Response response = reply(request, static_cast<http::status>(answer.status), answer.content_type, answer.body);
@@ -176,6 +198,10 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
       http::request_parser<http::string_body> parser;
       parser.body_limit(handlers.body_limit);
       co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == http::error::body_limit) {
+        co_await refuse_body(stream, parser.get());
+        break;
+      }
       if (ec) break;
       Request request = parser.release();
       Response response = route(request);
@@ -187,6 +213,25 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
       if (!next) break;
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  // Says why a request was cut off before the connection closes: its body is over the limit.
+  asio::awaitable<void> refuse_body(beast::tcp_stream& stream, const Request& request) {
+    Response response = reply(request, http::status::payload_too_large, "application/json",
+                              "{\"error\":\"the request body is over " + std::to_string(handlers.body_limit) +
+                                  " bytes\"}\n");
+    response.keep_alive(false);
+    boost::system::error_code ec;
+    co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+    // A lingering close, as nginx does: the client is likely still sending the body, and closing on
+    // unread data would reset the connection and lose the answer before the client reads it.
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    std::array<char, kReadChunk> discard{};
+    std::uint64_t drained = 0;
+    stream.expires_after(kLingerTime);
+    while (!ec && drained < kLingerBytes)
+      drained += co_await stream.async_read_some(asio::buffer(discard), asio::redirect_error(asio::use_awaitable, ec));
   }
 
   // A kept-alive connection has idle_timeout to start its next request, then request_timeout to
@@ -293,7 +338,7 @@ AdminServer::~AdminServer() { stop(); }
 void AdminServer::start(Supervisor& supervisor) {
   supervisor.spawn("admin", impl_->listen.str(), [impl = impl_] { return impl->accept_loop(); });
   if (impl_->handlers.metrics)
-    spdlog::info("admin listener on http://{}/ (/healthz, /readyz, /metrics, /v1/status{})", impl_->listen.str(),
+    spdlog::info("admin listener on http://{}/ (console at /; /healthz, /readyz, /metrics, /v1/status{})", impl_->listen.str(),
                  impl_->handlers.callback ? ", " + impl_->handlers.callback_prefix + "..." : std::string());
   else
     spdlog::info("WebSub callback listener on http://{}{}...", impl_->listen.str(), impl_->handlers.callback_prefix);

@@ -1,4 +1,4 @@
-// The admin HTTP listener: /healthz, /readyz, /metrics and the /v1 API on the daemon's event loop.
+// The admin HTTP listener on the daemon's event loop: health, metrics, the /v1 API and the console at /.
 #pragma once
 
 #include "api/api_types.hpp"

@@ -75,6 +75,11 @@ void expect_documented(const std::string& method, const std::string& target, con
                                                           << " is not in docs/api.yaml";
   if (const auto& answer = doc.at(json::json_pointer(pointer)); answer.contains("$ref"))
     pointer = answer["$ref"].get<std::string>().substr(1);
+  if (response.header("content-type").starts_with("application/yaml")) {
+    EXPECT_TRUE(doc.contains(json::json_pointer(pointer + "/content/application~1yaml")))
+        << method << " " << route << " answers YAML, which docs/api.yaml does not say";
+    return;
+  }
   const std::string schema = pointer + "/content/application~1json/schema";
   if (!doc.contains(json::json_pointer(schema))) {
     EXPECT_TRUE(response.body.empty()) << method << " " << route << " " << response.status;
@@ -299,6 +304,21 @@ TEST_F(Api, RecentAlertsShowEachWebhooksStateAndADeadLetterIsSentAgainThroughThe
   EXPECT_TRUE(json::parse(call("GET", "/v1/alerts?watchlist=nothing").body)["alerts"].empty());
   EXPECT_EQ(call("GET", "/v1/alerts?limit=0").status, 400);
   EXPECT_EQ(call("GET", "/v1/alerts?since=soon").status, 400);
+  // What matched, for the console to highlight.
+  EXPECT_EQ(alert["actors"][0]["name"], "Hamas") << alert.dump();
+  EXPECT_FALSE(alert["regions"].empty());
+  ASSERT_FALSE(alert["snippets"].empty());
+  EXPECT_NE(alert["snippets"][0].get<std::string>().find("Hamas"), std::string::npos) << alert.dump();
+
+  // The dead letter as the deliveries page lists it.
+  const json letters = json::parse(call("GET", "/v1/deliveries", "", kReadToken).body);
+  ASSERT_EQ(letters["dead_letters"].size(), 1u) << letters.dump();
+  EXPECT_EQ(letters["dead_letters"][0]["id"], dead["id"]);
+  EXPECT_EQ(letters["dead_letters"][0]["alert_id"], alert["id"]);
+  EXPECT_EQ(letters["dead_letters"][0]["title"], alert["title"]);
+  EXPECT_EQ(letters["dead_letters"][0]["webhook"], "hook0");
+  EXPECT_TRUE(letters["disabled_webhooks"].empty());
+  EXPECT_EQ(call("POST", "/v1/deliveries").status, 405);
 
   const std::string retry = "/v1/deliveries/" + std::to_string(dead["id"].get<std::int64_t>()) + "/retry";
   EXPECT_EQ(call("POST", retry, "", kReadToken).status, 403);
@@ -314,6 +334,7 @@ TEST_F(Api, RecentAlertsShowEachWebhooksStateAndADeadLetterIsSentAgainThroughThe
     return alerts.size() == 1 && alerts[0]["deliveries"][0]["state"] == "delivered";
   }, 15s)) << alerts.dump();
   EXPECT_EQ(call("POST", retry).status, 404);   // no longer a dead letter
+  EXPECT_TRUE(json::parse(call("GET", "/v1/deliveries").body)["dead_letters"].empty());
   EXPECT_TRUE(daemon.wait_for_log("api: token 'ops' requeued dead letter", 5s));
 
   const json feeds = json::parse(call("GET", "/v1/feeds", "", kReadToken).body)["feeds"];
@@ -364,4 +385,74 @@ TEST_F(Api, ADraftIsTriedOnTheKeptArticlesWithItsExplanationAndNothingIsSaved) {
   EXPECT_EQ(call("POST", "/v1/watchlists/try/try", R"({"actors": ["Hezbollah"]})", kReadToken).status, 200);
   EXPECT_EQ(server_.requests("/hook").size(), 1u);   // only the config's own Hamas alert was sent
   // (the watchlist "try" came after its Hezbollah story was seen, so it raised nothing)
+}
+
+TEST_F(Api, AWatchlistFileIsEditedAsYamlWithItsCommentsAndAnOversizedBodyIsRefused) {
+  ServiceConfig config = service();
+  config.feeds = {"/wire.rss", "/two.rss"};
+  DaemonProcess daemon({"run", "--config", write_config(config)}, dir_.path());
+  ASSERT_TRUE(server_.wait_for("/wire.rss", 1, 15s) && server_.wait_for("/two.rss", 1, 15s)) << daemon.err();
+  HttpClient client("127.0.0.1", port_);
+  Headers yaml = bearer(kAdminToken);
+  yaml["Content-Type"] = "application/yaml";
+  Headers wants_yaml = bearer(kReadToken);
+  wants_yaml["Accept"] = "application/yaml";
+
+  const std::string text = "# the desk's Lebanon list\nactors: [Hezbollah]   # and its aliases, later\nregions: [Lebanon]\n";
+  ASSERT_EQ(client.request("PUT", "/v1/watchlists/lebanon", text, yaml).status, 201);
+  const auto as_written = client.request("GET", "/v1/watchlists/lebanon", "", wants_yaml);
+  ASSERT_EQ(as_written.status, 200);
+  expect_documented("GET", "/v1/watchlists/lebanon", as_written);
+  EXPECT_EQ(as_written.header("content-type"), "application/yaml; charset=utf-8");
+  EXPECT_EQ(as_written.body, text);   // comments and all, for an editor
+  const auto from_config = client.request("GET", "/v1/watchlists/iran-israel", "", wants_yaml);
+  ASSERT_EQ(from_config.status, 200);
+  EXPECT_NE(from_config.body.find("actors:"), std::string::npos) << from_config.body;
+  EXPECT_EQ(from_config.body.find("name:"), std::string::npos) << from_config.body;
+
+  // A YAML draft is tried with its window in the query; so is the main file's entry as served.
+  json tried;
+  ASSERT_TRUE(eventually([&] {
+    tried = json::parse(client.request("POST", "/v1/watchlists/lebanon/try?since=1h", text, yaml).body);
+    return tried.value("articles_tried", 0) == 3;
+  }, 15s)) << tried.dump();
+  EXPECT_EQ(tried["since"], "1h");
+  ASSERT_EQ(tried["alerts"].size(), 1u);
+  EXPECT_EQ(tried["alerts"][0]["article"]["title"], "Hezbollah fires rockets from southern Lebanon");
+  const auto retried = client.request("POST", "/v1/watchlists/iran-israel/try", from_config.body, yaml);
+  ASSERT_EQ(retried.status, 200) << retried.body;
+
+  const auto oversized = client.request("PUT", "/v1/watchlists/big", "actors: [" + std::string(1 << 20, 'x') + "]", yaml);
+  EXPECT_EQ(oversized.status, 413);
+  EXPECT_NE(oversized.body.find("over 1048576 bytes"), std::string::npos) << oversized.body;
+  EXPECT_FALSE(std::filesystem::exists(watchlist_file("big")));
+  EXPECT_EQ(call("GET", "/v1/watchlists/big").status, 404);   // and the listener still answers
+}
+
+TEST_F(Api, TheConsoleIsServedAtTheRootAsFilesThatLoadNothingFromElsewhere) {
+  DaemonProcess daemon({"run", "--config", write_config(service())}, dir_.path());
+  ASSERT_TRUE(eventually([&] { return call("GET", "/v1/status").status == 200; }, 15s)) << daemon.err();
+  HttpClient client("127.0.0.1", port_);
+  const auto page = client.request("GET", "/", "", {});   // the files hold no data: no token needed
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.header("content-type"), "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("<script src=\"/console/console.js\" defer>"), std::string::npos);
+  EXPECT_NE(page.header("content-security-policy").find("default-src 'none'; script-src 'self'"), std::string::npos);
+  EXPECT_NE(page.header("content-security-policy").find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_EQ(page.header("x-content-type-options"), "nosniff");
+
+  for (const auto& [file, type] : {std::pair{"console.js", "text/javascript; charset=utf-8"},
+                                   std::pair{"console.css", "text/css; charset=utf-8"},
+                                   std::pair{"favicon.svg", "image/svg+xml"}}) {
+    const auto asset = client.request("GET", std::string("/console/") + file, "", {});
+    ASSERT_EQ(asset.status, 200) << file;
+    EXPECT_EQ(asset.header("content-type"), type);
+    EXPECT_EQ(asset.body, read(std::filesystem::path(NEWSALERT_TEST_DATA_DIR) / "../../console/assets" / file));
+    const auto again = client.request("GET", std::string("/console/") + file, "", {{"If-None-Match", asset.header("etag")}});
+    EXPECT_EQ(again.status, 304) << file;
+    EXPECT_TRUE(again.body.empty());
+  }
+  EXPECT_EQ(client.request("GET", "/console/../console/console.js", "", {}).status, 404);
+  EXPECT_EQ(client.request("GET", "/console/nothing.js", "", {}).status, 404);
+  EXPECT_EQ(client.request("POST", "/", "", {}).status, 405);
 }
