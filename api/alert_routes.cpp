@@ -103,11 +103,6 @@ Answer AlertRoutes::alerts(const std::string& query_text) const {
   return json_answer(200, json{{"alerts", std::move(out)}}.dump() + "\n");
 }
 
-Answer AlertRoutes::feeds() const {
-  const json status = json::parse(host_.status());
-  return json_answer(200, json{{"feeds", status.value("feeds", json::array())}}.dump() + "\n");
-}
-
 Answer AlertRoutes::deliveries() const {
   auto& outbox = host_.store().outbox();
   json letters = json::array(), disabled = json::array();

@@ -1,5 +1,4 @@
-// /v1/alerts, /v1/feeds and /v1/deliveries: what was raised and where it stands, feed health, and
-// dead letters sent again.
+// /v1/alerts and /v1/deliveries: what was raised and where it stands, and dead letters sent again.
 #pragma once
 
 #include "api/api_types.hpp"
@@ -19,14 +18,11 @@ class AlertRoutes {
   struct Host {
     std::function<store::StateStore&()> store;
     std::function<void(const std::string& webhook)> wake;   // a delivery loop has work again
-    std::function<std::string()> status;                    // the /v1/status JSON
   };
   explicit AlertRoutes(Host host) : host_(std::move(host)) {}
 
   // GET /v1/alerts?watchlist=NAME&since=7d&limit=50: newest first, with each webhook's state.
   Answer alerts(const std::string& query) const;
-  // GET /v1/feeds: each feed's health, as /v1/status has it.
-  Answer feeds() const;
   // GET /v1/deliveries: the dead letters and the webhooks switched off by a 410, for the console.
   Answer deliveries() const;
   // POST /v1/deliveries/{id}/retry: a dead letter back into the outbox, due now.

@@ -10,6 +10,7 @@ namespace newsalert::api {
 namespace {
 
 constexpr std::string_view kWatchlists = "/v1/watchlists";
+constexpr std::string_view kFeeds = "/v1/feeds";
 constexpr std::string_view kDeliveryList = "/v1/deliveries";
 constexpr std::string_view kDeliveries = "/v1/deliveries/";
 
@@ -34,13 +35,14 @@ bool is_try(const std::string& path) {
 Api::Api(Host host)
     : host_(std::move(host)),
       watchlists_(WatchlistRoutes::Host{host_.config, host_.reload, host_.store}),
-      alerts_(AlertRoutes::Host{host_.store, host_.wake, host_.status}) {}
+      alerts_(AlertRoutes::Host{host_.store, host_.wake}),
+      feeds_(FeedRoutes::Host{host_.config, host_.reload, host_.status}) {}
 
 Answer Api::handle(const Request& request) {
   const bool reads = is_read(request.method);
   const std::string& path = request.path;
-  const bool known = path == "/v1/status" || path == "/v1/feeds" || path == "/v1/alerts" || path == kWatchlists ||
-                     path == kDeliveryList ||
+  const bool known = path == "/v1/status" || path == kFeeds || path == "/v1/alerts" || path == kWatchlists ||
+                     path == kDeliveryList || path.starts_with(std::string(kFeeds) + "/") ||
                      path.starts_with(std::string(kWatchlists) + "/") || path.starts_with(std::string(kDeliveries));
   if (!known) return error_answer(404, "no such resource; see docs/api.yaml");
   // Trying a draft saves nothing, so a read token may.
@@ -50,9 +52,10 @@ Answer Api::handle(const Request& request) {
   const Caller& caller = std::get<Caller>(who);
   if (path.starts_with(kDeliveries)) return deliveries(request, caller);
   if (path.starts_with(std::string(kWatchlists) + "/")) return watchlist(request, caller);
+  if (path.starts_with(std::string(kFeeds) + "/")) return feed(request, caller);
   if (!reads) return method_not_allowed("GET, HEAD");
   if (path == "/v1/status") return json_answer(200, host_.status() + "\n");
-  if (path == "/v1/feeds") return alerts_.feeds();
+  if (path == kFeeds) return feeds_.list();
   if (path == "/v1/alerts") return alerts_.alerts(request.query);
   if (path == kDeliveryList) return alerts_.deliveries();
   return watchlists_.list();
@@ -70,6 +73,16 @@ Answer Api::watchlist(const Request& request, const Caller& caller) {
   if (is_read(request.method)) return watchlists_.get(name, request.accept);
   if (request.method == "PUT") return watchlists_.put(name, request, caller);
   if (request.method == "DELETE") return watchlists_.remove(name, caller);
+  return method_not_allowed("GET, HEAD, PUT, DELETE");
+}
+
+// GET, PUT and DELETE /v1/feeds/{name}
+Answer Api::feed(const Request& request, const Caller& caller) {
+  const std::string name = request.path.substr(kFeeds.size() + 1);
+  if (name.empty() || name.find('/') != std::string::npos) return error_answer(404, "no such resource");
+  if (is_read(request.method)) return feeds_.get(name, request.accept);
+  if (request.method == "PUT") return feeds_.put(name, request, caller);
+  if (request.method == "DELETE") return feeds_.remove(name, caller);
   return method_not_allowed("GET, HEAD, PUT, DELETE");
 }
 

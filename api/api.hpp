@@ -3,6 +3,7 @@
 
 #include "api/alert_routes.hpp"
 #include "api/api_types.hpp"
+#include "api/feed_routes.hpp"
 #include "api/watchlist_routes.hpp"
 #include "config/config.hpp"
 
@@ -28,10 +29,12 @@ class Api {
  private:
   Answer watchlist(const Request& request, const Caller& caller);
   Answer deliveries(const Request& request, const Caller& caller);
+  Answer feed(const Request& request, const Caller& caller);
 
   Host host_;
   WatchlistRoutes watchlists_;
   AlertRoutes alerts_;
+  FeedRoutes feeds_;
 };
 
 }  // namespace newsalert::api

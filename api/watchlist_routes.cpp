@@ -1,6 +1,8 @@
 // The watchlist routes: validation through the config loader itself, atomic files, audit lines.
 #include "api/watchlist_routes.hpp"
 
+#include "api/config_files.hpp"
+
 #include "common/files.hpp"
 #include "common/text.hpp"
 #include "config/load_config.hpp"
@@ -25,38 +27,6 @@ using nlohmann::json;
 namespace {
 
 constexpr std::string_view kFieldPrefix = "watchlist.";
-
-bool is_yaml(const std::string& content_type) {
-  const std::string type = content_type.substr(0, content_type.find(';'));
-  return type == "application/yaml" || type == "text/yaml" || type == "application/x-yaml";
-}
-
-// True when an Accept header names a YAML type before (or instead of) JSON.
-bool accepts_yaml(const std::string& accept) {
-  const auto yaml = accept.find("yaml");
-  return yaml != std::string::npos && yaml < accept.find("json");
-}
-
-// Line and column (1-based) of a byte offset in `text`.
-std::pair<int, int> position_in(std::string_view text, std::size_t offset) {
-  offset = std::min(offset, text.size());
-  const std::string_view before = text.substr(0, offset);
-  const auto newline = before.rfind('\n');
-  const int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
-  const int column = static_cast<int>(offset - (newline == std::string_view::npos ? 0 : newline + 1)) + 1;
-  return {line, column};
-}
-
-json positioned(std::string path, int line, int column, std::string message) {
-  json error = {{"path", std::move(path)}, {"message", std::move(message)}};
-  if (line > 0) error["line"] = line;
-  if (column > 0) error["column"] = column;
-  return error;
-}
-
-Answer invalid(json errors) {
-  return json_answer(400, json{{"errors", std::move(errors)}}.dump() + "\n");
-}
 
 // The key a loader message of a watchlist file is about: "watchlist.throttle.max: ...", "unknown key
 // 'colour' in watchlist.throttle", "... notifies unknown webhook ..."; "" for the whole watchlist.
@@ -106,43 +76,6 @@ std::string changed_keys(const json& before, const json& after) {
   for (const auto& [key, value] : before.items())
     if (!after.contains(key)) note(key);
   return keys.empty() ? "nothing" : keys;
-}
-
-// Writes `text` to `path` through a hidden file in the same directory renamed over it, both synced,
-// so a crash leaves the old file or the new one and never a part of either.
-void write_atomically(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  const fs::path temporary = path.parent_path() / ("." + path.filename().string() + ".tmp");
-  const auto fail = [&](const std::string& what) {
-    const int err = errno;
-    ::unlink(temporary.c_str());
-    throw std::runtime_error("cannot " + what + " " + path.string() + ": " + std::strerror(err));
-  };
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-  if (fd < 0) fail("create");
-  std::size_t written = 0;
-  while (written < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      fail("write");
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    ::close(fd);
-    fail("write");
-  }
-  ::close(fd);
-  if (::rename(temporary.c_str(), path.c_str()) != 0) fail("replace");
-}
-
-void sync_directory(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
 }
 
 // The watchlists of the main config file as that file has them, by name.
@@ -225,7 +158,7 @@ std::variant<WatchlistRoutes::Draft, Answer> WatchlistRoutes::draft(const std::s
     draft.yaml_text = config::watchlist_yaml(*draft.body);
   }
   const fs::path file = host_.config().watchlists_dir / (as_name + ".yaml");
-  const config::WatchlistEdit edit{as_name, draft.yaml_text};
+  const config::FileEdit edit{as_name, draft.yaml_text};
   try {
     draft.config = config::load_config(host_.config().source, /*check_state_dir=*/false, &edit);
   } catch (const config::ConfigError& e) {
@@ -258,7 +191,7 @@ Answer WatchlistRoutes::remove(const std::string& name, const Caller& caller) {
   const auto* existing = find(name);
   if (!existing) return error_answer(404, "no watchlist '" + name + "'");
   if (existing->file.empty()) return read_only(*existing);
-  const config::WatchlistEdit edit{name, std::nullopt};
+  const config::FileEdit edit{name, std::nullopt};
   try {
     static_cast<void>(config::load_config(host_.config().source, /*check_state_dir=*/false, &edit));
   } catch (const config::ConfigError& e) {
@@ -272,20 +205,7 @@ Answer WatchlistRoutes::remove(const std::string& name, const Caller& caller) {
 }
 
 std::optional<Answer> WatchlistRoutes::store(const std::string& name, const std::optional<std::string>& yaml_text) {
-  const fs::path dir = host_.config().watchlists_dir;
-  const fs::path file = dir / (name + ".yaml");
-  try {
-    if (yaml_text) write_atomically(file, *yaml_text);
-    else if (::unlink(file.c_str()) != 0 && errno != ENOENT)
-      throw std::runtime_error("cannot remove " + file.string() + ": " + std::strerror(errno));
-    sync_directory(dir);
-  } catch (const std::exception& e) {
-    spdlog::error("api: watchlist '{}' not changed: {}", name, e.what());
-    return error_answer(500, std::string(e.what()) + "; nothing was changed");
-  }
-  if (!host_.reload())
-    return error_answer(500, "the file was written but the daemon refused to load it; its log says why");
-  return std::nullopt;
+  return store_file(host_.config().watchlists_dir, name, yaml_text, "watchlist", host_.reload);
 }
 
 }  // namespace newsalert::api

@@ -1,7 +1,8 @@
-// The settings the /v1 API adds to a config: http.tokens, and watchlists_dir's one-file-per-watchlist.
+// What the /v1 API adds to a config: http.tokens, and the one-file-per-item watchlists_dir and feeds.d.
 #include "config/config_loader.hpp"
 
 #include "common/files.hpp"
+#include "common/url_redaction.hpp"
 #include "config/loader_helpers.hpp"
 #include "config/yaml_bounds.hpp"
 
@@ -23,8 +24,8 @@ namespace {
 // 64 bits.
 constexpr std::size_t kMinTokenLength = 16;
 
-// The watchlist files of `dir` by name, in name order; other entries are named in `ignored`.
-std::map<std::string, fs::path> watchlist_files(const fs::path& dir, std::vector<std::string>& ignored) {
+// The NAME.yaml files of `dir` by name, in name order; other entries are named in `ignored`.
+std::map<std::string, fs::path> yaml_files(const fs::path& dir, std::vector<std::string>& ignored) {
   std::map<std::string, fs::path> files;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
@@ -38,9 +39,7 @@ std::map<std::string, fs::path> watchlist_files(const fs::path& dir, std::vector
 
 }  // namespace
 
-void ConfigLoader::edit_watchlist_file(std::string name, std::optional<std::string> yaml_text) {
-  watchlist_edit_.emplace(std::move(name), std::move(yaml_text));
-}
+void ConfigLoader::edit_file(FileEdit edit) { edit_ = std::move(edit); }
 
 void ConfigLoader::load_api_tokens(const YAML::Node& node) {
   if (!expect_list(node, "http.tokens")) return;
@@ -102,22 +101,79 @@ void ConfigLoader::load_watchlist_files(const std::optional<YAML::Node>& dir_nod
     error(dir_node ? line_of(*dir_node) : 0, "watchlists_dir: " + config.watchlists_dir.string() + " is not a directory");
     return;
   }
-  std::vector<std::string> ignored;
-  auto files = exists ? watchlist_files(config.watchlists_dir, ignored) : std::map<std::string, fs::path>{};
-  for (const auto& name : ignored)
-    warnings_.push_back(Diagnostic{(config.watchlists_dir / name).string(), 0,
-                                   "warning: not read: watchlists_dir holds one NAME.yaml file per watchlist"});
-  if (watchlist_edit_) {
-    const auto& [name, text] = *watchlist_edit_;
-    if (!text) files.erase(name);
-    else files[name] = config.watchlists_dir / (name + ".yaml");
-  }
-  for (const auto& [name, path] : files) {
-    const bool edited = watchlist_edit_ && watchlist_edit_->first == name;
-    const auto text = edited ? watchlist_edit_->second : read_file(path);
+  for (const auto& [path, text] : dir_files(config.watchlists_dir, FileEdit::Dir::watchlists)) {
     if (!text) diagnostics_.push_back(Diagnostic{path.string(), 0, "cannot read the file"});
     else load_watchlist_file(path, *text, config);
   }
+}
+
+std::vector<std::pair<fs::path, std::optional<std::string>>> ConfigLoader::dir_files(const fs::path& dir,
+                                                                                    FileEdit::Dir which) {
+  std::error_code ec;
+  std::vector<std::string> ignored;
+  auto files = fs::exists(dir, ec) ? yaml_files(dir, ignored) : std::map<std::string, fs::path>{};
+  const char* holds = which == FileEdit::Dir::watchlists ? "watchlists_dir holds one NAME.yaml file per watchlist"
+                                                          : "feeds.d holds one NAME.yaml file per feed";
+  for (const auto& name : ignored)
+    warnings_.push_back(Diagnostic{(dir / name).string(), 0, std::string("warning: not read: ") + holds});
+  const bool edits_here = edit_ && edit_->dir == which;
+  if (edits_here && !edit_->yaml) files.erase(edit_->name);
+  else if (edits_here) files[edit_->name] = dir / (edit_->name + ".yaml");
+  std::vector<std::pair<fs::path, std::optional<std::string>>> out;
+  for (const auto& [name, path] : files)
+    out.emplace_back(path, edits_here && edit_->name == name ? edit_->yaml : read_file(path));
+  return out;
+}
+
+void ConfigLoader::load_feed_files(Config& config) {
+  config.feeds_dir = config.watchlists_dir.parent_path() / "feeds.d";
+  std::error_code ec;
+  if (fs::exists(config.feeds_dir, ec) && !fs::is_directory(config.feeds_dir, ec)) {
+    error(0, config.feeds_dir.string() + " is not a directory (it holds one NAME.yaml file per feed)");
+    return;
+  }
+  for (const auto& [path, text] : dir_files(config.feeds_dir, FileEdit::Dir::feeds)) {
+    if (!text) diagnostics_.push_back(Diagnostic{path.string(), 0, "cannot read the file"});
+    else load_feed_file(path, *text, config);
+  }
+}
+
+// Loads the feed of `path` with diagnostics naming that file; a URL the main file (or another
+// file) lists already is an error, as a duplicate within the main file is.
+void ConfigLoader::load_feed_file(const fs::path& path, const std::string& text, Config& config) {
+  const std::string main_file = std::exchange(file_, path.string());
+  const std::string_view main_source = std::exchange(source_, text);
+  dir_files_read_ += std::string(1, '\0') + "feeds.d/" + path.filename().string() + '\0' + text;
+  try {
+    check_yaml_bounds(text, file_);
+    const YAML::Node root = YAML::Load(text);
+    std::vector<FeedConfig> loaded;
+    std::map<std::string, int> first_line;
+    if (!is_name(path.stem().string()))
+      error(0, "the file name may only contain letters, digits, '_', '.' and '-' before .yaml");
+    else if (!root.IsMap())
+      error(root, "expected the map of one feed (url, title, interval, ...), got " + describe(root));
+    else
+      load_feed(root, "feed", loaded, first_line);
+    for (auto& feed : loaded) {
+      const auto same = std::find_if(config.feeds.begin(), config.feeds.end(),
+                                     [&](const FeedConfig& f) { return f.url == feed.url; });
+      if (same != config.feeds.end()) {
+        error(feed.line, "feed " + quote(redact_url_secrets(feed.url)) + " is also listed in " +
+                             (same->file.empty() ? main_file : same->file.string()) + ":" +
+                             std::to_string(same->line) + "; list it in one place");
+        continue;
+      }
+      feed.file = path;
+      config.feeds.push_back(std::move(feed));
+    }
+  } catch (const YAML::Exception& e) {
+    error(e.mark.is_null() ? 0 : e.mark.line + 1, e.msg);
+  } catch (const ConfigError& e) {
+    diagnostics_.insert(diagnostics_.end(), e.diagnostics().begin(), e.diagnostics().end());
+  }
+  file_ = main_file;
+  source_ = main_source;
 }
 
 // Loads the one watchlist of `path` with diagnostics naming that file, then returns to the main one.
@@ -125,7 +181,7 @@ void ConfigLoader::load_watchlist_file(const fs::path& path, const std::string& 
   const std::string main_file = std::exchange(file_, path.string());
   const std::string_view main_source = std::exchange(source_, text);
   const std::string stem = path.stem().string();
-  watchlist_files_read_ += '\0' + path.filename().string() + '\0' + text;
+  dir_files_read_ += '\0' + path.filename().string() + '\0' + text;
   try {
     check_yaml_bounds(text, file_);
     YAML::Node root = YAML::Load(text);

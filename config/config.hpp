@@ -59,6 +59,7 @@ struct FeedConfig {
   TlsConfig tls;
   bool allow_https_downgrade = false;   // may a redirect lead from https to http?
   int line = 0;                      // where it was declared
+  std::filesystem::path file;        // the feeds.d file that defines it; empty for the main config file
 };
 
 // An actor or region: a canonical name and the other names it goes by.
@@ -249,6 +250,9 @@ struct Config {
   // One YAML file per watchlist, read beside the main file's `watchlists` (default: watchlists.d
   // next to the config file; a missing directory holds none).
   std::filesystem::path watchlists_dir;
+  // One YAML file per feed, beside the main file's `feeds`: the directory feeds.d next to
+  // watchlists_dir, so the two kinds of file the API writes live side by side.
+  std::filesystem::path feeds_dir;
   NetworkConfig network;
   // Problems that do not stop the daemon ("warning: ..."): `check` prints them, `run` logs them.
   std::vector<Diagnostic> warnings;

@@ -665,7 +665,8 @@ Config ConfigLoader::load(const std::string& yaml_text) {
     }
   }
   load_watchlist_files(watchlists_dir, config);
-  if (!watchlist_files_read_.empty()) config.fingerprint = sha256_hex(yaml_text + watchlist_files_read_);
+  load_feed_files(config);
+  if (!dir_files_read_.empty()) config.fingerprint = sha256_hex(yaml_text + dir_files_read_);
   config.api_tokens = std::move(api_tokens_);
   if (config.websub && !config.websub->listen && !config.http)
     error(config.websub->line, "websub: hubs need a listener for their callbacks: set websub.listen or http.listen");
@@ -757,101 +758,104 @@ void ConfigLoader::load_feeds(const YAML::Node& node, std::vector<FeedConfig>& f
   if (!expect_list(node, "feeds")) return;
   std::map<std::string, int> first_line;
   std::size_t i = 0;
-  for (auto it = node.begin(); it != node.end(); ++it, ++i) {
-    const YAML::Node item = *it;
-    const std::string field = index_field("feeds", i);
-    FeedConfig feed;
-    feed.line = line_of(item);
-    std::optional<std::string> url;
-    YAML::Node url_node = item;
-    bool ok = true;
-    if (item.IsScalar()) {
-      url = get_url(item, field, false);
-      ok = url.has_value();
-    } else if (item.IsMap()) {
-      std::optional<YAML::Node> password_node;
-      std::optional<std::string> opml;
-      YAML::Node opml_node;
-      bool has_opml = false;
-      for (const auto& [key, value] :
-           entries(item, field, {"url", "opml", "title", "interval", "headers", "username", "password", "allow",
-                                 "tls_verify", "ca_file", "pinned_public_key", "allow_https_downgrade"})) {
-        const std::string& name = key.Scalar();
-        if (load_tls_key(name, value, field + "." + name, feed.tls)) continue;
-        if (name == "allow") {
-          feed.allow = load_allow(value, field + ".allow");
-          continue;
-        }
-        if (name == "allow_https_downgrade") {
-          if (const auto b = get_bool(value, field + "." + name)) feed.allow_https_downgrade = *b;
-          continue;
-        }
-        if (name == "opml") {
-          has_opml = true;
-          opml_node = value;
-          opml = get_string(value, field + ".opml");
-          ok = ok && opml.has_value();
-        } else if (name == "url") {
-          url_node = value;
-          url = get_url(value, field + ".url", false);
-          ok = ok && url.has_value();
-        } else if (name == "title") {
-          if (const auto t = get_string(value, field + ".title")) feed.title = *t;
-        } else if (name == "interval") {
-          if (const auto d = get_duration(value, field + ".interval", 1s)) feed.interval = *d;
-        } else if (name == "headers") {
-          if (value.IsMap())
-            for (auto h = value.begin(); h != value.end(); ++h) note_secret(h->second);
-          load_headers(value, field + ".headers", feed.headers);
-        } else if (name == "username") {
-          if (auto u = get_expanded(value, field + ".username")) {
-            if (u->find(':') != std::string::npos) error(value, field + ".username: must not contain ':'");
-            else feed.username = std::move(*u);
-          }
-        } else if (name == "password") {
-          password_node = value;
-          note_secret(value);
-          if (auto p = get_expanded(value, field + ".password")) feed.password = std::move(*p);
-        }
-      }
-      if (has_opml) {
-        if (url) error(item, field + ": give either 'url' or 'opml', not both");
-        else if (!feed.title.empty()) error(item, field + ": 'title' cannot be used with 'opml' (titles come from the file)");
-        else if (opml) load_opml(*opml, opml_node, field, feed.interval, feeds, first_line);
+  for (auto it = node.begin(); it != node.end(); ++it, ++i) load_feed(*it, index_field("feeds", i), feeds, first_line);
+}
+
+// One entry of a feed list (a URL, or a map with url or opml), appended to `feeds`; `first_line`
+// holds the URLs listed so far, for the duplicate check.
+void ConfigLoader::load_feed(const YAML::Node& item, const std::string& field, std::vector<FeedConfig>& feeds,
+                             std::map<std::string, int>& first_line) {
+  FeedConfig feed;
+  feed.line = line_of(item);
+  std::optional<std::string> url;
+  YAML::Node url_node = item;
+  bool ok = true;
+  if (item.IsScalar()) {
+    url = get_url(item, field, false);
+    ok = url.has_value();
+  } else if (item.IsMap()) {
+    std::optional<YAML::Node> password_node;
+    std::optional<std::string> opml;
+    YAML::Node opml_node;
+    bool has_opml = false;
+    for (const auto& [key, value] :
+         entries(item, field, {"url", "opml", "title", "interval", "headers", "username", "password", "allow",
+                               "tls_verify", "ca_file", "pinned_public_key", "allow_https_downgrade"})) {
+      const std::string& name = key.Scalar();
+      if (load_tls_key(name, value, field + "." + name, feed.tls)) continue;
+      if (name == "allow") {
+        feed.allow = load_allow(value, field + ".allow");
         continue;
       }
-      if (password_node && !feed.username) error(*password_node, field + ".password: needs a username");
-      const bool has_authorization = std::any_of(feed.headers.begin(), feed.headers.end(), [](const auto& h) {
-        return to_lower_ascii(h.first) == "authorization";
-      });
-      if (feed.username && has_authorization)
-        error(item, field + ": username/password and an Authorization header are mutually exclusive");
-      if (!url && ok) {
-        error(item, field + ": missing required key 'url'");
-        ok = false;
+      if (name == "allow_https_downgrade") {
+        if (const auto b = get_bool(value, field + "." + name)) feed.allow_https_downgrade = *b;
+        continue;
       }
-    } else {
-      error(item, field + ": expected a URL or a map with 'url', got " + describe(item));
+      if (name == "opml") {
+        has_opml = true;
+        opml_node = value;
+        opml = get_string(value, field + ".opml");
+        ok = ok && opml.has_value();
+      } else if (name == "url") {
+        url_node = value;
+        url = get_url(value, field + ".url", false);
+        ok = ok && url.has_value();
+      } else if (name == "title") {
+        if (const auto t = get_string(value, field + ".title")) feed.title = *t;
+      } else if (name == "interval") {
+        if (const auto d = get_duration(value, field + ".interval", 1s)) feed.interval = *d;
+      } else if (name == "headers") {
+        if (value.IsMap())
+          for (auto h = value.begin(); h != value.end(); ++h) note_secret(h->second);
+        load_headers(value, field + ".headers", feed.headers);
+      } else if (name == "username") {
+        if (auto u = get_expanded(value, field + ".username")) {
+          if (u->find(':') != std::string::npos) error(value, field + ".username: must not contain ':'");
+          else feed.username = std::move(*u);
+        }
+      } else if (name == "password") {
+        password_node = value;
+        note_secret(value);
+        if (auto p = get_expanded(value, field + ".password")) feed.password = std::move(*p);
+      }
+    }
+    if (has_opml) {
+      if (url) error(item, field + ": give either 'url' or 'opml', not both");
+      else if (!feed.title.empty()) error(item, field + ": 'title' cannot be used with 'opml' (titles come from the file)");
+      else if (opml) load_opml(*opml, opml_node, field, feed.interval, feeds, first_line);
+      return;
+    }
+    if (password_node && !feed.username) error(*password_node, field + ".password: needs a username");
+    const bool has_authorization = std::any_of(feed.headers.begin(), feed.headers.end(), [](const auto& h) {
+      return to_lower_ascii(h.first) == "authorization";
+    });
+    if (feed.username && has_authorization)
+      error(item, field + ": username/password and an Authorization header are mutually exclusive");
+    if (!url && ok) {
+      error(item, field + ": missing required key 'url'");
       ok = false;
     }
-    if (!ok || !url) continue;
-    if (const auto scheme_end = url->find("://"); scheme_end != std::string::npos) {
-      const std::string authority = url->substr(scheme_end + 3, url->find_first_of("/?#", scheme_end + 3) - scheme_end - 3);
-      if (authority.find('@') != std::string::npos) {
-        // A URL is written into logs and status output; credentials inside it would be too.
-        error(url_node, field + ": credentials in the URL would appear in logs; use username and password");
-        continue;
-      }
-    }
-    feed.url = *url;
-    const int url_line = line(url_node);
-    if (const auto [earlier, inserted] = first_line.emplace(feed.url, url_line); !inserted) {
-      error(url_line, field + ": duplicate feed URL " + quote(redact_url_secrets(feed.url)) + " (already listed on line " +
-                          std::to_string(earlier->second) + ")");
-      continue;
-    }
-    feeds.push_back(std::move(feed));
+  } else {
+    error(item, field + ": expected a URL or a map with 'url', got " + describe(item));
+    ok = false;
   }
+  if (!ok || !url) return;
+  if (const auto scheme_end = url->find("://"); scheme_end != std::string::npos) {
+    const std::string authority = url->substr(scheme_end + 3, url->find_first_of("/?#", scheme_end + 3) - scheme_end - 3);
+    if (authority.find('@') != std::string::npos) {
+      // A URL is written into logs and status output; credentials inside it would be too.
+      error(url_node, field + ": credentials in the URL would appear in logs; use username and password");
+      return;
+    }
+  }
+  feed.url = *url;
+  const int url_line = line(url_node);
+  if (const auto [earlier, inserted] = first_line.emplace(feed.url, url_line); !inserted) {
+    error(url_line, field + ": duplicate feed URL " + quote(redact_url_secrets(feed.url)) + " (already listed on line " +
+                        std::to_string(earlier->second) + ")");
+    return;
+  }
+  feeds.push_back(std::move(feed));
 }
 
 // Every feed of an OPML file joins the list with the entry's interval. A feed listed twice (OPML exports
@@ -1856,9 +1860,9 @@ bool ConfigLoader::load_tls_key(const std::string& name, const YAML::Node& value
 }
 
 Config parse_config(const std::string& yaml_text, const std::string& file_name, bool check_state_dir,
-                    const WatchlistEdit* edit) {
+                    const FileEdit* edit) {
   ConfigLoader loader(file_name, check_state_dir);
-  if (edit) loader.edit_watchlist_file(edit->name, edit->yaml);
+  if (edit) loader.edit_file(*edit);
   return loader.load(yaml_text);
 }
 

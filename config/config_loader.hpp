@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "config/load_config.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -23,9 +24,9 @@ class ConfigLoader {
 
   // Throws ConfigError with every diagnostic found.
   Config load(const std::string& yaml_text);
-  // Loads the watchlist `name` of watchlists_dir from `yaml_text` instead of its file, or leaves
-  // it out when `yaml_text` is nullopt: how a change through the API is tried before it is written.
-  void edit_watchlist_file(std::string name, std::optional<std::string> yaml_text);
+  // Loads the file `edit.name` of watchlists_dir or feeds.d from `edit.yaml` instead of the disk, or
+  // leaves it out when that is nullopt: how a change through the API is tried before it is written.
+  void edit_file(FileEdit edit);
 
  private:
   struct NotifyRef {
@@ -71,6 +72,8 @@ class ConfigLoader {
 
   void load_poll(const YAML::Node& node, PollConfig& poll);
   void load_feeds(const YAML::Node& node, std::vector<FeedConfig>& feeds);
+  void load_feed(const YAML::Node& item, const std::string& field, std::vector<FeedConfig>& feeds,
+                 std::map<std::string, int>& first_line);
   void load_opml(const std::string& path, const YAML::Node& at, const std::string& field,
                  std::optional<Millis> interval, std::vector<FeedConfig>& feeds, std::map<std::string, int>& first_line);
   void load_watchlists(const YAML::Node& node, std::vector<WatchlistConfig>& watchlists);
@@ -79,6 +82,12 @@ class ConfigLoader {
   // watchlists_dir's files (config/watchlist_files.cpp): one watchlist each, named like the file.
   void load_watchlist_files(const std::optional<YAML::Node>& dir_node, Config& config);
   void load_watchlist_file(const std::filesystem::path& path, const std::string& text, Config& config);
+  void load_feed_files(Config& config);
+  void load_feed_file(const std::filesystem::path& path, const std::string& text, Config& config);
+  // The NAME.yaml files of `dir` with their text (nullopt: unreadable), in name order, with the
+  // pending edit of that directory applied; other entries are warned about.
+  std::vector<std::pair<std::filesystem::path, std::optional<std::string>>> dir_files(
+      const std::filesystem::path& dir, FileEdit::Dir which);
   void load_api_tokens(const YAML::Node& node);
   std::vector<Term> load_terms(const YAML::Node& node, const std::string& field, bool regions);
   void load_region_groups(const YAML::Node& node, std::vector<RegionGroup>& groups);
@@ -129,8 +138,8 @@ class ConfigLoader {
   std::vector<NotifyRef> notify_refs_;
   std::vector<std::pair<YAML::Node, int>> null_value_lines_;   // empty values and the line of their key
   std::vector<ApiToken> api_tokens_;
-  std::string watchlist_files_read_;   // each file's name and bytes, for the fingerprint
-  std::optional<std::pair<std::string, std::optional<std::string>>> watchlist_edit_;
+  std::string dir_files_read_;   // each watchlist and feed file's name and bytes, for the fingerprint
+  std::optional<FileEdit> edit_;
 };
 
 }  // namespace newsalert::config

@@ -12,7 +12,7 @@
 
 namespace newsalert::config {
 
-Config load_config(const std::filesystem::path& file, bool check_state_dir, const WatchlistEdit* edit) {
+Config load_config(const std::filesystem::path& file, bool check_state_dir, const FileEdit* edit) {
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec))
     throw ConfigError({Diagnostic{file.string(), 0, "cannot read: is a directory"}});

@@ -10,19 +10,21 @@
 
 namespace newsalert::config {
 
-// A change to one watchlist of watchlists_dir, tried before it is written: its new YAML text, or
-// nullopt for its removal.
-struct WatchlistEdit {
+// A change to one file of watchlists_dir (a watchlist) or of its sibling feeds.d (a feed), tried
+// before it is written: its new YAML text, or nullopt for its removal.
+struct FileEdit {
+  enum class Dir { watchlists, feeds };
   std::string name;
   std::optional<std::string> yaml;
+  Dir dir = Dir::watchlists;
 };
 
-// Reads and validates a config file (and the files of its watchlists_dir). Throws ConfigError.
+// Reads and validates a config file (and the files of its watchlists_dir and feeds.d). Throws ConfigError.
 // check_state_dir: also verify the state directory exists (or can be created) and is writable.
 // edit: the config as it would be with that change made.
 Config load_config(const std::filesystem::path& file, bool check_state_dir = true,
-                   const WatchlistEdit* edit = nullptr);
+                   const FileEdit* edit = nullptr);
 Config parse_config(const std::string& yaml_text, const std::string& file_name, bool check_state_dir = true,
-                    const WatchlistEdit* edit = nullptr);
+                    const FileEdit* edit = nullptr);
 
 }  // namespace newsalert::config

@@ -33,7 +33,7 @@ class ApiSettings : public newsalert::testing::ConfigDir {
   }
 
   // Every diagnostic as "file-name:line[:column]: message".
-  std::vector<std::string> errors(const fs::path& file, const WatchlistEdit* edit = nullptr) {
+  std::vector<std::string> errors(const fs::path& file, const FileEdit* edit = nullptr) {
     try {
       load_config(file, true, edit);
     } catch (const ConfigError& e) {
@@ -96,15 +96,15 @@ TEST_F(ApiSettings, ProblemsInAWatchlistFileAreReportedWithThatFilesLinesAfterTh
 TEST_F(ApiSettings, AnEditIsLoadedInsteadOfItsFileOrLeavesItOut) {
   watchlist_file("gulf.yaml", "actors: [IRGC]\n");
   const fs::path file = main_file();
-  const WatchlistEdit replaced{"gulf", "actors: [Hamas, IRGC]\nregions: [Israel]\n"};
+  const FileEdit replaced{"gulf", "actors: [Hamas, IRGC]\nregions: [Israel]\n"};
   const Config config = load_config(file, true, &replaced);
   ASSERT_EQ(config.watchlists.size(), 2u);
   EXPECT_EQ(config.watchlists[1].regions.size(), 1u);
-  const WatchlistEdit added{"new", "regions: [Iran]\n"};
+  const FileEdit added{"new", "regions: [Iran]\n"};
   EXPECT_EQ(load_config(file, true, &added).watchlists.size(), 3u);
-  const WatchlistEdit removed{"gulf", std::nullopt};
+  const FileEdit removed{"gulf", std::nullopt};
   EXPECT_EQ(load_config(file, true, &removed).watchlists.size(), 1u);
-  const WatchlistEdit broken{"gulf", "actors: [IRGC\n"};
+  const FileEdit broken{"gulf", "actors: [IRGC\n"};
   const auto problems = errors(file, &broken);
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_THAT(problems[0], HasSubstr("gulf.yaml:"));
@@ -156,4 +156,35 @@ TEST_F(ApiSettings, ArticleTextIsKeptAWeekByDefaultAndNeverLongerThanTheRetentio
   EXPECT_EQ(load_config(main_file()).state.keep_text, std::chrono::hours(24 * 7));
   EXPECT_EQ(load_config(main_file("state: {keep_text: 0s}\n")).state.keep_text.count(), 0);
   EXPECT_EQ(load_config(main_file("state: {retention: 2d, keep_text: 30d}\n")).state.keep_text, std::chrono::hours(48));
+}
+
+TEST_F(ApiSettings, FeedFilesBesideTheWatchlistsAreReadAfterTheMainFeedsAndADuplicateIsRefused) {
+  const fs::path main = main_file("feeds:\n  - https://wire.example.org/rss\n");
+  fs::create_directory(dir_ / "feeds.d");
+  write("feeds.d/desk.yaml", "url: https://desk.example.org/atom\ntitle: Desk\ninterval: 2m\n");
+  write("feeds.d/README", "notes");
+  const Config config = load_config(main);
+  EXPECT_EQ(config.feeds_dir, dir_ / "feeds.d");
+  ASSERT_EQ(config.feeds.size(), 2u);
+  EXPECT_TRUE(config.feeds[0].file.empty());
+  EXPECT_EQ(config.feeds[1].url, "https://desk.example.org/atom");
+  EXPECT_EQ(config.feeds[1].title, "Desk");
+  EXPECT_EQ(config.feeds[1].file, dir_ / "feeds.d" / "desk.yaml");
+  ASSERT_EQ(config.warnings.size(), 1u);
+  EXPECT_THAT(config.warnings[0].message, HasSubstr("one NAME.yaml file per feed"));
+
+  write("feeds.d/copy.yaml", "url: https://wire.example.org/rss\n");
+  write("feeds.d/broken.yaml", "url: https://x.example.org/\ninterval: soon\n");
+  EXPECT_THAT(errors(main), ElementsAre(HasSubstr("broken.yaml:2:"),
+                                        "copy.yaml:1: feed 'https://wire.example.org/rss' is also listed in " +
+                                            main.string() + ":5; list it in one place"));
+
+  // An edit of feeds.d stands in for its file, as a watchlist's does.
+  fs::remove(dir_ / "feeds.d" / "copy.yaml");
+  const FileEdit fixed{"broken", "url: https://x.example.org/\ninterval: 5m\n", FileEdit::Dir::feeds};
+  EXPECT_EQ(load_config(main, true, &fixed).feeds.size(), 3u);
+  const FileEdit removed{"broken", std::nullopt, FileEdit::Dir::feeds};
+  EXPECT_EQ(load_config(main, true, &removed).feeds.size(), 2u);
+  const FileEdit wrong_dir{"broken", "actors: [x]\n"};   // a watchlist of that name: feeds.d untouched
+  EXPECT_THAT(errors(main, &wrong_dir), ElementsAre(HasSubstr("broken.yaml:2:")));
 }

@@ -65,6 +65,7 @@ void expect_documented(const std::string& method, const std::string& target, con
     else if (rest.substr(slash) == "/try") route = "/v1/watchlists/{name}/try";
   }
   if (route.starts_with("/v1/deliveries/")) route = "/v1/deliveries/{id}/retry";
+  if (route.starts_with("/v1/feeds/")) route = "/v1/feeds/{name}";
   std::string lower = method;
   for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const json& doc = api_document();
@@ -455,4 +456,56 @@ TEST_F(Api, TheConsoleIsServedAtTheRootAsFilesThatLoadNothingFromElsewhere) {
   EXPECT_EQ(client.request("GET", "/console/../console/console.js", "", {}).status, 404);
   EXPECT_EQ(client.request("GET", "/console/nothing.js", "", {}).status, 404);
   EXPECT_EQ(client.request("POST", "/", "", {}).status, 405);
+}
+
+TEST_F(Api, AFeedPutThroughTheApiIsPolledAtOnceAndABrokenOrDuplicateOneChangesNothing) {
+  DaemonProcess daemon({"run", "--config", write_config(service())}, dir_.path());
+  ASSERT_TRUE(server_.wait_for("/two.rss", 1, 15s)) << daemon.err();
+  const auto feed_file = dir_ / "feeds.d" / "wire.yaml";
+
+  const std::string wire = json{{"url", server_.url("/wire.rss")}, {"title", "Wire desk"}, {"interval", "1s"}}.dump();
+  EXPECT_EQ(call("PUT", "/v1/feeds/wire", wire, kReadToken).status, 403);
+  const auto put = call("PUT", "/v1/feeds/wire", wire);
+  ASSERT_EQ(put.status, 201) << put.body;
+  EXPECT_EQ(put.header("location"), "/v1/feeds/wire");
+  EXPECT_NE(read(feed_file).find(server_.url("/wire.rss")), std::string::npos);
+  EXPECT_TRUE(daemon.wait_for_log("api: token 'ops' created feed 'wire' (" + server_.url("/wire.rss") + ")", 5s));
+  // Running before the answer: the new feed's Hamas story reaches the webhook.
+  ASSERT_TRUE(server_.wait_for("/wire.rss", 1, 15s)) << daemon.err();
+  ASSERT_TRUE(server_.wait_for("/hook", 1, 15s)) << daemon.err();
+
+  json feeds;
+  ASSERT_TRUE(eventually([&] {
+    feeds = json::parse(call("GET", "/v1/feeds", "", kReadToken).body)["feeds"];
+    return feeds.size() == 2 && feeds[1].value("last_result", "") == "updated";
+  }, 15s)) << feeds.dump();
+  EXPECT_EQ(feeds[0]["source"], "config");
+  EXPECT_EQ(feeds[1]["source"], "api");
+  EXPECT_EQ(feeds[1]["name"], "wire");
+  EXPECT_EQ(feeds[1]["title"], "Wire desk");
+  EXPECT_EQ(feeds[1]["defined_in"], feed_file.string());
+  EXPECT_EQ(json::parse(call("GET", "/v1/feeds/wire", "", kReadToken).body)["title"], "Wire desk");
+
+  // Refused whole, with the loader's reasons; the file and the running feeds stay as they were.
+  const auto duplicate = call("PUT", "/v1/feeds/again", json{{"url", server_.url("/two.rss")}}.dump());
+  ASSERT_EQ(duplicate.status, 400);
+  EXPECT_NE(duplicate.body.find("is also listed in " + config_file()), std::string::npos) << duplicate.body;
+  HttpClient client("127.0.0.1", port_);
+  Headers yaml = bearer(kAdminToken);
+  yaml["Content-Type"] = "application/yaml";
+  const auto broken = client.request("PUT", "/v1/feeds/wire", "url: " + server_.url("/wire.rss") + "\ninterval: soon\n", yaml);
+  expect_documented("PUT", "/v1/feeds/wire", broken);
+  ASSERT_EQ(broken.status, 400);
+  EXPECT_EQ(json::parse(broken.body)["errors"][0]["line"], 2) << broken.body;
+  EXPECT_EQ(call("PUT", "/v1/feeds/.hidden", wire).status, 400);
+  EXPECT_EQ(call("PUT", "/v1/feeds/list", "[1, 2]").status, 400);
+  EXPECT_NE(read(feed_file).find("Wire desk"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "feeds.d" / "again.yaml"));
+
+  EXPECT_EQ(call("DELETE", "/v1/feeds/nothing").status, 404);
+  EXPECT_EQ(call("DELETE", "/v1/feeds/wire").status, 204);
+  EXPECT_FALSE(std::filesystem::exists(feed_file));
+  EXPECT_EQ(call("GET", "/v1/feeds/wire").status, 404);
+  EXPECT_EQ(json::parse(call("GET", "/v1/feeds").body)["feeds"].size(), 1u);
+  EXPECT_TRUE(daemon.wait_for_log("api: token 'ops' deleted feed 'wire'", 5s));
 }

@@ -1,0 +1,40 @@
+// /v1/feeds: every feed's health, and the feeds of feeds.d (one NAME.yaml each, beside
+// watchlists_dir) read and written by the same rules as watchlists.
+#pragma once
+
+#include "api/api_types.hpp"
+#include "api/auth.hpp"
+#include "config/config.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace newsalert::api {
+
+class FeedRoutes {
+ public:
+  struct Host {
+    std::function<const config::Config&()> config;   // the running config
+    std::function<bool()> reload;                    // as SIGHUP; false when refused
+    std::function<std::string()> status;             // the /v1/status JSON
+  };
+  explicit FeedRoutes(Host host) : host_(std::move(host)) {}
+
+  // GET /v1/feeds: health, last success, last error and next poll, with where each is defined.
+  Answer list() const;
+  // GET, PUT and DELETE /v1/feeds/{name}: a feed of feeds.d, as JSON or (by Accept) as its YAML.
+  Answer get(const std::string& name, const std::string& accept) const;
+  Answer put(const std::string& name, const Request& request, const Caller& caller);
+  Answer remove(const std::string& name, const Caller& caller);
+
+ private:
+  const config::FeedConfig* find(const std::string& name) const;
+  // The 400 for a change the loader refuses, or nullopt when the config loads with it.
+  std::optional<Answer> check(const std::string& name, const std::optional<std::string>& yaml_text,
+                              bool positions_are_callers) const;
+
+  Host host_;
+};
+
+}  // namespace newsalert::api
