@@ -138,23 +138,38 @@ void ConfigLoader::load_feed_files(Config& config) {
   }
 }
 
-// Loads the feed of `path` with diagnostics naming that file; a URL the main file (or another
-// file) lists already is an error, as a duplicate within the main file is.
-void ConfigLoader::load_feed_file(const fs::path& path, const std::string& text, Config& config) {
+// Runs `load` on the map of one item that the file `path` holds, with diagnostics naming that
+// file; `expected` says what the file should hold when it is not a map.
+void ConfigLoader::load_item_file(const fs::path& path, const std::string& text, const std::string& fingerprint_name,
+                                  const std::string& expected, const ItemLoader& load) {
   const std::string main_file = std::exchange(file_, path.string());
   const std::string_view main_source = std::exchange(source_, text);
-  dir_files_read_ += std::string(1, '\0') + "feeds.d/" + path.filename().string() + '\0' + text;
+  dir_files_read_ += '\0' + fingerprint_name + '\0' + text;
   try {
     check_yaml_bounds(text, file_);
-    const YAML::Node root = YAML::Load(text);
-    std::vector<FeedConfig> loaded;
-    std::map<std::string, int> first_line;
+    YAML::Node root = YAML::Load(text);
     if (!is_name(path.stem().string()))
       error(0, "the file name may only contain letters, digits, '_', '.' and '-' before .yaml");
     else if (!root.IsMap())
-      error(root, "expected the map of one feed (url, title, interval, ...), got " + describe(root));
+      error(root, "expected " + expected + ", got " + describe(root));
     else
-      load_feed(root, "feed", loaded, first_line);
+      load(root, main_file);
+  } catch (const YAML::Exception& e) {
+    error(e.mark.is_null() ? 0 : e.mark.line + 1, e.msg);
+  } catch (const ConfigError& e) {
+    diagnostics_.insert(diagnostics_.end(), e.diagnostics().begin(), e.diagnostics().end());
+  }
+  file_ = main_file;
+  source_ = main_source;
+}
+
+// The feed of `path`; a URL the main file (or another file) lists already is an error, as a
+// duplicate within the main file is.
+void ConfigLoader::load_feed_file(const fs::path& path, const std::string& text, Config& config) {
+  const auto load = [&](YAML::Node& root, const std::string& main_file) {
+    std::vector<FeedConfig> loaded;
+    std::map<std::string, int> first_line;
+    load_feed(root, "feed", loaded, first_line);
     for (auto& feed : loaded) {
       const auto same = std::find_if(config.feeds.begin(), config.feeds.end(),
                                      [&](const FeedConfig& f) { return f.url == feed.url; });
@@ -167,51 +182,32 @@ void ConfigLoader::load_feed_file(const fs::path& path, const std::string& text,
       feed.file = path;
       config.feeds.push_back(std::move(feed));
     }
-  } catch (const YAML::Exception& e) {
-    error(e.mark.is_null() ? 0 : e.mark.line + 1, e.msg);
-  } catch (const ConfigError& e) {
-    diagnostics_.insert(diagnostics_.end(), e.diagnostics().begin(), e.diagnostics().end());
-  }
-  file_ = main_file;
-  source_ = main_source;
+  };
+  load_item_file(path, text, "feeds.d/" + path.filename().string(),
+                 "the map of one feed (url, title, interval, ...)", load);
 }
 
-// Loads the one watchlist of `path` with diagnostics naming that file, then returns to the main one.
+// The one watchlist of `path`, named by the file.
 void ConfigLoader::load_watchlist_file(const fs::path& path, const std::string& text, Config& config) {
-  const std::string main_file = std::exchange(file_, path.string());
-  const std::string_view main_source = std::exchange(source_, text);
   const std::string stem = path.stem().string();
-  dir_files_read_ += '\0' + path.filename().string() + '\0' + text;
-  try {
-    check_yaml_bounds(text, file_);
-    YAML::Node root = YAML::Load(text);
-    if (!is_name(stem)) {
-      error(0, "the file name may only contain letters, digits, '_', '.' and '-' before .yaml");
-    } else if (!root.IsMap()) {
-      error(root, "expected the map of one watchlist (name, actors, regions, require, ...), got " + describe(root));
-    } else {
-      if (!std::as_const(root)["name"]) root["name"] = stem;   // the file's name is the watchlist's
-      WatchlistConfig watchlist = load_watchlist(root, "watchlist");
-      const auto same = std::find_if(config.watchlists.begin(), config.watchlists.end(),
-                                     [&](const WatchlistConfig& w) { return w.name == watchlist.name; });
-      if (!watchlist.name.empty() && watchlist.name != stem)
-        error(root["name"], "name: " + quote(watchlist.name) + " differs from the file's name; the file of watchlist " +
-                                quote(watchlist.name) + " is " + watchlist.name + ".yaml");
-      else if (same != config.watchlists.end())
-        error(watchlist.line, "watchlist " + quote(stem) + " is also defined in " + main_file + ":" +
-                                  std::to_string(same->line) + "; define it in one place");
-      else if (!watchlist.name.empty()) {
-        watchlist.file = path;
-        config.watchlists.push_back(std::move(watchlist));
-      }
+  const auto load = [&](YAML::Node& root, const std::string& main_file) {
+    if (!std::as_const(root)["name"]) root["name"] = stem;   // the file's name is the watchlist's
+    WatchlistConfig watchlist = load_watchlist(root, "watchlist");
+    const auto same = std::find_if(config.watchlists.begin(), config.watchlists.end(),
+                                   [&](const WatchlistConfig& w) { return w.name == watchlist.name; });
+    if (!watchlist.name.empty() && watchlist.name != stem)
+      error(root["name"], "name: " + quote(watchlist.name) + " differs from the file's name; the file of watchlist " +
+                              quote(watchlist.name) + " is " + watchlist.name + ".yaml");
+    else if (same != config.watchlists.end())
+      error(watchlist.line, "watchlist " + quote(stem) + " is also defined in " + main_file + ":" +
+                                std::to_string(same->line) + "; define it in one place");
+    else if (!watchlist.name.empty()) {
+      watchlist.file = path;
+      config.watchlists.push_back(std::move(watchlist));
     }
-  } catch (const YAML::Exception& e) {
-    error(e.mark.is_null() ? 0 : e.mark.line + 1, e.msg);
-  } catch (const ConfigError& e) {
-    diagnostics_.insert(diagnostics_.end(), e.diagnostics().begin(), e.diagnostics().end());
-  }
-  file_ = main_file;
-  source_ = main_source;
+  };
+  load_item_file(path, text, path.filename().string(),
+                 "the map of one watchlist (name, actors, regions, require, ...)", load);
 }
 
 }  // namespace newsalert::config

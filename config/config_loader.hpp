@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -84,6 +85,9 @@ class ConfigLoader {
   void load_watchlist_file(const std::filesystem::path& path, const std::string& text, Config& config);
   void load_feed_files(Config& config);
   void load_feed_file(const std::filesystem::path& path, const std::string& text, Config& config);
+  using ItemLoader = std::function<void(YAML::Node& root, const std::string& main_file)>;
+  void load_item_file(const std::filesystem::path& path, const std::string& text, const std::string& fingerprint_name,
+                      const std::string& expected, const ItemLoader& load);
   // The NAME.yaml files of `dir` with their text (nullopt: unreadable), in name order, with the
   // pending edit of that directory applied; other entries are warned about.
   std::vector<std::pair<std::filesystem::path, std::optional<std::string>>> dir_files(
