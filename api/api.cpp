@@ -39,6 +39,12 @@ Api::Api(Host host)
       feeds_(FeedRoutes::Host{host_.config, host_.reload, host_.status}) {}
 
 Answer Api::handle(const Request& request) {
+  Routed routed = route(request);
+  if (auto* job = std::get_if<Job>(&routed)) return (*job)();
+  return std::get<Answer>(std::move(routed));
+}
+
+Routed Api::route(const Request& request) {
   const bool reads = is_read(request.method);
   const std::string& path = request.path;
   const bool known = path == "/v1/status" || path == kFeeds || path == "/v1/alerts" || path == kWatchlists ||
@@ -61,7 +67,7 @@ Answer Api::handle(const Request& request) {
   return watchlists_.list();
 }
 
-Answer Api::watchlist(const Request& request, const Caller& caller) {
+Routed Api::watchlist(const Request& request, const Caller& caller) {
   const std::string rest = request.path.substr(kWatchlists.size() + 1);   // NAME or NAME/try
   const auto slash = rest.find('/');
   const std::string name = rest.substr(0, slash);

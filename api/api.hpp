@@ -23,11 +23,14 @@ class Api {
   };
   explicit Api(Host host);
 
-  // Any request whose path starts with /v1/.
+  // Any request whose path starts with /v1/: its answer, or the Job that makes it (a try's
+  // matching), which the caller runs off the event loop.
+  Routed route(const Request& request);
+  // The same, with any Job run at once: for callers without a worker pool.
   Answer handle(const Request& request);
 
  private:
-  Answer watchlist(const Request& request, const Caller& caller);
+  Routed watchlist(const Request& request, const Caller& caller);
   Answer deliveries(const Request& request, const Caller& caller);
   Answer feed(const Request& request, const Caller& caller);
 

@@ -1,8 +1,10 @@
 // A /v1 request and its answer as the API sees them: no HTTP library's types.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace newsalert::api {
@@ -23,6 +25,11 @@ struct Answer {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
 };
+
+// Work a route hands back instead of its answer: it owns all it reads and touches no daemon state,
+// so the caller may run it on a worker thread; what it returns is the answer.
+using Job = std::function<Answer()>;
+using Routed = std::variant<Answer, Job>;
 
 // `body` as application/json with `status`.
 Answer json_answer(int status, std::string body);

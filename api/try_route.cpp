@@ -14,7 +14,7 @@ using nlohmann::json;
 
 namespace {
 
-// The newest texts tried: a bound on the time one request holds the daemon's thread.
+// The newest texts tried: a bound on the time one request holds a worker thread.
 constexpr std::size_t kMaxTried = 5000;
 constexpr Millis kDefaultSince = std::chrono::hours(24 * 7);
 // Trying a watchlist of the main file validates the draft under another name beside it.
@@ -40,7 +40,7 @@ json article_json(const Article& article) {
 
 }  // namespace
 
-Answer WatchlistRoutes::try_draft(const std::string& name, const Request& request) const {
+Routed WatchlistRoutes::try_draft(const std::string& name, const Request& request) const {
   const auto* existing = find(name);
   const std::string as_name = existing && existing->file.empty() ? name + std::string(kDraftSuffix) : name;
   auto checked = draft(name, request, as_name);
@@ -52,22 +52,24 @@ Answer WatchlistRoutes::try_draft(const std::string& name, const Request& reques
                                       [&](const config::WatchlistConfig& w) { return w.name == as_name; });
   config::WatchlistConfig draft_watchlist = *watchlist;
   draft_watchlist.name = name;
-  const match::Matcher matcher({draft_watchlist});
-  const auto articles = host_.store().articles().recent_texts(Clock::now() - *since, kMaxTried);
-  json alerts = json::array();
-  for (const auto& article : articles) {
-    if (matcher.match(article).empty()) continue;
-    const auto explanations = matcher.explain(article);
-    alerts.push_back({{"article", article_json(article)},
-                      {"explanation", explanations.empty() ? json(nullptr) : explanation_json(explanations.front())}});
-  }
-  return json_answer(200, json{{"watchlist", name},
-                               {"since", format_duration(*since)},
-                               {"articles_tried", articles.size()},
-                               {"complete", articles.size() < kMaxTried},
-                               {"alerts", std::move(alerts)}}
-                              .dump() +
-                              "\n");
+  auto articles = host_.store().articles().recent_texts(Clock::now() - *since, kMaxTried);
+  return Job([draft_watchlist = std::move(draft_watchlist), articles = std::move(articles), window = *since] {
+    const match::Matcher matcher({draft_watchlist});
+    json alerts = json::array();
+    for (const auto& article : articles) {
+      if (matcher.match(article).empty()) continue;
+      const auto explanations = matcher.explain(article);
+      alerts.push_back({{"article", article_json(article)},
+                        {"explanation", explanations.empty() ? json(nullptr) : explanation_json(explanations.front())}});
+    }
+    return json_answer(200, json{{"watchlist", draft_watchlist.name},
+                                 {"since", format_duration(window)},
+                                 {"articles_tried", articles.size()},
+                                 {"complete", articles.size() < kMaxTried},
+                                 {"alerts", std::move(alerts)}}
+                                .dump() +
+                                "\n");
+  });
 }
 
 }  // namespace newsalert::api

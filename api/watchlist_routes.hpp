@@ -37,7 +37,8 @@ class WatchlistRoutes {
   Answer put(const std::string& name, const Request& request, const Caller& caller);
   Answer remove(const std::string& name, const Caller& caller);
   // POST /v1/watchlists/{name}/try: the alerts a draft would have raised on the kept article texts.
-  Answer try_draft(const std::string& name, const Request& request) const;
+  // The draft is checked and the texts read here; the matching is the Job.
+  Routed try_draft(const std::string& name, const Request& request) const;
 
  private:
   // A watchlist of a request's body, checked with the rest of the config as watchlist `as_name`.

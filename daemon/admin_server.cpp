@@ -138,7 +138,6 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
     }
     if (!handlers.metrics)
       return reply(request, http::status::not_found, "text/plain", "not found\n");
-    if (handlers.api && path.starts_with("/v1/")) return api_reply(request, target);
     if (request.method() != http::verb::get && request.method() != http::verb::head) {
       Response response = reply(request, http::status::method_not_allowed, "text/plain", "use GET\n");
       response.set(http::field::allow, "GET, HEAD");
@@ -172,7 +171,16 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
     return response;
   }
 
-  Response api_reply(const Request& request, std::string_view target) const {
+  // True for the requests api_reply answers: /v1 on a listener with the API.
+  bool is_api(const Request& request) const {
+    const std::string_view target(request.target().data(), request.target().size());
+    const std::string_view path = target.substr(0, target.find('?'));
+    const bool callback = handlers.callback && !handlers.callback_prefix.empty() && path.starts_with(handlers.callback_prefix);
+    return !callback && handlers.metrics && handlers.api && path.starts_with("/v1/");
+  }
+
+  asio::awaitable<Response> api_reply(const Request& request) const {
+    const std::string_view target(request.target().data(), request.target().size());
     api::Request call;
     call.method = std::string(request.method_string());
     const auto query = target.find('?');
@@ -182,10 +190,17 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
     call.content_type = std::string(request[http::field::content_type]);
     call.accept = std::string(request[http::field::accept]);
     call.body = request.body();
-    const api::Answer answer = handlers.api(call);
+    api::Routed routed = handlers.api(call);
+    api::Answer answer;
+    if (auto* job = std::get_if<api::Job>(&routed)) {
+      if (handlers.run_job) answer = co_await handlers.run_job(std::move(*job));
+      else answer = (*job)();
+    } else {
+      answer = std::get<api::Answer>(std::move(routed));
+    }
     Response response = reply(request, static_cast<http::status>(answer.status), answer.content_type, answer.body);
     for (const auto& [name, value] : answer.headers) response.set(name, value);
-    return response;
+    co_return response;
   }
 
   asio::awaitable<void> session(tcp::socket socket, [[maybe_unused]] ConnectionSlot slot) {
@@ -204,7 +219,10 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
       }
       if (ec) break;
       Request request = parser.release();
-      Response response = route(request);
+      // Not a conditional expression: g++ 12 miscompiles co_await inside one.
+      Response response;
+      if (is_api(request)) response = co_await api_reply(request);
+      else response = route(request);
       const bool keep_alive = response.keep_alive();
       stream.expires_after(listen.request_timeout);
       co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));

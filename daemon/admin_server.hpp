@@ -6,6 +6,7 @@
 #include "poll/websub_callback.hpp"
 #include "config/config.hpp"
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <cstdint>
@@ -23,7 +24,9 @@ class AdminServer {
   struct Handlers {
     std::function<std::string()> metrics;                 // Prometheus text
     std::function<std::optional<std::string>()> not_ready; // why the daemon is not ready, or nullopt
-    std::function<api::Answer(const api::Request&)> api;   // every path under /v1/
+    std::function<api::Routed(const api::Request&)> api;   // every path under /v1/
+    // Runs an API Job off the event loop (the worker pool); without it a Job runs in place.
+    std::function<boost::asio::awaitable<api::Answer>(api::Job)> run_job;
     // Requests whose path starts with callback_prefix (any method) go here: WebSub callbacks.
     std::string callback_prefix;
     std::function<poll::CallbackAnswer(const poll::CallbackRequest&)> callback;

@@ -476,7 +476,8 @@ struct App::Impl {
     AdminServer::Handlers handlers;
     handlers.metrics = [this] { return render_metrics(); };
     handlers.not_ready = [this] { return not_ready(); };
-    handlers.api = [this](const api::Request& request) { return api.handle(request); };
+    handlers.api = [this](const api::Request& request) { return api.route(request); };
+    handlers.run_job = [this](api::Job job) { return pool.run(std::move(job)); };
     if (config.websub && !config.websub->listen) add_websub_handlers(handlers);
     auto server = std::make_unique<AdminServer>(io, listen, std::move(handlers));
     if (admin) admin->stop();
