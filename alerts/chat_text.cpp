@@ -2,6 +2,8 @@
 // subset.
 #include "alerts/chat_text.hpp"
 
+#include "common/text.hpp"
+
 #include <cstdio>
 
 namespace newsalert::alerts {
@@ -115,7 +117,7 @@ std::string gotify_markdown(std::string_view text) {
   for (std::size_t i = 0; i < escaped.size(); ++i) {
     // GFM makes "https://..." and "www...." links by themselves: an escape inside breaks them.
     const bool scheme = escaped[i] == ':' && escaped.compare(i + 1, 2, "//") == 0;
-    const bool www = escaped[i] == '.' && i >= 3 && escaped.compare(i - 3, 3, "www") == 0;
+    const bool www = escaped[i] == '.' && i >= 3 && to_lower_ascii(std::string_view(escaped).substr(i - 3, 3)) == "www";
     if (scheme || www) out += '\\';
     out += escaped[i];
   }

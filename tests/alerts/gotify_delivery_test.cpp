@@ -57,7 +57,7 @@ TEST_F(GotifyDelivery, FeedTextMakesNoLinkImageOrMarkup) {
   enqueue("na_h", "gotify",
           chat_alert("na_h", "t", "https://x.example/ok",
                      "see [bank](https://evil.example) ![x](https://evil.example/i.png) <https://evil.example> "
-                     "https://evil.example www.evil.example mail@evil.example *b* # h"));
+                     "HTTPS://evil.example www.evil.example WWW.evil.example mail@evil.example *b* # h"));
   start({hook()});
   ASSERT_TRUE(eventually([&] { return reader().outbox().delivered_count() == 1; })) << ::testing::PrintToString(gotify_.refusals());
   const auto messages = gotify_.messages();
@@ -119,7 +119,7 @@ TEST(GotifyServerReceiver, ListsWhatIsWrongWithAMessageAndReadsOutLinks) {
                                      "client::display.contentType must be text/plain or text/markdown",
                                      "client::notification.click.url must be a string"));
   EXPECT_THAT(GotifyServer::markdown_links("[a](https://a.example) \\[b\\](x) ![i](https://i.example) <https://c.example> "
-                                           "https://d.example http\\://e.example www.f.example www\\.g.example"),
+                                           "https://d.example http\\://e.example www.f.example www\\.g.example WWW.h.example"),
               ::testing::ElementsAre("https://a.example", "https://i.example", "https://c.example", "https://d.example",
-                                     "www.f.example"));
+                                     "www.f.example", "WWW.h.example"));
 }

@@ -1,6 +1,8 @@
 // The Gotify message stand-in: the documented body, extras, token placement and error answers.
 #include "tests/support/gotify_server.hpp"
 
+#include "common/text.hpp"
+
 #include <cctype>
 
 namespace newsalert::testing {
@@ -45,7 +47,8 @@ std::size_t target_end(const std::string& text, std::size_t i, char close) {
 // A bare link GFM would make at `i` (http://, https://, www.), or "".
 std::string bare_link(const std::string& text, std::size_t i) {
   if (i > 0 && std::isalnum(static_cast<unsigned char>(text[i - 1]))) return "";
-  if (text.compare(i, 7, "http://") != 0 && text.compare(i, 8, "https://") != 0 && text.compare(i, 4, "www.") != 0) return "";
+  const std::string lower = to_lower_ascii(std::string_view(text).substr(i, 8));
+  if (!lower.starts_with("http://") && !lower.starts_with("https://") && !lower.starts_with("www.")) return "";
   const std::size_t end = text.find_first_of(" \n<>", i);
   return text.substr(i, end == std::string::npos ? std::string::npos : end - i);
 }
