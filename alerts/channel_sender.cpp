@@ -63,6 +63,12 @@ ApiCall api_call(const config::WebhookConfig& webhook, const std::string& alert_
       return {base + "/v2/enqueue", "POST", {}};
     case config::WebhookFormat::opsgenie:
       return {base + "/v2/alerts", "POST", {{"Authorization", "GenieKey " + token}}};
+    case config::WebhookFormat::pushover:
+      // The token and user key travel in the form body.
+      return {base + "/1/messages.json", "POST", {}};
+    case config::WebhookFormat::gotify:
+      // In a header, not the ?token= query Gotify also reads: URLs end up in logs.
+      return {base + "/message", "POST", {{"X-Gotify-Key", token}}};
     default:
       return {webhook.url, "POST", {}};
   }
@@ -93,16 +99,27 @@ void read_matrix_answer(const nlohmann::json& answer, SendResult& result) {
     result.retry_after = Millis(r->get<long>());
 }
 
-// An Events API v2 error answer: {"status": "invalid event", "message": "Event object is invalid",
-// "errors": ["..."]}.
-void read_pagerduty_answer(const nlohmann::json& answer, SendResult& result) {
-  if (const std::string message = json_string(answer, "message"); !message.empty()) result.error += ": " + message;
+// An answer's "errors": ["...", "..."] joined into the error text.
+void append_error_list(const nlohmann::json& answer, SendResult& result) {
   const auto errors = answer.find("errors");
   if (errors == answer.end() || !errors->is_array()) return;
   std::string reasons;
   for (const auto& e : *errors)
     if (e.is_string()) reasons += (reasons.empty() ? "" : "; ") + e.get<std::string>();
   if (!reasons.empty()) result.error += ": " + reasons;
+}
+
+// An Events API v2 error answer: {"status": "invalid event", "message": "Event object is invalid",
+// "errors": ["..."]}.
+void read_pagerduty_answer(const nlohmann::json& answer, SendResult& result) {
+  if (const std::string message = json_string(answer, "message"); !message.empty()) result.error += ": " + message;
+  append_error_list(answer, result);
+}
+
+// A Gotify error answer: {"error": "Unauthorized", "errorCode": 401, "errorDescription": "..."}.
+void read_gotify_answer(const nlohmann::json& answer, SendResult& result) {
+  if (const std::string error = json_string(answer, "error"); !error.empty()) result.error += ": " + error;
+  if (const std::string d = json_string(answer, "errorDescription"); !d.empty()) result.error += ": " + d;
 }
 
 // An Opsgenie or Mattermost error answer: {"message": "...", "errors": {"field": "what is wrong"}}
@@ -125,6 +142,9 @@ void read_answer(config::WebhookFormat format, const std::string& body, SendResu
   if (format == config::WebhookFormat::telegram) read_telegram_answer(answer, result);
   else if (format == config::WebhookFormat::matrix) read_matrix_answer(answer, result);
   else if (format == config::WebhookFormat::pagerduty) read_pagerduty_answer(answer, result);
+  // A Pushover error answer: {"status": 0, "user": "invalid", "errors": ["..."], "request": "..."}.
+  else if (format == config::WebhookFormat::pushover) append_error_list(answer, result);
+  else if (format == config::WebhookFormat::gotify) read_gotify_answer(answer, result);
   else if (format == config::WebhookFormat::opsgenie || format == config::WebhookFormat::mattermost)
     read_message_answer(answer, result);
 }

@@ -2,6 +2,8 @@
 // subset.
 #include "alerts/chat_text.hpp"
 
+#include "common/text.hpp"
+
 #include <cstdio>
 
 namespace newsalert::alerts {
@@ -29,6 +31,16 @@ std::string backslash_escape(std::string_view text, std::string_view specials, s
     if (c == '\n') line_start = true;
     else if (c != ' ') line_start = false;
   }
+  return out;
+}
+
+// CommonMark with `specials` backslash-escaped: a line cannot start a heading, list or quote.
+std::string escape_commonmark(std::string_view text, std::string_view specials) {
+  std::string out = backslash_escape(text, specials, "#-+");
+  // "1. " or "1) " at the start would open a numbered list.
+  std::size_t digits = 0;
+  while (digits < out.size() && out[digits] >= '0' && out[digits] <= '9') ++digits;
+  if (digits > 0 && digits < out.size() && (out[digits] == '.' || out[digits] == ')')) out.insert(out.begin() + static_cast<std::ptrdiff_t>(digits), '\\');
   return out;
 }
 
@@ -95,12 +107,20 @@ std::string mattermost_markdown(std::string_view text) {
   return commonmark_escape(broken);
 }
 
-std::string commonmark_escape(std::string_view text) {
-  std::string out = backslash_escape(text, "\\*_~`[]<>", "#-+");
-  // "1. " or "1) " at the start would open a numbered list.
-  std::size_t digits = 0;
-  while (digits < out.size() && out[digits] >= '0' && out[digits] <= '9') ++digits;
-  if (digits > 0 && digits < out.size() && (out[digits] == '.' || out[digits] == ')')) out.insert(out.begin() + static_cast<std::ptrdiff_t>(digits), '\\');
+std::string commonmark_escape(std::string_view text) { return escape_commonmark(text, "\\*_~`[]<>"); }
+
+std::string gotify_markdown(std::string_view text) {
+  // & (entities), ! (images), | (tables) and @ (mail autolinks) beside CommonMark's own.
+  const std::string escaped = escape_commonmark(text, "\\*_~`[]<>&!|@");
+  std::string out;
+  out.reserve(escaped.size() + 8);
+  for (std::size_t i = 0; i < escaped.size(); ++i) {
+    // GFM makes "https://..." and "www...." links by themselves: an escape inside breaks them.
+    const bool scheme = escaped[i] == ':' && escaped.compare(i + 1, 2, "//") == 0;
+    const bool www = escaped[i] == '.' && i >= 3 && to_lower_ascii(std::string_view(escaped).substr(i - 3, 3)) == "www";
+    if (scheme || www) out += '\\';
+    out += escaped[i];
+  }
   return out;
 }
 

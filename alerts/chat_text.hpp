@@ -30,6 +30,10 @@ std::string mattermost_markdown(std::string_view text);
 // links): backslash escapes keep feed text literal.
 std::string commonmark_escape(std::string_view text);
 
+// Gotify's Markdown (CommonMark with GitHub's extensions): commonmark_escape plus entities, images,
+// tables, and the bare URLs, www. names and mail addresses GFM would turn into links.
+std::string gotify_markdown(std::string_view text);
+
 // HTML or XML text and attribute values: & < > " ' as entities.
 std::string html_escape(std::string_view text);
 

@@ -101,7 +101,8 @@ std::size_t Delivery::update(std::vector<config::WebhookConfig> webhooks) {
     const bool changed = old.url != kept->url || old.headers != kept->headers || old.secret != kept->secret ||
                          old.format != kept->format || old.timeout != kept->timeout ||
                          old.retry.schedule != kept->retry.schedule || old.email != kept->email ||
-                         old.token != kept->token || old.chat_id != kept->chat_id || old.room != kept->room;
+                         old.token != kept->token || old.chat_id != kept->chat_id || old.room != kept->room ||
+                         old.user != kept->user || old.priority != kept->priority;
     if (changed) outbox_.make_pending_due(Clock::now(), kept->name);
     if (old.rate != kept->rate) endpoint->limiter = RateLimiter(kept->rate, std::max(1.0, kept->rate));
     if (old.breaker_failures != kept->breaker_failures || old.breaker_cooldown != kept->breaker_cooldown)

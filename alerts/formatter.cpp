@@ -9,6 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <optional>
 
 namespace newsalert::alerts {
 
@@ -400,14 +403,14 @@ json pagerduty_details(const Message& m) {
   return details;
 }
 
-json pagerduty(const Message& m, const std::string& routing_key) {
+json pagerduty(const Message& m, const std::string& routing_key, const std::string& severity) {
   std::string summary = (is_digest(m) || m.watchlist.empty() ? "" : m.watchlist + ": ") + m.heading;
   std::string facts;
   for (const auto& [label, value] : m.facts) facts += (facts.empty() ? "" : "; ") + value;
   if (!facts.empty()) summary += " (" + facts + ")";
   json payload = {{"summary", clip(summary, 1024)},
                   {"source", m.footer.empty() ? std::string("newsalert") : clip(m.footer, 255)},
-                  {"severity", "warning"},
+                  {"severity", severity.empty() ? std::string("warning") : severity},
                   {"class", "news alert"},
                   {"custom_details", pagerduty_details(m)}};
   if (!m.watchlist.empty()) payload["group"] = m.watchlist;
@@ -455,7 +458,7 @@ FormattedBody json_body(const json& j) {
 // extra properties. The alias is the alert id: Opsgenie counts a create whose alias matches an open
 // alert on that alert, so a retry after a lost answer opens no second one. Limits in characters:
 // message 130, description 15,000, source 100, 20 tags of 50, details 8,000 in all.
-json opsgenie(const Message& m) {
+json opsgenie(const Message& m, const std::string& priority) {
   json tags = json::array();
   for (const std::string& tag : m.names)
     if (tags.size() < 19 && !tag.empty()) tags.push_back(clip_chars(tag, 50));
@@ -470,12 +473,96 @@ json opsgenie(const Message& m) {
   detail("Feed", m.footer);
   detail("Detected", m.timestamp);
   if (!m.items.empty()) detail("Stories", std::to_string(m.items.size()));
-  return {{"message", clip_chars(m.heading, 130)},
-          {"alias", m.id},
-          {"description", clip_chars(mail_text(m), 15000)},
-          {"source", clip_chars(m.footer.empty() ? std::string("newsalert") : m.footer, 100)},
-          {"tags", tags},
-          {"details", details}};
+  json alert = {{"message", clip_chars(m.heading, 130)},
+                {"alias", m.id},
+                {"description", clip_chars(mail_text(m), 15000)},
+                {"source", clip_chars(m.footer.empty() ? std::string("newsalert") : m.footer, 100)},
+                {"tags", tags},
+                {"details", details}};
+  if (!priority.empty()) alert["priority"] = priority;
+  return alert;
+}
+
+// "2026-12-03T10:00:00Z", the payload's detected_at, as Unix seconds; nullopt for other forms.
+std::optional<long long> unix_seconds(const std::string& rfc3339) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  char zone = 0;
+  if (std::sscanf(rfc3339.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &sec, &zone) != 7 || zone != 'Z')
+    return std::nullopt;
+  const std::chrono::year_month_day day{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)),
+                                        std::chrono::day(static_cast<unsigned>(d))};
+  if (!day.ok()) return std::nullopt;
+  return std::chrono::sys_days(day).time_since_epoch().count() * 86400LL + h * 3600LL + mi * 60LL + sec;
+}
+
+// Pieces of a message added while they fit in `max` characters, room kept for "… and N more".
+class BoundedText {
+ public:
+  explicit BoundedText(std::size_t max) : max_(max) {}
+  bool add(const std::string& piece) {
+    if (chars_ + character_count(piece) > max_ - kReserve) return false;
+    text_ += piece;
+    chars_ += character_count(piece);
+    return true;
+  }
+  std::string finish(std::size_t left_out) const {
+    return left_out == 0 ? text_ : text_ + "\n… and " + std::to_string(left_out) + " more";
+  }
+
+ private:
+  static constexpr std::size_t kReserve = 32;
+  static std::size_t character_count(const std::string& text) {
+    return static_cast<std::size_t>(
+        std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  }
+  std::size_t max_;
+  std::string text_;
+  std::size_t chars_ = 0;
+};
+
+// A Pushover message (POST /1/messages.json, form fields) with html=1: only the tags Pushover
+// renders (<b>, <i>, <font color>, <a href>), feed text HTML-escaped. Limits in characters: message
+// 1,024 with its markup, title 250, url 512, url_title 100. Pushover has no idempotency key.
+std::string pushover(const Message& m, const config::WebhookConfig& webhook) {
+  BoundedText text(1024);
+  text.add("<i>" + html_escape(clip(m.intro, 200)) + "</i>");
+  for (const auto& [label, value] : m.facts) text.add("\n" + html_escape(label) + ": <b>" + html_escape(clip(value, 300)) + "</b>");
+  if (!m.snippet.empty()) text.add("\n" + html_escape(clip(m.snippet, 400)));
+  std::size_t left_out = 0;
+  for (const auto& [title, link] : m.items)
+    if (left_out > 0 || !text.add("\n• " + html_link(clip(title, 200), link))) ++left_out;
+  if (const std::string where = source_and_time(m); !where.empty())
+    text.add("\n<font color=\"#888888\">" + html_escape(clip(where, 200)) + "</font>");
+  std::string form = "token=" + form_encode(webhook.token.value_or("")) + "&user=" + form_encode(webhook.user) +
+                     "&title=" + form_encode(clip_chars(m.heading, 250)) + "&message=" + form_encode(text.finish(left_out)) +
+                     "&html=1";
+  if (is_web_link(m.link) && m.link.size() <= 512) form += "&url=" + form_encode(m.link) + "&url_title=Read%20the%20story";
+  if (const auto t = unix_seconds(m.timestamp)) form += "&timestamp=" + std::to_string(*t);
+  if (!webhook.priority.empty()) form += "&priority=" + form_encode(webhook.priority);
+  return form;
+}
+
+// A Gotify message: the title as plain text, the rest in Markdown with feed text escaped, and the
+// story's link as the notification's click target. A digest lists its first kGotifyStories.
+constexpr std::size_t kGotifyStories = 50;
+
+json gotify(const Message& m, const std::string& priority) {
+  std::string text = "_" + gotify_markdown(m.intro) + "_";
+  for (const auto& [label, value] : m.facts) text += "\n\n" + label + ": **" + gotify_markdown(value) + "**";
+  if (!m.snippet.empty()) text += "\n\n> " + gotify_markdown(clip(m.snippet, 2000));
+  if (is_web_link(m.link)) text += "\n\n[Read the story](" + m.link + ")";
+  for (std::size_t i = 0; i < m.items.size() && i < kGotifyStories; ++i) {
+    const auto& [title, link] = m.items[i];
+    text += (i == 0 ? "\n\n" : "\n") + std::string("- ") +
+            (is_web_link(link) ? "[" + gotify_markdown(clip(title, 300)) + "](" + link + ")" : gotify_markdown(clip(title, 300)));
+  }
+  if (m.items.size() > kGotifyStories) text += "\n\n… and " + std::to_string(m.items.size() - kGotifyStories) + " more";
+  if (const std::string where = source_and_time(m); !where.empty()) text += "\n\n_" + gotify_markdown(where) + "_";
+  json extras = {{"client::display", {{"contentType", "text/markdown"}}}};
+  if (is_web_link(m.link)) extras["client::notification"] = {{"click", {{"url", m.link}}}};
+  json message = {{"title", m.heading}, {"message", text}, {"extras", extras}};
+  if (!priority.empty()) message["priority"] = std::stoi(priority);
+  return message;
 }
 
 }  // namespace
@@ -505,9 +592,13 @@ FormattedBody format_body(const config::WebhookConfig& webhook, const std::strin
     case WebhookFormat::matrix:
       return json_body(matrix(message_of(json::parse(payload))));
     case WebhookFormat::pagerduty:
-      return json_body(pagerduty(message_of(json::parse(payload)), webhook.token.value_or("")));
+      return json_body(pagerduty(message_of(json::parse(payload)), webhook.token.value_or(""), webhook.priority));
     case WebhookFormat::opsgenie:
-      return json_body(opsgenie(message_of(json::parse(payload))));
+      return json_body(opsgenie(message_of(json::parse(payload)), webhook.priority));
+    case WebhookFormat::pushover:
+      return {"application/x-www-form-urlencoded", pushover(message_of(json::parse(payload)), webhook), {}};
+    case WebhookFormat::gotify:
+      return json_body(gotify(message_of(json::parse(payload)), webhook.priority));
     case WebhookFormat::mattermost:
       return json_body(mattermost(message_of(json::parse(payload))));
     case WebhookFormat::email: {

@@ -1,7 +1,8 @@
 // Turns the generic JSON payload (alert, digest or follow-up) into the body a webhook's format
 // expects: the JSON contract itself, Slack Block Kit, Discord embeds, a Teams Adaptive Card, an
 // ntfy message, a Telegram sendMessage, a Matrix m.room.message, a PagerDuty event, an Opsgenie
-// alert, a Mattermost post or a user template; and the text and HTML of an e-mail.
+// alert, a Mattermost post, a Pushover or Gotify message or a user template; and the text and HTML
+// of an e-mail.
 #pragma once
 
 #include "config/config.hpp"

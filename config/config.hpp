@@ -123,7 +123,8 @@ struct RetryConfig {
 };
 
 enum class WebhookFormat {
-  json, stdout_lines, slack, discord, teams, ntfy, template_text, email, telegram, matrix, pagerduty, opsgenie, mattermost
+  json, stdout_lines, slack, discord, teams, ntfy, template_text, email, telegram, matrix, pagerduty, opsgenie, mattermost,
+  pushover, gotify
 };
 
 // format: email. `url` is smtp://host[:port] (STARTTLS) or smtps://host[:port] (implicit TLS).
@@ -153,12 +154,16 @@ struct WebhookConfig {
   std::vector<NetworkRange> allow;   // non-public networks this webhook may reach
   TlsConfig tls;
   EmailConfig email;             // format: email
-  // The chat and incident APIs (telegram, matrix, pagerduty, opsgenie): `url` is the API's base
-  // (https://api.telegram.org, a homeserver, https://events.pagerduty.com, https://api.opsgenie.com),
-  // so a local server can stand in.
+  // The chat, push and incident APIs (telegram, matrix, pagerduty, opsgenie, pushover, gotify): `url`
+  // is the API's base (https://api.telegram.org, a homeserver, https://events.pagerduty.com,
+  // https://api.opsgenie.com, https://api.pushover.net, a Gotify server), so a local server can stand in.
   std::optional<std::string> token;   // the API's credential (pagerduty: routing_key): a secret, never logged or shown
   std::string chat_id;           // format: telegram. "-1001234567890" or "@channelname"
   std::string room;              // format: matrix. "!roomid:example.org"
+  std::string user;              // format: pushover. The user or group key
+  // pagerduty's severity, opsgenie's priority (P1-P5), pushover's (-2..1) or gotify's (0..10);
+  // empty: the format's default.
+  std::string priority;
   int line = 0;
 };
 

@@ -232,8 +232,8 @@ std::string index_field(std::string_view list, std::size_t i) {
   return std::string(list) + "[" + std::to_string(i) + "]";
 }
 
-// The keys beside `url` that a chat or incident API needs: its credential (a secret) and, for
-// some, where to post.
+// The keys beside `url` that a chat, push or incident API needs: its credential (a secret), for
+// some where to post, and for some an optional urgency.
 struct ChannelKeys {
   WebhookFormat format;
   const char* name;
@@ -241,27 +241,52 @@ struct ChannelKeys {
   const char* secret_expected;   // the error text's "expected ..."
   bool (*valid_secret)(std::string_view);   // whether a credential has the form the API takes
   const char* target_key;        // nullptr when the API needs none
-  const char* target_prefix;
+  bool (*valid_target)(std::string_view);
   const char* target_expected;
+  const char* option_key;        // nullptr when the API has no urgency to choose
+  bool (*valid_option)(std::string_view);
+  const char* option_expected;
 };
 
 // Telegram's token is a path segment; the other credentials travel in a header or a JSON string.
 bool valid_path_token(std::string_view s) { return !s.empty() && s.find_first_of("/?#% \t\r\n") == std::string_view::npos; }
 bool valid_header_token(std::string_view s) { return !s.empty() && s.find_first_of(" \t\r\n") == std::string_view::npos; }
+bool alnum_of_length(std::string_view s, std::size_t n) {
+  return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+}
 // PagerDuty answers 400 to a routing key that is not 32 characters long.
-bool valid_routing_key(std::string_view s) {
-  return s.size() == 32 && std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+bool valid_routing_key(std::string_view s) { return alnum_of_length(s, 32); }
+// Pushover's application tokens and user and group keys are 30 letters and digits.
+bool valid_pushover_key(std::string_view s) { return alnum_of_length(s, 30); }
+bool valid_chat_id(std::string_view s) { return !s.empty() && s.find_first_of("\r\n") == std::string_view::npos; }
+bool valid_room(std::string_view s) { return s.size() > 1 && s.starts_with('!') && valid_chat_id(s); }
+bool one_of(std::string_view s, std::initializer_list<std::string_view> values) {
+  return std::find(values.begin(), values.end(), s) != values.end();
+}
+bool valid_severity(std::string_view s) { return one_of(s, {"critical", "error", "warning", "info"}); }
+bool valid_opsgenie_priority(std::string_view s) { return one_of(s, {"P1", "P2", "P3", "P4", "P5"}); }
+// Pushover's 2 (emergency) repeats until acknowledged and needs retry and expire: not offered.
+bool valid_pushover_priority(std::string_view s) { return one_of(s, {"-2", "-1", "0", "1"}); }
+bool valid_gotify_priority(std::string_view s) {
+  return one_of(s, {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"});
 }
 
 constexpr ChannelKeys kChannels[] = {
-    {WebhookFormat::telegram, "telegram", "token", "a bot token like 123456:ABC-DEF...", valid_path_token, "chat_id", "",
-     "a chat id like \"-1001234567890\" or \"@channel\""},
-    {WebhookFormat::matrix, "matrix", "token", "an access token like syt_...", valid_header_token, "room", "!",
-     "a room id like \"!roomid:example.org\" (the room's settings show it; an alias #room:server is not a room id)"},
+    {WebhookFormat::telegram, "telegram", "token", "a bot token like 123456:ABC-DEF...", valid_path_token, "chat_id",
+     valid_chat_id, "a chat id like \"-1001234567890\" or \"@channel\"", nullptr, nullptr, ""},
+    {WebhookFormat::matrix, "matrix", "token", "an access token like syt_...", valid_header_token, "room", valid_room,
+     "a room id like \"!roomid:example.org\" (the room's settings show it; an alias #room:server is not a room id)",
+     nullptr, nullptr, ""},
     {WebhookFormat::pagerduty, "pagerduty", "routing_key",
-     "a 32-character integration key (an Events API v2 integration's Integration Key)", valid_routing_key, nullptr, "", ""},
+     "a 32-character integration key (an Events API v2 integration's Integration Key)", valid_routing_key, nullptr,
+     nullptr, "", "severity", valid_severity, "critical, error, warning or info"},
     {WebhookFormat::opsgenie, "opsgenie", "token", "an API integration key like eb243592-faa2-4ba2-a551-1afdf565c889",
-     valid_header_token, nullptr, "", ""},
+     valid_header_token, nullptr, nullptr, "", "priority", valid_opsgenie_priority, "P1, P2, P3, P4 or P5"},
+    {WebhookFormat::pushover, "pushover", "token", "an application token of 30 letters and digits", valid_pushover_key,
+     "user", valid_pushover_key, "a user or group key of 30 letters and digits", "priority", valid_pushover_priority,
+     "-2, -1, 0 or 1 (2, emergency, is not offered)"},
+    {WebhookFormat::gotify, "gotify", "token", "an application token like AbCdEf.GhIjKl1", valid_header_token, nullptr,
+     nullptr, "", "priority", valid_gotify_priority, "a whole number from 0 to 10"},
 };
 
 const ChannelKeys* channel_keys(WebhookFormat format) {
@@ -274,7 +299,8 @@ const ChannelKeys* channel_keys(WebhookFormat format) {
 std::string formats_using(const std::string& key) {
   std::vector<std::string> names;
   for (const auto& c : kChannels)
-    if (key == c.secret_key || (c.target_key && key == c.target_key)) names.emplace_back(c.name);
+    if (key == c.secret_key || (c.target_key && key == c.target_key) || (c.option_key && key == c.option_key))
+      names.emplace_back(c.name);
   std::string out;
   for (std::size_t i = 0; i < names.size(); ++i)
     out += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
@@ -282,6 +308,13 @@ std::string formats_using(const std::string& key) {
 }
 
 bool is_channel_key(const std::string& key) { return !formats_using(key).empty(); }
+
+// Where a channel's target key is kept.
+std::string& target_of(WebhookConfig& webhook) {
+  if (webhook.format == WebhookFormat::matrix) return webhook.room;
+  if (webhook.format == WebhookFormat::pushover) return webhook.user;
+  return webhook.chat_id;
+}
 
 }  // namespace
 
@@ -1149,7 +1182,8 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
                                                         "timeout", "retry", "template", "content_type", "concurrency",
                                                         "rate", "circuit_breaker", "allow", "tls_verify", "ca_file",
                                                         "pinned_public_key", "from", "to", "username", "password",
-                                                        "starttls", "token", "chat_id", "room", "routing_key"})) {
+                                                        "starttls", "token", "chat_id", "room", "routing_key", "user",
+                                                        "severity", "priority"})) {
     const std::string& name = key.Scalar();
     const std::string key_field = field + "." + name;
     if (load_tls_key(name, value, key_field, webhook.tls)) continue;
@@ -1181,11 +1215,12 @@ std::optional<WebhookConfig> ConfigLoader::load_webhook(const YAML::Node& item, 
           {"template", WebhookFormat::template_text}, {"email", WebhookFormat::email},
           {"telegram", WebhookFormat::telegram}, {"matrix", WebhookFormat::matrix},
           {"pagerduty", WebhookFormat::pagerduty}, {"opsgenie", WebhookFormat::opsgenie},
-          {"mattermost", WebhookFormat::mattermost}};
+          {"mattermost", WebhookFormat::mattermost}, {"pushover", WebhookFormat::pushover},
+          {"gotify", WebhookFormat::gotify}};
       if (const auto found = f ? formats.find(*f) : formats.end(); found != formats.end()) webhook.format = found->second;
       else if (f)
         error(value, key_field + ": expected json, stdout, slack, discord, teams, ntfy, template, email, telegram, "
-                                 "matrix, pagerduty, opsgenie or mattermost, got " + quote(*f));
+                                 "matrix, pagerduty, opsgenie, mattermost, pushover or gotify, got " + quote(*f));
     } else if (name == "template") {
       template_node = value;
       if (const auto t = get_string(value, key_field)) {
@@ -1372,13 +1407,22 @@ bool ConfigLoader::load_channel(WebhookConfig& webhook, const std::vector<std::p
       }
       if (!webhook.token) ok = false;
     } else if (spec.target_key && name == spec.target_key) {
-      const auto target = get_string(value, key_field);
-      if (target && (target->size() <= std::strlen(spec.target_prefix) || !target->starts_with(spec.target_prefix) ||
-                     target->find_first_of("\r\n") != std::string::npos)) {
+      const auto target = get_expanded(value, key_field);
+      if (target && !spec.valid_target(*target)) {
         error(value, key_field + ": expected " + spec.target_expected);
         ok = false;
       } else if (target) {
-        (webhook.format == WebhookFormat::matrix ? webhook.room : webhook.chat_id) = *target;
+        target_of(webhook) = *target;
+      } else {
+        ok = false;
+      }
+    } else if (spec.option_key && name == spec.option_key) {
+      const auto option = get_string(value, key_field);
+      if (option && !spec.valid_option(*option)) {
+        error(value, key_field + ": expected " + spec.option_expected + ", got " + quote(*option));
+        ok = false;
+      } else if (option) {
+        webhook.priority = *option;
       } else {
         ok = false;
       }

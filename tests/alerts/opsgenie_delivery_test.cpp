@@ -101,3 +101,18 @@ TEST(OpsgenieAlertApiReceiver, NamesEachFieldThatBreaksTheDocumentedRules) {
                           {"source", "source can not be longer than 100 characters."},
                           {"tags", "Each tag should be a string of 1 to 50 characters."}}));
 }
+
+TEST_F(OpsgenieDelivery, AConfiguredPriorityIsSentAndNoneLeavesOpsgeniesDefault) {
+  auto urgent = hook();
+  urgent.name = "og-p1";
+  urgent.priority = "P1";
+  enqueue("na_p", "og-p1", chat_alert("na_p", "Urgent", "https://x.example/p"));
+  enqueue("na_d", "og", chat_alert("na_d", "Default", "https://x.example/d"));
+  start({urgent, hook()});
+  ASSERT_TRUE(eventually([&] { return reader().outbox().delivered_count() == 2; })) << ::testing::PrintToString(api_.refusals());
+  for (const auto& alert : api_.alerts()) {
+    if (alert.request["alias"] == "na_p") EXPECT_EQ(alert.request["priority"], "P1");
+    else EXPECT_FALSE(alert.request.contains("priority"));
+  }
+  EXPECT_EQ(api_.alerts().size(), 2u);
+}

@@ -114,3 +114,13 @@ TEST(PagerDutyEventsApiReceiver, ListsWhatIsWrongWithAnEvent) {
                                      "'payload.timestamp' is not an ISO 8601 date and time",
                                      "each of 'links' needs an 'href' (and a string 'text')"));
 }
+
+TEST_F(PagerDutyDelivery, AConfiguredSeverityReplacesWarning) {
+  auto w = hook();
+  w.priority = "critical";
+  enqueue("na_c", "pd", chat_alert("na_c", "Critical", "https://x.example/c"));
+  start({w});
+  ASSERT_TRUE(eventually([&] { return reader().outbox().delivered_count() == 1; })) << ::testing::PrintToString(api_.refusals());
+  ASSERT_EQ(api_.alerts().size(), 1u);
+  EXPECT_EQ(api_.alerts()[0].event["payload"]["severity"], "critical");
+}

@@ -583,7 +583,7 @@ TEST_F(ConfigTest, ValidatesWebhookFormatAndRetrySchedule) {
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: ops\n    url: https://hooks.example.org/\n"
                      "    format: slak\n    retry:\n      schedule: []\n"),
               ElementsAre("bad.yaml:5: webhooks[0].format: expected json, stdout, slack, discord, teams, ntfy, "
-                          "template, email, telegram, matrix, pagerduty, opsgenie or mattermost, got 'slak'",
+                          "template, email, telegram, matrix, pagerduty, opsgenie, mattermost, pushover or gotify, got 'slak'",
                           "bad.yaml:7: webhooks[0].retry.schedule: must list at least one delay"));
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - {name: a, format: stdout}\n  - {name: a, format: stdout}\n"),
               ElementsAre("bad.yaml:4: duplicate webhook name 'a' (already used on line 3)"));
@@ -1041,7 +1041,7 @@ TEST_F(ConfigTest, MatrixWebhookNeedsATokenAndARoomId) {
                           "settings show it; an alias #room:server is not a room id)",
                           "bad.yaml:8: webhooks[0].chat_id: only used with format: telegram"));
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: j\n    url: https://example.org/hook\n    token: x\n"),
-              ElementsAre("bad.yaml:5: webhooks[0].token: only used with format: telegram, matrix or opsgenie"));
+              ElementsAre("bad.yaml:5: webhooks[0].token: only used with format: telegram, matrix, opsgenie, pushover or gotify"));
 }
 
 TEST_F(ConfigTest, AChannelTokenFromASecretFileIsCheckedToo) {
@@ -1068,7 +1068,7 @@ TEST_F(ConfigTest, PagerDutyWebhookNeedsAnIntegrationKey) {
                      "    routing_key: abc\n    token: x\n"),
               ElementsAre("bad.yaml:6: webhooks[0].routing_key: expected a 32-character integration key (an Events API "
                           "v2 integration's Integration Key)",
-                          "bad.yaml:7: webhooks[0].token: only used with format: telegram, matrix or opsgenie"));
+                          "bad.yaml:7: webhooks[0].token: only used with format: telegram, matrix, opsgenie, pushover or gotify"));
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: j\n    url: https://example.org/hook\n    routing_key: x\n"),
               ElementsAre("bad.yaml:5: webhooks[0].routing_key: only used with format: pagerduty"));
 }
@@ -1086,11 +1086,62 @@ TEST_F(ConfigTest, OpsgenieWebhookNeedsAnApiKey) {
                           "eb243592-faa2-4ba2-a551-1afdf565c889"));
 }
 
+TEST_F(ConfigTest, PushoverWebhookNeedsAnApplicationTokenAndAUserKey) {
+  const ScopedEnv user("NEWSALERT_TEST_PUSHOVER_USER", "uQiRzpo4DXghDmr9QzzfQu27cmVRsG");
+  const Config c = load("webhooks:\n  - name: phone\n    format: pushover\n    url: https://api.pushover.net\n"
+                        "    token: azGDORePK8gMaC0QOYAMyEEuzJnyUi\n    user: ${NEWSALERT_TEST_PUSHOVER_USER}\n    priority: -1\n");
+  EXPECT_EQ(c.webhooks[0].format, WebhookFormat::pushover);
+  EXPECT_EQ(c.webhooks[0].token, "azGDORePK8gMaC0QOYAMyEEuzJnyUi");
+  EXPECT_EQ(c.webhooks[0].user, "uQiRzpo4DXghDmr9QzzfQu27cmVRsG");
+  EXPECT_EQ(c.webhooks[0].priority, "-1");
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: phone\n    format: pushover\n    url: https://api.pushover.net\n"),
+              ElementsAre("bad.yaml:3: webhook 'phone': format: pushover needs a 'token' (or secret_file)",
+                          "bad.yaml:3: webhook 'phone': format: pushover needs a 'user'"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: phone\n    format: pushover\n    url: https://api.pushover.net\n"
+                     "    token: short\n    user: also-short\n    priority: 2\n"),
+              ElementsAre("bad.yaml:6: webhooks[0].token: expected an application token of 30 letters and digits",
+                          "bad.yaml:7: webhooks[0].user: expected a user or group key of 30 letters and digits",
+                          "bad.yaml:8: webhooks[0].priority: expected -2, -1, 0 or 1 (2, emergency, is not offered), got '2'"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: j\n    url: https://example.org/hook\n    user: x\n"),
+              ElementsAre("bad.yaml:5: webhooks[0].user: only used with format: pushover"));
+}
+
+TEST_F(ConfigTest, GotifyWebhookNeedsAnApplicationToken) {
+  const Config c = load("webhooks:\n  - {name: gotify, format: gotify, url: https://gotify.example.org, "
+                        "token: AbCdEf.GhIjKl1, priority: 8}\n");
+  EXPECT_EQ(c.webhooks[0].format, WebhookFormat::gotify);
+  EXPECT_EQ(c.webhooks[0].token, "AbCdEf.GhIjKl1");
+  EXPECT_EQ(c.webhooks[0].priority, "8");
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: gotify\n    format: gotify\n    url: https://gotify.example.org\n"),
+              ElementsAre("bad.yaml:3: webhook 'gotify': format: gotify needs a 'token' (or secret_file)"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: gotify\n    format: gotify\n    url: https://gotify.example.org\n"
+                     "    token: \"two words\"\n    priority: 11\n"),
+              ElementsAre("bad.yaml:6: webhooks[0].token: expected an application token like AbCdEf.GhIjKl1",
+                          "bad.yaml:7: webhooks[0].priority: expected a whole number from 0 to 10, got '11'"));
+}
+
+TEST_F(ConfigTest, PagerDutySeverityAndOpsgeniePriorityAreChecked) {
+  const Config c = load("webhooks:\n  - {name: pd, format: pagerduty, url: https://events.pagerduty.com, "
+                        "routing_key: e93facc04764012d7bfb002500d5d1a6, severity: critical}\n"
+                        "  - {name: og, format: opsgenie, url: https://api.opsgenie.com, token: k, priority: P1}\n");
+  EXPECT_EQ(c.webhooks[0].priority, "critical");
+  EXPECT_EQ(c.webhooks[1].priority, "P1");
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: pd\n    format: pagerduty\n    url: https://events.pagerduty.com\n"
+                     "    routing_key: e93facc04764012d7bfb002500d5d1a6\n    severity: high\n    priority: P1\n"),
+              ElementsAre("bad.yaml:7: webhooks[0].severity: expected critical, error, warning or info, got 'high'",
+                          "bad.yaml:8: webhooks[0].priority: only used with format: opsgenie, pushover or gotify"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: og\n    format: opsgenie\n    url: https://api.opsgenie.com\n"
+                     "    token: k\n    priority: p1\n"),
+              ElementsAre("bad.yaml:7: webhooks[0].priority: expected P1, P2, P3, P4 or P5, got 'p1'"));
+  EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - name: j\n    url: https://example.org/hook\n    severity: info\n"),
+              ElementsAre("bad.yaml:5: webhooks[0].severity: only used with format: pagerduty"));
+}
+
 TEST_F(ConfigTest, MattermostWebhookIsItsUrl) {
   const Config c = load("webhooks:\n  - {name: mm, format: mattermost, url: https://mm.example.org/hooks/xyz}\n");
   EXPECT_EQ(c.webhooks[0].format, WebhookFormat::mattermost);
   EXPECT_EQ(c.webhooks[0].url, "https://mm.example.org/hooks/xyz");
   EXPECT_THAT(errors("state_dir: s\nwebhooks:\n  - {name: mm, format: mattermost, token: x}\n"),
-              ElementsAre("bad.yaml:3: webhooks[0].token: only used with format: telegram, matrix or opsgenie",
+              ElementsAre("bad.yaml:3: webhooks[0].token: only used with format: telegram, matrix, opsgenie, pushover or gotify",
                           "bad.yaml:3: webhook 'mm': missing required key 'url' (or set format: stdout)"));
 }

@@ -24,6 +24,11 @@ class ScriptedApi {
     std::lock_guard lock(mutex_);
     rate_limited_ = count;
   }
+  // The next `count` valid requests are answered with a server error (503).
+  void fail(int count) {
+    std::lock_guard lock(mutex_);
+    failures_ = count;
+  }
   // The next `count` valid requests take effect, and then the connection is closed without an
   // answer: the lost answer a retry must not turn into a second post.
   void drop_answers(int count) {
@@ -47,6 +52,12 @@ class ScriptedApi {
     --rate_limited_;
     return true;
   }
+  // With mutex_ held: whether this request is one of those answered with a server error.
+  bool take_failure() {
+    if (failures_ == 0) return false;
+    --failures_;
+    return true;
+  }
   // With mutex_ held: `ok` for a request that took effect, or no answer at all when one is due to
   // be dropped.
   Response answer_or_drop(Response ok) {
@@ -62,6 +73,7 @@ class ScriptedApi {
 
  private:
   int rate_limited_ = 0;
+  int failures_ = 0;
   int drops_ = 0;
 };
 
