@@ -69,8 +69,10 @@ cluster::ConnectOptions connect_options(const config::ClusterConfig& config, con
   return options;
 }
 
-// A node far behind applies a long log at once; this bounds the wait for each further piece.
-constexpr std::chrono::milliseconds kCatchUpStall{10'000};
+// A node far behind applies a long log at once; this bounds the wait for each further piece. As
+// long as joining's own patience: while a NATS server is lost, reads time out and are retried
+// until the stream has a leader again, which must not count as a log that stopped.
+constexpr std::chrono::milliseconds kCatchUpStall = kJoinPatience;
 
 }  // namespace
 
