@@ -59,6 +59,16 @@
     return frag;
   }
 
+  // A feed's link as an href only when it is a web address: a hostile feed's javascript: or data:
+  // link stays text (the Content-Security-Policy would block it too).
+  function webLink(url) {
+    try {
+      return ['http:', 'https:'].includes(new URL(url).protocol) ? url : null;
+    } catch {
+      return null;
+    }
+  }
+
   function badge(kind, text) { return el('span', { class: `badge ${kind}`, text }); }
 
   // --- the API -------------------------------------------------------------------------------------
@@ -135,7 +145,7 @@
       return el('tr', {},
         el('td', {}, badge(kind, label)),
         el('td', { class: 'name' }, feed.title ? el('span', { class: 'clip', title: feed.title, text: feed.title }) : null,
-          el('a', { class: 'clip small mono', href: feed.url, title: feed.url, rel: 'noreferrer', text: feed.url })),
+          el('a', { class: 'clip small mono', href: webLink(feed.url), title: feed.url, rel: 'noreferrer', text: feed.url })),
         el('td', {}, when(feed.last_success)),
         el('td', { class: 'error small' }, feed.last_error || el('span', { class: 'muted', text: '—' })),
         el('td', { class: 'hide-narrow' }, when(feed.next_poll)));
@@ -171,7 +181,7 @@
   function alertCard(alert) {
     const terms = [...hitSurfaces(alert.actors), ...hitSurfaces(alert.regions)];
     return el('article', { class: 'card alert' },
-      el('h3', {}, alert.link ? el('a', { href: alert.link, target: '_blank', rel: 'noopener noreferrer' },
+      el('h3', {}, webLink(alert.link) ? el('a', { href: webLink(alert.link), target: '_blank', rel: 'noopener noreferrer' },
         highlight(alert.title, terms)) : highlight(alert.title, terms)),
       el('div', { class: 'meta' }, el('span', { text: alert.watchlist }), when(alert.first_seen),
         el('span', { class: 'clip', title: alert.feed, text: alert.feed }),
@@ -289,7 +299,7 @@ require: actor and region
     const cards = hits.map(({ article, explanation }) => {
       const terms = ((explanation && explanation.occurrences) || []).map((o) => o.surface);
       return el('article', { class: 'card tried' },
-        el('h3', {}, el('a', { href: article.link, target: '_blank', rel: 'noopener noreferrer' },
+        el('h3', {}, el('a', { href: webLink(article.link), target: '_blank', rel: 'noopener noreferrer' },
           highlight(article.title, terms))),
         el('div', { class: 'meta' }, el('span', { class: 'clip', text: article.feed_title || article.feed }),
           article.published ? when(article.published) : null,
@@ -397,7 +407,7 @@ require: actor and region
                                     'aria-label': `Retry ${letter.title || letter.alert_id} to ${letter.webhook}` });
       button.addEventListener('click', () => retry(letter, button));
       return el('tr', {},
-        el('td', { class: 'name' }, letter.link ? el('a', { class: 'clip', href: letter.link, rel: 'noreferrer',
+        el('td', { class: 'name' }, webLink(letter.link) ? el('a', { class: 'clip', href: webLink(letter.link), rel: 'noreferrer',
           title: letter.title, text: letter.title || letter.alert_id }) : el('span', { class: 'clip', text: letter.title || letter.alert_id }),
         el('span', { class: 'muted small', text: letter.watchlist })),
         el('td', { class: 'mono' }, letter.webhook),

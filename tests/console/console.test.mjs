@@ -245,8 +245,17 @@ try {
   await page.waitForSelector('#alert-list');
   stories.push(item('s3', 'Hezbollah drones shot down over southern Lebanon',
     'The Israeli military said Hezbollah launched drones from Lebanon overnight.'));
-  await page.waitForFunction(() => document.querySelector('#alert-list .card h3')?.textContent.includes('Hezbollah drones'),
-    { timeout: 30000 });
+  // A hostile feed's script link: shown as the title, never made a link.
+  stories.push(item('s4', 'Hezbollah commander named in Lebanon cabinet row',
+    'A second, unrelated report out of Beirut about Hezbollah and the Lebanon cabinet.')
+    .replace('<link>http://127.0.0.1/story/s4</link>', '<link>javascript:alert(document.domain)</link>'));
+  await page.waitForFunction(() => {
+    const titles = [...document.querySelectorAll('#alert-list .card h3')].map((h) => h.textContent).join('|');
+    return titles.includes('Hezbollah drones') && titles.includes('cabinet row');
+  }, { timeout: 30000 });
+  const hostile = await page.$$eval('#alert-list .card h3', (hs) => hs.filter((h) => h.textContent.includes('cabinet row'))
+    .map((h) => ({ links: h.querySelectorAll('a').length, text: h.textContent })));
+  assert.deepEqual(hostile.map((h) => h.links), [0], `a javascript: link is not made a link: ${JSON.stringify(hostile)}`);
   assert.ok(received.some((r) => r.path === '/desk' && r.body.article?.title?.includes('Hezbollah drones')),
     'the new story reached the webhook too');
   await shot('alert-arrived');
