@@ -1,0 +1,86 @@
+// extract_article: decode, pre-pass, parse, score, and read the metadata; every failure is an empty field, never an exception.
+#include "extract/article_extractor.hpp"
+
+#include "extract/content_scorer.hpp"
+#include "extract/dom.hpp"
+#include "extract/html_prepass.hpp"
+#include "extract/page_metadata.hpp"
+#include "feeds/charset.hpp"
+#include "feeds/html_text.hpp"
+#include "feeds/language.hpp"
+#include "feeds/url.hpp"
+
+#include <algorithm>
+
+namespace newsalert::extract {
+namespace {
+
+// JSON-LD's articleBody stands in for the scored text when it is an article's worth and not much
+// shorter than what scoring found (some sites put only a teaser there).
+constexpr std::size_t kSubstantialBody = 500;
+
+std::size_t words(std::string_view text) {
+  std::size_t count = 0;
+  bool in_word = false;
+  for (const char c : text) {
+    const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (!space && !in_word) ++count;
+    in_word = !space;
+  }
+  return count;
+}
+
+// articleBody is plain text, sometimes with HTML or entities left in; paragraphs stay paragraphs.
+std::string body_text(const std::string& article_body) {
+  std::string text = feeds::html_to_text(article_body);
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    if (c == '\n') out += "\n\n";
+    else out += c;
+  }
+  return out;
+}
+
+ExtractedPage extract(std::string_view html, std::string_view url, std::string_view content_type) {
+  const std::string decoded = feeds::decode_document(html, content_type.empty() ? "text/html" : content_type).text;
+  const PrepassedHtml prepassed = prepass_html(decoded);
+  const Dom dom(prepassed.html);
+  const PageMetadata meta = read_metadata(dom, prepassed.json_ld);
+  ExtractedPage page;
+  page.url = meta.canonical.empty() ? std::string(url) : feeds::resolve_url(url, meta.canonical);
+  page.title = meta.title;
+  page.byline = meta.byline;
+  page.published = meta.published;
+  page.text = score_and_render(dom, ScoringFlags{});
+  if (meta.json_ld_body.size() >= kSubstantialBody) {
+    std::string body = body_text(meta.json_ld_body);
+    if (words(body) * 10 >= words(page.text) * 7) page.text = std::move(body);
+  }
+  page.lang = meta.lang.empty() ? std::string{} : feeds::primary_language(meta.lang);
+  if (page.lang.empty() && !page.text.empty()) page.lang = feeds::detect_language(page.text);
+  return page;
+}
+
+}  // namespace
+
+ExtractedPage extract_article(std::string_view html, std::string_view url) { return extract_article(html, url, {}); }
+
+ExtractedPage extract_article(std::string_view html, std::string_view url, std::string_view content_type) {
+  try {
+    return extract(html, url, content_type);
+  } catch (...) {
+    // Only allocation can throw here; a page too large to hold is a page with no article.
+    ExtractedPage page;
+    page.url = std::string(url);
+    return page;
+  }
+}
+
+std::string page_visible_text(std::string_view html) {
+  const std::string decoded = feeds::decode_document(html, "text/html").text;
+  const Dom dom(prepass_html(decoded).html);
+  return visible_text(dom);
+}
+
+}  // namespace newsalert::extract
