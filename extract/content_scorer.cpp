@@ -214,8 +214,16 @@ class Scorer {
 
   bool contains(int ancestor, int i) const { return ancestor < i && i < node(ancestor).end; }
 
+  // With no paragraph long enough to score, the body is the article, as in Readability: short pages
+  // keep their few words, and a page of furniture alone (all removed above) still comes out empty.
+  int body_or_none() {
+    for (int i = 0; i < dom_.size(); ++i)
+      if (!node(i).is_text && node(i).tag == Tag::body) return removed_[at(i)] ? -1 : i;
+    return -1;
+  }
+
   int pick_top() {
-    if (candidates_.empty()) return -1;
+    if (candidates_.empty()) return body_or_none();
     std::vector<int> top = candidates_;
     const auto by_score = [&](int a, int b) { return score_[at(a)] > score_[at(b)]; };
     const std::size_t keep = std::min<std::size_t>(5, top.size());
