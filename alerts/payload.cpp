@@ -51,6 +51,17 @@ std::string normalize_link(std::string_view link) {
   return out + kept;
 }
 
+// The start of a page's main text for the payload: about kExcerptBytes, cut between words and
+// never inside a UTF-8 sequence. Receivers get the gist; the whole article stays at its link.
+std::string excerpt_of(std::string_view text) {
+  if (text.size() <= kExcerptBytes) return std::string(text);
+  std::size_t end = kExcerptBytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  if (const auto space = text.substr(0, end).find_last_of(" \n"); space != std::string_view::npos && space > end / 2)
+    end = space;
+  return std::string(text.substr(0, end)) + "\u2026";
+}
+
 }  // namespace
 
 std::string article_key(const Article& article) {
@@ -79,6 +90,7 @@ nlohmann::json alert_payload(const match::Match& match, const Article& article, 
   nlohmann::json body = match_json(match, article);
   body["id"] = id;
   body["article"]["feed"] = {{"title", article.feed_title}, {"url", article.feed_url}};
+  if (!article.full_text.empty()) body["article"]["excerpt"] = excerpt_of(article.full_text);
   body["detected_at"] = format_rfc3339(detected_at);
   return body;
 }

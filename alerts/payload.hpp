@@ -21,7 +21,11 @@ std::string alert_id(const std::string& watchlist, const Article& article);
 // The match as printed by `newsalertd match`: watchlist, article, actors, regions, score, snippets.
 nlohmann::json match_json(const match::Match& match, const Article& article);
 
-// The webhook body: match_json plus `id`, article.feed and `detected_at`.
+// Bytes of a fetched page's main text (full_text:) an alert carries as article.excerpt.
+inline constexpr std::size_t kExcerptBytes = 600;
+
+// The webhook body: match_json plus `id`, article.feed, article.excerpt when the page's text was
+// fetched, and `detected_at`.
 nlohmann::json alert_payload(const match::Match& match, const Article& article, const std::string& id,
                              TimePoint detected_at);
 

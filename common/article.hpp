@@ -23,6 +23,7 @@ struct Article {
   std::string content;     // plain text
   std::string summary_html;  // the summary as the feed wrote it (HTML, or text for plain-text fields)
   std::string content_html;  // the content as the feed wrote it
+  std::string full_text;   // the main text of the page `link` points to (full_text:), plain; else empty
   std::string image;       // absolute URL of the entry's picture (media:thumbnail, image enclosure), or empty
   std::string lang;        // ISO 639-1 code of the language it is written in ("en"), or empty; set by
                            // feeds::detect_languages, not by the parser

@@ -35,6 +35,16 @@ struct PollConfig {
   int max_xml_attributes = 64;              // attributes on one element
 };
 
+// Fetching the page behind each new entry and matching on its main text as well (docs/full-text.md).
+struct FullTextConfig {
+  bool enabled = false;       // the default for feeds that do not say `full_text:` themselves
+  bool robots = true;         // article pages obey the host's robots.txt
+  Millis timeout{std::chrono::seconds(15)};   // per page, redirects included
+  std::uint64_t max_bytes = 4ull << 20;       // per page, as decoded and as received
+  std::uint64_t cache_bytes = 32ull << 20;    // extracted pages kept in memory with their validators
+  int max_per_poll = 50;      // pages fetched for one poll's new entries; the rest go on what the feed carried
+};
+
 // TLS settings of one feed or webhook.
 struct TlsConfig {
   bool verify = true;              // tls_verify: false turns certificate checks off (logged at warn)
@@ -58,6 +68,7 @@ struct FeedConfig {
   std::vector<NetworkRange> allow;   // non-public networks this feed (and its redirects) may reach
   TlsConfig tls;
   bool allow_https_downgrade = false;   // may a redirect lead from https to http?
+  std::optional<bool> full_text;     // fetch each new entry's page; unset: full_text.enabled
   int line = 0;                      // where it was declared
   std::filesystem::path file;        // the feeds.d file that defines it; empty for the main config file
 };
@@ -245,6 +256,7 @@ struct Config {
   std::filesystem::path state_dir;
   std::string user_agent;        // empty: the built-in "newsalertd/<version> (+url)"
   PollConfig poll;
+  FullTextConfig full_text;
   std::vector<FeedConfig> feeds;
   std::vector<WatchlistConfig> watchlists;
   std::vector<RegionGroup> region_groups;   // already expanded into the watchlists' region terms

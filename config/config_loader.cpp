@@ -657,7 +657,7 @@ Config ConfigLoader::load(const std::string& yaml_text) {
   for (const auto& [key, value] :
        entries(root, "the top level",
                {"state_dir", "user_agent", "poll", "feeds", "watchlists", "webhooks", "shutdown_grace",
-                "region_groups", "http", "network", "state", "websub", "cluster", "watchlists_dir"})) {
+                "region_groups", "http", "network", "state", "websub", "cluster", "watchlists_dir", "full_text"})) {
     const std::string& name = key.Scalar();
     if (name == "state_dir") {
       has_state_dir = true;
@@ -673,6 +673,8 @@ Config ConfigLoader::load(const std::string& yaml_text) {
       }
     } else if (name == "poll") {
       load_poll(value, config.poll);
+    } else if (name == "full_text") {
+      load_full_text(value, config.full_text);
     } else if (name == "feeds") {
       load_feeds(value, config.feeds);
     } else if (name == "watchlists") {
@@ -813,9 +815,13 @@ void ConfigLoader::load_feed(const YAML::Node& item, const std::string& field, s
     bool has_opml = false;
     for (const auto& [key, value] :
          entries(item, field, {"url", "opml", "title", "interval", "headers", "username", "password", "allow",
-                               "tls_verify", "ca_file", "pinned_public_key", "allow_https_downgrade"})) {
+                               "tls_verify", "ca_file", "pinned_public_key", "allow_https_downgrade", "full_text"})) {
       const std::string& name = key.Scalar();
       if (load_tls_key(name, value, field + "." + name, feed.tls)) continue;
+      if (name == "full_text") {
+        if (const auto b = get_bool(value, field + "." + name)) feed.full_text = *b;
+        continue;
+      }
       if (name == "allow") {
         feed.allow = load_allow(value, field + ".allow");
         continue;

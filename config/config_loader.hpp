@@ -72,6 +72,7 @@ class ConfigLoader {
   void warn_if_world_readable(const std::filesystem::path& path, const YAML::Node& at, const std::string& field);
 
   void load_poll(const YAML::Node& node, PollConfig& poll);
+  void load_full_text(const YAML::Node& node, FullTextConfig& full_text);
   void load_feeds(const YAML::Node& node, std::vector<FeedConfig>& feeds);
   void load_feed(const YAML::Node& item, const std::string& field, std::vector<FeedConfig>& feeds,
                  std::map<std::string, int>& first_line);

@@ -19,6 +19,7 @@
 #include "match/matcher.hpp"
 #include "net/http_client.hpp"
 #include "pipeline/pipeline.hpp"
+#include "poll/article_fetcher.hpp"
 #include "poll/feed_fetcher.hpp"
 #include "poll/poll_schedule.hpp"
 #include "poll/websub_subscriber.hpp"
@@ -149,6 +150,7 @@ struct App::Impl {
         delivery(io, supervisor, http, store.outbox(), config.webhooks, alert_lines),
         pipeline(store, pipeline::rules_of(config), std::make_shared<const match::Matcher>(config.watchlists),
                  [this] { delivery.wake(); }),
+        pages(http, pool, config.full_text, config.user_agent),
         random(std::random_device{}()) {
     if (config.cluster) join_cluster();
     if (config.websub && config.cluster) {
@@ -337,7 +339,7 @@ struct App::Impl {
     if (parsed.recovered) feed_log(feed_url).warn("feed {}: pushed content recovered: {}", feed_url, parsed.warning);
     for (auto& article : parsed.articles) article.feed_url = feed_url;
     if (stopping) co_return;
-    co_await commit(feed_url, std::move(parsed), feed_state(feed_url), Clock::now());
+    co_await commit(slot->feed, std::move(parsed), feed_state(feed_url), Clock::now());
   }
 
   // The stored state, or the newer one still waiting for the next batched write.
@@ -449,6 +451,9 @@ struct App::Impl {
     runtime.websub_active = websub ? websub->active_count() : 0;
     runtime.pruned_rows = pruned_rows;
     runtime.loop_restarts = supervisor.restarts_by_kind();
+    for (std::size_t i = 0; i < poll::kFullTextOutcomes; ++i)
+      runtime.full_text_pages[std::string(poll::full_text_outcome_name(static_cast<poll::FullTextOutcome>(i)))] =
+          pages.counts()[i];
     metrics.set_runtime(runtime);
     std::string text = metrics.render(store.outbox().pending_count());
     if (cluster) {
@@ -746,6 +751,7 @@ struct App::Impl {
     if (cluster) cluster->adopt_config(next.fingerprint);
     delivery.update(next.webhooks);
     pipeline.update(pipeline::rules_of(next), std::move(next_matcher));
+    pages.update(next.full_text);
     config = std::move(next);
     config_loaded = Clock::now();
     metrics.declare(names_of(config.watchlists), names_of(config.webhooks));
@@ -819,7 +825,7 @@ struct App::Impl {
           state.last_full = now;
           pending_states.erase(feed.url);   // the commit writes the newer state
           const std::string url = feed.url;
-          co_await commit(url, std::move(outcome.feed), state, now);
+          co_await commit(feed, std::move(outcome.feed), state, now);
           if (websub && !slot->removed)
             websub->discovered(url, outcome.hubs, outcome.self.empty() ? outcome.url : outcome.self);
         } else {
@@ -859,8 +865,10 @@ struct App::Impl {
   }
 
   // Every new entry of a poll or a push goes through the pipeline; what it queued is delivered.
-  asio::awaitable<void> commit(std::string feed_url, feeds::ParsedFeed parsed, store::FeedState state, TimePoint now) {
-    pipeline::Batch batch{std::move(feed_url), std::move(parsed.articles), std::move(state), now};
+  // The feed's settings are copied: a reload may replace its slot while pages are fetched.
+  asio::awaitable<void> commit(config::FeedConfig feed, feeds::ParsedFeed parsed, store::FeedState state, TimePoint now) {
+    pipeline::Batch batch{feed.url, std::move(parsed.articles), std::move(state), now};
+    if (pages.wanted(feed)) co_await pages.fill(batch.articles, pipeline.to_match(batch), feed);
     const pipeline::Outcome outcome = co_await pipeline.process(std::move(batch), &pool);
     metrics.articles_new(outcome.new_entries);
     for (const auto& watchlist : outcome.raised) metrics.alert_raised(watchlist);
@@ -977,6 +985,7 @@ struct App::Impl {
   WorkerPool pool;
   alerts::Delivery delivery;
   pipeline::Pipeline pipeline;
+  poll::ArticleFetcher pages;   // full_text: the page behind each new entry
   Metrics metrics;
   std::vector<std::shared_ptr<FeedSlot>> feed_slots;   // config order
   std::unique_ptr<ClusterNode> cluster;   // cluster mode only

@@ -206,6 +206,11 @@ std::string Metrics::render(std::size_t outbox_pending) const {
   for (const auto& [result, count] : pushes_)
     fmt::format_to(line, "newsalert_websub_pushes_total{{result=\"{}\"}} {}\n", label(result), count);
 
+  header(out, "newsalert_full_text_pages_total", "counter",
+         "Article pages of new entries (full_text:) by outcome: extracted, cached, no_article, robots, failed, skipped.");
+  for (const auto& [outcome, count] : runtime_.full_text_pages)
+    fmt::format_to(line, "newsalert_full_text_pages_total{{outcome=\"{}\"}} {}\n", label(outcome), count);
+
   process_metrics(out, started_);
   return out;
 }

@@ -34,6 +34,7 @@ class Metrics {
     std::size_t websub_active = 0;        // feeds with a verified subscription
     std::uint64_t pruned_rows = 0;        // rows removed by retention
     std::map<std::string, std::uint64_t> loop_restarts;   // supervised loops restarted, by kind
+    std::map<std::string, std::uint64_t> full_text_pages;   // article pages by outcome (full_text:)
   };
 
   Metrics();

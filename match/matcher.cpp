@@ -1521,8 +1521,11 @@ std::string Matcher::Compiled::via(const Hit& hit, bool with_ancestor) const {
 
 std::vector<Match> Matcher::Compiled::run(const Article& article, ExplanationSink* explain) const {
   thread_local std::vector<std::string_view> texts;
-  texts.assign({article.title, article.summary, article.content});
-  if (article.content == article.summary) texts[kContent] = {};  // many feeds repeat one as the other
+  // The page's main text, when fetched (full_text:), stands for the content: the feed's content is
+  // at most a part of it.
+  const std::string& content = article.full_text.empty() ? article.content : article.full_text;
+  texts.assign({article.title, article.summary, content});
+  if (content == article.summary) texts[kContent] = {};  // many feeds repeat one as the other
   for (const std::string& category : article.categories) texts.emplace_back(category);
 
   thread_local std::vector<LookedUpWords> tokens;

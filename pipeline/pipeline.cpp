@@ -114,6 +114,15 @@ Outcome Pipeline::commit(const Batch& batch, const Selection& selection,
   return outcome;
 }
 
+std::vector<std::size_t> Pipeline::to_match(const Batch& batch) {
+  catch_up();
+  const Selection selection = select(batch);
+  std::vector<std::size_t> out;
+  out.reserve(selection.fresh.size());
+  for (const Article* article : selection.fresh) out.push_back(static_cast<std::size_t>(article - batch.articles.data()));
+  return out;
+}
+
 boost::asio::awaitable<Outcome> Pipeline::process(Batch batch, WorkerPool* pool) {
   for (int attempt = 1;; ++attempt) {
     catch_up();

@@ -67,6 +67,10 @@ class Pipeline {
   // A reloaded config: batches from now on use these.
   void update(Rules rules, std::shared_ptr<const match::Matcher> matcher);
 
+  // The positions in batch.articles of the entries process() would match now: new and young
+  // enough. Full text is fetched for these before the batch goes in.
+  std::vector<std::size_t> to_match(const Batch& batch);
+
   // Runs a batch through every step; matching many entries runs on `pool` when one is given.
   // Throws what the store throws; nothing of the batch is committed then.
   boost::asio::awaitable<Outcome> process(Batch batch, WorkerPool* pool);

@@ -66,9 +66,10 @@ void ArticleStore::keep_texts(const std::string& feed_url, const std::vector<See
     if (!a.text) continue;
     std::string categories;
     for (const auto& category : a.text->categories) categories += (categories.empty() ? "" : "\n") + category;
+    // A fetched page's text is what the entry was matched on, so a try matches on it too.
+    const std::string& content = a.text->full_text.empty() ? a.text->content : a.text->full_text;
     stmt->bind_all(a.feed_url.empty() ? feed_url : a.feed_url, a.article_id, now_ms, a.text->feed_title,
-                   a.text->title, a.text->link, to_millis(a.text->published), a.text->summary, a.text->content,
-                   categories);
+                   a.text->title, a.text->link, to_millis(a.text->published), a.text->summary, content, categories);
     stmt->run();
   }
 }

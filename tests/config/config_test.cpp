@@ -1145,3 +1145,30 @@ TEST_F(ConfigTest, MattermostWebhookIsItsUrl) {
               ElementsAre("bad.yaml:3: webhooks[0].token: only used with format: telegram, matrix, opsgenie, pushover or gotify",
                           "bad.yaml:3: webhook 'mm': missing required key 'url' (or set format: stdout)"));
 }
+
+TEST_F(ConfigTest, FullTextHasADefaultAndEachFeedMayOverrideIt) {
+  const Config defaults = load("feeds: [https://example.org/rss]\n");
+  EXPECT_FALSE(defaults.full_text.enabled);
+  EXPECT_TRUE(defaults.full_text.robots);
+  EXPECT_FALSE(defaults.feeds[0].full_text.has_value());
+  const Config c = load(
+      "full_text:\n  enabled: true\n  robots: false\n  timeout: 5s\n  max_bytes: 1MiB\n  cache_bytes: 8MiB\n"
+      "  max_per_poll: 10\n"
+      "feeds:\n  - https://example.org/a\n  - url: https://example.org/b\n    full_text: false\n");
+  EXPECT_TRUE(c.full_text.enabled);
+  EXPECT_FALSE(c.full_text.robots);
+  EXPECT_EQ(c.full_text.timeout, std::chrono::seconds(5));
+  EXPECT_EQ(c.full_text.max_bytes, 1u << 20);
+  EXPECT_EQ(c.full_text.cache_bytes, 8u << 20);
+  EXPECT_EQ(c.full_text.max_per_poll, 10);
+  EXPECT_FALSE(c.feeds[0].full_text.has_value());
+  EXPECT_EQ(c.feeds[1].full_text, std::optional<bool>(false));
+}
+
+TEST_F(ConfigTest, FullTextMistakesAreReportedWithTheirLine) {
+  EXPECT_THAT(errors("state_dir: s\nfull_text:\n  enabled: sometimes\n  max_per_poll: -1\n  robot: true\n"),
+              ElementsAre(HasSubstr("bad.yaml:3:"), HasSubstr("bad.yaml:4:"),
+                          "bad.yaml:5: unknown key 'robot' in full_text; did you mean 'robots'?"));
+  EXPECT_THAT(errors("state_dir: s\nfeeds:\n  - url: https://example.org/a\n    full_text: yes please\n"),
+              ElementsAre(HasSubstr("bad.yaml:4:")));
+}

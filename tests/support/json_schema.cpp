@@ -84,6 +84,13 @@ void JsonSchema::check(const nlohmann::json& raw, const nlohmann::json& value, c
                      ", got " + value.type_name());
     return;
   }
+  // maxLength counts code points, as JSON Schema does.
+  if (value.is_string() && schema.contains("maxLength")) {
+    std::size_t code_points = 0;
+    for (const char c : value.get<std::string>()) code_points += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    if (code_points > schema["maxLength"].get<std::size_t>())
+      errors.push_back(path + ": longer than " + schema["maxLength"].dump() + " characters");
+  }
   if (value.is_string() && schema.contains("pattern") &&
       !std::regex_search(value.get<std::string>(), std::regex(schema["pattern"].get<std::string>())))
     errors.push_back(path + ": " + value.dump() + " does not match " + schema["pattern"].get<std::string>());

@@ -1,6 +1,6 @@
 // A small JSON Schema validator for tests: the keywords docs/webhook-payload.schema.json uses
 // (type, required, properties, additionalProperties, items, minItems, minimum, const, enum,
-// pattern, oneOf, $ref to a JSON pointer in the same document like "#/$defs/..."); OpenAPI's
+// pattern, maxLength, oneOf, $ref to a JSON pointer in the same document like "#/$defs/..."); OpenAPI's
 // schemas are checked at their place in the API's description.
 #pragma once
 
