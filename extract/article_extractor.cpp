@@ -30,14 +30,20 @@ std::size_t words(std::string_view text) {
   return count;
 }
 
-// articleBody is plain text, sometimes with HTML or entities left in; paragraphs stay paragraphs.
-std::string body_text(const std::string& article_body) {
-  std::string text = feeds::html_to_text(article_body);
+// articleBody is plain text with its paragraphs on lines of their own, sometimes with markup or
+// entities left in; each line becomes a paragraph.
+std::string body_text(std::string_view article_body) {
   std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    if (c == '\n') out += "\n\n";
-    else out += c;
+  while (!article_body.empty()) {
+    const std::size_t newline = std::min(article_body.find('\n'), article_body.size());
+    const std::string_view line = article_body.substr(0, newline);
+    article_body.remove_prefix(std::min(newline + 1, article_body.size()));
+    std::string text = line.find_first_of("<&") == std::string_view::npos ? feeds::collapse_whitespace(line)
+                                                                          : feeds::html_to_text(line);
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    if (text.empty()) continue;
+    if (!out.empty()) out += "\n\n";
+    out += text;
   }
   return out;
 }

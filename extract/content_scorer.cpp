@@ -376,13 +376,17 @@ class Scorer {
 }  // namespace
 
 std::string score_and_render(const Dom& dom, const ScoringFlags& flags) {
-  std::string best;
-  for (const ScoringFlags& pass :
-       {flags, ScoringFlags{false, flags.weight_classes, flags.clean_conditionally}, ScoringFlags{false, false, flags.clean_conditionally},
-        ScoringFlags{false, false, false}}) {
+  std::string best = Scorer(dom, flags).run();
+  if (best.size() >= kEnoughText) return best;
+  // Nothing at all once furniture is gone is a page without an article (a login form, a cookie wall)
+  // unless a less strict pass finds an article's worth: a page wrapped whole in a box whose class
+  // names furniture. A notice or two of furniture is not turned into text.
+  const bool found_nothing = best.empty();
+  for (const ScoringFlags& pass : {ScoringFlags{false, flags.weight_classes, flags.clean_conditionally},
+                                   ScoringFlags{false, false, flags.clean_conditionally}, ScoringFlags{false, false, false}}) {
     std::string text = Scorer(dom, pass).run();
     if (text.size() >= kEnoughText) return text;
-    if (text.size() > best.size()) best = std::move(text);
+    if (!found_nothing && text.size() > best.size()) best = std::move(text);
   }
   return best;
 }
