@@ -317,8 +317,8 @@ class Scorer {
       return false;
     const Stats& s = stats_[at(i)];
     const int w = weight(i);
-    const double content_score = candidate_[at(i)] ? score_[at(i)] : 0.0;
-    if (w + content_score < 0) return true;
+    // Readability weighs class names alone here: a list's negative tag score does not make it furniture.
+    if (w < 0) return true;
     if (s.commas >= 10) return false;
     const bool list = tag == Tag::ul || tag == Tag::ol;
     const double density = link_density(i);
