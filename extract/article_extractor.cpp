@@ -58,7 +58,7 @@ ExtractedPage extract(std::string_view html, std::string_view url, std::string_v
   page.title = meta.title;
   page.byline = meta.byline;
   page.published = meta.published;
-  page.text = score_and_render(dom, ScoringFlags{});
+  page.text = score_and_render(dom, ScoringFlags{}, meta.title);
   if (meta.json_ld_body.size() >= kSubstantialBody) {
     std::string body = body_text(meta.json_ld_body);
     if (words(body) * 10 >= words(page.text) * 7) page.text = std::move(body);
