@@ -193,3 +193,19 @@ TEST(ExtractArticle, BlocksBecomeParagraphsAndEntitiesAreDecoded) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ExtractArticle, ValidUtf8IsReadAsUtf8WhateverAStaleMetaCharsetSays) {
+  const std::string html = "<html><head><meta charset=\"gb2312\"></head><body><p>" + kParagraph1 +
+                           " Le café était fermé à Zürich.</p></body></html>";
+  EXPECT_NE(extract_article(html, "").text.find("café était fermé à Zürich"), std::string::npos);
+  // Bytes that are not UTF-8 are read in the charset the page declares.
+  const std::string latin1 = "<html><head><meta charset=\"iso-8859-1\"></head><body><p>" + kParagraph1 +
+                             " Le caf\xe9 \xe9tait ferm\xe9.</p></body></html>";
+  EXPECT_NE(extract_article(latin1, "").text.find("Le café était fermé."), std::string::npos);
+  // A charset the server sent outranks both.
+  EXPECT_NE(extract_article(latin1, "", "text/html; charset=windows-1252").text.find("café"), std::string::npos);
+}
+
+}  // namespace
