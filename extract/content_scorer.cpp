@@ -379,7 +379,10 @@ class Scorer {
   }
 
   bool repeats_title(int i) const {
-    if (title_.empty()) return false;
+    // Only a heading about as long as the title is rendered to compare, so nested headings cost no more
+    // than their text.
+    const auto length = static_cast<std::size_t>(stats_[at(i)].text);
+    if (title_.empty() || length > title_.size() * 2 || length * 2 < title_.size()) return false;
     TextRenderer renderer(dom_);
     renderer.render(i, removed_);
     return folded(renderer.finish()) == title_;

@@ -64,8 +64,12 @@ struct MarkupScan {
   std::string canonical, title, lang, byline, time;
 };
 
+// Elements tried as a byline: a page with hundreds of nested "author" boxes is not read hundreds of times.
+constexpr int kBylineTries = 8;
+
 MarkupScan scan_markup(const Dom& dom) {
   MarkupScan scan;
+  int byline_tries = 0;
   for (int i = 0; i < dom.size(); ++i) {
     const DomNode& d = dom[i];
     if (d.is_text) continue;
@@ -80,8 +84,9 @@ MarkupScan scan_markup(const Dom& dom) {
       scan.lang = std::string(trim(dom.attribute(i, "lang")));
     } else if (d.tag == Tag::time && scan.time.empty()) {
       scan.time = std::string(trim(dom.attribute(i, "datetime")));
-    } else if (scan.byline.empty() && (d.tag == Tag::a ? to_lower_ascii(dom.attribute(i, "rel")) == "author"
+    } else if (scan.byline.empty() && byline_tries < kBylineTries && (d.tag == Tag::a ? to_lower_ascii(dom.attribute(i, "rel")) == "author"
                                                        : names_author(d.class_name, d.id, dom.attribute(i, "itemprop")))) {
+      ++byline_tries;
       scan.byline = clean_byline(text_of(dom, i));
     }
   }
