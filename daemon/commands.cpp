@@ -290,12 +290,13 @@ int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::os
 
 namespace {
 
-nlohmann::json page_json(const extract::ExtractedPage& page) {
-  const auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::json() : nlohmann::json(s); };
+// Fields in the order the command's documentation lists them.
+nlohmann::ordered_json page_json(const extract::ExtractedPage& page) {
+  const auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s); };
   return {{"url", page.url},
           {"title", page.title},
           {"byline", page.byline},
-          {"published", page.published ? nlohmann::json(format_rfc3339(*page.published)) : nlohmann::json()},
+          {"published", page.published ? nlohmann::ordered_json(format_rfc3339(*page.published)) : nlohmann::ordered_json()},
           {"lang", or_null(page.lang)},
           {"text", page.text}};
 }
@@ -315,7 +316,7 @@ int run_extract(const std::vector<std::string>& inputs, std::ostream& out, std::
     if (!base_url.empty() && !is_url(input)) base = base_url;
     // A text/html charset the server declared outranks the page's <meta>; other types say nothing of it.
     if (feeds::media_type_of(type) != "text/html") type.clear();
-    out << page_json(extract::extract_article(bytes, base, type)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+    out << page_json(extract::extract_article(bytes, base, type)).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
         << "\n";
   }
   return status;

@@ -5,6 +5,7 @@
 #include "extract/json_ld.hpp"
 #include "extract/text_render.hpp"
 #include "feeds/date_parser.hpp"
+#include "feeds/html_text.hpp"
 
 namespace newsalert::extract {
 namespace {
@@ -41,10 +42,7 @@ std::string text_of(const Dom& dom, int i) {
   TextRenderer renderer(dom);
   const std::vector<char> skip(static_cast<std::size_t>(dom.size()), 0);
   renderer.render(i, skip);
-  std::string text = renderer.finish();
-  for (char& c : text)
-    if (c == '\n') c = ' ';
-  return text;
+  return feeds::collapse_whitespace(renderer.finish());
 }
 
 bool names_author(std::string_view class_name, std::string_view id, std::string_view itemprop) {
