@@ -102,7 +102,8 @@ def main():
             print("  empty (%s): %s" % (s, ", ".join(empties[s])))
     print("floor mean F1 above readability-lxml: %s" % ("met" if means["newsalert"] > means["lxml"] else "NOT met"))
     print("floor no empty extraction: %s" % ("met" if not empties["newsalert"] else "NOT met"))
+    return 0 if means["newsalert"] > means["lxml"] and not empties["newsalert"] else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

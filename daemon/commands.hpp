@@ -1,4 +1,4 @@
-// The subcommands of newsalertd other than the daemon itself: check, parse, match, replay, deliveries.
+// The subcommands of newsalertd other than the daemon itself: check, parse, extract, match, replay, deliveries.
 #pragma once
 
 #include "config/config.hpp"
@@ -26,6 +26,10 @@ int run_notify_test(const std::string& config_file, const std::string& webhook, 
 // base_url, when set, is what relative links resolve against instead of the file name or URL.
 int run_parse(const std::vector<std::string>& inputs, std::ostream& out, std::ostream& err,
               const std::string& content_type = {}, const std::string& base_url = {});
+// Prints one JSON object per page: its article's url, title, byline, published (RFC 3339 UTC or null),
+// lang (or null) and text. base_url, when set, stands in for a file's URL (relative canonical links).
+int run_extract(const std::vector<std::string>& inputs, std::ostream& out, std::ostream& err,
+                const std::string& base_url = {});
 // explain: print, for every watchlist that found anything, the hits, the rule clauses and the verdict.
 // deliveries list | retry ID...|--all | purge: the dead letters and disabled webhooks, offline or
 // beside the running daemon (SQLite WAL and a busy timeout make that safe).

@@ -1,4 +1,4 @@
-// newsalertd: the command line (contract in README: run, check, parse, match, replay; exit codes 0/1/2).
+// newsalertd: the command line (contract in README: run, check, parse, extract, match, replay; exit codes 0/1/2).
 #include "daemon/app.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/descriptor_limit.hpp"
@@ -34,6 +34,8 @@ commands:
   parse  FILE|URL...              print each feed entry as one JSON object per line
          [--content-type TYPE]    read files as if served with this Content-Type
          [--base-url URL]         resolve relative links against URL
+  extract FILE|URL...             print each page's article (url, title, byline, published,
+         [--base-url URL]         lang, text) as one JSON object per line
   match  --config FILE [FILE|-]   match an article, HTML page or feed against the watchlists
          [--explain]              ... and show hits, rule clauses and why a watchlist did not fire
   replay --config FILE ARCHIVE... the alerts each watchlist would have sent for saved feeds,
@@ -159,6 +161,13 @@ int main(int argc, char** argv) {
       return kExitUsage;
     }
     return daemon::run_parse(positional, std::cout, std::cerr, content_type, base_url);
+  }
+  if (command == "extract") {
+    if (positional.empty()) {
+      std::cerr << "newsalertd extract: give at least one FILE or URL\n";
+      return kExitUsage;
+    }
+    return daemon::run_extract(positional, std::cout, std::cerr, base_url);
   }
   if (command == "match") return daemon::run_match(config_file, positional, std::cout, std::cerr, explain);
   if (command == "replay") return daemon::run_replay(config_file, positional, std::cout, std::cerr, json_output);

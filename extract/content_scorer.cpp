@@ -96,8 +96,8 @@ int tag_score(Tag tag) {
 
 class Scorer {
  public:
-  Scorer(const Dom& dom, const ScoringFlags& flags)
-      : dom_(dom), flags_(flags), n_(static_cast<std::size_t>(dom.size())), removed_(n_, 0), stats_(n_),
+  Scorer(const Dom& dom, const ScoringFlags& flags, std::string_view title)
+      : dom_(dom), flags_(flags), title_(folded(title)), n_(static_cast<std::size_t>(dom.size())), removed_(n_, 0), stats_(n_),
         score_(n_, 0.0), candidate_(n_, 0) {}
 
   std::string run() {
@@ -317,8 +317,8 @@ class Scorer {
       return false;
     const Stats& s = stats_[at(i)];
     const int w = weight(i);
-    const double content_score = candidate_[at(i)] ? score_[at(i)] : 0.0;
-    if (w + content_score < 0) return true;
+    // Readability weighs class names alone here: a list's negative tag score does not make it furniture.
+    if (w < 0) return true;
     if (s.commas >= 10) return false;
     const bool list = tag == Tag::ul || tag == Tag::ol;
     const double density = link_density(i);
@@ -338,7 +338,7 @@ class Scorer {
     if (removed_[at(i)]) return true;
     const DomNode& d = node(i);
     if (d.is_text) return false;
-    if ((d.tag == Tag::h1 || d.tag == Tag::h2) && weight(i) < 0) return true;
+    if ((d.tag == Tag::h1 || d.tag == Tag::h2) && (weight(i) < 0 || repeats_title(i))) return true;
     if (d.tag == Tag::figcaption && weight(i) < 0) return true;
     if (flags_.weight_classes && !d.class_name.empty() && share_box(d.class_name, d.id) && stats_[at(i)].text < 500)
       return true;
@@ -363,8 +363,34 @@ class Scorer {
     return renderer.finish();
   }
 
+  // Lower-cased with whitespace collapsed, so a heading and a title compare as a reader sees them.
+  static std::string folded(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+      const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+      if (space) {
+        if (!out.empty() && out.back() != ' ') out += ' ';
+      } else {
+        out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      }
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+  }
+
+  bool repeats_title(int i) const {
+    // Only a heading about as long as the title is rendered to compare, so nested headings cost no more
+    // than their text.
+    const auto length = static_cast<std::size_t>(stats_[at(i)].text);
+    if (title_.empty() || length > title_.size() * 2 || length * 2 < title_.size()) return false;
+    TextRenderer renderer(dom_);
+    renderer.render(i, removed_);
+    return folded(renderer.finish()) == title_;
+  }
+
   const Dom& dom_;
   const ScoringFlags flags_;
+  const std::string title_;
   std::size_t n_;
   std::vector<char> removed_;
   std::vector<Stats> stats_;
@@ -375,14 +401,20 @@ class Scorer {
 
 }  // namespace
 
-std::string score_and_render(const Dom& dom, const ScoringFlags& flags) {
-  std::string best;
-  for (const ScoringFlags& pass :
-       {flags, ScoringFlags{false, flags.weight_classes, flags.clean_conditionally}, ScoringFlags{false, false, flags.clean_conditionally},
-        ScoringFlags{false, false, false}}) {
-    std::string text = Scorer(dom, pass).run();
+std::string score_and_render(const Dom& dom, const ScoringFlags& flags, std::string_view title) {
+  std::string best = Scorer(dom, flags, title).run();
+  if (best.size() >= kEnoughText) return best;
+  // Nothing at all once furniture is gone is a page without an article (a login form, a cookie wall)
+  // unless a less strict pass finds an article's worth: a page wrapped whole in a box whose class
+  // names furniture. A notice or two of furniture is not turned into text.
+  const bool found_nothing = best.empty();
+  for (const ScoringFlags& pass : {ScoringFlags{false, flags.weight_classes, flags.clean_conditionally},
+                                   ScoringFlags{false, false, flags.clean_conditionally}, ScoringFlags{false, false, false}}) {
+    std::string text = Scorer(dom, pass, title).run();
     if (text.size() >= kEnoughText) return text;
-    if (text.size() > best.size()) best = std::move(text);
+    // A short article stays what the strict pass found unless a looser one finds much more: what a
+    // looser pass adds to a short page is mostly the furniture the strict one left out.
+    if (!found_nothing && text.size() > best.size() * 3 / 2) best = std::move(text);
   }
   return best;
 }

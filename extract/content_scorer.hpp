@@ -4,6 +4,7 @@
 #include "extract/dom.hpp"
 
 #include <string>
+#include <string_view>
 
 namespace newsalert::extract {
 
@@ -16,7 +17,8 @@ struct ScoringFlags {
 };
 
 // The article's text (paragraphs separated by "\n\n"), empty when no element holds paragraphs of text.
-std::string score_and_render(const Dom& dom, const ScoringFlags& flags);
+// A heading that repeats the title (the page's headline above its text) is left out, as Readability does.
+std::string score_and_render(const Dom& dom, const ScoringFlags& flags, std::string_view title = {});
 
 // The whole page's visible text (body, without scripts, styles and hidden elements), rendered the same way.
 std::string visible_text(const Dom& dom);

@@ -5,6 +5,7 @@
 #include "extract/json_ld.hpp"
 #include "extract/text_render.hpp"
 #include "feeds/date_parser.hpp"
+#include "feeds/html_text.hpp"
 
 namespace newsalert::extract {
 namespace {
@@ -41,10 +42,7 @@ std::string text_of(const Dom& dom, int i) {
   TextRenderer renderer(dom);
   const std::vector<char> skip(static_cast<std::size_t>(dom.size()), 0);
   renderer.render(i, skip);
-  std::string text = renderer.finish();
-  for (char& c : text)
-    if (c == '\n') c = ' ';
-  return text;
+  return feeds::collapse_whitespace(renderer.finish());
 }
 
 bool names_author(std::string_view class_name, std::string_view id, std::string_view itemprop) {
@@ -64,8 +62,12 @@ struct MarkupScan {
   std::string canonical, title, lang, byline, time;
 };
 
+// Elements tried as a byline: a page with hundreds of nested "author" boxes is not read hundreds of times.
+constexpr int kBylineTries = 8;
+
 MarkupScan scan_markup(const Dom& dom) {
   MarkupScan scan;
+  int byline_tries = 0;
   for (int i = 0; i < dom.size(); ++i) {
     const DomNode& d = dom[i];
     if (d.is_text) continue;
@@ -80,8 +82,9 @@ MarkupScan scan_markup(const Dom& dom) {
       scan.lang = std::string(trim(dom.attribute(i, "lang")));
     } else if (d.tag == Tag::time && scan.time.empty()) {
       scan.time = std::string(trim(dom.attribute(i, "datetime")));
-    } else if (scan.byline.empty() && (d.tag == Tag::a ? to_lower_ascii(dom.attribute(i, "rel")) == "author"
+    } else if (scan.byline.empty() && byline_tries < kBylineTries && (d.tag == Tag::a ? to_lower_ascii(dom.attribute(i, "rel")) == "author"
                                                        : names_author(d.class_name, d.id, dom.attribute(i, "itemprop")))) {
+      ++byline_tries;
       scan.byline = clean_byline(text_of(dom, i));
     }
   }

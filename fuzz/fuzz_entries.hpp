@@ -11,6 +11,7 @@ namespace newsalert::fuzz {
 // "keep going").
 int feed_parser(const std::uint8_t* data, std::size_t size);    // parse_feed, through the charset layer
 int html_text(const std::uint8_t* data, std::size_t size);      // html_to_text
+int extract_article(const std::uint8_t* data, std::size_t size); // extract_article on the bytes as a page
 int date_parser(const std::uint8_t* data, std::size_t size);    // parse_date
 int config_loader(const std::uint8_t* data, std::size_t size);  // parse_config on the bytes as YAML
 int require_rule(const std::uint8_t* data, std::size_t size);   // a watchlist's `require:` value, then matched

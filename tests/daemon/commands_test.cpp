@@ -1,8 +1,9 @@
-// check, parse and match as a user runs them: exit codes, messages, JSON output.
+// check, parse, extract and match as a user runs them: exit codes, messages, JSON output.
 #include "daemon_process.hpp"
 
 #include "common/crypto.hpp"
 #include "common/version.hpp"
+#include "tests/support/http_server.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -142,6 +143,87 @@ TEST(ParseCommand, BrokenFileExits1WithTheReason) {
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("page.html"), std::string::npos);
   EXPECT_TRUE(result.out.empty());
+}
+
+// A story page as sites serve it: the article between a menu, a share box and comments.
+const std::string kStoryPage = R"(<!DOCTYPE html><html lang="en"><head><title>Port strike ends - Harbour Times</title>
+<meta property="og:site_name" content="Harbour Times">
+<meta property="article:published_time" content="2024-05-02T06:00:00Z">
+<meta name="author" content="Sam Okafor">
+<link rel="canonical" href="../stories/port-strike-ends"></head><body>
+<nav class="menu"><a href="/">Home</a> <a href="/ports">Ports</a> <a href="/shipping">Shipping</a></nav>
+<article><h1>Port strike ends</h1>
+<div class="social-share"><a href="#">Share this story on every network you use</a></div>
+<p>Dock workers voted on Wednesday to end the strike that had closed the port for nine days, after the
+operator agreed to raise wages, hire more crane drivers and review the night shift rota.</p>
+<p>The first ships, held at anchor since last week, were expected to berth on Thursday morning.</p>
+</article>
+<div id="comments"><p>Reader comment: about time, the shelves in town have been empty for a week now.</p></div>
+</body></html>)";
+
+void expect_story(const json& page) {
+  EXPECT_EQ(page["title"], "Port strike ends");
+  EXPECT_EQ(page["byline"], "Sam Okafor");
+  EXPECT_EQ(page["published"], "2024-05-02T06:00:00Z");
+  EXPECT_EQ(page["lang"], "en");
+  const std::string text = page["text"];
+  EXPECT_EQ(text.find("Dock workers voted"), 0u) << text;
+  EXPECT_NE(text.find("\n\nThe first ships"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Share this story"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Reader comment"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Shipping"), std::string::npos) << text;
+}
+
+TEST(ExtractCommand, PrintsTheArticleOfAFileAsOneJsonObject) {
+  TempDir dir;
+  write_file(dir / "story.html", kStoryPage);
+  const auto result =
+      run_command({"extract", "--base-url", "https://harbour.example/news/today/", (dir / "story.html").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto pages = json_lines(result.out);
+  ASSERT_EQ(pages.size(), 1u) << result.out;
+  EXPECT_EQ(pages[0]["url"], "https://harbour.example/news/stories/port-strike-ends");
+  expect_story(pages[0]);
+}
+
+TEST(ExtractCommand, FetchesAUrlAndResolvesItsCanonicalLinkAgainstIt) {
+  HttpServer server;
+  server.route("/ports/today/story", [](const RecordedRequest&) {
+    return Response{200, {{"Content-Type", "text/html; charset=utf-8"}}, kStoryPage};
+  });
+  const auto result = run_command({"extract", server.url("/ports/today/story")});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto pages = json_lines(result.out);
+  ASSERT_EQ(pages.size(), 1u) << result.out;
+  EXPECT_EQ(pages[0]["url"], server.url("/ports/stories/port-strike-ends"));
+  expect_story(pages[0]);
+  EXPECT_EQ(server.count("/ports/today/story"), 1u);
+}
+
+TEST(ExtractCommand, APageWithoutAnArticleHasEmptyTextAndNullFields) {
+  TempDir dir;
+  write_file(dir / "empty.html", "<html><body><nav><a href=/>Home</a></nav></body></html>");
+  const auto result = run_command({"extract", (dir / "empty.html").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto pages = json_lines(result.out);
+  ASSERT_EQ(pages.size(), 1u);
+  EXPECT_EQ(pages[0]["text"], "");
+  EXPECT_TRUE(pages[0]["lang"].is_null());
+  EXPECT_TRUE(pages[0]["published"].is_null());
+}
+
+TEST(ExtractCommand, FetchFailureExits1AndUsageExits2) {
+  HttpServer server;
+  server.route("/gone", [](const RecordedRequest&) { return Response{404, {}, "not here"}; });
+  TempDir dir;
+  write_file(dir / "story.html", kStoryPage);
+  const auto failed = run_command({"extract", server.url("/gone"), (dir / "story.html").string()});
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_NE(failed.err.find("/gone"), std::string::npos) << failed.err;
+  EXPECT_EQ(json_lines(failed.out).size(), 1u);  // the other page is still printed
+  const auto missing = run_command({"extract", (dir / "nope.html").string()});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(run_command({"extract"}).exit_code, 2);
 }
 
 TEST(MatchCommand, MatchesAPlainTextArticle) {

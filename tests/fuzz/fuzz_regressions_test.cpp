@@ -19,7 +19,7 @@ using newsalert::fuzz::entry;
 
 namespace {
 
-const char* const kTargets[] = {"feed_parser", "html_text", "date_parser", "config_loader",
+const char* const kTargets[] = {"feed_parser", "html_text", "extract_article", "date_parser", "config_loader",
                                 "require_rule", "matcher", "network_range"};
 
 fs::path data_dir() { return NEWSALERT_TEST_DATA_DIR; }

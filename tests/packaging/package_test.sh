@@ -42,7 +42,7 @@ dpkg-deb -c "$deb" | awk '$6 == "./usr/bin/newsalertd" && $1 != "-rwxr-xr-x" { e
 
 # Control: dependencies from dpkg-shlibdeps, the config as conffile, the maintainer scripts.
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libc6 libcurl4 libsqlite3-0 libsystemd0 libyaml-cpp0.7 libicu72 libssl3 libnats3.4 libcld2-0; do
+for lib in libc6 libcurl4 libsqlite3-0 libsystemd0 libyaml-cpp0.7 libicu72 libssl3 libnats3.4 libcld2-0 libgumbo1; do
   [[ $depends == *"$lib"* ]] || fail "Depends lacks $lib: $depends"
 done
 [ "$(dpkg-deb -f "$deb" Package)" = newsalertd ] || fail "package name"
