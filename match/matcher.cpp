@@ -15,6 +15,7 @@
 #endif
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <cstdint>
 #include <span>
@@ -462,6 +463,50 @@ struct Reading {
   std::uint32_t count = 0;
   bool dropped = false;     // read as another place, a person, or an unsupported acronym
 };
+
+// A place's name read as a person's (or a club's): the name as written, the word after it, and
+// where that word ends with the words a hyphen joins to it ("Saint" of "Paris Saint-Germain").
+struct NameRead {
+  std::uint32_t name = 0;
+  std::string_view written;
+  std::string_view after;
+  const char* after_end = nullptr;
+};
+
+const char* hyphenated_end(std::string_view t, std::string_view word) {
+  std::size_t e = static_cast<std::size_t>(word.data() - t.data()) + word.size();
+  auto letter = [&](std::size_t i) { return i < t.size() && (std::isalnum(static_cast<unsigned char>(t[i])) || static_cast<unsigned char>(t[i]) >= 0x80); };
+  while (!word.empty() && e + 1 < t.size() && t[e] == '-' && letter(e + 1))
+    for (++e; letter(e); ++e) {
+    }
+  return t.data() + e;
+}
+
+// Words that set one team against another ("Paris Saint-Germain beat Bayern", "Lyon vs Marseille").
+constexpr std::string_view kMatchWords = "|beat|beats|vs|v|versus|defeat|defeats|defeated|edge|edges|edged|thrash|thrashes|thrashed|";
+
+// A one-word place on one side of a match word whose other side is a name read as a person's or a
+// club's: a team meets a team, so the place is a club too ("Paris Saint-Germain beat Bayern",
+// "Bayern vs Paris Saint-Germain"). Two places stay places ("Israel beat Iran").
+bool faces_named_team(std::string_view t, std::size_t begin, std::size_t end, std::span<const NameRead> people) {
+  auto match_word = [](std::string_view w) {
+    return !w.empty() && w.size() <= 9 && kMatchWords.find("|" + std::string(w) + "|") != std::string_view::npos;
+  };
+  auto ends_name = [&](std::string_view w) {  // the last word of a name read before the match word
+    const char* e = w.data() + w.size();
+    return !w.empty() && std::any_of(people.begin(), people.end(), [&](const NameRead& p) {
+      return e == p.written.data() + p.written.size() || e == p.after_end;
+    });
+  };
+  auto starts_name = [&](std::string_view w) {  // the first word of a name read after it
+    return !w.empty() && std::any_of(people.begin(), people.end(), [&](const NameRead& p) { return w.data() == p.written.data(); });
+  };
+  if (const std::string_view w = NeighbourWords::before(t, begin); match_word(w))
+    if (ends_name(NeighbourWords::before(t, static_cast<std::size_t>(w.data() - t.data())))) return true;
+  if (const std::string_view w = NeighbourWords::after(t, end); match_word(w))
+    if (starts_name(NeighbourWords::after(t, static_cast<std::size_t>(w.data() - t.data()) + w.size()))) return true;
+  return false;
+}
 
 // Between two places of a list: "Moscow, Tehran and Beirut".
 bool is_list_gap(std::string_view g) {
@@ -1096,7 +1141,7 @@ void Matcher::Compiled::resolve_places(const ArticleText& text, std::vector<Hit>
   });
   thread_local std::vector<Reading> readings;
   thread_local std::vector<std::uint32_t> entries;
-  thread_local std::vector<std::pair<std::uint32_t, std::string_view>> people;  // (name, the word after it)
+  thread_local std::vector<NameRead> people;
   readings.clear();
   entries.clear();
   people.clear();
@@ -1115,7 +1160,9 @@ void Matcher::Compiled::resolve_places(const ArticleText& text, std::vector<Hit>
     }
     // A name no watchlist listens to counts for nothing, so whether it is a person's is not asked.
     if (const std::string why = place_listened[hit.id] != 0 ? person_reading(text, hit, places, terms) : std::string(); !why.empty()) {
-      people.emplace_back(hit.id, word_after(text, hit));
+      const LookedUpWord& w = text.tokens[hit.slot][hit.begin];
+      const std::string_view after = word_after(text, hit);
+      people.push_back(NameRead{hit.id, text.texts[hit.slot].substr(w.begin, w.end - w.begin), after, hyphenated_end(text.texts[hit.slot], after)});
       if (explain != nullptr) note_ignored(*explain, text, name, hit, why);
       continue;
     }
@@ -1133,12 +1180,18 @@ void Matcher::Compiled::resolve_places(const ArticleText& text, std::vector<Hit>
   // The same name elsewhere in the article is the same person when the same word follows it, or
   // none ("Egypt Sherrod" in a title after "the host Egypt Sherrod" in the text; "Keepers gave
   // Jordan, a giraffe" after "Jordan the giraffe").
-  for (Reading& r : readings)
-    for (const auto& [name, after] : people)
-      if (r.hit.id == name && (word_after(text, r.hit) == after || word_after(text, r.hit).empty())) {
+  for (Reading& r : readings) {
+    for (const NameRead& p : people)
+      if (r.hit.id == p.name && (word_after(text, r.hit) == p.after || word_after(text, r.hit).empty())) {
         r.dropped = true;
-        if (explain != nullptr) note_ignored(*explain, text, gazetteer.names()[name], r.hit, "read as a person's name, as elsewhere in the article");
+        if (explain != nullptr) note_ignored(*explain, text, gazetteer.names()[p.name], r.hit, "read as a person's name, as elsewhere in the article");
       }
+    if (!r.dropped && !people.empty() && r.hit.end - r.hit.begin == 1 &&
+        faces_named_team(text.texts[r.hit.slot], text.tokens[r.hit.slot][r.hit.begin].begin, text.tokens[r.hit.slot][r.hit.begin].end, people)) {
+      r.dropped = true;
+      if (explain != nullptr) note_ignored(*explain, text, gazetteer.names()[r.hit.id], r.hit, "read as a team, facing a name that is not a place");
+    }
+  }
   qualify_cities(text, readings, entries, explain);
   support_shouted(text, readings, entries, explain);
   for (const Reading& r : readings)
@@ -1184,19 +1237,24 @@ std::string Matcher::Compiled::person_reading(const ArticleText& text, const Hit
     if (PersonNames::is_title(folded)) return "read as a name after '" + std::string(before) + "', not a place";
     if (!NeighbourWords::all_upper(before) && PersonNames::is_given_name(folded))
       return "read as a person's name (the given name '" + std::string(before) + "' before it)";
+  } else if (!before.empty() && !NeighbourWords::capitalized(before)) {  // "nommé Turquie", "по кличке Иран"
+    if (PersonNames::is_title(PersonNames::fold(before, buffer))) return "read as a name after '" + std::string(before) + "', not a place";
   }
-  if (hit.end - hit.begin != 1 || given_name_place[hit.id] == 0) return {};
+  if (hit.end - hit.begin != 1) return {};
+  // A given name before a capitalised word is a person's name; any other place's name is one only
+  // before a known surname that is not an English word ("Tyre Nichols", not "Georgia Power").
+  const bool given = given_name_place[hit.id] != 0;
   const std::string_view after = word_after(text, hit);
   if (after.empty()) return {};
   const std::string_view name = t.substr(first.begin, first.end - first.begin);
-  if (after == "the") {  // "Jordan the giraffe", "Paris the poodle": a being's name and what it is
+  if (given && after == "the") {  // "Jordan the giraffe", "Paris the poodle": a being's name and what it is
     const std::string_view what = NeighbourWords::after(t, static_cast<std::size_t>(after.data() - t.data()) + after.size());
     if (!what.empty() && !NeighbourWords::capitalized(what)) return "read as a name (" + std::string(name) + " the " + std::string(what) + "), not a place";
     return {};
   }
-  if (!NeighbourWords::capitalized(after) || NeighbourWords::all_upper(after) ||
-      PersonNames::is_institution_word(PersonNames::fold(after, buffer)))
-    return {};
+  if (!NeighbourWords::capitalized(after) || NeighbourWords::all_upper(after)) return {};
+  const std::string_view folded_after = PersonNames::fold(after, buffer);
+  if (PersonNames::is_institution_word(folded_after) || (!given && !PersonNames::is_surname(folded_after))) return {};
   const auto next = std::lower_bound(places.begin(), places.end(), std::pair(hit.slot, hit.end), [](const Hit& p, const auto& at) {
     return std::pair(p.slot, p.begin) < at;
   });

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -19,7 +20,11 @@ constexpr std::string_view kTitles =
     "mr|mrs|ms|miss|dr|sir|dame|lady|lord|sen|senator|rep|representative|congressman|congresswoman|sheriff|"
     "singer|actor|actress|rapper|comedian|drummer|guitarist|musician|heiress|model|star|host|presenter|"
     "striker|midfielder|defender|goalkeeper|keeper|forward|winger|coach|captain|champion|boxer|fighter|"
-    "player|worship|named|called|nicknamed|dubbed";
+    "player|worship|named|called|nicknamed|dubbed|"
+    // naming words of other languages: "un chat nommé Turquie", "бегемот по кличке Иран"
+    "nomme|nommee|appele|appelee|surnomme|surnommee|baptise|baptisee|prenomme|prenommee|llamado|llamada|"
+    "apodado|apodada|chiamato|chiamata|soprannominato|soprannominata|chamado|chamada|namens|genannt|"
+    "adli|adlı|isimli|кличке|прозвищу|прозвище|имени|зовут|кличка";
 
 constexpr std::string_view kInstitutionWords =
     "defense|defence|forces|force|army|police|military|navy|valley|river|basin|tech|daily|times|today|post|"
@@ -55,14 +60,22 @@ WordSet folded_set(std::string_view list) {
   return out;
 }
 
+// A generated list, written in several literals.
+WordSet folded_sets(std::span<const std::string_view> parts) {
+  WordSet all;
+  for (const std::string_view part : parts) all.merge(folded_set(part));
+  return all;
+}
+
 }  // namespace
 
 bool PersonNames::is_given_name(std::string_view folded) {
-  static const WordSet names = [] {
-    WordSet all;
-    for (const std::string_view part : kGivenNames) all.merge(folded_set(part));
-    return all;
-  }();
+  static const WordSet names = folded_sets(kGivenNames);
+  return names.find(folded) != names.end();
+}
+
+bool PersonNames::is_surname(std::string_view folded) {
+  static const WordSet names = folded_sets(kSurnames);
   return names.find(folded) != names.end();
 }
 
