@@ -483,14 +483,16 @@ const char* hyphenated_end(std::string_view t, std::string_view word) {
 }
 
 // Words that set one team against another ("Paris Saint-Germain beat Bayern", "Lyon vs Marseille").
-constexpr std::string_view kMatchWords = "|beat|beats|vs|v|versus|defeat|defeats|defeated|edge|edges|edged|thrash|thrashes|thrashed|";
+constexpr std::array<std::string_view, 14> kMatchWords = {"beat",  "beats", "vs",    "v",      "versus",   "defeat",  "defeats",
+                                                         "defeated", "edge", "edges", "edged", "thrash", "thrashes", "thrashed"};
 
 // A one-word place on one side of a match word whose other side is a name read as a person's or a
 // club's: a team meets a team, so the place is a club too ("Paris Saint-Germain beat Bayern",
 // "Bayern vs Paris Saint-Germain"). Two places stay places ("Israel beat Iran").
 bool faces_named_team(std::string_view t, std::size_t begin, std::size_t end, std::span<const NameRead> people) {
   auto match_word = [](std::string_view w) {
-    return !w.empty() && w.size() <= 9 && kMatchWords.find("|" + std::string(w) + "|") != std::string_view::npos;
+    if (w.empty() || w.size() > 9 || w.front() < 'b' || w.front() > 'v') return false;
+    return std::find(kMatchWords.begin(), kMatchWords.end(), w) != kMatchWords.end();
   };
   auto ends_name = [&](std::string_view w) {  // the last word of a name read before the match word
     const char* e = w.data() + w.size();
@@ -1237,8 +1239,8 @@ std::string Matcher::Compiled::person_reading(const ArticleText& text, const Hit
     if (PersonNames::is_title(folded)) return "read as a name after '" + std::string(before) + "', not a place";
     if (!NeighbourWords::all_upper(before) && PersonNames::is_given_name(folded))
       return "read as a person's name (the given name '" + std::string(before) + "' before it)";
-  } else if (!before.empty() && !NeighbourWords::capitalized(before)) {  // "nommé Turquie", "по кличке Иран"
-    if (PersonNames::is_title(PersonNames::fold(before, buffer))) return "read as a name after '" + std::string(before) + "', not a place";
+  } else if (before.size() >= 4 && PersonNames::is_naming_word(before)) {  // "nommé Turquie", "по кличке Иран"
+    return "read as a name after '" + std::string(before) + "', not a place";
   }
   if (hit.end - hit.begin != 1) return {};
   // A given name before a capitalised word is a person's name; any other place's name is one only

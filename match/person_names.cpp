@@ -21,10 +21,15 @@ constexpr std::string_view kTitles =
     "singer|actor|actress|rapper|comedian|drummer|guitarist|musician|heiress|model|star|host|presenter|"
     "striker|midfielder|defender|goalkeeper|keeper|forward|winger|coach|captain|champion|boxer|fighter|"
     "player|worship|named|called|nicknamed|dubbed|"
-    // naming words of other languages: "un chat nommé Turquie", "бегемот по кличке Иран"
-    "nomme|nommee|appele|appelee|surnomme|surnommee|baptise|baptisee|prenomme|prenommee|llamado|llamada|"
-    "apodado|apodada|chiamato|chiamata|soprannominato|soprannominata|chamado|chamada|namens|genannt|"
-    "adli|adlı|isimli|кличке|прозвищу|прозвище|имени|зовут|кличка";
+    // naming words of other languages written in ASCII: "un perro llamado Turquía", "ein Hund namens Israel"
+    "llamado|llamada|apodado|apodada|chiamato|chiamata|soprannominato|soprannominata|chamado|chamada|"
+    "namens|genannt|isimli";
+
+// Naming words of other languages with other letters, as written in lower case: "un chat nommé
+// Turquie", "бегемот по кличке Иран", "Ankara adlı kedi".
+constexpr std::string_view kNamingWords =
+    "nommé|nommée|appelé|appelée|surnommé|surnommée|baptisé|baptisée|prénommé|prénommée|adlı|"
+    "кличке|прозвищу|прозвище|имени|зовут|кличка";
 
 constexpr std::string_view kInstitutionWords =
     "defense|defence|forces|force|army|police|military|navy|valley|river|basin|tech|daily|times|today|post|"
@@ -69,15 +74,24 @@ WordSet folded_sets(std::span<const std::string_view> parts) {
 
 }  // namespace
 
-bool PersonNames::is_given_name(std::string_view folded) {
-  static const WordSet names = folded_sets(kGivenNames);
-  return names.find(folded) != names.end();
+namespace {
+
+// Both lists are built together, on the first question (which compiling a Matcher asks), so that
+// no article pays for building them.
+struct Names {
+  WordSet given = folded_sets(kGivenNames);
+  WordSet surnames = folded_sets(kSurnames);
+};
+const Names& names() {
+  static const Names all;
+  return all;
 }
 
-bool PersonNames::is_surname(std::string_view folded) {
-  static const WordSet names = folded_sets(kSurnames);
-  return names.find(folded) != names.end();
-}
+}  // namespace
+
+bool PersonNames::is_given_name(std::string_view folded) { return names().given.find(folded) != names().given.end(); }
+
+bool PersonNames::is_surname(std::string_view folded) { return names().surnames.find(folded) != names().surnames.end(); }
 
 // Most words asked about are not titles: a bit per (first letter, last letter, length) turns almost
 // all of them away before the set is hashed.
@@ -98,6 +112,19 @@ bool PersonNames::is_title(std::string_view folded) {
   const std::size_t bit = title_bit(folded);
   if ((titles.filter[bit / 64] & (std::uint64_t{1} << (bit % 64))) == 0) return false;
   return titles.words.find(folded) != titles.words.end();
+}
+
+bool PersonNames::is_naming_word(std::string_view written) {
+  static const WordSet words = [] {
+    WordSet out;
+    for (std::string_view list = kNamingWords; !list.empty();) {
+      const auto bar = list.find('|');
+      out.emplace(list.substr(0, bar));
+      list.remove_prefix(bar == std::string_view::npos ? list.size() : bar + 1);
+    }
+    return out;
+  }();
+  return words.find(written) != words.end();
 }
 
 bool PersonNames::is_institution_word(std::string_view folded) {
