@@ -1254,9 +1254,13 @@ std::string Matcher::Compiled::person_reading(const ArticleText& text, const Hit
     if (!what.empty() && !NeighbourWords::capitalized(what)) return "read as a name (" + std::string(name) + " the " + std::string(what) + "), not a place";
     return {};
   }
-  if (!NeighbourWords::capitalized(after) || NeighbourWords::all_upper(after)) return {};
-  const std::string_view folded_after = PersonNames::fold(after, buffer);
-  if (PersonNames::is_institution_word(folded_after) || (!given && !PersonNames::is_surname(folded_after))) return {};
+  // Institution words and surnames are in Latin letters: a word in another script is not folded.
+  const bool latin_after = latin(after);
+  if ((!given && !latin_after) || !NeighbourWords::capitalized(after) || NeighbourWords::all_upper(after)) return {};
+  if (latin_after) {
+    const std::string_view folded_after = PersonNames::fold(after, buffer);
+    if (PersonNames::is_institution_word(folded_after) || (!given && !PersonNames::is_surname(folded_after))) return {};
+  }
   const auto next = std::lower_bound(places.begin(), places.end(), std::pair(hit.slot, hit.end), [](const Hit& p, const auto& at) {
     return std::pair(p.slot, p.begin) < at;
   });

@@ -115,16 +115,24 @@ bool PersonNames::is_title(std::string_view folded) {
 }
 
 bool PersonNames::is_naming_word(std::string_view written) {
-  static const WordSet words = [] {
-    WordSet out;
-    for (std::string_view list = kNamingWords; !list.empty();) {
-      const auto bar = list.find('|');
-      out.emplace(list.substr(0, bar));
-      list.remove_prefix(bar == std::string_view::npos ? list.size() : bar + 1);
+  struct Words {
+    WordSet words;
+    std::array<std::uint64_t, 16> filter{};
+    Words() {
+      for (std::string_view list = kNamingWords; !list.empty();) {
+        const auto bar = list.find('|');
+        const std::string_view w = list.substr(0, bar);
+        words.emplace(w);
+        filter[title_bit(w) / 64] |= std::uint64_t{1} << (title_bit(w) % 64);
+        list.remove_prefix(bar == std::string_view::npos ? list.size() : bar + 1);
+      }
     }
-    return out;
-  }();
-  return words.find(written) != words.end();
+  };
+  static const Words naming;
+  if (written.empty()) return false;
+  const std::size_t bit = title_bit(written);
+  if ((naming.filter[bit / 64] & (std::uint64_t{1} << (bit % 64))) == 0) return false;
+  return naming.words.find(written) != naming.words.end();
 }
 
 bool PersonNames::is_institution_word(std::string_view folded) {
