@@ -676,7 +676,7 @@ struct Matcher::Compiled {
   void resolve_places(const ArticleText& text, std::vector<Hit>& places, std::span<const Hit> context, std::vector<Hit>& hits,
                       ExplanationSink* explain) const;
   std::uint32_t read_ambiguous(const ArticleText& text, const PlaceName& name, const Hit& hit, std::span<const Hit> context,
-                               ExplanationSink* explain) const;
+                               std::span<const std::uint8_t> present, ExplanationSink* explain) const;
   void add_listener_hits(const Hit& hit, std::span<const std::uint32_t> entries, std::vector<Hit>& hits) const;
   void note_ignored(ExplanationSink& explain, const ArticleText& text, const PlaceName& name, const Hit& hit,
                     const std::string& reason) const;
@@ -1147,6 +1147,11 @@ void Matcher::Compiled::resolve_places(const ArticleText& text, std::vector<Hit>
   readings.clear();
   entries.clear();
   people.clear();
+  // The context words the article has at all: most senses' words are not there, and need no search
+  // through the context hits.
+  thread_local std::vector<std::uint8_t> present;
+  present.assign(context_words.size(), 0);
+  for (const Hit& cx : context) present[cx.id] = 1;
   // The watched terms found so far (`hits` gets the places' hits only at the end).
   const std::span<const Hit> terms(hits);
   std::uint32_t slot = UINT32_MAX;
@@ -1171,7 +1176,7 @@ void Matcher::Compiled::resolve_places(const ArticleText& text, std::vector<Hit>
     Reading r{hit, static_cast<std::uint32_t>(entries.size()), 0, false};
     if (name.ambiguity < 0) {
       entries.insert(entries.end(), name.entries.begin(), name.entries.end());
-    } else if (const std::uint32_t entry = read_ambiguous(text, name, hit, context, explain); entry != Sense::kNoPlace) {
+    } else if (const std::uint32_t entry = read_ambiguous(text, name, hit, context, present, explain); entry != Sense::kNoPlace) {
       entries.push_back(entry);
     } else {
       continue;
@@ -1246,6 +1251,10 @@ std::string Matcher::Compiled::person_reading(const ArticleText& text, const Hit
   // A given name before a capitalised word is a person's name; any other place's name is one only
   // before a known surname that is not an English word ("Tyre Nichols", not "Georgia Power").
   const bool given = given_name_place[hit.id] != 0;
+  // Most places are followed by punctuation or a lower-case word: neither makes a name, and the
+  // byte after the space says so without reading the word.
+  if (first.end + 1 >= t.size() || t[first.end] != ' ') return {};
+  if (const auto c = static_cast<unsigned char>(t[first.end + 1]); c < 0x80 && (c < 'A' || c > 'Z') && !(given && c == 't')) return {};
   const std::string_view after = word_after(text, hit);
   if (after.empty()) return {};
   const std::string_view name = t.substr(first.begin, first.end - first.begin);
@@ -1392,14 +1401,16 @@ std::string_view Matcher::Compiled::gap(const ArticleText& text, const Hit& a, c
 // The entry an ambiguous name at `hit` is read as (Sense::kNoPlace: not a place), by the sense whose
 // context words the article has most of; the first sense, the default, when none has more.
 std::uint32_t Matcher::Compiled::read_ambiguous(const ArticleText& text, const PlaceName& name, const Hit& hit,
-                                                std::span<const Hit> context, ExplanationSink* explain) const {
+                                                std::span<const Hit> context, std::span<const std::uint8_t> present,
+                                                ExplanationSink* explain) const {
   const auto a = static_cast<std::size_t>(name.ambiguity);
   const auto& senses = sense_context[a];
   std::size_t best = 0;
   int best_score = -1;
   for (std::size_t si = 0; si < senses.size(); ++si) {
     int score = 0;
-    for (std::uint32_t word : senses[si]) score += context_weight(word, hit, context);
+    for (std::uint32_t word : senses[si])
+      if (present[word] != 0) score += context_weight(word, hit, context);
     if (score > best_score) best = si, best_score = score;
   }
   const Sense& sense = gazetteer.ambiguities()[a].senses[best];
