@@ -1299,14 +1299,25 @@ void Matcher::Compiled::qualify_cities(const ArticleText& text, std::vector<Read
                                        ExplanationSink* explain) const {
   thread_local std::vector<std::uint32_t> city;
   thread_local std::vector<std::uint32_t> region;
+  // The first byte after a hit that is not a space: most places are followed by neither ',' nor '(',
+  // and need no gap to the next place measured.
+  auto mark_after = [&](const Hit& h) {
+    const std::string_view t = text.texts[h.slot];
+    std::size_t at = text.tokens[h.slot][h.end - 1].end;
+    while (at < t.size() && t[at] == ' ') ++at;
+    return at < t.size() ? t[at] : '\0';
+  };
   for (std::size_t k = 0; k < readings.size(); ++k) {
     Reading& a = readings[k];
-    if (a.dropped || (k > 0 && readings[k - 1].hit.slot == a.hit.slot && gap(text, readings[k - 1].hit, a.hit) == ",")) continue;
+    if (a.dropped || (k > 0 && readings[k - 1].hit.slot == a.hit.slot && mark_after(readings[k - 1].hit) == ',' &&
+                      gap(text, readings[k - 1].hit, a.hit) == ","))
+      continue;
     // The qualifier: the next place found, or else a region's name the automaton does not hold
     // (only names a watchlist can hear are compiled).
     Reading* b = nullptr;
     std::uint32_t qualifier = UINT32_MAX;
-    if (k + 1 < readings.size() && readings[k + 1].hit.slot == a.hit.slot) {
+    const char mark = mark_after(a.hit);
+    if (k + 1 < readings.size() && readings[k + 1].hit.slot == a.hit.slot && (mark == ',' || mark == '(')) {
       const std::string_view g = gap(text, a.hit, readings[k + 1].hit);
       if (g == "," || g == "(") {
         b = &readings[k + 1];
