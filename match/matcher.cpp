@@ -1268,7 +1268,7 @@ std::string Matcher::Compiled::person_reading(const ArticleText& text, const Hit
   if ((!given && !latin_after) || !NeighbourWords::capitalized(after) || NeighbourWords::all_upper(after)) return {};
   if (latin_after) {
     const std::string_view folded_after = PersonNames::fold(after, buffer);
-    if (PersonNames::is_institution_word(folded_after) || (!given && !PersonNames::is_surname(folded_after))) return {};
+    if ((!given && !PersonNames::is_surname(folded_after)) || PersonNames::is_institution_word(folded_after)) return {};
   }
   const auto next = std::lower_bound(places.begin(), places.end(), std::pair(hit.slot, hit.end), [](const Hit& p, const auto& at) {
     return std::pair(p.slot, p.begin) < at;

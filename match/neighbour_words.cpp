@@ -59,6 +59,12 @@ bool NeighbourWords::capitalized(std::string_view word) {
 bool NeighbourWords::all_upper(std::string_view word) {
   bool any = false;
   for (std::size_t i = 0; i < word.size();) {
+    if (const auto b = static_cast<unsigned char>(word[i]); b < 0x80) {  // ASCII without ICU
+      if (b >= 'a' && b <= 'z') return false;
+      any = any || (b >= 'A' && b <= 'Z');
+      ++i;
+      continue;
+    }
     std::size_t next = 0;
     const UChar32 c = first_code_point(word.substr(i), next);
     i += next == 0 ? 1 : next;

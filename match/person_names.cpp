@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace newsalert::match {
@@ -93,51 +94,53 @@ bool PersonNames::is_given_name(std::string_view folded) { return names().given.
 
 bool PersonNames::is_surname(std::string_view folded) { return names().surnames.find(folded) != names().surnames.end(); }
 
-// Most words asked about are not titles: a bit per (first letter, last letter, length) turns almost
-// all of them away before the set is hashed.
-std::size_t title_bit(std::string_view w) {
+namespace {
+
+// Most words asked about are in none of the short lists: a bit per (first letter, last letter,
+// length) turns almost all of them away before the set is hashed.
+std::size_t filter_bit(std::string_view w) {
   return (static_cast<unsigned char>(w.front()) * 31u + static_cast<unsigned char>(w.back()) * 7u + w.size()) % 1024u;
 }
 
+struct FilteredSet {
+  WordSet words;
+  std::array<std::uint64_t, 16> filter{};
+  explicit FilteredSet(WordSet set) : words(std::move(set)) {
+    for (const std::string& w : words) filter[filter_bit(w) / 64] |= std::uint64_t{1} << (filter_bit(w) % 64);
+  }
+  bool contains(std::string_view w) const {
+    if (w.empty()) return false;
+    const std::size_t bit = filter_bit(w);
+    return (filter[bit / 64] & (std::uint64_t{1} << (bit % 64))) != 0 && words.find(w) != words.end();
+  }
+};
+
+// A list as written, not folded.
+WordSet written_set(std::string_view list) {
+  WordSet out;
+  while (!list.empty()) {
+    const auto bar = list.find('|');
+    out.emplace(list.substr(0, bar));
+    list.remove_prefix(bar == std::string_view::npos ? list.size() : bar + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
 bool PersonNames::is_title(std::string_view folded) {
-  struct Titles {
-    WordSet words = folded_set(kTitles);
-    std::array<std::uint64_t, 16> filter{};
-    Titles() {
-      for (const std::string& w : words) filter[title_bit(w) / 64] |= std::uint64_t{1} << (title_bit(w) % 64);
-    }
-  };
-  static const Titles titles;
-  if (folded.empty()) return false;
-  const std::size_t bit = title_bit(folded);
-  if ((titles.filter[bit / 64] & (std::uint64_t{1} << (bit % 64))) == 0) return false;
-  return titles.words.find(folded) != titles.words.end();
+  static const FilteredSet titles(folded_set(kTitles));
+  return titles.contains(folded);
 }
 
 bool PersonNames::is_naming_word(std::string_view written) {
-  struct Words {
-    WordSet words;
-    std::array<std::uint64_t, 16> filter{};
-    Words() {
-      for (std::string_view list = kNamingWords; !list.empty();) {
-        const auto bar = list.find('|');
-        const std::string_view w = list.substr(0, bar);
-        words.emplace(w);
-        filter[title_bit(w) / 64] |= std::uint64_t{1} << (title_bit(w) % 64);
-        list.remove_prefix(bar == std::string_view::npos ? list.size() : bar + 1);
-      }
-    }
-  };
-  static const Words naming;
-  if (written.empty()) return false;
-  const std::size_t bit = title_bit(written);
-  if ((naming.filter[bit / 64] & (std::uint64_t{1} << (bit % 64))) == 0) return false;
-  return naming.words.find(written) != naming.words.end();
+  static const FilteredSet naming(written_set(kNamingWords));
+  return naming.contains(written);
 }
 
 bool PersonNames::is_institution_word(std::string_view folded) {
-  static const WordSet words = folded_set(kInstitutionWords);
-  return words.find(folded) != words.end();
+  static const FilteredSet words(folded_set(kInstitutionWords));
+  return words.contains(folded);
 }
 
 std::string_view PersonNames::fold(std::string_view word, std::string& buffer) {
