@@ -1138,6 +1138,7 @@ void Matcher::Compiled::split_apostrophes(std::string_view text, LookedUpWords& 
 // becomes a hit of every watchlist listening to it.
 void Matcher::Compiled::resolve_places(const ArticleText& text, std::vector<Hit>& places, std::span<const Hit> context,
                                        std::vector<Hit>& hits, ExplanationSink* explain) const {
+  if (places.empty()) return;  // no place heard: every article, for watchlists of actors alone
   std::sort(places.begin(), places.end(), [](const Hit& a, const Hit& b) {
     return std::tie(a.slot, a.begin, b.end) < std::tie(b.slot, b.begin, a.end);
   });
