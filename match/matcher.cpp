@@ -540,6 +540,9 @@ struct Matcher::Compiled {
   std::vector<Target> flat_targets;
   std::vector<CompiledWatchlist> watchlists;
   std::unordered_map<std::uint32_t, std::vector<Listener>> listeners;  // gazetteer entry -> listeners
+  // By gazetteer entry: every listener it reaches, through itself or a place containing it, with
+  // that place, in the order of its ancestors.
+  std::vector<std::vector<std::pair<std::uint32_t, Listener>>> reached;
   std::vector<std::vector<std::vector<std::uint32_t>>> sense_context;   // ambiguity -> sense -> context ids
   std::vector<std::string> context_words;
   const Gazetteer& gazetteer = Gazetteer::builtin();
@@ -755,6 +758,11 @@ Matcher::Matcher(const std::vector<config::WatchlistConfig>& watchlists) : compi
         any = any || (sense.entry != Sense::kNoPlace && listened(sense.entry));
     c.place_listened[i] = any ? 1 : 0;
   }
+  c.reached.resize(gazetteer.entries().size());
+  for (std::uint32_t e = 0; e < gazetteer.entries().size(); ++e)
+    for (std::uint32_t a : gazetteer.ancestors(e))
+      if (const auto it = c.listeners.find(a); it != c.listeners.end())
+        for (const Listener& l : it->second) c.reached[e].emplace_back(a, l);
 
   // Gazetteer names and the context words of ambiguous names join the one automaton, but only
   // those that can change what a watchlist sees: the names a watchlist listens to, and every name
@@ -1449,17 +1457,15 @@ std::uint32_t Matcher::Compiled::read_ambiguous(const ArticleText& text, const P
 // to a place that contains it.
 void Matcher::Compiled::add_listener_hits(const Hit& hit, std::span<const std::uint32_t> entries, std::vector<Hit>& hits) const {
   for (std::uint32_t e : entries)
-    for (std::uint32_t a : gazetteer.ancestors(e))
-      if (const auto it = listeners.find(a); it != listeners.end())
-        for (const Listener& l : it->second) {
-          Hit h = hit;
-          h.owner = l.watchlist;
-          h.role = l.role;
-          h.id = l.id;
-          h.place = e;
-          h.ancestor = a;
-          hits.push_back(h);
-        }
+    for (const auto& [a, l] : reached[e]) {
+      Hit h = hit;
+      h.owner = l.watchlist;
+      h.role = l.role;
+      h.id = l.id;
+      h.place = e;
+      h.ancestor = a;
+      hits.push_back(h);
+    }
 }
 
 // A place name passed over, for every watchlist that one of its readings would have reached.
