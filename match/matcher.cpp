@@ -473,18 +473,23 @@ struct NameRead {
   const char* after_end = nullptr;
 };
 
+// Where `word` of `t` ends with the words hyphens join to it: "Saint" -> the end of "Saint-Germain".
 const char* hyphenated_end(std::string_view t, std::string_view word) {
+  if (word.empty()) return nullptr;
   std::size_t e = static_cast<std::size_t>(word.data() - t.data()) + word.size();
-  auto letter = [&](std::size_t i) { return i < t.size() && (std::isalnum(static_cast<unsigned char>(t[i])) || static_cast<unsigned char>(t[i]) >= 0x80); };
-  while (!word.empty() && e + 1 < t.size() && t[e] == '-' && letter(e + 1))
-    for (++e; letter(e); ++e) {
-    }
+  auto letter = [&](std::size_t i) {
+    return i < t.size() && (std::isalnum(static_cast<unsigned char>(t[i])) || static_cast<unsigned char>(t[i]) >= 0x80);
+  };
+  while (e + 1 < t.size() && t[e] == '-' && letter(e + 1)) {
+    ++e;
+    while (letter(e)) ++e;
+  }
   return t.data() + e;
 }
 
 // Words that set one team against another ("Paris Saint-Germain beat Bayern", "Lyon vs Marseille").
-constexpr std::array<std::string_view, 14> kMatchWords = {"beat",  "beats", "vs",    "v",      "versus",   "defeat",  "defeats",
-                                                         "defeated", "edge", "edges", "edged", "thrash", "thrashes", "thrashed"};
+constexpr std::array<std::string_view, 14> kMatchWords = {
+    "beat", "beats", "vs", "v", "versus", "defeat", "defeats", "defeated", "edge", "edges", "edged", "thrash", "thrashes", "thrashed"};
 
 // A one-word place on one side of a match word whose other side is a name read as a person's or a
 // club's: a team meets a team, so the place is a club too ("Paris Saint-Germain beat Bayern",
@@ -497,7 +502,7 @@ bool faces_named_team(std::string_view t, std::size_t begin, std::size_t end, st
   auto ends_name = [&](std::string_view w) {  // the last word of a name read before the match word
     const char* e = w.data() + w.size();
     return !w.empty() && std::any_of(people.begin(), people.end(), [&](const NameRead& p) {
-      return e == p.written.data() + p.written.size() || e == p.after_end;
+      return e == p.written.data() + p.written.size() || (p.after_end != nullptr && e == p.after_end);
     });
   };
   auto starts_name = [&](std::string_view w) {  // the first word of a name read after it
