@@ -15,8 +15,8 @@
 #endif
 
 #include <algorithm>
-#include <cctype>
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <span>
 #include <sstream>
