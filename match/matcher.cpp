@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <span>
 #include <sstream>
@@ -463,6 +464,57 @@ struct Reading {
   bool dropped = false;     // read as another place, a person, or an unsupported acronym
 };
 
+// A place's name read as a person's (or a club's): the name as written, the word after it, and
+// where that word ends with the words a hyphen joins to it ("Saint" of "Paris Saint-Germain").
+struct NameRead {
+  std::uint32_t name = 0;
+  std::string_view written;
+  std::string_view after;
+  const char* after_end = nullptr;
+};
+
+// Where `word` of `t` ends with the words hyphens join to it: "Saint" -> the end of "Saint-Germain".
+const char* hyphenated_end(std::string_view t, std::string_view word) {
+  if (word.empty()) return nullptr;
+  std::size_t e = static_cast<std::size_t>(word.data() - t.data()) + word.size();
+  auto letter = [&](std::size_t i) {
+    return i < t.size() && (std::isalnum(static_cast<unsigned char>(t[i])) || static_cast<unsigned char>(t[i]) >= 0x80);
+  };
+  while (e + 1 < t.size() && t[e] == '-' && letter(e + 1)) {
+    ++e;
+    while (letter(e)) ++e;
+  }
+  return t.data() + e;
+}
+
+// Words that set one team against another ("Paris Saint-Germain beat Bayern", "Lyon vs Marseille").
+constexpr std::array<std::string_view, 14> kMatchWords = {
+    "beat", "beats", "vs", "v", "versus", "defeat", "defeats", "defeated", "edge", "edges", "edged", "thrash", "thrashes", "thrashed"};
+
+// A one-word place on one side of a match word whose other side is a name read as a person's or a
+// club's: a team meets a team, so the place is a club too ("Paris Saint-Germain beat Bayern",
+// "Bayern vs Paris Saint-Germain"). Two places stay places ("Israel beat Iran").
+bool faces_named_team(std::string_view t, std::size_t begin, std::size_t end, std::span<const NameRead> people) {
+  auto match_word = [](std::string_view w) {
+    if (w.empty() || w.size() > 9 || w.front() < 'b' || w.front() > 'v') return false;
+    return std::find(kMatchWords.begin(), kMatchWords.end(), w) != kMatchWords.end();
+  };
+  auto ends_name = [&](std::string_view w) {  // the last word of a name read before the match word
+    const char* e = w.data() + w.size();
+    return !w.empty() && std::any_of(people.begin(), people.end(), [&](const NameRead& p) {
+      return e == p.written.data() + p.written.size() || (p.after_end != nullptr && e == p.after_end);
+    });
+  };
+  auto starts_name = [&](std::string_view w) {  // the first word of a name read after it
+    return !w.empty() && std::any_of(people.begin(), people.end(), [&](const NameRead& p) { return w.data() == p.written.data(); });
+  };
+  if (const std::string_view w = NeighbourWords::before(t, begin); match_word(w))
+    if (ends_name(NeighbourWords::before(t, static_cast<std::size_t>(w.data() - t.data())))) return true;
+  if (const std::string_view w = NeighbourWords::after(t, end); match_word(w))
+    if (starts_name(NeighbourWords::after(t, static_cast<std::size_t>(w.data() - t.data()) + w.size()))) return true;
+  return false;
+}
+
 // Between two places of a list: "Moscow, Tehran and Beirut".
 bool is_list_gap(std::string_view g) {
   return g == "," || g == "and" || g == "or" || g == "&" || g == "et" || g == "und" || g == "y" || g == "ve" || g == "и";
@@ -493,6 +545,9 @@ struct Matcher::Compiled {
   std::vector<Target> flat_targets;
   std::vector<CompiledWatchlist> watchlists;
   std::unordered_map<std::uint32_t, std::vector<Listener>> listeners;  // gazetteer entry -> listeners
+  // By gazetteer entry: every listener it reaches, through itself or a place containing it, with
+  // that place, in the order of its ancestors.
+  std::vector<std::vector<std::pair<std::uint32_t, Listener>>> reached;
   std::vector<std::vector<std::vector<std::uint32_t>>> sense_context;   // ambiguity -> sense -> context ids
   std::vector<std::string> context_words;
   const Gazetteer& gazetteer = Gazetteer::builtin();
@@ -629,7 +684,7 @@ struct Matcher::Compiled {
   void resolve_places(const ArticleText& text, std::vector<Hit>& places, std::span<const Hit> context, std::vector<Hit>& hits,
                       ExplanationSink* explain) const;
   std::uint32_t read_ambiguous(const ArticleText& text, const PlaceName& name, const Hit& hit, std::span<const Hit> context,
-                               ExplanationSink* explain) const;
+                               std::span<const std::uint8_t> present, ExplanationSink* explain) const;
   void add_listener_hits(const Hit& hit, std::span<const std::uint32_t> entries, std::vector<Hit>& hits) const;
   void note_ignored(ExplanationSink& explain, const ArticleText& text, const PlaceName& name, const Hit& hit,
                     const std::string& reason) const;
@@ -708,6 +763,11 @@ Matcher::Matcher(const std::vector<config::WatchlistConfig>& watchlists) : compi
         any = any || (sense.entry != Sense::kNoPlace && listened(sense.entry));
     c.place_listened[i] = any ? 1 : 0;
   }
+  c.reached.resize(gazetteer.entries().size());
+  for (std::uint32_t e = 0; e < gazetteer.entries().size(); ++e)
+    for (std::uint32_t a : gazetteer.ancestors(e))
+      if (const auto it = c.listeners.find(a); it != c.listeners.end())
+        for (const Listener& l : it->second) c.reached[e].emplace_back(a, l);
 
   // Gazetteer names and the context words of ambiguous names join the one automaton, but only
   // those that can change what a watchlist sees: the names a watchlist listens to, and every name
@@ -1091,15 +1151,21 @@ void Matcher::Compiled::split_apostrophes(std::string_view text, LookedUpWords& 
 // becomes a hit of every watchlist listening to it.
 void Matcher::Compiled::resolve_places(const ArticleText& text, std::vector<Hit>& places, std::span<const Hit> context,
                                        std::vector<Hit>& hits, ExplanationSink* explain) const {
+  if (places.empty()) return;  // no place heard: every article, for watchlists of actors alone
   std::sort(places.begin(), places.end(), [](const Hit& a, const Hit& b) {
     return std::tie(a.slot, a.begin, b.end) < std::tie(b.slot, b.begin, a.end);
   });
   thread_local std::vector<Reading> readings;
   thread_local std::vector<std::uint32_t> entries;
-  thread_local std::vector<std::pair<std::uint32_t, std::string_view>> people;  // (name, the word after it)
+  thread_local std::vector<NameRead> people;
   readings.clear();
   entries.clear();
   people.clear();
+  // The context words the article has at all: most senses' words are not there, and need no search
+  // through the context hits.
+  thread_local std::vector<std::uint8_t> present;
+  present.assign(context_words.size(), 0);
+  for (const Hit& cx : context) present[cx.id] = 1;
   // The watched terms found so far (`hits` gets the places' hits only at the end).
   const std::span<const Hit> terms(hits);
   std::uint32_t slot = UINT32_MAX;
@@ -1115,14 +1181,16 @@ void Matcher::Compiled::resolve_places(const ArticleText& text, std::vector<Hit>
     }
     // A name no watchlist listens to counts for nothing, so whether it is a person's is not asked.
     if (const std::string why = place_listened[hit.id] != 0 ? person_reading(text, hit, places, terms) : std::string(); !why.empty()) {
-      people.emplace_back(hit.id, word_after(text, hit));
+      const LookedUpWord& w = text.tokens[hit.slot][hit.begin];
+      const std::string_view after = word_after(text, hit);
+      people.push_back(NameRead{hit.id, text.texts[hit.slot].substr(w.begin, w.end - w.begin), after, hyphenated_end(text.texts[hit.slot], after)});
       if (explain != nullptr) note_ignored(*explain, text, name, hit, why);
       continue;
     }
     Reading r{hit, static_cast<std::uint32_t>(entries.size()), 0, false};
     if (name.ambiguity < 0) {
       entries.insert(entries.end(), name.entries.begin(), name.entries.end());
-    } else if (const std::uint32_t entry = read_ambiguous(text, name, hit, context, explain); entry != Sense::kNoPlace) {
+    } else if (const std::uint32_t entry = read_ambiguous(text, name, hit, context, present, explain); entry != Sense::kNoPlace) {
       entries.push_back(entry);
     } else {
       continue;
@@ -1133,12 +1201,18 @@ void Matcher::Compiled::resolve_places(const ArticleText& text, std::vector<Hit>
   // The same name elsewhere in the article is the same person when the same word follows it, or
   // none ("Egypt Sherrod" in a title after "the host Egypt Sherrod" in the text; "Keepers gave
   // Jordan, a giraffe" after "Jordan the giraffe").
-  for (Reading& r : readings)
-    for (const auto& [name, after] : people)
-      if (r.hit.id == name && (word_after(text, r.hit) == after || word_after(text, r.hit).empty())) {
+  for (Reading& r : readings) {
+    for (const NameRead& p : people)
+      if (r.hit.id == p.name && (word_after(text, r.hit) == p.after || word_after(text, r.hit).empty())) {
         r.dropped = true;
-        if (explain != nullptr) note_ignored(*explain, text, gazetteer.names()[name], r.hit, "read as a person's name, as elsewhere in the article");
+        if (explain != nullptr) note_ignored(*explain, text, gazetteer.names()[p.name], r.hit, "read as a person's name, as elsewhere in the article");
       }
+    if (!r.dropped && !people.empty() && r.hit.end - r.hit.begin == 1 &&
+        faces_named_team(text.texts[r.hit.slot], text.tokens[r.hit.slot][r.hit.begin].begin, text.tokens[r.hit.slot][r.hit.begin].end, people)) {
+      r.dropped = true;
+      if (explain != nullptr) note_ignored(*explain, text, gazetteer.names()[r.hit.id], r.hit, "read as a team, facing a name that is not a place");
+    }
+  }
   qualify_cities(text, readings, entries, explain);
   support_shouted(text, readings, entries, explain);
   for (const Reading& r : readings)
@@ -1184,19 +1258,32 @@ std::string Matcher::Compiled::person_reading(const ArticleText& text, const Hit
     if (PersonNames::is_title(folded)) return "read as a name after '" + std::string(before) + "', not a place";
     if (!NeighbourWords::all_upper(before) && PersonNames::is_given_name(folded))
       return "read as a person's name (the given name '" + std::string(before) + "' before it)";
+  } else if (before.size() >= 4 && PersonNames::is_naming_word(before)) {  // "nommé Turquie", "по кличке Иран"
+    return "read as a name after '" + std::string(before) + "', not a place";
   }
-  if (hit.end - hit.begin != 1 || given_name_place[hit.id] == 0) return {};
+  if (hit.end - hit.begin != 1) return {};
+  // A given name before a capitalised word is a person's name; any other place's name is one only
+  // before a known surname that is not an English word ("Tyre Nichols", not "Georgia Power").
+  const bool given = given_name_place[hit.id] != 0;
+  // Most places are followed by punctuation or a lower-case word: neither makes a name, and the
+  // byte after the space says so without reading the word.
+  if (first.end + 1 >= t.size() || t[first.end] != ' ') return {};
+  if (const auto c = static_cast<unsigned char>(t[first.end + 1]); c < 0x80 && (c < 'A' || c > 'Z') && !(given && c == 't')) return {};
   const std::string_view after = word_after(text, hit);
   if (after.empty()) return {};
   const std::string_view name = t.substr(first.begin, first.end - first.begin);
-  if (after == "the") {  // "Jordan the giraffe", "Paris the poodle": a being's name and what it is
+  if (given && after == "the") {  // "Jordan the giraffe", "Paris the poodle": a being's name and what it is
     const std::string_view what = NeighbourWords::after(t, static_cast<std::size_t>(after.data() - t.data()) + after.size());
     if (!what.empty() && !NeighbourWords::capitalized(what)) return "read as a name (" + std::string(name) + " the " + std::string(what) + "), not a place";
     return {};
   }
-  if (!NeighbourWords::capitalized(after) || NeighbourWords::all_upper(after) ||
-      PersonNames::is_institution_word(PersonNames::fold(after, buffer)))
-    return {};
+  // Institution words and surnames are in Latin letters: a word in another script is not folded.
+  const bool latin_after = latin(after);
+  if ((!given && !latin_after) || !NeighbourWords::capitalized(after) || NeighbourWords::all_upper(after)) return {};
+  if (latin_after) {
+    const std::string_view folded_after = PersonNames::fold(after, buffer);
+    if ((!given && !PersonNames::is_surname(folded_after)) || PersonNames::is_institution_word(folded_after)) return {};
+  }
   const auto next = std::lower_bound(places.begin(), places.end(), std::pair(hit.slot, hit.end), [](const Hit& p, const auto& at) {
     return std::pair(p.slot, p.begin) < at;
   });
@@ -1226,14 +1313,25 @@ void Matcher::Compiled::qualify_cities(const ArticleText& text, std::vector<Read
                                        ExplanationSink* explain) const {
   thread_local std::vector<std::uint32_t> city;
   thread_local std::vector<std::uint32_t> region;
+  // The first byte after a hit that is not a space: most places are followed by neither ',' nor '(',
+  // and need no gap to the next place measured.
+  auto mark_after = [&](const Hit& h) {
+    const std::string_view t = text.texts[h.slot];
+    std::size_t at = text.tokens[h.slot][h.end - 1].end;
+    while (at < t.size() && t[at] == ' ') ++at;
+    return at < t.size() ? t[at] : '\0';
+  };
   for (std::size_t k = 0; k < readings.size(); ++k) {
     Reading& a = readings[k];
-    if (a.dropped || (k > 0 && readings[k - 1].hit.slot == a.hit.slot && gap(text, readings[k - 1].hit, a.hit) == ",")) continue;
+    if (a.dropped || (k > 0 && readings[k - 1].hit.slot == a.hit.slot && mark_after(readings[k - 1].hit) == ',' &&
+                      gap(text, readings[k - 1].hit, a.hit) == ","))
+      continue;
     // The qualifier: the next place found, or else a region's name the automaton does not hold
     // (only names a watchlist can hear are compiled).
     Reading* b = nullptr;
     std::uint32_t qualifier = UINT32_MAX;
-    if (k + 1 < readings.size() && readings[k + 1].hit.slot == a.hit.slot) {
+    const char mark = mark_after(a.hit);
+    if (k + 1 < readings.size() && readings[k + 1].hit.slot == a.hit.slot && (mark == ',' || mark == '(')) {
       const std::string_view g = gap(text, a.hit, readings[k + 1].hit);
       if (g == "," || g == "(") {
         b = &readings[k + 1];
@@ -1328,14 +1426,16 @@ std::string_view Matcher::Compiled::gap(const ArticleText& text, const Hit& a, c
 // The entry an ambiguous name at `hit` is read as (Sense::kNoPlace: not a place), by the sense whose
 // context words the article has most of; the first sense, the default, when none has more.
 std::uint32_t Matcher::Compiled::read_ambiguous(const ArticleText& text, const PlaceName& name, const Hit& hit,
-                                                std::span<const Hit> context, ExplanationSink* explain) const {
+                                                std::span<const Hit> context, std::span<const std::uint8_t> present,
+                                                ExplanationSink* explain) const {
   const auto a = static_cast<std::size_t>(name.ambiguity);
   const auto& senses = sense_context[a];
   std::size_t best = 0;
   int best_score = -1;
   for (std::size_t si = 0; si < senses.size(); ++si) {
     int score = 0;
-    for (std::uint32_t word : senses[si]) score += context_weight(word, hit, context);
+    for (std::uint32_t word : senses[si])
+      if (present[word] != 0) score += context_weight(word, hit, context);
     if (score > best_score) best = si, best_score = score;
   }
   const Sense& sense = gazetteer.ambiguities()[a].senses[best];
@@ -1362,17 +1462,15 @@ std::uint32_t Matcher::Compiled::read_ambiguous(const ArticleText& text, const P
 // to a place that contains it.
 void Matcher::Compiled::add_listener_hits(const Hit& hit, std::span<const std::uint32_t> entries, std::vector<Hit>& hits) const {
   for (std::uint32_t e : entries)
-    for (std::uint32_t a : gazetteer.ancestors(e))
-      if (const auto it = listeners.find(a); it != listeners.end())
-        for (const Listener& l : it->second) {
-          Hit h = hit;
-          h.owner = l.watchlist;
-          h.role = l.role;
-          h.id = l.id;
-          h.place = e;
-          h.ancestor = a;
-          hits.push_back(h);
-        }
+    for (const auto& [a, l] : reached[e]) {
+      Hit h = hit;
+      h.owner = l.watchlist;
+      h.role = l.role;
+      h.id = l.id;
+      h.place = e;
+      h.ancestor = a;
+      hits.push_back(h);
+    }
 }
 
 // A place name passed over, for every watchlist that one of its readings would have reached.

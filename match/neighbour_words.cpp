@@ -50,6 +50,7 @@ std::string_view NeighbourWords::after(std::string_view text, std::size_t end) {
 
 bool NeighbourWords::capitalized(std::string_view word) {
   if (word.empty()) return false;
+  if (static_cast<unsigned char>(word.front()) < 0x80) return word.front() >= 'A' && word.front() <= 'Z';
   std::size_t next = 0;
   const UChar32 c = first_code_point(word, next);
   return c >= 0 && (u_isupper(c) || u_istitle(c));
@@ -58,6 +59,12 @@ bool NeighbourWords::capitalized(std::string_view word) {
 bool NeighbourWords::all_upper(std::string_view word) {
   bool any = false;
   for (std::size_t i = 0; i < word.size();) {
+    if (const auto b = static_cast<unsigned char>(word[i]); b < 0x80) {  // ASCII without ICU
+      if (b >= 'a' && b <= 'z') return false;
+      any = any || (b >= 'A' && b <= 'Z');
+      ++i;
+      continue;
+    }
     std::size_t next = 0;
     const UChar32 c = first_code_point(word.substr(i), next);
     i += next == 0 ? 1 : next;
@@ -79,18 +86,17 @@ bool NeighbourWords::shouting(std::string_view text) {
 
 bool NeighbourWords::title_case(std::string_view text) {
   int longer = 0;
-  int capital = 0;
   for (std::size_t i = 0; i < text.size();) {
     while (i < text.size() && !word_byte(text[i])) ++i;
     std::size_t j = i;
     while (j < text.size() && word_byte(text[j])) ++j;
     if (j - i >= 4) {
+      if (!capitalized(text.substr(i, j - i))) return false;  // most texts end here, at their first long word
       ++longer;
-      capital += capitalized(text.substr(i, j - i)) ? 1 : 0;
     }
     i = j;
   }
-  return longer >= 3 && capital == longer;
+  return longer >= 3;
 }
 
 std::string_view NeighbourWords::gap(std::string_view text, std::size_t end, std::size_t begin) {

@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace newsalert::match {
@@ -19,7 +21,16 @@ constexpr std::string_view kTitles =
     "mr|mrs|ms|miss|dr|sir|dame|lady|lord|sen|senator|rep|representative|congressman|congresswoman|sheriff|"
     "singer|actor|actress|rapper|comedian|drummer|guitarist|musician|heiress|model|star|host|presenter|"
     "striker|midfielder|defender|goalkeeper|keeper|forward|winger|coach|captain|champion|boxer|fighter|"
-    "player|worship|named|called|nicknamed|dubbed";
+    "player|worship|named|called|nicknamed|dubbed|"
+    // naming words of other languages written in ASCII: "un perro llamado Turquía", "ein Hund namens Israel"
+    "llamado|llamada|apodado|apodada|chiamato|chiamata|soprannominato|soprannominata|chamado|chamada|"
+    "namens|genannt|isimli";
+
+// Naming words of other languages with other letters, as written in lower case: "un chat nommé
+// Turquie", "бегемот по кличке Иран", "Ankara adlı kedi".
+constexpr std::string_view kNamingWords =
+    "nommé|nommée|appelé|appelée|surnommé|surnommée|baptisé|baptisée|prénommé|prénommée|adlı|"
+    "кличке|прозвищу|прозвище|имени|зовут|кличка";
 
 constexpr std::string_view kInstitutionWords =
     "defense|defence|forces|force|army|police|military|navy|valley|river|basin|tech|daily|times|today|post|"
@@ -55,41 +66,81 @@ WordSet folded_set(std::string_view list) {
   return out;
 }
 
-}  // namespace
-
-bool PersonNames::is_given_name(std::string_view folded) {
-  static const WordSet names = [] {
-    WordSet all;
-    for (const std::string_view part : kGivenNames) all.merge(folded_set(part));
-    return all;
-  }();
-  return names.find(folded) != names.end();
+// A generated list, written in several literals.
+WordSet folded_sets(std::span<const std::string_view> parts) {
+  WordSet all;
+  for (const std::string_view part : parts) all.merge(folded_set(part));
+  return all;
 }
 
-// Most words asked about are not titles: a bit per (first letter, last letter, length) turns almost
-// all of them away before the set is hashed.
-std::size_t title_bit(std::string_view w) {
+}  // namespace
+
+namespace {
+
+// Both lists are built together, on the first question (which compiling a Matcher asks), so that
+// no article pays for building them.
+struct Names {
+  WordSet given = folded_sets(kGivenNames);
+  WordSet surnames = folded_sets(kSurnames);
+};
+const Names& names() {
+  static const Names all;
+  return all;
+}
+
+}  // namespace
+
+bool PersonNames::is_given_name(std::string_view folded) { return names().given.find(folded) != names().given.end(); }
+
+bool PersonNames::is_surname(std::string_view folded) { return names().surnames.find(folded) != names().surnames.end(); }
+
+namespace {
+
+// Most words asked about are in none of the short lists: a bit per (first letter, last letter,
+// length) turns almost all of them away before the set is hashed.
+std::size_t filter_bit(std::string_view w) {
   return (static_cast<unsigned char>(w.front()) * 31u + static_cast<unsigned char>(w.back()) * 7u + w.size()) % 1024u;
 }
 
+struct FilteredSet {
+  WordSet words;
+  std::array<std::uint64_t, 16> filter{};
+  explicit FilteredSet(WordSet set) : words(std::move(set)) {
+    for (const std::string& w : words) filter[filter_bit(w) / 64] |= std::uint64_t{1} << (filter_bit(w) % 64);
+  }
+  bool contains(std::string_view w) const {
+    if (w.empty()) return false;
+    const std::size_t bit = filter_bit(w);
+    return (filter[bit / 64] & (std::uint64_t{1} << (bit % 64))) != 0 && words.find(w) != words.end();
+  }
+};
+
+// A list as written, not folded.
+WordSet written_set(std::string_view list) {
+  WordSet out;
+  while (!list.empty()) {
+    const auto bar = list.find('|');
+    out.emplace(list.substr(0, bar));
+    list.remove_prefix(bar == std::string_view::npos ? list.size() : bar + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
 bool PersonNames::is_title(std::string_view folded) {
-  struct Titles {
-    WordSet words = folded_set(kTitles);
-    std::array<std::uint64_t, 16> filter{};
-    Titles() {
-      for (const std::string& w : words) filter[title_bit(w) / 64] |= std::uint64_t{1} << (title_bit(w) % 64);
-    }
-  };
-  static const Titles titles;
-  if (folded.empty()) return false;
-  const std::size_t bit = title_bit(folded);
-  if ((titles.filter[bit / 64] & (std::uint64_t{1} << (bit % 64))) == 0) return false;
-  return titles.words.find(folded) != titles.words.end();
+  static const FilteredSet titles(folded_set(kTitles));
+  return titles.contains(folded);
+}
+
+bool PersonNames::is_naming_word(std::string_view written) {
+  static const FilteredSet naming(written_set(kNamingWords));
+  return naming.contains(written);
 }
 
 bool PersonNames::is_institution_word(std::string_view folded) {
-  static const WordSet words = folded_set(kInstitutionWords);
-  return words.find(folded) != words.end();
+  static const FilteredSet words(folded_set(kInstitutionWords));
+  return words.contains(folded);
 }
 
 std::string_view PersonNames::fold(std::string_view word, std::string& buffer) {

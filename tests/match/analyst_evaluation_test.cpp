@@ -117,10 +117,8 @@ TEST(AnalystEvaluation, PrecisionAndRecallPerCategory) {
   ASSERT_GE(ev.cases, 150u);
   EXPECT_GE(ev.languages.size(), 5u);
   EXPECT_EQ(ev.by_category.size(), 7u);
-  // People named like places have eight true hits and two known misses (docs/matching.md): their
-  // precision floor is 0.8 until the given-name lists cover those names.
   for (const auto& [name, c] : ev.by_category) {
-    EXPECT_GE(c.precision(), name == "person" ? 0.8 : 0.95) << name;
+    EXPECT_GE(c.precision(), 0.95) << name;
     EXPECT_GE(c.recall(), 0.95) << name;
   }
   EXPECT_GE(ev.overall.precision(), 0.97);

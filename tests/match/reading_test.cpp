@@ -78,6 +78,40 @@ TEST(People, TitlesAndNamingWordsMakeANameAPersonsOrAnAnimals) {
   EXPECT_EQ(found(w, article("Zoo celebrates birthday of Jordan the giraffe", "Keepers gave Jordan, a giraffe, a cake.")), Names{});
 }
 
+TEST(People, APlaceBeforeAKnownSurnameIsAPerson) {
+  const auto w = regions({"Lebanon", "Palestine", "Russia", "United States"});
+  EXPECT_EQ(found(w, article("Lawyers for Hebron McGuire appeal the ruling")), Names{});
+  EXPECT_EQ(found(w, article("Family of Tyre Hendricks sues the city")), Names{});
+  EXPECT_EQ(ignored(w, article("Family of Tyre Hendricks sues the city")), Names{"Tyre: read as a person's name (Tyre Hendricks)"});
+  // Not a surname, or one that is also an English word ("Marsh", "Power"), or part of an institution.
+  EXPECT_EQ(found(w, article("Tyre Fishermen return to sea")), Names{"Lebanon"});
+  EXPECT_EQ(found(w, article("Tyre Marsh drained for farmland")), Names{"Lebanon"});
+  EXPECT_EQ(found(w, article("Hebron Mayor meets envoys")), Names{"Palestine"});
+  // A place still, not a person (which Georgia, nothing in so short a text says).
+  EXPECT_FALSE(found(regions({"Georgia", "United States"}), article("Georgia Power raises rates")).empty());
+  EXPECT_EQ(ignored(regions({"Georgia", "United States"}), article("Georgia Power raises rates")), Names{});
+  EXPECT_EQ(found(w, article("Kursk Hendricks Talks Open In Geneva")), Names{"Russia"});  // Title Case: capitals say nothing
+}
+
+TEST(People, NamingWordsOfOtherLanguages) {
+  const auto w = regions({"Iran", "Turkey", "Israel"});
+  EXPECT_EQ(found(w, article("Бегемот по кличке Иран вернулся в зоопарк")), Names{});
+  EXPECT_EQ(found(w, article("Un chat nommé Turquie sauvé par les pompiers")), Names{});
+  EXPECT_EQ(found(w, article("Ein Hund namens Israel gewinnt den Preis")), Names{});
+  EXPECT_EQ(found(w, article("Un perro llamado Turquía rescatado")), Names{});
+  EXPECT_EQ(found(w, article("Переговоры по Ирану возобновятся")), Names{"Iran"});  // "по" alone names nothing
+}
+
+TEST(People, APlaceFacingATeamAcrossAMatchWordIsAClub) {
+  const auto w = regions({"France", "Germany", "Israel", "Iran"});
+  EXPECT_EQ(found(w, article("Paris Saint-Germain beat Bayern in the final")), Names{});
+  EXPECT_EQ(ignored(w, article("Paris Saint-Germain beat Bayern in the final")),
+            (Names{"Paris: read as a person's name (Paris Saint)", "Bayern: read as a team, facing a name that is not a place"}));
+  EXPECT_EQ(found(w, article("Bayern vs Paris Saint-Germain: the line-ups")), Names{});
+  EXPECT_EQ(found(w, article("Israel beat Iran in the qualifier")), (Names{"Israel", "Iran"}));  // two places
+  EXPECT_EQ(found(w, article("Bayern beat the odds to stay in the league")), Names{"Germany"});
+}
+
 TEST(People, TheSameNameElsewhereInTheArticleIsTheSamePerson) {
   const auto w = regions({"Egypt"});
   EXPECT_EQ(found(w, article("Egypt Sherrod renovates a farmhouse", "The host Egypt Sherrod shows the kitchen.")), Names{});
