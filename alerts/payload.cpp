@@ -66,7 +66,11 @@ nlohmann::json match_json(const match::Match& match, const Article& article) {
   return {
       {"watchlist", match.watchlist},
       {"article",
-       {{"id", article.id}, {"title", article.title}, {"link", article.link}, {"published", optional_time(article.published)}}},
+       {{"id", article.id},
+        {"title", article.title},
+        {"link", article.link},
+        {"published", optional_time(article.published)},
+        {"lang", article.lang.empty() ? nlohmann::json(nullptr) : nlohmann::json(article.lang)}}},
       {"actors", hits_json(match.actors)},
       {"regions", hits_json(match.regions)},
       {"score", match.score},

@@ -860,7 +860,7 @@ struct App::Impl {
 
   // Every new entry of a poll or a push goes through the pipeline; what it queued is delivered.
   asio::awaitable<void> commit(std::string feed_url, feeds::ParsedFeed parsed, store::FeedState state, TimePoint now) {
-    pipeline::Batch batch{std::move(feed_url), std::move(parsed.articles), std::move(state), now};
+    pipeline::Batch batch{std::move(feed_url), std::move(parsed.articles), std::move(state), now, parsed.language};
     const pipeline::Outcome outcome = co_await pipeline.process(std::move(batch), &pool);
     metrics.articles_new(outcome.new_entries);
     for (const auto& watchlist : outcome.raised) metrics.alert_raised(watchlist);

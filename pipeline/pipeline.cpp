@@ -3,6 +3,7 @@
 
 #include "alerts/payload.hpp"
 #include "common/log_context.hpp"
+#include "feeds/language.hpp"
 #include "store/database.hpp"
 
 #include <unordered_set>
@@ -68,10 +69,24 @@ Pipeline::Selection Pipeline::select(const Batch& batch) {
 
 namespace {
 
-std::vector<std::vector<match::Match>> match_all(const match::Matcher& matcher, const std::vector<const Article*>& fresh) {
+// The fresh entries of a batch the pipeline owns, to be written to (their lang).
+std::vector<Article*> writable(Batch& batch, const std::vector<const Article*>& fresh) {
+  std::vector<Article*> out;
+  out.reserve(fresh.size());
+  for (const Article* article : fresh) out.push_back(batch.articles.data() + (article - batch.articles.data()));
+  return out;
+}
+
+// Each entry's language, then its matches. Only new entries get here: detection costs more than
+// parsing. An entry that already says its language (replayed, or set by the caller) keeps it.
+std::vector<std::vector<match::Match>> match_all(const match::Matcher& matcher, const std::vector<Article*>& fresh,
+                                                 const std::string& declared) {
   std::vector<std::vector<match::Match>> out;
   out.reserve(fresh.size());
-  for (const Article* article : fresh) out.push_back(matcher.match(*article));
+  for (Article* article : fresh) {
+    if (article->lang.empty()) feeds::detect_language(*article, declared);
+    out.push_back(matcher.match(*article));
+  }
   return out;
 }
 
@@ -119,13 +134,17 @@ boost::asio::awaitable<Outcome> Pipeline::process(Batch batch, WorkerPool* pool)
     catch_up();
     const Selection selection = select(batch);
     std::vector<std::vector<match::Match>> matches;
+    // The batch lives in this frame until the job is done; only the job touches its entries then.
+    const std::vector<Article*> fresh = writable(batch, selection.fresh);
     // A named job, not a lambda inside the co_await expression (nor a conditional expression):
     // GCC 12 destroys such temporaries twice around the suspension.
     if (pool != nullptr && selection.fresh.size() >= kOffloadMatchArticles) {
-      const auto job = [matcher = selection.matcher, fresh = selection.fresh] { return match_all(*matcher, fresh); };
+      const auto job = [matcher = selection.matcher, fresh, declared = batch.language] {
+        return match_all(*matcher, fresh, declared);
+      };
       matches = co_await pool->run(job);
     } else {
-      matches = match_all(*selection.matcher, selection.fresh);
+      matches = match_all(*selection.matcher, fresh, batch.language);
     }
     try {
       co_return commit(batch, selection, matches);
@@ -141,7 +160,7 @@ Outcome Pipeline::process_now(Batch batch) {
       [&] {
         catch_up();
         const Selection selection = select(batch);
-        return commit(batch, selection, match_all(*selection.matcher, selection.fresh));
+        return commit(batch, selection, match_all(*selection.matcher, writable(batch, selection.fresh), batch.language));
       },
       kConflictAttempts);
 }

@@ -40,6 +40,7 @@ struct Batch {
   std::vector<Article> articles;
   store::FeedState state;   // the feed's state after this poll, committed with its entries
   TimePoint now;
+  std::string language{};   // what the feed declares (feeds::ParsedFeed::language): the hint for detection
 };
 
 // What one batch committed.
