@@ -87,6 +87,21 @@ nlohmann::json alert_payload(const match::Match& match, const Article& article, 
   return body;
 }
 
+std::string update_alert_id(const std::string& watchlist, const Article& article, const std::string& fingerprint) {
+  return "na_" + sha256_hex(watchlist + "\nupdate\n" + article_key(article) + "\n" + fingerprint).substr(0, 32);
+}
+
+nlohmann::json update_payload(const match::Match& match, const Article& article, const std::string& id,
+                              const UpdateChanges& changes, TimePoint detected_at) {
+  nlohmann::json body = alert_payload(match, article, id, detected_at);
+  body["update"] = true;
+  body["changes"] = {{"newly_matched", changes.newly_matched},
+                     {"added_actors", changes.added_actors},
+                     {"added_regions", changes.added_regions},
+                     {"previous_title", changes.previous_title ? nlohmann::json(*changes.previous_title) : nlohmann::json(nullptr)}};
+  return body;
+}
+
 nlohmann::json digest_payload(const std::string& watchlist, const std::string& id,
                               const std::vector<nlohmann::json>& alerts, TimePoint now) {
   return {{"id", id},
