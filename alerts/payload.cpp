@@ -77,7 +77,11 @@ nlohmann::json match_json(const match::Match& match, const Article& article) {
   return {
       {"watchlist", match.watchlist},
       {"article",
-       {{"id", article.id}, {"title", article.title}, {"link", article.link}, {"published", optional_time(article.published)}}},
+       {{"id", article.id},
+        {"title", article.title},
+        {"link", article.link},
+        {"published", optional_time(article.published)},
+        {"lang", article.lang.empty() ? nlohmann::json(nullptr) : nlohmann::json(article.lang)}}},
       {"actors", hits_json(match.actors)},
       {"regions", hits_json(match.regions)},
       {"score", match.score},
@@ -92,6 +96,21 @@ nlohmann::json alert_payload(const match::Match& match, const Article& article, 
   body["article"]["feed"] = {{"title", article.feed_title}, {"url", article.feed_url}};
   if (!article.full_text.empty()) body["article"]["excerpt"] = excerpt_of(article.full_text);
   body["detected_at"] = format_rfc3339(detected_at);
+  return body;
+}
+
+std::string update_alert_id(const std::string& watchlist, const Article& article, const std::string& fingerprint) {
+  return "na_" + sha256_hex(watchlist + "\nupdate\n" + article_key(article) + "\n" + fingerprint).substr(0, 32);
+}
+
+nlohmann::json update_payload(const match::Match& match, const Article& article, const std::string& id,
+                              const UpdateChanges& changes, TimePoint detected_at) {
+  nlohmann::json body = alert_payload(match, article, id, detected_at);
+  body["update"] = true;
+  body["changes"] = {{"newly_matched", changes.newly_matched},
+                     {"added_actors", changes.added_actors},
+                     {"added_regions", changes.added_regions},
+                     {"previous_title", changes.previous_title ? nlohmann::json(*changes.previous_title) : nlohmann::json(nullptr)}};
   return body;
 }
 

@@ -6,7 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace newsalert::alerts {
 
@@ -21,6 +23,20 @@ std::string alert_id(const std::string& watchlist, const Article& article);
 // The match as printed by `newsalertd match`: watchlist, article, actors, regions, score, snippets.
 nlohmann::json match_json(const match::Match& match, const Article& article);
 
+// What an updated entry (watchlist on_update) gained: the watchlist matches it now and did not
+// before (newly_matched), and/or actors and regions it did not match before; its title before the
+// change when the title changed.
+struct UpdateChanges {
+  bool newly_matched = false;
+  std::vector<std::string> added_actors;
+  std::vector<std::string> added_regions;
+  std::optional<std::string> previous_title;
+};
+
+// Stable per watchlist, story and text version (the entry's text fingerprint), distinct from the
+// story's first alert: receivers dedupe retries of one update, never an update against the original.
+std::string update_alert_id(const std::string& watchlist, const Article& article, const std::string& fingerprint);
+
 // Bytes of a fetched page's main text (full_text:) an alert carries as article.excerpt.
 inline constexpr std::size_t kExcerptBytes = 600;
 
@@ -28,6 +44,9 @@ inline constexpr std::size_t kExcerptBytes = 600;
 // fetched, and `detected_at`.
 nlohmann::json alert_payload(const match::Match& match, const Article& article, const std::string& id,
                              TimePoint detected_at);
+// An update alert: alert_payload plus `"update": true` and `changes`.
+nlohmann::json update_payload(const match::Match& match, const Article& article, const std::string& id,
+                              const UpdateChanges& changes, TimePoint detected_at);
 
 // A digest: the alerts a watchlist's throttle or quiet hours held back, in one message.
 // {"id", "type": "digest", "watchlist", "alerts": [alert payloads], "detected_at"}

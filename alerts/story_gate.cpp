@@ -29,6 +29,23 @@ StoryGate::StoryGate(store::StateStore& store, const std::vector<config::Watchli
   for (const auto& watchlist : watchlists) watchlists_.emplace(watchlist.name, watchlist);
 }
 
+namespace {
+
+// The record of a story first alerted (or held) now, without its payload.
+store::Story story_of(const std::string& watchlist, const std::string& id, const Article& article, TimePoint now) {
+  store::Story story;
+  story.watchlist = watchlist;
+  story.alert_id = id;
+  story.feed_url = article.feed_url;
+  story.article_id = article.id;
+  story.title = article.title;
+  story.link = article.link;
+  story.first_seen = now;
+  return story;
+}
+
+}  // namespace
+
 bool StoryGate::quiet(const config::WatchlistConfig& watchlist, TimePoint now) const {
   return watchlist.throttle.quiet_hours && in_quiet_hours(*watchlist.throttle.quiet_hours, minute_of_day(now));
 }
@@ -69,28 +86,48 @@ std::vector<store::OutboxEntry> StoryGate::admit(const match::Match& match, cons
     }
   }
 
-  store::Story story;
-  story.watchlist = match.watchlist;
-  story.alert_id = id;
+  store::Story story = story_of(match.watchlist, id, article, now);
   story.simhash = fingerprint.value_or(0);
   story.has_simhash = fingerprint.has_value();
-  story.feed_url = article.feed_url;
-  story.article_id = article.id;
-  story.title = article.title;
-  story.link = article.link;
-  story.first_seen = now;
   story.payload = alert_payload(match, article, id, now).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  apply_throttle(watchlist, story, now);
+  store_.stories().add_story(story);
+  if (story.state != store::StoryState::alerted) return {};
+  return entries(match.watchlist, id, story.payload);
+}
+
+void StoryGate::apply_throttle(const config::WatchlistConfig& watchlist, store::Story& story, TimePoint now) const {
   const auto& throttle = watchlist.throttle;
   if (quiet(watchlist, now)) {
     story.state = store::StoryState::held;
-    spdlog::info("watchlist '{}': quiet hours; \"{}\" held for the digest", match.watchlist, article.title);
-  } else if (throttle.max > 0 && store_.stories().alerted_since(match.watchlist, now - throttle.per) >=
+    spdlog::info("watchlist '{}': quiet hours; \"{}\" held for the digest", watchlist.name, story.title);
+  } else if (throttle.max > 0 && store_.stories().alerted_since(watchlist.name, now - throttle.per) >=
                                       static_cast<std::size_t>(throttle.max)) {
     story.state = store::StoryState::held;
-    spdlog::info("watchlist '{}': {} alerts in {} already; \"{}\" held for the digest", match.watchlist,
-                 throttle.max, format_duration(throttle.per), article.title);
+    spdlog::info("watchlist '{}': {} alerts in {} already; \"{}\" held for the digest", watchlist.name,
+                 throttle.max, format_duration(throttle.per), story.title);
   }
+}
+
+std::vector<store::OutboxEntry> StoryGate::admit_update(const match::Match& match, const Article& article,
+                                                        const UpdateChanges& changes, const std::string& fingerprint,
+                                                        TimePoint now) {
+  const auto config = watchlists_.find(match.watchlist);
+  if (config == watchlists_.end()) return {};
+  const std::string id = update_alert_id(match.watchlist, article, fingerprint);
+  // This very update again (a poll replayed after a crash): its alert must still be committed.
+  if (const auto known = store_.stories().story(id)) {
+    if (known->state != store::StoryState::alerted) return {};
+    return entries(match.watchlist, id, known->payload);
+  }
+  // No SimHash on an update's record: later copies of the story belong to its first alert.
+  store::Story story = story_of(match.watchlist, id, article, now);
+  story.payload = update_payload(match, article, id, changes, now)
+                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  apply_throttle(config->second, story, now);
   store_.stories().add_story(story);
+  spdlog::info("watchlist '{}': \"{}\" ({}) changed and matches more; update alert {}", match.watchlist, article.title,
+               article.link, id);
   if (story.state != store::StoryState::alerted) return {};
   return entries(match.watchlist, id, story.payload);
 }

@@ -4,6 +4,7 @@
 // after a crash reaches the same decision, so a story is never alerted under two ids.
 #pragma once
 
+#include "alerts/payload.hpp"
 #include "common/article.hpp"
 #include "config/config.hpp"
 #include "match/matcher.hpp"
@@ -33,6 +34,13 @@ class StoryGate {
   // known story (recorded on it instead) or for a story held for a digest.
   std::vector<store::OutboxEntry> admit(const match::Match& match, const Article& article, TimePoint now);
 
+  // The outbox entries an updated entry's match raises (watchlist on_update): an alert of its own
+  // (update_alert_id), never taken for a copy of the story it updates, and like any alert subject
+  // to the throttle and quiet hours. `fingerprint` is the entry's new text's.
+  std::vector<store::OutboxEntry> admit_update(const match::Match& match, const Article& article,
+                                               const UpdateChanges& changes, const std::string& fingerprint,
+                                               TimePoint now);
+
   // Sends the digests that are due. Returns how many outbox entries it added.
   std::size_t flush(TimePoint now);
 
@@ -41,6 +49,8 @@ class StoryGate {
 
  private:
   bool quiet(const config::WatchlistConfig& watchlist, TimePoint now) const;
+  // Held by quiet hours or the throttle: the story's state says so (logged), before it is added.
+  void apply_throttle(const config::WatchlistConfig& watchlist, store::Story& story, TimePoint now) const;
   std::vector<store::OutboxEntry> entries(const std::string& watchlist, const std::string& id,
                                           const std::string& payload) const;
   void record_copy(const config::WatchlistConfig& watchlist, const store::Story& story, const Article& article,

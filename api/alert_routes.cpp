@@ -55,6 +55,8 @@ void add_matches(json& out, const std::string& payload) {
   const json body = json::parse(payload, nullptr, false);
   if (!body.is_object() || !body.contains("article")) return;
   for (const char* key : {"actors", "regions", "snippets"}) out[key] = body.value(key, json::array());
+  out["lang"] = body["article"].is_object() ? body["article"].value("lang", json()) : json();
+  if (body.value("update", false)) out["update"] = true;
 }
 
 // A dead letter's headline: the article's title and link, or what kind of message it was.

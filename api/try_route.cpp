@@ -35,6 +35,7 @@ json article_json(const Article& article) {
   json out = {{"feed", article.feed_url}, {"feed_title", article.feed_title}, {"id", article.id},
               {"title", article.title},   {"link", article.link},             {"summary", article.summary}};
   out["published"] = article.published ? json(format_rfc3339(*article.published)) : json(nullptr);
+  out["lang"] = article.lang.empty() ? json(nullptr) : json(article.lang);
   return out;
 }
 

@@ -83,6 +83,9 @@ struct Term {
   std::vector<std::string> context{};   // an alias counts only in an article that has one of these words
   std::vector<std::string> not_near{};  // an alias does not count within 8 words of one of these
   bool variants = false;                // `variants: auto`: spelling variants of the aliases count too
+  // By alias (as long as aliases, or empty): the languages (ISO 639-1) an alias is meant for, from
+  // `{alias: X, languages: [..]}`; an empty list means every language.
+  std::vector<std::vector<std::string>> alias_languages{};
 };
 
 // A user-defined group of regions (top-level `region_groups`), usable by name in any watchlist.
@@ -119,6 +122,9 @@ struct WatchlistConfig {
   double min_score = 0;                   // fire only at or above this score
   std::vector<std::string> exclude;
   std::vector<std::string> notify;   // webhook names; empty means every webhook
+  // ISO 639-1 codes; an article detected in another language does not match. Empty: any language.
+  std::vector<std::string> languages;
+  bool on_update = false;   // an entry seen before whose text changed and now matches more alerts again
   StoryConfig stories;
   ThrottleConfig throttle;
   int line = 0;

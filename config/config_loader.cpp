@@ -6,6 +6,7 @@
 #include "common/text.hpp"
 #include "common/url_redaction.hpp"
 #include "config/load_config.hpp"
+#include "config/language_codes.hpp"
 #include "config/loader_helpers.hpp"
 #include "config/mail_address.hpp"
 #include "config/opml_reader.hpp"
@@ -924,6 +925,58 @@ void ConfigLoader::load_opml(const std::string& path, const YAML::Node& at, cons
   }
 }
 
+// Each alias is a string, or `{alias: X, languages: [..]}` for one meant for those languages only.
+void ConfigLoader::load_aliases(const YAML::Node& node, const std::string& field, Term& term) {
+  if (!expect_list(node, field)) return;
+  std::size_t i = 0;
+  bool tagged = false;
+  std::vector<std::vector<std::string>> languages;
+  for (auto it = node.begin(); it != node.end(); ++it, ++i) {
+    const std::string item_field = index_field(field, i);
+    std::optional<std::string> alias;
+    std::vector<std::string> alias_languages;
+    if (it->IsMap()) {
+      bool has_alias = false;
+      for (const auto& [key, value] : entries(*it, item_field, {"alias", "languages"})) {
+        if (key.Scalar() == "alias") {
+          has_alias = true;
+          alias = get_string(value, item_field + ".alias");
+        } else if (auto codes = get_languages(value, item_field + ".languages")) {
+          if (codes->empty()) error(value, item_field + ".languages: must list at least one language");
+          alias_languages = std::move(*codes);
+        }
+      }
+      if (!has_alias) error(*it, item_field + ": missing required key 'alias'");
+    } else {
+      alias = get_string(*it, item_field);
+    }
+    if (alias && alias->empty()) {
+      error(*it, item_field + ": must not be empty");
+      alias.reset();
+    }
+    if (!alias) continue;
+    tagged = tagged || !alias_languages.empty();
+    term.aliases.push_back(std::move(*alias));
+    languages.push_back(std::move(alias_languages));
+  }
+  if (tagged) term.alias_languages = std::move(languages);
+}
+
+// A list of ISO 639-1 codes; an unknown one is reported at its own line.
+std::optional<std::vector<std::string>> ConfigLoader::get_languages(const YAML::Node& node, const std::string& field) {
+  auto codes = get_string_list(node, field);
+  if (!codes) return std::nullopt;
+  bool ok = true;
+  for (std::size_t i = 0; i < codes->size(); ++i) {
+    if (is_language_code((*codes)[i])) continue;
+    error(node[i], index_field(field, i) + ": " + quote((*codes)[i]) +
+                       " is not an ISO 639-1 language code (two lower-case letters, like en, fr, zh)");
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return codes;
+}
+
 std::vector<Term> ConfigLoader::load_terms(const YAML::Node& node, const std::string& field, bool regions) {
   std::vector<Term> terms;
   if (node.IsNull()) return terms;
@@ -959,8 +1012,8 @@ std::vector<Term> ConfigLoader::load_terms(const YAML::Node& node, const std::st
             if (*v == "auto") term.variants = true;
             else if (*v != "none") error(value, item_field + ".variants: expected 'auto' or 'none', got " + quote(*v));
           }
-        } else if (const auto aliases = get_string_list(value, item_field + ".aliases")) {
-          term.aliases = *aliases;
+        } else {
+          load_aliases(value, item_field + ".aliases", term);
         }
       }
       if (!has_name) {
@@ -1006,7 +1059,7 @@ WatchlistConfig ConfigLoader::load_watchlist(const YAML::Node& item, const std::
   std::vector<std::pair<std::string, int>> notify;
   for (const auto& [key, value] :
        entries(item, field, {"name", "actors", "regions", "require", "exclude", "notify", "min_score", "stories",
-                             "throttle", "quiet_hours"})) {
+                             "throttle", "quiet_hours", "languages", "on_update"})) {
     const std::string& name = key.Scalar();
     if (name == "name") {
       has_name = true;
@@ -1034,6 +1087,10 @@ WatchlistConfig ConfigLoader::load_watchlist(const YAML::Node& item, const std::
         load_require(value, field + ".require", watchlist);
     } else if (name == "min_score") {
       if (const auto score = get_number(value, field + ".min_score", 0)) watchlist.min_score = *score;
+    } else if (name == "languages") {
+      if (auto codes = get_languages(value, field + ".languages")) watchlist.languages = std::move(*codes);
+    } else if (name == "on_update") {
+      if (const auto b = get_bool(value, field + ".on_update")) watchlist.on_update = *b;
     } else if (name == "exclude") {
       if (const auto list = get_string_list(value, field + ".exclude")) watchlist.exclude = *list;
     } else if (name == "notify") {

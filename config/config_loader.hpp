@@ -95,6 +95,8 @@ class ConfigLoader {
       const std::filesystem::path& dir, FileEdit::Dir which);
   void load_api_tokens(const YAML::Node& node);
   std::vector<Term> load_terms(const YAML::Node& node, const std::string& field, bool regions);
+  void load_aliases(const YAML::Node& node, const std::string& field, Term& term);
+  std::optional<std::vector<std::string>> get_languages(const YAML::Node& node, const std::string& field);
   void load_region_groups(const YAML::Node& node, std::vector<RegionGroup>& groups);
   void load_require(const YAML::Node& node, const std::string& field, WatchlistConfig& watchlist);
   void expand_region_groups(Config& config);

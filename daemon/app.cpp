@@ -867,7 +867,7 @@ struct App::Impl {
   // Every new entry of a poll or a push goes through the pipeline; what it queued is delivered.
   // The feed's settings are copied: a reload may replace its slot while pages are fetched.
   asio::awaitable<void> commit(config::FeedConfig feed, feeds::ParsedFeed parsed, store::FeedState state, TimePoint now) {
-    pipeline::Batch batch{feed.url, std::move(parsed.articles), std::move(state), now};
+    pipeline::Batch batch{feed.url, std::move(parsed.articles), std::move(state), now, parsed.language};
     if (pages.wanted(feed)) co_await pages.fill(batch.articles, pipeline.to_match(batch), feed);
     const pipeline::Outcome outcome = co_await pipeline.process(std::move(batch), &pool);
     metrics.articles_new(outcome.new_entries);

@@ -112,9 +112,10 @@ bool is_article_file(const std::filesystem::path& path) {
 enum class InputKind { feed, article, other };
 
 // The articles of one input: every entry of a feed, or the file as one article. A file found in a
-// directory that is neither a feed nor an article file is `other`, with no articles.
+// directory that is neither a feed nor an article file is `other`, with no articles. `language` is
+// what the feed declares, if anything.
 bool read_articles(const std::string& input, std::vector<Article>& articles, std::string& error,
-                   bool from_directory = false, InputKind* kind = nullptr) {
+                   bool from_directory = false, InputKind* kind = nullptr, std::string* language = nullptr) {
   std::string bytes, base;
   if (!read_input(input, bytes, base, error)) return false;
   feeds::ParsedFeed feed = feeds::parse_feed(bytes, base);
@@ -125,6 +126,7 @@ bool read_articles(const std::string& input, std::vector<Article>& articles, std
     if (found == InputKind::article) feed.articles.push_back(article_from_text(bytes, base));
   }
   if (kind != nullptr) *kind = found;
+  if (language != nullptr) *language = feed.language;
   articles = std::move(feed.articles);
   return true;
 }
@@ -339,18 +341,20 @@ int run_match(const std::string& config_file, const std::vector<std::string>& in
   int status = kExitOk;
   for (const auto& input : inputs.empty() ? std::vector<std::string>{"-"} : inputs) {
     std::vector<Article> articles;
-    std::string error;
-    if (!read_articles(input, articles, error)) {
+    std::string error, language;
+    if (!read_articles(input, articles, error, false, nullptr, &language)) {
       err << "newsalertd match: " << input << ": " << error << "\n";
       status = kExitFailure;
       continue;
     }
+    feeds::detect_languages(articles, language);
     for (const auto& article : articles) {
       if (!explain) {
         for (const auto& match : matcher.match(article)) out << alerts::match_json(match, article).dump() << "\n";
         continue;
       }
-      out << "article \"" << article.title << "\"" << (article.link.empty() ? "" : " <" + article.link + ">") << "\n";
+      out << "article \"" << article.title << "\"" << (article.link.empty() ? "" : " <" + article.link + ">")
+          << " (language: " << (article.lang.empty() ? "unknown" : article.lang) << ")\n";
       const auto explanations = matcher.explain(article);
       if (explanations.empty()) out << "  no watchlist found any of its terms\n";
       for (const auto& ex : explanations) print_explanation(ex, out);
@@ -377,9 +381,9 @@ int run_replay(const std::string& config_file, const std::vector<std::string>& i
   const TimePoint now = Clock::now();
   for (const auto& input : expand_inputs(inputs)) {
     std::vector<Article> articles;
-    std::string error;
+    std::string error, language;
     InputKind kind = InputKind::feed;
-    if (!read_articles(input.path, articles, error, input.from_directory, &kind)) {
+    if (!read_articles(input.path, articles, error, input.from_directory, &kind, &language)) {
       err << "newsalertd replay: " << input.path << ": " << error << "\n";
       status = kExitFailure;
       continue;
@@ -391,7 +395,7 @@ int run_replay(const std::string& config_file, const std::vector<std::string>& i
     ++files;
     articles_read += articles.size();
     // Each file is one poll of a feed named after it, as if the daemon had fetched it.
-    pipeline.process_now({input.path, std::move(articles), store::FeedState{}, now});
+    pipeline.process_now({input.path, std::move(articles), store::FeedState{}, now, language});
   }
   if (!skipped.empty()) {
     err << "newsalertd replay: passed over " << skipped.size() << " file(s) that are neither feeds nor articles:";

@@ -72,12 +72,13 @@ std::string detect_language(std::string_view text, std::string_view hint) {
   return iso_code(code);
 }
 
+void detect_language(Article& article, std::string_view declared) {
+  article.lang = detect_language(sample_of(article), declared);
+  if (article.lang.empty()) article.lang = primary_language(declared);
+}
+
 void detect_languages(std::vector<Article>& articles, std::string_view declared) {
-  const std::string fallback = primary_language(declared);
-  for (auto& a : articles) {
-    a.lang = detect_language(sample_of(a), declared);
-    if (a.lang.empty()) a.lang = fallback;
-  }
+  for (auto& a : articles) detect_language(a, declared);
 }
 
 }  // namespace newsalert::feeds

@@ -19,6 +19,8 @@ std::string detect_language(std::string_view text, std::string_view hint = {});
 // from RSS <language>; its primary subtag), or empty. Kept apart from parse_feed because it costs
 // more than parsing the entry: callers run it on the entries they show or match.
 void detect_languages(std::vector<Article>& articles, std::string_view declared);
+// The same for one article.
+void detect_language(Article& article, std::string_view declared);
 
 // A declared language tag reduced to what detect_language reports: "en-US" -> "en", "zh-TW" -> "zh-Hant".
 std::string primary_language(std::string_view tag);

@@ -1,6 +1,7 @@
 // Compiles all watchlists and the gazetteer into one token trie and matches articles in one pass.
 #include "match/matcher.hpp"
 
+#include "config/language_codes.hpp"
 #include "match/gazetteer.hpp"
 #include "match/inflections.hpp"
 #include "match/neighbour_words.hpp"
@@ -39,7 +40,29 @@ struct Target {
   Role role = Role::actor;
   bool case_sensitive = false;
   bool canonical = false;   // an actor's own `name`, which no context rule holds back
+  std::uint32_t languages = 0;   // an alias tagged with languages: 1 + its index in Compiled::alias_languages
 };
+
+// An alias meant for some languages only (`{alias: Ha, languages: [en]}`).
+struct AliasLanguages {
+  std::string alias;
+  std::vector<std::string> languages;
+};
+
+// Whether an article in `lang` may count something meant for `languages`. An article whose
+// language is unknown (empty) may: short texts often cannot be told, and a missed alert costs more
+// than one in a language the reader did not ask for.
+bool language_fits(std::string_view lang, const std::vector<std::string>& languages) {
+  if (lang.empty() || languages.empty()) return true;
+  const std::string_view base = config::base_language(lang);
+  return std::find(languages.begin(), languages.end(), base) != languages.end();
+}
+
+std::string list_languages(const std::vector<std::string>& languages) {
+  std::string out = "[";
+  for (const std::string& code : languages) out += (out.size() > 1 ? ", " : "") + code;
+  return out + "]";
+}
 
 // Words around an actor's alias that decide whether it means the actor (docs/matching.md).
 struct ActorRules {
@@ -91,6 +114,7 @@ struct CompiledWatchlist {
   std::vector<CompiledTerm> regions;
   std::vector<std::string> phrases;   // rule phrases, as written
   std::vector<std::string> excludes;
+  std::vector<std::string> languages;  // `languages:`; empty: any
 };
 
 // Text slots of an article, in reading order; categories follow from slot 3 on.
@@ -288,6 +312,7 @@ struct Span {
 struct ArticleText {
   std::span<const std::string_view> texts;
   std::span<LookedUpWords> tokens;
+  std::string_view lang;   // the article's detected language, or empty
 
   // The words of a hit as written, from the first byte of its first word to the last of its last.
   std::string_view raw(const Hit& hit) const {
@@ -543,6 +568,7 @@ struct Matcher::Compiled {
   // What each trie node stands for: node n's targets are flat_targets[target_begin[n], target_begin[n + 1]).
   std::vector<std::uint32_t> target_begin;
   std::vector<Target> flat_targets;
+  std::vector<AliasLanguages> alias_languages;   // Target::languages - 1 indexes it
   std::vector<CompiledWatchlist> watchlists;
   std::unordered_map<std::uint32_t, std::vector<Listener>> listeners;  // gazetteer entry -> listeners
   // By gazetteer entry: every listener it reaches, through itself or a place containing it, with
@@ -572,6 +598,19 @@ struct Matcher::Compiled {
       n = TokenTrie::kRoot;
       for (const Token& t : Normalizer::tokenize(form)) n = trie.extend(n, trie.intern(t.text));
       pending.emplace_back(n, target);
+    }
+  }
+
+  // A term's aliases, each tagged with the languages it is for when the config says so.
+  void add_aliases(const config::Term& term, Target target, bool with_variants) {
+    for (std::size_t a = 0; a < term.aliases.size(); ++a) {
+      Target t = target;
+      if (a < term.alias_languages.size() && !term.alias_languages[a].empty()) {
+        alias_languages.push_back(AliasLanguages{term.aliases[a], term.alias_languages[a]});
+        t.languages = static_cast<std::uint32_t>(alias_languages.size());
+      }
+      add(term.aliases[a], t);
+      if (with_variants) add_variants(term.aliases[a], t);
     }
   }
 
@@ -616,8 +655,13 @@ struct Matcher::Compiled {
                                          return t.owner == target.owner && t.id == target.id && t.role == target.role;
                                        });
         // The same term reached twice ("US" from the gazetteer, "us" from config): the looser wins.
-        if (same != flat_targets.end()) same->case_sensitive = same->case_sensitive && target.case_sensitive;
-        else flat_targets.push_back(target);
+        if (same != flat_targets.end()) {
+          same->case_sensitive = same->case_sensitive && target.case_sensitive;
+          // An untagged spelling of the same term counts in every language.
+          if (target.languages == 0) same->languages = 0;
+        } else {
+          flat_targets.push_back(target);
+        }
       }
       if (flat_targets.size() > first) ++phrases;
     }
@@ -680,6 +724,8 @@ struct Matcher::Compiled {
   std::string_view gap(const ArticleText& text, const Hit& a, const Hit& b) const;
   std::uint32_t unheard_qualifier(const ArticleText& text, const Hit& hit) const;
   void note_lower_case_acronym(ExplanationSink& explain, const ArticleText& text, const Hit& hit) const;
+  void note_other_language(ExplanationSink& explain, const ArticleText& text, const Hit& hit,
+                           const AliasLanguages& alias) const;
   void apply_actor_rules(const CompiledWatchlist& wl, std::span<Hit> hits, const ArticleText& text, Explanation* explain) const;
   void resolve_places(const ArticleText& text, std::vector<Hit>& places, std::span<const Hit> context, std::vector<Hit>& hits,
                       ExplanationSink* explain) const;
@@ -708,15 +754,13 @@ Matcher::Matcher(const std::vector<config::WatchlistConfig>& watchlists) : compi
     cw.require = wl.require;
     cw.expression = wl.require_expression;
     cw.min_score = wl.min_score;
+    cw.languages = wl.languages;
     for (std::size_t k = 0; k < wl.actors.size(); ++k) {
       const config::Term& term = wl.actors[k];
       const Target target{w, static_cast<std::uint32_t>(k), Role::actor, false, false};
       c.add(term.name, Target{w, static_cast<std::uint32_t>(k), Role::actor, false, true});
-      for (const std::string& alias : term.aliases) c.add(alias, target);
-      if (term.variants) {
-        c.add_variants(term.name, target);
-        for (const std::string& alias : term.aliases) c.add_variants(alias, target);
-      }
+      if (term.variants) c.add_variants(term.name, target);
+      c.add_aliases(term, target, term.variants);
       cw.actors.push_back(CompiledTerm{term.name, term.weight});
       cw.actor_rules.push_back(c.compile_actor_rules(term, w, static_cast<std::uint32_t>(k)));
     }
@@ -726,7 +770,7 @@ Matcher::Matcher(const std::vector<config::WatchlistConfig>& watchlists) : compi
       const Listener listener{w, static_cast<std::uint32_t>(k), Role::region};
       // Aliases are the author's explicit choice and match as written; the name goes through the
       // gazetteer (capitals, demonyms, provinces, ambiguity rules) when the gazetteer knows it.
-      for (const std::string& alias : term.aliases) c.add(alias, target);
+      c.add_aliases(term, target, false);
       const GazetteerEntry* entry = gazetteer.find(term.name);
       for (std::size_t a = 0; entry == nullptr && a < term.aliases.size(); ++a) entry = gazetteer.find(term.aliases[a]);
       if (entry != nullptr) c.listen(*entry, listener);
@@ -1085,6 +1129,10 @@ bool Matcher::Compiled::collect_hits(const ArticleText& text, std::vector<Hit>& 
                   static_cast<std::uint32_t>(j + 1), t.role, static_cast<std::uint8_t>(t.canonical ? kCanonical : 0), t.id};
           if (t.case_sensitive && !all_upper) {
             if (explain != nullptr) note_lower_case_acronym(*explain, text, hit);
+            continue;
+          }
+          if (t.languages != 0 && !language_fits(text.lang, alias_languages[t.languages - 1].languages)) {
+            if (explain != nullptr) note_other_language(*explain, text, hit, alias_languages[t.languages - 1]);
             continue;
           }
           if (t.case_sensitive) {
@@ -1607,6 +1655,17 @@ void Matcher::Compiled::note_lower_case_acronym(ExplanationSink& explain, const 
     list.push_back(Explanation::Ignored{surface, std::string(kLowerCaseReason)});
 }
 
+// An alias tagged for other languages than the article's: the explanation says why it did not count.
+void Matcher::Compiled::note_other_language(ExplanationSink& explain, const ArticleText& text, const Hit& hit,
+                                            const AliasLanguages& alias) const {
+  auto& list = explain.ignored[hit.owner];
+  const std::string surface = collapse_space(text.raw(hit));
+  std::string reason = "alias '" + alias.alias + "' is for " + list_languages(alias.languages) + "; article is " +
+                       std::string(text.lang);
+  if (std::none_of(list.begin(), list.end(), [&](const auto& x) { return x.surface == surface && x.reason == reason; }))
+    list.push_back(Explanation::Ignored{surface, std::move(reason)});
+}
+
 // For a hit found through the gazetteer: "gazetteer: Tehran", and with the ancestor the watchlist
 // listens to, "gazetteer: Tehran -> Iran". Empty for others.
 std::string Matcher::Compiled::via(const Hit& hit, bool with_ancestor) const {
@@ -1634,7 +1693,7 @@ std::vector<Match> Matcher::Compiled::run(const Article& article, ExplanationSin
   hits.clear();
   places.clear();
   context.clear();
-  const ArticleText text{texts, tokens};
+  const ArticleText text{texts, tokens, article.lang};
 
   std::vector<Match> matches;
   if (!collect_hits(text, hits, places, context, explain)) places.clear();  // nothing to resolve, and nothing to explain
@@ -1651,6 +1710,8 @@ std::vector<Match> Matcher::Compiled::run(const Article& article, ExplanationSin
     std::size_t g_end = g;
     while (g_end < hits.size() && hits[g_end].owner == owner) ++g_end;
     const CompiledWatchlist& wl = watchlists[owner];
+    const bool language_ok = language_fits(article.lang, wl.languages);
+    if (!language_ok && explain == nullptr) continue;
 
     Explanation* ex = nullptr;
     if (explain != nullptr) {
@@ -1663,8 +1724,10 @@ std::vector<Match> Matcher::Compiled::run(const Article& article, ExplanationSin
     apply_actor_rules(wl, std::span<Hit>(hits).subspan(g, g_end - g), text, ex);
     resolve_overlaps(wl, std::span<const Hit>(hits).subspan(g, g_end - g), text, found, ex);
     const RuleOutcome rule = evaluate_rule(wl, found, ex != nullptr ? &ex->clauses : nullptr);
-    const bool fires = found.vetoed_by.empty() && rule.held && found.score >= wl.min_score;
+    const bool fires = language_ok && found.vetoed_by.empty() && rule.held && found.score >= wl.min_score;
     if (ex != nullptr) give_verdict(*ex, wl, found, rule, fires);
+    if (ex != nullptr && !language_ok)
+      ex->verdict = "not sent: the article is in " + article.lang + "; the watchlist is for " + list_languages(wl.languages);
     if (fires) matches.push_back(describe_match(wl, found, text));
   }
   return matches;

@@ -9,6 +9,7 @@
 #include "common/worker_pool.hpp"
 #include "config/config.hpp"
 #include "match/matcher.hpp"
+#include "pipeline/entry_updates.hpp"
 #include "store/state_store.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -40,17 +41,20 @@ struct Batch {
   std::vector<Article> articles;
   store::FeedState state;   // the feed's state after this poll, committed with its entries
   TimePoint now;
+  std::string language{};   // what the feed declares (feeds::ParsedFeed::language): the hint for detection
 };
 
 // What one batch committed.
 struct Outcome {
   std::size_t entries = 0;
   std::size_t new_entries = 0;
+  std::size_t changed_entries = 0;         // seen before, with another text now (watchlists with on_update)
   std::size_t matches = 0;
   std::size_t queued = 0;                  // outbox rows added
   std::vector<std::string> raised;         // the watchlist of each new alert
   std::vector<std::string> webhooks;       // those with new outbox rows
   std::vector<std::string> alert_ids;      // of the new alerts, in the order they were raised
+  std::vector<std::string> update_ids;     // those of them that are update alerts (on_update)
 };
 
 class Pipeline {
@@ -90,6 +94,9 @@ class Pipeline {
   Selection select(const Batch& batch);
   Outcome commit(const Batch& batch, const Selection& selection,
                  const std::vector<std::vector<match::Match>>& matches);
+  void commit_updates(const Batch& batch, const Selection& selection,
+                      const std::vector<std::vector<match::Match>>& matches, Outcome& outcome,
+                      std::vector<store::OutboxEntry>& alerts);
 
   store::StateStore& store_;
   Rules rules_;
@@ -97,6 +104,7 @@ class Pipeline {
   std::shared_ptr<const match::Matcher> matcher_;
   std::function<void()> queued_;
   std::optional<alerts::StoryGate> gate_;
+  std::optional<EntryUpdates> updates_;
 };
 
 }  // namespace newsalert::pipeline

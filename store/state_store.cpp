@@ -13,7 +13,7 @@ namespace {
 
 // Migration N (1-based) takes the schema from user_version N-1 to N. Append only: a shipped
 // migration is never edited, since databases in the field have already run it.
-constexpr std::array<std::string_view, 5> kMigrations = {
+constexpr std::array<std::string_view, 6> kMigrations = {
     // 1: the initial schema.
     R"sql(
 CREATE TABLE feeds (
@@ -154,6 +154,22 @@ CREATE TABLE article_texts (
   PRIMARY KEY (feed_url, article_id)
 ) WITHOUT ROWID;
 CREATE INDEX article_texts_seen ON article_texts (seen_ms);
+)sql",
+    // 6: updated entries (watchlist on_update). Each seen entry's text fingerprint ('' for entries
+    // recorded before: their next change is only recorded), and for watchlists with on_update,
+    // the actors and regions (names, one per line) an entry has matched so far. And the detected
+    // language of kept texts, for trying watchlists with `languages:`.
+    R"sql(
+ALTER TABLE articles ADD COLUMN fingerprint TEXT NOT NULL DEFAULT '';
+ALTER TABLE article_texts ADD COLUMN lang TEXT NOT NULL DEFAULT '';
+CREATE TABLE entry_terms (
+  feed_url   TEXT NOT NULL,
+  article_id TEXT NOT NULL,
+  watchlist  TEXT NOT NULL,
+  actors     TEXT NOT NULL DEFAULT '',
+  regions    TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (feed_url, article_id, watchlist)
+) WITHOUT ROWID;
 )sql",
 };
 
@@ -309,6 +325,11 @@ PruneCounts StateStore::prune(TimePoint cutoff, std::size_t limit) {
   counts.articles = remove(
       "DELETE FROM articles WHERE (feed_url, article_id) IN "
       "(SELECT feed_url, article_id FROM articles WHERE seen_ms < ?1 LIMIT ?2)");
+  // What an on_update watchlist matched goes with its entry (?1 is unused: the entry is gone).
+  counts.articles += remove(
+      "DELETE FROM entry_terms WHERE ?1 IS NOT NULL AND (feed_url, article_id, watchlist) IN "
+      "(SELECT feed_url, article_id, watchlist FROM entry_terms t WHERE NOT EXISTS "
+      "(SELECT 1 FROM articles a WHERE a.feed_url = t.feed_url AND a.article_id = t.article_id) LIMIT ?2)");
   counts.deliveries = remove(
       "DELETE FROM deliveries WHERE (alert_id, webhook) IN "
       "(SELECT alert_id, webhook FROM deliveries WHERE at_ms < ?1 LIMIT ?2)");
@@ -376,6 +397,7 @@ constexpr ImportedTable kImported[] = {
     {"dead_letters", "id",
      "alert_id, webhook, watchlist, payload, attempts, created_ms, failed_ms, last_error"},
     {"websub", "feed_url", "*"},
+    {"entry_terms", "feed_url, article_id, watchlist", "*"},
 };
 
 std::string import_sql(const ImportedTable& table) {

@@ -74,6 +74,31 @@ TEST(PayloadSchema, AlertDigestAndFollowUpPayloadsAreValid) {
   }
 }
 
+TEST(PayloadSchema, LangAndUpdateAlertsAreValid) {
+  const newsalert::testing::JsonSchema s = schema();
+  auto article = sample_article();
+  article.lang = "fr";
+  const auto with_lang = alert_payload(sample_match(), article, alert_id("iran-israel", article), kNow);
+  EXPECT_EQ(with_lang["article"]["lang"], "fr");
+  EXPECT_TRUE(s.validate(with_lang).empty());
+  UpdateChanges changes{false, {"IRGC"}, {}, std::string("Iran orders strike")};
+  const std::string id = update_alert_id("iran-israel", article, "0123456789abcdef0123456789abcdef");
+  EXPECT_NE(id, alert_id("iran-israel", article));
+  EXPECT_EQ(id, update_alert_id("iran-israel", article, "0123456789abcdef0123456789abcdef"));
+  auto update = update_payload(sample_match(), article, id, changes, kNow);
+  EXPECT_TRUE(s.validate(update).empty()) << update.dump();
+  EXPECT_TRUE(s.validate(json::parse(digest_payload("iran-israel", digest_id("iran-israel", id), {update}, kNow).dump())).empty());
+  auto wrong = update;
+  wrong["update"] = false;   // present only as true
+  EXPECT_FALSE(s.validate(wrong).empty());
+  wrong = update;
+  wrong["changes"].erase("added_actors");
+  EXPECT_FALSE(s.validate(wrong).empty());
+  wrong = with_lang;
+  wrong["article"]["lang"] = "French";
+  EXPECT_FALSE(s.validate(wrong).empty());
+}
+
 TEST(PayloadSchema, RejectsPayloadsThatBreakTheContract) {
   const newsalert::testing::JsonSchema s = schema();
   auto missing = json::parse(alert_body());

@@ -1,11 +1,12 @@
 // State stores as replicas of one shared log on a real nats-server: what one node commits reaches
 // the others unchanged, a transaction that lost its race is kept when the winner touched nothing it
-// wrote or read and otherwise refused and run again on the newer state, and a node that joins late
-// replays the whole log.
+// wrote or read and otherwise refused and run again on the newer state, a node that joins late
+// replays the whole log, and updated entries are compared with what another node recorded.
 #include "cluster/connection.hpp"
 #include "cluster/jetstream.hpp"
 #include "cluster/shared_log.hpp"
 #include "daemon/cluster_log.hpp"
+#include "pipeline/pipeline.hpp"
 #include "store/database.hpp"
 #include "store/state_store.hpp"
 #include "tests/store/temp_dir.hpp"
@@ -285,6 +286,47 @@ TEST(SharedLogRace, OfAppendsNamingTheSameLastEntryExactlyOneIsStored) {
   EXPECT_EQ(doubled, 0) << "rounds with more than one append stored";
   EXPECT_EQ(none, 0) << "rounds with no append stored";
   EXPECT_EQ(writers[0].log->last_sequence(), static_cast<std::uint64_t>(kRounds + 1));
+}
+
+// Updated entries in a cluster: the fingerprint of each entry and what an on_update watchlist
+// matched travel with the seen entries, so the node that polls next compares against them.
+TEST_F(Replication, UpdatedEntriesAreComparedWithWhatAnotherNodeRecorded) {
+  auto a = node("a");
+  auto b = node("b");
+  config::WatchlistConfig watchlist;
+  watchlist.name = "watch";
+  watchlist.actors = {{"Hamas", {}}, {"IRGC", {"Revolutionary Guards"}}};
+  watchlist.require = config::Require::actor;
+  watchlist.on_update = true;
+  pipeline::Rules rules;
+  rules.watchlists = {watchlist};
+  rules.webhooks_of["watch"] = {"hook"};
+  const auto matcher = std::make_shared<const match::Matcher>(rules.watchlists);
+  pipeline::Pipeline on_a(*a->store, rules, matcher);
+  pipeline::Pipeline on_b(*b->store, rules, matcher);
+  const std::string feed = "https://desk.example/rss";
+  Article entry;
+  entry.feed_url = feed;
+  entry.id = "desk-1";
+  entry.link = "https://desk.example/talks";
+  entry.title = "Hamas team in Doha for ceasefire talks";
+  entry.summary = "Hamas negotiators arrived in Doha on Thursday for a new round of talks, mediators said.";
+  const TimePoint now = Clock::now();
+  EXPECT_EQ(on_a.process_now({feed, {entry}, {}, now, "en"}).alert_ids.size(), 1u);
+
+  Article churn = entry;
+  churn.link += "?utm_source=rss";
+  churn.published = now;
+  EXPECT_TRUE(on_b.process_now({feed, {churn}, {}, now + 1min, "en"}).alert_ids.empty());
+
+  Article updated = entry;
+  updated.summary += " A commander of the Revolutionary Guards joined them.";
+  const auto update = on_b.process_now({feed, {updated}, {}, now + 2min, "en"});
+  ASSERT_EQ(update.update_ids.size(), 1u);
+  EXPECT_TRUE(on_a.process_now({feed, {updated}, {}, now + 3min, "en"}).alert_ids.empty());
+  a->catch_up();
+  EXPECT_EQ(outbox_of(*a->store), outbox_of(*b->store));
+  EXPECT_EQ(outbox_of(*a->store).size(), 2u);
 }
 
 }  // namespace

@@ -949,6 +949,60 @@ TEST_F(ConfigTest, RejectsBadActorContextAndVariants) {
                           "bad.yaml:9: unknown key 'variants' in watchlists[0].regions[0]"));
 }
 
+TEST_F(ConfigTest, ReadsWatchlistLanguagesTaggedAliasesAndOnUpdate) {
+  const Config c = load(
+      "watchlists:\n"
+      "  - name: w\n"
+      "    languages: [en, fr]\n"
+      "    on_update: true\n"
+      "    actors:\n"
+      "      - name: Hamas\n"
+      "        aliases:\n"
+      "          - Harakat al-Muqawama\n"
+      "          - {alias: Ha, languages: [en]}\n"
+      "      - {name: Hezbollah, aliases: [Hizbullah]}\n"
+      "    require: actor\n"
+      "  - name: plain\n"
+      "    actors: [Iran]\n"
+      "    require: actor\n",
+      false);
+  const auto& w = c.watchlists[0];
+  EXPECT_THAT(w.languages, ElementsAre("en", "fr"));
+  EXPECT_TRUE(w.on_update);
+  EXPECT_THAT(w.actors[0].aliases, ElementsAre("Harakat al-Muqawama", "Ha"));
+  ASSERT_EQ(w.actors[0].alias_languages.size(), 2u);
+  EXPECT_TRUE(w.actors[0].alias_languages[0].empty());
+  EXPECT_THAT(w.actors[0].alias_languages[1], ElementsAre("en"));
+  EXPECT_TRUE(w.actors[1].alias_languages.empty());   // untagged aliases cost nothing
+  EXPECT_TRUE(c.watchlists[1].languages.empty());
+  EXPECT_FALSE(c.watchlists[1].on_update);
+}
+
+TEST_F(ConfigTest, RejectsUnknownLanguageCodesAtTheirLine) {
+  EXPECT_THAT(errors("state_dir: s\n"
+                     "watchlists:\n"
+                     "  - name: w\n"
+                     "    languages:\n"
+                     "      - en\n"
+                     "      - english\n"
+                     "    on_update: sometimes\n"
+                     "    actors:\n"
+                     "      - name: Hamas\n"
+                     "        aliases:\n"
+                     "          - {alias: Ha, languages: [EN]}\n"
+                     "          - {languages: [en]}\n"
+                     "          - {alias: Hm, languages: []}\n"
+                     "    require: actor\n",
+                     false),
+              ElementsAre("bad.yaml:6: watchlists[0].languages[1]: 'english' is not an ISO 639-1 language code "
+                          "(two lower-case letters, like en, fr, zh)",
+                          "bad.yaml:7: watchlists[0].on_update: expected true or false, got 'sometimes'",
+                          "bad.yaml:11: watchlists[0].actors[0].aliases[0].languages[0]: 'EN' is not an ISO 639-1 "
+                          "language code (two lower-case letters, like en, fr, zh)",
+                          "bad.yaml:12: watchlists[0].actors[0].aliases[1]: missing required key 'alias'",
+                          "bad.yaml:13: watchlists[0].actors[0].aliases[2].languages: must list at least one language"));
+}
+
 TEST_F(ConfigTest, EmailWebhookReadsItsAddressesCredentialsAndTlsKeys) {
   ::setenv("NEWSALERT_TEST_SMTP_PASSWORD", "pa ss", 1);
   const Config c = load(

@@ -432,3 +432,67 @@ TEST(Matcher, ManyWatchlistsOnPlaceDenseTextMatchAsEachAlone) {
   EXPECT_EQ(together, alone);
   EXPECT_EQ(together.size(), all.size() - 1);  // all but w5: no Syria in the text
 }
+
+namespace {
+
+Article in_language(Article a, std::string lang) {
+  a.lang = std::move(lang);
+  return a;
+}
+
+}  // namespace
+
+TEST(Matcher, WatchlistLanguagesKeepArticlesOfOtherKnownLanguagesOut) {
+  WatchlistConfig w = watchlist("w", {{"Khamenei", {}}}, {}, Require::actor);
+  w.languages = {"en", "fr"};
+  const Article a = article("Khamenei speaks", "Khamenei spoke in Tehran.");
+  EXPECT_EQ(run(w, in_language(a, "en")).size(), 1u);
+  EXPECT_EQ(run(w, in_language(a, "fr")).size(), 1u);
+  EXPECT_TRUE(run(w, in_language(a, "de")).empty());
+  // Too short to tell: the article still matches.
+  EXPECT_EQ(run(w, in_language(a, "")).size(), 1u);
+  w.languages = {"zh"};
+  EXPECT_EQ(run(w, in_language(a, "zh-Hant")).size(), 1u);
+}
+
+TEST(Matcher, ExplainSaysAnArticleIsInAnotherLanguageThanTheWatchlists) {
+  WatchlistConfig w = watchlist("w", {{"Khamenei", {}}}, {}, Require::actor);
+  w.languages = {"en"};
+  const auto ex = Matcher({w}).explain(in_language(article("Khamenei spricht"), "de"));
+  ASSERT_EQ(ex.size(), 1u);
+  EXPECT_FALSE(ex[0].fired);
+  EXPECT_EQ(ex[0].verdict, "not sent: the article is in de; the watchlist is for [en]");
+}
+
+TEST(Matcher, AliasTaggedWithLanguagesFiresOnlyInThoseOrUnknown) {
+  Term mars{"Mars Incorporated", {"Mars"}};
+  mars.alias_languages = {{"en"}};
+  const WatchlistConfig w = watchlist("w", {mars}, {}, Require::actor);
+  const Article en = in_language(article("Mars recalls chocolate bars", "Mars said the bars were recalled."), "en");
+  const Article fr = in_language(article("Grève le 3 mars", "La grève commence le 3 mars à Paris."), "fr");
+  ASSERT_EQ(run(w, en).size(), 1u);
+  EXPECT_EQ(names(run(w, en)[0].actors), Strings{"Mars Incorporated"});
+  EXPECT_TRUE(run(w, fr).empty());
+  EXPECT_EQ(run(w, in_language(fr, "")).size(), 1u);
+  // The actor's own name is not tagged: it counts in every language.
+  EXPECT_EQ(run(w, in_language(article("Mars Incorporated rachète une marque"), "fr")).size(), 1u);
+}
+
+TEST(Matcher, UntaggedAliasOfTheSameSpellingCountsInEveryLanguage) {
+  Term mars{"Mars Incorporated", {"Mars", "mars"}};
+  mars.alias_languages = {{"en"}, {}};
+  const WatchlistConfig w = watchlist("w", {mars}, {}, Require::actor);
+  EXPECT_EQ(run(w, in_language(article("Grève le 3 mars"), "fr")).size(), 1u);
+}
+
+TEST(Matcher, ExplainSaysWhenAnAliasIsForOtherLanguages) {
+  Term mars{"Mars Incorporated", {"Mars"}};
+  mars.alias_languages = {{"en", "de"}};
+  const auto ex = Matcher({watchlist("w", {mars}, {}, Require::actor)})
+                      .explain(in_language(article("Grève le 3 mars", "La grève commence en mars."), "fr"));
+  ASSERT_EQ(ex.size(), 1u);
+  EXPECT_FALSE(ex[0].fired);
+  ASSERT_FALSE(ex[0].ignored.empty());
+  EXPECT_EQ(ex[0].ignored[0].surface, "mars");
+  EXPECT_EQ(ex[0].ignored[0].reason, "alias 'Mars' is for [en, de]; article is fr");
+}

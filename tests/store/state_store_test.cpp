@@ -57,7 +57,15 @@ std::vector<std::string> alert_ids(const std::vector<PendingDelivery>& ds) {
 }  // namespace
 
 // Back to the version 1 schema: what a database from the first release looks like.
+static void downgrade_to_version_five(Database& db) {
+  db.exec("DROP TABLE entry_terms");   // migration 6
+  db.exec("ALTER TABLE articles DROP COLUMN fingerprint");
+  db.exec("ALTER TABLE article_texts DROP COLUMN lang");
+  db.exec("PRAGMA user_version = 5");
+}
+
 static void downgrade_to_version_one(Database& db) {
+  downgrade_to_version_five(db);
   db.exec("DROP TABLE article_texts");   // migration 5
   db.exec("DROP TABLE websub; DROP INDEX articles_seen; DROP INDEX deliveries_at; DROP INDEX story_copies_seen");
   db.exec("ALTER TABLE feeds DROP COLUMN last_full_ms");   // migration 4
@@ -77,7 +85,7 @@ TEST(StateStore, CreatesTheSchemaInWalModeWithFullSync) {
   const auto file = StateStore::default_file(dir.path());
   { StateStore store(file); }
   Database db(file);
-  EXPECT_EQ(db.query_int64("PRAGMA user_version"), 5);
+  EXPECT_EQ(db.query_int64("PRAGMA user_version"), 6);
   EXPECT_EQ(db.query_text("PRAGMA journal_mode"), "wal");   // persistent in the file
   for (const char* table : {"feeds", "articles", "outbox", "deliveries", "dead_letters", "endpoints", "stories",
                             "story_copies", "websub"})
@@ -105,7 +113,39 @@ TEST(StateStore, MigratesAVersionOneDatabaseKeepingItsFeeds) {
   EXPECT_EQ(s.current_url, "");
   EXPECT_EQ(s.ttl, std::nullopt);
   EXPECT_EQ(s.not_before, std::nullopt);
-  EXPECT_EQ(Database(file).query_int64("PRAGMA user_version"), 5);
+  EXPECT_EQ(Database(file).query_int64("PRAGMA user_version"), 6);
+}
+
+TEST(StateStore, MigratesAVersionFiveDatabaseItsEntriesWithoutFingerprints) {
+  TempDir dir;
+  const auto file = dir.file("state.db");
+  {
+    StateStore store(file);
+    SeenArticle seen{kFeed, "a", "https://news.example/a", "Old title", std::nullopt};
+    store.commit_poll(kFeed, ok_state("\"v5\""), {seen}, {}, kT0);
+  }
+  {
+    Database db(file);
+    downgrade_to_version_five(db);
+  }
+  StateStore store(file);
+  EXPECT_EQ(Database(file).query_int64("PRAGMA user_version"), 6);
+  const auto texts = store.articles().seen_texts(kFeed, {"a", "missing"});
+  ASSERT_EQ(texts.size(), 1u);
+  EXPECT_EQ(texts.at("a").fingerprint, "");   // its next text is recorded, and alerts nothing
+  EXPECT_EQ(texts.at("a").title, "Old title");
+  {
+    const auto tx = store.begin();
+    store.articles().record_text_change(kFeed, "a", "f1", "New title");
+    store.articles().record_terms(kFeed, "a", "w", {{"Hamas", "IRGC"}, {"Iran"}});
+    tx->commit();
+  }
+  EXPECT_EQ(store.articles().seen_texts(kFeed, {"a"}).at("a").fingerprint, "f1");
+  const auto terms = store.articles().matched_terms(kFeed, "a", "w");
+  ASSERT_TRUE(terms);
+  EXPECT_EQ(terms->actors, (std::vector<std::string>{"Hamas", "IRGC"}));
+  EXPECT_EQ(terms->regions, std::vector<std::string>{"Iran"});
+  EXPECT_FALSE(store.articles().matched_terms(kFeed, "a", "other"));
 }
 
 TEST(StateStore, KeepsRedirectsAndServerFloorsOfAFeed) {
