@@ -173,6 +173,8 @@ class Prepass {
       return gt == std::string_view::npos ? html_.size() : gt + 1;
     }
     // "<div/>" opens a div in HTML, so a self-closing slash does not exempt a tag.
+    if (kept_ >= kMaxElements) return tag.end;
+    ++kept_;
     const bool counted = !uncounted(tag.name);
     if (counted && open_ >= kMaxOpenElements) {
       ++dropped_;
@@ -189,6 +191,7 @@ class Prepass {
   }
 
   std::size_t end_tag(const Tag& tag, std::size_t lt) {
+    if (kept_ >= kMaxElements) return tag.end;   // the tree stays as it was when the limit came
     if (!uncounted(tag.name)) {
       if (dropped_ > 0) {
         --dropped_;
@@ -210,6 +213,7 @@ class Prepass {
   PrepassedHtml out_;
   int open_ = 0;
   int dropped_ = 0;
+  int kept_ = 0;   // start tags copied
 };
 
 }  // namespace

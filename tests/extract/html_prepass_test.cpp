@@ -3,7 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+
 using newsalert::extract::kMaxAttributes;
+using newsalert::extract::kMaxElements;
 using newsalert::extract::kMaxOpenElements;
 using newsalert::extract::prepass_html;
 
@@ -49,4 +53,16 @@ TEST(HtmlPrepass, KeepsOnlyTheFirstAttributesOfATag) {
   for (int i = 0; i < kMaxAttributes; ++i) expected += " a" + std::to_string(i) + "=\"v\"";
   expected += ">x</div>";
   EXPECT_EQ(prepass_html(html).html, expected);
+}
+
+TEST(HtmlPrepass, MillionsOfTinyElementsKeepTheirTextButNotTheirTags) {
+  std::string html = "<html><body><article>";
+  for (int i = 0; i < kMaxElements * 3; ++i) html += "<b a=1>x</b>";
+  html += "<p>The end.</p></article></body></html>";
+  const std::string out = prepass_html(html).html;
+  std::size_t tags = 0;
+  for (std::size_t at = out.find("<b "); at != std::string::npos; at = out.find("<b ", at + 1)) ++tags;
+  EXPECT_LT(tags, static_cast<std::size_t>(kMaxElements));
+  EXPECT_EQ(std::count(out.begin(), out.end(), 'x'), kMaxElements * 3);
+  EXPECT_NE(out.find("The end."), std::string::npos);
 }
