@@ -1,6 +1,8 @@
 // The raw-HTML pass run before parsing: one forward scan, bulk copies between tags.
 #include "extract/html_prepass.hpp"
 
+#include "common/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -12,15 +14,8 @@ char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != b[i]) return false;
-  return true;
-}
-
 bool name_in(std::string_view name, std::initializer_list<std::string_view> names) {
-  return std::any_of(names.begin(), names.end(), [&](std::string_view n) { return iequals(name, n); });
+  return std::any_of(names.begin(), names.end(), [&](std::string_view n) { return iequals_ascii(name, n); });
 }
 
 // Elements that never have content, and those whose end tag the parser supplies itself when the next
@@ -44,7 +39,7 @@ std::size_t find_end_tag(std::string_view html, std::size_t from, std::string_vi
     const void* hit = std::memchr(html.data() + from, '<', html.size() - from);
     if (hit == nullptr) return std::string_view::npos;
     const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(hit) - html.data());
-    if (at + 2 + name.size() <= html.size() && html[at + 1] == '/' && iequals(html.substr(at + 2, name.size()), name))
+    if (at + 2 + name.size() <= html.size() && html[at + 1] == '/' && iequals_ascii(html.substr(at + 2, name.size()), name))
       return at;
     from = at + 1;
   }
@@ -102,7 +97,7 @@ void scan_attributes(std::string_view html, std::size_t i, Tag& tag) {
       }
       i = j;
     }
-    if (iequals(attribute, "type") && value.find("ld+json") != std::string_view::npos) tag.json_ld = true;
+    if (iequals_ascii(attribute, "type") && value.find("ld+json") != std::string_view::npos) tag.json_ld = true;
     if (++count <= kMaxAttributes) tag.attributes_kept_end = i;
     else tag.truncated = true;
   }
@@ -163,10 +158,10 @@ class Prepass {
   }
 
   std::size_t start_tag(const Tag& tag, std::size_t lt) {
-    if (iequals(tag.name, "plaintext")) return html_.size();
+    if (iequals_ascii(tag.name, "plaintext")) return html_.size();
     if (dropped_with_content(tag.name)) {
       const std::size_t close = find_end_tag(html_, tag.end, to_lower(tag.name));
-      if (tag.json_ld && iequals(tag.name, "script"))
+      if (tag.json_ld && iequals_ascii(tag.name, "script"))
         out_.json_ld.emplace_back(html_.substr(tag.end, (close == std::string_view::npos ? html_.size() : close) - tag.end));
       if (close == std::string_view::npos) return html_.size();
       const std::size_t gt = html_.find('>', close);

@@ -10,8 +10,6 @@
 namespace newsalert::extract {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) { return to_lower_ascii(a) == b; }
-
 // The values <meta property|name=...> carry, first one wins.
 struct MetaTags {
   std::string og_title, og_url, og_site_name, published, author;
@@ -53,7 +51,7 @@ bool names_author(std::string_view class_name, std::string_view id, std::string_
 // A byline is a name or two, not a paragraph; "By " in front is the page's, not the author's.
 std::string clean_byline(std::string text) {
   std::string_view t = trim(text);
-  if (t.size() >= 3 && iequals(t.substr(0, 3), "by ")) t = trim(t.substr(3));
+  if (t.size() >= 3 && iequals_ascii(t.substr(0, 3), "by ")) t = trim(t.substr(3));
   return t.size() > 0 && t.size() < 100 ? std::string(t) : std::string{};
 }
 

@@ -1,24 +1,14 @@
 // robots.txt groups and rules (RFC 9309): parsed once per host, asked once per article fetch.
 #include "poll/robots_txt.hpp"
 
+#include "common/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 
 namespace newsalert::poll {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 bool is_token_char(char c) {
   return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '-';
@@ -97,17 +87,17 @@ RobotsTxt RobotsTxt::parse(std::string_view text, std::string_view product) {
     text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
     Line line;
     if (!split_line(raw, line)) continue;
-    if (iequals(line.key, "user-agent")) {
+    if (iequals_ascii(line.key, "user-agent")) {
       if (!in_agents) for_own = for_any = false;
       in_agents = true;
       std::string_view token = line.value;
       token = token.substr(0, std::find_if_not(token.begin(), token.end(), is_token_char) - token.begin());
       if (line.value == "*") for_any = true;
-      if (!token.empty() && iequals(token, product)) for_own = found_own = true;
+      if (!token.empty() && iequals_ascii(token, product)) for_own = found_own = true;
       continue;
     }
-    const bool allow = iequals(line.key, "allow");
-    if (!allow && !iequals(line.key, "disallow")) continue;   // sitemap, crawl-delay, typos: not rules
+    const bool allow = iequals_ascii(line.key, "allow");
+    if (!allow && !iequals_ascii(line.key, "disallow")) continue;   // sitemap, crawl-delay, typos: not rules
     in_agents = false;
     if (line.value.empty()) continue;   // "Disallow:" with nothing after it forbids nothing
     if (for_own) own.rules_.push_back({normalized(line.value), allow});

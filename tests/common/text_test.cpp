@@ -16,3 +16,10 @@ TEST(Text, FormEncodingRoundTripsAndSplitsPairs) {
   EXPECT_EQ(form.at("empty"), "");
   EXPECT_EQ(form.at(""), "v");
 }
+
+TEST(Text, IequalsAsciiIgnoresTheCaseOfAsciiLettersOnly) {
+  EXPECT_TRUE(newsalert::iequals_ascii("User-Agent", "user-AGENT"));
+  EXPECT_FALSE(newsalert::iequals_ascii("user-agent", "user-agents"));
+  EXPECT_FALSE(newsalert::iequals_ascii("\xC3\x89T\xC3\x89", "\xC3\xA9t\xC3\xA9"));   // ÉTÉ, été: not ASCII
+  EXPECT_TRUE(newsalert::iequals_ascii("", ""));
+}
