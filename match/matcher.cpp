@@ -391,10 +391,10 @@ std::vector<char> names_needed(const Gazetteer& gazetteer, const std::vector<cha
   return needed;
 }
 
-// Orders hits by watchlist, text slot, first word, longest first, role and term. Places that several
-// watchlists listen to make hundreds of hits in a text dense with place names: they are spread by
-// watchlist first (counting, one pass), and each watchlist's few are then sorted on two packed 64-bit
-// keys, unless a field does not fit its bits.
+// Orders hits by watchlist, then as hit_before does: text slot, first word, longest first, role and
+// term. The hits of many watchlists are spread by watchlist first (counting, one pass), and each
+// watchlist's few are then sorted on two packed 64-bit keys, unless a field does not fit its bits.
+// Places are not among them: with_places gives each watchlist its own, already in order.
 void sort_hits(std::vector<Hit>& hits, std::size_t watchlists) {
   auto before = [](const Hit& x, const Hit& y) {
     return std::tie(x.owner, x.slot, x.begin, y.end, x.role, x.id) < std::tie(y.owner, y.slot, y.begin, x.end, y.role, y.id);
@@ -489,6 +489,25 @@ struct Reading {
   bool dropped = false;     // read as another place, a person, or an unsupported acronym
 };
 
+// The places an article names, each read once. A watchlist gets its hits of them (one for every
+// entry it listens to) only when its rule is evaluated: ten watchlists listening to the same
+// countries would otherwise sort and walk ten copies of every place.
+struct PlacesRead {
+  std::vector<Reading> readings;       // in reading order, not overlapping
+  std::vector<std::uint32_t> entries;  // the readings' gazetteer entries
+};
+
+// The order of one watchlist's hits: text slot, first word, longest first, role and term.
+bool hit_before(const Hit& x, const Hit& y) {
+  return std::tie(x.slot, x.begin, y.end, x.role, x.id) < std::tie(y.slot, y.begin, x.end, y.role, y.id);
+}
+
+// A watchlist that counts nothing without one of its actors (`require: actor` or `actor and
+// region`): in an article naming none of them it cannot fire, and its places need no counting.
+bool needs_actor(const CompiledWatchlist& wl) {
+  return wl.expression.empty() && (wl.require == config::Require::actor || wl.require == config::Require::actor_and_region);
+}
+
 // A place's name read as a person's (or a club's): the name as written, the word after it, and
 // where that word ends with the words a hyphen joins to it ("Saint" of "Paris Saint-Germain").
 struct NameRead {
@@ -572,8 +591,9 @@ struct Matcher::Compiled {
   std::vector<CompiledWatchlist> watchlists;
   std::unordered_map<std::uint32_t, std::vector<Listener>> listeners;  // gazetteer entry -> listeners
   // By gazetteer entry: every listener it reaches, through itself or a place containing it, with
-  // that place, in the order of its ancestors.
+  // that place, in the order of its ancestors; grouped (stably) by watchlist.
   std::vector<std::vector<std::pair<std::uint32_t, Listener>>> reached;
+  bool place_only_rules = false;  // some watchlist can fire on places alone
   std::vector<std::vector<std::vector<std::uint32_t>>> sense_context;   // ambiguity -> sense -> context ids
   std::vector<std::string> context_words;
   const Gazetteer& gazetteer = Gazetteer::builtin();
@@ -727,11 +747,12 @@ struct Matcher::Compiled {
   void note_other_language(ExplanationSink& explain, const ArticleText& text, const Hit& hit,
                            const AliasLanguages& alias) const;
   void apply_actor_rules(const CompiledWatchlist& wl, std::span<Hit> hits, const ArticleText& text, Explanation* explain) const;
-  void resolve_places(const ArticleText& text, std::vector<Hit>& places, std::span<const Hit> context, std::vector<Hit>& hits,
-                      ExplanationSink* explain) const;
+  void resolve_places(const ArticleText& text, std::vector<Hit>& places, std::span<const Hit> context, std::span<const Hit> terms,
+                      PlacesRead& read, ExplanationSink* explain) const;
   std::uint32_t read_ambiguous(const ArticleText& text, const PlaceName& name, const Hit& hit, std::span<const Hit> context,
                                std::span<const std::uint8_t> present, ExplanationSink* explain) const;
-  void add_listener_hits(const Hit& hit, std::span<const std::uint32_t> entries, std::vector<Hit>& hits) const;
+  std::span<Hit> with_places(std::uint32_t watchlist, std::span<const Hit> own, const PlacesRead& read) const;
+  const std::vector<std::uint32_t>& listeners_reached(const PlacesRead& read) const;
   void note_ignored(ExplanationSink& explain, const ArticleText& text, const PlaceName& name, const Hit& hit,
                     const std::string& reason) const;
   void resolve_overlaps(const CompiledWatchlist& wl, std::span<const Hit> hits, const ArticleText& text, WatchlistHits& found,
@@ -812,6 +833,9 @@ Matcher::Matcher(const std::vector<config::WatchlistConfig>& watchlists) : compi
     for (std::uint32_t a : gazetteer.ancestors(e))
       if (const auto it = c.listeners.find(a); it != c.listeners.end())
         for (const Listener& l : it->second) c.reached[e].emplace_back(a, l);
+  for (auto& list : c.reached)
+    std::stable_sort(list.begin(), list.end(), [](const auto& x, const auto& y) { return x.second.watchlist < y.second.watchlist; });
+  c.place_only_rules = !std::all_of(c.watchlists.begin(), c.watchlists.end(), needs_actor);
 
   // Gazetteer names and the context words of ambiguous names join the one automaton, but only
   // those that can change what a watchlist sees: the names a watchlist listens to, and every name
@@ -985,16 +1009,21 @@ int context_weight(std::uint32_t word, const Hit& hit, std::span<const Hit> cont
 }
 
 // The watchlists with something to report, in config order: those with hits (`hits` is sorted by
-// watchlist), and when explaining, those that passed over a place name.
-const std::vector<std::uint32_t>& owners_of(std::span<const Hit> hits, const ExplanationSink* explain) {
+// watchlist), those `reached` by a place read (when some watchlist can fire on places alone, or
+// when explaining), and when explaining, those that passed over a place name.
+const std::vector<std::uint32_t>& owners_of(std::span<const Hit> hits, std::span<const std::uint32_t> reached,
+                                            const ExplanationSink* explain) {
   thread_local std::vector<std::uint32_t> owners;
   owners.clear();
   for (const Hit& h : hits)
     if (owners.empty() || owners.back() != h.owner) owners.push_back(h.owner);
+  const std::size_t in_order = owners.size();
+  for (const std::uint32_t w : reached)
+    if (std::find(owners.begin(), owners.end(), w) == owners.end()) owners.push_back(w);
   if (explain != nullptr)
     for (const auto& [w, list] : explain->ignored)
       if (std::find(owners.begin(), owners.end(), w) == owners.end()) owners.push_back(w);
-  std::sort(owners.begin(), owners.end());
+  if (owners.size() > in_order) std::sort(owners.begin(), owners.end());
   return owners;
 }
 
@@ -1195,27 +1224,23 @@ void Matcher::Compiled::split_apostrophes(std::string_view text, LookedUpWords& 
 }
 
 // Places: leftmost-longest over every gazetteer name ("Papua New Guinea" is not "Guinea", "South
-// Sudan" is not "Sudan"), then capitalization and context decide ambiguous names. Each place read
-// becomes a hit of every watchlist listening to it.
+// Sudan" is not "Sudan"), then capitalization and context decide ambiguous names. Each place is
+// read once, into `read`; with_places makes it a watchlist's hits. `places` is not empty (no place
+// heard: every article, for watchlists of actors alone, and run() does not call this).
 void Matcher::Compiled::resolve_places(const ArticleText& text, std::vector<Hit>& places, std::span<const Hit> context,
-                                       std::vector<Hit>& hits, ExplanationSink* explain) const {
-  if (places.empty()) return;  // no place heard: every article, for watchlists of actors alone
+                                       std::span<const Hit> terms, PlacesRead& read, ExplanationSink* explain) const {
   std::sort(places.begin(), places.end(), [](const Hit& a, const Hit& b) {
     return std::tie(a.slot, a.begin, b.end) < std::tie(b.slot, b.begin, a.end);
   });
-  thread_local std::vector<Reading> readings;
-  thread_local std::vector<std::uint32_t> entries;
+  std::vector<Reading>& readings = read.readings;
+  std::vector<std::uint32_t>& entries = read.entries;
   thread_local std::vector<NameRead> people;
-  readings.clear();
-  entries.clear();
   people.clear();
   // The context words the article has at all: most senses' words are not there, and need no search
   // through the context hits.
   thread_local std::vector<std::uint8_t> present;
   present.assign(context_words.size(), 0);
   for (const Hit& cx : context) present[cx.id] = 1;
-  // The watched terms found so far (`hits` gets the places' hits only at the end).
-  const std::span<const Hit> terms(hits);
   std::uint32_t slot = UINT32_MAX;
   std::uint32_t covered = 0;
   for (const Hit& hit : places) {
@@ -1263,8 +1288,6 @@ void Matcher::Compiled::resolve_places(const ArticleText& text, std::vector<Hit>
   }
   qualify_cities(text, readings, entries, explain);
   support_shouted(text, readings, entries, explain);
-  for (const Reading& r : readings)
-    if (!r.dropped) add_listener_hits(r.hit, std::span<const std::uint32_t>(entries).subspan(r.first, r.count), hits);
 }
 
 // The word right before word `index` of a slot, from the scanner's words, when one space (or an
@@ -1506,19 +1529,52 @@ std::uint32_t Matcher::Compiled::read_ambiguous(const ArticleText& text, const P
   return sense.entry;
 }
 
-// The place read at `hit` as each of `entries`, as a hit of every watchlist listening to the entry or
-// to a place that contains it.
-void Matcher::Compiled::add_listener_hits(const Hit& hit, std::span<const std::uint32_t> entries, std::vector<Hit>& hits) const {
-  for (std::uint32_t e : entries)
-    for (const auto& [a, l] : reached[e]) {
-      Hit h = hit;
-      h.owner = l.watchlist;
-      h.role = l.role;
-      h.id = l.id;
-      h.place = e;
-      h.ancestor = a;
-      hits.push_back(h);
+// The watchlist's hits (`own`, sorted) with the places read spread over it: a place read as each of
+// its entries is a hit for every entry the watchlist listens to, itself or a place containing it.
+// In the order sort_hits gives, a watchlist's own hits first among equals.
+std::span<Hit> Matcher::Compiled::with_places(std::uint32_t watchlist, std::span<const Hit> own, const PlacesRead& read) const {
+  thread_local std::vector<Hit> spread;
+  thread_local std::vector<Hit> merged;
+  spread.clear();
+  const auto by_watchlist = [](const std::pair<std::uint32_t, Listener>& x, std::uint32_t w) { return x.second.watchlist < w; };
+  for (const Reading& r : read.readings) {
+    if (r.dropped) continue;
+    const std::size_t group = spread.size();
+    for (std::uint32_t i = r.first; i < r.first + r.count; ++i) {
+      const std::uint32_t e = read.entries[i];
+      const auto& list = reached[e];
+      for (auto it = std::lower_bound(list.begin(), list.end(), watchlist, by_watchlist);
+           it != list.end() && it->second.watchlist == watchlist; ++it) {
+        Hit h = r.hit;
+        h.owner = watchlist;
+        h.role = it->second.role;
+        h.id = it->second.id;
+        h.place = e;
+        h.ancestor = it->first;
+        // One place's hits share their words: by role and term, as they came among equals.
+        std::size_t at = spread.size();
+        spread.push_back(h);
+        for (; at > group && std::tie(h.role, h.id) < std::tie(spread[at - 1].role, spread[at - 1].id); --at)
+          spread[at] = spread[at - 1];
+        spread[at] = h;
+      }
     }
+  }
+  merged.resize(own.size() + spread.size());
+  std::merge(own.begin(), own.end(), spread.begin(), spread.end(), merged.begin(), hit_before);
+  return merged;
+}
+
+// The watchlists that some place read reaches, each once.
+const std::vector<std::uint32_t>& Matcher::Compiled::listeners_reached(const PlacesRead& read) const {
+  thread_local std::vector<std::uint32_t> owners;
+  owners.clear();
+  for (const Reading& r : read.readings)
+    if (!r.dropped)
+      for (std::uint32_t i = r.first; i < r.first + r.count; ++i)
+        for (const auto& [a, l] : reached[read.entries[i]])
+          if (std::find(owners.begin(), owners.end(), l.watchlist) == owners.end()) owners.push_back(l.watchlist);
+  return owners;
 }
 
 // A place name passed over, for every watchlist that one of its readings would have reached.
@@ -1689,29 +1745,42 @@ std::vector<Match> Matcher::Compiled::run(const Article& article, ExplanationSin
   thread_local std::vector<Hit> hits;
   thread_local std::vector<Hit> places;
   thread_local std::vector<Hit> context;
+  thread_local PlacesRead read;
   if (tokens.size() < texts.size()) tokens.resize(texts.size());
   hits.clear();
   places.clear();
   context.clear();
+  read.readings.clear();
+  read.entries.clear();
   const ArticleText text{texts, tokens, article.lang};
 
   std::vector<Match> matches;
   if (!collect_hits(text, hits, places, context, explain)) places.clear();  // nothing to resolve, and nothing to explain
-  resolve_places(text, places, context, hits, explain);
-  if (hits.empty() && (explain == nullptr || explain->ignored.empty())) return matches;
+  if (!places.empty()) resolve_places(text, places, context, hits, read, explain);
+  if (hits.empty() && read.readings.empty() && (explain == nullptr || explain->ignored.empty())) return matches;
 
   sort_hits(hits, watchlists.size());
   thread_local std::vector<const Hit*> kept;
   thread_local std::vector<const Hit*> counted;
   thread_local std::vector<const Hit*> phrase_hits;
   std::size_t g = 0;
-  for (const std::uint32_t owner : owners_of(hits, explain)) {
+  std::span<const std::uint32_t> reached_owners;
+  if ((explain != nullptr || place_only_rules) && !read.readings.empty()) reached_owners = listeners_reached(read);
+  for (const std::uint32_t owner : owners_of(hits, reached_owners, explain)) {
     while (g < hits.size() && hits[g].owner < owner) ++g;
     std::size_t g_end = g;
     while (g_end < hits.size() && hits[g_end].owner == owner) ++g_end;
     const CompiledWatchlist& wl = watchlists[owner];
     const bool language_ok = language_fits(article.lang, wl.languages);
     if (!language_ok && explain == nullptr) continue;
+    std::span<Hit> own = std::span<Hit>(hits).subspan(g, g_end - g);
+    if (!read.readings.empty()) {
+      // Most watchlists find none of their actors in an article: their places are not spread.
+      if (explain == nullptr && needs_actor(wl) &&
+          std::none_of(own.begin(), own.end(), [](const Hit& h) { return h.role == Role::actor; }))
+        continue;
+      own = with_places(owner, own, read);
+    }
 
     Explanation* ex = nullptr;
     if (explain != nullptr) {
@@ -1721,8 +1790,8 @@ std::vector<Match> Matcher::Compiled::run(const Article& article, ExplanationSin
       if (const auto it = explain->ignored.find(owner); it != explain->ignored.end()) ex->ignored = it->second;
     }
     WatchlistHits found{kept, counted, phrase_hits, 0, false, false, {}};
-    apply_actor_rules(wl, std::span<Hit>(hits).subspan(g, g_end - g), text, ex);
-    resolve_overlaps(wl, std::span<const Hit>(hits).subspan(g, g_end - g), text, found, ex);
+    apply_actor_rules(wl, own, text, ex);
+    resolve_overlaps(wl, own, text, found, ex);
     const RuleOutcome rule = evaluate_rule(wl, found, ex != nullptr ? &ex->clauses : nullptr);
     const bool fires = language_ok && found.vetoed_by.empty() && rule.held && found.score >= wl.min_score;
     if (ex != nullptr) give_verdict(*ex, wl, found, rule, fires);

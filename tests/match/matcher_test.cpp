@@ -8,6 +8,7 @@ using namespace newsalert;
 using newsalert::config::Require;
 using newsalert::config::Term;
 using newsalert::config::WatchlistConfig;
+using newsalert::match::Explanation;
 using newsalert::match::Match;
 using newsalert::match::Matcher;
 using newsalert::match::TermHit;
@@ -405,12 +406,16 @@ std::string describe(const Match& m) {
   return out;
 }
 
-}  // namespace
+std::string describe(const Explanation& e) {
+  std::string out = e.watchlist + (e.fired ? " fired" : " not") + " score=" + std::to_string(e.score) + " " + e.verdict + " |";
+  for (const auto& o : e.occurrences) out += " " + o.role + ":" + o.term + "[" + o.surface + "]" + o.field + "(" + o.via + ")";
+  out += " |";
+  for (const auto& i : e.ignored) out += " " + i.surface + ":" + i.reason;
+  return out;
+}
 
-// Many watchlists listening to the same places in a text full of place names make many hits,
-// which are ordered by watchlist first and then within each; every watchlist must come out exactly
-// as it does when compiled alone (a handful of hits, ordered in one go).
-TEST(Matcher, ManyWatchlistsOnPlaceDenseTextMatchAsEachAlone) {
+// Watchlists of actors and regions, many listening to the same places.
+std::vector<WatchlistConfig> place_sharing_watchlists() {
   std::vector<WatchlistConfig> all;
   const std::vector<std::vector<std::string>> region_sets = {
       {"Iran", "Israel"}, {"Israel", "Palestine", "Gaza Strip"}, {"Lebanon", "Syria", "Iran"}, {"Yemen", "Iran", "Iraq"},
@@ -421,16 +426,52 @@ TEST(Matcher, ManyWatchlistsOnPlaceDenseTextMatchAsEachAlone) {
     all.push_back(watchlist("w" + std::to_string(i), i % 2 == 0 ? std::vector<Term>{kKhamenei, kHamas} : std::vector<Term>{kIrgc},
                             std::move(regions), i % 3 == 0 ? Require::any : Require::actor_and_region));
   }
+  return all;
+}
+
+// What `all` compiled together, and each of them compiled alone, make of `a`: matches or explanations.
+template <typename Run>
+std::pair<Strings, Strings> together_and_alone(const std::vector<WatchlistConfig>& all, const Article& a, Run run) {
+  Strings together;
+  for (const auto& r : run(Matcher(all), a)) together.push_back(describe(r));
+  Strings alone;
+  for (const WatchlistConfig& w : all)
+    for (const auto& r : run(Matcher({w}), a)) alone.push_back(describe(r));
+  return {together, alone};
+}
+
+std::vector<Match> matches(const Matcher& m, const Article& a) { return m.match(a); }
+std::vector<Explanation> explanations(const Matcher& m, const Article& a) { return m.explain(a); }
+
+}  // namespace
+
+// Many watchlists listening to the same places in a text full of place names: each place is read
+// once and becomes each watchlist's hits as its rule is evaluated; every watchlist must come out
+// exactly as it does when compiled alone (a handful of hits, ordered in one go).
+TEST(Matcher, ManyWatchlistsOnPlaceDenseTextMatchAsEachAlone) {
+  const std::vector<WatchlistConfig> all = place_sharing_watchlists();
   // Alone, each watchlist has fewer than 32 hits here (ordered by the plain comparison); together
   // they have hundreds.
   const Article a = article(kWireTitle, kWireSummary, std::string(kWireContent) + " Tehran and Gaza, Iranian officials said.");
-  Strings together;
-  for (const Match& m : Matcher(all).match(a)) together.push_back(describe(m));
-  Strings alone;
-  for (const WatchlistConfig& w : all)
-    for (const Match& m : Matcher({w}).match(a)) alone.push_back(describe(m));
+  const auto [together, alone] = together_and_alone(all, a, matches);
   EXPECT_EQ(together, alone);
   EXPECT_EQ(together.size(), all.size() - 1);  // all but w5: no Syria in the text
+}
+
+// An article naming places but none of the actors: watchlists requiring an actor cannot fire and
+// skip their places, those of `require: any` still fire on them, and explaining still shows every
+// watchlist's places and why it did not fire, as each alone.
+TEST(Matcher, PlacesWithoutActorsCountOnlyWhereTheRuleCanUseThem) {
+  const std::vector<WatchlistConfig> all = place_sharing_watchlists();
+  const Article a = article("Strikes reported near Tehran", "Officials in Gaza and Beirut said Iranian envoys met in Damascus.");
+  const auto [together, alone] = together_and_alone(all, a, matches);
+  EXPECT_EQ(together, alone);
+  EXPECT_EQ(together.size(), 3u);  // w0, w3 and w6, of `require: any`
+  // Explained, a place read as two entries that reach the same term names the first, however many
+  // watchlists share it ("Tehran" stands for Iran and names the province of Tehrān, in Iran).
+  const auto [explained_together, explained_alone] = together_and_alone(all, a, explanations);
+  EXPECT_EQ(explained_together, explained_alone);
+  EXPECT_EQ(explained_together.size(), all.size());  // each hears a place of the text
 }
 
 namespace {
