@@ -1077,11 +1077,13 @@ void add_terms(Match& m, const CompiledWatchlist& wl, std::span<const Hit* const
       ids.insert(at, hit->id);
       list.insert(list.begin() + index, TermHit{term.name, {}});
     }
-    // The spelling as written; a string is made only for a new one.
+    // The spelling as written; a string is made only for a new one. Most were met before, as
+    // written: the spellings kept are plainly spaced, so one equal to this needs no other check.
     const std::string_view raw = text.raw(*hit);
     std::vector<std::string>& forms = list[static_cast<std::size_t>(index)].surface_forms;
+    if (std::find(forms.begin(), forms.end(), raw) != forms.end()) continue;
     if (plainly_spaced(raw)) {
-      if (std::find(forms.begin(), forms.end(), raw) == forms.end()) forms.emplace_back(raw);
+      forms.emplace_back(raw);
     } else if (std::string surface = collapse_space(raw); std::find(forms.begin(), forms.end(), surface) == forms.end()) {
       forms.push_back(std::move(surface));
     }
