@@ -72,6 +72,24 @@ void Database::set_busy_timeout(int ms) noexcept {
   busy_timeout_ms_ = ms;
 }
 
+void Database::set_sync(Sync sync) {
+  exec(sync == Sync::Full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+  sync_ = sync;
+}
+
+Database::UnsyncedCommits::UnsyncedCommits(Database& db) : db_(db), was_(db.sync()) {
+  if (was_ != Sync::Normal) db_.set_sync(Sync::Normal);
+}
+
+Database::UnsyncedCommits::~UnsyncedCommits() {
+  if (was_ == Sync::Normal) return;
+  try {
+    db_.set_sync(was_);
+  } catch (const std::exception&) {
+    // A pragma fails only on a closed or broken connection, which the next statement reports.
+  }
+}
+
 Database::~Database() {
   cache_.clear();   // statements must be finalized before the connection can close
   // close_v2 defers the close if a caller still holds a Statement, instead of leaking the handle.

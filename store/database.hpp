@@ -153,6 +153,25 @@ class Database {
   void set_busy_timeout(int ms) noexcept;
   int busy_timeout() const noexcept { return busy_timeout_ms_; }
 
+  // When a commit reaches the disk (SQLite's synchronous): Full syncs each commit; Normal, in WAL
+  // mode, survives a crash of the process, but a power cut may take the last commits with it.
+  enum class Sync { Normal, Full };
+  void set_sync(Sync sync);
+  Sync sync() const noexcept { return sync_; }
+  // Commits made while this lives do not sync, whatever set_sync chose; the next synced commit
+  // takes their pages to the disk with its own, so their order is kept.
+  class UnsyncedCommits {
+   public:
+    explicit UnsyncedCommits(Database& db);
+    ~UnsyncedCommits();
+    UnsyncedCommits(const UnsyncedCommits&) = delete;
+    UnsyncedCommits& operator=(const UnsyncedCommits&) = delete;
+
+   private:
+    Database& db_;
+    Sync was_;
+  };
+
   // Replaces this database's content with that of the database file `source` (SQLite's backup).
   void restore_from(const std::filesystem::path& source);
 
@@ -187,6 +206,7 @@ class Database {
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
   int busy_timeout_ms_ = 0;
+  Sync sync_ = Sync::Full;
   WriteHook* write_hook_ = nullptr;
   bool commit_allowed_ = false;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;

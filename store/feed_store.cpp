@@ -47,16 +47,10 @@ void FeedStore::save_feed_states(const std::vector<std::pair<std::string, FeedSt
   // Without its own fsync: losing the last second of poll times and validators to a power cut
   // costs one extra full fetch, never an alert. The next FULL commit (a poll with news, a
   // delivery) syncs these pages with its own, so ordering is kept.
-  db_.exec("PRAGMA synchronous = NORMAL");
-  try {
-    Transaction tx(db_, Transaction::Kind::Immediate);
-    for (const auto& [url, state] : states) save_feed_state(url, state);
-    tx.commit();
-  } catch (...) {
-    db_.exec("PRAGMA synchronous = FULL");
-    throw;
-  }
-  db_.exec("PRAGMA synchronous = FULL");
+  const Database::UnsyncedCommits unsynced(db_);
+  Transaction tx(db_, Transaction::Kind::Immediate);
+  for (const auto& [url, state] : states) save_feed_state(url, state);
+  tx.commit();
 }
 
 std::vector<TimePoint> FeedStore::published_times(const std::string& feed_url, std::size_t limit) const {

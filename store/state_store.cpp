@@ -203,7 +203,7 @@ std::unique_ptr<Database> open_state(const std::filesystem::path& db_file) {
   // commits. A dropped commit_poll can lose alerts for good (the entries may have left the feed by
   // the next poll) and a dropped mark_delivered sends an alert twice. One fsync per commit is cheap
   // next to a poll round trip.
-  db->exec("PRAGMA synchronous = FULL");
+  db->set_sync(Database::Sync::Full);
   migrate(*db);
   return db;
 }
@@ -371,6 +371,11 @@ bool StateStore::probe_writable(std::string& error) {
 
 void StateStore::replicate(ChangeLog& log, const std::string& log_id) {
   replication_.reset();
+  // A replica is a copy of the shared log, which holds every commit on a quorum of NATS servers
+  // before the commit ends. The replica's position commits with each change, so a replica that
+  // lost its last commits to a power cut reads them from the log again: a sync per commit (one
+  // for every entry any node appends) would buy nothing.
+  db_->set_sync(Database::Sync::Normal);
   replication_ = std::make_unique<Replication>(*db_, log, log_id);
 }
 

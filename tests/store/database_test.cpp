@@ -176,3 +176,21 @@ TEST(Transaction, ImmediateTakesTheWriteLockUpFront) {
     EXPECT_THAT(e.what(), HasSubstr("locked"));
   }
 }
+
+TEST(Database, UnsyncedCommitsRelaxTheSyncOnlyWhileTheyLive) {
+  TempDir dir;
+  Database db(dir.file("a.db"));
+  const auto synchronous = [&] { return db.query_int64("PRAGMA synchronous"); };   // 1 NORMAL, 2 FULL
+  db.set_sync(Database::Sync::Full);
+  EXPECT_EQ(synchronous(), 2);
+  {
+    const Database::UnsyncedCommits unsynced(db);
+    EXPECT_EQ(synchronous(), 1);
+  }
+  EXPECT_EQ(synchronous(), 2);
+  EXPECT_EQ(db.sync(), Database::Sync::Full);
+  // A database that never syncs each commit (a cluster's replica) keeps doing so afterwards.
+  db.set_sync(Database::Sync::Normal);
+  { const Database::UnsyncedCommits unsynced(db); }
+  EXPECT_EQ(synchronous(), 1);
+}
