@@ -221,14 +221,20 @@ struct App::Impl {
   // A feed this node polls from now on: its schedule continues from the shared state.
   void take_feed(FeedSlot& slot, Millis grace, bool orphaned) {
     const store::FeedState state = store.feeds().feed_state(slot.feed.url);
-    const Millis spread(static_cast<Millis::rep>(jitter() * std::min(interval_of(slot.feed), kTakeoverSpread).count()));
-    // Never polled, or left by a node that died (its last polls may not have reached the shared
-    // state): polled soon, spread so that many feeds changing hands do not start at once.
-    Millis delay = std::max(grace, spread);
-    if (state.last_poll) {
-      const auto next = *state.last_poll + interval_of(slot.feed);
+    const Millis interval = interval_of(slot.feed);
+    Millis delay;
+    if (!state.last_poll) {
+      // Never polled: spread as a single node spreads its first polls. Polled within a few seconds,
+      // a new cluster's feeds would all fall due in the same few seconds of every interval after.
+      const Millis window = poll::spread_window(config.feeds.size(), interval);
+      delay = std::max(grace, Millis(static_cast<Millis::rep>(jitter() * static_cast<double>(window.count()))));
+    } else {
+      // Left by a node that died (its last polls may not have reached the shared state): polled
+      // soon, spread so that many feeds changing hands do not start at once.
+      const Millis spread(static_cast<Millis::rep>(jitter() * std::min(interval, kTakeoverSpread).count()));
+      const auto next = *state.last_poll + interval;
       const Millis scheduled = std::max(grace, std::chrono::duration_cast<Millis>(next - Clock::now()));
-      delay = orphaned ? std::min(scheduled, delay) : scheduled;
+      delay = orphaned ? std::min(scheduled, std::max(grace, spread)) : scheduled;
     }
     // What a server asked for (Retry-After, max-age, ttl) holds whoever polls.
     if (state.not_before) delay = std::max(delay, std::chrono::duration_cast<Millis>(*state.not_before - Clock::now()));

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -403,6 +404,46 @@ TEST_F(ClusterTest, TheLogIsCompactedAndANodeThatJoinsLaterStartsFromTheSnapshot
   std::lock_guard lock(mutex_);
   for (const auto& [key, times] : accepted_)
     EXPECT_EQ(times, 1) << key.first << " story " << key.second << " delivered " << times << " times";
+}
+
+
+// A new cluster spreads the first polls of its feeds as a single node spreads them
+// (poll::spread_window). Polled within a few seconds of joining, every feed would fall due in the
+// same few seconds of each interval after, and the nodes would idle between bursts.
+TEST_F(ClusterTest, ANewClustersFirstPollsAreSpreadOverTheWindowASingleNodeUses) {
+  constexpr int kMany = 400;   // 400 x 60 ms: a 24 s window of the 60 s interval
+  feeds_.route_prefix("/many/", [](const RecordedRequest&) {
+    return Response{200, {{"Content-Type", "application/rss+xml"}}, rss("")};
+  });
+  std::string text = "state_dir: ${STATE_DIR}\nhttp:\n  listen: 127.0.0.1:${ADMIN_PORT}\n"
+                     "network:\n  allow: [127.0.0.0/8]\npoll:\n  interval: 60s\n  adaptive: false\n"
+                     "shutdown_grace: 2s\ncluster:\n  nats: [";
+  for (int i = 0; i < nats_.size(); ++i) text += (i > 0 ? ", " : "") + nats_.url(i);
+  text += "]\n  node: ${NEWSALERT_NODE}\n  heartbeat: 500ms\n  member_timeout: 3s\nfeeds:\n";
+  for (int f = 0; f < kMany; ++f) text += "  - " + feeds_.url("/many/" + std::to_string(f)) + "\n";
+  text += "watchlists:\n  - name: hamas\n    actors: [Hamas]\n    notify: [hook]\n"
+          "webhooks:\n  - name: hook\n    url: " + hook_.url("/hook") + "\n";
+  write_file(dir_ / "many.yaml", text);
+  for (const char* name : {"a", "b"}) start(name, (dir_ / "many.yaml").string());
+
+  std::map<std::string, std::chrono::steady_clock::time_point> first;
+  ASSERT_TRUE(eventually([&] {
+    for (const auto& request : feeds_.requests())
+      if (request.path.starts_with("/many/")) first.try_emplace(request.path, request.at);
+    return first.size() == static_cast<std::size_t>(kMany);
+  }, 90s)) << first.size() << " of " << kMany << " feeds polled\n" << logs();
+
+  std::vector<std::chrono::steady_clock::time_point> times;
+  for (const auto& [path, at] : first) times.push_back(at);
+  std::sort(times.begin(), times.end());
+  EXPECT_GE(times.back() - times.front(), 18s) << "the first polls came within a few seconds of each other";
+  // Uniform over 24 s, a 5 s stretch holds about a fifth of them; polled within 10 s, half.
+  std::size_t busiest = 0;
+  for (std::size_t i = 0, j = 0; i < times.size(); ++i) {
+    while (times[i] - times[j] > 5s) ++j;
+    busiest = std::max(busiest, i - j + 1);
+  }
+  EXPECT_LE(busiest, static_cast<std::size_t>(kMany * 35 / 100)) << "first polls in the busiest 5 s";
 }
 
 }  // namespace
