@@ -1,4 +1,4 @@
-// The sqlite3 wrapper: the one file that includes sqlite3.h.
+// The sqlite3 wrapper (sqlite3.h is included here and in the session extension's files only).
 #include "store/database.hpp"
 
 #include <sqlite3.h>

@@ -1,4 +1,5 @@
-// Changesets out and in: SQLite's session extension (the only other file that includes sqlite3.h).
+// Changesets out and in: SQLite's session extension (with store/changeset_applier.cpp, the only other
+// files that include sqlite3.h).
 #define SQLITE_ENABLE_SESSION 1
 #define SQLITE_ENABLE_PREUPDATE_HOOK 1
 #include "store/replication.hpp"
@@ -25,37 +26,6 @@ int capture_table(void*, const char* table) {
   return std::strcmp(table, kReplicaTable) == 0 || std::strcmp(table, "article_texts") == 0 ? 0 : 1;
 }
 
-const char* conflict_name(int conflict) {
-  switch (conflict) {
-    case SQLITE_CHANGESET_DATA: return "a row differs from what the change expected";
-    case SQLITE_CHANGESET_NOTFOUND: return "a row the change expected is missing";
-    case SQLITE_CHANGESET_CONFLICT: return "a row the change inserts exists already";
-    case SQLITE_CHANGESET_CONSTRAINT: return "a constraint failed";
-    case SQLITE_CHANGESET_FOREIGN_KEY: return "a foreign key failed";
-  }
-  return "unknown conflict";
-}
-
-struct ApplyContext {
-  std::string conflict;
-  bool outbox = false;
-};
-
-// Replicas hold the same rows, so any conflict means this one has diverged: stop, never guess.
-int on_conflict(void* context, int conflict, sqlite3_changeset_iter* iter) {
-  auto* ctx = static_cast<ApplyContext*>(context);
-  const char* table = nullptr;
-  int columns = 0, op = 0, indirect = 0;
-  sqlite3changeset_op(iter, &table, &columns, &op, &indirect);
-  ctx->conflict = std::string(conflict_name(conflict)) + " in table " + (table != nullptr ? table : "?");
-  return SQLITE_CHANGESET_ABORT;
-}
-
-int note_table(void* context, const char* table) {
-  if (std::strcmp(table, "outbox") == 0) static_cast<ApplyContext*>(context)->outbox = true;
-  return 1;
-}
-
 }  // namespace
 
 // The capture of one write transaction.
@@ -66,7 +36,7 @@ struct Replication::Session {
   }
 };
 
-Replication::Replication(Database& db, ChangeLog& log, std::string log_id) : db_(db), log_(log) {
+Replication::Replication(Database& db, ChangeLog& log, std::string log_id) : db_(db), log_(log), applier_(db) {
   db_.exec(
       "CREATE TABLE IF NOT EXISTS replica (id INTEGER PRIMARY KEY CHECK (id = 1), log_id TEXT NOT NULL, "
       "sequence INTEGER NOT NULL)");
@@ -99,13 +69,11 @@ ApplyResult Replication::apply_received() {
 }
 
 bool Replication::try_apply(const LogEntry& entry, std::string& conflict) {
-  ApplyContext context;
+  ChangesetResult result;
   if (!entry.changeset.empty()) {
-    const int rc = sqlite3changeset_apply(db_.handle(), static_cast<int>(entry.changeset.size()),
-                                          const_cast<char*>(entry.changeset.data()), &note_table, &on_conflict,
-                                          &context);
-    if (rc != SQLITE_OK) {
-      conflict = context.conflict;
+    result = applier_.apply(entry.changeset);
+    if (!result.applied) {
+      conflict = result.conflict;
       return false;
     }
   }
@@ -113,7 +81,7 @@ bool Replication::try_apply(const LogEntry& entry, std::string& conflict) {
   update.bind(1, static_cast<std::int64_t>(entry.sequence));
   update.run();
   ++applied_.entries;
-  if (context.outbox) {
+  if (result.outbox) {
     applied_.outbox_changed = true;
     outbox_changed_ = true;
   }
@@ -127,8 +95,8 @@ void Replication::apply(const LogEntry& entry) {
              (conflict.empty() ? std::string() : " (" + conflict + ")"));
 }
 
-// Entries that arrived together are applied as one changeset: SQLite prepares its statements once
-// per apply, which dominated the cost of keeping up with a busy cluster.
+// Entries that arrived together are applied as one changeset: fewer rows when several touch one
+// (a feed's state saved twice), and one savepoint.
 LogEntry Replication::combined(const std::vector<LogEntry>& entries, std::uint64_t after) {
   sqlite3_changegroup* group = nullptr;
   if (sqlite3changegroup_new(&group) != SQLITE_OK) db_.fail("cannot combine cluster log entries");

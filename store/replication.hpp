@@ -3,6 +3,7 @@
 // log order, so every node's store goes through the same states, one transaction at a time.
 #pragma once
 
+#include "store/changeset_applier.hpp"
 #include "store/database.hpp"
 
 #include <cstddef>
@@ -112,6 +113,7 @@ class Replication final : public WriteHook {
 
   Database& db_;
   ChangeLog& log_;
+  ChangesetApplier applier_;
   std::unique_ptr<Session> session_;
   ApplyResult applied_;   // counts of the apply in progress
   bool outbox_changed_ = false;
