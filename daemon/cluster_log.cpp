@@ -33,6 +33,13 @@ std::vector<store::LogEntry> ClusterChangeLog::received(std::uint64_t after) {
   return {arrived_.begin(), arrived_.end()};
 }
 
+bool ClusterChangeLog::arrived_after(std::uint64_t after) {
+  // Not reading yet: received() starts reading, and tells.
+  if (!reading_) return true;
+  take_arrived(std::chrono::milliseconds(0));
+  return !arrived_.empty() && arrived_.back().sequence > after;
+}
+
 std::optional<std::uint64_t> ClusterChangeLog::append(std::string_view changeset, std::uint64_t after) {
   if (changeset.size() > log_.max_entry())
     throw std::runtime_error("a transaction of " + std::to_string(changeset.size()) +

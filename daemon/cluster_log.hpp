@@ -33,6 +33,7 @@ class ClusterChangeLog final : public store::ChangeLog {
   explicit ClusterChangeLog(cluster::SharedLog& log) : log_(log) {}
 
   std::vector<store::LogEntry> received(std::uint64_t after) override;
+  bool arrived_after(std::uint64_t after) override;
   std::optional<std::uint64_t> append(std::string_view changeset, std::uint64_t after) override;
 
   std::uint64_t appended() const noexcept { return appended_; }

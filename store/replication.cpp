@@ -55,13 +55,27 @@ Replication::Replication(Database& db, ChangeLog& log, std::string log_id) : db_
 Replication::~Replication() { db_.set_write_hook(nullptr); }
 
 std::uint64_t Replication::sequence() const {
-  return static_cast<std::uint64_t>(db_.query_int64("SELECT sequence FROM replica WHERE id = 1"));
+  // Asked at every transaction's start and end: cached, not prepared each time.
+  auto read = db_.cached("SELECT sequence FROM replica WHERE id = 1");
+  if (!read->step()) db_.fail("the replica's position is missing");
+  return static_cast<std::uint64_t>(read->column_int64(0));
+}
+
+void Replication::set_sequence(std::uint64_t sequence) {
+  auto update = db_.cached("UPDATE replica SET sequence = ?1 WHERE id = 1");
+  update->bind(1, static_cast<std::int64_t>(sequence));
+  update->run();
 }
 
 bool Replication::take_outbox_changed() { return std::exchange(outbox_changed_, false); }
 
 ApplyResult Replication::apply_received() {
   applied_ = {};
+  // Asked many times a second: no transaction (and no write lock) when nothing new arrived.
+  if (!log_.arrived_after(sequence())) {
+    applied_.sequence = sequence();
+    return applied_;
+  }
   Transaction tx(db_);   // began() applies; nothing of ours to append
   tx.commit();
   applied_.sequence = sequence();
@@ -77,9 +91,7 @@ bool Replication::try_apply(const LogEntry& entry, std::string& conflict) {
       return false;
     }
   }
-  Statement update(db_, "UPDATE replica SET sequence = ?1 WHERE id = 1");
-  update.bind(1, static_cast<std::int64_t>(entry.sequence));
-  update.run();
+  set_sequence(entry.sequence);
   ++applied_.entries;
   if (result.outbox) {
     applied_.outbox_changed = true;
@@ -144,9 +156,7 @@ void Replication::committing() {
   std::uint64_t at = computed_on;
   for (int round = 0;; ++round) {
     if (const auto appended = log_.append(changeset, at)) {
-      Statement update(db_, "UPDATE replica SET sequence = ?1 WHERE id = 1");
-      update.bind(1, static_cast<std::int64_t>(*appended));
-      update.run();
+      set_sequence(*appended);
       if (round > 0) ++rebased_;
       return;
     }

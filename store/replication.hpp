@@ -65,6 +65,9 @@ class ChangeLog {
   virtual ~ChangeLog() = default;
   // Entries after `after` that have arrived, in order, without waiting for more.
   virtual std::vector<LogEntry> received(std::uint64_t after) = 0;
+  // Whether entries after `after` have arrived (received(after) would not be empty), without
+  // waiting or copying them.
+  virtual bool arrived_after(std::uint64_t after) = 0;
   // Appends a changeset computed on the state after entry `after`; returns its sequence, or nothing
   // when the log already holds entries after `after` (the winner's entries are then, as far as they
   // arrived in a short wait, among received(after)). Throws when it cannot append (the transaction
@@ -106,6 +109,7 @@ class Replication final : public WriteHook {
  private:
   struct Session;
   void apply(const LogEntry& entry);
+  void set_sequence(std::uint64_t sequence);
   bool try_apply(const LogEntry& entry, std::string& conflict);
   bool independent(const LogEntry& entry) const;
   bool rebase(std::uint64_t& at);
