@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <memory>
 
 namespace newsalert::store {
@@ -105,6 +106,10 @@ ChangesetResult ChangesetApplier::apply(std::string_view changeset) {
       if (row.op != SQLITE_INSERT) sqlite3changeset_old(iter.get(), c, &row.old_values[static_cast<std::size_t>(c)]);
       if (row.op != SQLITE_DELETE) sqlite3changeset_new(iter.get(), c, &row.new_values[static_cast<std::size_t>(c)]);
     }
+    // An update that sets no column (a row deleted and put back as it was, combined) changes nothing.
+    if (row.op == SQLITE_UPDATE && std::all_of(row.new_values.begin(), row.new_values.end(),
+                                               [](Value v) { return v == nullptr; }))
+      continue;
     if (row.table == "outbox") result.outbox = true;
     binds.clear();
     const auto stmt = db_.cached(statement_for(row, names, binds));

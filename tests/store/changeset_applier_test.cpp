@@ -113,3 +113,23 @@ TEST(ChangesetApplier, AnInsertOfARowThatExistsOrADeleteOfOneThatDoesNotIsAConfl
   EXPECT_FALSE(removed.applied);
   EXPECT_NE(removed.conflict.find("missing"), std::string::npos) << removed.conflict;
 }
+
+TEST(ChangesetApplier, ARowDeletedAndPutBackAsItWasInCombinedEntriesChangesNothing) {
+  Pair p;
+  const auto removed = capture(p.from, [&] { p.from.exec("DELETE FROM outbox WHERE id = 1"); });
+  const auto restored = capture(p.from, [&] { p.from.exec("INSERT INTO outbox VALUES (1, 'a', 0, 'x')"); });
+  sqlite3_changegroup* raw = nullptr;
+  ASSERT_EQ(sqlite3changegroup_new(&raw), SQLITE_OK);
+  const std::unique_ptr<sqlite3_changegroup, void (*)(sqlite3_changegroup*)> group(raw, sqlite3changegroup_delete);
+  for (const auto* part : {&removed, &restored})
+    ASSERT_EQ(sqlite3changegroup_add(raw, static_cast<int>(part->size()), const_cast<char*>(part->data())), SQLITE_OK);
+  int size = 0;
+  void* data = nullptr;
+  ASSERT_EQ(sqlite3changegroup_output(raw, &size, &data), SQLITE_OK);
+  const std::string combined(static_cast<const char*>(data), static_cast<std::size_t>(size));
+  sqlite3_free(data);
+  const std::string before = dump(p.to);
+  const auto result = p.apply(combined);
+  EXPECT_TRUE(result.applied) << result.conflict;
+  EXPECT_EQ(dump(p.to), before);
+}
