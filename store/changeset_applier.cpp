@@ -69,13 +69,13 @@ const char* missing_row(int op) {
 
 }  // namespace
 
-const std::vector<std::string>& ChangesetApplier::columns(const std::string& table) {
+const std::vector<std::string>& ChangesetApplier::columns(std::string_view table) {
   if (const auto it = columns_.find(table); it != columns_.end()) return it->second;
   std::vector<std::string> names;
   Statement info(db_, "SELECT name FROM pragma_table_info(?1) ORDER BY cid");
   info.bind(1, table);
   while (info.step()) names.push_back(info.column_text(0));
-  return columns_.emplace(table, std::move(names)).first->second;
+  return columns_.emplace(std::string(table), std::move(names)).first->second;
 }
 
 ChangesetResult ChangesetApplier::apply(std::string_view changeset) {
@@ -94,7 +94,7 @@ ChangesetResult ChangesetApplier::apply(std::string_view changeset) {
     int count = 0, indirect = 0;
     sqlite3changeset_op(iter.get(), &table, &count, &row.op, &indirect);
     row.table = table != nullptr ? table : "";
-    const auto& names = columns(std::string(row.table));
+    const auto& names = columns(row.table);
     if (static_cast<std::size_t>(count) > names.size() || count <= 0) {
       result.conflict = "the change has " + std::to_string(count) + " columns for table " + std::string(row.table) +
                         ", which has " + std::to_string(names.size());

@@ -30,7 +30,7 @@ class ChangesetApplier {
   ChangesetResult apply(std::string_view changeset);
 
  private:
-  const std::vector<std::string>& columns(const std::string& table);
+  const std::vector<std::string>& columns(std::string_view table);
 
   Database& db_;
   std::map<std::string, std::vector<std::string>, std::less<>> columns_;

@@ -72,8 +72,8 @@ bool Replication::take_outbox_changed() { return std::exchange(outbox_changed_, 
 ApplyResult Replication::apply_received() {
   applied_ = {};
   // Asked many times a second: no transaction (and no write lock) when nothing new arrived.
-  if (!log_.arrived_after(sequence())) {
-    applied_.sequence = sequence();
+  if (const std::uint64_t at = sequence(); !log_.arrived_after(at)) {
+    applied_.sequence = at;
     return applied_;
   }
   Transaction tx(db_);   // began() applies; nothing of ours to append
