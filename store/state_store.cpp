@@ -13,7 +13,7 @@ namespace {
 
 // Migration N (1-based) takes the schema from user_version N-1 to N. Append only: a shipped
 // migration is never edited, since databases in the field have already run it.
-constexpr std::array<std::string_view, 6> kMigrations = {
+constexpr std::array<std::string_view, 7> kMigrations = {
     // 1: the initial schema.
     R"sql(
 CREATE TABLE feeds (
@@ -170,6 +170,13 @@ CREATE TABLE entry_terms (
   regions    TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (feed_url, article_id, watchlist)
 ) WITHOUT ROWID;
+)sql",
+    // 7: the story gate reads a watchlist's recent fingerprints for every new match; with the alert
+    // id and SimHash in the index, in the order it reads them, that scan no longer visits each
+    // story's row (whose payload is the whole alert). Same prefix, so it serves the old one's queries.
+    R"sql(
+DROP INDEX stories_watchlist_seen;
+CREATE INDEX stories_watchlist_seen_fingerprints ON stories (watchlist, first_seen_ms, id, simhash, alert_id);
 )sql",
 };
 

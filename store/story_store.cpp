@@ -88,9 +88,7 @@ std::vector<std::pair<std::uint64_t, std::string>> StoryStore::fingerprints_sinc
                                                                                 TimePoint since) const {
   shared_read();
   std::vector<std::pair<std::uint64_t, std::string>> out;
-  auto stmt = db_.cached(
-      "SELECT simhash, alert_id FROM stories WHERE watchlist = ?1 AND first_seen_ms >= ?2 AND simhash IS NOT NULL "
-      "ORDER BY first_seen_ms, id");
+  auto stmt = db_.cached(std::string(kFingerprintsQuery));
   stmt->bind_all(watchlist, to_unix_millis(since));
   while (stmt->step()) out.emplace_back(static_cast<std::uint64_t>(stmt->column_int64(0)), stmt->column_text(1));
   return out;

@@ -58,6 +58,10 @@ class StoryStore {
   // compares, without reading each story's payload.
   std::vector<std::pair<std::uint64_t, std::string>> fingerprints_since(const std::string& watchlist,
                                                                         TimePoint since) const;
+  // Its query (?1 watchlist, ?2 since in Unix ms): read from an index alone, for every new match.
+  static constexpr std::string_view kFingerprintsQuery =
+      "SELECT simhash, alert_id FROM stories WHERE watchlist = ?1 AND first_seen_ms >= ?2 AND simhash IS NOT NULL "
+      "ORDER BY first_seen_ms, id";
   // Ignored when a story with that alert id exists. Returns whether it was added.
   bool add_story(const Story& story);
   // Records a copy once per (story, feed, entry); returns whether it was new.

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 
 using namespace newsalert;
 using namespace newsalert::store;
@@ -24,6 +25,7 @@ using namespace std::chrono_literals;
 using newsalert::store::test::TempDir;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::IsEmpty;
 
 namespace {
@@ -58,6 +60,8 @@ std::vector<std::string> alert_ids(const std::vector<PendingDelivery>& ds) {
 
 // Back to the version 1 schema: what a database from the first release looks like.
 static void downgrade_to_version_five(Database& db) {
+  db.exec("DROP INDEX stories_watchlist_seen_fingerprints");   // migration 7
+  db.exec("CREATE INDEX stories_watchlist_seen ON stories (watchlist, first_seen_ms)");
   db.exec("DROP TABLE entry_terms");   // migration 6
   db.exec("ALTER TABLE articles DROP COLUMN fingerprint");
   db.exec("ALTER TABLE article_texts DROP COLUMN lang");
@@ -85,7 +89,7 @@ TEST(StateStore, CreatesTheSchemaInWalModeWithFullSync) {
   const auto file = StateStore::default_file(dir.path());
   { StateStore store(file); }
   Database db(file);
-  EXPECT_EQ(db.query_int64("PRAGMA user_version"), 6);
+  EXPECT_EQ(db.query_int64("PRAGMA user_version"), 7);
   EXPECT_EQ(db.query_text("PRAGMA journal_mode"), "wal");   // persistent in the file
   for (const char* table : {"feeds", "articles", "outbox", "deliveries", "dead_letters", "endpoints", "stories",
                             "story_copies", "websub"})
@@ -113,7 +117,7 @@ TEST(StateStore, MigratesAVersionOneDatabaseKeepingItsFeeds) {
   EXPECT_EQ(s.current_url, "");
   EXPECT_EQ(s.ttl, std::nullopt);
   EXPECT_EQ(s.not_before, std::nullopt);
-  EXPECT_EQ(Database(file).query_int64("PRAGMA user_version"), 6);
+  EXPECT_EQ(Database(file).query_int64("PRAGMA user_version"), 7);
 }
 
 TEST(StateStore, MigratesAVersionFiveDatabaseItsEntriesWithoutFingerprints) {
@@ -129,7 +133,7 @@ TEST(StateStore, MigratesAVersionFiveDatabaseItsEntriesWithoutFingerprints) {
     downgrade_to_version_five(db);
   }
   StateStore store(file);
-  EXPECT_EQ(Database(file).query_int64("PRAGMA user_version"), 6);
+  EXPECT_EQ(Database(file).query_int64("PRAGMA user_version"), 7);
   const auto texts = store.articles().seen_texts(kFeed, {"a", "missing"});
   ASSERT_EQ(texts.size(), 1u);
   EXPECT_EQ(texts.at("a").fingerprint, "");   // its next text is recorded, and alerts nothing
@@ -665,6 +669,41 @@ TEST(StateStore, StoriesRecordCopiesOnceAndDigestsTakeHeldStories) {
   EXPECT_TRUE(store.stories().held_stories().empty());
   EXPECT_EQ(store.stories().story("na_s1")->state, StoryState::digested);
   EXPECT_EQ(store.outbox().pending_count("ops"), 1u);
+}
+
+TEST(StateStore, TheStoryGatesFingerprintScanReadsTheIndexAloneOldestFirst) {
+  TempDir dir;
+  const auto file = dir.file("state.db");
+  StateStore store(file);
+  Story s;
+  s.watchlist = "w";
+  s.has_simhash = true;
+  s.payload = std::string(4000, 'x');   // a whole alert, which the scan must not read
+  for (const auto& [id, seen, simhash] : {std::tuple{"b", kT0 + 1s, 2ull}, {"a", kT0 + 1s, 1ull}, {"c", kT0, 3ull},
+                                           {"old", kT0 - 1h, 4ull}}) {
+    s.alert_id = id;
+    s.first_seen = seen;
+    s.simhash = simhash;
+    ASSERT_TRUE(store.stories().add_story(s));
+  }
+  s.alert_id = "no-fingerprint";
+  s.has_simhash = false;
+  ASSERT_TRUE(store.stories().add_story(s));
+  s.watchlist = "other";
+  s.alert_id = "other";
+  s.has_simhash = true;
+  ASSERT_TRUE(store.stories().add_story(s));
+
+  using Print = std::pair<std::uint64_t, std::string>;
+  EXPECT_EQ(store.stories().fingerprints_since("w", kT0),
+            (std::vector<Print>{{3, "c"}, {2, "b"}, {1, "a"}}));   // by first seen, then as added
+
+  Database db(file);
+  Statement plan(db, "EXPLAIN QUERY PLAN " + std::string(StoryStore::kFingerprintsQuery));
+  std::string steps;
+  while (plan.step()) steps += plan.column_text(3) + "\n";
+  EXPECT_THAT(steps, HasSubstr("COVERING INDEX stories_watchlist_seen_fingerprints"));
+  EXPECT_THAT(steps, Not(HasSubstr("TEMP B-TREE")));   // read in index order, not sorted afterwards
 }
 
 TEST(StateStore, RetentionPrunesOldArticlesDeliveriesAndStoriesButKeepsPendingOnes) {
