@@ -1186,12 +1186,17 @@ bool Matcher::Compiled::collect_hits(const ArticleText& text, std::vector<Hit>& 
 // "d'Israël") and Turkish suffixes ("Ankara'da", "Erdoğan'ın"). The word then stands for the name
 // alone, so its hit covers only the name's bytes.
 void Matcher::Compiled::split_apostrophes(std::string_view text, LookedUpWords& toks) const {
+  // The next mark of each kind, each searched for again only once it is passed: most texts have
+  // a few of one kind and none of the other.
+  constexpr std::string_view kCurly = "\xE2\x80\x99";
+  std::size_t plain = text.find('\'');
+  std::size_t curly = text.find(kCurly);
   const auto next_mark = [&](std::size_t from) {
-    const std::size_t plain = text.find('\'', from);
-    const std::size_t curly = text.find("\xE2\x80\x99", from);
+    if (plain < from) plain = text.find('\'', from);
+    if (curly < from) curly = text.find(kCurly, from);
     return std::min(plain, curly);
   };
-  std::size_t at = next_mark(0);
+  std::size_t at = std::min(plain, curly);
   if (at == std::string_view::npos) return;
   thread_local LookedUpWords part;
   bool changed = false;
