@@ -112,6 +112,14 @@ std::uint64_t ClusterLink::take_snapshot(const std::filesystem::path& db_file, s
   return sequence;
 }
 
+std::optional<std::uint64_t> ClusterLink::latest_snapshot() {
+  cluster::JetStream js(connection_);   // on a worker thread, as take_snapshot
+  cluster::SnapshotStore snapshots(connection_, js, replicas_);
+  const auto manifest = snapshots.latest();
+  if (!manifest) return std::nullopt;
+  return manifest->sequence;
+}
+
 std::filesystem::path cluster_state_file(const std::filesystem::path& state_dir) {
   return state_dir / "newsalert-cluster.db";
 }

@@ -94,6 +94,9 @@ class ClusterLink {
   // Stores a snapshot of the replica file `db_file` and drops the log's entries it holds (all but
   // the last `keep`). Blocks for the copy and the upload: for the worker pool. Returns its position.
   std::uint64_t take_snapshot(const std::filesystem::path& db_file, std::uint64_t keep);
+  // The log entry of the newest stored snapshot, taken by whichever node led then. Blocks: for the
+  // worker pool.
+  std::optional<std::uint64_t> latest_snapshot();
 
   cluster::Connection& connection() noexcept { return connection_; }
   ClusterChangeLog& changes() noexcept { return changes_; }

@@ -152,6 +152,12 @@ bool ClusterNode::apply_arrived() {
 
 std::optional<std::uint64_t> ClusterNode::snapshot_if_due(const std::filesystem::path& db_file, std::uint64_t position) {
   if (position < last_snapshot_ + config_.snapshot_every) return std::nullopt;
+  // Another node may have led since this one last stored a snapshot (or this one never has): the
+  // newest stored snapshot counts, so that a new leader does not copy the whole state at once.
+  if (const auto latest = link_->shared.latest_snapshot(); latest && *latest > last_snapshot_) {
+    last_snapshot_ = *latest;
+    if (position < last_snapshot_ + config_.snapshot_every) return std::nullopt;
+  }
   const std::uint64_t keep = std::min<std::uint64_t>(1000, config_.snapshot_every / 2);
   const std::uint64_t at = link_->shared.take_snapshot(db_file, keep);
   last_snapshot_ = at;
