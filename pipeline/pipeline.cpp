@@ -33,6 +33,19 @@ struct Pipeline::Selection {
   std::vector<std::string> stale;          // recorded long ago and still listed: refreshed
   std::vector<ChangedEntry> changed;       // recorded before, with another text now (on_update)
   std::shared_ptr<const match::Matcher> matcher;   // the one this batch is matched with
+  std::uint64_t position = 0;              // the replica's log entry it was read at (cluster mode)
+
+  // Whether `other`, of the same batch, picks the same entries the same way.
+  bool same_entries(const Selection& other) const {
+    if (fresh != other.fresh || seen.size() != other.seen.size() || changed.size() != other.changed.size()) return false;
+    for (std::size_t i = 0; i < seen.size(); ++i)
+      if (seen[i].article_id != other.seen[i].article_id) return false;
+    for (std::size_t i = 0; i < changed.size(); ++i)
+      if (changed[i].article != other.changed[i].article || changed[i].matched != other.changed[i].matched ||
+          changed[i].fingerprint != other.changed[i].fingerprint)
+        return false;
+    return true;
+  }
 };
 
 Pipeline::Pipeline(store::StateStore& store, Rules rules, std::shared_ptr<const match::Matcher> matcher,
@@ -77,6 +90,7 @@ Pipeline::Selection Pipeline::select(const Batch& batch) {
     selection.fresh.push_back(&article);
   }
   selection.changed = updates_->changed(store_.articles(), batch.feed_url, recorded, oldest);
+  if (const auto* replication = store_.replication()) selection.position = replication->sequence();
   return selection;
 }
 
@@ -118,6 +132,11 @@ Outcome Pipeline::commit(const Batch& batch, const Selection& selection,
   std::vector<store::OutboxEntry> alerts;
   // The gate's story records, the seen entries, the outbox rows and the feed's state: all or none.
   const auto tx = store_.begin();
+  // In cluster mode the transaction starts by applying what other nodes recorded since the
+  // selection; when that makes an entry seen or changed, it is decided again on the new state.
+  if (const auto* replication = store_.replication();
+      replication != nullptr && replication->sequence() != selection.position && !selection.same_entries(select(batch)))
+    throw store::ReplicaConflict("another node recorded entries of " + batch.feed_url + " meanwhile");
   for (std::size_t i = 0; i < selection.fresh.size(); ++i) {
     const Article& article = *selection.fresh[i];
     for (const auto& match : matches[i]) {
