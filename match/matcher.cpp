@@ -1186,6 +1186,7 @@ bool Matcher::Compiled::collect_hits(const ArticleText& text, std::vector<Hit>& 
 // "d'Israël") and Turkish suffixes ("Ankara'da", "Erdoğan'ın"). The word then stands for the name
 // alone, so its hit covers only the name's bytes.
 void Matcher::Compiled::split_apostrophes(std::string_view text, LookedUpWords& toks) const {
+  if (!toks.inner_apostrophes) return;  // the scan saw none: no word to split, and no search
   // The next mark of each kind, each searched for again only once it is passed: most texts have
   // a few of one kind and none of the other.
   constexpr std::string_view kCurly = "\xE2\x80\x99";

@@ -20,6 +20,7 @@
 #include <array>
 #include <atomic>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -1018,6 +1019,7 @@ class SinkOutput final {
     sink_.token(std::string_view(buffer_, len), begin, end, upper, capitalized);
   }
   TokenSink& sink() { return sink_; }
+  void inner_apostrophe() {}
 
  private:
   TokenSink& sink_;
@@ -1078,6 +1080,7 @@ class BulkOutput final : public TokenSink {
     out_.add(folded.size(), begin, end, upper, capitalized);
   }
   TokenSink& sink() { return *this; }
+  void inner_apostrophe() {}
 
  private:
   ScannedWords& out_;
@@ -1090,7 +1093,9 @@ class BulkOutput final : public TokenSink {
 class LookupOutput final : public TokenSink {
  public:
   LookupOutput(const TokenTrie& trie, LookedUpWords& out, std::size_t text_bytes)
-      : trie_(trie), out_(out), words_(out.words), known_(out.known), max_plain_(text_bytes / 2 + 1) {}
+      : trie_(trie), out_(out), words_(out.words), known_(out.known), max_plain_(text_bytes / 2 + 1) {
+    out_.inner_apostrophes = false;
+  }
   ~LookupOutput() {
     out_.count = count_;
     out_.known_count = known_count_;
@@ -1111,18 +1116,27 @@ class LookupOutput final : public TokenSink {
     std::uint32_t* known;
     std::size_t count;
     std::size_t known_count;
-    // The case is worked out for known words only: it matters for nothing else.
+    // The case is worked out for known words only: it matters for nothing else. An unknown word is
+    // written as two eight-byte stores (its id 0, its place, no case) rather than field by field:
+    // this runs for nearly every word of every text.
     template <class Case>
     void word(std::size_t begin, std::size_t len, std::size_t end, Case word_case) {
       const std::uint32_t id = find(text + begin, len);
-      LookedUpWord w{id, static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), false, false};
       if (id != TokenTrie::kUnknown) [[unlikely]] {
         const WordCase c = word_case();
-        w.upper = c.upper;
-        w.capitalized = c.capitalized;
         known[known_count++] = static_cast<std::uint32_t>(count);
+        words[count++] = LookedUpWord{id, static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), c.upper, c.capitalized};
+        return;
       }
-      words[count++] = w;
+      static_assert(offsetof(LookedUpWord, begin) == 4 && offsetof(LookedUpWord, end) == 8 && sizeof(LookedUpWord) == 16,
+                    "an unknown word is stored as two eight-byte halves");
+      if constexpr (std::endian::native == std::endian::little) {
+        const std::uint64_t halves[2] = {static_cast<std::uint64_t>(begin) << 32, static_cast<std::uint32_t>(end)};
+        std::memcpy(static_cast<void*>(words + count), halves, sizeof halves);
+        ++count;
+      } else {
+        words[count++] = LookedUpWord{id, static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), false, false};
+      }
     }
     // `folded` is followed by at least eight readable bytes.
     void word_folded(const char* folded, std::size_t len, std::size_t begin, std::size_t end, bool upper, bool capitalized) {
@@ -1149,6 +1163,7 @@ class LookupOutput final : public TokenSink {
     add(trie_.find(folded), begin, end, upper, capitalized);
   }
   TokenSink& sink() { return *this; }
+  void inner_apostrophe() { out_.inner_apostrophes = true; }
 
  private:
   void room(std::size_t more) {
@@ -1294,6 +1309,7 @@ void scan_words(std::string_view s, Output& out) {
           }
         }
         if (is_word_char(e) && !is_unspaced_script(e)) {  // inside a word: "Sana'a", "O’Brien"
+          out.inner_apostrophe();
           k = k2;
           continue;
         }

@@ -98,6 +98,7 @@ struct LookedUpWords {
   std::vector<std::uint32_t> known;  // the first `known_count`: indexes of the words the trie knows
   std::size_t count = 0;
   std::size_t known_count = 0;
+  bool inner_apostrophes = false;  // a word has an apostrophe inside ("l'Iran", "Sana'a", "O’Brien")
 
   const LookedUpWord& operator[](std::size_t i) const { return words[i]; }
   std::size_t size() const { return count; }

@@ -3,9 +3,9 @@
 // same text and aliases (the raw-scan reference) and a naive per-alias search (the floor).
 //
 //   build/bench/match/match_bench [--quick]
-//   build/bench/match/match_bench --profile ALIASES [SECONDS]   (the matcher only: one pass, or
-//                                                                 as many as fill SECONDS)
-//   build/bench/match/match_bench --profile-regions ALIASES [SECONDS]   (the same, with regions)
+//   build/bench/match/match_bench --profile ALIASES [SECONDS [ARTICLES]]   (the matcher only: one
+//                  pass, or as many as fill SECONDS, over 500 articles or ARTICLES; 4000 as below)
+//   build/bench/match/match_bench --profile-regions ALIASES [SECONDS [ARTICLES]]   (the same, with regions)
 #include "match/matcher.hpp"
 #include "match/normalizer.hpp"
 
@@ -315,7 +315,7 @@ int main(int argc, char** argv) {
   const char* const paths[] = {"AVX-512BW", "AVX2 and BMI2", "SSE2 (any x86-64)"};
   std::printf("scanner: %s\n", paths[static_cast<int>(match::Normalizer::simd_in_use())]);
   const std::vector<std::string> all_aliases = make_aliases(sizes.back());
-  const std::vector<Article> corpus = make_corpus(quick || profile > 0 ? 500 : 4000, all_aliases);
+  const std::vector<Article> corpus = make_corpus(profile > 0 && argc > 4 ? std::stoul(argv[4]) : quick || profile > 0 ? 500 : 4000, all_aliases);
   const std::size_t bytes = corpus_bytes(corpus);
   std::printf("corpus: %zu articles, %.1f MB (1 in 6 in Arabic, Persian or Russian)\n", corpus.size(),
               static_cast<double>(bytes) / 1e6);

@@ -278,6 +278,25 @@ TEST(Normalizer, BlockScannerAgreesWithWordByWordScanning) {
   }
 }
 
+// The matcher looks for elisions and suffixes after an apostrophe ("l'Iran", "Ankara'da") only in
+// texts where the scan saw a word with one inside; possessives and closing apostrophes end a word.
+TEST(Normalizer, TheLookupScanSaysWhetherAWordHasAnApostropheInside) {
+  newsalert::match::TokenTrie trie;
+  trie.intern("iran");
+  newsalert::match::LookedUpWords words;  // reused from text to text, as the matcher does
+  auto inner = [&](std::string_view text) {
+    Normalizer::scan(text, trie, words);
+    return words.inner_apostrophes;
+  };
+  EXPECT_TRUE(inner("officials in l'Iran said"));
+  EXPECT_FALSE(inner("Iran's envoy and the Hamas' leader, IRAN'S and Iran’s"));
+  EXPECT_TRUE(inner("talks in Sana’a"));
+  EXPECT_TRUE(inner("Ankara'da"));
+  EXPECT_TRUE(inner("Москва'да"));
+  EXPECT_FALSE(inner("‘quoted’ and 'quoted' words"));
+  EXPECT_FALSE(inner(""));
+}
+
 TEST(Normalizer, BulkScanGivesTheSameTokensAsTheSink) {
   const std::string text =
       "Officials in TEHRAN said on Tuesday that the U.S. envoy met Iran's foreign minister, état-major "
