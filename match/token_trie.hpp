@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -36,9 +37,9 @@ class TokenTrie {
         : trie_(trie), filter_(trie.filter_.data()), filter_mask_(trie.filter_mask_) {}
     std::uint32_t operator()(const char* word, std::size_t len) const {
       // The first min(len, 8) bytes, without a branch on the length (len >= 1), which would be
-      // mispredicted for every long word among short ones.
-      const std::uint64_t shift = (64 - 8 * static_cast<std::uint64_t>(len)) & (0 - static_cast<std::uint64_t>(len < 8));
-      const std::uint64_t prefix = load64(word) & (~std::uint64_t{0} >> shift);
+      // mispredicted for every long word among short ones: the mask comes from a table that stays
+      // in the cache, in fewer instructions than working it out.
+      const std::uint64_t prefix = load64(word) & kPrefixMasks[std::min<std::size_t>(len, kPrefixMasks.size() - 1)];
       const std::uint64_t f = filter_hash(prefix, len);
       const std::uint64_t bits = filter_bits(f);
       if ((bits & ~filter_[(f >> 20) & filter_mask_]) != 0) return kUnknown;
@@ -46,6 +47,12 @@ class TokenTrie {
     }
 
    private:
+    static constexpr std::array<std::uint64_t, 65> kPrefixMasks = [] {
+      std::array<std::uint64_t, 65> masks{};
+      for (std::size_t n = 0; n < masks.size(); ++n) masks[n] = n >= 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * n)) - 1;
+      return masks;
+    }();
+
     const TokenTrie& trie_;
     const std::uint64_t* filter_;
     std::size_t filter_mask_;
