@@ -798,6 +798,7 @@ struct App::Impl {
     co_await wait_until_due(*slot);
     while (!stopping && !slot->removed) {
       store::FeedState state = feed_state(feed.url);
+      bool committed = false;   // the state went out with the poll's entries
       const auto poll_started = std::chrono::steady_clock::now();
       // Now and then without validators, so the records of entries the feed still lists are
       // refreshed before retention could prune them (see needs_full_fetch).
@@ -831,7 +832,7 @@ struct App::Impl {
           state.last_full = now;
           pending_states.erase(feed.url);   // the commit writes the newer state
           const std::string url = feed.url;
-          co_await commit(feed, std::move(outcome.feed), state, now);
+          committed = co_await commit(feed, std::move(outcome.feed), state, now);
           if (websub && !slot->removed)
             websub->discovered(url, outcome.hubs, outcome.self.empty() ? outcome.url : outcome.self);
         } else {
@@ -850,8 +851,9 @@ struct App::Impl {
       const std::optional<TimePoint> not_before =
           next.server_directed() ? std::optional<TimePoint>(now + next.delay) : std::nullopt;
       // An updated feed's state went out with its commit; write again only when the floor moved.
-      // Other polls are written in batches (one transaction a second for all of them).
-      if (outcome.result != poll::FetchResult::updated || not_before != state.not_before) {
+      // Other polls, and updated feeds with nothing new, are written in batches (one transaction a
+      // second for all of them).
+      if (!committed || not_before != state.not_before) {
         state.not_before = not_before;
         pending_states[feed.url] = state;
       }
@@ -872,13 +874,15 @@ struct App::Impl {
 
   // Every new entry of a poll or a push goes through the pipeline; what it queued is delivered.
   // The feed's settings are copied: a reload may replace its slot while pages are fetched.
-  asio::awaitable<void> commit(config::FeedConfig feed, feeds::ParsedFeed parsed, store::FeedState state, TimePoint now) {
+  // Whether the feed's state was written with the batch (not when the batch had nothing new).
+  asio::awaitable<bool> commit(config::FeedConfig feed, feeds::ParsedFeed parsed, store::FeedState state, TimePoint now) {
     pipeline::Batch batch{feed.url, std::move(parsed.articles), std::move(state), now, parsed.language};
     if (pages.wanted(feed)) co_await pages.fill(batch.articles, pipeline.to_match(batch), feed);
     const pipeline::Outcome outcome = co_await pipeline.process(std::move(batch), &pool);
     metrics.articles_new(outcome.new_entries);
     for (const auto& watchlist : outcome.raised) metrics.alert_raised(watchlist);
     if (outcome.queued > 0) delivery.wake(outcome.webhooks);
+    co_return outcome.recorded;
   }
 
   double jitter() { return std::uniform_real_distribution<double>(0.0, 1.0)(random); }

@@ -35,6 +35,8 @@ struct Pipeline::Selection {
   std::shared_ptr<const match::Matcher> matcher;   // the one this batch is matched with
   std::uint64_t position = 0;              // the replica's log entry it was read at (cluster mode)
 
+  bool nothing_to_record() const { return seen.empty() && stale.empty() && changed.empty(); }
+
   // Whether `other`, of the same batch, picks the same entries the same way.
   bool same_entries(const Selection& other) const {
     if (fresh != other.fresh || seen.size() != other.seen.size() || changed.size() != other.changed.size()) return false;
@@ -211,6 +213,12 @@ boost::asio::awaitable<Outcome> Pipeline::process(Batch batch, WorkerPool* pool)
   for (int attempt = 1;; ++attempt) {
     catch_up();
     const Selection selection = select(batch);
+    if (selection.nothing_to_record()) {
+      Outcome outcome;
+      outcome.entries = batch.articles.size();
+      outcome.recorded = false;
+      co_return outcome;
+    }
     std::vector<std::vector<match::Match>> matches;
     // The batch lives in this frame until the job is done; only the job touches its entries then.
     const std::vector<Article*> fresh = writable(batch, selection.fresh, selection.changed);

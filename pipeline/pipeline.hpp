@@ -55,6 +55,9 @@ struct Outcome {
   std::vector<std::string> webhooks;       // those with new outbox rows
   std::vector<std::string> alert_ids;      // of the new alerts, in the order they were raised
   std::vector<std::string> update_ids;     // those of them that are update alerts (on_update)
+  // False when process() wrote nothing, because the batch had no new, changed or stale entries:
+  // its feed state is then the caller's to write (the daemon writes it with other polls' states).
+  bool recorded = true;
 };
 
 class Pipeline {
@@ -76,9 +79,12 @@ class Pipeline {
   std::vector<std::size_t> to_match(const Batch& batch);
 
   // Runs a batch through every step; matching many entries runs on `pool` when one is given.
-  // Throws what the store throws; nothing of the batch is committed then.
+  // Throws what the store throws; nothing of the batch is committed then. A batch with nothing to
+  // record writes nothing at all (Outcome::recorded): most polls that fetch a feed find only
+  // entries seen before, and a transaction each, with its sync (and in cluster mode a log entry
+  // that every node applies), would only store the feed's new validators.
   boost::asio::awaitable<Outcome> process(Batch batch, WorkerPool* pool);
-  // The same, all on this thread.
+  // The same, all on this thread, and the batch's feed state is written in any case.
   Outcome process_now(Batch batch);
 
   // Queues the digests that are due. Returns how many outbox rows it added.

@@ -117,7 +117,10 @@ class ClusterTest : public ::testing::Test {
     cluster_extra_ = "  snapshot_every: 100\n";
     const auto config = write_config("newsalert.yaml");
     publish(published = 0);
-    start("a", config);
+    // a creates the streams and buckets alone: nodes that start together on new servers may time
+    // out creating them, and a node whose NATS requests time out takes no work for a while.
+    Node& a = start("a", config);
+    EXPECT_TRUE(a.process->wait_for_log("joined through", 60s)) << logs();
     start("b", config);
     return config;
   }
@@ -434,7 +437,7 @@ TEST_F(ClusterTest, ANewLeaderWaitsForSnapshotEveryEntriesAfterTheLastSnapshotWh
   ASSERT_TRUE(eventually([&] {
     if (published < 100) publish(published += 10);
     return !snapshot_positions(first.process->err()).empty() && all_delivered(published);
-  }, 60s)) << logs();
+  }, 120s)) << logs();
   first.process->kill9();
   // a led alone before b joined, and may have stored one then.
   std::uint64_t last = 0;

@@ -5,9 +5,13 @@
 #include "store/database.hpp"
 #include "tests/store/temp_dir.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
+#include <exception>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 using namespace newsalert;
@@ -66,6 +70,21 @@ class PipelineTest : public ::testing::Test {
   pipeline::Outcome process(const std::string& feed, std::vector<Article> articles, store::FeedState state = {},
                             TimePoint now = kNow) {
     return pipeline_->process_now({feed, std::move(articles), std::move(state), now});
+  }
+  // The daemon's way in: the coroutine, run to its end on an event loop of its own.
+  pipeline::Outcome process_async(const std::string& feed, std::vector<Article> articles, store::FeedState state,
+                                  TimePoint now) {
+    boost::asio::io_context io;
+    std::optional<pipeline::Outcome> outcome;
+    std::exception_ptr failure;
+    boost::asio::co_spawn(io, pipeline_->process({feed, std::move(articles), std::move(state), now}, nullptr),
+                          [&](std::exception_ptr e, pipeline::Outcome o) {
+                            failure = e;
+                            if (!e) outcome = std::move(o);
+                          });
+    io.run();
+    if (failure) std::rethrow_exception(failure);
+    return *outcome;
   }
 
   store::test::TempDir dir_;
@@ -207,4 +226,37 @@ TEST_F(PipelineTest, TheFeedStateOfABatchIsStoredWithIt) {
   EXPECT_EQ(stored.last_modified, "Thu, 01 Aug 2024 11:00:00 GMT");
   EXPECT_EQ(stored.last_success, kNow);
   EXPECT_EQ(stored.ttl, Millis(15min));
+}
+
+// Most polls that fetch a feed find only entries seen before. process() then writes nothing, not even
+// the new validators: the daemon writes those with other polls' states, a transaction a second.
+TEST_F(PipelineTest, ABatchWithNothingNewWritesNothingAndLeavesItsFeedStateToTheCaller) {
+  make_pipeline({watchlist("w")});
+  const auto first = article("http://a/rss", "1", "https://news.example/ceasefire", "Hamas in Cairo", kCeasefireLead);
+  store::FeedState v1;
+  v1.etag = "\"v1\"";
+  ASSERT_TRUE(process_async("http://a/rss", {first}, v1, kNow).recorded);
+  ASSERT_EQ(store_.outbox().pending_count("ops"), 1u);
+
+  store::FeedState v2;
+  v2.etag = "\"v2\"";
+  store::Database reader(file_);
+  const auto version_before = reader.query_int64("PRAGMA data_version");
+  const auto again = process_async("http://a/rss", {first}, v2, kNow + 1min);
+  EXPECT_FALSE(again.recorded);
+  EXPECT_EQ(again.entries, 1u);
+  EXPECT_EQ(again.new_entries, 0u);
+  EXPECT_TRUE(again.alert_ids.empty());
+  EXPECT_EQ(reader.query_int64("PRAGMA data_version"), version_before) << "the batch wrote to the state database";
+  EXPECT_EQ(store_.feeds().feed_state("http://a/rss").etag, "\"v1\"");
+
+  // A new entry beside it: the batch is written, with its feed state.
+  const auto second = article("http://a/rss", "2", "https://news.example/prisoners", "Hamas names prisoners", kPrisonerLead);
+  store::FeedState v3;
+  v3.etag = "\"v3\"";
+  const auto next = process_async("http://a/rss", {first, second}, v3, kNow + 2min);
+  EXPECT_TRUE(next.recorded);
+  EXPECT_EQ(next.new_entries, 1u);
+  EXPECT_EQ(store_.feeds().feed_state("http://a/rss").etag, "\"v3\"");
+  EXPECT_EQ(store_.outbox().pending_count("ops"), 2u);
 }
