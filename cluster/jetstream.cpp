@@ -24,6 +24,7 @@ StreamState state_of(const jsStreamInfo& info) {
   state.messages = info.State.Msgs;
   state.first_sequence = info.State.FirstSeq;
   state.last_sequence = info.State.LastSeq;
+  state.bytes = info.State.Bytes;
   state.replicas = static_cast<int>(info.Config->Replicas);
   if (info.Cluster != nullptr && info.Cluster->Leader != nullptr) state.leader = info.Cluster->Leader;
   state.created_ns = info.Created;

@@ -30,6 +30,7 @@ struct StreamState {
   std::uint64_t messages = 0;
   std::uint64_t first_sequence = 0;
   std::uint64_t last_sequence = 0;
+  std::uint64_t bytes = 0;            // what the stream's messages take, as the servers count them
   int replicas = 0;
   std::string leader;                 // the server_name of the stream's leader; "" without a cluster
   std::int64_t created_ns = 0;        // when the stream was created, nanoseconds since the epoch

@@ -240,6 +240,10 @@ struct ClusterConfig {
   Millis member_timeout{std::chrono::seconds(10)};  // a node silent this long has left
   // The shared log is compacted after this many entries: a snapshot of the state holds them.
   std::uint64_t snapshot_every = 10'000;
+  // ... and once the log holds this many times the replica file's bytes (0: the entries alone
+  // decide): a snapshot, the whole file stored on every server, should not weigh more than the
+  // log it lets them drop.
+  double snapshot_log_ratio = 1.0;
   // Credentials, at most one kind. password and token are secrets: never logged or shown.
   std::string creds_file;          // a .creds file (user JWT and NKey seed)
   std::string user;                // with password

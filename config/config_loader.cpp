@@ -1753,6 +1753,7 @@ void ConfigLoader::load_cluster(const YAML::Node& node, std::optional<ClusterCon
   config.line = line(node);
   const auto keys = node.IsNull() ? std::vector<std::pair<YAML::Node, YAML::Node>>{}
                                   : entries(node, "cluster", {"nats", "node", "replicas", "heartbeat", "member_timeout", "snapshot_every",
+                                                              "snapshot_log_ratio",
                                                               "creds_file", "user", "password", "token",
                                                               "nkey_seed_file", "ca_file", "cert_file", "key_file"});
   for (const auto& [key, value] : keys) load_cluster_key(key.Scalar(), value, config);
@@ -1782,6 +1783,8 @@ void ConfigLoader::load_cluster_key(const std::string& name, const YAML::Node& v
     if (const auto n = get_int(value, field, 1, 5)) cluster.replicas = static_cast<int>(*n);
   } else if (name == "snapshot_every") {
     if (const auto n = get_int(value, field, 100, 10'000'000)) cluster.snapshot_every = static_cast<std::uint64_t>(*n);
+  } else if (name == "snapshot_log_ratio") {
+    if (const auto ratio = get_number(value, field, 0)) cluster.snapshot_log_ratio = *ratio;
   } else if (name == "heartbeat") {
     const auto d = get_duration(value, field, 500ms);
     if (d && *d > 30s) error(value, field + ": must be at most 30s, got " + format_duration(*d));

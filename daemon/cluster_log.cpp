@@ -120,6 +120,11 @@ std::optional<std::uint64_t> ClusterLink::latest_snapshot() {
   return manifest->sequence;
 }
 
+std::uint64_t ClusterLink::log_bytes() {
+  cluster::JetStream js(connection_);   // on a worker thread, as take_snapshot
+  return js.stream_state(kLogStream).bytes;
+}
+
 std::filesystem::path cluster_state_file(const std::filesystem::path& state_dir) {
   return state_dir / "newsalert-cluster.db";
 }

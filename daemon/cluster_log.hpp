@@ -97,6 +97,9 @@ class ClusterLink {
   // The log entry of the newest stored snapshot, taken by whichever node led then. Blocks: for the
   // worker pool.
   std::optional<std::uint64_t> latest_snapshot();
+  // The bytes the log's stream holds now: about what a snapshot would let it drop. Blocks: for the
+  // worker pool.
+  std::uint64_t log_bytes();
 
   cluster::Connection& connection() noexcept { return connection_; }
   ClusterChangeLog& changes() noexcept { return changes_; }

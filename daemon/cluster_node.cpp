@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <filesystem>
 
 namespace newsalert::daemon {
 
@@ -157,6 +158,18 @@ std::optional<std::uint64_t> ClusterNode::snapshot_if_due(const std::filesystem:
   if (const auto latest = link_->shared.latest_snapshot(); latest && *latest > last_snapshot_) {
     last_snapshot_ = *latest;
     if (position < last_snapshot_ + config_.snapshot_every) return std::nullopt;
+  }
+  // A snapshot is the whole replica file, stored on every server: worth taking only once the log
+  // it lets the servers drop weighs as much (snapshot_log_ratio). Until then the log grows on.
+  if (config_.snapshot_log_ratio > 0) {
+    std::error_code ec;
+    const auto state_bytes = static_cast<double>(std::filesystem::file_size(db_file, ec));
+    const std::uint64_t log_bytes = link_->shared.log_bytes();
+    if (!ec && static_cast<double>(log_bytes) < config_.snapshot_log_ratio * state_bytes) {
+      spdlog::debug("cluster: no snapshot at log entry {} yet: the log holds {} bytes, the state {}", position,
+                    log_bytes, static_cast<std::uint64_t>(state_bytes));
+      return std::nullopt;
+    }
   }
   const std::uint64_t keep = std::min<std::uint64_t>(1000, config_.snapshot_every / 2);
   const std::uint64_t at = link_->shared.take_snapshot(db_file, keep);

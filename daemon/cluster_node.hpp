@@ -67,7 +67,8 @@ class ClusterNode {
   // the log has dropped entries this node still needs, loads the newest snapshot first.
   bool apply_arrived();
   // The leader's compaction: a snapshot when the log has grown by cluster.snapshot_every entries
-  // since the last. Blocks (copy and upload): run on the worker pool. Returns its position, if any.
+  // since the last and holds at least as many bytes as the replica file. Blocks (copy and upload):
+  // run on the worker pool. Returns its position, if any.
   std::optional<std::uint64_t> snapshot_if_due(const std::filesystem::path& db_file, std::uint64_t position);
   // Prometheus text for /metrics: membership, the shared log, and `owned_feeds`.
   std::string metrics(std::size_t owned_feeds) const;

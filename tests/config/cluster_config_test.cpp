@@ -111,6 +111,8 @@ TEST_F(ClusterConfigTest, DefaultsNodeToTheHostNameThreeReplicasAndTheMembership
   EXPECT_EQ(c.cluster->replicas, 3);
   EXPECT_EQ(c.cluster->heartbeat, 2s);
   EXPECT_EQ(c.cluster->member_timeout, 10s);
+  EXPECT_EQ(c.cluster->snapshot_every, 10'000u);
+  EXPECT_EQ(c.cluster->snapshot_log_ratio, 1.0);
   EXPECT_TRUE(c.cluster->user.empty() && c.cluster->password.empty() && c.cluster->token.empty());
   EXPECT_TRUE(c.cluster->ca_file.empty());
 }
@@ -192,6 +194,19 @@ TEST_F(ClusterConfigTest, RejectsReplicasAndTimesOutOfRange) {
               ElementsAre("4: cluster.member_timeout: must be at least 3 times cluster.heartbeat (30s), got 20s"));
   EXPECT_THAT(errors("  nats: nats://a\n  heartbeat: 5s\n  member_timeout: soon\n"),
               ElementsAre("5: cluster.member_timeout: expected a duration like 30s, 5m or 2h, got 'soon'"));
+}
+
+TEST_F(ClusterConfigTest, SnapshotsWaitForEntriesAndForALogAsLargeAsTheStateUnlessToldOtherwise) {
+  const Config c = load("  nats: nats://a\n  snapshot_every: 500\n  snapshot_log_ratio: 0.5\n");
+  ASSERT_TRUE(c.cluster);
+  EXPECT_EQ(c.cluster->snapshot_every, 500u);
+  EXPECT_EQ(c.cluster->snapshot_log_ratio, 0.5);
+  EXPECT_EQ(load("  nats: nats://a\n  snapshot_log_ratio: 0\n").cluster->snapshot_log_ratio, 0.0);
+  EXPECT_THAT(errors("  nats: nats://a\n  snapshot_every: 99\n  snapshot_log_ratio: -1\n"),
+              ElementsAre("4: cluster.snapshot_every: must be between 100 and 10000000, got 99",
+                          "5: cluster.snapshot_log_ratio: must be at least 0, got -1"));
+  EXPECT_THAT(errors("  nats: nats://a\n  snapshot_log_ratio: half\n"),
+              ElementsAre("4: cluster.snapshot_log_ratio: expected a number, got 'half'"));
 }
 
 TEST_F(ClusterConfigTest, OneKindOfCredentialsAtATime) {
