@@ -3,12 +3,7 @@
 
 #include "store/database.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <array>
-#include <cerrno>
-#include <cstring>
 #include <stdexcept>
 #include <string_view>
 
@@ -244,31 +239,6 @@ bool empty_file(const std::filesystem::path& db_file) {
   return std::filesystem::file_size(wal, ec) == 0 || ec;
 }
 
-// Makes the directory entry of a file just renamed into `dir` durable.
-void sync_directory(const std::filesystem::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error("cannot open " + dir.string() + " to sync it: " + std::strerror(errno));
-  const int synced = ::fsync(fd);
-  const int error = errno;
-  ::close(fd);
-  if (synced != 0) throw std::runtime_error("cannot sync " + dir.string() + ": " + std::strerror(error));
-}
-
-// A new state database is built beside its place and renamed into it once its schema is written:
-// a start killed while creating it leaves no file, or a whole one, never the empty file that the
-// next start would refuse as a lost state.
-void create_state(const std::filesystem::path& db_file) {
-  const std::filesystem::path building = db_file.string() + ".new";
-  std::error_code ec;
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"})   // left by a start killed here before
-    std::filesystem::remove(building.string() + suffix, ec);
-  open_or_explain(building).reset();   // closing the last connection checkpoints and removes the WAL
-  if (std::filesystem::exists(building.string() + "-wal", ec))
-    throw std::runtime_error("the new state database " + building.string() + " kept its write-ahead log after closing");
-  std::filesystem::rename(building, db_file);
-  sync_directory(db_file.has_parent_path() ? db_file.parent_path() : std::filesystem::path("."));
-}
-
 std::unique_ptr<Database> open_checked(const std::filesystem::path& db_file, StateStore::EmptyFile empty) {
   if (empty == StateStore::EmptyFile::refuse && empty_file(db_file))
     throw std::runtime_error(
@@ -279,7 +249,6 @@ std::unique_ptr<Database> open_checked(const std::filesystem::path& db_file, Sta
   std::error_code ec;
   const bool existed = db_file == ":memory:" || std::filesystem::exists(db_file, ec);
   try {
-    if (!existed && !ec) create_state(db_file);
     return open_or_explain(db_file);
   } catch (...) {
     // A file this start created and could not fill (a full disk) must not make the next start

@@ -247,28 +247,6 @@ TEST(StateStore, RefusesAnExistingEmptyFileUnlessToldToInitialiseIt) {
   StateStore again(file);   // no longer empty: opens as usual
 }
 
-// A first start killed while it creates the file must not leave an empty file in its place, which the
-// next start would refuse as a lost state: the schema is written beside it and renamed into place,
-// and what such a start left beside it is cleared by the next one.
-TEST(StateStore, ANewStateIsBuiltBesideItsPlaceAndRenamedIntoItWhole) {
-  TempDir dir;
-  const auto file = dir.file("state.db");
-  { std::ofstream leftover(file.string() + ".new"); }
-  { std::ofstream leftover(file.string() + ".new-journal"); leftover << "half a journal"; }
-  {
-    StateStore store(file);
-    FeedState state;
-    state.etag = "\"v1\"";
-    store.feeds().save_feed_state("https://a.example/feed", state);
-  }
-  EXPECT_GT(std::filesystem::file_size(file), 0u);
-  EXPECT_FALSE(std::filesystem::exists(file.string() + ".new"));
-  EXPECT_FALSE(std::filesystem::exists(file.string() + ".new-journal"));
-  EXPECT_FALSE(std::filesystem::exists(file.string() + ".new-wal"));
-  StateStore again(file);
-  EXPECT_EQ(again.feeds().feed_state("https://a.example/feed").etag, "\"v1\"");
-}
-
 TEST(StateStore, UnknownFeedHasEmptyState) {
   TempDir dir;
   StateStore store(dir.file("state.db"));
