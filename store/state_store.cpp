@@ -3,7 +3,13 @@
 
 #include "store/database.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 #include <string_view>
 
@@ -190,9 +196,14 @@ void check_version(const Database& db, std::int64_t version) {
 }
 
 void migrate(Database& db) {
-  Transaction tx(db, Transaction::Kind::Immediate);
-  const auto version = db.query_int64("PRAGMA user_version");
   const auto latest = static_cast<std::int64_t>(kMigrations.size());
+  // A current schema is read, not locked: a process opening the state beside a busy daemon (the
+  // CLI, `status`) would otherwise queue for the write lock behind every commit of the daemon's.
+  const auto current = db.query_int64("PRAGMA user_version");
+  check_version(db, current);
+  if (current == latest) return;
+  Transaction tx(db, Transaction::Kind::Immediate);
+  const auto version = db.query_int64("PRAGMA user_version");   // another process may have migrated meanwhile
   check_version(db, version);
   for (auto v = version; v < latest; ++v) db.exec(kMigrations[static_cast<std::size_t>(v)]);
   if (version != latest) db.exec("PRAGMA user_version = " + std::to_string(latest));
@@ -239,6 +250,60 @@ bool empty_file(const std::filesystem::path& db_file) {
   return std::filesystem::file_size(wal, ec) == 0 || ec;
 }
 
+// Makes the directory entry of a file just renamed into `dir` durable.
+void sync_directory(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot open " + dir.string() + " to sync it: " + std::strerror(errno));
+  const int synced = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  if (synced != 0) throw std::runtime_error("cannot sync " + dir.string() + ": " + std::strerror(error));
+}
+
+// Holds an exclusive flock(2) on a directory while a state database is created in it, so that two
+// processes starting on one new state do not build the same file at once. The kernel drops the
+// lock when its holder dies.
+class DirectoryLock {
+ public:
+  // `purpose` leads any error, so that it names what the lock was for.
+  DirectoryLock(const std::filesystem::path& dir, const std::string& purpose)
+      : fd_(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+    if (fd_ < 0) throw std::runtime_error(purpose + ": cannot open " + dir.string() + ": " + std::strerror(errno));
+    int locked;
+    do locked = ::flock(fd_, LOCK_EX);
+    while (locked != 0 && errno == EINTR);
+    if (locked != 0) {
+      const int error = errno;
+      ::close(fd_);
+      throw std::runtime_error(purpose + ": cannot lock " + dir.string() + ": " + std::strerror(error));
+    }
+  }
+  ~DirectoryLock() { ::close(fd_); }
+  DirectoryLock(const DirectoryLock&) = delete;
+  DirectoryLock& operator=(const DirectoryLock&) = delete;
+
+ private:
+  int fd_;
+};
+
+// A new state database is built beside its place and renamed into it once its schema is written:
+// a start killed while creating it leaves no file, or a whole one, never the empty file that the
+// next start would refuse as a lost state.
+void create_state(const std::filesystem::path& db_file) {
+  const auto dir = db_file.has_parent_path() ? db_file.parent_path() : std::filesystem::path(".");
+  const DirectoryLock lock(dir, "cannot create the state database " + db_file.string());
+  std::error_code ec;
+  if (std::filesystem::exists(db_file, ec) || ec) return;   // another process created it while this one waited
+  const std::filesystem::path building = db_file.string() + ".new";
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"})   // left by a start killed here before
+    std::filesystem::remove(building.string() + suffix, ec);
+  open_or_explain(building).reset();   // closing the last connection checkpoints and removes the WAL
+  if (std::filesystem::exists(building.string() + "-wal", ec))
+    throw std::runtime_error("the new state database " + building.string() + " kept its write-ahead log after closing");
+  std::filesystem::rename(building, db_file);
+  sync_directory(dir);
+}
+
 std::unique_ptr<Database> open_checked(const std::filesystem::path& db_file, StateStore::EmptyFile empty) {
   if (empty == StateStore::EmptyFile::refuse && empty_file(db_file))
     throw std::runtime_error(
@@ -249,6 +314,7 @@ std::unique_ptr<Database> open_checked(const std::filesystem::path& db_file, Sta
   std::error_code ec;
   const bool existed = db_file == ":memory:" || std::filesystem::exists(db_file, ec);
   try {
+    if (!existed && !ec) create_state(db_file);
     return open_or_explain(db_file);
   } catch (...) {
     // A file this start created and could not fill (a full disk) must not make the next start

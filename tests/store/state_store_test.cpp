@@ -247,6 +247,65 @@ TEST(StateStore, RefusesAnExistingEmptyFileUnlessToldToInitialiseIt) {
   StateStore again(file);   // no longer empty: opens as usual
 }
 
+// A first start killed while it creates the file must not leave an empty file in its place, which the
+// next start would refuse as a lost state: the schema is written beside it and renamed into place,
+// and what such a start left beside it is cleared by the next one.
+TEST(StateStore, ANewStateIsBuiltBesideItsPlaceAndRenamedIntoItWhole) {
+  TempDir dir;
+  const auto file = dir.file("state.db");
+  { std::ofstream leftover(file.string() + ".new"); }
+  { std::ofstream leftover(file.string() + ".new-journal"); leftover << "half a journal"; }
+  {
+    StateStore store(file);
+    FeedState state;
+    state.etag = "\"v1\"";
+    store.feeds().save_feed_state("https://a.example/feed", state);
+  }
+  EXPECT_GT(std::filesystem::file_size(file), 0u);
+  EXPECT_FALSE(std::filesystem::exists(file.string() + ".new"));
+  EXPECT_FALSE(std::filesystem::exists(file.string() + ".new-journal"));
+  EXPECT_FALSE(std::filesystem::exists(file.string() + ".new-wal"));
+  StateStore again(file);
+  EXPECT_EQ(again.feeds().feed_state("https://a.example/feed").etag, "\"v1\"");
+}
+
+// Processes that start on one new state at once (a daemon and `newsalertd check`, two units sharing a
+// state_dir by mistake) must each open the one file the first of them built, not build it over each
+// other: every process's write is in the file afterwards.
+TEST(StateStore, ProcessesCreatingOneNewStateAtOnceAllOpenTheSameFile) {
+  constexpr int kProcesses = 4;
+  for (int round = 0; round < 10; ++round) {
+    TempDir dir;
+    const auto file = dir.file("state.db");
+    std::vector<pid_t> children;
+    for (int p = 0; p < kProcesses; ++p) {
+      const pid_t child = ::fork();
+      ASSERT_GE(child, 0);
+      if (child == 0) {
+        try {
+          StateStore store(file);
+          FeedState state;
+          state.etag = std::to_string(p);
+          store.feeds().save_feed_state(kFeed + "?" + std::to_string(p), state);
+        } catch (...) {
+          ::_exit(1);
+        }
+        ::_exit(0);
+      }
+      children.push_back(child);
+    }
+    for (const pid_t child : children) {
+      int status = 0;
+      ASSERT_EQ(::waitpid(child, &status, 0), child);
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "round " << round << ", status " << status;
+    }
+    StateStore store(file);
+    for (int p = 0; p < kProcesses; ++p)
+      EXPECT_EQ(store.feeds().feed_state(kFeed + "?" + std::to_string(p)).etag, std::to_string(p)) << "round " << round;
+    EXPECT_FALSE(std::filesystem::exists(file.string() + ".new"));
+  }
+}
+
 TEST(StateStore, UnknownFeedHasEmptyState) {
   TempDir dir;
   StateStore store(dir.file("state.db"));
