@@ -73,8 +73,8 @@ class NatsClientTest : public ::testing::Test {
   // A stream `name` with the consumer `config` on it, and one job published and fetched.
   Job deliver_job(const std::string& name, const ConsumerConfig& config) {
     until_answered([&] { return js_.ensure_stream(replicated_stream(name)); });
-    auto worker = js_.pull_consumer(name, config);
-    js_.publish(name + ".job", "job", "job-1");
+    auto worker = until_answered([&] { return js_.pull_consumer(name, config); });
+    until_answered([&] { return js_.publish(name + ".job", "job", "job-1"); });
     auto batch = worker.fetch(1, 10s);
     if (batch.size() != 1) throw std::runtime_error("the job was not delivered");
     return Job{std::move(worker), std::move(batch[0])};
@@ -135,8 +135,8 @@ TEST_F(NatsClientTest, UnacknowledgedMessageComesBackAfterAckWaitUntilMaxDeliver
   auto config = consumer("worker");
   config.ack_wait = 1s;
   config.max_deliver = 3;
-  auto worker = js_.pull_consumer("REDO", config);
-  js_.publish("REDO.job", "job", "job-1");
+  auto worker = until_answered([&] { return js_.pull_consumer("REDO", config); });
+  until_answered([&] { return js_.publish("REDO.job", "job", "job-1"); });
 
   for (std::uint64_t delivery = 1; delivery <= 3; ++delivery) {
     const auto batch = worker.fetch(1, 10s);
@@ -194,7 +194,7 @@ TEST_F(NatsClientTest, BackOffNeedsMoreDeliveriesThanSteps) {
   config.backoff = {1s, 2s};
   config.max_deliver = 2;
   try {
-    js_.pull_consumer("STEPS", config);
+    until_answered([&] { return js_.pull_consumer("STEPS", config); });
     FAIL() << "a BackOff as long as MaxDeliver was accepted";
   } catch (const NatsError& error) {
     EXPECT_STREQ(error.what(),
@@ -207,9 +207,9 @@ TEST_F(NatsClientTest, DelayedNakKeepsItsAckPendingSlot) {
   until_answered([&] { return js_.ensure_stream(replicated_stream("SLOT")); });
   auto config = consumer("worker");
   config.max_ack_pending = 1;
-  auto worker = js_.pull_consumer("SLOT", config);
-  js_.publish("SLOT.job", "first", "job-1");
-  js_.publish("SLOT.job", "second", "job-2");
+  auto worker = until_answered([&] { return js_.pull_consumer("SLOT", config); });
+  until_answered([&] { return js_.publish("SLOT.job", "first", "job-1"); });
+  until_answered([&] { return js_.publish("SLOT.job", "second", "job-2"); });
   auto first = worker.fetch(1, 10s);
   ASSERT_EQ(first.size(), 1u);
   first[0].nak_with_delay(3s);
