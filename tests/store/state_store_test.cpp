@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -569,6 +570,7 @@ TEST(StateStore, SurvivesAKillDuringCommits) {
   const pid_t child = ::fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);   // it commits forever: it must not outlive the test process
     try {
       StateStore store(file);
       for (int poll = 0;; ++poll) {
@@ -587,6 +589,16 @@ TEST(StateStore, SurvivesAKillDuringCommits) {
     }
   }
 
+  // Killed however the test ends (an assertion that fails below returns early).
+  struct KillOnExit {
+    pid_t pid;
+    ~KillOnExit() {
+      if (pid <= 0) return;
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+  } guard{child};
+
   // Let it get well into the loop, then kill it wherever it is.
   {
     StateStore watcher(file);
@@ -598,6 +610,7 @@ TEST(StateStore, SurvivesAKillDuringCommits) {
   ASSERT_EQ(::kill(child, SIGKILL), 0);
   int status = 0;
   ASSERT_EQ(::waitpid(child, &status, 0), child);
+  guard.pid = 0;
   ASSERT_TRUE(WIFSIGNALED(status)) << "the child stopped on its own, status " << status;
   ASSERT_EQ(WTERMSIG(status), SIGKILL);
 
