@@ -88,6 +88,11 @@ void SharedLog::read_after(std::uint64_t after) {
 std::optional<LogRecord> SharedLog::next(std::chrono::milliseconds wait) {
   if (!reader_) return std::nullopt;
   for (;;) {
+    // Asked many times a second with nothing waiting: the pending count answers that without the
+    // timeout status, which libnats records (and formats) as an error each time.
+    int pending = 0;
+    if (wait.count() == 0 && natsSubscription_GetPending(reader_.get(), &pending, nullptr) == NATS_OK && pending == 0)
+      return std::nullopt;
     natsMsg* raw = nullptr;
     const natsStatus status = natsSubscription_NextMsg(&raw, reader_.get(), wait.count());
     if (status == NATS_TIMEOUT) return std::nullopt;

@@ -141,7 +141,7 @@ std::vector<std::string> ClusterNode::alive() const {
 bool ClusterNode::apply_arrived() {
   auto* replication = store_.replication();
   try {
-    replication->apply_received();
+    if (due_to_apply(*replication)) replication->apply_received();
   } catch (const store::ReplicaBehindLog& e) {
     spdlog::warn("cluster: {}; loading the newest snapshot", e.what());
     link_->shared.load_snapshot(store_);
@@ -149,6 +149,22 @@ bool ClusterNode::apply_arrived() {
     return true;
   }
   return replication->take_outbox_changed();
+}
+
+// Entries with new alerts are applied at once: a delivery loop may wait for them. The others (feed
+// states, seen entries, delivery outcomes) wait for this node's next transaction, which applies
+// whatever arrived before its own writes, or kApplyWithin at most: fewer, larger transactions for
+// the entries every node applies.
+bool ClusterNode::due_to_apply(store::Replication& replication) {
+  if (!replication.behind()) {
+    behind_since_.reset();
+    return false;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (!behind_since_) behind_since_ = now;
+  if (now - *behind_since_ < kApplyWithin && !replication.alerts_arrived()) return false;
+  behind_since_.reset();
+  return true;
 }
 
 std::optional<std::uint64_t> ClusterNode::snapshot_if_due(const std::filesystem::path& db_file, std::uint64_t position) {

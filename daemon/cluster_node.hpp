@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <functional>
@@ -63,9 +64,11 @@ class ClusterNode {
   std::string owner_of(const std::string& key) const { return workers_.owner_of(key); }
   bool owns(const std::string& key) const { return accepted() && owner_of(key) == node(); }
 
-  // Applies the entries other nodes appended that have arrived; whether the outbox changed. When
-  // the log has dropped entries this node still needs, loads the newest snapshot first.
+  // Applies the entries other nodes appended that have arrived, when one adds alerts or the first
+  // has waited kApplyWithin; whether the outbox changed. When the log has dropped entries this node
+  // still needs, loads the newest snapshot first.
   bool apply_arrived();
+  static constexpr std::chrono::milliseconds kApplyWithin{200};
   // The leader's compaction: a snapshot when the log has grown by cluster.snapshot_every entries
   // since the last and holds at least as many bytes as the replica file. Blocks (copy and upload):
   // run on the worker pool. Returns its position, if any.
@@ -81,6 +84,7 @@ class ClusterNode {
   struct Link;
   void beat_loop();
   void take_view(cluster::View view);
+  bool due_to_apply(store::Replication& replication);
 
   config::ClusterConfig config_;
   boost::asio::io_context& io_;
@@ -92,6 +96,7 @@ class ClusterNode {
   cluster::Ownership previous_;
   std::optional<TimePoint> last_view_;
   std::atomic<std::uint64_t> last_snapshot_{0};
+  std::optional<std::chrono::steady_clock::time_point> behind_since_;   // entries arrived, not applied yet
 
   std::thread beats_;
   std::mutex mutex_;   // guards the three below, shared with the heartbeat thread

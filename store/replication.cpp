@@ -26,6 +26,24 @@ int capture_table(void*, const char* table) {
   return std::strcmp(table, kReplicaTable) == 0 || std::strcmp(table, "article_texts") == 0 ? 0 : 1;
 }
 
+// Whether `changeset` inserts a row into `table`.
+bool inserts_into(const std::string& changeset, std::string_view table) {
+  if (changeset.empty()) return false;
+  sqlite3_changeset_iter* iter = nullptr;
+  if (sqlite3changeset_start(&iter, static_cast<int>(changeset.size()), const_cast<char*>(changeset.data())) !=
+      SQLITE_OK)
+    return true;   // unreadable here: the apply reports it
+  bool found = false;
+  while (!found && sqlite3changeset_next(iter) == SQLITE_ROW) {
+    const char* name = nullptr;
+    int columns = 0, op = 0, indirect = 0;
+    sqlite3changeset_op(iter, &name, &columns, &op, &indirect);
+    found = op == SQLITE_INSERT && name != nullptr && table == name;
+  }
+  sqlite3changeset_finalize(iter);
+  return found;
+}
+
 }  // namespace
 
 // The capture of one write transaction.
@@ -49,6 +67,7 @@ Replication::Replication(Database& db, ChangeLog& log, std::string log_id) : db_
     throw ReplicaOfAnotherLog(db_.path().string() + " holds a replica of cluster log " + read.column_text(0) +
                               " (entry " + std::to_string(read.column_int64(1)) + "), not of " + log_id);
   }
+  reread_position();
   db_.set_write_hook(this);
 }
 
@@ -71,15 +90,28 @@ bool Replication::take_outbox_changed() { return std::exchange(outbox_changed_, 
 
 ApplyResult Replication::apply_received() {
   applied_ = {};
-  // Asked many times a second: no transaction (and no write lock) when nothing new arrived.
-  if (const std::uint64_t at = sequence(); !log_.arrived_after(at)) {
-    applied_.sequence = at;
-    return applied_;
+  // Asked many times a second: no transaction, and not even a read of the file, when nothing
+  // arrived past the replica's position.
+  if (behind()) {
+    Transaction tx(db_);   // began() applies; nothing of ours to append
+    tx.commit();
   }
-  Transaction tx(db_);   // began() applies; nothing of ours to append
-  tx.commit();
-  applied_.sequence = sequence();
+  applied_.sequence = committed_;
   return applied_;
+  return applied_;
+}
+
+bool Replication::behind() { return log_.arrived_after(committed_); }
+
+bool Replication::alerts_arrived() {
+  if (alerts_at_ > committed_) return true;
+  if (!behind()) return false;
+  for (const auto& entry : log_.received(committed_)) {
+    if (entry.sequence <= scanned_) continue;
+    scanned_ = entry.sequence;
+    if (inserts_into(entry.changeset, "outbox")) alerts_at_ = entry.sequence;
+  }
+  return alerts_at_ > committed_;
 }
 
 bool Replication::try_apply(const LogEntry& entry, std::string& conflict) {
@@ -234,7 +266,16 @@ void Replication::read(std::string_view table, std::string_view key) {
   else read_rows_.insert(std::string(table) + '\x1e' + std::string(key));
 }
 
+void Replication::reread_position() noexcept {
+  try {
+    committed_ = sequence();
+  } catch (...) {
+    committed_ = 0;   // the next apply_received() starts a transaction and reads it again
+  }
+}
+
 void Replication::ended() noexcept {
+  reread_position();
   session_.reset();
   read_tables_.clear();
   read_rows_.clear();

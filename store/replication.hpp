@@ -95,6 +95,15 @@ class Replication final : public WriteHook {
   std::uint64_t sequence() const;
   // Applies the entries that have arrived, in a transaction of their own.
   ApplyResult apply_received();
+  // Whether entries past the replica's position have arrived. Reads no file.
+  bool behind();
+  // Whether an entry that arrived past the replica's position adds alerts to the outbox (which a
+  // delivery loop waits for, unlike the rest, which can wait for the next transaction). Each entry
+  // is looked at once.
+  bool alerts_arrived();
+  // Reads the replica's committed position again, after the file changed outside a transaction
+  // of this hook's (a snapshot loaded in its place).
+  void reread_position() noexcept;
   // Whether the last applied changesets touched the outbox; cleared by reading.
   bool take_outbox_changed();
   // Transactions that lost their race and were kept: the winners' entries touched nothing they
@@ -126,6 +135,9 @@ class Replication final : public WriteHook {
   std::set<std::string, std::less<>> read_rows_;
   std::uint64_t rebased_ = 0;
   std::uint64_t began_at_ = 0;   // the replica's committed position when the transaction began
+  std::uint64_t committed_ = 0;   // the replica's position as last committed (0: unknown)
+  std::uint64_t scanned_ = 0;     // the last arrived entry alerts_arrived() looked at
+  std::uint64_t alerts_at_ = 0;   // the last of those that adds alerts
 };
 
 }  // namespace newsalert::store

@@ -547,7 +547,10 @@ void StateStore::restore(const std::filesystem::path& snapshot) {
   const bool replicated = replication_ != nullptr;
   if (replicated) db_->set_write_hook(nullptr);   // the copy is the log's state, not a new entry
   db_->restore_from(snapshot);
-  if (replicated) db_->set_write_hook(replication_.get());
+  if (replicated) {
+    db_->set_write_hook(replication_.get());
+    replication_->reread_position();
+  }
 }
 
 void StateStore::forget_replica() {
