@@ -227,6 +227,47 @@ TEST_F(Replication, ANodeThatJoinsLateReplaysTheWholeLog) {
   EXPECT_EQ(outbox_of(*c->store), outbox_of(*a->store));
 }
 
+// What a node behind the log is told without applying: that entries arrived, and whether one of
+// them adds alerts (the daemon applies those at once and lets the rest wait for its next write).
+TEST_F(Replication, ANodeBehindTheLogTellsWhetherWhatArrivedAddsAlerts) {
+  auto a = node("a");
+  auto b = node("b");
+  const auto arrived = [&](std::uint64_t sequence) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      const auto entries = b->changes->received(b->store->replication()->sequence());
+      if (!entries.empty() && entries.back().sequence >= sequence) return true;
+      std::this_thread::sleep_for(5ms);
+    }
+    return false;
+  };
+  EXPECT_FALSE(b->store->replication()->behind());
+
+  store::FeedState state;
+  state.etag = "\"v1\"";
+  a->store->feeds().save_feed_state("https://example.org/feed", state);
+  ASSERT_TRUE(arrived(a->store->replication()->sequence()));
+  EXPECT_TRUE(b->store->replication()->behind());
+  EXPECT_FALSE(b->store->replication()->alerts_arrived());
+
+  a->store->outbox().enqueue({alert("one")}, Clock::now());
+  ASSERT_TRUE(arrived(a->store->replication()->sequence()));
+  EXPECT_TRUE(b->store->replication()->alerts_arrived());
+  EXPECT_TRUE(b->store->replication()->alerts_arrived());   // until applied, however often asked
+
+  b->store->replication()->apply_received();
+  EXPECT_FALSE(b->store->replication()->behind());
+  EXPECT_FALSE(b->store->replication()->alerts_arrived());
+  EXPECT_EQ(outbox_of(*b->store).size(), 1u);
+  EXPECT_EQ(b->store->feeds().feed_state("https://example.org/feed").etag, "\"v1\"");
+
+  // A delivery outcome changes the outbox but adds no alert.
+  a->store->outbox().mark_delivered(outbox_of(*a->store).front().second, Clock::now());
+  ASSERT_TRUE(arrived(a->store->replication()->sequence()));
+  EXPECT_TRUE(b->store->replication()->behind());
+  EXPECT_FALSE(b->store->replication()->alerts_arrived());
+}
+
 TEST_F(Replication, AReplicaFileOfAnotherLogIsRefused) {
   { auto a = node("a"); }
   const std::string other = stream + "X";
