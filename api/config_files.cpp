@@ -1,6 +1,8 @@
 // Bodies, positioned errors and atomic files for the watchlist and feed routes.
 #include "api/config_files.hpp"
 
+#include "common/files.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -48,12 +50,6 @@ void write_atomically(const fs::path& path, const std::string& text) {
   if (::rename(temporary.c_str(), path.c_str()) != 0) fail("replace");
 }
 
-void sync_directory(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
-}
 
 }  // namespace
 
@@ -94,10 +90,14 @@ std::optional<Answer> store_file(const fs::path& dir, const std::string& name, c
     if (yaml_text) write_atomically(file, *yaml_text);
     else if (::unlink(file.c_str()) != 0 && errno != ENOENT)
       throw std::runtime_error("cannot remove " + file.string() + ": " + std::strerror(errno));
-    sync_directory(dir);
   } catch (const std::exception& e) {
     spdlog::error("api: {} '{}' not changed: {}", what, name, e.what());
     return error_answer(500, std::string(e.what()) + "; nothing was changed");
+  }
+  try {
+    sync_directory(dir);
+  } catch (const std::exception& e) {   // the change is made; only its survival of a power cut is in doubt
+    spdlog::warn("api: {} '{}' changed, but {}", what, name, e.what());
   }
   if (!reload()) return error_answer(500, "the file was written but the daemon refused to load it; its log says why");
   return std::nullopt;

@@ -1,15 +1,10 @@
 // The state store: schema, migrations, opening the file, and the transactions that span tables.
 #include "store/state_store.hpp"
 
+#include "common/files.hpp"
 #include "store/database.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <array>
-#include <cerrno>
-#include <cstring>
 #include <stdexcept>
 #include <string_view>
 
@@ -249,42 +244,6 @@ bool empty_file(const std::filesystem::path& db_file) {
   const auto wal = std::filesystem::path(db_file.string() + "-wal");
   return std::filesystem::file_size(wal, ec) == 0 || ec;
 }
-
-// Makes the directory entry of a file just renamed into `dir` durable.
-void sync_directory(const std::filesystem::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error("cannot open " + dir.string() + " to sync it: " + std::strerror(errno));
-  const int synced = ::fsync(fd);
-  const int error = errno;
-  ::close(fd);
-  if (synced != 0) throw std::runtime_error("cannot sync " + dir.string() + ": " + std::strerror(error));
-}
-
-// Holds an exclusive flock(2) on a directory while a state database is created in it, so that two
-// processes starting on one new state do not build the same file at once. The kernel drops the
-// lock when its holder dies.
-class DirectoryLock {
- public:
-  // `purpose` leads any error, so that it names what the lock was for.
-  DirectoryLock(const std::filesystem::path& dir, const std::string& purpose)
-      : fd_(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
-    if (fd_ < 0) throw std::runtime_error(purpose + ": cannot open " + dir.string() + ": " + std::strerror(errno));
-    int locked;
-    do locked = ::flock(fd_, LOCK_EX);
-    while (locked != 0 && errno == EINTR);
-    if (locked != 0) {
-      const int error = errno;
-      ::close(fd_);
-      throw std::runtime_error(purpose + ": cannot lock " + dir.string() + ": " + std::strerror(error));
-    }
-  }
-  ~DirectoryLock() { ::close(fd_); }
-  DirectoryLock(const DirectoryLock&) = delete;
-  DirectoryLock& operator=(const DirectoryLock&) = delete;
-
- private:
-  int fd_;
-};
 
 // A new state database is built beside its place and renamed into it once its schema is written:
 // a start killed while creating it leaves no file, or a whole one, never the empty file that the
