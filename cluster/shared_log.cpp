@@ -7,7 +7,11 @@
 
 #include <nats/nats.h>
 
+#include <condition_variable>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <optional>
 
 namespace newsalert::cluster {
 
@@ -67,46 +71,81 @@ void drop_log_before(JetStream& js, const std::string& stream, std::uint64_t seq
   check(js_PurgeStream(js.handle(), stream.c_str(), &options, &js_code), "cannot compact the log " + stream, js_code);
 }
 
+// What the subscription's callback fills and next() empties. Shared with the callback, which may
+// run once more after the subscription is replaced: it is freed when the library is done with it.
+struct SharedLog::Reader {
+  std::mutex mutex;
+  std::condition_variable arrived;
+  std::deque<LogRecord> queue;
+  std::uint64_t read = 0;   // the last sequence queued
+  std::function<void(const LogRecord&)> on_arrival;
+
+  static void deliver(natsConnection*, natsSubscription*, natsMsg* raw, void* closure) {
+    const NatsHandle<natsMsg> message(raw);
+    auto& reader = **static_cast<std::shared_ptr<Reader>*>(closure);
+    jsMsgMetaData* meta_raw = nullptr;
+    if (natsMsg_GetMetaData(&meta_raw, raw) != NATS_OK) return;   // not an entry: a status the library handles
+    const std::unique_ptr<jsMsgMetaData, MetaDeleter> meta(meta_raw);
+    const char* data = natsMsg_GetData(raw);
+    LogRecord record{meta->Sequence.Stream,
+                     std::string(data != nullptr ? data : "", static_cast<std::size_t>(natsMsg_GetDataLength(raw)))};
+    std::function<void(const LogRecord&)> call;
+    std::optional<LogRecord> told;   // a copy: next() may take the queued one at once
+    {
+      const std::lock_guard lock(reader.mutex);
+      if (record.sequence <= reader.read) return;   // the ordered consumer restarted behind us
+      reader.read = record.sequence;
+      call = reader.on_arrival;
+      if (call) told = record;
+      reader.queue.push_back(std::move(record));
+    }
+    reader.arrived.notify_one();
+    if (call) call(*told);   // after queueing, so that what it sets off finds the entry
+  }
+
+  static void done(void* closure) { delete static_cast<std::shared_ptr<Reader>*>(closure); }
+};
+
 void SharedLog::read_after(std::uint64_t after) {
-  reader_.reset();
+  subscription_.reset();
+  auto reader = std::make_shared<Reader>();
+  reader->read = after;
+  reader->on_arrival = on_arrival_;
   jsSubOptions options;
   check(jsSubOptions_Init(&options), "cannot set subscribe options");
   options.Stream = options_.stream.c_str();
   options.Ordered = true;
   options.Config.DeliverPolicy = js_DeliverByStartSequence;
   options.Config.OptStartSeq = after + 1;
+  auto* closure = new std::shared_ptr<Reader>(reader);
   natsSubscription* raw = nullptr;
   jsErrCode js_code = static_cast<jsErrCode>(0);
-  const natsStatus status = js_SubscribeSync(&raw, ctx_, options_.subject.c_str(), nullptr, &options, &js_code);
+  const natsStatus status =
+      js_Subscribe(&raw, ctx_, options_.subject.c_str(), &Reader::deliver, closure, nullptr, &options, &js_code);
+  if (status != NATS_OK) delete closure;
   check(status, "cannot read the log " + options_.stream, js_code);
-  reader_.reset(raw);
+  subscription_.reset(raw);
+  // The closure outlives the subscription's last callback; should this fail, it is never freed.
+  check(natsSubscription_SetOnCompleteCB(raw, &Reader::done, closure), "cannot read the log " + options_.stream);
   // A replica far behind reads a long history at once; the defaults would call it a slow consumer.
   check(natsSubscription_SetPendingLimits(raw, -1, -1), "cannot set the log reader's limits");
-  read_ = after;
+  reader_ = std::move(reader);
 }
 
 std::optional<LogRecord> SharedLog::next(std::chrono::milliseconds wait) {
   if (!reader_) return std::nullopt;
-  for (;;) {
-    // Asked many times a second with nothing waiting: the pending count answers that without the
-    // timeout status, which libnats records (and formats) as an error each time.
-    int pending = 0;
-    if (wait.count() == 0 && natsSubscription_GetPending(reader_.get(), &pending, nullptr) == NATS_OK && pending == 0)
-      return std::nullopt;
-    natsMsg* raw = nullptr;
-    const natsStatus status = natsSubscription_NextMsg(&raw, reader_.get(), wait.count());
-    if (status == NATS_TIMEOUT) return std::nullopt;
-    check(status, "cannot read the log " + options_.stream);
-    const NatsHandle<natsMsg> message(raw);
-    jsMsgMetaData* meta_raw = nullptr;
-    check(natsMsg_GetMetaData(&meta_raw, raw), "cannot read a log entry's position");
-    const std::unique_ptr<jsMsgMetaData, MetaDeleter> meta(meta_raw);
-    const std::uint64_t sequence = meta->Sequence.Stream;
-    if (sequence <= read_) continue;   // the ordered consumer restarted behind us
-    read_ = sequence;
-    const char* data = natsMsg_GetData(raw);
-    return LogRecord{sequence, std::string(data != nullptr ? data : "", static_cast<std::size_t>(natsMsg_GetDataLength(raw)))};
-  }
+  std::unique_lock lock(reader_->mutex);
+  if (!reader_->arrived.wait_for(lock, wait, [&] { return !reader_->queue.empty(); })) return std::nullopt;
+  LogRecord record = std::move(reader_->queue.front());
+  reader_->queue.pop_front();
+  return record;
+}
+
+void SharedLog::on_arrival(std::function<void(const LogRecord&)> call) {
+  on_arrival_ = call;
+  if (!reader_) return;
+  const std::lock_guard lock(reader_->mutex);
+  reader_->on_arrival = std::move(call);
 }
 
 }  // namespace newsalert::cluster

@@ -1,12 +1,15 @@
 // One append-only log on a JetStream stream, shared by every node: an append names the last entry
 // its writer has seen and is refused when another writer came first (optimistic concurrency on the
-// stream's last sequence); every node reads every entry, in order, through an ordered consumer.
-// Calls block (see connection.hpp); next(0) does not.
+// stream's last sequence); every node reads every entry, in order, through an ordered consumer,
+// whose entries the client library queues as they arrive. Calls block (see connection.hpp);
+// next(0) does not.
 #pragma once
 
 #include "cluster/nats_handles.hpp"
 
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -57,15 +60,20 @@ class SharedLog {
   void read_after(std::uint64_t after);
   // The next entry that arrived, waiting at most `wait` (zero: not at all).
   std::optional<LogRecord> next(std::chrono::milliseconds wait);
+  // Called on the client library's thread with each entry as it arrives, before next() can hand
+  // it out; an empty function stops the calls. It must not block or call into this log.
+  void on_arrival(std::function<void(const LogRecord&)> call);
 
  private:
+  struct Reader;
   JetStream& js_;
   jsCtx* ctx_;
   SharedLogOptions options_;
   std::string id_;
   std::size_t max_entry_ = 0;
-  NatsHandle<natsSubscription> reader_;
-  std::uint64_t read_ = 0;   // the last sequence next() handed out
+  std::shared_ptr<Reader> reader_;   // the subscription's queue, shared with its callback
+  NatsHandle<natsSubscription> subscription_;
+  std::function<void(const LogRecord&)> on_arrival_;
 };
 
 // Drops the entries of the log `stream` before `sequence` (a snapshot holds them).

@@ -28,6 +28,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -125,8 +126,9 @@ std::filesystem::path state_file(const config::Config& config) {
   return config.cluster ? cluster_state_file(config.state_dir) : store::StateStore::default_file(config.state_dir);
 }
 
-// Entries other nodes appended are applied this often, so a webhook's node sees new alerts soon.
-constexpr Millis kApplyEvery{20};
+// The apply loop looks this often whether entries other nodes appended are due; one that adds
+// alerts wakes it at once, so that a webhook's node sees new alerts soon.
+constexpr Millis kApplyEvery{100};
 // The leader looks this often whether the log has grown enough for a snapshot.
 constexpr Millis kSnapshotCheck{5000};
 // A feed whose node died is polled within this long (or its interval, when shorter).
@@ -248,6 +250,9 @@ struct App::Impl {
   // Entries other nodes committed: new alerts wake the delivery loops.
   asio::awaitable<void> apply_loop() {
     asio::steady_timer timer(io);
+    apply_timer = &timer;
+    const std::unique_ptr<asio::steady_timer*, void (*)(asio::steady_timer**)> forget(
+        &apply_timer, [](asio::steady_timer** slot) { *slot = nullptr; });
     boost::system::error_code ec;
     while (!stopping) {
       if (cluster->apply_arrived()) delivery.wake();
@@ -965,6 +970,11 @@ struct App::Impl {
     }
     if (cluster) {
       cluster->start([this] { ownership_changed(); });
+      cluster->on_alerts_arrived([this] {
+        asio::post(io, [this] {
+          if (apply_timer != nullptr) apply_timer->cancel();
+        });
+      });
       supervisor.spawn("cluster_apply", "", [this] { return apply_loop(); });
       supervisor.spawn("cluster_snapshot", "", [this] { return snapshot_loop(); });
     }
@@ -999,6 +1009,7 @@ struct App::Impl {
   Metrics metrics;
   std::vector<std::shared_ptr<FeedSlot>> feed_slots;   // config order
   std::unique_ptr<ClusterNode> cluster;   // cluster mode only
+  asio::steady_timer* apply_timer = nullptr;   // the apply loop's, while it waits: woken when alerts arrive
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> webhook_from;   // handovers in progress
   api::Api api{api::Api::Host{[this]() -> const config::Config& { return config; },
                               [this] { return reload("watchlist changed through the API"); },

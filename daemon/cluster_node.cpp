@@ -45,7 +45,18 @@ void ClusterNode::start(std::function<void()> changed) {
   beats_ = std::thread([this] { beat_loop(); });
 }
 
+void ClusterNode::on_alerts_arrived(std::function<void()> wake) {
+  if (!wake) {
+    link_->shared.log().on_arrival({});
+    return;
+  }
+  link_->shared.log().on_arrival([wake = std::move(wake)](const cluster::LogRecord& entry) {
+    if (store::changeset_adds_alerts(entry.data)) wake();
+  });
+}
+
 void ClusterNode::stop() {
+  on_alerts_arrived({});
   {
     const std::lock_guard lock(mutex_);
     if (stopping_ && !beats_.joinable()) return;

@@ -45,6 +45,8 @@ class ClusterNode {
   // Starts heartbeats; `changed` runs on the loop after each view that changed the workers or
   // this node's standing.
   void start(std::function<void()> changed);
+  // `wake` runs on another thread whenever an entry that adds alerts arrives; it must only post.
+  void on_alerts_arrived(std::function<void()> wake);
   // Leaves the cluster (its work moves to the others at their next beat) and stops heartbeats.
   void stop();
   // After a reload: this node's config becomes the cluster's.

@@ -27,7 +27,7 @@ int capture_table(void*, const char* table) {
 }
 
 // Whether `changeset` inserts a row into `table`.
-bool inserts_into(const std::string& changeset, std::string_view table) {
+bool inserts_into(std::string_view changeset, std::string_view table) {
   if (changeset.empty()) return false;
   sqlite3_changeset_iter* iter = nullptr;
   if (sqlite3changeset_start(&iter, static_cast<int>(changeset.size()), const_cast<char*>(changeset.data())) !=
@@ -45,6 +45,8 @@ bool inserts_into(const std::string& changeset, std::string_view table) {
 }
 
 }  // namespace
+
+bool changeset_adds_alerts(std::string_view changeset) { return inserts_into(changeset, "outbox"); }
 
 // The capture of one write transaction.
 struct Replication::Session {
@@ -109,7 +111,7 @@ bool Replication::alerts_arrived() {
   for (const auto& entry : log_.received(committed_)) {
     if (entry.sequence <= scanned_) continue;
     scanned_ = entry.sequence;
-    if (inserts_into(entry.changeset, "outbox")) alerts_at_ = entry.sequence;
+    if (changeset_adds_alerts(entry.changeset)) alerts_at_ = entry.sequence;
   }
   return alerts_at_ > committed_;
 }

@@ -75,6 +75,9 @@ class ChangeLog {
   virtual std::optional<std::uint64_t> append(std::string_view changeset, std::uint64_t after) = 0;
 };
 
+// Whether a log entry's changeset adds alerts to the outbox. Reads only `changeset`: safe on any thread.
+bool changeset_adds_alerts(std::string_view changeset);
+
 // What applying the arrived entries changed.
 struct ApplyResult {
   std::size_t entries = 0;
