@@ -8,9 +8,9 @@
 #include "cluster/nats_handles.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>

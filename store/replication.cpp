@@ -100,7 +100,6 @@ ApplyResult Replication::apply_received() {
   }
   applied_.sequence = committed_;
   return applied_;
-  return applied_;
 }
 
 bool Replication::behind() { return log_.arrived_after(committed_); }
