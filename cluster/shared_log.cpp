@@ -135,7 +135,10 @@ void SharedLog::read_after(std::uint64_t after) {
 std::optional<LogRecord> SharedLog::next(std::chrono::milliseconds wait) {
   if (!reader_) return std::nullopt;
   std::unique_lock lock(reader_->mutex);
-  if (!reader_->arrived.wait_for(lock, wait, [&] { return !reader_->queue.empty(); })) return std::nullopt;
+  // A zero wait is asked many times a second: wait_for would still enter the kernel to time out.
+  if (reader_->queue.empty() &&
+      (wait.count() <= 0 || !reader_->arrived.wait_for(lock, wait, [&] { return !reader_->queue.empty(); })))
+    return std::nullopt;
   LogRecord record = std::move(reader_->queue.front());
   reader_->queue.pop_front();
   return record;

@@ -162,10 +162,10 @@ bool ClusterNode::apply_arrived() {
   return replication->take_outbox_changed();
 }
 
-// Entries with new alerts are applied at once: a delivery loop may wait for them. The others (feed
-// states, seen entries, delivery outcomes) wait for this node's next transaction, which applies
-// whatever arrived before its own writes, or kApplyWithin at most: fewer, larger transactions for
-// the entries every node applies.
+// Entries with new alerts for a webhook this node delivers are applied at once: its delivery loop
+// waits for them. The others (feed states, seen entries, delivery outcomes, other nodes' alerts)
+// wait for this node's next transaction, which applies whatever arrived before its own writes, or
+// kApplyWithin at most: fewer, larger transactions for the entries every node applies.
 bool ClusterNode::due_to_apply(store::Replication& replication) {
   if (!replication.behind()) {
     behind_since_.reset();
@@ -173,7 +173,8 @@ bool ClusterNode::due_to_apply(store::Replication& replication) {
   }
   const auto now = std::chrono::steady_clock::now();
   if (!behind_since_) behind_since_ = now;
-  if (now - *behind_since_ < kApplyWithin && !replication.alerts_arrived()) return false;
+  const auto delivered_here = [this](const std::string& webhook) { return owns("webhook:" + webhook); };
+  if (now - *behind_since_ < kApplyWithin && !replication.alerts_arrived(delivered_here)) return false;
   behind_since_.reset();
   return true;
 }

@@ -48,6 +48,39 @@ bool inserts_into(std::string_view changeset, std::string_view table) {
 
 bool changeset_adds_alerts(std::string_view changeset) { return inserts_into(changeset, "outbox"); }
 
+namespace {
+
+// The webhooks of the alerts `changeset` adds, or "" for each one whose webhook it cannot read.
+std::vector<std::string> alert_webhooks(std::string_view changeset, int webhook_column) {
+  std::vector<std::string> webhooks;
+  sqlite3_changeset_iter* iter = nullptr;
+  if (changeset.empty() || sqlite3changeset_start(&iter, static_cast<int>(changeset.size()),
+                                                  const_cast<char*>(changeset.data())) != SQLITE_OK)
+    return webhooks;
+  while (sqlite3changeset_next(iter) == SQLITE_ROW) {
+    const char* name = nullptr;
+    int columns = 0, op = 0, indirect = 0;
+    sqlite3changeset_op(iter, &name, &columns, &op, &indirect);
+    if (op != SQLITE_INSERT || name == nullptr || std::strcmp(name, "outbox") != 0) continue;
+    sqlite3_value* value = nullptr;
+    const unsigned char* text = nullptr;
+    if (webhook_column >= 0 && webhook_column < columns &&
+        sqlite3changeset_new(iter, webhook_column, &value) == SQLITE_OK && value != nullptr)
+      text = sqlite3_value_text(value);
+    webhooks.emplace_back(text != nullptr ? reinterpret_cast<const char*>(text) : "");
+  }
+  sqlite3changeset_finalize(iter);
+  return webhooks;
+}
+
+// The outbox's webhook column as changesets number it (their values follow the table's columns).
+int outbox_webhook_column(Database& db) {
+  Statement columns(db, "SELECT cid FROM pragma_table_info('outbox') WHERE name = 'webhook'");
+  return columns.step() ? static_cast<int>(columns.column_int64(0)) : -1;
+}
+
+}  // namespace
+
 // The capture of one write transaction.
 struct Replication::Session {
   sqlite3_session* handle = nullptr;
@@ -56,7 +89,8 @@ struct Replication::Session {
   }
 };
 
-Replication::Replication(Database& db, ChangeLog& log, std::string log_id) : db_(db), log_(log), applier_(db) {
+Replication::Replication(Database& db, ChangeLog& log, std::string log_id)
+    : db_(db), log_(log), applier_(db), webhook_column_(outbox_webhook_column(db)) {
   db_.exec(
       "CREATE TABLE IF NOT EXISTS replica (id INTEGER PRIMARY KEY CHECK (id = 1), log_id TEXT NOT NULL, "
       "sequence INTEGER NOT NULL)");
@@ -104,13 +138,14 @@ ApplyResult Replication::apply_received() {
 
 bool Replication::behind() { return log_.arrived_after(committed_); }
 
-bool Replication::alerts_arrived() {
+bool Replication::alerts_arrived(const std::function<bool(const std::string& webhook)>& wanted) {
   if (alerts_at_ > committed_) return true;
   if (!behind()) return false;
   for (const auto& entry : log_.received(committed_)) {
     if (entry.sequence <= scanned_) continue;
     scanned_ = entry.sequence;
-    if (changeset_adds_alerts(entry.changeset)) alerts_at_ = entry.sequence;
+    for (const auto& webhook : alert_webhooks(entry.changeset, webhook_column_))
+      if (webhook.empty() || !wanted || wanted(webhook)) alerts_at_ = entry.sequence;
   }
   return alerts_at_ > committed_;
 }

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -100,10 +101,10 @@ class Replication final : public WriteHook {
   ApplyResult apply_received();
   // Whether entries past the replica's position have arrived. Reads no file.
   bool behind();
-  // Whether an entry that arrived past the replica's position adds alerts to the outbox (which a
-  // delivery loop waits for, unlike the rest, which can wait for the next transaction). Each entry
-  // is looked at once.
-  bool alerts_arrived();
+  // Whether an entry that arrived past the replica's position adds alerts to the outbox for a
+  // webhook `wanted` accepts (all when empty): a delivery loop of this node waits for those, unlike
+  // the rest, which can wait for the next transaction. Each entry is looked at once.
+  bool alerts_arrived(const std::function<bool(const std::string& webhook)>& wanted = {});
   // Reads the replica's committed position again, after the file changed outside a transaction
   // of this hook's (a snapshot loaded in its place).
   void reread_position() noexcept;
@@ -141,6 +142,7 @@ class Replication final : public WriteHook {
   std::uint64_t committed_ = 0;   // the replica's position as last committed (0: unknown)
   std::uint64_t scanned_ = 0;     // the last arrived entry alerts_arrived() looked at
   std::uint64_t alerts_at_ = 0;   // the last of those that adds alerts
+  int webhook_column_;            // the outbox's webhook column in changesets (-1: none)
 };
 
 }  // namespace newsalert::store

@@ -228,7 +228,8 @@ TEST_F(Replication, ANodeThatJoinsLateReplaysTheWholeLog) {
 }
 
 // What a node behind the log is told without applying: that entries arrived, and whether one of
-// them adds alerts (the daemon applies those at once and lets the rest wait for its next write).
+// them adds alerts for a webhook it delivers (the daemon applies those at once and lets the rest
+// wait for its next write).
 TEST_F(Replication, ANodeBehindTheLogTellsWhetherWhatArrivedAddsAlerts) {
   auto a = node("a");
   auto b = node("b");
@@ -266,6 +267,17 @@ TEST_F(Replication, ANodeBehindTheLogTellsWhetherWhatArrivedAddsAlerts) {
   ASSERT_TRUE(arrived(a->store->replication()->sequence()));
   EXPECT_TRUE(b->store->replication()->behind());
   EXPECT_FALSE(b->store->replication()->alerts_arrived());
+  b->store->replication()->apply_received();
+
+  // Alerts for a webhook another node delivers can wait too: the question names the webhooks.
+  const auto delivers = [](const std::string& webhook) { return webhook == "hook"; };
+  a->store->outbox().enqueue({{"elsewhere", "other-hook", "watch", "{}"}}, Clock::now());
+  ASSERT_TRUE(arrived(a->store->replication()->sequence()));
+  EXPECT_TRUE(b->store->replication()->behind());
+  EXPECT_FALSE(b->store->replication()->alerts_arrived(delivers));
+  a->store->outbox().enqueue({alert("two")}, Clock::now());
+  ASSERT_TRUE(arrived(a->store->replication()->sequence()));
+  EXPECT_TRUE(b->store->replication()->alerts_arrived(delivers));
 }
 
 TEST_F(Replication, AReplicaFileOfAnotherLogIsRefused) {
