@@ -47,6 +47,7 @@ Delivery::Delivery(asio::io_context& io, Supervisor& supervisor, net::HttpClient
       sender_(http, mail_),
       outbox_(outbox),
       lines_(lines),
+      record_timer_(io),
       random_(std::random_device{}()) {
   endpoints_.reserve(webhooks.size());
   for (auto& webhook : webhooks) endpoints_.push_back(make_endpoint(std::move(webhook)));
@@ -80,6 +81,8 @@ void Delivery::spawn(Endpoint& endpoint) {
 }
 
 std::size_t Delivery::update(std::vector<config::WebhookConfig> webhooks) {
+  // Held outcomes first: a retry written after the backlog was made due would push it back.
+  record_outcomes(false);
   std::size_t orphaned = 0;
   for (auto& endpoint : endpoints_) {
     if (endpoint->removed) continue;
@@ -138,6 +141,7 @@ void Delivery::wake(const std::vector<std::string>& webhooks) {
 
 void Delivery::stop() {
   stopping_ = true;
+  record_outcomes(false);
   wake();
 }
 
@@ -170,9 +174,9 @@ asio::awaitable<void> Delivery::run_loop(Endpoint& endpoint) {
     std::optional<SteadyClock::duration> wait;
 
     if (!record_held(endpoint)) {
-      // Nothing new starts while outcomes wait to be written: a sent alert whose outcome is not
-      // stored yet must not look due, and a broken store must not turn into a stream of requests.
-      const auto doublings = std::min(endpoint.store_failures++, 5);
+      // Nothing new starts while the store refuses outcomes: a broken store must not turn into a
+      // stream of requests.
+      const auto doublings = std::min(endpoint.store_failures++ - 1, 5);
       wait = std::min(kStoreRetryMax, kStoreRetryFirst * (1 << doublings));
     } else if (owns_ && !owns_(name)) {
       wait = kIdlePoll;   // another node delivers it; an ownership change wakes us
@@ -189,9 +193,11 @@ asio::awaitable<void> Delivery::run_loop(Endpoint& endpoint) {
       std::size_t started = 0;
       bool more_due = false;
       if (endpoint.in_flight.size() < concurrency) {
-        const auto due = outbox_.due(name, Clock::now(), concurrency + endpoint.in_flight.size());
+        // A sent alert whose outcome is not written yet still looks due: it is skipped.
+        const std::size_t skipped = endpoint.in_flight.size() + endpoint.held.size();
+        const auto due = outbox_.due(name, Clock::now(), concurrency + skipped);
         for (auto& item : due) {
-          if (endpoint.in_flight.contains(item.id)) continue;
+          if (endpoint.in_flight.contains(item.id) || endpoint.held.contains(item.id)) continue;
           if (endpoint.in_flight.size() >= concurrency) {
             more_due = true;
             break;
@@ -211,7 +217,7 @@ asio::awaitable<void> Delivery::run_loop(Endpoint& endpoint) {
           launch(endpoint, std::move(item));
           ++started;
         }
-        if (!wait && started > 0 && !more_due && due.size() == concurrency + endpoint.in_flight.size() - started)
+        if (!wait && started > 0 && !more_due && due.size() == concurrency + skipped)
           more_due = true;   // the query was full: there may be more due behind it
       }
       if (!wait) {
@@ -317,33 +323,77 @@ void Delivery::record(Endpoint& endpoint, const store::PendingDelivery& item, lo
 }
 
 void Delivery::store_outcome(Endpoint& endpoint, std::int64_t id, std::function<void()> write) {
-  if (endpoint.unrecorded.empty()) {
-    try {
-      store::retry_on_conflict(write);
-      return;
-    } catch (const std::exception& e) {
-      webhook_log(endpoint.config.name)
-          .error("webhook '{}': cannot record the outcome of an attempt: {}; outcomes are kept in memory and "
-                 "written again, and no new attempt starts until they are",
-                 endpoint.config.name, e.what());
-    }
-  }
   // Behind outcomes already waiting, in order: a later write must not overtake an earlier one.
   endpoint.unrecorded.emplace_back(id, std::move(write));
+  endpoint.held.insert(id);
+  if (endpoint.store_failures > 0) return;   // its loop writes them before it starts anything new
+  if (stopping_ || endpoint.unrecorded.size() >= kRecordBatch) {
+    record_outcomes(false);
+    return;
+  }
+  if (recording_due_) return;
+  recording_due_ = true;
+  record_timer_.expires_after(kRecordWithin);
+  record_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec != asio::error::operation_aborted) record_outcomes(false);
+  });
+}
+
+void Delivery::write_held(const std::vector<Endpoint*>& endpoints) {
+  store::retry_on_conflict([&] {
+    outbox_.write_together([&] {
+      for (const auto* endpoint : endpoints)
+        for (const auto& outcome : endpoint->unrecorded) outcome.second();
+    });
+  });
+  for (auto* endpoint : endpoints) {
+    endpoint->unrecorded.clear();
+    endpoint->held.clear();
+  }
+}
+
+void Delivery::record_outcomes() { record_outcomes(true); }
+
+void Delivery::record_outcomes(bool retry_failed) {
+  recording_due_ = false;
+  record_timer_.cancel();
+  std::vector<Endpoint*> ready;
+  for (auto& endpoint : endpoints_)
+    if (!endpoint->unrecorded.empty() && (retry_failed || endpoint->store_failures == 0)) ready.push_back(endpoint.get());
+  if (ready.empty()) return;
+  try {
+    write_held(ready);
+  } catch (const std::exception& e) {
+    for (auto* endpoint : ready) {
+      if (endpoint->store_failures == 0)
+        webhook_log(endpoint->config.name)
+            .error("webhook '{}': cannot record the outcome of an attempt: {}; outcomes are kept in memory and "
+                   "written again, and no new attempt starts until they are",
+                   endpoint->config.name, e.what());
+      endpoint->store_failures = std::max(endpoint->store_failures, 1);
+      poke(*endpoint);
+    }
+    return;
+  }
+  for (auto* endpoint : ready) {
+    if (endpoint->store_failures > 0)
+      webhook_log(endpoint->config.name).info("webhook '{}': outcomes recorded again", endpoint->config.name);
+    endpoint->store_failures = 0;
+    poke(*endpoint);   // a retry's new time or a freed row changes what the loop waits for
+  }
 }
 
 bool Delivery::record_held(Endpoint& endpoint) {
-  if (endpoint.unrecorded.empty()) return true;
-  while (!endpoint.unrecorded.empty()) {
+  if (endpoint.store_failures == 0) return true;
+  if (!endpoint.unrecorded.empty()) {
     try {
-      store::retry_on_conflict(endpoint.unrecorded.front().second);
+      write_held({&endpoint});
     } catch (const std::exception& e) {
       webhook_log(endpoint.config.name)
           .debug("webhook '{}': {} outcome(s) still not recorded: {}", endpoint.config.name,
                  endpoint.unrecorded.size(), e.what());
       return false;
     }
-    endpoint.unrecorded.pop_front();
   }
   endpoint.store_failures = 0;
   webhook_log(endpoint.config.name).info("webhook '{}': outcomes recorded again; delivering", endpoint.config.name);

@@ -37,6 +37,11 @@ class Delivery {
  public:
   // The longest a loop sleeps before looking at the outbox again.
   static constexpr Millis kIdlePoll{2000};
+  // Outcomes of attempts are written together, this long after the first of them or as soon as
+  // kRecordBatch wait: one commit (in a cluster, one log entry that every node applies) for many
+  // alerts. A crash in between sends those alerts again, under the same ids.
+  static constexpr Millis kRecordWithin{200};
+  static constexpr std::size_t kRecordBatch = 100;
 
   // `lines` receives the payloads of stdout-format webhooks, one JSON object per line.
   // Each webhook's loop runs under `supervisor`: a store error restarts it with backoff.
@@ -70,8 +75,11 @@ class Delivery {
   void cancel_mail();
   // Loops plus attempts still in flight.
   std::size_t running() const { return loops_ + attempts_; }
-  // Outcomes known but not written yet (the store refused them); lost at exit, so those alerts
-  // are sent again after a restart.
+  // Writes the outcomes waiting to be written now, those the store refused before too (at
+  // shutdown, once the attempts have ended).
+  void record_outcomes();
+  // Outcomes known but not written yet; lost at exit, so those alerts are sent again after a
+  // restart.
   std::size_t unrecorded() const;
 
  private:
@@ -82,9 +90,11 @@ class Delivery {
     CircuitBreaker breaker;
     RateLimiter limiter;
     std::unordered_set<std::int64_t> in_flight;   // outbox ids with an attempt running
-    // Outcomes the store refused (full disk, locked database), in the order they happened; they
-    // are written before anything new starts, so a delivered alert is never sent again.
+    // Outcomes not written yet, in the order they happened, and their outbox ids: those alerts are
+    // not started again meanwhile. While the store refuses them (full disk, locked database),
+    // they are written before anything new starts, so a delivered alert is never sent again.
     std::deque<std::pair<std::int64_t, std::function<void()>>> unrecorded;
+    std::unordered_set<std::int64_t> held;
     int store_failures = 0;   // attempts in a row to write them that failed
     bool woken = false;
     bool disabled = false;
@@ -101,9 +111,15 @@ class Delivery {
   void poke(Endpoint& endpoint);
   void record(Endpoint& endpoint, const store::PendingDelivery& item, long status, const std::string& error,
               std::optional<Millis> retry_after);
-  // Runs `write` (an outcome of outbox row `id`), or holds it when the store refuses it.
+  // Holds `write` (an outcome of outbox row `id`) until the outcomes are written together.
   void store_outcome(Endpoint& endpoint, std::int64_t id, std::function<void()> write);
-  // Writes the held outcomes; false while the store still refuses them.
+  // Writes these endpoints' held outcomes in one transaction; throws when the store refuses.
+  void write_held(const std::vector<Endpoint*>& endpoints);
+  // Writes the held outcomes of the endpoints whose writes did not fail before (all of them with
+  // `retry_failed`), and reports a refusal once per streak.
+  void record_outcomes(bool retry_failed);
+  // After a refusal, the endpoint's loop writes its outcomes again itself; false while the store
+  // still refuses them.
   bool record_held(Endpoint& endpoint);
 
   boost::asio::io_context& io_;
@@ -114,6 +130,8 @@ class Delivery {
   std::ostream& lines_;
   // Stable addresses: loops and attempts keep their Endpoint& while update() adds endpoints.
   std::vector<std::unique_ptr<Endpoint>> endpoints_;
+  boost::asio::steady_timer record_timer_;
+  bool recording_due_ = false;   // record_timer_ is set
   Observer observer_;
   Owns owns_;
   std::mt19937_64 random_;

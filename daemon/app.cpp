@@ -933,6 +933,7 @@ struct App::Impl {
     if (delivery.running() > 0)
       spdlog::warn("shutdown: {} delivery loop(s) still busy after {}; their alerts stay in the outbox",
                    delivery.running(), format_duration(config.shutdown_grace));
+    delivery.record_outcomes();
     if (const std::size_t unrecorded = delivery.unrecorded(); unrecorded > 0)
       spdlog::error("shutdown: the outcomes of {} delivery attempt(s) could not be written to the state database; "
                     "those alerts will be sent again after the restart",

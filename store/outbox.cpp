@@ -55,6 +55,12 @@ std::optional<TimePoint> Outbox::next_due(const std::string& webhook) const {
   return from_millis(stmt->column_optional_int64(0));
 }
 
+void Outbox::write_together(const std::function<void()>& writes) {
+  Transaction tx(db_, Transaction::Kind::Immediate);
+  writes();
+  tx.commit();
+}
+
 void Outbox::mark_delivered(std::int64_t id, TimePoint now) {
   Transaction tx(db_, Transaction::Kind::Immediate);
   {

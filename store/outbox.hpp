@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,6 +80,9 @@ class Outbox {
   // The earliest next_attempt of the webhook's pending deliveries, if any.
   std::optional<TimePoint> next_due(const std::string& webhook) const;
 
+  // Runs `writes` (mark_* calls, say) in one transaction: one commit, and in a cluster one log
+  // entry, for the outcomes of many attempts.
+  void write_together(const std::function<void()>& writes);
   // The mark_* calls are no-ops for an id no longer in the outbox.
   // After a 2xx: the entry leaves the outbox; its (alert_id, webhook) is remembered as delivered.
   void mark_delivered(std::int64_t id, TimePoint now);
