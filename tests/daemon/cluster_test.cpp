@@ -177,6 +177,12 @@ class ClusterTest : public ::testing::Test {
     });
   }
 
+  // Ten more stories once the last ones have all arrived: the log grows by every feed's poll and
+  // the deliveries' outcomes, at the pace the cluster takes them.
+  void publish_more(int& published) {
+    if (all_delivered(published)) publish(published += 10);
+  }
+
   bool all_delivered(int stories) {
     std::lock_guard lock(mutex_);
     for (const char* watchlist : {"hamas", "lebanon"})
@@ -397,7 +403,7 @@ TEST_F(ClusterTest, TheLogIsCompactedAndANodeThatJoinsLaterStartsFromTheSnapshot
     return false;
   };
   ASSERT_TRUE(eventually([&] {
-    if (published < 100) publish(published += 10);
+    if (!snapshotted()) publish_more(published);
     return snapshotted() && all_delivered(published);
   }, 60s)) << logs();
   // The log no longer starts at its first entry: a new node cannot replay it and loads the snapshot.
@@ -436,8 +442,9 @@ TEST_F(ClusterTest, ANewLeaderWaitsForSnapshotEveryEntriesAfterTheLastSnapshotWh
   Node& first = nodes_[leader == "a" ? 0 : 1];
   Node& second = nodes_[leader == "a" ? 1 : 0];
   ASSERT_TRUE(eventually([&] {
-    if (published < 100) publish(published += 10);
-    return !snapshot_positions(first.process->err()).empty() && all_delivered(published);
+    const bool snapshotted = !snapshot_positions(first.process->err()).empty();
+    if (!snapshotted) publish_more(published);
+    return snapshotted && all_delivered(published);
   }, 120s)) << logs();
   first.process->kill9();
   // a led alone before b joined, and may have stored one then.
@@ -456,7 +463,7 @@ TEST_F(ClusterTest, ANewLeaderWaitsForSnapshotEveryEntriesAfterTheLastSnapshotWh
     EXPECT_GE(at, last + 100) << "a snapshot " << (at - last) << " entries after the last one\n" << logs();
   // It still compacts when the log has grown enough.
   ASSERT_TRUE(eventually([&] {
-    if (published < 300) publish(published += 10);
+    publish_more(published);
     return !new_positions().empty();
   }, 90s)) << logs();
   EXPECT_GE(new_positions().front(), last + 100) << logs();
@@ -477,9 +484,8 @@ TEST_F(ClusterTest, NoSnapshotIsTakenWhileTheLogWeighsLessThanTheState) {
     // Past snapshot_every with room to spare, however many entries the stories make.
     const json s = status(nodes_[0]);
     const bool long_enough = s.is_object() && s["cluster"].value("log_position", 0) >= 150;
-    const bool delivered = all_delivered(published);
-    if (delivered && !long_enough) publish(published += 10);
-    return delivered && long_enough;
+    if (!long_enough) publish_more(published);
+    return long_enough && all_delivered(published);
   }, 90s)) << logs();
   std::this_thread::sleep_for(11s);   // two of the leader's checks, 5 s apart
   EXPECT_EQ(nodes_[0].process->err().find("snapshot of the state at log entry"), std::string::npos) << logs();
