@@ -21,8 +21,6 @@ import time
 import run_load as load
 
 NODE_NAMES = "abcdefghij"
-HEARTBEAT_S = 0.5
-MEMBER_TIMEOUT_S = 3.0
 
 
 def nats_binary():
@@ -86,7 +84,7 @@ def cluster_config(args, n, feed_base, hook, nats):
     """One file for every node: what differs per node comes from the environment."""
     urls = ", ".join(f"nats://127.0.0.1:{server['client']}" for server in nats)
     cluster = (f"cluster:\n  nats: [{urls}]\n  node: ${{NEWSALERT_NODE}}\n"
-               f"  heartbeat: {HEARTBEAT_S * 1000:g}ms\n  member_timeout: {MEMBER_TIMEOUT_S:g}s\n")
+               f"  heartbeat: {args.heartbeat * 1000:g}ms\n  member_timeout: {args.member_timeout:g}s\n")
     return load.config_text(args, n, feed_base, hook, "${STATE_DIR}", "127.0.0.1:${ADMIN_PORT}", cluster)
 
 
@@ -336,6 +334,10 @@ def main():
     parser.add_argument("--interval", type=float, default=60, help="poll interval and publication period, seconds")
     parser.add_argument("--fraction", type=float, default=0.1, help="share of feeds given a new entry per period")
     parser.add_argument("--kill", help="the node to kill -9 (default: the last)")
+    parser.add_argument("--heartbeat", type=float, default=0.5,
+                        help="cluster.heartbeat, seconds (the daemon's default: 2)")
+    parser.add_argument("--member-timeout", type=float, default=3.0,
+                        help="cluster.member_timeout, seconds (the daemon's default: 10)")
     parser.add_argument("--log-level", default="info")
     parser.add_argument("--json", help="also write the raw figures here")
     args = parser.parse_args()
@@ -347,7 +349,8 @@ def main():
     workdir = tempfile.mkdtemp(prefix="newsalert-cluster-")
     load_before = open("/proc/loadavg").read().split()[:3]
     print(f"cluster test: {args.feeds} feeds, interval {args.interval:g} s, {args.duration:g} s per run, "
-          f"{args.failover_duration:g} s after the kill; {os.cpu_count()} cores, load average before "
+          f"{args.failover_duration:g} s after the kill, heartbeat {args.heartbeat:g} s, member_timeout "
+          f"{args.member_timeout:g} s; {os.cpu_count()} cores, load average before "
           f"{' '.join(load_before)}", flush=True)
     try:
         print(f"  running one newsalertd (no cluster) on {args.feeds} feeds ...", flush=True)
