@@ -81,8 +81,9 @@ void Delivery::spawn(Endpoint& endpoint) {
 }
 
 std::size_t Delivery::update(std::vector<config::WebhookConfig> webhooks) {
-  // Held outcomes first: a retry written after the backlog was made due would push it back.
-  record_outcomes(false);
+  // Held outcomes first, refused ones too: a retry written after the backlog was made due would
+  // push it back.
+  record_outcomes(true);
   std::size_t orphaned = 0;
   for (auto& endpoint : endpoints_) {
     if (endpoint->removed) continue;
@@ -176,7 +177,7 @@ asio::awaitable<void> Delivery::run_loop(Endpoint& endpoint) {
     if (!record_held(endpoint)) {
       // Nothing new starts while the store refuses outcomes: a broken store must not turn into a
       // stream of requests.
-      const auto doublings = std::min(endpoint.store_failures++ - 1, 5);
+      const auto doublings = std::clamp(endpoint.store_failures++ - 1, 0, 5);
       wait = std::min(kStoreRetryMax, kStoreRetryFirst * (1 << doublings));
     } else if (owns_ && !owns_(name)) {
       wait = kIdlePoll;   // another node delivers it; an ownership change wakes us
@@ -276,6 +277,9 @@ asio::awaitable<void> Delivery::attempt(Endpoint& endpoint, std::shared_ptr<cons
     store_outcome(endpoint, item.id, [this, name = webhook.name, url = webhook.url, now = Clock::now()] {
       outbox_.disable_endpoint(name, url, "HTTP 410 Gone", now);
     });
+    // Written now: the loop reads the endpoint's state from the store, and must not send the rest
+    // of its backlog to a receiver that is gone.
+    record_outcomes(false);
     poke(endpoint);
     co_return;
   }
@@ -327,7 +331,9 @@ void Delivery::store_outcome(Endpoint& endpoint, std::int64_t id, std::function<
   endpoint.unrecorded.emplace_back(id, std::move(write));
   endpoint.held.insert(id);
   if (endpoint.store_failures > 0) return;   // its loop writes them before it starts anything new
-  if (stopping_ || endpoint.unrecorded.size() >= kRecordBatch) {
+  // No waiting once this node no longer delivers the webhook: its new owner must find the outcome.
+  const bool handed_over = owns_ && !owns_(endpoint.config.name);
+  if (stopping_ || handed_over || endpoint.unrecorded.size() >= kRecordBatch) {
     record_outcomes(false);
     return;
   }

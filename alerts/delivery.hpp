@@ -41,7 +41,8 @@ class Delivery {
   // kRecordBatch wait: one commit (in a cluster, one log entry that every node applies) for many
   // alerts. A crash in between sends those alerts again, under the same ids.
   static constexpr Millis kRecordWithin{200};
-  static constexpr std::size_t kRecordBatch = 100;
+  // Held rows still come back from the loop's query of due alerts: not too many of them.
+  static constexpr std::size_t kRecordBatch = 32;
 
   // `lines` receives the payloads of stdout-format webhooks, one JSON object per line.
   // Each webhook's loop runs under `supervisor`: a store error restarts it with backoff.

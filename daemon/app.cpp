@@ -192,7 +192,9 @@ struct App::Impl {
   // member_timeout it has, or it is gone for everyone) and its last attempts have ended: two
   // nodes delivering at once would send alerts twice.
   Millis webhook_handover(const config::WebhookConfig& webhook) const {
-    return std::max(config.cluster->member_timeout, webhook.timeout + cluster->heartbeat());
+    // Its last outcomes are written within kRecordWithin, and reach this node within kApplyWithin.
+    const auto written = std::chrono::duration_cast<Millis>(alerts::Delivery::kRecordWithin + ClusterNode::kApplyWithin);
+    return std::max(config.cluster->member_timeout, webhook.timeout + cluster->heartbeat() + written);
   }
 
   // The workers changed: feeds and webhooks change hands.
@@ -217,6 +219,7 @@ struct App::Impl {
       else if (handoff == cluster::Handoff::TakeNow)
         webhook_from.erase(webhook.name);
     }
+    delivery.record_outcomes();   // a webhook given away: its new owner must find what was sent
     delivery.wake();
   }
 

@@ -26,38 +26,18 @@ int capture_table(void*, const char* table) {
   return std::strcmp(table, kReplicaTable) == 0 || std::strcmp(table, "article_texts") == 0 ? 0 : 1;
 }
 
-// Whether `changeset` inserts a row into `table`.
-bool inserts_into(std::string_view changeset, std::string_view table) {
+// Whether `changeset` adds an alert for a webhook `wanted` accepts (all when empty). One it cannot
+// read counts: the apply reports it.
+bool adds_alerts_for(std::string_view changeset, int webhook_column,
+                     const std::function<bool(const std::string& webhook)>& wanted) {
   if (changeset.empty()) return false;
   sqlite3_changeset_iter* iter = nullptr;
   if (sqlite3changeset_start(&iter, static_cast<int>(changeset.size()), const_cast<char*>(changeset.data())) !=
       SQLITE_OK)
-    return true;   // unreadable here: the apply reports it
+    return true;
   bool found = false;
-  while (!found && sqlite3changeset_next(iter) == SQLITE_ROW) {
-    const char* name = nullptr;
-    int columns = 0, op = 0, indirect = 0;
-    sqlite3changeset_op(iter, &name, &columns, &op, &indirect);
-    found = op == SQLITE_INSERT && name != nullptr && table == name;
-  }
-  sqlite3changeset_finalize(iter);
-  return found;
-}
-
-}  // namespace
-
-bool changeset_adds_alerts(std::string_view changeset) { return inserts_into(changeset, "outbox"); }
-
-namespace {
-
-// The webhooks of the alerts `changeset` adds, or "" for each one whose webhook it cannot read.
-std::vector<std::string> alert_webhooks(std::string_view changeset, int webhook_column) {
-  std::vector<std::string> webhooks;
-  sqlite3_changeset_iter* iter = nullptr;
-  if (changeset.empty() || sqlite3changeset_start(&iter, static_cast<int>(changeset.size()),
-                                                  const_cast<char*>(changeset.data())) != SQLITE_OK)
-    return webhooks;
-  while (sqlite3changeset_next(iter) == SQLITE_ROW) {
+  int step = SQLITE_ROW;
+  while (!found && (step = sqlite3changeset_next(iter)) == SQLITE_ROW) {
     const char* name = nullptr;
     int columns = 0, op = 0, indirect = 0;
     sqlite3changeset_op(iter, &name, &columns, &op, &indirect);
@@ -67,10 +47,10 @@ std::vector<std::string> alert_webhooks(std::string_view changeset, int webhook_
     if (webhook_column >= 0 && webhook_column < columns &&
         sqlite3changeset_new(iter, webhook_column, &value) == SQLITE_OK && value != nullptr)
       text = sqlite3_value_text(value);
-    webhooks.emplace_back(text != nullptr ? reinterpret_cast<const char*>(text) : "");
+    found = text == nullptr || !wanted || wanted(reinterpret_cast<const char*>(text));
   }
   sqlite3changeset_finalize(iter);
-  return webhooks;
+  return found || (step != SQLITE_ROW && step != SQLITE_DONE);
 }
 
 // The outbox's webhook column as changesets number it (their values follow the table's columns).
@@ -80,6 +60,8 @@ int outbox_webhook_column(Database& db) {
 }
 
 }  // namespace
+
+bool changeset_adds_alerts(std::string_view changeset) { return adds_alerts_for(changeset, -1, {}); }
 
 // The capture of one write transaction.
 struct Replication::Session {
@@ -144,8 +126,7 @@ bool Replication::alerts_arrived(const std::function<bool(const std::string& web
   for (const auto& entry : log_.received(committed_)) {
     if (entry.sequence <= scanned_) continue;
     scanned_ = entry.sequence;
-    for (const auto& webhook : alert_webhooks(entry.changeset, webhook_column_))
-      if (webhook.empty() || !wanted || wanted(webhook)) alerts_at_ = entry.sequence;
+    if (adds_alerts_for(entry.changeset, webhook_column_, wanted)) alerts_at_ = entry.sequence;
   }
   return alerts_at_ > committed_;
 }

@@ -103,7 +103,8 @@ class Replication final : public WriteHook {
   bool behind();
   // Whether an entry that arrived past the replica's position adds alerts to the outbox for a
   // webhook `wanted` accepts (all when empty): a delivery loop of this node waits for those, unlike
-  // the rest, which can wait for the next transaction. Each entry is looked at once.
+  // the rest, which can wait for the next transaction. Each entry is looked at once, with the
+  // webhooks wanted then: one that becomes wanted later waits for the next transaction.
   bool alerts_arrived(const std::function<bool(const std::string& webhook)>& wanted = {});
   // Reads the replica's committed position again, after the file changed outside a transaction
   // of this hook's (a snapshot loaded in its place).

@@ -202,6 +202,20 @@ TEST_F(DeliveryTest, GoneDisablesTheEndpointUntilItIsEnabledAgain) {
   expect_signed(server_.requests("/hook"));
 }
 
+// The 410 is written at once, not with the next outcomes: the loop, which reads the endpoint's
+// state from the store, sends nothing more of the backlog.
+TEST_F(DeliveryTest, GoneStopsABacklogAtTheFirstAnswer) {
+  server_.serve_webhook("/hook", {}, Response{410});
+  enqueue("ops", 20);
+  auto hook = webhook("ops", server_.url("/hook"));
+  hook.concurrency = 1;   // one attempt at a time: none was under way when the 410 came
+  start({hook});
+  ASSERT_TRUE(eventually([&] { return reader().outbox().disabled_endpoint("ops").has_value(); }));
+  std::this_thread::sleep_for(2 * alerts::Delivery::kRecordWithin);
+  EXPECT_EQ(server_.count("/hook"), 1u);
+  EXPECT_EQ(reader().outbox().pending_count("ops"), 20u);
+}
+
 TEST_F(DeliveryTest, AChangedUrlReEnablesAGoneEndpoint) {
   server_.serve_webhook("/new");
   reader().outbox().disable_endpoint("ops", server_.url("/old"), "HTTP 410 Gone", Clock::now());
