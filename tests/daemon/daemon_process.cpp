@@ -54,12 +54,18 @@ int spawn(const std::vector<std::string>& args, const fs::path& out, const fs::p
   argv.push_back(const_cast<char*>(binary.c_str()));
   for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
+  // Opened (and emptied) before the fork: a test that reads the log at once must not find an
+  // earlier daemon's lines in the same file before the child got to truncate it.
+  const int in_fd = ::open(in.empty() ? "/dev/null" : in.c_str(), O_RDONLY | O_CLOEXEC);
+  const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   const pid_t pid = ::fork();
+  if (pid != 0) {
+    for (const int fd : {in_fd, out_fd, err_fd})
+      if (fd >= 0) ::close(fd);
+  }
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
-    const int in_fd = ::open(in.empty() ? "/dev/null" : in.c_str(), O_RDONLY);
-    const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(in_fd, 0);
     ::dup2(out_fd, 1);
     ::dup2(err_fd, 2);
