@@ -34,15 +34,9 @@ bool is_try(const std::string& path) {
 
 Api::Api(Host host)
     : host_(std::move(host)),
-      watchlists_(WatchlistRoutes::Host{host_.config, host_.reload, host_.store}),
+      watchlists_(WatchlistRoutes::Host{host_.config, host_.store}),
       alerts_(AlertRoutes::Host{host_.store, host_.wake}),
-      feeds_(FeedRoutes::Host{host_.config, host_.reload, host_.status}) {}
-
-Answer Api::handle(const Request& request) {
-  Routed routed = route(request);
-  if (auto* job = std::get_if<Job>(&routed)) return (*job)();
-  return std::get<Answer>(std::move(routed));
-}
+      feeds_(FeedRoutes::Host{host_.config, host_.status}) {}
 
 Routed Api::route(const Request& request) {
   const bool reads = is_read(request.method);
@@ -83,7 +77,7 @@ Routed Api::watchlist(const Request& request, const Caller& caller) {
 }
 
 // GET, PUT and DELETE /v1/feeds/{name}
-Answer Api::feed(const Request& request, const Caller& caller) {
+Routed Api::feed(const Request& request, const Caller& caller) {
   const std::string name = request.path.substr(kFeeds.size() + 1);
   if (name.empty() || name.find('/') != std::string::npos) return error_answer(404, "no such resource");
   if (is_read(request.method)) return feeds_.get(name, request.accept);

@@ -16,7 +16,6 @@ class Api {
  public:
   struct Host {
     std::function<const config::Config&()> config;   // the running config
-    std::function<bool()> reload;                    // as SIGHUP; false when refused
     std::function<std::string()> status;             // the /v1/status JSON
     std::function<store::StateStore&()> store;
     std::function<void(const std::string& webhook)> wake;   // a delivery loop has work again
@@ -24,15 +23,14 @@ class Api {
   explicit Api(Host host);
 
   // Any request whose path starts with /v1/: its answer, or the Job that makes it (a try's
-  // matching), which the caller runs off the event loop.
+  // matching, a change of the files), which the caller runs off the event loop. An answer with
+  // `reload` set goes out once the daemon has loaded the changed files (a 500 if it refused them).
   Routed route(const Request& request);
-  // The same, with any Job run at once: for callers without a worker pool.
-  Answer handle(const Request& request);
 
  private:
   Routed watchlist(const Request& request, const Caller& caller);
   Answer deliveries(const Request& request, const Caller& caller);
-  Answer feed(const Request& request, const Caller& caller);
+  Routed feed(const Request& request, const Caller& caller);
 
   Host host_;
   WatchlistRoutes watchlists_;

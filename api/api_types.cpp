@@ -16,4 +16,8 @@ Answer error_answer(int status, const std::string& message) {
   return json_answer(status, nlohmann::json{{"error", message}}.dump() + "\n");
 }
 
+Answer refused_reload() {
+  return error_answer(500, "the file was written but the daemon refused to load it; its log says why");
+}
+
 }  // namespace newsalert::api

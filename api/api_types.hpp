@@ -24,6 +24,9 @@ struct Answer {
   std::string body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
+  // The route changed the config files: the daemon loads them before this answer goes out, and
+  // answers 500 instead when it refuses them.
+  bool reload = false;
 };
 
 // Work a route hands back instead of its answer: it owns all it reads and touches no daemon state,
@@ -35,5 +38,7 @@ using Routed = std::variant<Answer, Job>;
 Answer json_answer(int status, std::string body);
 // {"error": message} with `status`.
 Answer error_answer(int status, const std::string& message);
+// The 500 for a change whose files were written and then refused by the daemon's reload.
+Answer refused_reload();
 
 }  // namespace newsalert::api

@@ -84,7 +84,7 @@ Answer invalid(json errors) {
 }
 
 std::optional<Answer> store_file(const fs::path& dir, const std::string& name, const std::optional<std::string>& yaml_text,
-                                 const std::string& what, const std::function<bool()>& reload) {
+                                 const std::string& what) {
   const fs::path file = dir / (name + ".yaml");
   try {
     if (yaml_text) write_atomically(file, *yaml_text);
@@ -99,8 +99,12 @@ std::optional<Answer> store_file(const fs::path& dir, const std::string& name, c
   } catch (const std::exception& e) {   // the change is made; only its survival of a power cut is in doubt
     spdlog::warn("api: {} '{}' changed, but {}", what, name, e.what());
   }
-  if (!reload()) return error_answer(500, "the file was written but the daemon refused to load it; its log says why");
   return std::nullopt;
+}
+
+std::unique_lock<std::mutex> lock_file_changes() {
+  static std::mutex changes;
+  return std::unique_lock(changes);
 }
 
 }  // namespace newsalert::api

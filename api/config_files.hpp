@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,10 +28,13 @@ nlohmann::json positioned(std::string path, int line, int column, std::string me
 // 400 with {"errors": errors}.
 Answer invalid(nlohmann::json errors);
 
-// Writes (or, without text, removes) dir/NAME.yaml atomically, syncs the directory, then reloads;
-// the answer for a failure (500, saying what of `what` was or was not changed), or nullopt.
+// Writes (or, without text, removes) dir/NAME.yaml atomically and syncs the directory; the answer
+// for a failure (500, saying what of `what` was or was not changed), or nullopt.
 std::optional<Answer> store_file(const std::filesystem::path& dir, const std::string& name,
-                                 const std::optional<std::string>& yaml_text, const std::string& what,
-                                 const std::function<bool()>& reload);
+                                 const std::optional<std::string>& yaml_text, const std::string& what);
+
+// Held while a change of the config files is checked and written: changes run on worker threads,
+// and each is checked against the files as the one before it left them.
+std::unique_lock<std::mutex> lock_file_changes();
 
 }  // namespace newsalert::api

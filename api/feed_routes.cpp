@@ -51,12 +51,14 @@ Answer FeedRoutes::get(const std::string& name, const std::string& accept) const
   return json_answer(200, config::json_of_yaml(text).dump() + "\n");
 }
 
-std::optional<Answer> FeedRoutes::check(const std::string& name, const std::optional<std::string>& yaml_text,
-                                        bool positions_are_callers) const {
+FeedRoutes::Files FeedRoutes::files() const { return Files{host_.config().source, host_.config().feeds_dir}; }
+
+std::optional<Answer> FeedRoutes::check(const Files& files, const std::string& name,
+                                        const std::optional<std::string>& yaml_text, bool positions_are_callers) {
   const config::FileEdit edit{name, yaml_text, config::FileEdit::Dir::feeds};
-  const fs::path file = host_.config().feeds_dir / (name + ".yaml");
+  const fs::path file = files.dir / (name + ".yaml");
   try {
-    static_cast<void>(config::load_config(host_.config().source, /*check_state_dir=*/false, &edit));
+    static_cast<void>(config::load_config(files.source, /*check_state_dir=*/false, &edit));
     return std::nullopt;
   } catch (const config::ConfigError& e) {
     json errors = json::array();
@@ -71,7 +73,7 @@ std::optional<Answer> FeedRoutes::check(const std::string& name, const std::opti
   }
 }
 
-Answer FeedRoutes::put(const std::string& name, const Request& request, const Caller& caller) {
+Routed FeedRoutes::put(const std::string& name, const Request& request, const Caller& caller) {
   if (!caller.may_write) return error_answer(403, "token '" + caller.name + "' may only read");
   if (name.front() == '.' || name.find_first_not_of(kNameCharacters) != std::string::npos)
     return invalid(json::array({positioned("", 0, 0, "the name may only contain letters, digits, '_', '.' and '-', "
@@ -89,25 +91,33 @@ Answer FeedRoutes::put(const std::string& name, const Request& request, const Ca
     if (!body.is_object()) return invalid(json::array({positioned("", 0, 0, "expected a feed as a JSON object")}));
     yaml_text = config::watchlist_yaml(body);
   }
-  if (auto refusal = check(name, yaml_text, yaml_body)) return *refusal;
-  const auto* existing = find(name);
-  const bool created = existing == nullptr;
-  if (auto failure = store_file(host_.config().feeds_dir, name, yaml_text, "feed", host_.reload)) return *failure;
-  const json after = config::json_of_yaml(yaml_text);
-  spdlog::info("api: token '{}' {} feed '{}' ({})", caller.name, created ? "created" : "replaced", name,
-               redact_url_secrets(after.value("url", "")));
-  Answer answer = json_answer(created ? 201 : 200, after.dump() + "\n");
-  if (created) answer.headers.emplace_back("Location", "/v1/feeds/" + name);
-  return answer;
+  const bool created = find(name) == nullptr;
+  return Job([files = files(), name, yaml_text = std::move(yaml_text), yaml_body, created, who = caller.name] {
+    const auto lock = lock_file_changes();
+    if (auto refusal = check(files, name, yaml_text, yaml_body)) return *refusal;
+    if (auto failure = store_file(files.dir, name, yaml_text, "feed")) return *failure;
+    const json after = config::json_of_yaml(yaml_text);
+    spdlog::info("api: token '{}' {} feed '{}' ({})", who, created ? "created" : "replaced", name,
+                 redact_url_secrets(after.value("url", "")));
+    Answer answer = json_answer(created ? 201 : 200, after.dump() + "\n");
+    if (created) answer.headers.emplace_back("Location", "/v1/feeds/" + name);
+    answer.reload = true;
+    return answer;
+  });
 }
 
-Answer FeedRoutes::remove(const std::string& name, const Caller& caller) {
+Routed FeedRoutes::remove(const std::string& name, const Caller& caller) {
   if (!caller.may_write) return error_answer(403, "token '" + caller.name + "' may only read");
   if (!find(name)) return error_answer(404, "no feed '" + name + "' in " + host_.config().feeds_dir.string());
-  if (auto refusal = check(name, std::nullopt, false)) return *refusal;
-  if (auto failure = store_file(host_.config().feeds_dir, name, std::nullopt, "feed", host_.reload)) return *failure;
-  spdlog::info("api: token '{}' deleted feed '{}'", caller.name, name);
-  return json_answer(204, "");
+  return Job([files = files(), name, who = caller.name] {
+    const auto lock = lock_file_changes();
+    if (auto refusal = check(files, name, std::nullopt, false)) return *refusal;
+    if (auto failure = store_file(files.dir, name, std::nullopt, "feed")) return *failure;
+    spdlog::info("api: token '{}' deleted feed '{}'", who, name);
+    Answer answer = json_answer(204, "");
+    answer.reload = true;
+    return answer;
+  });
 }
 
 }  // namespace newsalert::api

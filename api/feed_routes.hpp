@@ -6,6 +6,7 @@
 #include "api/auth.hpp"
 #include "config/config.hpp"
 
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -16,7 +17,6 @@ class FeedRoutes {
  public:
   struct Host {
     std::function<const config::Config&()> config;   // the running config
-    std::function<bool()> reload;                    // as SIGHUP; false when refused
     std::function<std::string()> status;             // the /v1/status JSON
   };
   explicit FeedRoutes(Host host) : host_(std::move(host)) {}
@@ -25,14 +25,21 @@ class FeedRoutes {
   Answer list() const;
   // GET, PUT and DELETE /v1/feeds/{name}: a feed of feeds.d, as JSON or (by Accept) as its YAML.
   Answer get(const std::string& name, const std::string& accept) const;
-  Answer put(const std::string& name, const Request& request, const Caller& caller);
-  Answer remove(const std::string& name, const Caller& caller);
+  // PUT and DELETE check the change and write the file in their Job; the answer asks for a reload.
+  Routed put(const std::string& name, const Request& request, const Caller& caller);
+  Routed remove(const std::string& name, const Caller& caller);
 
  private:
+  // Where the config's files are: what a Job needs of the running config.
+  struct Files {
+    std::filesystem::path source;
+    std::filesystem::path dir;   // feeds_dir
+  };
+  Files files() const;
   const config::FeedConfig* find(const std::string& name) const;
   // The 400 for a change the loader refuses, or nullopt when the config loads with it.
-  std::optional<Answer> check(const std::string& name, const std::optional<std::string>& yaml_text,
-                              bool positions_are_callers) const;
+  static std::optional<Answer> check(const Files& files, const std::string& name,
+                                     const std::optional<std::string>& yaml_text, bool positions_are_callers);
 
   Host host_;
 };

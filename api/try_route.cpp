@@ -44,7 +44,7 @@ json article_json(const Article& article) {
 Routed WatchlistRoutes::try_draft(const std::string& name, const Request& request) const {
   const auto* existing = find(name);
   const std::string as_name = existing && existing->file.empty() ? name + std::string(kDraftSuffix) : name;
-  auto checked = draft(name, request, as_name);
+  auto checked = draft(files(), name, request, as_name);
   if (auto* refusal = std::get_if<Answer>(&checked)) return std::move(*refusal);
   const Draft& tried = std::get<Draft>(checked);
   const auto since = tried.since.empty() ? std::optional<Millis>(kDefaultSince) : parse_duration(tried.since);

@@ -137,8 +137,12 @@ Answer WatchlistRoutes::read_only(const config::WatchlistConfig& watchlist) cons
                                (host_.config().watchlists_dir / (watchlist.name + ".yaml")).string());
 }
 
-std::variant<WatchlistRoutes::Draft, Answer> WatchlistRoutes::draft(const std::string& name, const Request& request,
-                                                                  const std::string& as_name) const {
+WatchlistRoutes::Files WatchlistRoutes::files() const {
+  return Files{host_.config().source, host_.config().watchlists_dir};
+}
+
+std::variant<WatchlistRoutes::Draft, Answer> WatchlistRoutes::draft(const Files& files, const std::string& name,
+                                                                  const Request& request, const std::string& as_name) {
   Draft draft;
   draft.yaml_text = request.body;
   draft.since = parse_form(request.query)["since"];   // a YAML draft's window comes in the query
@@ -157,10 +161,10 @@ std::variant<WatchlistRoutes::Draft, Answer> WatchlistRoutes::draft(const std::s
     (*draft.body)["name"] = as_name;
     draft.yaml_text = config::watchlist_yaml(*draft.body);
   }
-  const fs::path file = host_.config().watchlists_dir / (as_name + ".yaml");
+  const fs::path file = files.dir / (as_name + ".yaml");
   const config::FileEdit edit{as_name, draft.yaml_text};
   try {
-    draft.config = config::load_config(host_.config().source, /*check_state_dir=*/false, &edit);
+    draft.config = config::load_config(files.source, /*check_state_dir=*/false, &edit);
   } catch (const config::ConfigError& e) {
     json errors = json::array();
     for (const auto& d : e.diagnostics()) errors.push_back(api_error(d, file, draft.body ? &*draft.body : nullptr));
@@ -169,43 +173,49 @@ std::variant<WatchlistRoutes::Draft, Answer> WatchlistRoutes::draft(const std::s
   return draft;
 }
 
-Answer WatchlistRoutes::put(const std::string& name, const Request& request, const Caller& caller) {
+Routed WatchlistRoutes::put(const std::string& name, const Request& request, const Caller& caller) {
   if (!caller.may_write) return error_answer(403, "token '" + caller.name + "' may only read");
   const auto* existing = find(name);
   if (existing && existing->file.empty()) return read_only(*existing);
-  auto checked = draft(name, request, name);
-  if (auto* refusal = std::get_if<Answer>(&checked)) return std::move(*refusal);
-  const std::string& yaml_text = std::get<Draft>(checked).yaml_text;
-  const json before = existing ? watchlist_document(host_.config(), *existing) : json::object();
-  if (auto failure = store(name, yaml_text)) return *failure;
-  const json after = config::json_of_yaml(yaml_text);
-  spdlog::info("api: token '{}' {} watchlist '{}' (changed: {})", caller.name, existing ? "replaced" : "created", name,
-               changed_keys(before, after));
-  Answer answer = json_answer(existing ? 200 : 201, after.dump() + "\n");
-  if (!existing) answer.headers.emplace_back("Location", "/v1/watchlists/" + name);
-  return answer;
+  const std::optional<fs::path> existing_file = existing ? std::optional(existing->file) : std::nullopt;
+  return Job([files = files(), name, request, who = caller.name, existing_file] {
+    const auto lock = lock_file_changes();
+    auto checked = draft(files, name, request, name);
+    if (auto* refusal = std::get_if<Answer>(&checked)) return std::move(*refusal);
+    const std::string& yaml_text = std::get<Draft>(checked).yaml_text;
+    const json before = existing_file ? config::json_of_yaml(read_file(*existing_file).value_or("")) : json::object();
+    if (auto failure = store_file(files.dir, name, yaml_text, "watchlist")) return *failure;
+    const json after = config::json_of_yaml(yaml_text);
+    spdlog::info("api: token '{}' {} watchlist '{}' (changed: {})", who, existing_file ? "replaced" : "created", name,
+                 changed_keys(before, after));
+    Answer answer = json_answer(existing_file ? 200 : 201, after.dump() + "\n");
+    if (!existing_file) answer.headers.emplace_back("Location", "/v1/watchlists/" + name);
+    answer.reload = true;
+    return answer;
+  });
 }
 
-Answer WatchlistRoutes::remove(const std::string& name, const Caller& caller) {
+Routed WatchlistRoutes::remove(const std::string& name, const Caller& caller) {
   if (!caller.may_write) return error_answer(403, "token '" + caller.name + "' may only read");
   const auto* existing = find(name);
   if (!existing) return error_answer(404, "no watchlist '" + name + "'");
   if (existing->file.empty()) return read_only(*existing);
-  const config::FileEdit edit{name, std::nullopt};
-  try {
-    static_cast<void>(config::load_config(host_.config().source, /*check_state_dir=*/false, &edit));
-  } catch (const config::ConfigError& e) {
-    json errors = json::array();
-    for (const auto& d : e.diagnostics()) errors.push_back(api_error(d, fs::path(), nullptr));
-    return invalid(std::move(errors));
-  }
-  if (auto failure = store(name, std::nullopt)) return *failure;
-  spdlog::info("api: token '{}' deleted watchlist '{}'", caller.name, name);
-  return json_answer(204, "");
-}
-
-std::optional<Answer> WatchlistRoutes::store(const std::string& name, const std::optional<std::string>& yaml_text) {
-  return store_file(host_.config().watchlists_dir, name, yaml_text, "watchlist", host_.reload);
+  return Job([files = files(), name, who = caller.name] {
+    const auto lock = lock_file_changes();
+    const config::FileEdit edit{name, std::nullopt};
+    try {
+      static_cast<void>(config::load_config(files.source, /*check_state_dir=*/false, &edit));
+    } catch (const config::ConfigError& e) {
+      json errors = json::array();
+      for (const auto& d : e.diagnostics()) errors.push_back(api_error(d, fs::path(), nullptr));
+      return invalid(std::move(errors));
+    }
+    if (auto failure = store_file(files.dir, name, std::nullopt, "watchlist")) return *failure;
+    spdlog::info("api: token '{}' deleted watchlist '{}'", who, name);
+    Answer answer = json_answer(204, "");
+    answer.reload = true;
+    return answer;
+  });
 }
 
 }  // namespace newsalert::api

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -23,9 +24,7 @@ class WatchlistRoutes {
  public:
   struct Host {
     std::function<const config::Config&()> config;   // the running config
-    // Loads the files as they now are and runs on them, like SIGHUP; false when that was refused.
-    std::function<bool()> reload;
-    std::function<store::StateStore&()> store;   // where the kept article texts are
+    std::function<store::StateStore&()> store;        // where the kept article texts are
   };
   explicit WatchlistRoutes(Host host) : host_(std::move(host)) {}
 
@@ -34,13 +33,19 @@ class WatchlistRoutes {
   // GET, PUT and DELETE /v1/watchlists/{name}
   // GET: the watchlist as JSON, or as YAML when `accept` asks for it (an API file as written).
   Answer get(const std::string& name, const std::string& accept) const;
-  Answer put(const std::string& name, const Request& request, const Caller& caller);
-  Answer remove(const std::string& name, const Caller& caller);
+  // PUT and DELETE check the change and write the file in their Job; the answer asks for a reload.
+  Routed put(const std::string& name, const Request& request, const Caller& caller);
+  Routed remove(const std::string& name, const Caller& caller);
   // POST /v1/watchlists/{name}/try: the alerts a draft would have raised on the kept article texts.
   // The draft is checked and the texts read here; the matching is the Job.
   Routed try_draft(const std::string& name, const Request& request) const;
 
  private:
+  // Where the config's files are: what a Job needs of the running config.
+  struct Files {
+    std::filesystem::path source;
+    std::filesystem::path dir;   // watchlists_dir
+  };
   // A watchlist of a request's body, checked with the rest of the config as watchlist `as_name`.
   struct Draft {
     std::string yaml_text;
@@ -48,11 +53,11 @@ class WatchlistRoutes {
     std::string since;                    // the body's "since", which is not a watchlist key
     config::Config config;                // the config with the draft in place
   };
-  std::variant<Draft, Answer> draft(const std::string& name, const Request& request, const std::string& as_name) const;
+  static std::variant<Draft, Answer> draft(const Files& files, const std::string& name, const Request& request,
+                                           const std::string& as_name);
+  Files files() const;
   const config::WatchlistConfig* find(const std::string& name) const;
   Answer read_only(const config::WatchlistConfig& watchlist) const;
-  // Writes (or, without text, removes) the file and reloads; the answer for a failure, or nullopt.
-  std::optional<Answer> store(const std::string& name, const std::optional<std::string>& yaml_text);
 
   Host host_;
 };

@@ -198,6 +198,10 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
     } else {
       answer = std::get<api::Answer>(std::move(routed));
     }
+    if (answer.reload && handlers.reload) {
+      const bool applied = co_await handlers.reload();
+      if (!applied) answer = api::refused_reload();
+    }
     Response response = reply(request, static_cast<http::status>(answer.status), answer.content_type, answer.body);
     for (const auto& [name, value] : answer.headers) response.set(name, value);
     co_return response;

@@ -27,6 +27,8 @@ class AdminServer {
     std::function<api::Routed(const api::Request&)> api;   // every path under /v1/
     // Runs an API Job off the event loop (the worker pool); without it a Job runs in place.
     std::function<boost::asio::awaitable<api::Answer>(api::Job)> run_job;
+    // Loads the config files again, as SIGHUP does, for an answer with `reload` set; false when refused.
+    std::function<boost::asio::awaitable<bool>()> reload;
     // Requests whose path starts with callback_prefix (any method) go here: WebSub callbacks.
     std::string callback_prefix;
     std::function<poll::CallbackAnswer(const poll::CallbackRequest&)> callback;

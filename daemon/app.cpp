@@ -497,6 +497,7 @@ struct App::Impl {
     handlers.not_ready = [this] { return not_ready(); };
     handlers.api = [this](const api::Request& request) { return api.route(request); };
     handlers.run_job = [this](api::Job job) { return pool.run(std::move(job)); };
+    handlers.reload = [this] { return reload("watchlist changed through the API"); };
     if (config.websub && !config.websub->listen) add_websub_handlers(handlers);
     auto server = std::make_unique<AdminServer>(io, listen, std::move(handlers));
     if (admin) admin->stop();
@@ -666,20 +667,59 @@ struct App::Impl {
   // commit or delivery sees half of each; an invalid one is logged and changes nothing.
   // `why` is what asked for it: "received SIGHUP", or a change made through the API. True when the
   // new config runs.
-  bool reload(std::string_view why = "received SIGHUP") {
+  // Reloads run one at a time, so none swaps in files older than those of one already applied.
+  // Reading the files and building the matcher burn CPU: they run on the worker pool.
+  asio::awaitable<bool> reload(std::string why) {
+    while (reloading) {
+      boost::system::error_code ec;
+      co_await reload_done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (stopping) co_return false;
+    reloading = true;
+    reload_done.expires_at(asio::steady_timer::time_point::max());
     sd_notify_reloading();
     spdlog::info("{}, reloading {}", why, config.source.string());
-    const auto done = [this] { sd_notify_state("READY=1\n" + status_line()); };
-    config::Config next;
+    bool applied = false;
     try {
-      next = config::load_config(config.source);
+      // A named job: g++ 12 destroys a capturing lambda written inside the co_await expression twice.
+      const auto job = [source = config.source] { return load_for_reload(source); };
+      ReloadedConfig next = co_await pool.run(job);
+      if (!next.matcher)
+        spdlog::error("reload rejected: {} problem(s) in {}; still running the configuration loaded at {}",
+                      next.problems, config.source.string(), format_rfc3339(config_loaded));
+      applied = !stopping && next.matcher && apply_reload(std::move(next));
+    } catch (const std::exception& e) {
+      spdlog::error("reload failed: {}", e.what());
+    }
+    sd_notify_state("READY=1\n" + status_line());
+    reloading = false;
+    reload_done.cancel();   // wakes every reload waiting its turn
+    co_return applied;
+  }
+
+  // What a reload builds off the event loop; no matcher when the files were refused.
+  struct ReloadedConfig {
+    config::Config config;
+    std::shared_ptr<const match::Matcher> matcher;
+    std::size_t problems = 0;
+  };
+
+  static ReloadedConfig load_for_reload(const std::filesystem::path& source) {
+    ReloadedConfig next;
+    try {
+      next.config = config::load_config(source);
     } catch (const config::ConfigError& e) {
       for (const auto& diagnostic : e.diagnostics()) spdlog::error("reload: {}", diagnostic.str());
-      spdlog::error("reload rejected: {} problem(s) in {}; still running the configuration loaded at {}",
-                    e.diagnostics().size(), config.source.string(), format_rfc3339(config_loaded));
-      done();
-      return false;
+      next.problems = e.diagnostics().size();
+      return next;
     }
+    next.matcher = std::make_shared<const match::Matcher>(next.config.watchlists);
+    return next;
+  }
+
+  // Swaps a loaded config in between two events of the loop; false when it is refused here.
+  bool apply_reload(ReloadedConfig reloaded) {
+    config::Config& next = reloaded.config;
     for (const auto& warning : next.warnings) spdlog::warn("reload: {}", warning.str());
     if (next.state_dir != config.state_dir) {
       spdlog::warn("reload: state_dir changed to {}; restart to use it, still using {}", next.state_dir.string(),
@@ -707,7 +747,6 @@ struct App::Impl {
       } catch (const std::exception& e) {
         spdlog::error("reload rejected: {}; still running the configuration loaded at {}", e.what(),
                       format_rfc3339(config_loaded));
-        done();
         return false;
       }
     } else if (next.http && !same_limits(*next.http, *config.http)) {
@@ -716,8 +755,6 @@ struct App::Impl {
                    "next restart");
       next.http = config.http;
     }
-    auto next_matcher = std::make_shared<const match::Matcher>(next.watchlists);
-
     // From here on nothing fails: swap everything in.
     std::size_t added = 0, removed = 0, rescheduled = 0;
     for (auto& slot : feed_slots) {
@@ -764,7 +801,7 @@ struct App::Impl {
     next.cluster = config.cluster;   // the node's connection and name are those it started with
     if (cluster) cluster->adopt_config(next.fingerprint);
     delivery.update(next.webhooks);
-    pipeline.update(pipeline::rules_of(next), std::move(next_matcher));
+    pipeline.update(pipeline::rules_of(next), std::move(reloaded.matcher));
     pages.update(next.full_text);
     config = std::move(next);
     config_loaded = Clock::now();
@@ -772,7 +809,6 @@ struct App::Impl {
     spdlog::info("reloaded {}: {} feeds ({} added, {} removed, {} rescheduled), {} watchlists, {} webhooks",
                  config.source.string(), feed_slots.size(), added, removed, rescheduled, config.watchlists.size(),
                  config.webhooks.size());
-    done();
     return true;
   }
 
@@ -791,12 +827,7 @@ struct App::Impl {
   void wait_for_hangup() {
     hangup.async_wait([this](const boost::system::error_code& ec, int) {
       if (ec || stopping) return;
-      try {
-        reload();
-      } catch (const std::exception& e) {
-        spdlog::error("reload failed: {}", e.what());
-        sd_notify_state("READY=1");
-      }
+      asio::co_spawn(io, reload("received SIGHUP"), [](std::exception_ptr e, bool) { log_exception("reload", e); });
       wait_for_hangup();
     });
   }
@@ -1016,7 +1047,6 @@ struct App::Impl {
   asio::steady_timer* apply_timer = nullptr;   // the apply loop's, while it waits: woken when alerts arrive
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> webhook_from;   // handovers in progress
   api::Api api{api::Api::Host{[this]() -> const config::Config& { return config; },
-                              [this] { return reload("watchlist changed through the API"); },
                               [this] { return status_report().to_json().dump(); },
                               [this]() -> store::StateStore& { return store; },
                               [this](const std::string& webhook) { delivery.wake({webhook}); }}};
@@ -1029,6 +1059,8 @@ struct App::Impl {
   TimePoint config_loaded = Clock::now();
   std::mt19937_64 random;
   bool stopping = false;
+  bool reloading = false;
+  asio::steady_timer reload_done{io};   // cancelled when a reload ends, waking those waiting their turn
   std::size_t polls_running = 0;
 };
 

@@ -7,7 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -112,6 +114,21 @@ class Api : public ServiceTest {
     const auto response = client.request(method, target, body, token ? bearer(token) : Headers{});
     if (target.starts_with("/v1/") && response.status != 0) expect_documented(method, target, response);
     return response;
+  }
+
+  // Runs write(client, writer, i) kWrites times on each of `writers` threads at once, each thread
+  // with its own connection; how many calls returned false.
+  int write_at_once(int writers, int writes, const std::function<bool(HttpClient&, int, int)>& write) {
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int w = 0; w < writers; ++w)
+      threads.emplace_back([&, w] {
+        HttpClient client("127.0.0.1", port_, 15s);
+        for (int i = 0; i < writes; ++i)
+          if (!write(client, w, i)) ++failures;
+      });
+    for (auto& thread : threads) thread.join();
+    return failures;
   }
 
   std::filesystem::path watchlist_file(const std::string& name) const { return dir_ / "watchlists.d" / (name + ".yaml"); }
@@ -258,20 +275,12 @@ TEST_F(Api, ManyWritesWhilePollingLeaveEachWatchlistAsOneWholeWrite) {
   DaemonProcess daemon({"run", "--config", write_config(config)}, dir_.path());
   ASSERT_TRUE(eventually([&] { return call("GET", "/v1/status").status == 200; }, 15s)) << daemon.err();
 
-  constexpr int kWriters = 4, kWrites = 10;
-  std::vector<std::thread> writers;
-  std::atomic<int> failures{0};
-  for (int w = 0; w < kWriters; ++w)
-    writers.emplace_back([&, w] {
-      HttpClient client("127.0.0.1", port_, 15s);
-      for (int i = 0; i < kWrites; ++i) {
-        const std::string tag = std::to_string(w) + "x" + std::to_string(i);
-        const json body = {{"actors", {"Alpha" + tag, "Beta" + tag}}, {"regions", {"Yemen"}}, {"exclude", {tag}}};
-        const auto answer = client.request("PUT", "/v1/watchlists/shared", body.dump(), bearer(kAdminToken));
-        if (answer.status != 200 && answer.status != 201) ++failures;
-      }
-    });
-  for (auto& writer : writers) writer.join();
+  const int failures = write_at_once(4, 10, [](HttpClient& client, int w, int i) {
+    const std::string tag = std::to_string(w) + "x" + std::to_string(i);
+    const json body = {{"actors", {"Alpha" + tag, "Beta" + tag}}, {"regions", {"Yemen"}}, {"exclude", {tag}}};
+    const auto answer = client.request("PUT", "/v1/watchlists/shared", body.dump(), bearer(kAdminToken));
+    return answer.status == 200 || answer.status == 201;
+  });
   EXPECT_EQ(failures, 0);
 
   // Whatever write came last, the watchlist is that write alone, in the API and in its file.
@@ -280,6 +289,26 @@ TEST_F(Api, ManyWritesWhilePollingLeaveEachWatchlistAsOneWholeWrite) {
   EXPECT_EQ(last["actors"], json::array({"Alpha" + tag, "Beta" + tag}));
   EXPECT_NE(read(watchlist_file("shared")).find("Alpha" + tag), std::string::npos);
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_ / "watchlists.d"), {}), 1);   // no temporary left
+  EXPECT_TRUE(daemon.running());
+}
+
+// Changes are checked and written on worker threads and reloaded one at a time: each answer goes
+// out once the daemon runs on that change, and none undoes another.
+TEST_F(Api, ConcurrentCreationsAreEachRunningWhenTheirAnswerComes) {
+  DaemonProcess daemon({"run", "--config", write_config(service())}, dir_.path());
+  ASSERT_TRUE(eventually([&] { return call("GET", "/v1/status").status == 200; }, 15s)) << daemon.err();
+
+  constexpr int kWriters = 3, kWrites = 5;
+  const int failures = write_at_once(kWriters, kWrites, [](HttpClient& client, int w, int i) {
+    const std::string name = "w" + std::to_string(w) + "-" + std::to_string(i);
+    const json body = {{"actors", {"Khamenei"}}, {"regions", {"Iran"}}};
+    return client.request("PUT", "/v1/watchlists/" + name, body.dump(), bearer(kAdminToken)).status == 201 &&
+           client.request("GET", "/v1/watchlists/" + name, "", bearer(kAdminToken)).status == 200;
+  });
+  EXPECT_EQ(failures, 0);
+  const json listed = json::parse(call("GET", "/v1/watchlists").body)["watchlists"];
+  EXPECT_EQ(listed.size(), 1u + kWriters * kWrites) << listed.dump();
+  EXPECT_NE(daemon.err().find("reloaded"), std::string::npos);
   EXPECT_TRUE(daemon.running());
 }
 
