@@ -1,5 +1,5 @@
 // Turns YAML text into a Config, collecting every problem as a file:line diagnostic.
-// Private to config/: only config_loader.cpp includes it, so yaml-cpp stays out of other libraries.
+// Private to config/: only the loader's own files include it, so yaml-cpp stays out of other libraries.
 #pragma once
 
 #include "config/config.hpp"
