@@ -2,6 +2,8 @@
 // kept (state.keep_text), with the same explanation as `match --explain`; nothing is saved.
 #include "api/watchlist_routes.hpp"
 
+#include "api/config_files.hpp"
+#include "common/text.hpp"
 #include "common/time.hpp"
 #include "match/matcher.hpp"
 #include "store/state_store.hpp"
@@ -39,22 +41,31 @@ json article_json(const Article& article) {
   return out;
 }
 
+// The window to try a draft over: `since` of the query, or for a JSON draft of its body.
+std::string window_of(const Request& request) {
+  std::string since = parse_form(request.query)["since"];
+  if (is_yaml(request.content_type)) return since;
+  const json body = json::parse(request.body, nullptr, false);
+  if (body.is_object() && body.contains("since") && body["since"].is_string()) return body["since"];
+  return since;
+}
+
 }  // namespace
 
 Routed WatchlistRoutes::try_draft(const std::string& name, const Request& request) const {
   const auto* existing = find(name);
   const std::string as_name = existing && existing->file.empty() ? name + std::string(kDraftSuffix) : name;
-  auto checked = draft(files(), name, request, as_name);
-  if (auto* refusal = std::get_if<Answer>(&checked)) return std::move(*refusal);
-  const Draft& tried = std::get<Draft>(checked);
-  const auto since = tried.since.empty() ? std::optional<Millis>(kDefaultSince) : parse_duration(tried.since);
-  if (!since) return error_answer(400, "since: expected a duration like 1h or 7d, got '" + tried.since + "'");
-  const auto watchlist = std::find_if(tried.config.watchlists.begin(), tried.config.watchlists.end(),
-                                      [&](const config::WatchlistConfig& w) { return w.name == as_name; });
-  config::WatchlistConfig draft_watchlist = *watchlist;
-  draft_watchlist.name = name;
+  const std::string window = window_of(request);
+  const auto since = window.empty() ? std::optional<Millis>(kDefaultSince) : parse_duration(window);
+  if (!since) return error_answer(400, "since: expected a duration like 1h or 7d, got '" + window + "'");
   auto articles = host_.store().articles().recent_texts(Clock::now() - *since, kMaxTried);
-  return Job([draft_watchlist = std::move(draft_watchlist), articles = std::move(articles), window = *since] {
+  return Job([files = files(), name, as_name, request, articles = std::move(articles), window = *since] {
+    auto checked = draft(files, name, request, as_name);
+    if (auto* refusal = std::get_if<Answer>(&checked)) return std::move(*refusal);
+    const auto& watchlists = std::get<Draft>(checked).config.watchlists;
+    config::WatchlistConfig draft_watchlist = *std::find_if(
+        watchlists.begin(), watchlists.end(), [&](const config::WatchlistConfig& w) { return w.name == as_name; });
+    draft_watchlist.name = name;
     const match::Matcher matcher({draft_watchlist});
     json alerts = json::array();
     for (const auto& article : articles) {

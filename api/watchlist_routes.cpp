@@ -145,7 +145,6 @@ std::variant<WatchlistRoutes::Draft, Answer> WatchlistRoutes::draft(const Files&
                                                                   const Request& request, const std::string& as_name) {
   Draft draft;
   draft.yaml_text = request.body;
-  draft.since = parse_form(request.query)["since"];   // a YAML draft's window comes in the query
   if (!is_yaml(request.content_type)) {
     try {
       draft.body = json::parse(request.body);
@@ -156,8 +155,7 @@ std::variant<WatchlistRoutes::Draft, Answer> WatchlistRoutes::draft(const Files&
     if (!draft.body->is_object()) return invalid(json::array({positioned("", 0, 0, "expected a watchlist as a JSON object")}));
     if (draft.body->contains("name") && (*draft.body)["name"] != name)
       return invalid(json::array({positioned("name", 0, 0, "differs from the name in the URL ('" + name + "')")}));
-    draft.since = draft.body->value("since", draft.since);
-    draft.body->erase("since");
+    draft.body->erase("since");   // the window of a try, not a watchlist key
     (*draft.body)["name"] = as_name;
     draft.yaml_text = config::watchlist_yaml(*draft.body);
   }

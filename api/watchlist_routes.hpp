@@ -37,7 +37,7 @@ class WatchlistRoutes {
   Routed put(const std::string& name, const Request& request, const Caller& caller);
   Routed remove(const std::string& name, const Caller& caller);
   // POST /v1/watchlists/{name}/try: the alerts a draft would have raised on the kept article texts.
-  // The draft is checked and the texts read here; the matching is the Job.
+  // The texts are read here; checking the draft and the matching are the Job.
   Routed try_draft(const std::string& name, const Request& request) const;
 
  private:
@@ -50,7 +50,6 @@ class WatchlistRoutes {
   struct Draft {
     std::string yaml_text;
     std::optional<nlohmann::json> body;   // for a JSON body
-    std::string since;                    // the body's "since", which is not a watchlist key
     config::Config config;                // the config with the draft in place
   };
   static std::variant<Draft, Answer> draft(const Files& files, const std::string& name, const Request& request,

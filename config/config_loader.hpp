@@ -81,7 +81,7 @@ class ConfigLoader {
   void load_watchlists(const YAML::Node& node, std::vector<WatchlistConfig>& watchlists);
   // One watchlist map; its name is empty when it has no usable one (already reported).
   WatchlistConfig load_watchlist(const YAML::Node& item, const std::string& field);
-  // watchlists_dir's files (config/watchlist_files.cpp): one watchlist each, named like the file.
+  // watchlists_dir's files (config/api_settings_loader.cpp): one watchlist each, named like the file.
   void load_watchlist_files(const std::optional<YAML::Node>& dir_node, Config& config);
   void load_watchlist_file(const std::filesystem::path& path, const std::string& text, Config& config);
   void load_feed_files(Config& config);

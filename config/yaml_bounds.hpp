@@ -1,5 +1,5 @@
 // Bounds on the shape of a YAML config, checked on the parser's events before the document is loaded.
-// Private to config/: only config_loader.cpp includes it.
+// Private to config/: the config loader's files include it.
 #pragma once
 
 #include <cstddef>
