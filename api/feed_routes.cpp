@@ -91,10 +91,13 @@ Routed FeedRoutes::put(const std::string& name, const Request& request, const Ca
     if (!body.is_object()) return invalid(json::array({positioned("", 0, 0, "expected a feed as a JSON object")}));
     yaml_text = config::watchlist_yaml(body);
   }
-  const bool created = find(name) == nullptr;
-  return Job([files = files(), name, yaml_text = std::move(yaml_text), yaml_body, created, who = caller.name] {
+  return Job([files = files(), name, yaml_text = std::move(yaml_text), yaml_body, who = caller.name] {
     const auto lock = lock_file_changes();
     if (auto refusal = check(files, name, yaml_text, yaml_body)) return *refusal;
+    // The file, not the running config, says whether it exists: a change written just before may
+    // not have been loaded yet.
+    std::error_code ec;
+    const bool created = !fs::exists(files.dir / (name + ".yaml"), ec);
     if (auto failure = store_file(files.dir, name, yaml_text, "feed")) return *failure;
     const json after = config::json_of_yaml(yaml_text);
     spdlog::info("api: token '{}' {} feed '{}' ({})", who, created ? "created" : "replaced", name,
@@ -108,9 +111,11 @@ Routed FeedRoutes::put(const std::string& name, const Request& request, const Ca
 
 Routed FeedRoutes::remove(const std::string& name, const Caller& caller) {
   if (!caller.may_write) return error_answer(403, "token '" + caller.name + "' may only read");
-  if (!find(name)) return error_answer(404, "no feed '" + name + "' in " + host_.config().feeds_dir.string());
   return Job([files = files(), name, who = caller.name] {
     const auto lock = lock_file_changes();
+    std::error_code ec;
+    if (!fs::exists(files.dir / (name + ".yaml"), ec))
+      return error_answer(404, "no feed '" + name + "' in " + files.dir.string());
     if (auto refusal = check(files, name, std::nullopt, false)) return *refusal;
     if (auto failure = store_file(files.dir, name, std::nullopt, "feed")) return *failure;
     spdlog::info("api: token '{}' deleted feed '{}'", who, name);

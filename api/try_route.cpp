@@ -41,13 +41,15 @@ json article_json(const Article& article) {
   return out;
 }
 
-// The window to try a draft over: `since` of the query, or for a JSON draft of its body.
-std::string window_of(const Request& request) {
+// The window to try a draft over: `since` of the query, or for a JSON draft of its body; nullopt
+// when the body's is not a string.
+std::optional<std::string> window_of(const Request& request) {
   std::string since = parse_form(request.query)["since"];
   if (is_yaml(request.content_type)) return since;
   const json body = json::parse(request.body, nullptr, false);
-  if (body.is_object() && body.contains("since") && body["since"].is_string()) return body["since"];
-  return since;
+  if (!body.is_object() || !body.contains("since")) return since;
+  if (!body["since"].is_string()) return std::nullopt;
+  return body["since"].get<std::string>();
 }
 
 }  // namespace
@@ -55,9 +57,10 @@ std::string window_of(const Request& request) {
 Routed WatchlistRoutes::try_draft(const std::string& name, const Request& request) const {
   const auto* existing = find(name);
   const std::string as_name = existing && existing->file.empty() ? name + std::string(kDraftSuffix) : name;
-  const std::string window = window_of(request);
-  const auto since = window.empty() ? std::optional<Millis>(kDefaultSince) : parse_duration(window);
-  if (!since) return error_answer(400, "since: expected a duration like 1h or 7d, got '" + window + "'");
+  const auto window = window_of(request);
+  if (!window) return error_answer(400, "since: expected a duration like 1h or 7d, as a string");
+  const auto since = window->empty() ? std::optional<Millis>(kDefaultSince) : parse_duration(*window);
+  if (!since) return error_answer(400, "since: expected a duration like 1h or 7d, got '" + *window + "'");
   auto articles = host_.store().articles().recent_texts(Clock::now() - *since, kMaxTried);
   return Job([files = files(), name, as_name, request, articles = std::move(articles), window = *since] {
     auto checked = draft(files, name, request, as_name);

@@ -175,19 +175,21 @@ Routed WatchlistRoutes::put(const std::string& name, const Request& request, con
   if (!caller.may_write) return error_answer(403, "token '" + caller.name + "' may only read");
   const auto* existing = find(name);
   if (existing && existing->file.empty()) return read_only(*existing);
-  const std::optional<fs::path> existing_file = existing ? std::optional(existing->file) : std::nullopt;
-  return Job([files = files(), name, request, who = caller.name, existing_file] {
+  return Job([files = files(), name, request, who = caller.name] {
     const auto lock = lock_file_changes();
     auto checked = draft(files, name, request, name);
     if (auto* refusal = std::get_if<Answer>(&checked)) return std::move(*refusal);
     const std::string& yaml_text = std::get<Draft>(checked).yaml_text;
-    const json before = existing_file ? config::json_of_yaml(read_file(*existing_file).value_or("")) : json::object();
+    // The file, not the running config, says whether it exists: a change written just before may
+    // not have been loaded yet.
+    const auto previous = read_file(files.dir / (name + ".yaml"));
+    const json before = previous ? config::json_of_yaml(*previous) : json::object();
     if (auto failure = store_file(files.dir, name, yaml_text, "watchlist")) return *failure;
     const json after = config::json_of_yaml(yaml_text);
-    spdlog::info("api: token '{}' {} watchlist '{}' (changed: {})", who, existing_file ? "replaced" : "created", name,
+    spdlog::info("api: token '{}' {} watchlist '{}' (changed: {})", who, previous ? "replaced" : "created", name,
                  changed_keys(before, after));
-    Answer answer = json_answer(existing_file ? 200 : 201, after.dump() + "\n");
-    if (!existing_file) answer.headers.emplace_back("Location", "/v1/watchlists/" + name);
+    Answer answer = json_answer(previous ? 200 : 201, after.dump() + "\n");
+    if (!previous) answer.headers.emplace_back("Location", "/v1/watchlists/" + name);
     answer.reload = true;
     return answer;
   });
@@ -196,10 +198,11 @@ Routed WatchlistRoutes::put(const std::string& name, const Request& request, con
 Routed WatchlistRoutes::remove(const std::string& name, const Caller& caller) {
   if (!caller.may_write) return error_answer(403, "token '" + caller.name + "' may only read");
   const auto* existing = find(name);
-  if (!existing) return error_answer(404, "no watchlist '" + name + "'");
-  if (existing->file.empty()) return read_only(*existing);
+  if (existing && existing->file.empty()) return read_only(*existing);
   return Job([files = files(), name, who = caller.name] {
     const auto lock = lock_file_changes();
+    std::error_code ec;
+    if (!fs::exists(files.dir / (name + ".yaml"), ec)) return error_answer(404, "no watchlist '" + name + "'");
     const config::FileEdit edit{name, std::nullopt};
     try {
       static_cast<void>(config::load_config(files.source, /*check_state_dir=*/false, &edit));

@@ -1,5 +1,6 @@
-// A few threads for CPU-heavy pure work (parsing a large feed, matching many articles), so the
-// event loop stays responsive; results come back on the awaiting coroutine's executor.
+// A few threads for work that would stall the event loop (parsing a large feed, matching many
+// articles, reading a config and writing its files); results come back on the awaiting
+// coroutine's executor.
 #pragma once
 
 #include <boost/asio/async_result.hpp>

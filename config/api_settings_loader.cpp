@@ -120,8 +120,12 @@ std::vector<std::pair<fs::path, std::optional<std::string>>> ConfigLoader::dir_f
   if (edits_here && !edit_->yaml) files.erase(edit_->name);
   else if (edits_here) files[edit_->name] = dir / (edit_->name + ".yaml");
   std::vector<std::pair<fs::path, std::optional<std::string>>> out;
-  for (const auto& [name, path] : files)
-    out.emplace_back(path, edits_here && edit_->name == name ? edit_->yaml : read_file(path));
+  for (const auto& [name, path] : files) {
+    auto text = edits_here && edit_->name == name ? edit_->yaml : read_file(path);
+    // Removed since the listing (a DELETE through the API, an operator's rm): gone, not unreadable.
+    if (!text && !fs::exists(path, ec)) continue;
+    out.emplace_back(path, std::move(text));
+  }
   return out;
 }
 

@@ -497,7 +497,7 @@ struct App::Impl {
     handlers.not_ready = [this] { return not_ready(); };
     handlers.api = [this](const api::Request& request) { return api.route(request); };
     handlers.run_job = [this](api::Job job) { return pool.run(std::move(job)); };
-    handlers.reload = [this] { return reload("watchlist changed through the API"); };
+    handlers.reload = [this] { return reload("config files changed through the API"); };
     if (config.websub && !config.websub->listen) add_websub_handlers(handlers);
     auto server = std::make_unique<AdminServer>(io, listen, std::move(handlers));
     if (admin) admin->stop();
@@ -674,9 +674,19 @@ struct App::Impl {
       boost::system::error_code ec;
       co_await reload_done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
-    if (stopping) co_return false;
+    if (stopping) {
+      spdlog::warn("{}: not reloaded, the daemon is stopping; the files are read at its next start", why);
+      co_return false;
+    }
     reloading = true;
     reload_done.expires_at(asio::steady_timer::time_point::max());
+    struct Turn {   // however the reload ends, the next one gets its turn
+      Impl& app;
+      ~Turn() {
+        app.reloading = false;
+        app.reload_done.cancel();
+      }
+    } const turn{*this};
     sd_notify_reloading();
     spdlog::info("{}, reloading {}", why, config.source.string());
     bool applied = false;
@@ -684,16 +694,19 @@ struct App::Impl {
       // A named job: g++ 12 destroys a capturing lambda written inside the co_await expression twice.
       const auto job = [source = config.source] { return load_for_reload(source); };
       ReloadedConfig next = co_await pool.run(job);
+      if (stopping) {
+        spdlog::warn("{}: not reloaded, the daemon is stopping; the files are read at its next start", why);
+        co_return false;   // no READY=1 after STOPPING=1
+      }
       if (!next.matcher)
         spdlog::error("reload rejected: {} problem(s) in {}; still running the configuration loaded at {}",
                       next.problems, config.source.string(), format_rfc3339(config_loaded));
-      applied = !stopping && next.matcher && apply_reload(std::move(next));
+      applied = next.matcher && apply_reload(std::move(next));
+      sd_notify_state("READY=1\n" + status_line());
     } catch (const std::exception& e) {
       spdlog::error("reload failed: {}", e.what());
+      sd_notify_state("READY=1");
     }
-    sd_notify_state("READY=1\n" + status_line());
-    reloading = false;
-    reload_done.cancel();   // wakes every reload waiting its turn
     co_return applied;
   }
 

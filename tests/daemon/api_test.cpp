@@ -406,6 +406,7 @@ TEST_F(Api, ADraftIsTriedOnTheKeptArticlesWithItsExplanationAndNothingIsSaved) {
   ASSERT_EQ(invalid.status, 400);
   EXPECT_EQ(json::parse(invalid.body)["errors"][0]["path"], "require");
   EXPECT_EQ(call("POST", "/v1/watchlists/lebanon/try", R"({"actors": ["x"], "since": "lately"})").status, 400);
+  EXPECT_EQ(call("POST", "/v1/watchlists/lebanon/try", R"({"actors": ["x"], "since": 3600})").status, 400);
   EXPECT_EQ(call("GET", "/v1/watchlists/lebanon/try").status, 405);
   EXPECT_EQ(call("POST", "/v1/watchlists/lebanon/other", "{}").status, 404);
   // A watchlist may be named "try": it is read and written like any other, by admin tokens only.
