@@ -5,8 +5,11 @@ newsalertd without a cluster section on the same feeds (bench/run_load.py's run)
 
 Prints, for both: polls/s, CPU seconds per 1,000 polls (the daemons together; the nats-servers
 apart and in the total), feed-response-sent -> webhook-received p99, event-loop lag p99 per
-daemon, and each node's shared-log position and conflicts. Then kill -9 of one node: how long
-after the kill each feed it owned was polled again, and how late that was against its schedule.
+daemon, each node's shared-log position and conflicts, and the nats-servers' messages a second in
+the steady window (from their /varz, /routez and /jsz). Then kill -9 of one node: how long after
+the kill each feed it owned was polled again, and how late that was against its schedule.
+--nats-profile DIR also stores each server's Go CPU profile of the steady window (read it with
+`go tool pprof -top /usr/sbin/nats-server DIR/n0.pprof`; Debian's golang-go).
 """
 import argparse
 import json
@@ -16,7 +19,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 
 import run_load as load
 
@@ -30,11 +35,11 @@ def nats_binary():
     sys.exit("nats-server not found (Debian package nats-server; scripts/setup installs it)")
 
 
-def start_nats(workdir, count):
+def start_nats(workdir, count, profile=False):
     """`count` clustered nats-servers with JetStream on loopback, as tests/support/nats_cluster.cpp
     starts them; returns once every one has caught up with the meta leader."""
-    servers = [{"name": f"n{i}", "client": load.free_port(), "route": load.free_port(), "monitor": load.free_port()}
-               for i in range(count)]
+    servers = [{"name": f"n{i}", "client": load.free_port(), "route": load.free_port(), "monitor": load.free_port(),
+                "profile": load.free_port() if profile else None} for i in range(count)]
     for server in servers:
         store = os.path.join(workdir, "nats", server["name"])
         os.makedirs(store, exist_ok=True)
@@ -42,7 +47,8 @@ def start_nats(workdir, count):
         config = os.path.join(workdir, "nats", server["name"] + ".conf")
         with open(config, "w") as f:
             f.write(f"server_name: {server['name']}\nlisten: 127.0.0.1:{server['client']}\n"
-                    f"http: 127.0.0.1:{server['monitor']}\n"
+                    f"http: 127.0.0.1:{server['monitor']}\n" +
+                    (f"prof_port: {server['profile']}\n" if server["profile"] else "") +
                     f"jetstream {{\n  store_dir: \"{store}\"\n  max_memory_store: 64MB\n  max_file_store: 8GB\n}}\n"
                     f"cluster {{\n  name: newsalert-bench\n  listen: 127.0.0.1:{server['route']}\n"
                     f"  routes: [\n{routes}  ]\n}}\n")
@@ -102,10 +108,49 @@ def log_counters(status):
             "log_rebased": cluster.get("log_rebased"), "polls_total": status.get("polls_total")}
 
 
+def nats_counters(nats):
+    """Messages the servers received (all, and from the other servers over routes) and each stream's
+    last sequence, summed over the servers (streams: as the first server reports them)."""
+    counters = {"in_msgs": 0, "route_in_msgs": 0, "streams": {}}
+    for server in nats:
+        base = f"http://127.0.0.1:{server['monitor']}"
+        counters["in_msgs"] += json.loads(load.get(base + "/varz"))["in_msgs"]
+        counters["route_in_msgs"] += sum(r["in_msgs"] for r in json.loads(load.get(base + "/routez"))["routes"] or [])
+    jsz = json.loads(load.get(f"http://127.0.0.1:{nats[0]['monitor']}/jsz?streams=1"))
+    for account in jsz.get("account_details") or []:
+        for stream in account.get("stream_detail") or []:
+            counters["streams"][stream["name"]] = stream["state"]["last_seq"]
+    return counters
+
+
 def sample(nodes, nats, feed_base):
     return {"t": time.monotonic(), "daemon_cpu": {node["name"]: load.cpu_seconds(node["proc"].pid) for node in nodes},
             "nats_cpu": sum(load.cpu_seconds(server["proc"].pid) for server in nats),
-            "polls": load.stats(feed_base)["feed_requests"]}
+            "nats": nats_counters(nats), "polls": load.stats(feed_base)["feed_requests"]}
+
+
+def nats_rates(warm, end):
+    seconds = end["t"] - warm["t"]
+    rate = lambda key: (end["nats"][key] - warm["nats"][key]) / seconds
+    return {"in_msgs_per_s": rate("in_msgs"), "route_in_msgs_per_s": rate("route_in_msgs"),
+            "stream_msgs_per_s": {name: (last - warm["nats"]["streams"].get(name, 0)) / seconds
+                                  for name, last in end["nats"]["streams"].items()}}
+
+
+def profile_nats(nats, seconds, directory):
+    """Threads that store each server's CPU profile of the next `seconds` in `directory`."""
+    os.makedirs(directory, exist_ok=True)
+
+    def fetch(server):
+        url = f"http://127.0.0.1:{server['profile']}/debug/pprof/profile?seconds={seconds}"
+        with urllib.request.urlopen(url, timeout=seconds + 30) as r, \
+                open(os.path.join(directory, server["name"] + ".pprof"), "wb") as out:
+            out.write(r.read())
+
+    threads = [threading.Thread(target=fetch, args=(server,)) for server in nats]
+    for thread in threads:
+        thread.start()
+    return threads
 
 
 def per_1000(cpu, polls):
@@ -186,7 +231,7 @@ def run_cluster(args, n, workdir):
     server, feed_base, hook = load.start_server(args.build, n, args.fraction, args.interval, args.interval)
     nats, nodes = [], []
     try:
-        nats = start_nats(workdir, 3)
+        nats = start_nats(workdir, 3, profile=bool(args.nats_profile))
         config = os.path.join(workdir, f"cluster-{n}.yaml")
         with open(config, "w") as f:
             f.write(cluster_config(args, n, feed_base, hook, nats))
@@ -196,7 +241,11 @@ def run_cluster(args, n, workdir):
         procs = [node["proc"] for node in nodes]
         load.sleep_while_running(started + load.warm_up_seconds(args), procs)
         warm = sample(nodes, nats, feed_base)
+        steady_s = started + args.duration - time.monotonic()
+        profiles = profile_nats(nats, max(1, min(30, int(steady_s) - 2)), args.nats_profile) if args.nats_profile else []
         load.sleep_while_running(started + args.duration, procs)
+        for thread in profiles:
+            thread.join()
         end = sample(nodes, nats, feed_base)
         before_kill = load.stats(feed_base)
         statuses = {node["name"]: node_status(node) for node in nodes}
@@ -240,6 +289,7 @@ def run_cluster(args, n, workdir):
         "steady_cpu_share": steady_daemon_cpu / (end["t"] - warm["t"]),
         "steady_nats_cpu_share": steady_nats_cpu / (end["t"] - warm["t"]),
         "daemon_cpu_s": end["daemon_cpu"],
+        "nats_steady": nats_rates(warm, end),
         "on_time_share": before_kill["on_time_share"], "poll_gaps": before_kill["poll_gaps"],
         "served_p50_ms": before_kill["served_to_webhook_ms"]["p50"],
         "served_p99_ms": before_kill["served_to_webhook_ms"]["p99"],
@@ -302,6 +352,10 @@ def report(single, cl, args):
               f"log_position {log['log_position']}, log_conflicts {log['log_conflicts']} "
               f"({log['log_rebased']} kept), "
               f"appended {lag['log_appends'] or 0:.0f}, pending {lag['log_pending'] or 0:.0f}")
+    m = cl["nats_steady"]
+    streams = ", ".join(f"{name} {rate:.1f}" for name, rate in sorted(m["stream_msgs_per_s"].items()) if rate > 0)
+    print(f"  nats-servers (steady): {m['in_msgs_per_s']:.0f} messages/s received, {m['route_in_msgs_per_s']:.0f} of "
+          f"them from each other over routes; stored per second: {streams or 'nothing'}")
     f = cl["failover"]
     print(f"  kill -9 of node {cl['victim']} ({f['feeds']} feeds): next poll after the kill p50 {f['after_p50_s']:.1f} s, "
           f"max {f['after_max_s']:.1f} s; late against schedule p50 {f['late_p50_s']:.1f} s, "
@@ -340,6 +394,8 @@ def main():
                         help="cluster.member_timeout, seconds (the daemon's default: 10)")
     parser.add_argument("--log-level", default="info")
     parser.add_argument("--json", help="also write the raw figures here")
+    parser.add_argument("--nats-profile", metavar="DIR",
+                        help="store each nats-server's CPU profile of the steady window (30 s at most) here")
     args = parser.parse_args()
     if args.failover_duration is None:
         args.failover_duration = args.interval + 15
