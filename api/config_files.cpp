@@ -83,9 +83,9 @@ Answer invalid(json errors) {
   return json_answer(400, json{{"errors", std::move(errors)}}.dump() + "\n");
 }
 
-std::optional<Answer> store_file(const fs::path& dir, const std::string& name, const std::optional<std::string>& yaml_text,
-                                 const std::string& what) {
-  const fs::path file = dir / (name + ".yaml");
+std::optional<Answer> store_file(const ConfigFiles& files, const std::string& name,
+                                 const std::optional<std::string>& yaml_text, const std::string& what) {
+  const fs::path file = files.file(name);
   try {
     if (yaml_text) write_atomically(file, *yaml_text);
     else if (::unlink(file.c_str()) != 0 && errno != ENOENT)
@@ -95,7 +95,7 @@ std::optional<Answer> store_file(const fs::path& dir, const std::string& name, c
     return error_answer(500, std::string(e.what()) + "; nothing was changed");
   }
   try {
-    sync_directory(dir);
+    sync_directory(files.dir);
   } catch (const std::exception& e) {   // the change is made; only its survival of a power cut is in doubt
     spdlog::warn("api: {} '{}' changed, but {}", what, name, e.what());
   }

@@ -28,9 +28,17 @@ nlohmann::json positioned(std::string path, int line, int column, std::string me
 // 400 with {"errors": errors}.
 Answer invalid(nlohmann::json errors);
 
-// Writes (or, without text, removes) dir/NAME.yaml atomically and syncs the directory; the answer
-// for a failure (500, saying what of `what` was or was not changed), or nullopt.
-std::optional<Answer> store_file(const std::filesystem::path& dir, const std::string& name,
+// The main config file and the directory of NAME.yaml files a route writes: what a Job needs of
+// the running config.
+struct ConfigFiles {
+  std::filesystem::path source;
+  std::filesystem::path dir;
+  std::filesystem::path file(const std::string& name) const { return dir / (name + ".yaml"); }
+};
+
+// Writes (or, without text, removes) NAME.yaml atomically and syncs the directory; the answer for
+// a failure (500, saying what of `what` was or was not changed), or nullopt.
+std::optional<Answer> store_file(const ConfigFiles& files, const std::string& name,
                                  const std::optional<std::string>& yaml_text, const std::string& what);
 
 // Held while a change of the config files is checked and written: changes run on worker threads,

@@ -51,12 +51,12 @@ Answer FeedRoutes::get(const std::string& name, const std::string& accept) const
   return json_answer(200, config::json_of_yaml(text).dump() + "\n");
 }
 
-FeedRoutes::Files FeedRoutes::files() const { return Files{host_.config().source, host_.config().feeds_dir}; }
+ConfigFiles FeedRoutes::files() const { return ConfigFiles{host_.config().source, host_.config().feeds_dir}; }
 
-std::optional<Answer> FeedRoutes::check(const Files& files, const std::string& name,
+std::optional<Answer> FeedRoutes::check(const ConfigFiles& files, const std::string& name,
                                         const std::optional<std::string>& yaml_text, bool positions_are_callers) {
   const config::FileEdit edit{name, yaml_text, config::FileEdit::Dir::feeds};
-  const fs::path file = files.dir / (name + ".yaml");
+  const fs::path file = files.file(name);
   try {
     static_cast<void>(config::load_config(files.source, /*check_state_dir=*/false, &edit));
     return std::nullopt;
@@ -97,8 +97,8 @@ Routed FeedRoutes::put(const std::string& name, const Request& request, const Ca
     // The file, not the running config, says whether it exists: a change written just before may
     // not have been loaded yet.
     std::error_code ec;
-    const bool created = !fs::exists(files.dir / (name + ".yaml"), ec);
-    if (auto failure = store_file(files.dir, name, yaml_text, "feed")) return *failure;
+    const bool created = !fs::exists(files.file(name), ec);
+    if (auto failure = store_file(files, name, yaml_text, "feed")) return *failure;
     const json after = config::json_of_yaml(yaml_text);
     spdlog::info("api: token '{}' {} feed '{}' ({})", who, created ? "created" : "replaced", name,
                  redact_url_secrets(after.value("url", "")));
@@ -114,10 +114,10 @@ Routed FeedRoutes::remove(const std::string& name, const Caller& caller) {
   return Job([files = files(), name, who = caller.name] {
     const auto lock = lock_file_changes();
     std::error_code ec;
-    if (!fs::exists(files.dir / (name + ".yaml"), ec))
+    if (!fs::exists(files.file(name), ec))
       return error_answer(404, "no feed '" + name + "' in " + files.dir.string());
     if (auto refusal = check(files, name, std::nullopt, false)) return *refusal;
-    if (auto failure = store_file(files.dir, name, std::nullopt, "feed")) return *failure;
+    if (auto failure = store_file(files, name, std::nullopt, "feed")) return *failure;
     spdlog::info("api: token '{}' deleted feed '{}'", who, name);
     Answer answer = json_answer(204, "");
     answer.reload = true;

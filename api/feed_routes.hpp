@@ -3,6 +3,7 @@
 #pragma once
 
 #include "api/api_types.hpp"
+#include "api/config_files.hpp"
 #include "api/auth.hpp"
 #include "config/config.hpp"
 
@@ -30,15 +31,10 @@ class FeedRoutes {
   Routed remove(const std::string& name, const Caller& caller);
 
  private:
-  // Where the config's files are: what a Job needs of the running config.
-  struct Files {
-    std::filesystem::path source;
-    std::filesystem::path dir;   // feeds_dir
-  };
-  Files files() const;
+  ConfigFiles files() const;   // feeds_dir
   const config::FeedConfig* find(const std::string& name) const;
   // The 400 for a change the loader refuses, or nullopt when the config loads with it.
-  static std::optional<Answer> check(const Files& files, const std::string& name,
+  static std::optional<Answer> check(const ConfigFiles& files, const std::string& name,
                                      const std::optional<std::string>& yaml_text, bool positions_are_callers);
 
   Host host_;

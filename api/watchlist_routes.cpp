@@ -137,11 +137,11 @@ Answer WatchlistRoutes::read_only(const config::WatchlistConfig& watchlist) cons
                                (host_.config().watchlists_dir / (watchlist.name + ".yaml")).string());
 }
 
-WatchlistRoutes::Files WatchlistRoutes::files() const {
-  return Files{host_.config().source, host_.config().watchlists_dir};
+ConfigFiles WatchlistRoutes::files() const {
+  return ConfigFiles{host_.config().source, host_.config().watchlists_dir};
 }
 
-std::variant<WatchlistRoutes::Draft, Answer> WatchlistRoutes::draft(const Files& files, const std::string& name,
+std::variant<WatchlistRoutes::Draft, Answer> WatchlistRoutes::draft(const ConfigFiles& files, const std::string& name,
                                                                   const Request& request, const std::string& as_name) {
   Draft draft;
   draft.yaml_text = request.body;
@@ -159,7 +159,7 @@ std::variant<WatchlistRoutes::Draft, Answer> WatchlistRoutes::draft(const Files&
     (*draft.body)["name"] = as_name;
     draft.yaml_text = config::watchlist_yaml(*draft.body);
   }
-  const fs::path file = files.dir / (as_name + ".yaml");
+  const fs::path file = files.file(as_name);
   const config::FileEdit edit{as_name, draft.yaml_text};
   try {
     draft.config = config::load_config(files.source, /*check_state_dir=*/false, &edit);
@@ -182,9 +182,9 @@ Routed WatchlistRoutes::put(const std::string& name, const Request& request, con
     const std::string& yaml_text = std::get<Draft>(checked).yaml_text;
     // The file, not the running config, says whether it exists: a change written just before may
     // not have been loaded yet.
-    const auto previous = read_file(files.dir / (name + ".yaml"));
+    const auto previous = read_file(files.file(name));
     const json before = previous ? config::json_of_yaml(*previous) : json::object();
-    if (auto failure = store_file(files.dir, name, yaml_text, "watchlist")) return *failure;
+    if (auto failure = store_file(files, name, yaml_text, "watchlist")) return *failure;
     const json after = config::json_of_yaml(yaml_text);
     spdlog::info("api: token '{}' {} watchlist '{}' (changed: {})", who, previous ? "replaced" : "created", name,
                  changed_keys(before, after));
@@ -202,7 +202,7 @@ Routed WatchlistRoutes::remove(const std::string& name, const Caller& caller) {
   return Job([files = files(), name, who = caller.name] {
     const auto lock = lock_file_changes();
     std::error_code ec;
-    if (!fs::exists(files.dir / (name + ".yaml"), ec)) return error_answer(404, "no watchlist '" + name + "'");
+    if (!fs::exists(files.file(name), ec)) return error_answer(404, "no watchlist '" + name + "'");
     const config::FileEdit edit{name, std::nullopt};
     try {
       static_cast<void>(config::load_config(files.source, /*check_state_dir=*/false, &edit));
@@ -211,7 +211,7 @@ Routed WatchlistRoutes::remove(const std::string& name, const Caller& caller) {
       for (const auto& d : e.diagnostics()) errors.push_back(api_error(d, fs::path(), nullptr));
       return invalid(std::move(errors));
     }
-    if (auto failure = store_file(files.dir, name, std::nullopt, "watchlist")) return *failure;
+    if (auto failure = store_file(files, name, std::nullopt, "watchlist")) return *failure;
     spdlog::info("api: token '{}' deleted watchlist '{}'", who, name);
     Answer answer = json_answer(204, "");
     answer.reload = true;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "api/api_types.hpp"
+#include "api/config_files.hpp"
 #include "api/auth.hpp"
 #include "config/config.hpp"
 
@@ -41,20 +42,15 @@ class WatchlistRoutes {
   Routed try_draft(const std::string& name, const Request& request) const;
 
  private:
-  // Where the config's files are: what a Job needs of the running config.
-  struct Files {
-    std::filesystem::path source;
-    std::filesystem::path dir;   // watchlists_dir
-  };
   // A watchlist of a request's body, checked with the rest of the config as watchlist `as_name`.
   struct Draft {
     std::string yaml_text;
     std::optional<nlohmann::json> body;   // for a JSON body
     config::Config config;                // the config with the draft in place
   };
-  static std::variant<Draft, Answer> draft(const Files& files, const std::string& name, const Request& request,
+  static std::variant<Draft, Answer> draft(const ConfigFiles& files, const std::string& name, const Request& request,
                                            const std::string& as_name);
-  Files files() const;
+  ConfigFiles files() const;   // watchlists_dir
   const config::WatchlistConfig* find(const std::string& name) const;
   Answer read_only(const config::WatchlistConfig& watchlist) const;
 
