@@ -123,19 +123,6 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
   Response route(const Request& request) const {
     const std::string_view target(request.target().data(), request.target().size());
     const std::string_view path = target.substr(0, target.find('?'));
-    if (handlers.callback && !handlers.callback_prefix.empty() && path.starts_with(handlers.callback_prefix)) {
-      poll::CallbackRequest call;
-      call.method = std::string(request.method_string());
-      call.target = std::string(target);
-      for (const auto& field : request) {
-        std::string name(field.name_string());
-        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        call.headers[name] = std::string(field.value());
-      }
-      call.body = request.body();
-      const poll::CallbackAnswer answer = handlers.callback(call);
-      return reply(request, static_cast<http::status>(answer.status), answer.content_type, answer.body);
-    }
     if (!handlers.metrics)
       return reply(request, http::status::not_found, "text/plain", "not found\n");
     if (request.method() != http::verb::get && request.method() != http::verb::head) {
@@ -171,12 +158,32 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
     return response;
   }
 
+  // True for the requests callback_reply answers: those under the WebSub callback path.
+  bool is_callback(const Request& request) const {
+    const std::string_view target(request.target().data(), request.target().size());
+    return handlers.callback && !handlers.callback_prefix.empty() &&
+           target.substr(0, target.find('?')).starts_with(handlers.callback_prefix);
+  }
+
+  asio::awaitable<Response> callback_reply(const Request& request) const {
+    poll::CallbackRequest call;
+    call.method = std::string(request.method_string());
+    call.target = std::string(request.target());
+    for (const auto& field : request) {
+      std::string name(field.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      call.headers[name] = std::string(field.value());
+    }
+    call.body = request.body();
+    const poll::CallbackAnswer answer = co_await handlers.callback(std::move(call));
+    co_return reply(request, static_cast<http::status>(answer.status), answer.content_type, answer.body);
+  }
+
   // True for the requests api_reply answers: /v1 on a listener with the API.
   bool is_api(const Request& request) const {
     const std::string_view target(request.target().data(), request.target().size());
     const std::string_view path = target.substr(0, target.find('?'));
-    const bool callback = handlers.callback && !handlers.callback_prefix.empty() && path.starts_with(handlers.callback_prefix);
-    return !callback && handlers.metrics && handlers.api && path.starts_with("/v1/");
+    return !is_callback(request) && handlers.metrics && handlers.api && path.starts_with("/v1/");
   }
 
   asio::awaitable<Response> api_reply(const Request& request) const {
@@ -225,7 +232,8 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
       Request request = parser.release();
       // Not a conditional expression: g++ 12 miscompiles co_await inside one.
       Response response;
-      if (is_api(request)) response = co_await api_reply(request);
+      if (is_callback(request)) response = co_await callback_reply(request);
+      else if (is_api(request)) response = co_await api_reply(request);
       else response = route(request);
       const bool keep_alive = response.keep_alive();
       stream.expires_after(listen.request_timeout);

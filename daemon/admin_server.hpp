@@ -31,7 +31,7 @@ class AdminServer {
     std::function<boost::asio::awaitable<bool>()> reload;
     // Requests whose path starts with callback_prefix (any method) go here: WebSub callbacks.
     std::string callback_prefix;
-    std::function<poll::CallbackAnswer(const poll::CallbackRequest&)> callback;
+    std::function<boost::asio::awaitable<poll::CallbackAnswer>(poll::CallbackRequest)> callback;
     std::uint64_t body_limit = 1 << 20;   // largest request body read
   };
 

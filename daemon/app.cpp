@@ -85,6 +85,12 @@ std::vector<std::string> names_of(const auto& items) {
   return names;
 }
 
+std::vector<std::string> urls_of(const std::vector<config::FeedConfig>& feeds) {
+  std::vector<std::string> urls;
+  for (const auto& feed : feeds) urls.push_back(feed.url);
+  return urls;
+}
+
 bool same_listen(const std::optional<config::HttpListen>& a, const std::optional<config::HttpListen>& b) {
   if (a.has_value() != b.has_value()) return false;
   return !a || (a->host == b->host && a->port == b->port);
@@ -129,6 +135,9 @@ std::filesystem::path state_file(const config::Config& config) {
 // The apply loop looks this often whether entries other nodes appended are due; one that adds
 // alerts wakes it at once, so that a webhook's node sees new alerts soon.
 constexpr Millis kApplyEvery{100};
+// How long a WebSub hub's request waits for the log entry that names its subscription; the hub
+// verifies after the asking node's entry is stored, so that entry is on its way already.
+constexpr Millis kCallbackCatchUp{3000};
 // The leader looks this often whether the log has grown enough for a snapshot.
 constexpr Millis kSnapshotCheck{5000};
 // A feed whose node died is polled within this long (or its interval, when shorter).
@@ -155,10 +164,6 @@ struct App::Impl {
         pages(http, pool, config.full_text, config.user_agent),
         random(std::random_device{}()) {
     if (config.cluster) join_cluster();
-    if (config.websub && config.cluster) {
-      spdlog::warn("websub: not available in cluster mode yet; every feed is polled");
-      config.websub.reset();
-    }
     if (config.websub) start_websub(*config.websub);
     delivery.set_observer([this](const std::string& webhook, alerts::AttemptOutcome outcome) {
       metrics.delivery_outcome(webhook, outcome_name(outcome));
@@ -226,7 +231,7 @@ struct App::Impl {
   // A feed this node polls from now on: its schedule continues from the shared state.
   void take_feed(FeedSlot& slot, Millis grace, bool orphaned) {
     const store::FeedState state = store.feeds().feed_state(slot.feed.url);
-    const Millis interval = interval_of(slot.feed);
+    const Millis interval = poll_policy(slot.feed).interval;   // a pushed feed's is the safety net's
     Millis delay;
     if (!state.last_poll) {
       // Never polled: spread as a single node spreads its first polls. Polled within a few seconds,
@@ -259,6 +264,7 @@ struct App::Impl {
     boost::system::error_code ec;
     while (!stopping) {
       if (cluster->apply_arrived()) delivery.wake();
+      refresh_websub();
       timer.expires_after(kApplyEvery);
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
@@ -287,14 +293,44 @@ struct App::Impl {
     };
     callbacks.state_changed = [this](const std::string& feed_url, bool active) { push_state_changed(feed_url, active); };
     callbacks.pushed = [this](std::string_view result) { metrics.websub_push(result); };
+    if (cluster) callbacks.owns = [this](const std::string& feed_url) { return cluster->owns(feed_url); };
     websub = std::make_unique<poll::WebSubSubscriber>(io, http, store.websub(), websub_config, std::move(callbacks));
   }
 
   void add_websub_handlers(AdminServer::Handlers& handlers) {
     if (!websub) return;
     handlers.callback_prefix = websub->path_prefix();
-    handlers.callback = [this](const poll::CallbackRequest& request) { return websub->handle(request); };
+    handlers.callback = [this](poll::CallbackRequest request) { return websub_callback(std::move(request)); };
     handlers.body_limit = config.poll.max_bytes;
+  }
+
+  // A hub's request may reach this node before the entry of the node that asked the hub (the
+  // subscription it verifies, with the secret it signs with) has been applied here: it waits for
+  // that entry up to kCallbackCatchUp before it is answered as naming no subscription.
+  asio::awaitable<poll::CallbackAnswer> websub_callback(poll::CallbackRequest request) {
+    if (cluster && !websub->expects(request)) {
+      const auto deadline = std::chrono::steady_clock::now() + kCallbackCatchUp;
+      asio::steady_timer pause(io);
+      boost::system::error_code ec;
+      for (;;) {
+        if (cluster->apply_now()) delivery.wake();
+        refresh_websub();
+        if (websub->expects(request) || stopping || std::chrono::steady_clock::now() >= deadline) break;
+        pause.expires_after(Millis(20));
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      }
+    }
+    co_return websub->handle(request);
+  }
+
+  // Subscriptions other nodes changed (a verification that reached them, a renewal by the feed's
+  // poller) are read again once they are applied here.
+  void refresh_websub() {
+    if (!websub || !cluster) return;
+    const std::uint64_t changes = cluster->changes("websub");
+    if (changes == websub_changes) return;
+    websub_changes = changes;
+    websub->refresh();
   }
 
   FeedSlot* slot_of(const std::string& feed_url) {
@@ -307,7 +343,7 @@ struct App::Impl {
   // anything published since the last push would otherwise wait a whole slow interval.
   void push_state_changed(const std::string& feed_url, bool active) {
     FeedSlot* slot = slot_of(feed_url);
-    if (slot == nullptr) return;
+    if (slot == nullptr || !owns_feed(*slot)) return;   // its poller's schedule changes, on its node
     if (active) {
       const Millis slow = poll_policy(slot->feed).interval;
       const auto since = slot->last_attempt ? std::chrono::steady_clock::now() - *slot->last_attempt
@@ -338,8 +374,8 @@ struct App::Impl {
   asio::awaitable<void> process_push(std::string feed_url, std::string body, std::string content_type) {
     FeedSlot* slot = slot_of(feed_url);
     if (slot == nullptr || stopping) co_return;
-    store::FeedState state = feed_state(feed_url);
-    const std::string base = state.current_url.empty() ? feed_url : state.current_url;
+    const std::string current = feed_state(feed_url).current_url;
+    const std::string base = current.empty() ? feed_url : current;
     feeds::ParsedFeed parsed;
     const feeds::ParseLimits limits = poll::parse_limits(config.poll);
     if (body.size() >= poll::kOffloadParseBytes)
@@ -353,7 +389,10 @@ struct App::Impl {
     if (parsed.recovered) feed_log(feed_url).warn("feed {}: pushed content recovered: {}", feed_url, parsed.warning);
     for (auto& article : parsed.articles) article.feed_url = feed_url;
     if (stopping) co_return;
-    co_await commit(slot->feed, std::move(parsed), feed_state(feed_url), Clock::now());
+    // A node that does not poll the feed leaves its state to the one that does.
+    std::optional<store::FeedState> state;
+    if (owns_feed(*slot)) state = feed_state(feed_url);
+    co_await commit(slot->feed, std::move(parsed), std::move(state), Clock::now());
   }
 
   // The stored state, or the newer one still waiting for the next batched write.
@@ -777,7 +816,6 @@ struct App::Impl {
         slot->removed = true;   // a poll in flight still commits what it fetched, then the loop ends
         slot->timer->cancel();
         metrics.forget_feed(slot->feed.url);
-        if (websub) websub->remove(slot->feed.url);
         ++removed;
         continue;
       }
@@ -793,6 +831,7 @@ struct App::Impl {
       }
     }
     std::erase_if(feed_slots, [](const auto& slot) { return slot->removed; });
+    if (websub) websub->set_feeds(urls_of(next.feeds));
     std::vector<const config::FeedConfig*> new_feeds;
     for (const auto& feed : next.feeds)
       if (std::none_of(feed_slots.begin(), feed_slots.end(), [&](const auto& slot) { return slot->feed.url == feed.url; }))
@@ -885,8 +924,10 @@ struct App::Impl {
           pending_states.erase(feed.url);   // the commit writes the newer state
           const std::string url = feed.url;
           committed = co_await commit(feed, std::move(outcome.feed), state, now);
-          if (websub && !slot->removed)
+          if (websub && !slot->removed) {
+            refresh_websub();   // a subscription another node made for the feed is not made again
             websub->discovered(url, outcome.hubs, outcome.self.empty() ? outcome.url : outcome.self);
+          }
         } else {
           feed_log(feed.url).debug("feed {}: not modified ({} ms)", feed.url, outcome.elapsed.count());
         }
@@ -927,7 +968,8 @@ struct App::Impl {
   // Every new entry of a poll or a push goes through the pipeline; what it queued is delivered.
   // The feed's settings are copied: a reload may replace its slot while pages are fetched.
   // Whether the feed's state was written with the batch (not when the batch had nothing new).
-  asio::awaitable<bool> commit(config::FeedConfig feed, feeds::ParsedFeed parsed, store::FeedState state, TimePoint now) {
+  asio::awaitable<bool> commit(config::FeedConfig feed, feeds::ParsedFeed parsed, std::optional<store::FeedState> state,
+                               TimePoint now) {
     pipeline::Batch batch{feed.url, std::move(parsed.articles), std::move(state), now, parsed.language};
     if (pages.wanted(feed)) co_await pages.fill(batch.articles, pipeline.to_match(batch), feed);
     const pipeline::Outcome outcome = co_await pipeline.process(std::move(batch), &pool);
@@ -1011,11 +1053,7 @@ struct App::Impl {
       start_feed(config.feeds[i], poll::initial_poll_delay(i, count, interval_of(config.feeds[i])));
     resume_pending();
     delivery.start();
-    if (websub) {
-      std::vector<std::string> urls;
-      for (const auto& feed : config.feeds) urls.push_back(feed.url);
-      websub->start(urls, supervisor);
-    }
+    if (websub) websub->start(urls_of(config.feeds), supervisor);
     if (cluster) {
       cluster->start([this] { ownership_changed(); });
       cluster->on_alerts_arrived([this] {
@@ -1066,6 +1104,7 @@ struct App::Impl {
   std::unique_ptr<AdminServer> admin;
   std::unique_ptr<poll::WebSubSubscriber> websub;
   std::unique_ptr<AdminServer> websub_listener;   // websub.listen, when callbacks have a listener of their own
+  std::uint64_t websub_changes = 0;   // cluster->changes("websub") when the subscriptions were last read
   std::unordered_map<std::string, store::FeedState> pending_states;   // written by flush_states()
   std::uint64_t pruned_rows = 0;
   TimePoint started = Clock::now();

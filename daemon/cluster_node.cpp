@@ -151,15 +151,26 @@ std::vector<std::string> ClusterNode::alive() const {
 
 bool ClusterNode::apply_arrived() {
   auto* replication = store_.replication();
+  return due_to_apply(*replication) ? apply_now() : replication->take_outbox_changed();
+}
+
+bool ClusterNode::apply_now() {
+  auto* replication = store_.replication();
+  behind_since_.reset();
   try {
-    if (due_to_apply(*replication)) replication->apply_received();
+    replication->apply_received();
   } catch (const store::ReplicaBehindLog& e) {
     spdlog::warn("cluster: {}; loading the newest snapshot", e.what());
     link_->shared.load_snapshot(store_);
+    ++snapshots_loaded_;
     replication->apply_received();
     return true;
   }
   return replication->take_outbox_changed();
+}
+
+std::uint64_t ClusterNode::changes(std::string_view table) const {
+  return store_.replication()->changes(table) + snapshots_loaded_;
 }
 
 // Entries with new alerts for a webhook this node delivers are applied at once: its delivery loop

@@ -25,6 +25,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 namespace newsalert::daemon {
@@ -71,6 +72,11 @@ class ClusterNode {
   // still needs, loads the newest snapshot first.
   bool apply_arrived();
   static constexpr std::chrono::milliseconds kApplyWithin{200};
+  // Applies what has arrived now, whatever kApplyWithin says: for a request that needs the
+  // newest state this node can have. Whether the outbox changed.
+  bool apply_now();
+  // Grows whenever what this node applied changed `table` (a snapshot loaded changes all).
+  std::uint64_t changes(std::string_view table) const;
   // The leader's compaction: a snapshot when the log has grown by cluster.snapshot_every entries
   // since the last and holds at least as many bytes as the replica file. Blocks (copy and upload):
   // run on the worker pool. Returns its position, if any.
@@ -98,6 +104,7 @@ class ClusterNode {
   cluster::Ownership previous_;
   std::optional<TimePoint> last_view_;
   std::atomic<std::uint64_t> last_snapshot_{0};
+  std::uint64_t snapshots_loaded_ = 0;
   std::optional<std::chrono::steady_clock::time_point> behind_since_;   // entries arrived, not applied yet
 
   std::thread beats_;

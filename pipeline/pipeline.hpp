@@ -39,7 +39,9 @@ Rules rules_of(const config::Config& config);
 struct Batch {
   std::string feed_url;
   std::vector<Article> articles;
-  store::FeedState state;   // the feed's state after this poll, committed with its entries
+  // The feed's state after this poll, committed with its entries; none for a push to a node of a
+  // cluster that does not poll the feed (the state is its poller's to write).
+  std::optional<store::FeedState> state;
   TimePoint now;
   std::string language{};   // what the feed declares (feeds::ParsedFeed::language): the hint for detection
 };

@@ -5,6 +5,7 @@
 #include "common/crypto.hpp"
 #include "common/log_exception.hpp"
 #include "common/text.hpp"
+#include "store/replication.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 namespace asio = boost::asio;
 
@@ -83,13 +85,45 @@ std::string WebSubSubscriber::callback_url(const Entry& entry) const {
 void WebSubSubscriber::start(const std::vector<std::string>& feed_urls, Supervisor& supervisor) {
   for (auto& sub : subscriptions_.all()) {
     const std::string url = sub.feed_url;
-    Entry& entry = entries_[url];
-    entry.sub = std::move(sub);
-    const bool configured = std::find(feed_urls.begin(), feed_urls.end(), url) != feed_urls.end();
-    if (!configured) remove(url);
-    else if (active(url)) callbacks_.state_changed(url, true);
+    entries_[url].sub = std::move(sub);
   }
+  set_feeds(feed_urls);
+  for (const auto& [url, entry] : entries_)
+    if (pushing(entry)) callbacks_.state_changed(url, true);
   supervisor.spawn("websub", "", [this] { return maintain(); });
+}
+
+void WebSubSubscriber::set_feeds(const std::vector<std::string>& feed_urls) {
+  feeds_ = {feed_urls.begin(), feed_urls.end()};
+  std::vector<std::string> gone;
+  for (const auto& [url, entry] : entries_)
+    if (!feeds_.contains(url) && manages(url)) gone.push_back(url);
+  for (const auto& url : gone)
+    if (auto it = entries_.find(url); it != entries_.end()) unsubscribe(it->second);
+}
+
+void WebSubSubscriber::refresh() {
+  std::map<std::string, Entry> next;
+  std::vector<std::pair<std::string, bool>> changed;   // feed URL, pushed now
+  for (auto& sub : subscriptions_.all()) {
+    const std::string url = sub.feed_url;
+    Entry entry;
+    bool was_pushing = false;
+    if (auto it = entries_.find(url); it != entries_.end()) {
+      was_pushing = pushing(it->second);
+      entry = std::move(it->second);
+      entries_.erase(it);
+    }
+    // A new lease: the renewal this node sent was verified, on whichever node the hub reached.
+    if (entry.sub.expires != sub.expires) entry.renewing = false;
+    entry.sub = std::move(sub);
+    if (pushing(entry) != was_pushing) changed.emplace_back(url, !was_pushing);
+    next.emplace(url, std::move(entry));
+  }
+  for (const auto& [url, entry] : entries_)
+    if (pushing(entry)) changed.emplace_back(url, false);
+  entries_ = std::move(next);
+  for (const auto& [url, now_pushing] : changed) callbacks_.state_changed(url, now_pushing);
 }
 
 void WebSubSubscriber::stop() {
@@ -97,20 +131,30 @@ void WebSubSubscriber::stop() {
   tick_.cancel();
 }
 
+bool WebSubSubscriber::pushing(const Entry& entry) const {
+  return entry.sub.state == store::WebSubState::active && (!entry.sub.expires || *entry.sub.expires > Clock::now());
+}
+
 bool WebSubSubscriber::active(const std::string& feed_url) const {
   const auto it = entries_.find(feed_url);
-  return it != entries_.end() && it->second.sub.state == store::WebSubState::active &&
-         (!it->second.sub.expires || *it->second.sub.expires > Clock::now());
+  return it != entries_.end() && pushing(it->second);
 }
 
 std::size_t WebSubSubscriber::active_count() const {
   return static_cast<std::size_t>(
-      std::count_if(entries_.begin(), entries_.end(), [this](const auto& e) { return active(e.first); }));
+      std::count_if(entries_.begin(), entries_.end(), [this](const auto& e) { return pushing(e.second); }));
 }
 
+// In a cluster another node may write the state at the same moment (a hub's answer reaching it):
+// the write is made again on the newer state.
 void WebSubSubscriber::save(Entry& entry) {
   entry.sub.updated = Clock::now();
-  subscriptions_.save(entry.sub);
+  store::retry_on_conflict([&] { subscriptions_.save(entry.sub); });
+}
+
+void WebSubSubscriber::forget(const std::string& feed_url) {
+  store::retry_on_conflict([&] { subscriptions_.remove(feed_url); });
+  entries_.erase(feed_url);
 }
 
 void WebSubSubscriber::discovered(const std::string& feed_url, const std::vector<std::string>& hubs,
@@ -152,18 +196,9 @@ void WebSubSubscriber::subscribe(Entry& entry, bool renewal) {
                  [](std::exception_ptr e) { log_exception("websub subscribe", e); });
 }
 
-void WebSubSubscriber::remove(const std::string& feed_url) {
-  auto it = entries_.find(feed_url);
-  if (it == entries_.end()) return;
-  unsubscribe(it->second);
-}
-
 void WebSubSubscriber::unsubscribe(Entry& entry) {
   if (entry.sub.state == store::WebSubState::failed || entry.sub.state == store::WebSubState::unsubscribing) {
-    if (entry.sub.state == store::WebSubState::failed) {
-      subscriptions_.remove(entry.sub.feed_url);
-      entries_.erase(entry.sub.feed_url);
-    }
+    if (entry.sub.state == store::WebSubState::failed) forget(std::string(entry.sub.feed_url));
     return;
   }
   entry.sub.state = store::WebSubState::unsubscribing;
@@ -207,8 +242,7 @@ asio::awaitable<void> WebSubSubscriber::send(std::string feed_url, std::string m
   if (mode == "unsubscribe") {
     spdlog::warn("websub: feed {}: hub {} did not take the unsubscribe request ({}); forgetting the subscription",
                  feed_url, sub.hub, error);
-    subscriptions_.remove(feed_url);
-    entries_.erase(it);
+    forget(feed_url);
     co_return;
   }
   if (renewal) {
@@ -240,11 +274,15 @@ asio::awaitable<void> WebSubSubscriber::maintain() {
   boost::system::error_code ec;
   while (!stopped_) {
     const TimePoint now = Clock::now();
-    std::vector<std::string> to_fail, to_renew, to_forget;
+    std::vector<std::string> to_fail, to_renew, to_forget, to_end;
     std::map<std::string, std::string> why;
     for (auto& [url, entry] : entries_) {
       const auto& sub = entry.sub;
-      if (sub.state == store::WebSubState::active && sub.expires) {
+      if (!manages(url)) continue;   // another node of the cluster looks after it
+      if (!feeds_.contains(url) && !entry.requesting &&
+          (sub.state == store::WebSubState::requested || sub.state == store::WebSubState::active)) {
+        to_end.push_back(url);   // left the config while no node looked after it
+      } else if (sub.state == store::WebSubState::active && sub.expires) {
         if (now >= *sub.expires) {
           to_fail.push_back(url);
           why[url] = "the lease ended without a renewal";
@@ -264,19 +302,42 @@ asio::awaitable<void> WebSubSubscriber::maintain() {
       if (auto it = entries_.find(url); it != entries_.end()) fail(it->second, why[url]);
     for (const auto& url : to_renew)
       if (auto it = entries_.find(url); it != entries_.end()) subscribe(it->second, true);
-    for (const auto& url : to_forget) {
-      subscriptions_.remove(url);
-      entries_.erase(url);
-    }
+    for (const auto& url : to_forget) forget(url);
+    for (const auto& url : to_end)
+      if (auto it = entries_.find(url); it != entries_.end()) unsubscribe(it->second);
     tick_.expires_after(kTick);
     co_await tick_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
 }
 
-WebSubSubscriber::Entry* WebSubSubscriber::by_token(std::string_view token) {
-  for (auto& [url, entry] : entries_)
+const WebSubSubscriber::Entry* WebSubSubscriber::by_token(std::string_view token) const {
+  for (const auto& [url, entry] : entries_)
     if (!token.empty() && entry.sub.token == token) return &entry;
   return nullptr;
+}
+
+WebSubSubscriber::Entry* WebSubSubscriber::by_token(std::string_view token) {
+  return const_cast<Entry*>(std::as_const(*this).by_token(token));
+}
+
+std::string_view WebSubSubscriber::token_of(std::string_view target) const {
+  std::string_view token = target.substr(0, target.find('?'));
+  token.remove_prefix(std::min(prefix_.size(), token.size()));
+  return token;
+}
+
+bool WebSubSubscriber::expects(const CallbackRequest& request) const {
+  const Entry* entry = by_token(token_of(request.target));
+  if (entry == nullptr) return false;
+  const auto state = entry->sub.state;
+  if (request.method != "GET") return state != store::WebSubState::unsubscribing;
+  const auto query = parse_query(request.target);
+  const auto mode = query.find("hub.mode");
+  const auto topic = query.find("hub.topic");
+  if (topic == query.end() || topic->second != entry->sub.topic) return false;
+  if (mode == query.end() || mode->second == "denied") return true;
+  if (mode->second == "unsubscribe") return state == store::WebSubState::unsubscribing;
+  return state == store::WebSubState::requested || state == store::WebSubState::active;
 }
 
 CallbackAnswer WebSubSubscriber::verify(Entry* entry, const std::map<std::string, std::string>& query) {
@@ -323,9 +384,7 @@ CallbackAnswer WebSubSubscriber::verify(Entry* entry, const std::map<std::string
   if (mode == "unsubscribe") {
     if (entry->sub.state != store::WebSubState::unsubscribing) return {404, "no unsubscription was requested\n"};
     spdlog::info("websub: feed {}: unsubscribed at hub {}", entry->sub.feed_url, entry->sub.hub);
-    const std::string url = entry->sub.feed_url;
-    subscriptions_.remove(url);
-    entries_.erase(url);
+    forget(std::string(entry->sub.feed_url));
     return {200, challenge};
   }
   return {400, "unknown hub.mode\n"};
@@ -333,9 +392,7 @@ CallbackAnswer WebSubSubscriber::verify(Entry* entry, const std::map<std::string
 
 CallbackAnswer WebSubSubscriber::handle(const CallbackRequest& request) {
   const std::string_view target = request.target;
-  std::string_view token = target.substr(0, target.find('?'));
-  token.remove_prefix(std::min(prefix_.size(), token.size()));
-  Entry* entry = by_token(token);
+  Entry* entry = by_token(token_of(target));
   if (request.method == "GET") return verify(entry, parse_query(target));
   if (request.method != "POST") return {405, "use GET or POST\n"};
   if (entry == nullptr || entry->sub.state == store::WebSubState::unsubscribing) {

@@ -1,6 +1,7 @@
 // WebSub subscriber: subscribes feeds that name a hub, answers the hub's verification of intent,
 // checks pushed content against the subscription's secret, renews leases, unsubscribes feeds
-// that leave the config. Runs on the daemon's event loop; subscriptions live in the state store.
+// that leave the config. Runs on the daemon's event loop; subscriptions live in the state store,
+// which a cluster shares: any node answers the hub, the feed's poller keeps the subscription.
 #pragma once
 
 #include "common/supervisor.hpp"
@@ -16,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +40,9 @@ class WebSubSubscriber {
     std::function<void(const std::string& feed_url, bool active)> state_changed;
     // A content request was accepted, refused for its signature, or named no subscription.
     std::function<void(std::string_view result)> pushed;
+    // Whether this node looks after the feed's subscription (subscribes, renews, unsubscribes it):
+    // in a cluster, the node that polls the feed. Empty: every feed (a single node).
+    std::function<bool(const std::string& feed_url)> owns;
   };
 
   WebSubSubscriber(boost::asio::io_context& io, net::HttpClient& http, store::WebSubStore& subscriptions,
@@ -54,11 +59,19 @@ class WebSubSubscriber {
   // After a successful poll: the hubs the feed names now and its topic (rel="self", else the URL
   // polled). Subscribes when the feed has a hub and no live subscription.
   void discovered(const std::string& feed_url, const std::vector<std::string>& hubs, const std::string& topic);
-  // The feed left the config: unsubscribe.
-  void remove(const std::string& feed_url);
+  // The configured feeds, at start and after a reload: the subscriptions of the others end.
+  void set_feeds(const std::vector<std::string>& feed_urls);
 
   bool active(const std::string& feed_url) const;
   std::size_t active_count() const;
+
+  // Reads the subscriptions again from the state store, after other nodes of a cluster changed
+  // them (a hub's verification may reach any node); a feed whose push started or stopped there is
+  // reported through state_changed here too.
+  void refresh();
+  // Whether `request` names a subscription in a state that takes it. In a cluster, false may
+  // only mean that this node has not yet applied what the node that asked the hub wrote.
+  bool expects(const CallbackRequest& request) const;
 
   // The listener's path prefix for callbacks ("/websub/" for callback_base http://host/websub).
   const std::string& path_prefix() const { return prefix_; }
@@ -73,13 +86,18 @@ class WebSubSubscriber {
     TimePoint next_try{};      // after a failed renewal: not before this
   };
 
+  bool pushing(const Entry& entry) const;
+  bool manages(const std::string& feed_url) const { return !callbacks_.owns || callbacks_.owns(feed_url); }
   void subscribe(Entry& entry, bool renewal);
   void unsubscribe(Entry& entry);
   boost::asio::awaitable<void> send(std::string feed_url, std::string mode, bool renewal);
   boost::asio::awaitable<void> maintain();
   void fail(Entry& entry, const std::string& why);
   void save(Entry& entry);
+  void forget(const std::string& feed_url);
   std::string callback_url(const Entry& entry) const;
+  std::string_view token_of(std::string_view target) const;
+  const Entry* by_token(std::string_view token) const;
   Entry* by_token(std::string_view token);
   CallbackAnswer verify(Entry* entry, const std::map<std::string, std::string>& query);
 
@@ -90,6 +108,7 @@ class WebSubSubscriber {
   Callbacks callbacks_;
   std::string prefix_;
   std::map<std::string, Entry> entries_;   // by feed URL
+  std::set<std::string> feeds_;            // the configured feeds: the others' subscriptions end
   boost::asio::steady_timer tick_;
   bool stopped_ = false;
 };

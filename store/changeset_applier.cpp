@@ -111,6 +111,8 @@ ChangesetResult ChangesetApplier::apply(std::string_view changeset) {
                                                [](Value v) { return v == nullptr; }))
       continue;
     if (row.table == "outbox") result.outbox = true;
+    if (std::find(result.tables.begin(), result.tables.end(), row.table) == result.tables.end())
+      result.tables.emplace_back(row.table);
     binds.clear();
     const auto stmt = db_.cached(statement_for(row, names, binds));
     for (std::size_t b = 0; b < binds.size(); ++b)

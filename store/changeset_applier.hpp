@@ -19,6 +19,7 @@ struct ChangesetResult {
   bool applied = false;
   std::string conflict;   // why not, naming the table
   bool outbox = false;    // the changeset touched the outbox
+  std::vector<std::string> tables;   // the tables it touched, each once
 };
 
 class ChangesetApplier {

@@ -104,6 +104,11 @@ void Replication::set_sequence(std::uint64_t sequence) {
   update->run();
 }
 
+std::uint64_t Replication::changes(std::string_view table) const {
+  const auto it = changes_.find(table);
+  return it == changes_.end() ? 0 : it->second;
+}
+
 bool Replication::take_outbox_changed() { return std::exchange(outbox_changed_, false); }
 
 ApplyResult Replication::apply_received() {
@@ -142,6 +147,7 @@ bool Replication::try_apply(const LogEntry& entry, std::string& conflict) {
   }
   set_sequence(entry.sequence);
   ++applied_.entries;
+  for (const auto& table : result.tables) ++changes_[table];
   if (result.outbox) {
     applied_.outbox_changed = true;
     outbox_changed_ = true;

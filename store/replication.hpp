@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -111,6 +112,9 @@ class Replication final : public WriteHook {
   void reread_position() noexcept;
   // Whether the last applied changesets touched the outbox; cleared by reading.
   bool take_outbox_changed();
+  // How many applied changesets touched `table` so far: a reader that remembers the figure knows
+  // when another node changed the table, without reading it.
+  std::uint64_t changes(std::string_view table) const;
   // Transactions that lost their race and were kept: the winners' entries touched nothing they
   // wrote or read, so they were applied under them and the append made again.
   std::uint64_t rebased() const noexcept { return rebased_; }
@@ -139,6 +143,7 @@ class Replication final : public WriteHook {
   std::set<std::string, std::less<>> read_tables_;
   std::set<std::string, std::less<>> read_rows_;
   std::uint64_t rebased_ = 0;
+  std::map<std::string, std::uint64_t, std::less<>> changes_;   // by table
   std::uint64_t began_at_ = 0;   // the replica's committed position when the transaction began
   std::uint64_t committed_ = 0;   // the replica's position as last committed (0: unknown)
   std::uint64_t scanned_ = 0;     // the last arrived entry alerts_arrived() looked at

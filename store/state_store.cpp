@@ -316,13 +316,13 @@ std::unique_ptr<Transaction> StateStore::begin() {
   return std::make_unique<Transaction>(*db_, Transaction::Kind::Immediate);
 }
 
-std::size_t StateStore::commit_poll(const std::string& feed_url, const FeedState& state,
+std::size_t StateStore::commit_poll(const std::string& feed_url, const std::optional<FeedState>& state,
                                     const std::vector<SeenArticle>& articles,
                                     const std::vector<OutboxEntry>& alerts, TimePoint now,
                                     const std::vector<std::string>& refreshed) {
   const auto now_ms = to_unix_millis(now);
   Transaction tx(*db_, Transaction::Kind::Immediate);
-  feeds_.save_feed_state(feed_url, state);
+  if (state) feeds_.save_feed_state(feed_url, *state);
   articles_.record(feed_url, articles, refreshed, now_ms);
   const std::size_t added = outbox_.insert(alerts, now_ms);
   tx.commit();

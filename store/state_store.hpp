@@ -77,10 +77,10 @@ class StateStore {
   // The writes below span parts, so each is one transaction here rather than a call on a part.
   // Outbox entries whose (alert_id, webhook) is already known (pending, delivered or dead) are skipped.
 
-  // The feed's new state, its newly seen articles, and the alerts they raised. Returns how many
-  // outbox entries were actually added.
+  // The feed's new state (when given), its newly seen articles, and the alerts they raised. Returns
+  // how many outbox entries were actually added.
   // `refreshed`: ids of recorded articles still in the feed, whose seen time moves to `now`.
-  std::size_t commit_poll(const std::string& feed_url, const FeedState& state,
+  std::size_t commit_poll(const std::string& feed_url, const std::optional<FeedState>& state,
                           const std::vector<SeenArticle>& articles, const std::vector<OutboxEntry>& alerts,
                           TimePoint now, const std::vector<std::string>& refreshed = {});
   // The follow-up's outbox entries and the story marked as followed up.

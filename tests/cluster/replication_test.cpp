@@ -108,6 +108,34 @@ TEST_F(Replication, WhatOneNodeCommitsReachesTheOtherWithTheSameIds) {
   EXPECT_EQ(a->store->outbox().due("hook", Clock::now(), 10).size(), 0u);   // its retry waits an hour
 }
 
+// A reader that keeps a table in memory (the WebSub subscriber) learns that another node changed
+// it from the count of applied changesets that touched it, without reading the table.
+TEST_F(Replication, TheChangesAppliedAreCountedByTable) {
+  auto a = node("a");
+  auto b = node("b");
+  const auto websub_before = b->store->replication()->changes("websub");
+  const auto outbox_before = b->store->replication()->changes("outbox");
+  store::WebSubSubscription sub;
+  sub.feed_url = "https://example.org/feed";
+  sub.hub = "https://hub.example/";
+  sub.topic = sub.feed_url;
+  sub.token = "t0k3n";
+  sub.secret = "s3cr3t";
+  sub.updated = Clock::now();
+  a->store->websub().save(sub);
+  b->catch_up();
+  EXPECT_EQ(b->store->replication()->changes("websub"), websub_before + 1);
+  EXPECT_EQ(b->store->replication()->changes("outbox"), outbox_before);
+  ASSERT_EQ(b->store->websub().all().size(), 1u);
+  EXPECT_EQ(b->store->websub().all()[0].secret, "s3cr3t");
+  // Its own writes are not counted: the node that wrote them knows.
+  b->store->websub().remove(sub.feed_url);
+  EXPECT_EQ(b->store->replication()->changes("websub"), websub_before + 1);
+  a->catch_up();
+  EXPECT_EQ(a->store->replication()->changes("websub"), 1u);
+  EXPECT_TRUE(a->store->websub().all().empty());
+}
+
 TEST_F(Replication, ATransactionThatLostItsRaceIsRefusedAndRunsAgainOnTheNewerState) {
   auto a = node("a");
   auto b = node("b");

@@ -101,11 +101,7 @@ class ClusterTest : public ::testing::Test {
     Node node;
     node.name = name;
     node.port = free_port();
-    std::filesystem::create_directories(dir_ / name);
-    node.process = std::make_unique<DaemonProcess>(
-        std::vector<std::string>{"run", "--config", config, "--log-level", "info"}, dir_ / name,
-        std::vector<std::string>{"NEWSALERT_NODE=" + name, "STATE_DIR=" + (dir_ / name / "state").string(),
-                                 "ADMIN_PORT=" + std::to_string(node.port)});
+    node.process = start_cluster_node(name, config, dir_.path(), node.port);
     nodes_.push_back(std::move(node));
     return nodes_.back();
   }

@@ -141,6 +141,15 @@ bool DaemonProcess::wait_for_log(const std::string& text, std::chrono::milliseco
   return false;
 }
 
+std::unique_ptr<DaemonProcess> start_cluster_node(const std::string& name, const std::string& config,
+                                                  const std::filesystem::path& dir, std::uint16_t admin_port) {
+  std::filesystem::create_directories(dir / name);
+  return std::make_unique<DaemonProcess>(
+      std::vector<std::string>{"run", "--config", config, "--log-level", "info"}, dir / name,
+      std::vector<std::string>{"NEWSALERT_NODE=" + name, "STATE_DIR=" + (dir / name / "state").string(),
+                               "ADMIN_PORT=" + std::to_string(admin_port)});
+}
+
 std::uint16_t free_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw std::runtime_error("socket failed");

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,6 +67,11 @@ struct CommandResult {
   std::string out;
   std::string err;
 };
+
+// One node of a test cluster: `newsalertd run` on `config` in dir/NAME, with NEWSALERT_NODE=NAME,
+// STATE_DIR=dir/NAME/state and ADMIN_PORT=`admin_port` for the config to expand.
+std::unique_ptr<DaemonProcess> start_cluster_node(const std::string& name, const std::string& config,
+                                                  const std::filesystem::path& dir, std::uint16_t admin_port);
 
 // A TCP port on 127.0.0.1 that was free a moment ago (for daemons that must listen on a known port).
 std::uint16_t free_port();

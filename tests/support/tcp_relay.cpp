@@ -52,7 +52,9 @@ tcp::socket& lowest(ssl::stream<tcp::socket>& stream) { return stream.next_layer
 struct TcpRelay::Impl {
   asio::io_context ioc{1};
   tcp::acceptor acceptor{ioc};
-  std::uint16_t upstream = 0;
+  std::vector<std::uint16_t> upstreams;
+  std::unique_ptr<std::atomic<std::size_t>[]> relayed;   // per upstream
+  std::size_t next = 0;                                  // the upstream the next connection tries first
   std::optional<ssl::context> tls;
   std::atomic<std::size_t> accepted{0};
   std::thread thread;
@@ -65,15 +67,44 @@ struct TcpRelay::Impl {
     }
   }
 
+  // The first upstream from the round robin's turn that accepts; throws when none does.
+  asio::awaitable<tcp::socket> connect_upstream() {
+    const std::size_t first = next++;
+    boost::system::error_code ec;
+    for (std::size_t i = 0; i < upstreams.size(); ++i) {
+      const std::size_t index = (first + i) % upstreams.size();
+      tcp::socket up(ioc);
+      co_await up.async_connect(tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), upstreams[index]),
+                                asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) continue;
+      ++relayed[index];
+      co_return up;
+    }
+    throw boost::system::system_error(ec);
+  }
+
   asio::awaitable<void> serve(tcp::socket client) {
-    tcp::socket up(ioc);
-    co_await up.async_connect(tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), upstream), asio::use_awaitable);
+    tcp::socket up = co_await connect_upstream();
     if (!tls) co_return co_await relay(std::make_shared<Session<tcp::socket>>(std::move(client), std::move(up)));
     auto session = std::make_shared<Session<ssl::stream<tcp::socket>>>(ssl::stream<tcp::socket>(std::move(client), *tls),
                                                                         std::move(up));
     // A failed handshake (a client refusing the certificate) ends the session: that is the point.
     co_await session->client.async_handshake(ssl::stream_base::server, asio::use_awaitable);
     co_await relay(session);
+  }
+
+  void set_upstreams(std::vector<std::uint16_t> ports) {
+    upstreams = std::move(ports);
+    relayed = std::make_unique<std::atomic<std::size_t>[]>(upstreams.size());
+  }
+
+  void run() {
+    const tcp::endpoint endpoint(asio::ip::make_address_v4("127.0.0.1"), 0);
+    acceptor.open(endpoint.protocol());
+    acceptor.bind(endpoint);
+    acceptor.listen();
+    asio::co_spawn(ioc, accept_loop(), asio::detached);
+    thread = std::thread([this] { ioc.run(); });
   }
 
   template <typename Client>
@@ -84,18 +115,18 @@ struct TcpRelay::Impl {
 };
 
 TcpRelay::TcpRelay(std::uint16_t upstream, std::optional<TlsIdentity> tls) : impl_(std::make_unique<Impl>()) {
-  impl_->upstream = upstream;
+  impl_->set_upstreams({upstream});
   if (tls) {
     impl_->tls.emplace(ssl::context::tls_server);
     impl_->tls->use_certificate_chain_file(tls->cert_file.string());
     impl_->tls->use_private_key_file(tls->key_file.string(), ssl::context::pem);
   }
-  const tcp::endpoint endpoint(asio::ip::make_address_v4("127.0.0.1"), 0);
-  impl_->acceptor.open(endpoint.protocol());
-  impl_->acceptor.bind(endpoint);
-  impl_->acceptor.listen();
-  asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached);
-  impl_->thread = std::thread([impl = impl_.get()] { impl->ioc.run(); });
+  impl_->run();
+}
+
+TcpRelay::TcpRelay(std::vector<std::uint16_t> upstreams) : impl_(std::make_unique<Impl>()) {
+  impl_->set_upstreams(std::move(upstreams));
+  impl_->run();
 }
 
 // Stopping the loop and destroying it afterwards frees every suspended session with its sockets.
@@ -111,5 +142,7 @@ std::string TcpRelay::url(std::string_view path) const {
 }
 
 std::size_t TcpRelay::accepted() const { return impl_->accepted.load(); }
+
+std::size_t TcpRelay::relayed_to(std::size_t index) const { return impl_->relayed[index].load(); }
 
 }  // namespace newsalert::testing

@@ -1,5 +1,6 @@
 // A loopback relay in front of a test server: counts the connections clients open, and can
-// terminate TLS so that the plain HttpServer answers https:// requests.
+// terminate TLS so that the plain HttpServer answers https:// requests. In front of several
+// servers it is a load balancer: each connection goes to the next one that accepts it.
 #pragma once
 
 #include "tests/support/test_pki.hpp"
@@ -10,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace newsalert::testing {
 
@@ -19,6 +21,9 @@ class TcpRelay {
   // With `tls`, it does the TLS handshake with that identity (no ALPN, so clients speak
   // HTTP/1.1) and forwards the decrypted bytes; without it, bytes pass through untouched.
   explicit TcpRelay(std::uint16_t upstream, std::optional<TlsIdentity> tls = std::nullopt);
+  // Round robin over `upstreams` (plain TCP): an upstream that refuses the connection is passed
+  // over for the next, as a load balancer passes over a dead backend.
+  explicit TcpRelay(std::vector<std::uint16_t> upstreams);
   // Stops its thread and drops every connection.
   ~TcpRelay();
   TcpRelay(const TcpRelay&) = delete;
@@ -29,6 +34,8 @@ class TcpRelay {
   std::string url(std::string_view path) const;
   // Connections accepted so far.
   std::size_t accepted() const;
+  // Connections relayed to upstreams[index] so far.
+  std::size_t relayed_to(std::size_t index) const;
 
  private:
   struct Impl;

@@ -1,0 +1,198 @@
+// WebSub in cluster mode end to end: three real newsalertd on a real three-server NATS cluster,
+// the loopback hub, and a load balancer in front of the nodes' callback listeners. The feed's
+// poller subscribes once, a hub's request reaching any node is answered from the shared state,
+// and when the poller dies its successor renews the same subscription.
+#include "cluster/ownership.hpp"
+#include "daemon_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/http_server.hpp"
+#include "tests/support/nats_cluster.hpp"
+#include "tests/support/tcp_relay.hpp"
+#include "tests/support/websub_hub.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+#include <thread>
+
+using namespace newsalert;
+using namespace newsalert::testing;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+const std::vector<std::string> kNodes = {"a", "b", "c"};
+
+std::string atom(const std::string& hub, const std::string& self,
+                 const std::vector<std::pair<std::string, std::string>>& entries) {
+  std::string out = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Wire</title>"
+                    "<link rel=\"hub\" href=\"" + hub + "\"/><link rel=\"self\" href=\"" + self + "\"/>";
+  for (const auto& [id, title] : entries)
+    out += "<entry><id>" + id + "</id><title>" + title + "</title><link href=\"http://wire.example/" + id +
+           "\"/><updated>2030-01-01T00:00:00Z</updated><summary>" + title + "</summary></entry>";
+  return out + "</feed>";
+}
+
+// A headline the watchlist matches, its own story (stories are grouped at distance 0 only).
+std::string headline(int i) { return "Khamenei statement in Tehran on matter " + std::to_string(i); }
+
+class ClusterWebSubTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    hook_.serve_webhook("/hook");
+    for (std::size_t i = 0; i < kNodes.size(); ++i) ports_.push_back(free_port());
+    balancer_ = std::make_unique<TcpRelay>(ports_);
+  }
+
+  std::string feed_url() const { return feeds_.url("/wire.atom"); }
+
+  void serve_feed(const WebSubHub& hub) {
+    feeds_.serve_feed("/wire.atom", atom(hub.url(), feed_url(), {{"old-1", "Weather outlook for the district"}}),
+                      "application/atom+xml");
+  }
+
+  // Every node reads this file; callbacks reach the nodes through the balancer.
+  std::string write_config() {
+    std::string text = "state_dir: ${STATE_DIR}\nhttp:\n  listen: 127.0.0.1:${ADMIN_PORT}\n"
+                       "network:\n  allow: [127.0.0.0/8]\npoll:\n  interval: 1s\n  adaptive: false\n  timeout: 5s\n"
+                       "shutdown_grace: 2s\ncluster:\n  nats: [";
+    for (int i = 0; i < nats_.size(); ++i) text += (i > 0 ? ", " : "") + nats_.url(i);
+    text += "]\n  node: ${NEWSALERT_NODE}\n  heartbeat: 500ms\n  member_timeout: 3s\n";
+    text += "feeds:\n  - " + feed_url() + "\n";
+    text += "watchlists:\n  - name: iran\n    actors: [Khamenei]\n    regions: [Iran]\n    stories: {distance: 0}\n";
+    text += "webhooks:\n  - name: hook\n    url: " + hook_.url("/hook") + "\n    timeout: 1s\n";
+    text += "websub:\n  callback_base: " + balancer_->url("/websub") + "\n  poll_interval: 1h\n  lease: 1h\n";
+    const auto file = dir_ / "newsalert.yaml";
+    write_file(file, text);
+    return file.string();
+  }
+
+  void start_all() {
+    const std::string config = write_config();
+    for (std::size_t i = 0; i < kNodes.size(); ++i)
+      nodes_[kNodes[i]] = start_cluster_node(kNodes[i], config, dir_.path(), ports_[i]);
+  }
+
+  DaemonProcess& node(const std::string& name) { return *nodes_.at(name); }
+
+  // Whether each of `names` says in /v1/status that `poller` polls the feed: the nodes may have
+  // passed it around while they joined, and the subscription with it.
+  bool polled_by(const std::string& poller, const std::vector<std::string>& names) {
+    for (const auto& name : names) {
+      const auto index = static_cast<std::size_t>(std::find(kNodes.begin(), kNodes.end(), name) - kNodes.begin());
+      const auto response = get("http://127.0.0.1:" + std::to_string(ports_.at(index)) + "/v1/status");
+      const json status = response.status == 200 ? json::parse(response.body, nullptr, false) : json();
+      if (!status.is_object() || status["feeds"].empty() || status["feeds"][0].value("owner", "") != poller)
+        return false;
+    }
+    return true;
+  }
+
+  // Publishes `count` entries through the hub, one at a time, each awaited at the webhook.
+  void push(WebSubHub& hub, int first, int count) {
+    for (int i = first; i < first + count; ++i) {
+      const std::string id = "pushed-" + std::to_string(i);
+      ASSERT_EQ(hub.publish(feed_url(), atom(hub.url(), feed_url(), {{id, headline(i)}}), "application/atom+xml"), 202);
+      ASSERT_TRUE(hook_.wait_for("/hook", static_cast<std::size_t>(i + 1), 15s))
+          << "push " << i << " never reached the webhook\n" << logs();
+    }
+  }
+
+  // Each pushed entry alerted once: under one webhook-id, however often it was sent (a node
+  // killed before it wrote an attempt's outcome leaves the alert to be sent again, same id).
+  void expect_each_push_once(int count) {
+    std::map<std::string, std::set<std::string>> ids;   // article id -> webhook-ids
+    for (const auto& request : hook_.requests("/hook")) {
+      ASSERT_FALSE(request.header("webhook-id").empty());
+      ids[json::parse(request.body)["article"]["id"].get<std::string>()].insert(request.header("webhook-id"));
+    }
+    EXPECT_EQ(ids.size(), static_cast<std::size_t>(count));
+    for (int i = 0; i < count; ++i)
+      EXPECT_EQ(ids["pushed-" + std::to_string(i)].size(), 1u) << "push " << i;
+  }
+
+  std::size_t logged_by(const std::string& text) {
+    std::size_t n = 0;
+    for (const auto& [name, process] : nodes_) n += process->err().find(text) != std::string::npos ? 1 : 0;
+    return n;
+  }
+
+  std::string logs() const {
+    std::string out;
+    for (const auto& [name, process] : nodes_) {
+      const std::string err = process->err();
+      out += "--- " + name + "\n" + err.substr(err.size() > 4000 ? err.size() - 4000 : 0);
+    }
+    return out;
+  }
+
+  NatsCluster nats_{3};
+  TempDir dir_;
+  HttpServer feeds_;
+  HttpServer hook_;
+  std::vector<std::uint16_t> ports_;
+  std::unique_ptr<TcpRelay> balancer_;
+  std::map<std::string, std::unique_ptr<DaemonProcess>> nodes_;
+};
+
+}  // namespace
+
+TEST_F(ClusterWebSubTest, TheFeedIsSubscribedOnceAndPushesReachingAnyNodeAlertOnce) {
+  WebSubHub hub;
+  serve_feed(hub);
+  start_all();
+  ASSERT_TRUE(hub.wait_for_subscriber(feed_url(), 1, 60s)) << logs();
+  const std::string poller = cluster::owner_of(feed_url(), kNodes);
+  ASSERT_TRUE(eventually([&] { return polled_by(poller, kNodes); }, 60s)) << logs();
+  const std::size_t polls = feeds_.count("/wire.atom");
+
+  constexpr int kPushes = 30;
+  push(hub, 0, kPushes);
+  std::this_thread::sleep_for(1s);
+  expect_each_push_once(kPushes);
+  EXPECT_EQ(hook_.count("/hook"), static_cast<std::size_t>(kPushes)) << "no node died: one POST per alert";
+  // The balancer spread the hub's requests over all three nodes, not only the poller.
+  for (std::size_t i = 0; i < kNodes.size(); ++i)
+    EXPECT_GE(balancer_->relayed_to(i), 5u) << "node " << kNodes[i] << " answered too few of the hub's requests";
+  EXPECT_EQ(hub.subscribe_requests(), 1) << logs();
+  EXPECT_EQ(logged_by("subscribing at hub"), 1u) << logs();
+  // Pushed, not polled: the safety net is an hour, whichever node the feed is on (the node that
+  // took it last may have polled it once before it applied the subscription's verification).
+  EXPECT_LE(feeds_.count("/wire.atom"), polls + 1);
+}
+
+TEST_F(ClusterWebSubTest, WhenThePollerDiesItsSuccessorRenewsTheSameSubscription) {
+  WebSubHub hub(/*max_lease_seconds=*/24);   // renewed 6 s before it ends
+  serve_feed(hub);
+  start_all();
+  ASSERT_TRUE(hub.wait_for_subscriber(feed_url(), 1, 60s)) << logs();
+  const std::string poller = cluster::owner_of(feed_url(), kNodes);
+  ASSERT_TRUE(eventually([&] { return polled_by(poller, kNodes); }, 60s)) << logs();
+  const auto before = hub.subscriber(feed_url());
+  ASSERT_TRUE(before.has_value());
+  push(hub, 0, 3);
+
+  node(poller).kill9();
+  std::vector<std::string> survivors;
+  for (const auto& name : kNodes)
+    if (name != poller) survivors.push_back(name);
+  const std::string successor = cluster::owner_of(feed_url(), survivors);
+  ASSERT_TRUE(eventually([&] { return polled_by(successor, survivors); }, 30s)) << logs();
+  // The lease the dead node got is renewed by its successor, under the same callback and secret.
+  ASSERT_TRUE(hub.wait_for_subscriber(feed_url(), before->verified + 1, 40s)) << logs();
+  EXPECT_TRUE(node(successor).wait_for_log("renewing the subscription", 1s)) << logs();
+  const auto after = hub.subscriber(feed_url());
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->callback, before->callback);
+  EXPECT_EQ(after->secret, before->secret);
+  EXPECT_EQ(hub.subscribe_requests(), 2) << logs();
+  push(hub, 3, 10);
+  std::this_thread::sleep_for(1s);
+  expect_each_push_once(13);
+  EXPECT_EQ(logged_by("the lease ended without a renewal"), 0u) << logs();
+}
