@@ -713,10 +713,7 @@ struct App::Impl {
       boost::system::error_code ec;
       co_await reload_done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
-    if (stopping) {
-      spdlog::warn("{}: not reloaded, the daemon is stopping; the files are read at its next start", why);
-      co_return false;
-    }
+    if (refused_while_stopping(why)) co_return false;
     reloading = true;
     reload_done.expires_at(asio::steady_timer::time_point::max());
     struct Turn {   // however the reload ends, the next one gets its turn
@@ -733,10 +730,7 @@ struct App::Impl {
       // A named job: g++ 12 destroys a capturing lambda written inside the co_await expression twice.
       const auto job = [source = config.source] { return load_for_reload(source); };
       ReloadedConfig next = co_await pool.run(job);
-      if (stopping) {
-        spdlog::warn("{}: not reloaded, the daemon is stopping; the files are read at its next start", why);
-        co_return false;   // no READY=1 after STOPPING=1
-      }
+      if (refused_while_stopping(why)) co_return false;   // no READY=1 after STOPPING=1
       if (!next.matcher)
         spdlog::error("reload rejected: {} problem(s) in {}; still running the configuration loaded at {}",
                       next.problems, config.source.string(), format_rfc3339(config_loaded));
@@ -747,6 +741,12 @@ struct App::Impl {
       sd_notify_state("READY=1");
     }
     co_return applied;
+  }
+
+  // A reload asked for, or built, once the daemon is stopping changes nothing.
+  bool refused_while_stopping(const std::string& why) const {
+    if (stopping) spdlog::warn("{}: not reloaded, the daemon is stopping; the files are read at its next start", why);
+    return stopping;
   }
 
   // What a reload builds off the event loop; no matcher when the files were refused.
