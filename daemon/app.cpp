@@ -138,6 +138,7 @@ constexpr Millis kApplyEvery{100};
 // How long a WebSub hub's request waits for the log entry that names its subscription; the hub
 // verifies after the asking node's entry is stored, so that entry is on its way already.
 constexpr Millis kCallbackCatchUp{3000};
+constexpr std::size_t kCallbackWaiters = 16;
 // The leader looks this often whether the log has grown enough for a snapshot.
 constexpr Millis kSnapshotCheck{5000};
 // A feed whose node died is polled within this long (or its interval, when shorter).
@@ -293,7 +294,10 @@ struct App::Impl {
     };
     callbacks.state_changed = [this](const std::string& feed_url, bool active) { push_state_changed(feed_url, active); };
     callbacks.pushed = [this](std::string_view result) { metrics.websub_push(result); };
-    if (cluster) callbacks.owns = [this](const std::string& feed_url) { return cluster->owns(feed_url); };
+    if (cluster) {
+      callbacks.owns = [this](const std::string& feed_url) { return cluster->owns(feed_url); };
+      callbacks.catch_up = [this] { refresh_websub(); };
+    }
     websub = std::make_unique<poll::WebSubSubscriber>(io, http, store.websub(), websub_config, std::move(callbacks));
   }
 
@@ -306,21 +310,38 @@ struct App::Impl {
 
   // A hub's request may reach this node before the entry of the node that asked the hub (the
   // subscription it verifies, with the secret it signs with) has been applied here: it waits for
-  // that entry up to kCallbackCatchUp before it is answered as naming no subscription.
+  // that entry up to kCallbackCatchUp before it is answered as naming no subscription. At most
+  // kCallbackWaiters wait at once, so that made-up tokens cannot hold the listener's connections.
+  // A node that takes no work (another config) turns pushes away: its pipeline would mark the
+  // entries seen under watchlists the cluster does not run; the hub sends them again.
   asio::awaitable<poll::CallbackAnswer> websub_callback(poll::CallbackRequest request) {
-    if (cluster && !websub->expects(request)) {
+    if (cluster && request.method == "POST" && !cluster->accepted())
+      co_return poll::CallbackAnswer{503, "this node takes no work now; send it again\n"};
+    if (cluster && !websub->expects(request) && websub_waiters < kCallbackWaiters) {
+      ++websub_waiters;
+      const std::unique_ptr<std::size_t, void (*)(std::size_t*)> done(&websub_waiters, [](std::size_t* n) { --*n; });
       const auto deadline = std::chrono::steady_clock::now() + kCallbackCatchUp;
       asio::steady_timer pause(io);
       boost::system::error_code ec;
-      for (;;) {
-        if (cluster->apply_now()) delivery.wake();
-        refresh_websub();
-        if (websub->expects(request) || stopping || std::chrono::steady_clock::now() >= deadline) break;
+      while (waits_for_log(request) && !stopping && std::chrono::steady_clock::now() < deadline) {
         pause.expires_after(Millis(20));
         co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       }
     }
     co_return websub->handle(request);
+  }
+
+  // Applies what has arrived; true while `request` still names nothing this node knows (false
+  // too when the log cannot be read: the request is answered from what the node has).
+  bool waits_for_log(const poll::CallbackRequest& request) {
+    try {
+      if (cluster->apply_now()) delivery.wake();
+    } catch (const std::exception& e) {
+      spdlog::warn("websub: cannot apply the cluster's log for a hub's request: {}", e.what());
+      return false;
+    }
+    refresh_websub();
+    return !websub->expects(request);
   }
 
   // Subscriptions other nodes changed (a verification that reached them, a renewal by the feed's
@@ -924,7 +945,7 @@ struct App::Impl {
           pending_states.erase(feed.url);   // the commit writes the newer state
           const std::string url = feed.url;
           committed = co_await commit(feed, std::move(outcome.feed), state, now);
-          if (websub && !slot->removed) {
+          if (websub && !slot->removed && owns_feed(*slot)) {
             refresh_websub();   // a subscription another node made for the feed is not made again
             websub->discovered(url, outcome.hubs, outcome.self.empty() ? outcome.url : outcome.self);
           }
@@ -1105,6 +1126,7 @@ struct App::Impl {
   std::unique_ptr<poll::WebSubSubscriber> websub;
   std::unique_ptr<AdminServer> websub_listener;   // websub.listen, when callbacks have a listener of their own
   std::uint64_t websub_changes = 0;   // cluster->changes("websub") when the subscriptions were last read
+  std::size_t websub_waiters = 0;     // hub requests waiting for the log (websub_callback)
   std::unordered_map<std::string, store::FeedState> pending_states;   // written by flush_states()
   std::uint64_t pruned_rows = 0;
   TimePoint started = Clock::now();

@@ -131,6 +131,10 @@ void WebSubSubscriber::stop() {
   tick_.cancel();
 }
 
+void WebSubSubscriber::catch_up() {
+  if (callbacks_.catch_up) callbacks_.catch_up();
+}
+
 bool WebSubSubscriber::pushing(const Entry& entry) const {
   return entry.sub.state == store::WebSubState::active && (!entry.sub.expires || *entry.sub.expires > Clock::now());
 }
@@ -145,8 +149,9 @@ std::size_t WebSubSubscriber::active_count() const {
       std::count_if(entries_.begin(), entries_.end(), [this](const auto& e) { return pushing(e.second); }));
 }
 
-// In a cluster another node may write the state at the same moment (a hub's answer reaching it):
-// the write is made again on the newer state.
+// In a cluster another node may write at the same moment (a hub's answer reaching it): the write
+// is made again after the other node's, and says what this node decided. Decisions are made right
+// after catch_up(), so the window for deciding on an old state is a few milliseconds.
 void WebSubSubscriber::save(Entry& entry) {
   entry.sub.updated = Clock::now();
   store::retry_on_conflict([&] { subscriptions_.save(entry.sub); });
@@ -227,10 +232,14 @@ asio::awaitable<void> WebSubSubscriber::send(std::string feed_url, std::string m
                     std::to_string(std::chrono::duration_cast<std::chrono::seconds>(config_.lease).count());
   }
   const net::HttpResponse response = co_await http_.async_fetch(std::move(request), asio::use_awaitable);
+  if (stopped_) co_return;
+  catch_up();
   it = entries_.find(feed_url);
-  if (it == entries_.end() || stopped_) co_return;
+  // The subscription this request was for may have been replaced meanwhile (a new hub, a new token).
+  if (it == entries_.end() || it->second.sub.token != sub.token) co_return;
   Entry& entry = it->second;
   entry.requesting = false;
+  if (!manages(feed_url)) co_return;   // the feed moved to another node, which decides from here on
   if (response.is_success()) {
     spdlog::debug("websub: feed {}: hub {} accepted the {} request (HTTP {}); waiting for its verification", feed_url,
                   sub.hub, mode, response.status);
@@ -273,14 +282,14 @@ void WebSubSubscriber::fail(Entry& entry, const std::string& why) {
 asio::awaitable<void> WebSubSubscriber::maintain() {
   boost::system::error_code ec;
   while (!stopped_) {
+    catch_up();
     const TimePoint now = Clock::now();
     std::vector<std::string> to_fail, to_renew, to_forget, to_end;
     std::map<std::string, std::string> why;
     for (auto& [url, entry] : entries_) {
       const auto& sub = entry.sub;
       if (!manages(url)) continue;   // another node of the cluster looks after it
-      if (!feeds_.contains(url) && !entry.requesting &&
-          (sub.state == store::WebSubState::requested || sub.state == store::WebSubState::active)) {
+      if (!feeds_.contains(url) && !entry.requesting && sub.state != store::WebSubState::unsubscribing) {
         to_end.push_back(url);   // left the config while no node looked after it
       } else if (sub.state == store::WebSubState::active && sub.expires) {
         if (now >= *sub.expires) {

@@ -43,6 +43,9 @@ class WebSubSubscriber {
     // Whether this node looks after the feed's subscription (subscribes, renews, unsubscribes it):
     // in a cluster, the node that polls the feed. Empty: every feed (a single node).
     std::function<bool(const std::string& feed_url)> owns;
+    // In a cluster: calls refresh() when what this node applied of other nodes' writes changed
+    // the subscriptions, so that it decides on the newest state it has. Empty: one node.
+    std::function<void()> catch_up;
   };
 
   WebSubSubscriber(boost::asio::io_context& io, net::HttpClient& http, store::WebSubStore& subscriptions,
@@ -86,6 +89,7 @@ class WebSubSubscriber {
     TimePoint next_try{};      // after a failed renewal: not before this
   };
 
+  void catch_up();
   bool pushing(const Entry& entry) const;
   bool manages(const std::string& feed_url) const { return !callbacks_.owns || callbacks_.owns(feed_url); }
   void subscribe(Entry& entry, bool renewal);

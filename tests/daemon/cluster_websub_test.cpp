@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <csignal>
 #include <thread>
 
 using namespace newsalert;
@@ -30,8 +31,9 @@ const std::vector<std::string> kNodes = {"a", "b", "c"};
 
 std::string atom(const std::string& hub, const std::string& self,
                  const std::vector<std::pair<std::string, std::string>>& entries) {
-  std::string out = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Wire</title>"
-                    "<link rel=\"hub\" href=\"" + hub + "\"/><link rel=\"self\" href=\"" + self + "\"/>";
+  std::string out = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Wire</title>";
+  if (!hub.empty()) out += "<link rel=\"hub\" href=\"" + hub + "\"/>";
+  out += "<link rel=\"self\" href=\"" + self + "\"/>";
   for (const auto& [id, title] : entries)
     out += "<entry><id>" + id + "</id><title>" + title + "</title><link href=\"http://wire.example/" + id +
            "\"/><updated>2030-01-01T00:00:00Z</updated><summary>" + title + "</summary></entry>";
@@ -51,19 +53,40 @@ class ClusterWebSubTest : public ::testing::Test {
 
   std::string feed_url() const { return feeds_.url("/wire.atom"); }
 
-  void serve_feed(const WebSubHub& hub) {
-    feeds_.serve_feed("/wire.atom", atom(hub.url(), feed_url(), {{"old-1", "Weather outlook for the district"}}),
+  // The feed, first without a hub: the nodes settle who polls it before it names one.
+  void serve_feed() {
+    feeds_.serve_feed("/wire.atom", atom("", feed_url(), {{"old-1", "Weather outlook for the district"}}),
                       "application/atom+xml");
   }
 
+  // The feed names `hub` from now on; the hub's first request (its verification of intent) goes to
+  // a node that does not poll the feed, so it knows the subscription only from the log.
+  void name_hub(const WebSubHub& hub, const std::string& poller) {
+    const auto index = static_cast<std::size_t>(std::find(kNodes.begin(), kNodes.end(), poller) - kNodes.begin());
+    balancer_->send_next_to((index + 1) % kNodes.size());
+    feeds_.update_feed("/wire.atom", atom(hub.url(), feed_url(), {{"old-1", "Weather outlook for the district"}}));
+  }
+
+  // Starts the three nodes on a feed without a hub, waits until they agree who polls it, then
+  // makes it name `hub` and waits for the subscription. Returns the poller.
+  std::string start_subscribed(WebSubHub& hub) {
+    serve_feed();
+    start_all();
+    const std::string poller = cluster::owner_of(feed_url(), kNodes);
+    EXPECT_TRUE(eventually([&] { return polled_by(poller, kNodes); }, 60s)) << logs();
+    name_hub(hub, poller);
+    EXPECT_TRUE(hub.wait_for_subscriber(feed_url(), 1, 30s)) << logs();
+    return poller;
+  }
+
   // Every node reads this file; callbacks reach the nodes through the balancer.
-  std::string write_config() {
+  std::string write_config(bool with_feed = true) {
     std::string text = "state_dir: ${STATE_DIR}\nhttp:\n  listen: 127.0.0.1:${ADMIN_PORT}\n"
                        "network:\n  allow: [127.0.0.0/8]\npoll:\n  interval: 1s\n  adaptive: false\n  timeout: 5s\n"
                        "shutdown_grace: 2s\ncluster:\n  nats: [";
     for (int i = 0; i < nats_.size(); ++i) text += (i > 0 ? ", " : "") + nats_.url(i);
     text += "]\n  node: ${NEWSALERT_NODE}\n  heartbeat: 500ms\n  member_timeout: 3s\n";
-    text += "feeds:\n  - " + feed_url() + "\n";
+    text += with_feed ? "feeds:\n  - " + feed_url() + "\n" : "feeds: []\n";
     text += "watchlists:\n  - name: iran\n    actors: [Khamenei]\n    regions: [Iran]\n    stories: {distance: 0}\n";
     text += "webhooks:\n  - name: hook\n    url: " + hook_.url("/hook") + "\n    timeout: 1s\n";
     text += "websub:\n  callback_base: " + balancer_->url("/websub") + "\n  poll_interval: 1h\n  lease: 1h\n";
@@ -144,11 +167,9 @@ class ClusterWebSubTest : public ::testing::Test {
 
 TEST_F(ClusterWebSubTest, TheFeedIsSubscribedOnceAndPushesReachingAnyNodeAlertOnce) {
   WebSubHub hub;
-  serve_feed(hub);
-  start_all();
-  ASSERT_TRUE(hub.wait_for_subscriber(feed_url(), 1, 60s)) << logs();
-  const std::string poller = cluster::owner_of(feed_url(), kNodes);
-  ASSERT_TRUE(eventually([&] { return polled_by(poller, kNodes); }, 60s)) << logs();
+  const std::string poller = start_subscribed(hub);
+  ASSERT_FALSE(HasFailure());
+  ASSERT_TRUE(node(poller).wait_for_log("polling every 1h as a safety net", 30s)) << logs();
   const std::size_t polls = feeds_.count("/wire.atom");
 
   constexpr int kPushes = 30;
@@ -156,26 +177,23 @@ TEST_F(ClusterWebSubTest, TheFeedIsSubscribedOnceAndPushesReachingAnyNodeAlertOn
   std::this_thread::sleep_for(1s);
   expect_each_push_once(kPushes);
   EXPECT_EQ(hook_.count("/hook"), static_cast<std::size_t>(kPushes)) << "no node died: one POST per alert";
-  // The balancer spread the hub's requests over all three nodes, not only the poller.
   for (std::size_t i = 0; i < kNodes.size(); ++i)
     EXPECT_GE(balancer_->relayed_to(i), 5u) << "node " << kNodes[i] << " answered too few of the hub's requests";
   EXPECT_EQ(hub.subscribe_requests(), 1) << logs();
   EXPECT_EQ(logged_by("subscribing at hub"), 1u) << logs();
-  // Pushed, not polled: the safety net is an hour, whichever node the feed is on (the node that
-  // took it last may have polled it once before it applied the subscription's verification).
-  EXPECT_LE(feeds_.count("/wire.atom"), polls + 1);
+  // Pushed, not polled: the safety net is an hour.
+  EXPECT_EQ(feeds_.count("/wire.atom"), polls);
 }
 
 TEST_F(ClusterWebSubTest, WhenThePollerDiesItsSuccessorRenewsTheSameSubscription) {
-  WebSubHub hub(/*max_lease_seconds=*/24);   // renewed 6 s before it ends
-  serve_feed(hub);
-  start_all();
-  ASSERT_TRUE(hub.wait_for_subscriber(feed_url(), 1, 60s)) << logs();
-  const std::string poller = cluster::owner_of(feed_url(), kNodes);
-  ASSERT_TRUE(eventually([&] { return polled_by(poller, kNodes); }, 60s)) << logs();
+  WebSubHub hub(/*max_lease_seconds=*/24);   // renewed 6 s before it ends, 18 s after it began
+  const std::string poller = start_subscribed(hub);
+  ASSERT_FALSE(HasFailure());
+  push(hub, 0, 3);
   const auto before = hub.subscriber(feed_url());
   ASSERT_TRUE(before.has_value());
-  push(hub, 0, 3);
+  const int requests = hub.subscribe_requests();
+  ASSERT_EQ(before->verified, 1) << "the lease was renewed before the poller could be killed";
 
   node(poller).kill9();
   std::vector<std::string> survivors;
@@ -184,15 +202,28 @@ TEST_F(ClusterWebSubTest, WhenThePollerDiesItsSuccessorRenewsTheSameSubscription
   const std::string successor = cluster::owner_of(feed_url(), survivors);
   ASSERT_TRUE(eventually([&] { return polled_by(successor, survivors); }, 30s)) << logs();
   // The lease the dead node got is renewed by its successor, under the same callback and secret.
-  ASSERT_TRUE(hub.wait_for_subscriber(feed_url(), before->verified + 1, 40s)) << logs();
+  ASSERT_TRUE(hub.wait_for_subscriber(feed_url(), 2, 40s)) << logs();
   EXPECT_TRUE(node(successor).wait_for_log("renewing the subscription", 1s)) << logs();
   const auto after = hub.subscriber(feed_url());
   ASSERT_TRUE(after.has_value());
   EXPECT_EQ(after->callback, before->callback);
   EXPECT_EQ(after->secret, before->secret);
-  EXPECT_EQ(hub.subscribe_requests(), 2) << logs();
+  EXPECT_EQ(hub.subscribe_requests(), requests + 1) << logs();
   push(hub, 3, 10);
   std::this_thread::sleep_for(1s);
   expect_each_push_once(13);
   EXPECT_EQ(logged_by("the lease ended without a renewal"), 0u) << logs();
+}
+
+TEST_F(ClusterWebSubTest, AFeedThatLeavesTheConfigIsUnsubscribedOnce) {
+  WebSubHub hub;
+  start_subscribed(hub);
+  ASSERT_FALSE(HasFailure());
+  write_config(/*with_feed=*/false);
+  for (const auto& name : kNodes) node(name).send_signal(SIGHUP);
+  ASSERT_TRUE(hub.wait_for_unsubscribed(feed_url(), 30s)) << logs();
+  EXPECT_FALSE(hub.subscriber(feed_url()).has_value());
+  ASSERT_TRUE(eventually([&] { return logged_by("unsubscribed at hub") == 1; }, 10s)) << logs();
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(logged_by("unsubscribing at hub"), 1u) << logs();
 }

@@ -54,7 +54,7 @@ struct TcpRelay::Impl {
   tcp::acceptor acceptor{ioc};
   std::vector<std::uint16_t> upstreams;
   std::unique_ptr<std::atomic<std::size_t>[]> relayed;   // per upstream
-  std::size_t next = 0;                                  // the upstream the next connection tries first
+  std::atomic<std::size_t> next{0};                      // the upstream the next connection tries first
   std::optional<ssl::context> tls;
   std::atomic<std::size_t> accepted{0};
   std::thread thread;
@@ -69,7 +69,7 @@ struct TcpRelay::Impl {
 
   // The first upstream from the round robin's turn that accepts; throws when none does.
   asio::awaitable<tcp::socket> connect_upstream() {
-    const std::size_t first = next++;
+    const std::size_t first = next.fetch_add(1);
     boost::system::error_code ec;
     for (std::size_t i = 0; i < upstreams.size(); ++i) {
       const std::size_t index = (first + i) % upstreams.size();
@@ -144,5 +144,7 @@ std::string TcpRelay::url(std::string_view path) const {
 std::size_t TcpRelay::accepted() const { return impl_->accepted.load(); }
 
 std::size_t TcpRelay::relayed_to(std::size_t index) const { return impl_->relayed[index].load(); }
+
+void TcpRelay::send_next_to(std::size_t index) { impl_->next = index; }
 
 }  // namespace newsalert::testing

@@ -36,6 +36,8 @@ class TcpRelay {
   std::size_t accepted() const;
   // Connections relayed to upstreams[index] so far.
   std::size_t relayed_to(std::size_t index) const;
+  // The next connection tries upstreams[index] first; the round robin goes on from there.
+  void send_next_to(std::size_t index);
 
  private:
   struct Impl;
