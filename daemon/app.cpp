@@ -296,7 +296,7 @@ struct App::Impl {
     callbacks.pushed = [this](std::string_view result) { metrics.websub_push(result); };
     if (cluster) {
       callbacks.owns = [this](const std::string& feed_url) { return cluster->owns(feed_url); };
-      callbacks.catch_up = [this] { refresh_websub(); };
+      callbacks.catch_up = [this](bool apply_arrived) { catch_up_websub(apply_arrived); };
     }
     websub = std::make_unique<poll::WebSubSubscriber>(io, http, store.websub(), websub_config, std::move(callbacks));
   }
@@ -334,14 +334,21 @@ struct App::Impl {
   // Applies what has arrived; true while `request` still names nothing this node knows (false
   // too when the log cannot be read: the request is answered from what the node has).
   bool waits_for_log(const poll::CallbackRequest& request) {
+    return catch_up_websub(true) && !websub->expects(request);
+  }
+
+  // The subscriptions as other nodes left them: what has arrived is applied first when asked
+  // (false when the log cannot be read).
+  bool catch_up_websub(bool apply_arrived) {
     try {
-      if (cluster->apply_now()) delivery.wake();
+      if (apply_arrived && cluster->apply_now()) delivery.wake();
     } catch (const std::exception& e) {
-      spdlog::warn("websub: cannot apply the cluster's log for a hub's request: {}", e.what());
+      spdlog::warn("websub: cannot apply the cluster's log: {}", e.what());
+      refresh_websub();
       return false;
     }
     refresh_websub();
-    return !websub->expects(request);
+    return true;
   }
 
   // Subscriptions other nodes changed (a verification that reached them, a renewal by the feed's

@@ -131,8 +131,8 @@ void WebSubSubscriber::stop() {
   tick_.cancel();
 }
 
-void WebSubSubscriber::catch_up() {
-  if (callbacks_.catch_up) callbacks_.catch_up();
+void WebSubSubscriber::catch_up(bool apply_arrived) {
+  if (callbacks_.catch_up) callbacks_.catch_up(apply_arrived);
 }
 
 bool WebSubSubscriber::pushing(const Entry& entry) const {
@@ -233,7 +233,7 @@ asio::awaitable<void> WebSubSubscriber::send(std::string feed_url, std::string m
   }
   const net::HttpResponse response = co_await http_.async_fetch(std::move(request), asio::use_awaitable);
   if (stopped_) co_return;
-  catch_up();
+  catch_up(false);
   it = entries_.find(feed_url);
   // The subscription this request was for may have been replaced meanwhile (a new hub, a new token).
   if (it == entries_.end() || it->second.sub.token != sub.token) co_return;
@@ -279,41 +279,53 @@ void WebSubSubscriber::fail(Entry& entry, const std::string& why) {
   if (was_active) callbacks_.state_changed(entry.sub.feed_url, false);
 }
 
+WebSubSubscriber::Maintenance WebSubSubscriber::plan(TimePoint now) const {
+  Maintenance due;
+  for (const auto& [url, entry] : entries_) {
+    const auto& sub = entry.sub;
+    if (!manages(url)) continue;   // another node of the cluster looks after it
+    if (!feeds_.contains(url) && !entry.requesting && sub.state != store::WebSubState::unsubscribing) {
+      due.end.push_back(url);   // left the config while no node looked after it
+    } else if (sub.state == store::WebSubState::active && sub.expires) {
+      if (now >= *sub.expires) {
+        due.fail.emplace_back(url, "the lease ended without a renewal");
+      } else if (!entry.renewing && !entry.requesting && now >= entry.next_try &&
+                 now >= *sub.expires - websub_renew_margin(sub.lease.value_or(config_.lease))) {
+        due.renew.push_back(url);
+      }
+    } else if (sub.state == store::WebSubState::requested && !entry.requesting && now - sub.updated > kVerifyTimeout) {
+      due.fail.emplace_back(url, "the hub did not verify the subscription within " + format_duration(kVerifyTimeout));
+    } else if (sub.state == store::WebSubState::unsubscribing && !entry.requesting &&
+               now - sub.updated > kVerifyTimeout) {
+      due.forget.push_back(url);
+    }
+  }
+  return due;
+}
+
+// Each step finds its entry again: an earlier one may have changed the map.
+void WebSubSubscriber::carry_out(const Maintenance& due) {
+  for (const auto& [url, why] : due.fail)
+    if (auto it = entries_.find(url); it != entries_.end()) fail(it->second, why);
+  for (const auto& url : due.renew)
+    if (auto it = entries_.find(url); it != entries_.end()) subscribe(it->second, true);
+  for (const auto& url : due.forget) forget(url);
+  for (const auto& url : due.end)
+    if (auto it = entries_.find(url); it != entries_.end()) unsubscribe(it->second);
+}
+
 asio::awaitable<void> WebSubSubscriber::maintain() {
   boost::system::error_code ec;
   while (!stopped_) {
-    catch_up();
-    const TimePoint now = Clock::now();
-    std::vector<std::string> to_fail, to_renew, to_forget, to_end;
-    std::map<std::string, std::string> why;
-    for (auto& [url, entry] : entries_) {
-      const auto& sub = entry.sub;
-      if (!manages(url)) continue;   // another node of the cluster looks after it
-      if (!feeds_.contains(url) && !entry.requesting && sub.state != store::WebSubState::unsubscribing) {
-        to_end.push_back(url);   // left the config while no node looked after it
-      } else if (sub.state == store::WebSubState::active && sub.expires) {
-        if (now >= *sub.expires) {
-          to_fail.push_back(url);
-          why[url] = "the lease ended without a renewal";
-        } else if (!entry.renewing && !entry.requesting && now >= entry.next_try &&
-                   now >= *sub.expires - websub_renew_margin(sub.lease.value_or(config_.lease))) {
-          to_renew.push_back(url);
-        }
-      } else if (sub.state == store::WebSubState::requested && !entry.requesting && now - sub.updated > kVerifyTimeout) {
-        to_fail.push_back(url);
-        why[url] = "the hub did not verify the subscription within " + format_duration(kVerifyTimeout);
-      } else if (sub.state == store::WebSubState::unsubscribing && !entry.requesting &&
-                 now - sub.updated > kVerifyTimeout) {
-        to_forget.push_back(url);
-      }
+    catch_up(false);
+    Maintenance due = plan(Clock::now());
+    // Failing a subscription on what this node has applied so far could undo a verification
+    // another node answered a moment ago: in a cluster that is decided on all that has arrived.
+    if (!due.fail.empty() && callbacks_.catch_up) {
+      catch_up(true);
+      due = plan(Clock::now());
     }
-    for (const auto& url : to_fail)
-      if (auto it = entries_.find(url); it != entries_.end()) fail(it->second, why[url]);
-    for (const auto& url : to_renew)
-      if (auto it = entries_.find(url); it != entries_.end()) subscribe(it->second, true);
-    for (const auto& url : to_forget) forget(url);
-    for (const auto& url : to_end)
-      if (auto it = entries_.find(url); it != entries_.end()) unsubscribe(it->second);
+    carry_out(due);
     tick_.expires_after(kTick);
     co_await tick_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }

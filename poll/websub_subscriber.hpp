@@ -20,6 +20,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace newsalert::poll {
@@ -44,8 +45,10 @@ class WebSubSubscriber {
     // in a cluster, the node that polls the feed. Empty: every feed (a single node).
     std::function<bool(const std::string& feed_url)> owns;
     // In a cluster: calls refresh() when what this node applied of other nodes' writes changed
-    // the subscriptions, so that it decides on the newest state it has. Empty: one node.
-    std::function<void()> catch_up;
+    // the subscriptions, so that it decides on the newest state it has; with `apply_arrived`,
+    // applies what has arrived first (for rare decisions that must not undo another node's).
+    // Empty: one node.
+    std::function<void(bool apply_arrived)> catch_up;
   };
 
   WebSubSubscriber(boost::asio::io_context& io, net::HttpClient& http, store::WebSubStore& subscriptions,
@@ -89,7 +92,14 @@ class WebSubSubscriber {
     TimePoint next_try{};      // after a failed renewal: not before this
   };
 
-  void catch_up();
+  // What maintain() finds due: subscriptions to fail (and why), renew, forget, end.
+  struct Maintenance {
+    std::vector<std::pair<std::string, std::string>> fail;
+    std::vector<std::string> renew, forget, end;
+  };
+  Maintenance plan(TimePoint now) const;
+  void carry_out(const Maintenance& due);
+  void catch_up(bool apply_arrived);
   bool pushing(const Entry& entry) const;
   bool manages(const std::string& feed_url) const { return !callbacks_.owns || callbacks_.owns(feed_url); }
   void subscribe(Entry& entry, bool renewal);
