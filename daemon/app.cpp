@@ -310,23 +310,28 @@ struct App::Impl {
 
   // A hub's request may reach this node before the entry of the node that asked the hub (the
   // subscription it verifies, with the secret it signs with) has been applied here: it waits for
-  // that entry up to kCallbackCatchUp before it is answered as naming no subscription. At most
-  // kCallbackWaiters wait at once, so that made-up tokens cannot hold the listener's connections.
+  // that entry up to kCallbackCatchUp before it is answered as naming no subscription. Only
+  // tokens of the daemon's own form wait, and at most kCallbackWaiters at once, so that made-up
+  // callback URLs cannot hold the listener's connections.
   // A node that takes no work (another config) turns pushes away: its pipeline would mark the
   // entries seen under watchlists the cluster does not run; the hub sends them again.
   asio::awaitable<poll::CallbackAnswer> websub_callback(poll::CallbackRequest request) {
     if (cluster && request.method == "POST" && !cluster->accepted())
       co_return poll::CallbackAnswer{503, "this node takes no work now; send it again\n"};
-    if (cluster && !websub->expects(request) && websub_waiters < kCallbackWaiters) {
+    if (cluster && websub->well_formed(request) && !websub->expects(request) && waits_for_log(request)) {
+      // Over the bound, answered as busy rather than as naming nothing: the hub would drop a
+      // subscription that only had not reached this node yet.
+      if (websub_waiters >= kCallbackWaiters)
+        co_return poll::CallbackAnswer{503, "too many requests wait for this node's state; send it again\n"};
       ++websub_waiters;
       const std::unique_ptr<std::size_t, void (*)(std::size_t*)> done(&websub_waiters, [](std::size_t* n) { --*n; });
       const auto deadline = std::chrono::steady_clock::now() + kCallbackCatchUp;
       asio::steady_timer pause(io);
       boost::system::error_code ec;
-      while (waits_for_log(request) && !stopping && std::chrono::steady_clock::now() < deadline) {
+      do {
         pause.expires_after(Millis(20));
         co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      }
+      } while (!stopping && std::chrono::steady_clock::now() < deadline && waits_for_log(request));
     }
     co_return websub->handle(request);
   }

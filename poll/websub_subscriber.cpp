@@ -31,6 +31,8 @@ constexpr Millis kVerifyTimeout{std::chrono::minutes(2)};
 // How soon a failed subscription is tried again when a poll finds the hub still named.
 constexpr Millis kRetryFailed{std::chrono::minutes(30)};
 constexpr Millis kTick{250};
+// Random bytes in a callback token: 32 hex digits.
+constexpr std::size_t kTokenBytes = 16;
 
 // The query of a request target as a map ("" when it has none).
 std::map<std::string, std::string> parse_query(std::string_view target) {
@@ -114,6 +116,8 @@ void WebSubSubscriber::refresh() {
       entry = std::move(it->second);
       entries_.erase(it);
     }
+    // Another subscription (a new token): what this node had in flight was for the old one.
+    if (entry.sub.token != sub.token) entry = Entry{};
     // A new lease: the renewal this node sent was verified, on whichever node the hub reached.
     if (entry.sub.expires != sub.expires) entry.renewing = false;
     entry.sub = std::move(sub);
@@ -178,7 +182,7 @@ void WebSubSubscriber::discovered(const std::string& feed_url, const std::vector
   entry.sub.feed_url = feed_url;
   if (!same_hub) {
     // A new hub or topic: a new callback and secret, so the old hub's pushes are not accepted.
-    entry.sub.token = random_hex(16);
+    entry.sub.token = random_hex(kTokenBytes);
     entry.sub.secret = random_hex(32);
   }
   entry.sub.hub = hubs.front();
@@ -233,13 +237,20 @@ asio::awaitable<void> WebSubSubscriber::send(std::string feed_url, std::string m
   }
   const net::HttpResponse response = co_await http_.async_fetch(std::move(request), asio::use_awaitable);
   if (stopped_) co_return;
-  catch_up(false);
-  it = entries_.find(feed_url);
   // The subscription this request was for may have been replaced meanwhile (a new hub, a new token).
-  if (it == entries_.end() || it->second.sub.token != sub.token) co_return;
+  const auto same = [&] {
+    it = entries_.find(feed_url);
+    return it != entries_.end() && it->second.sub.token == sub.token;
+  };
+  if (!same()) co_return;
+  it->second.requesting = false;
+  catch_up(false);
+  if (!same()) co_return;
   Entry& entry = it->second;
-  entry.requesting = false;
-  if (!manages(feed_url)) co_return;   // the feed moved to another node, which decides from here on
+  if (!manages(feed_url)) {   // the feed moved to another node, which decides from here on
+    entry.renewing = false;
+    co_return;
+  }
   if (response.is_success()) {
     spdlog::debug("websub: feed {}: hub {} accepted the {} request (HTTP {}); waiting for its verification", feed_url,
                   sub.hub, mode, response.status);
@@ -345,6 +356,12 @@ std::string_view WebSubSubscriber::token_of(std::string_view target) const {
   std::string_view token = target.substr(0, target.find('?'));
   token.remove_prefix(std::min(prefix_.size(), token.size()));
   return token;
+}
+
+bool WebSubSubscriber::well_formed(const CallbackRequest& request) const {
+  const std::string_view token = token_of(request.target);
+  return token.size() == kTokenBytes * 2 &&
+         std::all_of(token.begin(), token.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
 }
 
 bool WebSubSubscriber::expects(const CallbackRequest& request) const {

@@ -78,6 +78,9 @@ class WebSubSubscriber {
   // Whether `request` names a subscription in a state that takes it. In a cluster, false may
   // only mean that this node has not yet applied what the node that asked the hub wrote.
   bool expects(const CallbackRequest& request) const;
+  // Whether `request` names a callback token of the form this daemon makes: others name no
+  // subscription, now or later.
+  bool well_formed(const CallbackRequest& request) const;
 
   // The listener's path prefix for callbacks ("/websub/" for callback_base http://host/websub).
   const std::string& path_prefix() const { return prefix_; }

@@ -3,6 +3,7 @@
 // poller subscribes once, a hub's request reaching any node is answered from the shared state,
 // and when the poller dies its successor renews the same subscription.
 #include "cluster/ownership.hpp"
+#include "common/crypto.hpp"
 #include "daemon_process.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/http_server.hpp"
@@ -80,17 +81,19 @@ class ClusterWebSubTest : public ::testing::Test {
   }
 
   // Every node reads this file; callbacks reach the nodes through the balancer.
-  std::string write_config(bool with_feed = true) {
+  // `extra` watchlists make a config other than the cluster's.
+  std::string write_config(bool with_feed = true, const std::string& extra = {},
+                           const std::string& name = "newsalert.yaml") {
     std::string text = "state_dir: ${STATE_DIR}\nhttp:\n  listen: 127.0.0.1:${ADMIN_PORT}\n"
                        "network:\n  allow: [127.0.0.0/8]\npoll:\n  interval: 1s\n  adaptive: false\n  timeout: 5s\n"
                        "shutdown_grace: 2s\ncluster:\n  nats: [";
     for (int i = 0; i < nats_.size(); ++i) text += (i > 0 ? ", " : "") + nats_.url(i);
     text += "]\n  node: ${NEWSALERT_NODE}\n  heartbeat: 500ms\n  member_timeout: 3s\n";
     text += with_feed ? "feeds:\n  - " + feed_url() + "\n" : "feeds: []\n";
-    text += "watchlists:\n  - name: iran\n    actors: [Khamenei]\n    regions: [Iran]\n    stories: {distance: 0}\n";
+    text += "watchlists:\n  - name: iran\n    actors: [Khamenei]\n    regions: [Iran]\n    stories: {distance: 0}\n" + extra;
     text += "webhooks:\n  - name: hook\n    url: " + hook_.url("/hook") + "\n    timeout: 1s\n";
     text += "websub:\n  callback_base: " + balancer_->url("/websub") + "\n  poll_interval: 1h\n  lease: 1h\n";
-    const auto file = dir_ / "newsalert.yaml";
+    const auto file = dir_ / name;
     write_file(file, text);
     return file.string();
   }
@@ -226,4 +229,33 @@ TEST_F(ClusterWebSubTest, AFeedThatLeavesTheConfigIsUnsubscribedOnce) {
   ASSERT_TRUE(eventually([&] { return logged_by("unsubscribed at hub") == 1; }, 10s)) << logs();
   std::this_thread::sleep_for(1s);
   EXPECT_EQ(logged_by("unsubscribing at hub"), 1u) << logs();
+}
+
+// A node on another config takes no work; a push that reaches it is turned away with a 503, so the
+// hub sends it again to a node that runs the cluster's watchlists, and it alerts there, once.
+TEST_F(ClusterWebSubTest, ANodeThatTakesNoWorkTurnsPushesAway) {
+  WebSubHub hub;
+  start_subscribed(hub);
+  ASSERT_FALSE(HasFailure());
+  const std::uint16_t port = free_port();
+  auto other = start_cluster_node(
+      "d", write_config(true, "  - name: tehran\n    regions: [Tehran]\n", "other.yaml"), dir_.path(), port);
+  ASSERT_TRUE(other->wait_for_log("takes no work", 60s)) << other->err();
+
+  const auto sub = hub.subscriber(feed_url());
+  ASSERT_TRUE(sub.has_value());
+  const std::string path = sub->callback.substr(sub->callback.find("/websub/"));
+  const std::string body = atom(hub.url(), feed_url(), {{"pushed-0", headline(0)}});
+  const auto answer = post("http://127.0.0.1:" + std::to_string(port) + path, body,
+                           {{"Content-Type", "application/atom+xml"},
+                            {"X-Hub-Signature", "sha256=" + hmac_hex("sha256", sub->secret, body)}});
+  EXPECT_EQ(answer.status, 503) << answer.body;
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(hook_.count("/hook"), 0u) << "the refused node took the push";
+
+  push(hub, 0, 1);   // sent again, through the balancer
+  std::this_thread::sleep_for(1s);
+  expect_each_push_once(1);
+  EXPECT_EQ(hook_.count("/hook"), 1u);
+  other->stop();
 }
