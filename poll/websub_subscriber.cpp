@@ -330,9 +330,10 @@ asio::awaitable<void> WebSubSubscriber::maintain() {
   while (!stopped_) {
     catch_up(false);
     Maintenance due = plan(Clock::now());
-    // Failing a subscription on what this node has applied so far could undo a verification
-    // another node answered a moment ago: in a cluster that is decided on all that has arrived.
-    if (!due.fail.empty() && callbacks_.catch_up) {
+    // Deciding on what this node has applied so far could undo a verification another node
+    // answered a moment ago, or repeat what the feed's previous owner just did: in a cluster each
+    // step is decided again on all that has arrived. Steps are rare (one per lease and feed).
+    if (!due.empty() && callbacks_.catch_up) {
       catch_up(true);
       due = plan(Clock::now());
     }

@@ -99,6 +99,7 @@ class WebSubSubscriber {
   struct Maintenance {
     std::vector<std::pair<std::string, std::string>> fail;
     std::vector<std::string> renew, forget, end;
+    bool empty() const { return fail.empty() && renew.empty() && forget.empty() && end.empty(); }
   };
   Maintenance plan(TimePoint now) const;
   void carry_out(const Maintenance& due);

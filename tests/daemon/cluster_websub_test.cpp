@@ -218,17 +218,22 @@ TEST_F(ClusterWebSubTest, WhenThePollerDiesItsSuccessorRenewsTheSameSubscription
   EXPECT_EQ(logged_by("the lease ended without a renewal"), 0u) << logs();
 }
 
-TEST_F(ClusterWebSubTest, AFeedThatLeavesTheConfigIsUnsubscribedOnce) {
+// While the nodes reload one after the other, the feed's owner can change (the first node reloaded
+// runs the cluster's new config alone for a moment), so two nodes may both end the subscription;
+// the hub ends it, and no node takes it up again.
+TEST_F(ClusterWebSubTest, AFeedThatLeavesTheConfigIsUnsubscribed) {
   WebSubHub hub;
   start_subscribed(hub);
   ASSERT_FALSE(HasFailure());
+  const int requests = hub.subscribe_requests();
   write_config(/*with_feed=*/false);
   for (const auto& name : kNodes) node(name).send_signal(SIGHUP);
   ASSERT_TRUE(hub.wait_for_unsubscribed(feed_url(), 30s)) << logs();
-  EXPECT_FALSE(hub.subscriber(feed_url()).has_value());
-  ASSERT_TRUE(eventually([&] { return logged_by("unsubscribed at hub") == 1; }, 10s)) << logs();
-  std::this_thread::sleep_for(1s);
-  EXPECT_EQ(logged_by("unsubscribing at hub"), 1u) << logs();
+  ASSERT_TRUE(eventually([&] { return logged_by("unsubscribed at hub") >= 1; }, 10s)) << logs();
+  std::this_thread::sleep_for(2s);
+  EXPECT_FALSE(hub.subscriber(feed_url()).has_value()) << logs();
+  EXPECT_EQ(hub.subscribe_requests(), requests) << logs();
+  EXPECT_GE(logged_by("unsubscribing at hub"), 1u) << logs();
 }
 
 // A node on another config takes no work; a push that reaches it is turned away with a 503, so the
