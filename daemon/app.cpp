@@ -16,6 +16,7 @@
 #include "daemon/metrics.hpp"
 #include "daemon/status_report.hpp"
 #include "daemon/systemd_notify.hpp"
+#include "daemon/websub_gate.hpp"
 #include "match/matcher.hpp"
 #include "net/http_client.hpp"
 #include "pipeline/pipeline.hpp"
@@ -125,6 +126,9 @@ struct FeedSlot {
   bool removed = false;
   bool respread = false;   // its current wait was already spread after a pause
   bool owned = true;       // cluster mode: this node polls it
+  // Cluster mode: from then on this node looks after the feed's WebSub subscription. A feed taken
+  // from a live node waits as its first poll does, until that node has seen the new workers.
+  std::chrono::steady_clock::time_point websub_from{};
   FeedStatus status;
 };
 
@@ -135,10 +139,6 @@ std::filesystem::path state_file(const config::Config& config) {
 // The apply loop looks this often whether entries other nodes appended are due; one that adds
 // alerts wakes it at once, so that a webhook's node sees new alerts soon.
 constexpr Millis kApplyEvery{100};
-// How long a WebSub hub's request waits for the log entry that names its subscription; the hub
-// verifies after the asking node's entry is stored, so that entry is on its way already.
-constexpr Millis kCallbackCatchUp{3000};
-constexpr std::size_t kCallbackWaiters = 16;
 // The leader looks this often whether the log has grown enough for a snapshot.
 constexpr Millis kSnapshotCheck{5000};
 // A feed whose node died is polled within this long (or its interval, when shorter).
@@ -213,9 +213,9 @@ struct App::Impl {
       const auto handoff = cluster::handoff(slot->feed.url, self, before, after, alive);
       if (handoff == cluster::Handoff::None) continue;
       slot->owned = handoff != cluster::Handoff::Release;
-      if (slot->owned)
-        take_feed(*slot, handoff == cluster::Handoff::TakeAfter ? handover_grace() : Millis(0),
-                  handoff == cluster::Handoff::TakeNow);
+      const Millis grace = handoff == cluster::Handoff::TakeAfter ? handover_grace() : Millis(0);
+      if (slot->owned) take_feed(*slot, grace, handoff == cluster::Handoff::TakeNow);
+      slot->websub_from = std::chrono::steady_clock::now() + grace;
       slot->timer->cancel();
     }
     for (const auto& webhook : config.webhooks) {
@@ -265,7 +265,7 @@ struct App::Impl {
     boost::system::error_code ec;
     while (!stopping) {
       if (cluster->apply_arrived()) delivery.wake();
-      refresh_websub();
+      if (websub_gate) websub_gate->refresh();
       timer.expires_after(kApplyEvery);
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
@@ -295,75 +295,26 @@ struct App::Impl {
     callbacks.state_changed = [this](const std::string& feed_url, bool active) { push_state_changed(feed_url, active); };
     callbacks.pushed = [this](std::string_view result) { metrics.websub_push(result); };
     if (cluster) {
-      callbacks.owns = [this](const std::string& feed_url) { return cluster->owns(feed_url); };
-      callbacks.catch_up = [this](bool apply_arrived) { catch_up_websub(apply_arrived); };
+      callbacks.owns = [this](const std::string& feed_url) { return manages_subscription(feed_url); };
+      callbacks.catch_up = [this](bool apply_arrived) { websub_gate->catch_up(apply_arrived); };
     }
     websub = std::make_unique<poll::WebSubSubscriber>(io, http, store.websub(), websub_config, std::move(callbacks));
+    websub_gate = std::make_unique<WebSubGate>(io, *websub, cluster.get(), [this] { delivery.wake(); });
+  }
+
+  // The feed's poller looks after its subscription; a feed no longer configured has no slot, and
+  // its owner by name ends the subscription.
+  bool manages_subscription(const std::string& feed_url) {
+    if (!cluster->owns(feed_url)) return false;
+    const FeedSlot* slot = slot_of(feed_url);
+    return slot == nullptr || std::chrono::steady_clock::now() >= slot->websub_from;
   }
 
   void add_websub_handlers(AdminServer::Handlers& handlers) {
     if (!websub) return;
     handlers.callback_prefix = websub->path_prefix();
-    handlers.callback = [this](poll::CallbackRequest request) { return websub_callback(std::move(request)); };
+    handlers.callback = [this](poll::CallbackRequest request) { return websub_gate->answer(std::move(request)); };
     handlers.body_limit = config.poll.max_bytes;
-  }
-
-  // A hub's request may reach this node before the entry of the node that asked the hub (the
-  // subscription it verifies, with the secret it signs with) has been applied here: it waits for
-  // that entry up to kCallbackCatchUp before it is answered as naming no subscription. Only
-  // tokens of the daemon's own form wait, and at most kCallbackWaiters at once, so that made-up
-  // callback URLs cannot hold the listener's connections.
-  // A node that takes no work (another config) turns pushes away: its pipeline would mark the
-  // entries seen under watchlists the cluster does not run; the hub sends them again.
-  asio::awaitable<poll::CallbackAnswer> websub_callback(poll::CallbackRequest request) {
-    if (cluster && request.method == "POST" && !cluster->accepted())
-      co_return poll::CallbackAnswer{503, "this node takes no work now; send it again\n"};
-    if (cluster && websub->well_formed(request) && !websub->expects(request) && waits_for_log(request)) {
-      // Over the bound, answered as busy rather than as naming nothing: the hub would drop a
-      // subscription that only had not reached this node yet.
-      if (websub_waiters >= kCallbackWaiters)
-        co_return poll::CallbackAnswer{503, "too many requests wait for this node's state; send it again\n"};
-      ++websub_waiters;
-      const std::unique_ptr<std::size_t, void (*)(std::size_t*)> done(&websub_waiters, [](std::size_t* n) { --*n; });
-      const auto deadline = std::chrono::steady_clock::now() + kCallbackCatchUp;
-      asio::steady_timer pause(io);
-      boost::system::error_code ec;
-      do {
-        pause.expires_after(Millis(20));
-        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      } while (!stopping && std::chrono::steady_clock::now() < deadline && waits_for_log(request));
-    }
-    co_return websub->handle(request);
-  }
-
-  // Applies what has arrived; true while `request` still names nothing this node knows (false
-  // too when the log cannot be read: the request is answered from what the node has).
-  bool waits_for_log(const poll::CallbackRequest& request) {
-    return catch_up_websub(true) && !websub->expects(request);
-  }
-
-  // The subscriptions as other nodes left them: what has arrived is applied first when asked
-  // (false when the log cannot be read).
-  bool catch_up_websub(bool apply_arrived) {
-    try {
-      if (apply_arrived && cluster->apply_now()) delivery.wake();
-    } catch (const std::exception& e) {
-      spdlog::warn("websub: cannot apply the cluster's log: {}", e.what());
-      refresh_websub();
-      return false;
-    }
-    refresh_websub();
-    return true;
-  }
-
-  // Subscriptions other nodes changed (a verification that reached them, a renewal by the feed's
-  // poller) are read again once they are applied here.
-  void refresh_websub() {
-    if (!websub || !cluster) return;
-    const std::uint64_t changes = cluster->changes("websub");
-    if (changes == websub_changes) return;
-    websub_changes = changes;
-    websub->refresh();
   }
 
   FeedSlot* slot_of(const std::string& feed_url) {
@@ -958,7 +909,7 @@ struct App::Impl {
           const std::string url = feed.url;
           committed = co_await commit(feed, std::move(outcome.feed), state, now);
           if (websub && !slot->removed && owns_feed(*slot)) {
-            refresh_websub();   // a subscription another node made for the feed is not made again
+            websub_gate->refresh();   // a subscription another node made for the feed is not made again
             websub->discovered(url, outcome.hubs, outcome.self.empty() ? outcome.url : outcome.self);
           }
         } else {
@@ -1042,6 +993,7 @@ struct App::Impl {
     sd_notify_state("STOPPING=1");
     for (auto& slot : feed_slots) slot->timer->cancel();
     if (admin) admin->stop();
+    if (websub_gate) websub_gate->stop();
     if (websub_listener) websub_listener->stop();
     delivery.stop();
     if (cluster) cluster->stop();   // the others take this node's feeds and webhooks at their next beat
@@ -1137,8 +1089,7 @@ struct App::Impl {
   std::unique_ptr<AdminServer> admin;
   std::unique_ptr<poll::WebSubSubscriber> websub;
   std::unique_ptr<AdminServer> websub_listener;   // websub.listen, when callbacks have a listener of their own
-  std::uint64_t websub_changes = 0;   // cluster->changes("websub") when the subscriptions were last read
-  std::size_t websub_waiters = 0;     // hub requests waiting for the log (websub_callback)
+  std::unique_ptr<WebSubGate> websub_gate;   // beside websub: the hub's requests
   std::unordered_map<std::string, store::FeedState> pending_states;   // written by flush_states()
   std::uint64_t pruned_rows = 0;
   TimePoint started = Clock::now();
