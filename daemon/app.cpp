@@ -303,11 +303,15 @@ struct App::Impl {
   }
 
   // The feed's poller looks after its subscription; a feed no longer configured has no slot, and
-  // its owner by name ends the subscription.
+  // its owner by name ends the subscription. A lease that would end within a grace of the handover
+  // grace's end is renewed at once: a second renewal is harmless, a lapsed lease is not.
   bool manages_subscription(const std::string& feed_url) {
     if (!cluster->owns(feed_url)) return false;
     const FeedSlot* slot = slot_of(feed_url);
-    return slot == nullptr || std::chrono::steady_clock::now() >= slot->websub_from;
+    if (slot == nullptr) return true;
+    const auto now = std::chrono::steady_clock::now();
+    return now >= slot->websub_from ||
+           websub->lease_ends_within(feed_url, std::chrono::duration_cast<Millis>(slot->websub_from - now) + handover_grace());
   }
 
   void add_websub_handlers(AdminServer::Handlers& handlers) {

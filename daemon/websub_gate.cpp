@@ -31,10 +31,13 @@ asio::awaitable<poll::CallbackAnswer> WebSubGate::answer(poll::CallbackRequest r
   if (cluster_ != nullptr && websub_.well_formed(request) && !websub_.expects(request) && waits_for_log(request)) {
     // Over the bound, answered as busy rather than as naming nothing: the hub would drop a
     // subscription that only had not reached this node yet.
-    if (waiters_ >= kWaiters)
+    if (*waiters_ >= kWaiters)
       co_return poll::CallbackAnswer{503, "too many requests wait for this node's state; send it again\n"};
-    ++waiters_;
-    const std::unique_ptr<std::size_t, void (*)(std::size_t*)> done(&waiters_, [](std::size_t* n) { --*n; });
+    // The frame may outlive the gate (destroyed with the io_context at a hurried shutdown): the
+    // count it lowers then is its own.
+    const std::shared_ptr<std::size_t> count = waiters_;
+    ++*count;
+    const std::unique_ptr<std::size_t, void (*)(std::size_t*)> done(count.get(), [](std::size_t* n) { --*n; });
     const auto deadline = std::chrono::steady_clock::now() + kCatchUp;
     asio::steady_timer pause(io_);
     boost::system::error_code ec;

@@ -8,9 +8,11 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 
 namespace newsalert::daemon {
 
@@ -46,7 +48,7 @@ class WebSubGate {
   ClusterNode* cluster_;
   std::function<void()> outbox_changed_;
   std::uint64_t changes_ = 0;   // cluster_->changes("websub") when the subscriptions were last read
-  std::size_t waiters_ = 0;     // requests waiting for the log
+  std::shared_ptr<std::size_t> waiters_ = std::make_shared<std::size_t>(0);   // requests waiting for the log
   bool stopping_ = false;
 };
 

@@ -148,6 +148,12 @@ bool WebSubSubscriber::active(const std::string& feed_url) const {
   return it != entries_.end() && pushing(it->second);
 }
 
+bool WebSubSubscriber::lease_ends_within(const std::string& feed_url, Millis within) const {
+  const auto it = entries_.find(feed_url);
+  return it != entries_.end() && pushing(it->second) && it->second.sub.expires &&
+         *it->second.sub.expires - Clock::now() < within;
+}
+
 std::size_t WebSubSubscriber::active_count() const {
   return static_cast<std::size_t>(
       std::count_if(entries_.begin(), entries_.end(), [this](const auto& e) { return pushing(e.second); }));

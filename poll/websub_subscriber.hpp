@@ -70,6 +70,8 @@ class WebSubSubscriber {
 
   bool active(const std::string& feed_url) const;
   std::size_t active_count() const;
+  // Whether the feed's subscription is active and its lease ends within `within`.
+  bool lease_ends_within(const std::string& feed_url, Millis within) const;
 
   // Reads the subscriptions again from the state store, after other nodes of a cluster changed
   // them (a hub's verification may reach any node); a feed whose push started or stopped there is
