@@ -126,9 +126,6 @@ struct FeedSlot {
   bool removed = false;
   bool respread = false;   // its current wait was already spread after a pause
   bool owned = true;       // cluster mode: this node polls it
-  // Cluster mode: from then on this node looks after the feed's WebSub subscription. A feed taken
-  // from a live node waits as its first poll does, until that node has seen the new workers.
-  std::chrono::steady_clock::time_point websub_from{};
   FeedStatus status;
 };
 
@@ -215,7 +212,8 @@ struct App::Impl {
       slot->owned = handoff != cluster::Handoff::Release;
       const Millis grace = handoff == cluster::Handoff::TakeAfter ? handover_grace() : Millis(0);
       if (slot->owned) take_feed(*slot, grace, handoff == cluster::Handoff::TakeNow);
-      slot->websub_from = std::chrono::steady_clock::now() + grace;
+      if (handoff == cluster::Handoff::TakeAfter) websub_after[slot->feed.url] = std::chrono::steady_clock::now() + grace;
+      else websub_after.erase(slot->feed.url);
       slot->timer->cancel();
     }
     for (const auto& webhook : config.webhooks) {
@@ -305,13 +303,17 @@ struct App::Impl {
   // The feed's poller looks after its subscription; a feed no longer configured has no slot, and
   // its owner by name ends the subscription. A lease that would end within a grace of the handover
   // grace's end is renewed at once: a second renewal is harmless, a lapsed lease is not.
+  // Asked for every subscription at each maintenance tick: a lookup, not a walk of the feeds.
   bool manages_subscription(const std::string& feed_url) {
     if (!cluster->owns(feed_url)) return false;
-    const FeedSlot* slot = slot_of(feed_url);
-    if (slot == nullptr) return true;
+    const auto after = websub_after.find(feed_url);
+    if (after == websub_after.end()) return true;
     const auto now = std::chrono::steady_clock::now();
-    return now >= slot->websub_from ||
-           websub->lease_ends_within(feed_url, std::chrono::duration_cast<Millis>(slot->websub_from - now) + handover_grace());
+    if (now >= after->second) {
+      websub_after.erase(after);
+      return true;
+    }
+    return websub->lease_ends_within(feed_url, std::chrono::duration_cast<Millis>(after->second - now) + handover_grace());
   }
 
   void add_websub_handlers(AdminServer::Handlers& handlers) {
@@ -1094,6 +1096,9 @@ struct App::Impl {
   std::unique_ptr<poll::WebSubSubscriber> websub;
   std::unique_ptr<AdminServer> websub_listener;   // websub.listen, when callbacks have a listener of their own
   std::unique_ptr<WebSubGate> websub_gate;   // beside websub: the hub's requests
+  // Feeds taken from a live node: this node looks after their WebSub subscriptions from then on,
+  // once that node has surely seen the new workers (as their first polls wait).
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> websub_after;
   std::unordered_map<std::string, store::FeedState> pending_states;   // written by flush_states()
   std::uint64_t pruned_rows = 0;
   TimePoint started = Clock::now();
