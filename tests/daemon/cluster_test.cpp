@@ -78,7 +78,7 @@ class ClusterTest : public ::testing::Test {
     for (int f = 0; f < kFeeds; ++f) text += "  - url: " + feeds_.url(feed_path(f)) + "\n";
     text += "watchlists:\n  - name: hamas\n    actors: [Hamas]\n  - name: lebanon\n    regions: [Lebanon]\n"
             "webhooks:\n  - name: hook\n    url: " + hook_.url("/hook") + "\n    secret: " + kSecret +
-            "\n    timeout: 1s\n    retry:\n      schedule: [0s, 50ms, 100ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms, "
+            "\n    timeout: 5s\n    retry:\n      schedule: [0s, 50ms, 100ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms, "
             "200ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms]\n" + extra;
     return text;
   }
@@ -296,7 +296,7 @@ TEST_F(ClusterTest, ANodeWithAnotherConfigTakesNoWorkAndSaysWhy) {
   ASSERT_TRUE(eventually([&] { return all_delivered(1); }, 60s)) << logs();
   const auto other = write_config("other.yaml", "# one more line\n");
   Node& c = start("c", other);
-  ASSERT_TRUE(c.process->wait_for_log("takes no work", 20s)) << logs();
+  ASSERT_TRUE(c.process->wait_for_log("takes no work", 60s)) << logs();
   EXPECT_NE(c.process->err().find("config differs from the cluster's"), std::string::npos) << c.process->err();
   const auto ready = get("http://127.0.0.1:" + std::to_string(c.port) + "/readyz");
   EXPECT_EQ(ready.status, 503);

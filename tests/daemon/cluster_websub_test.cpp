@@ -91,7 +91,7 @@ class ClusterWebSubTest : public ::testing::Test {
     text += "]\n  node: ${NEWSALERT_NODE}\n  heartbeat: 500ms\n  member_timeout: 3s\n";
     text += with_feed ? "feeds:\n  - " + feed_url() + "\n" : "feeds: []\n";
     text += "watchlists:\n  - name: iran\n    actors: [Khamenei]\n    regions: [Iran]\n    stories: {distance: 0}\n" + extra;
-    text += "webhooks:\n  - name: hook\n    url: " + hook_.url("/hook") + "\n    timeout: 1s\n";
+    text += "webhooks:\n  - name: hook\n    url: " + hook_.url("/hook") + "\n    timeout: 5s\n";
     text += "websub:\n  callback_base: " + balancer_->url("/websub") + "\n  poll_interval: 1h\n  lease: 1h\n";
     const auto file = dir_ / name;
     write_file(file, text);

@@ -74,7 +74,7 @@ TEST_F(Security, WebhookOnLoopbackWithoutAnAllowIsRefusedAndNeverContacted) {
                                " is loopback; allow it with network.allow or the webhook's allow";
   ASSERT_TRUE(daemon.wait_for_log(expected, 15s)) << daemon.err();
   EXPECT_EQ(daemon.stop(), 0);
-  EXPECT_EQ(server_.count("/wire.rss"), 1u);
+  EXPECT_GE(server_.count("/wire.rss"), 1u);   // polled again if the 1 s interval came round
   EXPECT_EQ(server_.count("/hook"), 0u);
 }
 
