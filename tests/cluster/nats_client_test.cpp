@@ -167,12 +167,12 @@ TEST_F(NatsClientTest, TermEndsRedeliveryBeforeMaxDeliver) {
 
 TEST_F(NatsClientTest, InProgressStartsTheAckWaitAgain) {
   auto config = consumer("worker");
-  config.ack_wait = 2s;
+  config.ack_wait = 3s;
   auto job = deliver_job("BUSY", config);
   std::this_thread::sleep_for(1200ms);
   job.first.in_progress();
-  // Without it the message would come back 2 s after the delivery, inside this wait.
-  EXPECT_TRUE(job.worker.fetch(1, 1500ms).empty());
+  // Without it the message would come back 3 s after the delivery, inside this wait.
+  EXPECT_TRUE(job.worker.fetch(1, 2500ms).empty());
   EXPECT_EQ(next_delivery_count(job.worker), 2u);
 }
 

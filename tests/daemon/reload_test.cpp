@@ -87,7 +87,7 @@ TEST_F(Reload, ValidConfigSwapsFeedsWatchlistsAndWebhooksKeepingState) {
   after.feeds = {"/two.rss"};
   write_config(after);
   ASSERT_TRUE(reload(daemon, "reloaded ")) << daemon.err();
-  std::this_thread::sleep_for(200ms);   // a poll in flight at the reload may still finish
+  std::this_thread::sleep_for(1s);   // a poll in flight at the reload may still finish
   const std::size_t wire_polls = server_.count("/wire.rss");
   ASSERT_TRUE(server_.wait_for("/two.rss", server_.count("/two.rss") + 2, 15s));
   EXPECT_EQ(server_.count("/wire.rss"), wire_polls);
